@@ -1,0 +1,10 @@
+export type { StarlingErrorCode } from './errors.js';
+export { errors, StarlingError, USAGE_CODES } from './errors.js';
+export { activate, activateDerivative } from './kernels/activations.js';
+export { jsKernels } from './kernels/js.js';
+export type { Activation, Kernels, OptimizerStep } from './kernels/kernels.js';
+export { ACTIVATIONS, OPTIMIZER_STATE_SLOTS } from './kernels/kernels.js';
+export type { Layout, TensorSpec } from './layout.js';
+export { makeLayout, tensorView } from './layout.js';
+export { philox4x32 } from './rng/philox.js';
+export { Rng } from './rng/rng.js';

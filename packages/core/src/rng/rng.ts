@@ -1,0 +1,166 @@
+import { errors } from '../errors.js';
+import { philox4x32 } from './philox.js';
+
+/** FNV-1a over UTF-16 code units: a stable 32-bit hash of a stream purpose name. */
+function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const TWO_POW_32 = 4294967296;
+
+/**
+ * A seeded, counter-based random generator (Philox4x32-10). Each instance is one stream keyed by a
+ * 64-bit key; `fork(purpose, id)` derives an independent child stream from (key, purpose, id) without
+ * advancing the parent, so the values a component draws never depend on what others drew before.
+ *
+ * Not thread-safe by design: give each node, round and purpose its own fork.
+ */
+export class Rng {
+  private readonly k0: number;
+  private readonly k1: number;
+  private ctrLo = 0;
+  private ctrHi = 0;
+  private readonly block = new Uint32Array(4);
+  private used = 4;
+  private spareNormal: number | null = null;
+
+  private constructor(k0: number, k1: number) {
+    this.k0 = k0 >>> 0;
+    this.k1 = k1 >>> 0;
+  }
+
+  /**
+   * The root stream of a run.
+   * @param seed a non-negative safe integer (up to 2^53 − 1)
+   */
+  static fromSeed(seed: number): Rng {
+    if (!Number.isSafeInteger(seed) || seed < 0) throw errors.option('seed', 'a non-negative safe integer', seed);
+    return new Rng(seed % TWO_POW_32, Math.floor(seed / TWO_POW_32) ^ 0x5eed5eed);
+  }
+
+  /** The 64-bit key as two words, for recording or for handing a stream to native code. */
+  key(): [number, number] {
+    return [this.k0, this.k1];
+  }
+
+  /**
+   * An independent child stream for `purpose` (e.g. `'noise'`) and `id` (e.g. a node or round number).
+   * The same (parent key, purpose, id) always gives the same child; the parent is not advanced.
+   */
+  fork(purpose: string, id = 0): Rng {
+    if (!Number.isSafeInteger(id) || id < 0) throw errors.option('rng.fork id', 'a non-negative safe integer', id);
+    const out = new Uint32Array(4);
+    philox4x32(hashString(purpose), id % TWO_POW_32, Math.floor(id / TWO_POW_32), 0xf0f0f0f0, this.k0, this.k1, out);
+    return new Rng(out[0], out[1] ^ out[2]);
+  }
+
+  /** The next unsigned 32-bit integer of the stream. */
+  nextUint32(): number {
+    if (this.used === 4) {
+      philox4x32(this.ctrLo, this.ctrHi, 0, 0, this.k0, this.k1, this.block);
+      this.ctrLo = (this.ctrLo + 1) >>> 0;
+      if (this.ctrLo === 0) this.ctrHi = (this.ctrHi + 1) >>> 0;
+      this.used = 0;
+    }
+    return this.block[this.used++];
+  }
+
+  /** A float64 uniform on [0, 1) with 53 random bits. */
+  uniform(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** A float64 uniform on [lo, hi). */
+  uniformIn(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.uniform();
+  }
+
+  /** A float64 uniform on (0, 1]: safe under `Math.log`. */
+  private uniformOpenZero(): number {
+    return 1 - this.uniform();
+  }
+
+  /**
+   * A Gaussian draw (Box–Muller, both outputs used).
+   * @param std the standard deviation (not the variance), ≥ 0
+   */
+  normal(mean = 0, std = 1): number {
+    if (this.spareNormal !== null) {
+      const z = this.spareNormal;
+      this.spareNormal = null;
+      return mean + std * z;
+    }
+    const r = Math.sqrt(-2 * Math.log(this.uniformOpenZero()));
+    const theta = 2 * Math.PI * this.uniform();
+    this.spareNormal = r * Math.sin(theta);
+    return mean + std * r * Math.cos(theta);
+  }
+
+  /** A Laplace draw with location 0 and scale `b` (variance 2b²). */
+  laplace(b: number): number {
+    const u = this.uniform() - 0.5;
+    return -b * Math.sign(u) * Math.log(1 - 2 * Math.abs(u));
+  }
+
+  /** True with probability p. */
+  bernoulli(p: number): boolean {
+    return this.uniform() < p;
+  }
+
+  /** An integer uniform on [0, n), without modulo bias; 1 ≤ n ≤ 2^32. */
+  int(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) throw errors.option('rng.int n', 'an integer in [1, 2^32]', n);
+    const limit = TWO_POW_32 - (TWO_POW_32 % n);
+    for (;;) {
+      const x = this.nextUint32();
+      if (x < limit) return x % n;
+    }
+  }
+
+  /** A uniformly random permutation of 0..n−1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    this.shuffle(p);
+    return p;
+  }
+
+  /** Shuffles `items` in place (Fisher–Yates). */
+  shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = items[i];
+      items[i] = items[j];
+      items[j] = t;
+    }
+    return items;
+  }
+
+  /** `k` distinct integers from [0, n), in increasing order (Floyd's algorithm). */
+  sample(n: number, k: number): Int32Array {
+    if (!Number.isInteger(k) || k < 0 || k > n) throw errors.option('rng.sample k', `an integer in [0, ${n}]`, k);
+    const chosen = new Set<number>();
+    for (let j = n - k; j < n; j++) {
+      const t = this.int(j + 1);
+      chosen.add(chosen.has(t) ? j : t);
+    }
+    return Int32Array.from(chosen).sort();
+  }
+
+  /** Fills `out` with uniforms on [lo, hi). */
+  fillUniform(out: Float32Array | Float64Array, lo = 0, hi = 1): void {
+    for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * this.uniform();
+  }
+
+  /** Fills `out` with Gaussians of the given mean and standard deviation (not variance). */
+  fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.normal(mean, std);
+  }
+}
