@@ -1,0 +1,44 @@
+/**
+ * Examples as the trainer sees them: `x` is n×d row-major, `y` holds class labels (Int32Array, with
+ * `classes` ≥ 2) or regression targets (Float32Array, `classes` = 0).
+ */
+export interface TrainingData {
+  readonly x: Float32Array;
+  readonly y: Int32Array | Float32Array;
+  readonly n: number;
+  readonly d: number;
+  readonly classes: number;
+}
+
+/** A reusable minibatch buffer for up to `capacity` examples of one data set. */
+export interface Batch {
+  readonly x: Float32Array;
+  readonly y: Int32Array | Float32Array;
+  readonly capacity: number;
+}
+
+/** Allocates a minibatch buffer for `capacity` examples of `data`. */
+export function makeBatch(data: TrainingData, capacity: number): Batch {
+  const y = data.classes === 0 ? new Float32Array(capacity) : new Int32Array(capacity);
+  return { x: new Float32Array(capacity * data.d), y, capacity };
+}
+
+/**
+ * Copies examples `order[start .. start+count)` of `data` (or examples `start .. start+count` when
+ * `order` is null) into `batch` (count ≤ capacity) and returns views of exactly `count` rows.
+ */
+export function gather(
+  data: TrainingData,
+  order: ArrayLike<number> | null,
+  start: number,
+  count: number,
+  batch: Batch,
+): { x: Float32Array; y: Int32Array | Float32Array } {
+  const d = data.d;
+  for (let r = 0; r < count; r++) {
+    const i = order === null ? start + r : order[start + r];
+    batch.x.set(data.x.subarray(i * d, (i + 1) * d), r * d);
+    batch.y[r] = data.y[i];
+  }
+  return { x: batch.x.subarray(0, count * d), y: batch.y.subarray(0, count) };
+}

@@ -1,0 +1,105 @@
+import { jsKernels, Rng } from '@starling/core';
+import { describe, expect, it } from 'vitest';
+import { RoundMachine, type RoundPlan, type ServerCommand } from './round-machine.js';
+import { ServerOptimizer } from './server-optimizer.js';
+
+const plan = (over: Partial<RoundPlan> = {}): RoundPlan => ({
+  rounds: 3,
+  participation: { kind: 'count', value: 2 },
+  minCompletion: 0.5,
+  deadlineMs: 1000,
+  maxClientWeight: 1,
+  ...over,
+});
+
+function machine(p: RoundPlan, nodes = [0, 1, 2, 3], seed = 1) {
+  return new RoundMachine(
+    new Float32Array(2),
+    nodes,
+    p,
+    new ServerOptimizer({ kind: 'plain' }),
+    jsKernels,
+    Rng.fromSeed(seed),
+  );
+}
+
+const dispatched = (cmds: ServerCommand[]) =>
+  cmds.find((c) => c.type === 'dispatch') as Extract<ServerCommand, { type: 'dispatch' }>;
+const update = (round: number, node: number, value: number, samples = 1) => ({
+  type: 'update' as const,
+  round,
+  node,
+  samples,
+  trainLoss: value,
+  delta: Float32Array.from([value, value]),
+});
+
+describe('RoundMachine', () => {
+  it('selects the same participants for the same seed and round', () => {
+    const a = dispatched(machine(plan()).handle({ type: 'start' })).nodes;
+    const b = dispatched(machine(plan()).handle({ type: 'start' })).nodes;
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(2);
+  });
+
+  it('averages by sample count, in node order, independent of arrival order', () => {
+    const run = (order: number[]) => {
+      const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 1 }), [0, 1]);
+      m.handle({ type: 'start' });
+      for (const n of order) m.handle(update(0, n, n === 0 ? 1 : 4, n === 0 ? 3 : 1));
+      return Array.from(m.params);
+    };
+    expect(run([0, 1])).toEqual([1.75, 1.75]); // (3·1 + 1·4)/4
+    expect(run([1, 0])).toEqual(run([0, 1]));
+  });
+
+  it('rejects a late update from a closed round and never applies it later', () => {
+    const m = machine(plan({ participation: { kind: 'fraction', value: 1 } }), [0, 1]);
+    m.handle({ type: 'start' });
+    m.handle(update(0, 0, 1));
+    m.handle({ type: 'deadline', round: 0 }); // node 1 missed round 0
+    const before = Array.from(m.params);
+    const cmds = m.handle(update(0, 1, 100));
+    expect(cmds).toEqual([{ type: 'rejected', node: 1, round: 0, reason: 'update for round 0 while round 1 is open' }]);
+    expect(Array.from(m.params)).toEqual(before);
+  });
+
+  it('closes a round with the survivors when a node is lost, if enough replied', () => {
+    const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 1 }), [0, 1]);
+    m.handle({ type: 'start' });
+    m.handle(update(0, 0, 2));
+    const cmds = m.handle({ type: 'node-lost', node: 1, reason: 'heartbeat timeout' });
+    const closed = cmds.find((c) => c.type === 'round-closed');
+    expect(closed).toMatchObject({
+      summary: { aggregated: true, results: [{ node: 0 }], failures: [{ node: 1, reason: 'heartbeat timeout' }] },
+    });
+    expect(Array.from(m.params)).toEqual([2, 2]);
+  });
+
+  it('leaves the model unchanged when fewer than minCompletion replied', () => {
+    const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, minCompletion: 1, rounds: 1 }), [0, 1]);
+    m.handle({ type: 'start' });
+    m.handle(update(0, 0, 2));
+    const cmds = m.handle({ type: 'deadline', round: 0 });
+    expect(cmds[0]).toMatchObject({ type: 'round-closed', summary: { aggregated: false } });
+    expect(Array.from(m.params)).toEqual([0, 0]);
+  });
+
+  it('rejects unsolicited, duplicate and non-finite updates', () => {
+    const m = machine(plan({ participation: { kind: 'count', value: 1 } }), [0, 1]);
+    const chosen = dispatched(m.handle({ type: 'start' })).nodes[0];
+    const other = chosen === 0 ? 1 : 0;
+    expect(m.handle(update(0, other, 1))[0]).toMatchObject({ type: 'rejected' });
+    const bad = update(0, chosen, 1);
+    bad.delta[1] = Number.NaN;
+    expect(m.handle(bad)[0]).toMatchObject({ type: 'rejected', reason: 'non-finite value at index 1' });
+  });
+
+  it('finishes after the planned rounds', () => {
+    const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 2 }), [0]);
+    m.handle({ type: 'start' });
+    m.handle(update(0, 0, 1));
+    const cmds = m.handle(update(1, 0, 1));
+    expect(cmds.map((c) => c.type)).toEqual(['round-closed', 'finished']);
+  });
+});

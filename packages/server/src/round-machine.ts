@@ -1,0 +1,204 @@
+import { errors, type Kernels, type Rng } from '@starling/core';
+import type { ServerOptimizer } from './server-optimizer.js';
+import { cappedWeights } from './weights.js';
+
+/** How many of the available nodes take part in a round. */
+export type Participation = { kind: 'fraction'; value: number } | { kind: 'count'; value: number };
+
+/** The schedule of a synchronous federated run. */
+export interface RoundPlan {
+  readonly rounds: number;
+  readonly participation: Participation;
+  /** The share of selected nodes that must reply for the round to be aggregated, in (0, 1]. */
+  readonly minCompletion: number;
+  /** Round deadline in milliseconds of wall time (null: wait for every reply or failure). */
+  readonly deadlineMs: number | null;
+  /** The largest share of the aggregate one update may claim (1: plain sample weighting). */
+  readonly maxClientWeight: number;
+}
+
+/** What the runtime tells the round logic. */
+export type ServerEvent =
+  | { type: 'start' }
+  | { type: 'update'; round: number; node: number; samples: number; trainLoss: number; delta: Float32Array }
+  | { type: 'failure'; round: number; node: number; reason: string }
+  | { type: 'deadline'; round: number }
+  | { type: 'node-joined'; node: number }
+  | { type: 'node-lost'; node: number; reason: string };
+
+/** One closed round, as results and failures in separate lists (Flower's shape), by node id. */
+export interface RoundSummary {
+  readonly round: number;
+  readonly selected: readonly number[];
+  readonly results: readonly { node: number; samples: number; trainLoss: number }[];
+  readonly failures: readonly { node: number; reason: string }[];
+  /** False when too few replied: the global model was left unchanged. */
+  readonly aggregated: boolean;
+  /** Sample-weighted mean of the reported local training losses (null without results). */
+  readonly trainLoss: number | null;
+}
+
+/** What the round logic asks the runtime to do. */
+export type ServerCommand =
+  | { type: 'dispatch'; round: number; nodes: readonly number[]; model: Float32Array }
+  | { type: 'arm-deadline'; round: number; ms: number }
+  | { type: 'round-closed'; summary: RoundSummary }
+  | { type: 'rejected'; node: number; round: number; reason: string }
+  | { type: 'finished'; completedRounds: number };
+
+/**
+ * The parameter server's synchronous round logic as a state machine with no I/O: every runtime
+ * (inline, threads, processes, cluster) feeds it the same events and carries out its commands, so they
+ * all compute the same model. Participants are drawn from `rng.fork('participants', round)` over the
+ * available node ids in increasing order; updates are reduced in node-id order, so arrival order never
+ * changes the result. A late or unsolicited update is rejected, never applied to a later round.
+ */
+export class RoundMachine {
+  /** The global model (length = layout size). Read it between events; the machine updates it in place. */
+  readonly params: Float32Array;
+  private round = -1;
+  private selected: number[] = [];
+  private readonly results = new Map<number, { samples: number; trainLoss: number; delta: Float32Array }>();
+  private readonly failures = new Map<number, string>();
+  private readonly available = new Set<number>();
+  private readonly delta: Float32Array;
+  private done = false;
+
+  constructor(
+    params: Float32Array,
+    nodes: readonly number[],
+    private readonly plan: RoundPlan,
+    private readonly optimizer: ServerOptimizer,
+    private readonly kernels: Kernels,
+    private readonly rng: Rng,
+  ) {
+    this.params = params;
+    this.delta = new Float32Array(params.length);
+    for (const n of nodes) this.available.add(n);
+    const { participation: p, minCompletion, rounds } = plan;
+    if (!Number.isInteger(rounds) || rounds < 1) throw errors.option('algorithm.rounds', 'a positive integer', rounds);
+    if (p.kind === 'fraction' && !(p.value > 0 && p.value <= 1)) {
+      throw errors.option('algorithm.fraction', 'in (0, 1]', p.value);
+    }
+    if (p.kind === 'count' && !(Number.isInteger(p.value) && p.value >= 1)) {
+      throw errors.option('algorithm.clientsPerRound', 'a positive integer', p.value);
+    }
+    if (!(minCompletion > 0 && minCompletion <= 1))
+      throw errors.option('algorithm.minCompletion', 'in (0, 1]', minCompletion);
+  }
+
+  /** The round currently open (−1 before start). */
+  get currentRound(): number {
+    return this.round;
+  }
+
+  /** Feeds one event and returns the commands it causes, in order. */
+  handle(event: ServerEvent): ServerCommand[] {
+    if (this.done) return [];
+    switch (event.type) {
+      case 'start':
+        return this.round === -1 ? this.open(0) : [];
+      case 'node-joined':
+        this.available.add(event.node);
+        return [];
+      case 'node-lost':
+        this.available.delete(event.node);
+        return this.fail(this.round, event.node, event.reason);
+      case 'failure':
+        return this.fail(event.round, event.node, event.reason);
+      case 'deadline':
+        return event.round === this.round ? this.close() : [];
+      case 'update':
+        return this.update(event);
+    }
+  }
+
+  private update(e: Extract<ServerEvent, { type: 'update' }>): ServerCommand[] {
+    const reject = (reason: string): ServerCommand[] => [{ type: 'rejected', node: e.node, round: e.round, reason }];
+    if (e.round !== this.round) return reject(`update for round ${e.round} while round ${this.round} is open`);
+    if (!this.selected.includes(e.node)) return reject(`node ${e.node} was not selected for round ${e.round}`);
+    if (this.results.has(e.node) || this.failures.has(e.node)) return reject(`node ${e.node} already answered`);
+    if (e.delta.length !== this.params.length)
+      return reject(`update length ${e.delta.length} != ${this.params.length}`);
+    if (!(Number.isFinite(e.samples) && e.samples >= 0)) return reject(`invalid sample count ${e.samples}`);
+    for (let i = 0; i < e.delta.length; i++) {
+      if (!Number.isFinite(e.delta[i])) return reject(`non-finite value at index ${i}`);
+    }
+    this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
+    return this.answered() ? this.close() : [];
+  }
+
+  private fail(round: number, node: number, reason: string): ServerCommand[] {
+    if (round !== this.round || !this.selected.includes(node) || this.results.has(node) || this.failures.has(node)) {
+      return [];
+    }
+    this.failures.set(node, reason);
+    return this.answered() ? this.close() : [];
+  }
+
+  private answered(): boolean {
+    return this.results.size + this.failures.size === this.selected.length;
+  }
+
+  private open(round: number): ServerCommand[] {
+    this.round = round;
+    this.results.clear();
+    this.failures.clear();
+    const pool = [...this.available].sort((a, b) => a - b);
+    const p = this.plan.participation;
+    const want =
+      p.kind === 'fraction' ? Math.max(1, Math.round(p.value * pool.length)) : Math.min(p.value, pool.length);
+    if (pool.length === 0) throw errors.runtime(`no nodes available for round ${round}`);
+    const picks = this.rng.fork('participants', round).sample(pool.length, want);
+    this.selected = Array.from(picks, (i) => pool[i]);
+    const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: this.selected, model: this.params }];
+    if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
+    return cmds;
+  }
+
+  private close(): ServerCommand[] {
+    for (const node of this.selected) {
+      if (!this.results.has(node) && !this.failures.has(node)) this.failures.set(node, 'deadline');
+    }
+    const ids = [...this.results.keys()].sort((a, b) => a - b);
+    const entries = ids.map((id) => this.results.get(id)!);
+    const needed = Math.ceil(this.plan.minCompletion * this.selected.length - 1e-9);
+    const aggregated = ids.length > 0 && ids.length >= needed;
+    let trainLoss: number | null = null;
+    if (ids.length > 0) {
+      const w = cappedWeights(
+        entries.map((e) => e.samples),
+        1,
+      );
+      trainLoss = entries.reduce((acc, e, i) => acc + w[i] * e.trainLoss, 0);
+    }
+    if (aggregated) {
+      const weights = cappedWeights(
+        entries.map((e) => e.samples),
+        this.plan.maxClientWeight,
+      );
+      this.kernels.weightedSum(
+        weights,
+        entries.map((e) => e.delta),
+        this.delta,
+      );
+      this.optimizer.apply(this.params, this.delta);
+    }
+    const summary: RoundSummary = {
+      round: this.round,
+      selected: this.selected,
+      results: ids.map((node, i) => ({ node, samples: entries[i].samples, trainLoss: entries[i].trainLoss })),
+      failures: [...this.failures.entries()].sort((a, b) => a[0] - b[0]).map(([node, reason]) => ({ node, reason })),
+      aggregated,
+      trainLoss,
+    };
+    this.results.clear();
+    const cmds: ServerCommand[] = [{ type: 'round-closed', summary }];
+    if (this.round + 1 >= this.plan.rounds) {
+      this.done = true;
+      cmds.push({ type: 'finished', completedRounds: this.round + 1 });
+      return cmds;
+    }
+    return [...cmds, ...this.open(this.round + 1)];
+  }
+}
