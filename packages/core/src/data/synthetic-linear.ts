@@ -18,7 +18,8 @@ export interface SyntheticLinearOptions {
  * ground truth drawn once per seed, `w_i ~ N(0, 1)`, `b ~ N(0, 1)`. The least-squares fit recovers
  * `(w, b)` with error of order `noise / √n`, and the Bayes risk (MSE) is `noise²`.
  *
- * Streams: `weights` for (w, b), `train` and `test` for the examples, so `w` does not depend on `n`.
+ * Streams: `weights` for (w, b), `train` and `test` for the examples, drawn row by row, so `w` and
+ * the first rows do not depend on `n`.
  */
 export function syntheticLinear(rng: Rng, o: SyntheticLinearOptions): DataSplit & { w: Float32Array; b: number } {
   const truth = rng.fork('weights');
@@ -27,11 +28,12 @@ export function syntheticLinear(rng: Rng, o: SyntheticLinearOptions): DataSplit 
   const b = truth.normal();
   const make = (stream: Rng, n: number, name: string) => {
     const x = new Float32Array(n * o.d);
-    stream.fillNormal(x);
     const y = new Float32Array(n);
     for (let i = 0; i < n; i++) {
+      const row = x.subarray(i * o.d, (i + 1) * o.d);
+      stream.fillNormal(row);
       let dot = b;
-      for (let j = 0; j < o.d; j++) dot += w[j] * x[i * o.d + j];
+      for (let j = 0; j < o.d; j++) dot += w[j] * row[j];
       y[i] = dot + o.noise * stream.normal();
     }
     return makeDataset({ name, x, y, d: o.d, classes: 0 });

@@ -19,7 +19,7 @@ export interface SyntheticLogisticOptions {
  * deviation about `scale`) and `b ~ N(0, 1)`, drawn once per seed. Labels are 0/1 (`classes` = 2).
  * The Bayes classifier `[w·x + b > 0]` has accuracy `E[max(σ, 1 − σ)]`.
  *
- * Streams: `weights` for (w, b), `train` and `test` for the examples.
+ * Streams: `weights` for (w, b), `train` and `test` for the examples, drawn row by row.
  */
 export function syntheticLogistic(rng: Rng, o: SyntheticLogisticOptions): DataSplit & { w: Float32Array; b: number } {
   const truth = rng.fork('weights');
@@ -28,11 +28,12 @@ export function syntheticLogistic(rng: Rng, o: SyntheticLogisticOptions): DataSp
   const b = truth.normal();
   const make = (stream: Rng, n: number) => {
     const x = new Float32Array(n * o.d);
-    stream.fillNormal(x);
     const y = new Int32Array(n);
     for (let i = 0; i < n; i++) {
+      const row = x.subarray(i * o.d, (i + 1) * o.d);
+      stream.fillNormal(row);
       let logit = b;
-      for (let j = 0; j < o.d; j++) logit += w[j] * x[i * o.d + j];
+      for (let j = 0; j < o.d; j++) logit += w[j] * row[j];
       y[i] = stream.uniform() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
     }
     return makeDataset({ name: 'synthetic-logistic', x, y, d: o.d, classes: 2 });
