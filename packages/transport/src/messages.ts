@@ -1,0 +1,143 @@
+import { DTYPES, itemSize } from './dtypes.js';
+import { json } from './json-value.js';
+import {
+  CODE_PATTERN,
+  ID_PATTERN,
+  MAX_NODE_ID,
+  MAX_NODES_PER_HOST,
+  MAX_ROUND,
+  MAX_SEQ,
+  MAX_TENSORS,
+  MAX_U32,
+  METRIC_PATTERN,
+  type MessageType,
+  NO_NODE,
+  PROTOCOL_VERSION,
+  TENSOR_NAME_PATTERN,
+} from './protocol.js';
+import { arr, type Infer, int, num, obj, oneOf, opt, record, refine, type Schema, str } from './schema.js';
+
+/** Describes one raw frame after the header; `bytes` must equal `length` times the dtype's size. */
+export const tensorDescriptor = refine(
+  obj({
+    name: str(1, 128, TENSOR_NAME_PATTERN),
+    dtype: oneOf(DTYPES),
+    length: int(0, MAX_U32),
+    bytes: int(0, MAX_U32),
+    codec: opt(str(1, 64, CODE_PATTERN)),
+  }),
+  (d, p) =>
+    d.bytes === d.length * itemSize(d.dtype)
+      ? null
+      : `${p}.bytes must be length x ${itemSize(d.dtype)} = ${d.length * itemSize(d.dtype)} for ${d.dtype}, got ${d.bytes}`,
+);
+
+/** A tensor descriptor as it appears in `header.tensors`. */
+export type TensorDescriptor = Infer<typeof tensorDescriptor>;
+
+const nodeId = int(0, MAX_NODE_ID);
+const uniqueNodes = (max: number, min: number) =>
+  refine(arr(nodeId, max, min), (ids, p) => (new Set(ids).size === ids.length ? null : `${p} must not repeat ids`));
+
+function common<T extends MessageType>(type: T, maxTensors: number, node = int(NO_NODE, MAX_NODE_ID), minRun = 0) {
+  return {
+    type: oneOf([type] as const),
+    v: oneOf([PROTOCOL_VERSION] as const),
+    run: str(minRun, 64, minRun === 0 ? /^[A-Za-z0-9._:-]{0,64}$/ : ID_PATTERN),
+    round: int(0, MAX_ROUND),
+    node,
+    seq: int(0, MAX_SEQ),
+    tensors: arr(tensorDescriptor, maxTensors),
+  };
+}
+
+const hello = obj({
+  ...common('hello', 0),
+  host: str(1, 64, ID_PATTERN),
+  caps: obj({ kernels: str(1, 32), cores: int(1, 65_536), version: str(0, 64) }),
+  nodes: refine(arr(obj({ id: nodeId, samples: int(0, MAX_U32) }), MAX_NODES_PER_HOST), (ns, p) =>
+    new Set(ns.map((n) => n.id)).size === ns.length ? null : `${p} must not repeat ids`,
+  ),
+});
+
+const welcome = obj({
+  ...common('welcome', 0, int(NO_NODE, MAX_NODE_ID), 1),
+  host: str(1, 64, ID_PATTERN),
+  nodes: uniqueNodes(MAX_NODES_PER_HOST, 0),
+  config: json(),
+  digest: str(0, 128, /^[0-9a-f]*$/),
+  heartbeatMs: int(10, 60_000),
+  timeoutMs: int(50, 600_000),
+});
+
+const task = obj({
+  ...common('task', MAX_TENSORS, int(NO_NODE, MAX_NODE_ID), 1),
+  nodes: uniqueNodes(MAX_NODES_PER_HOST, 1),
+  model: oneOf(['full', 'delta'] as const),
+  config: json(),
+  deadlineMs: int(0, 2 ** 31 - 1),
+});
+
+const update = obj({
+  ...common('update', MAX_TENSORS, nodeId, 1),
+  weight: num(0, Number.MAX_SAFE_INTEGER),
+  metrics: record(METRIC_PATTERN, num(-Number.MAX_VALUE, Number.MAX_VALUE), 64),
+});
+
+const heartbeat = obj(common('heartbeat', 0));
+
+const bye = obj({ ...common('bye', 0), reason: str(0, 256) });
+
+const error = obj({
+  ...common('error', 0),
+  code: str(1, 64, CODE_PATTERN),
+  message: str(0, 1024),
+  ref: int(-1, MAX_SEQ),
+});
+
+const gossip = obj({ ...common('gossip', MAX_TENSORS, nodeId, 1), to: nodeId });
+
+/** The strict schema of every message type's header. */
+export const HEADER_SCHEMAS = { hello, welcome, task, update, heartbeat, bye, error, gossip } satisfies Record<
+  MessageType,
+  Schema<unknown>
+>;
+
+/** Registration of a worker host: who it is, what it runs on, which virtual nodes it carries. */
+export type HelloHeader = Infer<typeof hello>;
+/** The server's answer to `hello`: run id (in `run`), the nodes assigned to the host, the config. */
+export type WelcomeHeader = Infer<typeof welcome>;
+/** Work for one round: the nodes selected on this host, their local config, the model as frames. */
+export type TaskHeader = Infer<typeof task>;
+/** One node's result for a round: `weight` (its sample count), metrics, the update as frames. */
+export type UpdateHeader = Infer<typeof update>;
+/** A liveness message; either side sends one every heartbeat interval. */
+export type HeartbeatHeader = Infer<typeof heartbeat>;
+/** A polite goodbye; the peer is forgotten at once instead of at its timeout. */
+export type ByeHeader = Infer<typeof bye>;
+/** Why a message was refused (`ref` is the refused message's `seq`, or -1 when unknown). */
+export type ErrorHeader = Infer<typeof error>;
+/** A gossip payload from node `node` to node `to` for round `round` (issue #5). */
+export type GossipHeader = Infer<typeof gossip>;
+
+/** Any valid header, discriminated by `type`. */
+export type Header =
+  | HelloHeader
+  | WelcomeHeader
+  | TaskHeader
+  | UpdateHeader
+  | HeartbeatHeader
+  | ByeHeader
+  | ErrorHeader
+  | GossipHeader;
+
+/** The header of one message type. */
+export type HeaderOf<T extends MessageType> = Extract<Header, { type: T }>;
+
+type Distribute<H> = H extends Header ? Omit<H, 'v' | 'seq' | 'tensors' | 'run'> & { run?: string } : never;
+
+/**
+ * A header as an application writes it: the endpoint fills in `v`, `seq` and `tensors` (from the
+ * frames) and, when `run` is omitted, the endpoint's run id.
+ */
+export type OutgoingHeader = Distribute<Header>;

@@ -1,0 +1,47 @@
+/** The wire protocol version every header carries in `v`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest node id (virtual client or gossip peer); node ids are integers in [0, MAX_NODE_ID]. */
+export const MAX_NODE_ID = 2 ** 31 - 1;
+
+/** The `node` value of a message that speaks for no training node (the server, or a host as a whole). */
+export const NO_NODE = -1;
+
+/** Largest round number. */
+export const MAX_ROUND = 2 ** 31 - 1;
+
+/** Sequence numbers run per link in [0, MAX_SEQ] and wrap to 0 (they always fit a msgpack uint32). */
+export const MAX_SEQ = 2 ** 32 - 1;
+
+/** Largest count that fits a msgpack uint32 (byte sizes, element counts). */
+export const MAX_U32 = 2 ** 32 - 1;
+
+/** Most virtual nodes one host may carry or be given in one message. */
+export const MAX_NODES_PER_HOST = 100_000;
+
+/** Most tensor frames one message may carry. */
+export const MAX_TENSORS = 256;
+
+/** Host ids, run ids and ZeroMQ routing ids: 1 to 64 characters of letters, digits and `._:-`. */
+export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Tensor names: 1 to 128 characters of letters, digits and `._:/-`. */
+export const TENSOR_NAME_PATTERN = /^[A-Za-z0-9._:/-]{1,128}$/;
+
+/** Metric names and error codes: lower-case identifiers such as `train_loss` or `bad-message`. */
+export const CODE_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** Metric names in `update.metrics`: a letter, then letters, digits and `_.-` (at most 64). */
+export const METRIC_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+/** Every message type, in the order docs/protocol.md describes them. */
+export const MESSAGE_TYPES = ['hello', 'welcome', 'task', 'update', 'heartbeat', 'bye', 'error', 'gossip'] as const;
+
+/** One of {@link MESSAGE_TYPES}. */
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** Types a worker host or gossip peer may send to a ROUTER (server or gossip peer). */
+export const TO_ROUTER: readonly MessageType[] = ['hello', 'update', 'heartbeat', 'bye', 'error', 'gossip'];
+
+/** Types a ROUTER (server) may send to a DEALER (worker host). */
+export const TO_DEALER: readonly MessageType[] = ['welcome', 'task', 'heartbeat', 'bye', 'error'];
