@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'starling-config-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+const base = `name: t
+seed: 1
+data: { kind: mnist }
+model: { kind: softmax }
+loss: { kind: softmax_ce }
+optimizer: { kind: sgd, lr: 0.1 }
+algorithm: { kind: centralized, rounds: 2 }
+`;
+
+describe('loadConfig', () => {
+  it('fills defaults and applies --set overrides of any key', () => {
+    const cfg = loadConfig(file('ok.yaml', base), ['algorithm.rounds=5', 'optimizer.lr=0.05'], 9);
+    expect(cfg.algorithm).toMatchObject({ kind: 'centralized', rounds: 5, batchSize: 32 });
+    expect(cfg.optimizer).toMatchObject({ lr: 0.05, weightDecay: 0 });
+    expect(cfg.seed).toBe(9);
+    expect(cfg.runtime).toEqual({ kind: 'inline' });
+  });
+
+  it('names path, expectation and value for a negative learning rate', () => {
+    expect(() => loadConfig(file('neg.yaml', base), ['optimizer.lr=-1'])).toThrow(/optimizer\.lr must be > 0, got -1/);
+  });
+
+  it('lists the known kinds for an unknown model', () => {
+    expect(() => loadConfig(file('m.yaml', base), ['model.kind=resnet'])).toThrow(
+      /model\.kind must be one of linear, logistic, softmax, mlp, got "resnet"/,
+    );
+  });
+
+  it('rejects unknown keys', () => {
+    expect(() => loadConfig(file('u.yaml', `${base}extra: 1\n`))).toThrow(/the config has unknown key "extra"/);
+    expect(() => loadConfig(file('u2.yaml', base), ['optimizer.lrr=1'])).toThrow(/optimizer has unknown key "lrr"/);
+  });
+
+  it('reports malformed YAML with its line', () => {
+    expect(() => loadConfig(file('bad.yaml', 'name: [unclosed\nseed: 1\n'))).toThrow(/malformed YAML at line \d+/);
+  });
+
+  it('reports a missing file as a usage error', () => {
+    expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/cannot read config .*nope\.yaml: no such file/);
+  });
+});

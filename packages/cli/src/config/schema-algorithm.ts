@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { partitionSchema } from './schema-data.js';
+
+const posInt = z.number().int().positive();
+
+export const serverOptimizerSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('plain'), lr: z.number().positive().default(1) }),
+  z.strictObject({
+    kind: z.literal('fedavgm'),
+    lr: z.number().positive().default(1),
+    momentum: z.number().gte(0).lt(1).default(0.9),
+  }),
+  ...(['fedadagrad', 'fedadam', 'fedyogi'] as const).map((kind) =>
+    z.strictObject({
+      kind: z.literal(kind),
+      lr: z.number().positive().default(0.01),
+      beta1: z.number().gte(0).lt(1).default(0.9),
+      beta2: z.number().gte(0).lt(1).default(0.99),
+      tau: z.number().positive().default(1e-3),
+    }),
+  ),
+]);
+
+const federated = {
+  rounds: posInt,
+  clients: posInt,
+  /** Share C of clients sampled per round; mutually exclusive with clientsPerRound. */
+  fraction: z.number().gt(0).lte(1).optional(),
+  clientsPerRound: posInt.optional(),
+  partition: partitionSchema.default({ kind: 'iid' }),
+  minCompletion: z.number().gt(0).lte(1).default(0.5),
+  deadlineS: z.number().positive().nullable().default(null),
+  maxClientWeight: z.number().gt(0).lte(1).default(1),
+  serverOptimizer: serverOptimizerSchema.default({ kind: 'plain', lr: 1 }),
+};
+
+/** `algorithm`: what is trained where. A round of `centralized` is one epoch over the training set. */
+export const algorithmSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('centralized'), rounds: posInt, batchSize: posInt.default(32) }),
+  z.strictObject({ kind: z.literal('fedsgd'), ...federated, batchSize: posInt.nullable().default(null) }),
+  z.strictObject({
+    kind: z.literal('fedavg'),
+    ...federated,
+    localEpochs: posInt.default(1),
+    batchSize: posInt.default(10),
+  }),
+]);
+
+export const runtimeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('inline') }),
+  z.strictObject({ kind: z.literal('threads'), transport: z.enum(['tcp', 'ipc']).default('tcp') }),
+  z.strictObject({
+    kind: z.literal('processes'),
+    workers: posInt.default(2),
+    transport: z.enum(['tcp', 'ipc']).default('tcp'),
+  }),
+]);
+
+export type AlgorithmConfig = z.infer<typeof algorithmSchema>;
+export type RuntimeConfig = z.infer<typeof runtimeSchema>;

@@ -1,0 +1,50 @@
+import { StarlingError, USAGE_CODES } from '@starling/core';
+import yargs from 'yargs';
+import { runCommand } from './commands/run.js';
+
+/** Exit codes: 0 success, 1 a run that failed, 2 bad arguments, config or data. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof StarlingError) return USAGE_CODES.has(err.code) ? 2 : 1;
+  return 1;
+}
+
+/** Prints an error for a person: the message (and its causes), no stack unless STARLING_DEBUG is set. */
+export function reportError(err: unknown): void {
+  if (process.env.STARLING_DEBUG) {
+    console.error(err);
+    return;
+  }
+  let text = `starling: ${err instanceof Error ? err.message : String(err)}`;
+  let cause = err instanceof Error ? err.cause : undefined;
+  while (cause instanceof Error) {
+    text += `\n  caused by: ${cause.message}`;
+    cause = cause.cause;
+  }
+  console.error(text);
+}
+
+/** Runs the `starling` command line and sets `process.exitCode`. */
+export async function main(argv: string[]): Promise<void> {
+  let usageFailed = false;
+  const cli = yargs(argv)
+    .scriptName('starling')
+    .command(runCommand)
+    .demandCommand(1, 'name a command (see --help)')
+    .strict()
+    .recommendCommands()
+    .help()
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      usageFailed = true;
+      console.error(`starling: ${msg}\nRun 'starling --help' for usage.`);
+    });
+  try {
+    await cli.parseAsync();
+    if (usageFailed) process.exitCode = 2;
+  } catch (err) {
+    reportError(err);
+    process.exitCode = exitCodeFor(err);
+  }
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errors, type Layout } from '@starling/core';
+
+/** One line of `metrics.jsonl`. Fields are never renamed; later features add fields. */
+export interface MetricsLine {
+  round: number;
+  /** Wall seconds since the run started (the only timing field). */
+  time_s: number;
+  train_loss: number | null;
+  test_loss: number | null;
+  test_accuracy: number | null;
+  bytes_up: number;
+  bytes_down: number;
+  epsilon: number | null;
+  [extra: string]: unknown;
+}
+
+/**
+ * The folder a run writes: config.resolved.json, meta.json, metrics.jsonl, summary.json, model.bin +
+ * model.layout.json, partition.json and run.log. Files are written as soon as they are known, so an
+ * interrupted run keeps everything up to its last round.
+ */
+export class RunDir {
+  readonly path: string;
+
+  constructor(path: string) {
+    if (existsSync(path) && readdirSync(path).length > 0) {
+      // A run never overwrites another run's results.
+      throw errors.usage(`output folder ${path} exists and is not empty; choose another --out`);
+    }
+    mkdirSync(path, { recursive: true });
+    this.path = path;
+  }
+
+  file(name: string): string {
+    return join(this.path, name);
+  }
+
+  writeJson(name: string, value: unknown): void {
+    writeFileSync(this.file(name), `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  appendMetrics(line: MetricsLine): void {
+    appendFileSync(this.file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
+  }
+
+  /** Writes the model as little-endian float32 (`model.bin`) with its layout; returns the SHA-256 of model.bin. */
+  writeModel(params: Float32Array, layout: Layout): string {
+    const bytes = Buffer.from(params.buffer, params.byteOffset, params.byteLength);
+    writeFileSync(this.file('model.bin'), bytes);
+    this.writeJson('model.layout.json', { dtype: 'f32', byteOrder: 'little', ...layout });
+    return createHash('sha256').update(bytes).digest('hex');
+  }
+}
+
+/** `runs/<name>-<yyyymmdd-hhmmss>` under `root`, with a numeric suffix if taken. */
+export function defaultRunPath(root: string, name: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  let path = join(root, `${name}-${stamp}`);
+  for (let i = 2; existsSync(path); i++) path = join(root, `${name}-${stamp}-${i}`);
+  return path;
+}
