@@ -54,6 +54,41 @@ export type { Schedule, ScheduleSpec } from './optim/schedule.js';
 export { makeSchedule, SCHEDULE_KINDS } from './optim/schedule.js';
 export type { ZerothOrderOptions } from './optim/zeroth-order.js';
 export { estimateGradient } from './optim/zeroth-order.js';
+export { analyticGaussianSigma, gaussianDelta } from './privacy/analytic-gaussian.js';
+export type { CalibrationTarget } from './privacy/calibrate-noise.js';
+export { calibrateNoiseMultiplier, epsilonFloor, epsilonForNoiseMultiplier } from './privacy/calibrate-noise.js';
+export { clipToNorm, finiteL2Norm, normalizeToNorm } from './privacy/clip.js';
+export type { GaussianCalibration, GaussianOptions } from './privacy/gaussian-mechanism.js';
+export { gaussianMechanism, gaussianSigma } from './privacy/gaussian-mechanism.js';
+export { addGaussianNoise } from './privacy/gaussian-noise.js';
+export type { LaplaceOptions } from './privacy/laplace-mechanism.js';
+export { laplaceMechanism, laplaceScale } from './privacy/laplace-mechanism.js';
+export type {
+  PrivacyEpsilonArgs,
+  PrivacyReport,
+  PrivacySigmaArgs,
+  PrivacySigmaReport,
+} from './privacy/privacy-commands.js';
+export { formatPrivacyReport, privacyEpsilon, privacySigma } from './privacy/privacy-commands.js';
+export {
+  estimateBinaryFrequency,
+  estimateKAryFrequencies,
+  kAryRandomizedResponse,
+  randomizedResponse,
+  randomizedResponseTruthProbability,
+} from './privacy/randomized-response.js';
+export type {
+  RdpAccountantOptions,
+  RdpAccountantState,
+  RdpLedgerEntry,
+  SamplingAssumption,
+} from './privacy/rdp-accountant.js';
+export { RdpAccountant } from './privacy/rdp-accountant.js';
+export type { EpsilonAtOrder, RdpConversion } from './privacy/rdp-conversion.js';
+export { epsilonAtOrder, RDP_CONVERSIONS, rdpToEpsilon } from './privacy/rdp-conversion.js';
+export { checkOrders, DEFAULT_RDP_ORDERS } from './privacy/rdp-orders.js';
+export type { SampledGaussianSteps } from './privacy/sampled-gaussian-rdp.js';
+export { sampledGaussianRdp, sampledGaussianRdpCurve } from './privacy/sampled-gaussian-rdp.js';
 export { philox4x32 } from './rng/philox.js';
 export { Rng } from './rng/rng.js';
 export type { Batch, TrainingData } from './train/batch.js';

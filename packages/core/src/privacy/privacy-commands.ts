@@ -113,10 +113,17 @@ export function privacySigma(args: PrivacySigmaArgs): PrivacySigmaReport {
   return { epsilon, order, delta, sampleRate, noiseMultiplier, steps, sampling: 'poisson', conversion, targetEpsilon };
 }
 
-/** The human-readable lines both commands print without `--json`. */
+/** x rounded up to 6 significant digits: a printed ε must still be an upper bound. */
+function ceil6(x: number): string {
+  if (x === 0 || !Number.isFinite(x)) return String(x);
+  const unit = 10 ** (Math.floor(Math.log10(x)) - 5);
+  return (Math.ceil(x / unit) * unit).toPrecision(6);
+}
+
+/** The human-readable lines both commands print without `--json`; ε is rounded up, never down. */
 export function formatPrivacyReport(report: PrivacyReport | PrivacySigmaReport): string {
   const lines = [
-    `epsilon          ${report.epsilon.toPrecision(6)} (delta ${report.delta}, best order ${report.order ?? 'n/a'})`,
+    `epsilon          ${ceil6(report.epsilon)} (delta ${report.delta}, best order ${report.order ?? 'n/a'})`,
     `noise multiplier ${report.noiseMultiplier.toPrecision(6)}`,
     `sample rate      ${report.sampleRate} (Poisson sampling assumed)`,
     `steps            ${report.steps}`,
