@@ -1,6 +1,7 @@
-import { StarlingError, USAGE_CODES } from '@starling/core';
+import { errors, StarlingError, USAGE_CODES } from '@starling/core';
 import yargs from 'yargs';
 import { runCommand } from './commands/run.js';
+import { topologyCommand } from './commands/topology.js';
 
 /** Exit codes: 0 success, 1 a run that failed, 2 bad arguments, config or data. */
 export function exitCodeFor(err: unknown): number {
@@ -25,10 +26,10 @@ export function reportError(err: unknown): void {
 
 /** Runs the `starling` command line and sets `process.exitCode`. */
 export async function main(argv: string[]): Promise<void> {
-  let usageFailed = false;
   const cli = yargs(argv)
     .scriptName('starling')
     .command(runCommand)
+    .command(topologyCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()
@@ -36,13 +37,10 @@ export async function main(argv: string[]): Promise<void> {
     .version(false)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      usageFailed = true;
-      console.error(`starling: ${msg}\nRun 'starling --help' for usage.`);
+      throw err ?? errors.usage(`${msg}\nRun 'starling --help' for usage.`);
     });
   try {
     await cli.parseAsync();
-    if (usageFailed) process.exitCode = 2;
   } catch (err) {
     reportError(err);
     process.exitCode = exitCodeFor(err);
