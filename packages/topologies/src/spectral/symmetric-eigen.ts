@@ -95,6 +95,7 @@ function countBelow(t: Tridiagonal, x: number, pivmin: number): number {
 export function tridiagonalEigenvalue(t: Tridiagonal, k: number): number {
   const m = t.diag.length;
   if (!Number.isInteger(k) || k < 0 || k >= m) throw errors.shape('eigenvalue index', `in [0, ${m})`, k);
+  if (m === 1) return t.diag[0];
   let [lo, hi] = gershgorin(t);
   const scale = Math.max(Math.abs(lo), Math.abs(hi), Number.MIN_VALUE);
   let maxOff2 = 1;
