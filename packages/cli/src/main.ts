@@ -1,5 +1,6 @@
 import { errors, StarlingError, USAGE_CODES } from '@starling/core';
 import yargs from 'yargs';
+import { privacyCommand } from './commands/privacy.js';
 import { runCommand } from './commands/run.js';
 import { topologyCommand } from './commands/topology.js';
 
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('starling')
     .command(runCommand)
     .command(topologyCommand)
+    .command(privacyCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()
