@@ -1,1 +1,56 @@
-export const PACKAGE = '@starling/transport';
+export type {
+  CodecRejectReason,
+  DecodedTensor,
+  DecodeLimits,
+  DecodeResult,
+  EncodedTensors,
+  TensorInput,
+} from './codec.js';
+export { DEFAULT_DECODE_LIMITS, decodeMessage, encodeHeader, encodeMessage, encodeTensors } from './codec.js';
+export type { DealerOptions } from './dealer-endpoint.js';
+export { DealerEndpoint } from './dealer-endpoint.js';
+export type { Dtype, TensorArray } from './dtypes.js';
+export { DTYPES, firstNonFinite, itemSize } from './dtypes.js';
+export type { SendOptions } from './endpoint.js';
+export type {
+  EndpointLog,
+  EndpointOptions,
+  IncomingMessage,
+  PeerEvent,
+  RejectEvent,
+  RejectReason,
+} from './endpoint-options.js';
+export { EXAMPLE_HEADERS } from './examples.js';
+export type { JsonValue } from './json-value.js';
+export type { EndpointStats, LinkCounters } from './link-stats.js';
+export type {
+  ByeHeader,
+  ErrorHeader,
+  GossipHeader,
+  Header,
+  HeaderOf,
+  HeartbeatHeader,
+  HelloHeader,
+  OutgoingHeader,
+  TaskHeader,
+  TensorDescriptor,
+  UpdateHeader,
+  WelcomeHeader,
+} from './messages.js';
+export { HEADER_SCHEMAS } from './messages.js';
+export type { DropReason, SendResult } from './outbox.js';
+export type { MessageType } from './protocol.js';
+export {
+  ID_PATTERN,
+  MAX_NODE_ID,
+  MAX_ROUND,
+  MAX_SEQ,
+  MAX_TENSORS,
+  MESSAGE_TYPES,
+  NO_NODE,
+  PROTOCOL_VERSION,
+  TO_DEALER,
+  TO_ROUTER,
+} from './protocol.js';
+export type { RouterOptions } from './router-endpoint.js';
+export { peerIdOf, RouterEndpoint } from './router-endpoint.js';

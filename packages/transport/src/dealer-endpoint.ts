@@ -1,0 +1,103 @@
+import { errors } from '@starling/core';
+import { Dealer } from 'zeromq';
+import type { TensorInput } from './codec.js';
+import { classifySendError, Endpoint, type SendOptions } from './endpoint.js';
+import { type EndpointOptions, type ResolvedOptions, resolveOptions } from './endpoint-options.js';
+import type { OutgoingHeader } from './messages.js';
+import type { SendOutcome, SendResult } from './outbox.js';
+import { ID_PATTERN, TO_DEALER } from './protocol.js';
+import { watchConnections } from './watch-connections.js';
+
+/** Options of a {@link DealerEndpoint}. */
+export interface DealerOptions extends EndpointOptions {
+  /** This host's ZeroMQ routing id, the peer id the ROUTER sees (`ID_PATTERN`). */
+  readonly routingId: string;
+  /** The peer id under which the remote ROUTER appears in events and messages (default `server`). */
+  readonly peerName?: string;
+  /** First and largest reconnection delay in ms (defaults 100 and 1000). */
+  readonly reconnectMs?: number;
+  readonly reconnectMaxMs?: number;
+}
+
+/**
+ * The worker-host (or gossip-neighbour) side: a DEALER connected to one ROUTER, with a fixed routing
+ * id, automatic reconnection, ZMTP and application heartbeats, and the same validation, counters and
+ * never-rejecting sends as the ROUTER side. Its one peer is `joined` on the first message from the
+ * ROUTER and `lost` when the connection drops or the ROUTER is silent for `peerTimeoutMs`; messages
+ * sent meanwhile wait in ZeroMQ's queue and go out after reconnection.
+ */
+export class DealerEndpoint extends Endpoint {
+  /** The address connected to. */
+  readonly address: string;
+  /** The remote ROUTER's peer id in events and messages. */
+  readonly peerName: string;
+
+  private constructor(socket: Dealer, address: string, options: ResolvedOptions, peerName: string) {
+    super(socket, options);
+    this.address = address;
+    this.peerName = peerName;
+    watchConnections(socket, this.counters, () => this.markLost(this.peerName, 'disconnected'));
+    this.startReceiving(async () => ({ peer: this.peerName, frames: await socket.receive() }));
+  }
+
+  /** Connects a DEALER to `address` (connection and reconnection happen in the background). */
+  static connect(address: string, options: DealerOptions): DealerEndpoint {
+    if (typeof options.routingId !== 'string' || !ID_PATTERN.test(options.routingId)) {
+      throw errors.option('transport.routingId', `a string matching ${ID_PATTERN}`, options.routingId);
+    }
+    const peerName = options.peerName ?? 'server';
+    if (!ID_PATTERN.test(peerName)) throw errors.option('transport.peerName', `${ID_PATTERN}`, peerName);
+    const o = resolveOptions(options, TO_DEALER);
+    const socket = new Dealer({
+      routingId: options.routingId,
+      linger: 0,
+      sendTimeout: 0,
+      immediate: false,
+      sendHighWaterMark: o.sendHighWaterMark,
+      receiveHighWaterMark: o.receiveHighWaterMark,
+      maxMessageSize: o.maxMessageBytes,
+      heartbeatInterval: o.zmtpHeartbeatMs,
+      heartbeatTimeout: o.zmtpTimeoutMs,
+      reconnectInterval: options.reconnectMs ?? 100,
+      reconnectMaxInterval: options.reconnectMaxMs ?? 1000,
+    });
+    const endpoint = new DealerEndpoint(socket, address, o, peerName);
+    try {
+      socket.connect(address);
+    } catch (e) {
+      void endpoint.close();
+      throw errors.runtime(`cannot connect to ${address}: ${(e as Error).message}`, e);
+    }
+    return endpoint;
+  }
+
+  /** True between the first message from the ROUTER and the next loss of it. */
+  get connected(): boolean {
+    return this.live.has(this.peerName);
+  }
+
+  /**
+   * Queues one message for the ROUTER. Throws synchronously if the header or a tensor is invalid;
+   * otherwise resolves once the socket accepted the message or it was dropped (never rejects).
+   */
+  send(header: OutgoingHeader, tensors: readonly TensorInput[] = [], o?: SendOptions): Promise<SendResult> {
+    return this.enqueue(this.peerName, header, this.encodeShared(tensors), o);
+  }
+
+  protected async attempt(_peer: string, frames: Buffer[]): Promise<SendOutcome> {
+    try {
+      await (this.socket as Dealer).send(frames);
+      return 'sent';
+    } catch (e) {
+      return classifySendError(e);
+    }
+  }
+
+  protected unreachable(): boolean {
+    return false;
+  }
+
+  protected heartbeatTargets(): Iterable<string> {
+    return [this.peerName];
+  }
+}

@@ -1,0 +1,243 @@
+import type { Dealer, Router } from 'zeromq';
+import { decodeMessage, type EncodedTensors, encodeHeader, encodeTensors, type TensorInput } from './codec.js';
+import type { RejectReason, ResolvedOptions } from './endpoint-options.js';
+import { type EndpointStats, LinkStats } from './link-stats.js';
+import type { Header, OutgoingHeader } from './messages.js';
+import { Outboxes, type SendOutcome, type SendResult } from './outbox.js';
+import { MAX_SEQ, type MessageType, PROTOCOL_VERSION } from './protocol.js';
+
+/** Per-send options. */
+export interface SendOptions {
+  /** Drop the message if the socket has not accepted it within this many milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+/** Maps a zeromq.js send error to what the outbox should do next. */
+export function classifySendError(e: unknown): SendOutcome {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'EAGAIN' || code === 'EBUSY') return 'again';
+  if (code === 'EHOSTUNREACH') return 'unreachable';
+  if (code === 'ENOTSOCK' || code === 'ETERM' || code === 'EBADF') return 'closed';
+  return 'failed';
+}
+
+/**
+ * What ROUTER and DEALER endpoints share: validation and counting of arrivals, per-peer outboxes,
+ * sequence numbers, application heartbeats and liveness, error replies, and a close that leaves no
+ * pending promise. Subclasses provide the socket-specific send and the receive framing.
+ */
+export abstract class Endpoint {
+  protected readonly opts: ResolvedOptions;
+  protected readonly counters = new LinkStats();
+  protected readonly outboxes: Outboxes;
+  /** Peers heard from and not since lost or gone, with the time of their last message. */
+  protected readonly live = new Map<string, number>();
+  protected closed = false;
+  private runId: string | undefined;
+  private round = 0;
+  private readonly accept: ReadonlySet<MessageType>;
+  private readonly seqOut = new Map<string, number>();
+  private readonly seqIn = new Map<string, number>();
+  private readonly lastErrorReply = new Map<string, number>();
+  private readonly ticker: NodeJS.Timeout;
+  private loop: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+
+  protected constructor(
+    protected readonly socket: Router | Dealer,
+    options: ResolvedOptions,
+  ) {
+    this.opts = options;
+    this.runId = this.opts.run;
+    this.accept = new Set(this.opts.accept);
+    const { now, sendTimeoutMs, maxQueuedMessages, maxQueuedBytes } = this.opts;
+    this.outboxes = new Outboxes(
+      {
+        attempt: (peer, frames) => this.attempt(peer, frames),
+        sent: (peer, type, bytes) => this.counters.sent(peer, type, bytes),
+        dropped: (peer, _type, reason) => this.counters.drop(peer, reason),
+        unreachable: (peer) => this.unreachable(peer),
+      },
+      { now, sendTimeoutMs, maxQueuedMessages, maxQueuedBytes, retryMinMs: 1, retryMaxMs: 20 },
+    );
+    const hb = this.opts.heartbeatMs;
+    this.ticker = setInterval(() => this.tick(), hb > 0 ? hb : Math.min(250, this.opts.peerTimeoutMs / 4));
+  }
+
+  /** One non-blocking send of `frames` to `peer` on the socket. */
+  protected abstract attempt(peer: string, frames: Buffer[]): Promise<SendOutcome>;
+  /** The socket has no connection to `peer`; returns true when the peer's queue should be dropped. */
+  protected abstract unreachable(peer: string): boolean;
+  /** Peers that get application heartbeats. */
+  protected abstract heartbeatTargets(): Iterable<string>;
+
+  /** The run id stamped on outgoing messages and required of arriving ones (undefined: any). */
+  get run(): string | undefined {
+    return this.runId;
+  }
+
+  /** Sets the run id (a worker host learns it from `welcome`). */
+  setRun(run: string | undefined): void {
+    this.runId = run;
+  }
+
+  /** Sets the round stamped on heartbeats and error replies (informational). */
+  setRound(round: number): void {
+    this.round = round;
+  }
+
+  /** A snapshot of the byte and message counters. */
+  stats(): EndpointStats {
+    return this.counters.snapshot();
+  }
+
+  /**
+   * Closes the socket at once: queued messages resolve with `closed`, the receive loop ends, timers
+   * stop. `lingerMs` > 0 lets ZeroMQ keep flushing already accepted messages (e.g. a `bye`) that long.
+   */
+  close(options: { lingerMs?: number } = {}): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closed = true;
+    clearInterval(this.ticker);
+    this.outboxes.close();
+    try {
+      this.socket.linger = options.lingerMs ?? 0;
+      this.socket.close();
+    } catch (e) {
+      this.opts.log.debug({ err: e }, 'socket close failed');
+    }
+    this.closing = this.loop.then(() => undefined);
+    return this.closing;
+  }
+
+  /** Encodes tensors once for several sends (frames are shared read-only). */
+  protected encodeShared(tensors: readonly TensorInput[]): EncodedTensors {
+    return encodeTensors(tensors);
+  }
+
+  /** Stamps `v`, `seq`, `run`, descriptors; queues; throws synchronously on an invalid header. */
+  protected enqueue(
+    peer: string,
+    header: OutgoingHeader,
+    enc: EncodedTensors,
+    o: SendOptions = {},
+  ): Promise<SendResult> {
+    const seq = this.seqOut.get(peer) ?? 0;
+    const full = { ...header, v: PROTOCOL_VERSION, run: header.run ?? this.runId ?? '', seq, tensors: enc.descriptors };
+    const head = encodeHeader(full as Header);
+    this.seqOut.set(peer, seq === MAX_SEQ ? 0 : seq + 1);
+    return this.outboxes.enqueue(peer, [head, ...enc.frames], header.type, o.timeoutMs);
+  }
+
+  /** Runs `next` repeatedly, feeding each arrival (already split into peer and frames) to `arrive`. */
+  protected startReceiving(next: () => Promise<{ peer: string | null; frames: Buffer[] }>): void {
+    this.loop = (async () => {
+      while (!this.closed) {
+        let got: { peer: string | null; frames: Buffer[] };
+        try {
+          got = await next();
+        } catch (e) {
+          if (this.closed) return;
+          this.opts.log.warn({ err: e }, 'receive failed');
+          await new Promise((r) => setTimeout(r, 10));
+          continue;
+        }
+        this.arrive(got.peer, got.frames);
+      }
+    })();
+  }
+
+  private arrive(peer: string | null, frames: Buffer[]): void {
+    if (peer === null) {
+      let bytes = 0;
+      for (const f of frames) bytes += f.byteLength;
+      this.counters.received(null, null, bytes);
+      this.reject(null, 'routing-id', 'routing id must match /^[A-Za-z0-9._:-]{1,64}$/', -1, null);
+      return;
+    }
+    const res = decodeMessage(frames, this.opts);
+    this.counters.received(peer, res.ok ? res.header.type : res.type, res.bytes);
+    if (!res.ok) {
+      this.reject(peer, res.reason, res.detail, res.seq, res.type);
+      return;
+    }
+    const h = res.header;
+    if (!this.accept.has(h.type)) {
+      this.reject(peer, 'direction', `${h.type} is not accepted here`, h.seq, h.type);
+      return;
+    }
+    if (this.runId !== undefined && h.run !== '' && h.run !== this.runId) {
+      this.reject(peer, 'wrong-run', `run ${JSON.stringify(h.run)} is not ${this.runId}`, h.seq, h.type);
+      return;
+    }
+    const last = this.seqIn.get(peer);
+    if (last !== undefined && h.seq !== (last === MAX_SEQ ? 0 : last + 1)) this.counters.seqGap(peer);
+    this.seqIn.set(peer, h.seq);
+    const known = this.live.has(peer);
+    this.live.set(peer, this.opts.now());
+    if (!known) this.emitPeer({ kind: 'joined', peer, reason: 'message' });
+    if (h.type === 'heartbeat') return;
+    this.call(() => this.opts.onMessage({ peer, header: h, tensors: res.tensors, bytes: res.bytes }));
+    if (h.type === 'bye' && this.live.delete(peer)) this.gone(peer, 'left', h.reason);
+  }
+
+  private reject(peer: string | null, reason: RejectReason, detail: string, seq: number, type: string | null): void {
+    this.counters.reject(peer, reason);
+    this.opts.log.debug({ peer, reason, detail }, 'message rejected');
+    if (this.opts.onReject) this.call(() => this.opts.onReject!({ peer, reason, detail }));
+    if (!this.opts.replyErrors || peer === null || type === 'error' || this.closed) return;
+    const now = this.opts.now();
+    if (now - (this.lastErrorReply.get(peer) ?? Number.NEGATIVE_INFINITY) < 250) return;
+    this.lastErrorReply.set(peer, now);
+    const message = detail.length > 1024 ? `${detail.slice(0, 1021)}...` : detail;
+    const error = { type: 'error', round: this.round, node: this.opts.node, code: reason, message, ref: seq } as const;
+    void this.enqueue(peer, error, { descriptors: [], frames: [], bytes: 0 }, { timeoutMs: 1000 });
+  }
+
+  /** Forgets a live peer: `lost` (silence, disconnection) or `left` (bye). */
+  protected markLost(peer: string, reason: string): void {
+    if (this.live.delete(peer)) this.gone(peer, 'lost', reason);
+  }
+
+  private gone(peer: string, kind: 'lost' | 'left', reason: string): void {
+    this.seqIn.delete(peer);
+    this.onGone(peer);
+    this.emitPeer({ kind, peer, reason });
+  }
+
+  /** Hook: a peer was lost or left (the ROUTER drops its queue). */
+  protected onGone(_peer: string): void {}
+
+  /** Sends a heartbeat to each target whose queue is empty (a backed-up queue proves nothing new). */
+  protected heartbeat(): void {
+    if (this.closed) return;
+    const hb = { type: 'heartbeat', round: this.round, node: this.opts.node } as const;
+    const none = { descriptors: [], frames: [], bytes: 0 };
+    for (const peer of this.heartbeatTargets()) {
+      if (this.outboxes.queued(peer) === 0)
+        void this.enqueue(peer, hb, none, { timeoutMs: 2 * this.opts.peerTimeoutMs });
+    }
+  }
+
+  private tick(): void {
+    const now = this.opts.now();
+    for (const [peer, seen] of [...this.live]) {
+      if (now - seen > this.opts.peerTimeoutMs) this.markLost(peer, 'timeout');
+    }
+    if (this.opts.heartbeatMs > 0) this.heartbeat();
+  }
+
+  private emitPeer(event: { kind: 'joined' | 'left' | 'lost'; peer: string; reason: string }): void {
+    const handler = this.opts.onPeer;
+    if (handler) this.call(() => handler(event));
+  }
+
+  private call(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.counters.handlerErrors++;
+      this.opts.log.warn({ err: e }, 'endpoint handler threw');
+    }
+  }
+}

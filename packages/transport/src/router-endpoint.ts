@@ -1,0 +1,140 @@
+import { errors } from '@starling/core';
+import { Router } from 'zeromq';
+import type { TensorInput } from './codec.js';
+import { classifySendError, Endpoint, type SendOptions } from './endpoint.js';
+import { type EndpointOptions, type ResolvedOptions, resolveOptions } from './endpoint-options.js';
+import type { OutgoingHeader } from './messages.js';
+import type { SendOutcome, SendResult } from './outbox.js';
+import { ID_PATTERN, TO_ROUTER } from './protocol.js';
+import { watchConnections } from './watch-connections.js';
+
+/** Options of a {@link RouterEndpoint}. */
+export interface RouterOptions extends EndpointOptions {
+  /** A new connection with a known routing id takes it over (default true, so restarted hosts rejoin). */
+  readonly handover?: boolean;
+}
+
+/** Decodes a ZeroMQ routing id into a peer id, or null when it is not a valid id (binary, too long). */
+export function peerIdOf(routingId: Buffer): string | null {
+  const id = routingId.toString('latin1');
+  return ID_PATTERN.test(id) ? id : null;
+}
+
+/**
+ * The server side of the protocol: a bound ZeroMQ ROUTER (`mandatory`, zero send timeout, `linger` 0,
+ * ZMTP heartbeats, ZMQ_MAXMSGSIZE) with a queue per peer so a slow or frozen peer never blocks the
+ * others. A peer is known from its first valid message until it says `bye` (left), goes silent for
+ * `peerTimeoutMs`, or its connection drops (lost). Disconnection is found by probing: after any
+ * ZeroMQ `disconnect` event every known peer gets a heartbeat, and a send that finds no route
+ * (EHOSTUNREACH) marks that peer lost, so a frozen peer is noticed about one ZMTP timeout after it froze.
+ */
+export class RouterEndpoint extends Endpoint {
+  /** The bound address, with the port resolved (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
+  readonly address: string;
+  private readonly ids = new Map<string, Buffer>();
+  private probe: NodeJS.Timeout | undefined;
+
+  private constructor(socket: Router, address: string, options: ResolvedOptions) {
+    super(socket, options);
+    this.address = address;
+    watchConnections(socket, this.counters, () => {
+      clearTimeout(this.probe);
+      if (!this.closed) this.probe = setTimeout(() => this.heartbeat(), 20);
+    });
+    this.startReceiving(async () => {
+      const [id, ...frames] = await socket.receive();
+      return { peer: peerIdOf(id), frames };
+    });
+  }
+
+  /** Binds a ROUTER to `address` (`tcp://127.0.0.1:*` picks a free port; see `address`). */
+  static async listen(address: string, options: RouterOptions): Promise<RouterEndpoint> {
+    const o = resolveOptions(options, TO_ROUTER);
+    const socket = new Router({
+      mandatory: true,
+      handover: options.handover ?? true,
+      linger: 0,
+      sendTimeout: 0,
+      sendHighWaterMark: o.sendHighWaterMark,
+      receiveHighWaterMark: o.receiveHighWaterMark,
+      maxMessageSize: o.maxMessageBytes,
+      heartbeatInterval: o.zmtpHeartbeatMs,
+      heartbeatTimeout: o.zmtpTimeoutMs,
+    });
+    const endpoint = new RouterEndpoint(socket, address, o);
+    try {
+      await socket.bind(address);
+    } catch (e) {
+      await endpoint.close();
+      throw errors.runtime(`cannot bind ${address}: ${(e as Error).message}`, e);
+    }
+    (endpoint as { address: string }).address = socket.lastEndpoint ?? address;
+    return endpoint;
+  }
+
+  /** Peers currently known (heard from, not lost or gone), in no particular order. */
+  peers(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /**
+   * Queues one message for `peer`. Throws synchronously if the header or a tensor is invalid (a bug
+   * in the caller); otherwise resolves once the socket accepted the message or it was dropped.
+   */
+  send(
+    peer: string,
+    header: OutgoingHeader,
+    tensors: readonly TensorInput[] = [],
+    o?: SendOptions,
+  ): Promise<SendResult> {
+    this.checkPeer(peer);
+    return this.enqueue(peer, header, this.encodeShared(tensors), o);
+  }
+
+  /** Sends the same tensors (encoded once, frames shared) with a per-peer header to each target. */
+  broadcast(
+    targets: readonly { peer: string; header: OutgoingHeader }[],
+    tensors: readonly TensorInput[] = [],
+    o?: SendOptions,
+  ): Promise<SendResult[]> {
+    for (const t of targets) this.checkPeer(t.peer);
+    const enc = this.encodeShared(tensors);
+    return Promise.all(targets.map((t) => this.enqueue(t.peer, t.header, enc, o)));
+  }
+
+  override close(options?: { lingerMs?: number }): Promise<void> {
+    clearTimeout(this.probe);
+    return super.close(options);
+  }
+
+  protected async attempt(peer: string, frames: Buffer[]): Promise<SendOutcome> {
+    let id = this.ids.get(peer);
+    if (!id) this.ids.set(peer, (id = Buffer.from(peer, 'latin1')));
+    try {
+      await (this.socket as Router).send([id, ...frames]);
+      return 'sent';
+    } catch (e) {
+      return classifySendError(e);
+    }
+  }
+
+  protected unreachable(peer: string): boolean {
+    if (!this.live.has(peer)) return false;
+    this.markLost(peer, 'disconnected');
+    return true;
+  }
+
+  protected override onGone(peer: string): void {
+    this.outboxes.dropPeer(peer, 'peer-lost');
+  }
+
+  protected heartbeatTargets(): Iterable<string> {
+    return [...this.live.keys()];
+  }
+
+  private checkPeer(peer: string): void {
+    if (typeof peer !== 'string' || !ID_PATTERN.test(peer)) {
+      throw errors.protocol(`peer id must match ${ID_PATTERN}, got ${JSON.stringify(peer)}`);
+    }
+  }
+}

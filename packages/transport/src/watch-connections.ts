@@ -1,0 +1,26 @@
+import type { Socket } from 'zeromq';
+import type { LinkStats } from './link-stats.js';
+
+const COUNTED = [
+  'accept',
+  'connect',
+  'connect:retry',
+  'handshake',
+  'handshake:error:protocol',
+  'handshake:error:auth',
+  'handshake:error:other',
+] as const;
+
+/**
+ * Counts a socket's connection events and calls `onDisconnect` on each `disconnect`. ZeroMQ reports
+ * these per TCP/IPC connection, never per routing id, so they are hints: the endpoint decides which
+ * peer is gone by other means (a DEALER has only one connection; a ROUTER probes its peers).
+ */
+export function watchConnections(socket: Socket, stats: LinkStats, onDisconnect: () => void): void {
+  const events = socket.events;
+  for (const type of COUNTED) events.on(type, () => stats.connection(type));
+  events.on('disconnect', () => {
+    stats.connection('disconnect');
+    onDisconnect();
+  });
+}
