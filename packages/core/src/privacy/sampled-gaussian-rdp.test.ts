@@ -48,6 +48,17 @@ describe('sampledGaussianRdp', () => {
     }
   });
 
+  it('approaches α·q²/(2σ²) for very large σ at fractional orders, without NaN', () => {
+    for (const [q, alpha] of [
+      [0.1, 1.5],
+      [0.9, 2.5],
+      [0.5, 10.9],
+    ]) {
+      const small = (alpha * q * q) / (2 * 1e4 * 1e4);
+      expect(Math.abs(sampledGaussianRdp(q, 1e4, alpha) - small) / small).toBeLessThan(1e-3);
+    }
+  });
+
   it('is 0 at q = 0 and infinite without noise', () => {
     expect(sampledGaussianRdp(0, 1, 2.5)).toBe(0);
     expect(sampledGaussianRdp(0.1, 0, 2.5)).toBe(Number.POSITIVE_INFINITY);

@@ -60,6 +60,9 @@ function logAFractionalOrder(q: number, sigma: number, alpha: number): number {
     const s1 =
       logBinomial + j * logQ + i * log1mQ + (j * j - j) / twoSigma2 - Math.LN2 + logErfc((z0 - j) / sqrt2Sigma);
     const term = logAddExp(s0, s1);
+    if (Number.isNaN(term)) {
+      throw errors.runtime(`sampledGaussianRdp: series term ${i} is NaN at q=${q}, sigma=${sigma}, order=${alpha}`);
+    }
     if (sign > 0) positive = logAddExp(positive, term);
     else negative = logAddExp(negative, term);
     if (i > alpha && term < positive + LOG_TOLERANCE) {

@@ -23,6 +23,14 @@ describe('erfc', () => {
     expect(Math.abs(erfc(26) - 5.663192408856143e-296) / 5.663192408856143e-296).toBeLessThan(1e-14);
   });
 
+  it('returns 0 and 2 far in the tails without NaN (x·x rounding once produced 0·∞)', () => {
+    for (const x of [27.6, 1000.03, 15536.7240195972, 1e200]) {
+      expect(erfc(x)).toBe(0);
+      expect(erfc(-x)).toBe(2);
+      expect(logErfc(-x)).toBe(Math.LN2);
+    }
+  });
+
   it('satisfies erf + erfc = 1 and erf(-x) = -erf(x)', () => {
     for (const x of [0.2, 0.8, 1.3, 2.6]) {
       expect(erf(x) + erfc(x)).toBeCloseTo(1, 15);

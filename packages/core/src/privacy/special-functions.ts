@@ -54,12 +54,13 @@ function expMinusSquare(x: number): number {
   return Math.exp(-xh * xh) * Math.exp(-(x - xh) * (x + xh));
 }
 
-/** The complementary error function erfc(x) = 1 − erf(x), for every real x (0 beyond x ≈ 27). */
+/** The complementary error function erfc(x) = 1 − erf(x), for every real x (0 beyond x ≈ 27.3). */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
   if (x < 0) return 2 - erfc(-x);
   if (x < SERIES_LIMIT) return 1 - erfSeries(x);
-  if (x === Number.POSITIVE_INFINITY) return 0;
+  // erfc(27.3) is below the smallest subnormal; past it the split exponent could reach e^{+∞}·0.
+  if (x > 27.5) return 0;
   return (expMinusSquare(x) * erfcxFraction(x)) / SQRT_PI;
 }
 
