@@ -1,3 +1,23 @@
+export type {
+  CompressContext,
+  Compressor,
+  CompressorKind,
+  CompressorState,
+  Encoded,
+} from './compress/compressor.js';
+export { COMPRESSOR_KINDS } from './compress/compressor.js';
+export { CompressorBank } from './compress/compressor-bank.js';
+export type { CompressorSpec } from './compress/compressor-spec.js';
+export { parseCompressorSpec, sparsityCount } from './compress/compressor-spec.js';
+export { decodeCompressed } from './compress/decode.js';
+export { withErrorFeedback } from './compress/error-feedback.js';
+export { bf16BitsToNumber, f16BitsToNumber, f32BitsToBf16, f32BitsToF16 } from './compress/half.js';
+export type { MakeCompressorOptions } from './compress/make-compressor.js';
+export { makeCompressor } from './compress/make-compressor.js';
+export { powerSgdFloats } from './compress/power-sgd.js';
+export { QSGD_MAX_LEVELS } from './compress/qsgd.js';
+export type { PayloadHeader } from './compress/wire.js';
+export { HEADER_BYTES, readHeader, WIRE_VERSION } from './compress/wire.js';
 export type { DataSpec, GroundTruth } from './data/data-spec.js';
 export { DATA_KINDS } from './data/data-spec.js';
 export type { DataSplit, Dataset } from './data/dataset.js';

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { StarlingError } from '../errors.js';
+import { makeLayout } from '../layout.js';
+import { Rng } from '../rng/rng.js';
+import { CompressorBank } from './compressor-bank.js';
+import { parseCompressorSpec } from './compressor-spec.js';
+import { makeCompressor } from './make-compressor.js';
+
+const layout = makeLayout([{ name: 'v', shape: [100] }]);
+
+function configError(run: () => unknown): string {
+  try {
+    run();
+  } catch (err) {
+    expect(err).toBeInstanceOf(StarlingError);
+    expect((err as StarlingError).code).toBe('config');
+    return (err as StarlingError).message;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('compressor specs', () => {
+  it('name the option path in every error', () => {
+    const at = 'compression.up';
+    expect(configError(() => parseCompressorSpec({ kind: 'topk', ratio: 1.5 }, at))).toBe(
+      'compression.up.ratio must be in (0, 1], got 1.5',
+    );
+    expect(configError(() => parseCompressorSpec({ kind: 'zip' }, at))).toMatch(
+      /^compression.up.kind must be one of none, fp16, bf16, qsgd, sign, topk, randk, dropout, powersgd, got "zip"/,
+    );
+    expect(configError(() => parseCompressorSpec({ kind: 'topk', ratoi: 0.1 }, at))).toMatch(
+      /^compression.up.ratoi must be absent \(topk takes kind, errorFeedback, ratio, count\)/,
+    );
+    expect(configError(() => parseCompressorSpec({ kind: 'topk', ratio: 0.1, count: 3 }, at))).toMatch(/not both/);
+    expect(configError(() => parseCompressorSpec({ kind: 'randk' }, at))).toMatch(/compression.up.ratio must be given/);
+    expect(configError(() => parseCompressorSpec({ kind: 'qsgd', levels: 0 }, at))).toBe(
+      'compression.up.levels must be an integer in [1, 65535], got 0',
+    );
+    expect(configError(() => parseCompressorSpec({ kind: 'dropout', p: 0 }, at))).toMatch(
+      /compression.up.p must be in/,
+    );
+    expect(configError(() => parseCompressorSpec({ kind: 'powersgd', rank: 1.5 }, at))).toMatch(/compression.up.rank/);
+    expect(configError(() => parseCompressorSpec({ kind: 'sign', errorFeedback: 'yes' }, at))).toMatch(
+      /compression.up.errorFeedback must be true or false/,
+    );
+    expect(configError(() => parseCompressorSpec('topk', at))).toMatch(/^compression.up must be an object/);
+    expect(configError(() => makeCompressor({ kind: 'topk', count: 101 }, layout, { path: at }))).toBe(
+      'compression.up.count must be at most the model size 100, got 101',
+    );
+  });
+
+  it('fill defaults and accept every kind', () => {
+    expect(parseCompressorSpec({ kind: 'randk', ratio: 0.01 })).toEqual({
+      kind: 'randk',
+      ratio: 0.01,
+      unbiased: false,
+      errorFeedback: false,
+    });
+    for (const spec of [
+      { kind: 'none' },
+      { kind: 'fp16' },
+      { kind: 'bf16' },
+      { kind: 'qsgd', levels: 16 },
+      { kind: 'sign', errorFeedback: true },
+      { kind: 'topk', count: 5 },
+      { kind: 'randk', ratio: 0.2, unbiased: true },
+      { kind: 'dropout', p: 0.5 },
+      { kind: 'powersgd', rank: 2 },
+    ]) {
+      const c = makeCompressor(spec, layout);
+      expect(c.kind).toBe(spec.kind);
+      expect(c.errorFeedback).toBe(spec.kind === 'sign');
+    }
+  });
+
+  it('top-k by ratio keeps max(1, round(ratio·d)) entries', () => {
+    const c = makeCompressor({ kind: 'topk', ratio: 0.001 }, layout);
+    const x = new Float32Array(100).fill(1);
+    const out = c.decompress(c.compress(x, { rng: Rng.fromSeed(0), round: 0 }).bytes);
+    expect(out.filter((v) => v !== 0).length).toBe(1);
+  });
+
+  it('reject inputs of the wrong length or with NaN', () => {
+    const c = makeCompressor({ kind: 'sign' }, layout);
+    const ctx = { rng: Rng.fromSeed(0), round: 0 };
+    expect(() => c.compress(new Float32Array(99), ctx)).toThrow(/expected 100, got 99/);
+    const x = new Float32Array(100);
+    x[7] = Number.NaN;
+    expect(() => c.compress(x, ctx)).toThrow(/input entry 7 is NaN/);
+  });
+});
+
+describe('compressor banks', () => {
+  it('keep one stateful compressor per key and checkpoint them all', () => {
+    const spec = { kind: 'topk', count: 10, errorFeedback: true };
+    const bank = new CompressorBank(spec, layout, { path: 'compression.up' });
+    const x = new Float32Array(100);
+    Rng.fromSeed(1).fillNormal(x);
+    const rng = Rng.fromSeed(2);
+    bank.get(0).compress(x, { rng, round: 0 });
+    expect(bank.get(0)).toBe(bank.get('0'));
+    expect(bank.get(1).state()).toEqual({});
+    const saved = bank.state();
+    expect(Object.keys(saved)).toEqual(['0', '1']);
+    const restored = new CompressorBank(spec, layout);
+    restored.load(saved);
+    expect(restored.get(0).compress(x, { rng, round: 1 }).bytes).toEqual(
+      bank.get(0).compress(x, { rng, round: 1 }).bytes,
+    );
+    expect(() => new CompressorBank({ kind: 'topk' }, layout, { path: 'compression.down' })).toThrow(
+      /compression.down.ratio/,
+    );
+  });
+});

@@ -1,0 +1,39 @@
+import { errors } from '../errors.js';
+import type { Encoded } from './compressor.js';
+import { packSigns, unpackSigns } from './sign-kernels.js';
+import {
+  expectBytes,
+  expectFlags,
+  HEADER_BYTES,
+  newPayload,
+  type PayloadHeader,
+  payloadError,
+  viewOf,
+} from './wire.js';
+
+const FIXED = HEADER_BYTES + 4;
+
+/**
+ * `sign`: scaled sign C(x) = (‖x‖₁/d)·sign(x), with sign(0) = +1 (Bernstein et al. 2018, "signSGD";
+ * the ‖x‖₁/d scaling of Karimireddy et al. 2019, "Error Feedback Fixes SignSGD and other Gradient
+ * Compression Schemes"). Payload: header, float32 scale ‖x‖₁/d, then d sign bits (1 = negative),
+ * LSB-first, zero-padded to a byte. Theoretical bits: 32 + d.
+ */
+export function encodeSign(x: Float32Array): Encoded {
+  const d = x.length;
+  const { bytes, view } = newPayload('sign', 0, d, FIXED + Math.ceil(d / 8));
+  const l1 = packSigns(x, bytes, FIXED);
+  const scale = d > 0 ? Math.fround(l1 / d) : 0;
+  if (!Number.isFinite(scale)) throw errors.runtime(`sign compressor: ‖x‖₁/d = ${l1 / d} overflows float32`);
+  view.setFloat32(HEADER_BYTES, scale, true);
+  return { bytes, theoreticalBits: 32 + d };
+}
+
+/** Decodes a `sign` payload into `out`, rejecting a bad scale, wrong size or set padding bits. */
+export function decodeSign(bytes: Uint8Array, header: PayloadHeader, out: Float32Array): void {
+  expectFlags('sign', header.flags, 0);
+  expectBytes('sign', bytes, FIXED + Math.ceil(out.length / 8));
+  const scale = viewOf(bytes).getFloat32(HEADER_BYTES, true);
+  if (!(Number.isFinite(scale) && scale >= 0)) throw payloadError('sign', 'scale', `is ${scale}, expected finite ≥ 0`);
+  if (!unpackSigns(bytes, FIXED, scale, out)) throw payloadError('sign', 'padding', 'bits after the last sign are set');
+}
