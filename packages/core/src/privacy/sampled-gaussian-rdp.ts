@@ -5,7 +5,7 @@ import { logErfc } from './special-functions.js';
 /**
  * A tail term of the fractional-order series below this fraction of the running sum ends the series.
  * Past i > α the series alternates with shrinking terms, so the truncation error is below one such term
- * (and far below after the half-term correction at the end of the loop).
+ * (usually well below, after the half-term correction at the end of the loop). e^{-37} would cost 4.5×.
  */
 const LOG_TOLERANCE = -30; // e^{-30} ≈ 9.4e-14
 const MAX_TERMS = 1_000_000;
@@ -86,7 +86,8 @@ function logAFractionalOrder(q: number, sigma: number, alpha: number): number {
  * moment of the likelihood ratio between N(0,σ²) mixed with N(1,σ²) at weight q and N(0,σ²)
  * (Mironov, Talwar, Zhang 2019, "Rényi Differential Privacy of the Sampled Gaussian Mechanism").
  *
- * Exact binomial expansion for integer α, the two-series expansion for fractional α, both in log space.
+ * Exact binomial expansion for integer α (full relative accuracy), the two-series expansion for
+ * fractional α (absolute error below about 9.4e-14/(α − 1), see docs/privacy.md), both in log space.
  * q = 0 gives 0 and q = 1 gives α/(2σ²) (the plain Gaussian mechanism); σ = 0 with q > 0 gives +∞.
  * @param sampleRate q in [0, 1], the Poisson inclusion probability of each record
  * @param noiseMultiplier σ ≥ 0, the noise standard deviation divided by the sensitivity (not a variance)
