@@ -1,5 +1,5 @@
 import { errors } from '@starling/core';
-import { componentCount, type Graph, graphFromEdges, hasEdge } from '../graph.js';
+import { type Graph, hasEdge } from '../graph.js';
 import type { MixingMatrix, MixingRow } from './mixing-matrix.js';
 
 /** What {@link checkMixing} found; `problems` holds one readable sentence per failed property. */
@@ -28,6 +28,7 @@ export interface MixingCheckOptions {
 
 const fmt = (x: number) => Number(x.toPrecision(12)).toString();
 
+/** W_ij from row i (binary search: neighbours are sorted). */
 function weightOf(row: MixingRow, i: number, j: number): number {
   if (i === j) return row.self;
   let lo = 0;
@@ -47,89 +48,120 @@ function looksUniform(row: MixingRow): boolean {
   return row.neighbors.every((e) => Math.abs(e.weight - row.self) < 1e-15);
 }
 
+/** Counts offenders of one property and remembers the first. */
+class Tally<T> {
+  first: T | undefined = undefined;
+  count = 0;
+  add(found: T): void {
+    if (this.count++ === 0) this.first = found;
+  }
+  report(problems: string[], text: (found: T) => string, count = this.count): void {
+    if (this.first !== undefined) problems.push(text(this.first) + (count > 1 ? ` (and ${count - 1} more)` : ''));
+  }
+}
+
+/** Connected components of the undirected support of W (union–find with path halving, O(nnz)). */
+function supportComponents(w: MixingMatrix): number {
+  const parent = Int32Array.from({ length: w.n }, (_, i) => i);
+  const find = (x: number) => {
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  let components = w.n;
+  w.rows.forEach((row, i) => {
+    for (const e of row.neighbors) {
+      if (e.weight === 0) continue;
+      const a = find(i);
+      const b = find(e.node);
+      if (a !== b) {
+        parent[a] = b;
+        components--;
+      }
+    }
+  });
+  return components;
+}
+
+/** The first (i, j) with |W_ij − W_ji| > tol, or undefined when W is symmetric. */
+export function firstAsymmetry(w: MixingMatrix, tolerance = 1e-9): [number, number] | undefined {
+  for (let i = 0; i < w.n; i++) {
+    for (const { node: j, weight } of w.rows[i].neighbors) {
+      if (Math.abs(weight - weightOf(w.rows[j], j, i)) > tolerance) return [i, j];
+    }
+  }
+  return undefined;
+}
+
+/** The sentence describing an asymmetric pair, with a hint when both rows follow the uniform rule. */
+export function describeAsymmetry(w: MixingMatrix, [i, j]: [number, number]): string {
+  const hint =
+    looksUniform(w.rows[i]) && looksUniform(w.rows[j])
+      ? '; uniform-over-neighbours weights are symmetric only on regular graphs, use metropolis or maxdegree'
+      : '';
+  const wij = fmt(weightOf(w.rows[i], i, j));
+  return `W[${i}][${j}] = ${wij} but W[${j}][${i}] = ${fmt(weightOf(w.rows[j], j, i))}: not symmetric${hint}`;
+}
+
+function checkStructure(w: MixingMatrix): void {
+  if (w.rows.length !== w.n) throw errors.shape('mixing matrix rows', w.n, w.rows.length);
+  w.rows.forEach((row, i) => {
+    row.neighbors.forEach(({ node: j }, k) => {
+      if (!Number.isInteger(j) || j < 0 || j >= w.n || j === i || (k > 0 && j <= row.neighbors[k - 1].node)) {
+        throw errors.shape(`mixing row ${i} neighbour ${k}`, `a node id in [0, ${w.n}) other than ${i}, ascending`, j);
+      }
+    });
+  });
+}
+
 /**
  * Checks that W is a valid gossip matrix: nonnegative, rows and columns summing to 1 (doubly
- * stochastic), symmetric, and connected (the graph of nonzero weights has one component). Never throws
- * on a bad W; reports every failed property with the first offending entry.
+ * stochastic), symmetric, and connected (the graph of nonzero weights has one component; for a doubly
+ * stochastic W that also makes it strongly connected). Never throws on bad values (only on malformed
+ * rows); reports every failed property with its first offending entry. O(nnz log deg).
  */
 export function checkMixing(w: MixingMatrix, options: MixingCheckOptions = {}): MixingCheck {
   const tol = options.tolerance ?? 1e-9;
-  const { n, rows } = w;
-  if (rows.length !== n) throw errors.shape('mixing matrix rows', n, rows.length);
-  const problems: string[] = [];
-  const first = <T>(found: T | undefined, more: number, text: (f: T) => string) => {
-    if (found !== undefined) problems.push(text(found) + (more > 1 ? ` (and ${more - 1} more)` : ''));
-  };
-  for (let i = 0; i < n; i++) {
-    const nb = rows[i].neighbors;
-    for (let k = 0; k < nb.length; k++) {
-      const j = nb[k].node;
-      if (!Number.isInteger(j) || j < 0 || j >= n || j === i || (k > 0 && j <= nb[k - 1].node)) {
-        throw errors.shape(`mixing row ${i} neighbour ${k}`, `a node id in [0, ${n}) other than ${i}, ascending`, j);
-      }
-    }
-  }
-  let negative: [number, number, number] | undefined;
-  let negatives = 0;
-  let badRow: [number, number] | undefined;
-  let badRows = 0;
-  let asym: [number, number] | undefined;
-  let asyms = 0;
-  let offGraph: [number, number] | undefined;
-  let offGraphs = 0;
-  const colSum = new Float64Array(n);
-  const pairs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = rows[i];
+  checkStructure(w);
+  const negative = new Tally<[number, number, number]>();
+  const badRow = new Tally<[number, number]>();
+  const badCol = new Tally<[number, number]>();
+  const asym = new Tally<[number, number]>();
+  const offGraph = new Tally<[number, number]>();
+  const colSum = new Float64Array(w.n);
+  w.rows.forEach((row, i) => {
     let sum = row.self;
     colSum[i] += row.self;
-    if (!(row.self >= -tol)) [negative, negatives] = [negative ?? [i, i, row.self], negatives + 1];
+    if (!(row.self >= -tol)) negative.add([i, i, row.self]);
     for (const { node: j, weight } of row.neighbors) {
       sum += weight;
       colSum[j] += weight;
-      if (!(weight >= -tol)) [negative, negatives] = [negative ?? [i, j, weight], negatives + 1];
-      if (weight !== 0) pairs.push(i, j);
-      if (weight !== 0 && options.graph && !hasEdge(options.graph, i, j)) {
-        [offGraph, offGraphs] = [offGraph ?? [i, j], offGraphs + 1];
-      }
-      if (Math.abs(weight - weightOf(rows[j], j, i)) > tol) [asym, asyms] = [asym ?? [i, j], asyms + 1];
+      if (!(weight >= -tol)) negative.add([i, j, weight]);
+      if (weight !== 0 && options.graph && !hasEdge(options.graph, i, j)) offGraph.add([i, j]);
+      if (Math.abs(weight - weightOf(w.rows[j], j, i)) > tol) asym.add([i, j]);
     }
-    if (!(Math.abs(sum - 1) <= tol)) [badRow, badRows] = [badRow ?? [i, sum], badRows + 1];
-  }
-  let badCol: [number, number] | undefined;
-  let badCols = 0;
-  colSum.forEach((s, j) => {
-    if (!(Math.abs(s - 1) <= tol)) [badCol, badCols] = [badCol ?? [j, s], badCols + 1];
+    if (!(Math.abs(sum - 1) <= tol)) badRow.add([i, sum]);
   });
-  first(negative, negatives, ([i, j, x]) => `W[${i}][${j}] = ${fmt(x)} is negative or not a number`);
-  first(badRow, badRows, ([i, s]) => `row ${i} sums to ${fmt(s)}, not 1 (node ${i}'s receive weights must sum to 1)`);
-  first(badCol, badCols, ([j, s]) => `column ${j} sums to ${fmt(s)}, not 1 (needed for the mean to be preserved)`);
-  const wantSymmetric = options.symmetric ?? true;
-  if (wantSymmetric) {
-    first(asym, Math.ceil(asyms / 2), ([i, j]) => {
-      const hint =
-        looksUniform(rows[i]) && looksUniform(rows[j])
-          ? '; uniform-over-neighbours weights are symmetric only on regular graphs, use metropolis or maxdegree'
-          : '';
-      return `W[${i}][${j}] = ${fmt(weightOf(rows[i], i, j))} but W[${j}][${i}] = ${fmt(weightOf(rows[j], j, i))}: not symmetric${hint}`;
-    });
-  }
-  first(
-    offGraph,
-    offGraphs,
-    ([i, j]) => `W[${i}][${j}] is nonzero but nodes ${i} and ${j} are not linked in the graph`,
-  );
-  const components = n > 0 ? componentCount(graphFromEdges(n, pairs)) : 0;
+  colSum.forEach((sum, j) => {
+    if (!(Math.abs(sum - 1) <= tol)) badCol.add([j, sum]);
+  });
+  const problems: string[] = [];
+  negative.report(problems, ([i, j, x]) => `W[${i}][${j}] = ${fmt(x)} is negative or not a number`);
+  badRow.report(problems, ([i, s]) => `row ${i} sums to ${fmt(s)}, not 1 (node ${i}'s receive weights must sum to 1)`);
+  badCol.report(problems, ([j, s]) => `column ${j} sums to ${fmt(s)}, not 1 (needed for the mean to be preserved)`);
+  // A pair is usually seen from both rows; count pairs.
+  if (options.symmetric ?? true) asym.report(problems, (pair) => describeAsymmetry(w, pair), Math.ceil(asym.count / 2));
+  offGraph.report(problems, ([i, j]) => `W[${i}][${j}] is nonzero but nodes ${i} and ${j} are not linked in the graph`);
+  const components = supportComponents(w);
   if (components > 1) {
-    problems.push(`the nonzero weights split the ${n} nodes into ${components} disconnected groups (no consensus)`);
+    problems.push(`the nonzero weights split the ${w.n} nodes into ${components} disconnected groups (no consensus)`);
   }
   return {
-    nonnegative: negative === undefined,
-    rowStochastic: badRow === undefined,
-    columnStochastic: badCol === undefined,
-    symmetric: asym === undefined,
+    nonnegative: negative.count === 0,
+    rowStochastic: badRow.count === 0,
+    columnStochastic: badCol.count === 0,
+    symmetric: asym.count === 0,
     connected: components <= 1,
-    onGraph: offGraph === undefined,
+    onGraph: offGraph.count === 0,
     problems,
   };
 }

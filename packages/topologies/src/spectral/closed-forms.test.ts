@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeGraph, hypercubeGraph, ringGraph, torusGraph } from '../families/deterministic.js';
+import { completeGraph, hypercubeGraph, ringGraph, starGraph, torusGraph } from '../families/deterministic.js';
 import { metropolisWeights } from '../mixing/weights.js';
 import { mixingEigenvalues, mixingLambda2 } from './lambda2.js';
 
@@ -35,6 +35,12 @@ describe('spectral gaps against closed forms (Metropolis weights)', () => {
     const r = mixingLambda2(metropolisWeights(completeGraph(10)));
     expect(r.lambda2).toBeLessThan(1e-12);
     expect(r.spectralGap).toBeCloseTo(1, 12);
+  });
+
+  it('star: eigenvalues 1, 1 − 1/n (n − 2 times) and 0, so |lambda_2| = 1 − 1/n', () => {
+    const n = 9;
+    const want = [1, 0, ...Array.from({ length: n - 2 }, () => 1 - 1 / n)];
+    expectSpectrum(mixingEigenvalues(metropolisWeights(starGraph(n))), want);
   });
 
   it('torus r × c: eigenvalues (1 + 2cos(2πa/r) + 2cos(2πb/c))/5', () => {

@@ -1,6 +1,6 @@
 import { errors, type Rng } from '@starling/core';
 import { applyCsr, applyCsrTransposed, type MixingMatrix, toCsr, toDense } from '../mixing/mixing-matrix.js';
-import { checkMixing } from '../mixing/validate.js';
+import { describeAsymmetry, firstAsymmetry } from '../mixing/validate.js';
 import { lanczosExtremes } from './lanczos.js';
 import { symmetricEigenvalues } from './symmetric-eigen.js';
 
@@ -50,14 +50,10 @@ function resolve(method: SpectralMethod | undefined, n: number): 'exact' | 'iter
 }
 
 function requireSymmetric(w: MixingMatrix): void {
-  const check = checkMixing(w);
-  if (!check.symmetric) {
-    const problem = check.problems.find((p) => p.includes('not symmetric')) ?? 'not symmetric';
-    throw errors.option(
-      'topology.weights',
-      'symmetric for |lambda_2| (use productLambda2 for the second singular value)',
-      problem,
-    );
+  const pair = firstAsymmetry(w);
+  if (pair !== undefined) {
+    const what = 'symmetric for |lambda_2| (use productLambda2 for the second singular value)';
+    throw errors.option('topology.weights', what, describeAsymmetry(w, pair));
   }
 }
 
