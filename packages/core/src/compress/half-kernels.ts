@@ -22,7 +22,14 @@ function f16Values(): Float32Array {
 export function encodeF16(x: Float32Array, out: Uint16Array): void {
   const bits = new Uint32Array(x.buffer, x.byteOffset, x.length);
   for (let i = 0; i < x.length; i++) {
-    let h = f32BitsToF16(bits[i]);
+    const b = bits[i];
+    const abs = b & 0x7fffffff;
+    if (abs >= 0x38800000 && abs < 0x477ff000) {
+      // fp16 normal range: round the 13 dropped bits to nearest even, then rebias the exponent (112 << 10).
+      out[i] = ((b >>> 16) & 0x8000) | (((abs + 0xfff + ((abs >>> 13) & 1)) >>> 13) - 0x1c000);
+      continue;
+    }
+    let h = f32BitsToF16(b);
     if ((h & 0x7fff) === 0x7c00) h = (h & 0x8000) | F16_MAX;
     out[i] = h;
   }

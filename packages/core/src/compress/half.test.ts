@@ -59,18 +59,21 @@ describe('fp16 conversion', () => {
   });
 
   it('round-trips every finite fp16 value exactly', () => {
+    const wrong: number[] = [];
     for (let h = 0; h < 0x10000; h++) {
-      if ((h & 0x7c00) === 0x7c00) continue;
-      expect(toF16(f16BitsToNumber(h))).toBe(h);
+      if ((h & 0x7c00) !== 0x7c00 && toF16(f16BitsToNumber(h)) !== h) wrong.push(h);
     }
+    expect(wrong).toEqual([]);
   });
 
   it('agrees with a nearest-value search on random float32 across the whole range', () => {
     const rng = Rng.fromSeed(16);
+    const wrong: number[] = [];
     for (let i = 0; i < 20000; i++) {
       const x = Math.fround((rng.uniform() < 0.5 ? -1 : 1) * 2 ** rng.uniformIn(-27, 17));
-      expect(toF16(x)).toBe(referenceF16(x));
+      if (toF16(x) !== referenceF16(x)) wrong.push(x);
     }
+    expect(wrong).toEqual([]);
   });
 });
 
@@ -90,6 +93,7 @@ describe('bf16 conversion', () => {
 
   it('agrees with choosing the nearer of the two truncation neighbours', () => {
     const rng = Rng.fromSeed(17);
+    const wrong: number[] = [];
     for (let i = 0; i < 20000; i++) {
       const bits = rng.nextUint32() % 0x7f000000; // below the top binade, where hi would be Inf
       const x = float32FromBits(bits);
@@ -97,8 +101,9 @@ describe('bf16 conversion', () => {
       const hi = float32FromBits(((bits & 0xffff0000) + 0x10000) >>> 0);
       const expected =
         x - lo < hi - x ? bits >>> 16 : x - lo > hi - x ? (bits >>> 16) + 1 : (bits >>> 16) + ((bits >>> 16) & 1);
-      expect(toBf16(x)).toBe(expected);
+      if (toBf16(x) !== expected) wrong.push(x);
     }
+    expect(wrong).toEqual([]);
   });
 });
 
@@ -115,6 +120,28 @@ describe('half-precision kernels', () => {
     expect(h[3]).toBe(0x7f7f);
     expect(decodeBf16(h, out)).toBe(-1);
     expect(out[2]).toBe(bf16BitsToNumber(toBf16(0.1)));
+  });
+
+  it('encode like the scalar conversions (saturated) on random and boundary patterns', () => {
+    const rng = Rng.fromSeed(18);
+    const bits = new Uint32Array(100000);
+    for (let i = 0; i < bits.length; i++) {
+      const exp = 100 + rng.int(50); // around the fp16 range, both sides of every boundary
+      bits[i] = ((rng.nextUint32() & 0x807fffff) | (exp << 23)) >>> 0;
+    }
+    bits.set([0x38800000, 0x387fffff, 0x477fefff, 0x477ff000, 0x477fe000, 0xc77ff000, 0x33000000, 0x33000001]);
+    const x = new Float32Array(bits.buffer);
+    const h = new Uint16Array(x.length);
+    encodeF16(x, h);
+    const b = new Uint16Array(x.length);
+    encodeBf16(x, b);
+    const wrong: number[] = [];
+    for (let i = 0; i < x.length; i++) {
+      const f = f32BitsToF16(bits[i]);
+      if (h[i] !== ((f & 0x7fff) === 0x7c00 ? (f & 0x8000) | 0x7bff : f)) wrong.push(bits[i]);
+      if (b[i] !== f32BitsToBf16(bits[i])) wrong.push(bits[i]);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('report the first Inf or NaN pattern on decode', () => {
