@@ -1,6 +1,6 @@
 import { EXAMPLE_HEADERS, type OutgoingHeader } from '@starling/transport';
 import { describe, expect, it } from 'vitest';
-import { dealer, router, waitFor } from './fixtures.js';
+import { dealer, router, sameBytes, waitFor } from './fixtures.js';
 
 const model = Float32Array.from({ length: 50_000 }, (_, i) => Math.cos(i) * 0.01);
 const q = Uint8Array.from({ length: 1001 }, (_, i) => i % 251);
@@ -28,7 +28,8 @@ describe.each(['tcp', 'ipc'] as const)('RouterEndpoint and DealerEndpoint over %
     expect(srv.messages.every((m) => m.peer === 'host-0')).toBe(true);
     const upd = srv.messages[1];
     expect(upd.header).toMatchObject({ ...EXAMPLE_HEADERS.update, v: 1, seq: 1 });
-    expect(upd.tensors[0].data).toEqual(model);
+    expect(upd.tensors[0].data).toBeInstanceOf(Float32Array);
+    expect(sameBytes(upd.tensors[0].data, model)).toBe(true);
     expect(srv.events.map((e) => e.kind)).toEqual(['joined', 'left']);
 
     const down: OutgoingHeader[] = [
@@ -55,8 +56,8 @@ describe.each(['tcp', 'ipc'] as const)('RouterEndpoint and DealerEndpoint over %
       ['model', 'f32', undefined],
       ['mask', 'u8', 'topk'],
     ]);
-    expect(task.tensors[0].data).toEqual(model);
-    expect(Array.from(task.tensors[1].data)).toEqual(Array.from(q));
+    expect(sameBytes(task.tensors[0].data, model)).toBe(true);
+    expect(sameBytes(task.tensors[1].data, q)).toBe(true);
 
     // Both ends count the same frames: what one sent is what the other received.
     const s = srv.endpoint.stats();

@@ -91,15 +91,24 @@ export class RouterEndpoint extends Endpoint {
     return this.enqueue(peer, header, this.encodeShared(tensors), o);
   }
 
-  /** Sends the same tensors (encoded once, frames shared) with a per-peer header to each target. */
+  /**
+   * Sends the same tensors (encoded and copied once, frames shared read-only) with a per-peer header
+   * to each target. Returns one promise per target, so a caller can wait for the fast peers without
+   * waiting for a slow one.
+   */
   broadcast(
     targets: readonly { peer: string; header: OutgoingHeader }[],
     tensors: readonly TensorInput[] = [],
     o?: SendOptions,
-  ): Promise<SendResult[]> {
+  ): Promise<SendResult>[] {
     for (const t of targets) this.checkPeer(t.peer);
     const enc = this.encodeShared(tensors);
-    return Promise.all(targets.map((t) => this.enqueue(t.peer, t.header, enc, o)));
+    return targets.map((t) => this.enqueue(t.peer, t.header, enc, o));
+  }
+
+  /** Messages waiting in `peer`'s queue (not yet accepted by the socket). */
+  queued(peer: string): number {
+    return this.outboxes.queued(peer);
   }
 
   override close(options?: { lingerMs?: number }): Promise<void> {
