@@ -44,7 +44,7 @@ export {
   toDenseRows,
 } from './mixing/mixing-matrix.js';
 export type { MixingCheck, MixingCheckOptions } from './mixing/validate.js';
-export { checkMixing, validateMixing } from './mixing/validate.js';
+export { checkMixing, firstAsymmetry, validateMixing } from './mixing/validate.js';
 export type { WeightKind } from './mixing/weights.js';
 export {
   lazyMixing,
