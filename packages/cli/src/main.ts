@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { privacyCommand } from './commands/privacy.js';
 import { runCommand } from './commands/run.js';
 import { topologyCommand } from './commands/topology.js';
+import { workerCommand } from './commands/worker.js';
 
 /** Exit codes: 0 success, 1 a run that failed, 2 bad arguments, config or data. */
 export function exitCodeFor(err: unknown): number {
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(runCommand)
     .command(topologyCommand)
     .command(privacyCommand)
+    .command(workerCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

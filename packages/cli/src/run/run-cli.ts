@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errors } from '@starling/core';
 import pino from 'pino';
@@ -24,7 +24,12 @@ export async function runFromCli(args: RunArgs): Promise<void> {
   );
   const kernelsMode = args.kernels ?? kernelsModeFromEnv() ?? cfg.kernels;
   try {
-    const summary = await runExperiment(cfg, dir, log, { kernelsMode, progress: !args.quiet && !args.json, repoDir });
+    const summary = await runExperiment(cfg, dir, log, {
+      kernelsMode,
+      progress: !args.quiet && !args.json,
+      repoDir,
+      baseDir: dirname(resolve(args.config)),
+    });
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else if (!args.quiet) {
       const acc = summary.test_accuracy === null ? '-' : summary.test_accuracy.toFixed(4);

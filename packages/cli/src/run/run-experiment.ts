@@ -1,12 +1,12 @@
-import { evaluate, loadData, makeModel, Rng } from '@starling/core';
-import { RoundMachine, runInline, ServerOptimizer, type ServerOptimizerSpec } from '@starling/server';
+import { evaluate } from '@starling/core';
 import type { Logger } from 'pino';
 import type { ExperimentConfig } from '../config/schema.js';
-import { buildFederation } from './build-nodes.js';
 import { loadKernels } from './kernel-choice.js';
 import { runMeta } from './meta.js';
+import { prepareRun } from './prepare.js';
 import { makeProgress } from './progress.js';
 import type { RunDir } from './run-dir.js';
+import { executeRounds } from './runtimes.js';
 
 /** What `summary.json` holds (and `--json` prints). Fields are never renamed. */
 export interface RunSummary {
@@ -32,7 +32,7 @@ export async function runExperiment(
   cfg: ExperimentConfig,
   dir: RunDir,
   log: Logger,
-  opts: { kernelsMode: 'auto' | 'native' | 'js'; progress: boolean; repoDir: string },
+  opts: { kernelsMode: 'auto' | 'native' | 'js'; progress: boolean; repoDir: string; baseDir: string },
 ): Promise<RunSummary> {
   const started = new Date();
   const t0 = performance.now();
@@ -52,43 +52,34 @@ export async function runExperiment(
     }),
   );
 
-  const rng = Rng.fromSeed(cfg.seed);
-  const { train, test } = loadData(cfg.data, rng.fork('data'));
-  const model = makeModel(cfg.model, train.d, train.classes, cfg.loss.kind);
-  const global = new Float32Array(model.layout.size);
-  model.init(global, rng.fork('model'));
-  const fed = buildFederation(cfg, model, kernels, train, rng);
-  dir.writeJson('partition.json', fed.partitionSummary);
-  log.info({ train: train.n, test: test.n, params: model.layout.size, nodes: fed.nodes.size }, 'experiment ready');
+  const prep = prepareRun(cfg, kernels, loaded.backend === 'native' ? 'native' : 'js', opts.baseDir);
+  const { train, test } = prep.data;
+  const model = prep.model;
+  const global = prep.machine.params;
+  dir.writeJson('partition.json', prep.partitionSummary);
+  log.info({ train: train.n, test: test.n, params: model.layout.size, nodes: prep.parts.length }, 'experiment ready');
 
-  const serverOpt =
-    cfg.algorithm.kind === 'centralized' ? { kind: 'plain' as const, lr: 1 } : cfg.algorithm.serverOptimizer;
-  const machine = new RoundMachine(
-    global,
-    [...fed.nodes.keys()],
-    fed.plan,
-    new ServerOptimizer(serverOpt as ServerOptimizerSpec),
-    kernels,
-    rng.fork('server'),
-  );
-  const progress = makeProgress(fed.plan.rounds, opts.progress);
+  const progress = makeProgress(prep.plan.rounds, opts.progress);
   let last = { loss: null as number | null, accuracy: null as number | null };
+  let bytesUp = 0;
+  let bytesDown = 0;
   const every = cfg.eval.every;
-  if (cfg.runtime.kind !== 'inline') throw new Error(`runtime ${cfg.runtime.kind} is not available yet`);
-  const rounds = await runInline(machine, fed.nodes, fed.local, (s) => {
-    const evalNow = (s.round + 1) % every === 0 || s.round + 1 === fed.plan.rounds;
+  const report = await executeRounds(cfg, prep, kernels, log, (s, traffic) => {
+    const evalNow = (s.round + 1) % every === 0 || s.round + 1 === prep.plan.rounds;
     if (evalNow) {
       const e = evaluate(model, cfg.loss.kind, kernels, global, test);
       last = { loss: e.loss, accuracy: e.accuracy };
     }
+    bytesUp += traffic.bytesUp;
+    bytesDown += traffic.bytesDown;
     dir.appendMetrics({
       round: s.round,
       time_s: (performance.now() - t0) / 1000,
       train_loss: s.trainLoss,
       test_loss: evalNow ? last.loss : null,
       test_accuracy: evalNow ? last.accuracy : null,
-      bytes_up: 0,
-      bytes_down: 0,
+      bytes_up: traffic.bytesUp,
+      bytes_down: traffic.bytesDown,
       epsilon: null,
       participants: s.results.length,
       failures: s.failures.length,
@@ -100,6 +91,8 @@ export async function runExperiment(
     );
     if (evalNow) progress.update(s.round, last);
   });
+  const rounds = report.rounds;
+  dir.writeJson('links.json', { links: report.links, rejected: report.rejected });
   progress.stop();
   const sha = dir.writeModel(global, model.layout);
   const summary: RunSummary = {
@@ -107,8 +100,8 @@ export async function runExperiment(
     test_accuracy: last.accuracy,
     test_loss: last.loss,
     rounds,
-    bytes_up: 0,
-    bytes_down: 0,
+    bytes_up: bytesUp,
+    bytes_down: bytesDown,
     epsilon: null,
     wall_s: (performance.now() - t0) / 1000,
     backend: loaded.backend,

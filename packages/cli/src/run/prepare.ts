@@ -1,0 +1,114 @@
+import {
+  type DataSpec,
+  type DenseNet,
+  type Kernels,
+  type LoadedData,
+  type LocalPlan,
+  type OptimizerSpec,
+  partition,
+  Rng,
+  summarizePartition,
+} from '@starling/core';
+import {
+  type Participation,
+  RoundMachine,
+  type RoundPlan,
+  ServerOptimizer,
+  type ServerOptimizerSpec,
+} from '@starling/server';
+import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
+import type { ExperimentConfig } from '../config/schema.js';
+
+/** Everything a run needs before its first round, the same for every runtime. */
+export interface PreparedRun {
+  readonly setup: NodeSetup;
+  readonly data: LoadedData;
+  readonly model: DenseNet;
+  /** Example indices per node id (node ids are 0..K−1). */
+  readonly parts: Int32Array[];
+  readonly machine: RoundMachine;
+  readonly plan: RoundPlan;
+  readonly partitionSummary: unknown;
+  /** The welcome config of a host carrying `nodes`. */
+  hostSetup(nodes: readonly number[]): HostSetup;
+}
+
+/** The per-round work of a node: `centralized` one epoch of batch B, `fedsgd` one step, `fedavg` E epochs of B. */
+function localPlan(a: ExperimentConfig['algorithm']): LocalPlan {
+  if (a.kind === 'fedavg') return { epochs: a.localEpochs, batchSize: a.batchSize };
+  if (a.kind === 'fedsgd') return { epochs: 1, batchSize: a.batchSize, maxSteps: 1 };
+  return { epochs: 1, batchSize: a.batchSize };
+}
+
+function roundPlan(a: ExperimentConfig['algorithm']): RoundPlan {
+  if (a.kind === 'centralized') {
+    return {
+      rounds: a.rounds,
+      participation: { kind: 'count', value: 1 },
+      minCompletion: 1,
+      deadlineMs: null,
+      maxClientWeight: 1,
+    };
+  }
+  const participation: Participation =
+    a.clientsPerRound !== undefined
+      ? { kind: 'count', value: a.clientsPerRound }
+      : { kind: 'fraction', value: a.fraction ?? 1 };
+  return {
+    rounds: a.rounds,
+    participation,
+    minCompletion: a.minCompletion,
+    deadlineMs: a.deadlineS === null ? null : a.deadlineS * 1000,
+    maxClientWeight: a.maxClientWeight,
+  };
+}
+
+/**
+ * Loads data, builds the model and its initial parameters (`fork('model')`), partitions the training
+ * set (`fork('partition')`) and sets up the round logic (`fork('server')`), all from the root seed.
+ * `centralized` is one node holding every training example.
+ */
+export function prepareRun(
+  cfg: ExperimentConfig,
+  kernels: Kernels,
+  kernelsMode: NodeSetup['kernels'],
+  baseDir: string,
+): PreparedRun {
+  const rng = Rng.fromSeed(cfg.seed);
+  const setup: NodeSetup = {
+    seed: cfg.seed,
+    data: cfg.data as DataSpec,
+    dataBaseDir: baseDir,
+    model: cfg.model,
+    loss: cfg.loss.kind,
+    optimizer: cfg.optimizer as OptimizerSpec,
+    local: localPlan(cfg.algorithm),
+    kernels: kernelsMode,
+  };
+  const { data, model } = workspaceFor(setup);
+  const a = cfg.algorithm;
+  const train = data.train;
+  const parts =
+    a.kind === 'centralized'
+      ? [Int32Array.from({ length: train.n }, (_, i) => i)]
+      : partition(a.partition, train.y, a.clients, rng, 'algorithm.partition');
+  const global = new Float32Array(model.layout.size);
+  model.init(global, rng.fork('model'));
+  const plan = roundPlan(a);
+  const serverOpt: ServerOptimizerSpec = a.kind === 'centralized' ? { kind: 'plain', lr: 1 } : a.serverOptimizer;
+  const ids = parts.map((_, i) => i);
+  const machine = new RoundMachine(global, ids, plan, new ServerOptimizer(serverOpt), kernels, rng.fork('server'));
+  return {
+    setup,
+    data,
+    model,
+    parts,
+    machine,
+    plan,
+    partitionSummary: summarizePartition(parts, train.y, train.classes),
+    hostSetup: (nodes) => ({
+      setup,
+      partition: Object.fromEntries(nodes.map((n) => [String(n), Array.from(parts[n])])),
+    }),
+  };
+}

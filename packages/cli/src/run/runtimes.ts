@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kernels, NodeTrainer } from '@starling/core';
+import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
+import type { JsonValue } from '@starling/transport';
+import { buildNode, WorkerHost } from '@starling/worker';
+import type { ExperimentConfig } from '../config/schema.js';
+import type { PreparedRun } from './prepare.js';
+
+/** What a runtime reports at the end besides the per-round callbacks. */
+export interface RuntimeReport {
+  readonly rounds: number;
+  readonly links: Record<string, { bytesUp: number; bytesDown: number }>;
+  readonly rejected: Record<string, number>;
+}
+
+export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
+
+const BIN = fileURLToPath(new URL('../../bin/starling.js', import.meta.url));
+
+function endpointFor(transport: 'tcp' | 'ipc', runName: string): string {
+  return transport === 'tcp'
+    ? 'tcp://127.0.0.1:*'
+    : `ipc://${join(tmpdir(), `starling-${runName}-${process.pid}.sock`)}`;
+}
+
+/** Runs every round in the configured runtime; the round logic is the same object in all of them. */
+export async function executeRounds(
+  cfg: ExperimentConfig,
+  prep: PreparedRun,
+  kernels: Kernels,
+  log: ServerLog,
+  onRound: OnRound,
+): Promise<RuntimeReport> {
+  const rt = cfg.runtime;
+  const ids = prep.parts.map((_, i) => i);
+  if (rt.kind === 'inline') {
+    const nodes = new Map<number, NodeTrainer>(
+      ids.map((id) => [id, buildNode(prep.setup, id, prep.parts[id], kernels).trainer]),
+    );
+    const rounds = await runInline(prep.machine, nodes, prep.setup.local, (s) =>
+      onRound(s, { bytesUp: 0, bytesDown: 0 }),
+    );
+    return { rounds, links: {}, rejected: {} };
+  }
+  const hosts = rt.kind === 'threads' ? 1 : rt.workers;
+  const children: ReturnType<typeof spawn>[] = [];
+  let host: WorkerHost | null = null;
+  const startHosts = (address: string) => {
+    if (rt.kind === 'threads') {
+      host = new WorkerHost({ connect: address, hostId: 'host-0', log });
+      return;
+    }
+    const threads = Math.max(1, Math.floor(availableParallelism() / hosts));
+    for (let i = 0; i < hosts; i++) {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'worker', '--connect', address, '--host-id', `host-${i}`, '--threads', String(threads)],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      child.stderr?.on('data', (chunk: Buffer) =>
+        log.warn({ host: `host-${i}`, stderr: chunk.toString().trim() }, 'worker output'),
+      );
+      children.push(child);
+    }
+  };
+  try {
+    const report = await runZmqServer(
+      prep.machine,
+      ids,
+      {
+        bind: endpointFor(rt.transport, cfg.name),
+        run: cfg.name,
+        hosts,
+        hostConfig: (_host, nodes) => prep.hostSetup(nodes) as unknown as JsonValue,
+        joinTimeoutMs: 60_000,
+        log,
+        onListening: startHosts,
+      },
+      onRound,
+    );
+    return { rounds: report.rounds, links: report.links, rejected: report.stats.rejected };
+  } finally {
+    await (host as WorkerHost | null)?.close('run finished');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null) return resolve();
+            const kill = setTimeout(() => c.kill('SIGKILL'), 5000);
+            c.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,81 @@
+import {
+  type DataSpec,
+  type DenseNet,
+  type Kernels,
+  type LoadedData,
+  type LocalPlan,
+  type LossKind,
+  loadData,
+  type ModelSpec,
+  makeModel,
+  NodeTrainer,
+  Optimizer,
+  type OptimizerSpec,
+  Rng,
+} from '@starling/core';
+
+/**
+ * Everything a worker host needs to rebuild a run's virtual nodes exactly as the inline runtime does.
+ * It travels as the JSON `config` of the `welcome` message (docs/protocol.md), so it holds plain data
+ * only; each node's example indices travel with it (see {@link HostSetup}), the host never re-partitions.
+ */
+export interface NodeSetup {
+  readonly seed: number;
+  readonly data: DataSpec;
+  /** Folder that relative data paths resolve against. */
+  readonly dataBaseDir?: string;
+  readonly model: ModelSpec;
+  readonly loss: LossKind;
+  readonly optimizer: OptimizerSpec;
+  readonly local: LocalPlan;
+  /** Kernel backend request for the hosts (`auto`, `native` or `js`). */
+  readonly kernels: 'auto' | 'native' | 'js';
+}
+
+/** What `welcome.config` carries: the run's setup and the example indices of each node given to the host. */
+export interface HostSetup {
+  readonly setup: NodeSetup;
+  readonly partition: Readonly<Record<string, readonly number[]>>;
+}
+
+/** A setup's data and model, built once per process or thread. */
+export interface Workspace {
+  readonly data: LoadedData;
+  readonly model: DenseNet;
+}
+
+const workspaces = new Map<string, Workspace>();
+
+/**
+ * The data and model of a setup, cached per process/thread by the setup's data+model+seed, so a pool
+ * thread parses MNIST once however many rounds and nodes it trains. The data split uses
+ * `Rng.fromSeed(seed).fork('data')`, as the inline runtime does.
+ */
+export function workspaceFor(setup: NodeSetup): Workspace {
+  const key = JSON.stringify([setup.seed, setup.data, setup.dataBaseDir, setup.model, setup.loss]);
+  let ws = workspaces.get(key);
+  if (!ws) {
+    const data = loadData(setup.data, Rng.fromSeed(setup.seed).fork('data'), { baseDir: setup.dataBaseDir });
+    const model = makeModel(setup.model, data.train.d, data.train.classes, setup.loss);
+    ws = { data, model };
+    workspaces.set(key, ws);
+  }
+  return ws;
+}
+
+/**
+ * Builds one virtual node: its examples, a fresh optimizer (state is loaded by the caller when it
+ * carries over from earlier rounds) and its random stream `Rng.fromSeed(seed).fork('node', id)`.
+ */
+export function buildNode(
+  setup: NodeSetup,
+  id: number,
+  indices: ArrayLike<number>,
+  kernels: Kernels,
+): { trainer: NodeTrainer; optimizer: Optimizer } {
+  const { data, model } = workspaceFor(setup);
+  const optimizer = new Optimizer(setup.optimizer, model.layout.size, kernels);
+  const rng = Rng.fromSeed(setup.seed).fork('node', id);
+  const trainer = new NodeTrainer(id, model, setup.loss, kernels, data.train, Int32Array.from(indices), optimizer, rng);
+  return { trainer, optimizer };
+}

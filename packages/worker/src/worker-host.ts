@@ -1,0 +1,159 @@
+import { availableParallelism, hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { OptimizerState } from '@starling/core';
+import { DealerEndpoint, type EndpointLog, type IncomingMessage } from '@starling/transport';
+import { Piscina } from 'piscina';
+import type { HostSetup } from './node-setup.js';
+import type { TrainResult, TrainTask } from './train-task.js';
+
+/** The slice of a pino logger the host uses. */
+export interface HostLog extends EndpointLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** How a worker host connects and how many threads train its nodes. */
+export interface WorkerHostOptions {
+  /** The server's endpoint, e.g. `tcp://10.0.0.5:7000` or `ipc:///tmp/starling.sock`. */
+  readonly connect: string;
+  /** A unique host id (letters, digits, `._:-`); default `<hostname>-<pid>`. */
+  readonly hostId?: string;
+  /** Pool threads that train nodes (default: the machine's cores). */
+  readonly threads?: number;
+  readonly log: HostLog;
+  /** Application heartbeat interval and silence after which the server counts as lost (ms). */
+  readonly heartbeatMs?: number;
+  readonly peerTimeoutMs?: number;
+}
+
+const TASK_FILE = fileURLToPath(new URL('./train-task.js', import.meta.url));
+
+/**
+ * A worker host: ZeroMQ I/O and heartbeats on the main thread, local training of its virtual nodes in a
+ * piscina pool, so a long local epoch never delays a heartbeat. It says `hello`, receives its nodes and
+ * the run's setup in `welcome`, trains the nodes named in each `task` and sends one `update` per node.
+ * Each node's optimizer state stays here between rounds. When the server goes silent the host says
+ * `hello` again until it is welcomed back (re-registration). `finished` settles when the server says
+ * `bye` or the host is closed.
+ */
+export class WorkerHost {
+  readonly hostId: string;
+  readonly finished: Promise<string>;
+  private readonly endpoint: DealerEndpoint;
+  private readonly pool: Piscina;
+  private setup: HostSetup | null = null;
+  private readonly states = new Map<number, OptimizerState>();
+  private finish!: (reason: string) => void;
+  private helloTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly options: WorkerHostOptions) {
+    this.hostId = options.hostId ?? `${hostname().replace(/[^A-Za-z0-9._:-]/g, '-')}-${process.pid}`;
+    this.finished = new Promise((resolve) => {
+      this.finish = resolve;
+    });
+    const threads = options.threads ?? availableParallelism();
+    this.pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    this.endpoint = DealerEndpoint.connect(options.connect, {
+      routingId: this.hostId,
+      onMessage: (m) => this.onMessage(m),
+      onPeer: (e) => {
+        if (e.kind === 'lost') {
+          options.log.warn({ reason: e.reason }, 'server lost; registering again');
+          this.sayHello();
+        }
+      },
+      log: options.log,
+      heartbeatMs: options.heartbeatMs ?? 250,
+      peerTimeoutMs: options.peerTimeoutMs ?? 2000,
+    });
+    this.sayHello();
+  }
+
+  /** Byte and message counters of the host's link to the server. */
+  stats() {
+    return this.endpoint.stats();
+  }
+
+  /** Stops training and closes the socket; safe to call twice. */
+  async close(reason = 'closed'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.helloTimer) clearInterval(this.helloTimer);
+    await this.endpoint.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
+    await this.endpoint.close({ lingerMs: 100 });
+    await this.pool.destroy();
+    this.finish(reason);
+  }
+
+  /** Sends `hello` now and every second until a `welcome` arrives. */
+  private sayHello(): void {
+    if (this.closed) return;
+    const hello = () =>
+      void this.endpoint.send({
+        type: 'hello',
+        round: 0,
+        node: -1,
+        host: this.hostId,
+        caps: { kernels: 'auto', cores: this.pool.maxThreads, version: '0.1.0' },
+        nodes: [],
+      });
+    if (this.helloTimer) clearInterval(this.helloTimer);
+    hello();
+    this.helloTimer = setInterval(hello, 1000);
+  }
+
+  private onMessage(m: IncomingMessage): void {
+    const h = m.header;
+    if (h.type === 'welcome') {
+      if (this.helloTimer) clearInterval(this.helloTimer);
+      this.helloTimer = null;
+      this.endpoint.setRun(h.run);
+      this.setup = h.config as unknown as HostSetup;
+      this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
+    } else if (h.type === 'task') {
+      void this.runTask(h.round, h.nodes, m.tensors[0]?.data as Float32Array);
+    } else if (h.type === 'bye') {
+      void this.close(`server said bye: ${h.reason}`);
+    }
+  }
+
+  private async runTask(round: number, nodes: readonly number[], model: Float32Array | undefined): Promise<void> {
+    const setup = this.setup;
+    if (!setup || !model) return;
+    this.endpoint.setRound(round);
+    const shared = new Float32Array(new SharedArrayBuffer(model.byteLength));
+    shared.set(model);
+    await Promise.all(
+      nodes.map(async (node) => {
+        const task: TrainTask = {
+          setup: setup.setup,
+          node,
+          indices: Int32Array.from(setup.partition[String(node)] ?? []),
+          round,
+          global: shared,
+          state: this.states.get(node) ?? null,
+        };
+        try {
+          const r: TrainResult = await this.pool.run(task);
+          this.states.set(node, r.state);
+          await this.endpoint.send(
+            { type: 'update', round, node, weight: r.samples, metrics: { train_loss: r.trainLoss, steps: r.steps } },
+            [{ name: 'delta', data: r.delta, owned: true }],
+          );
+        } catch (err) {
+          if (this.closed) return;
+          this.options.log.error({ err, node, round }, 'local training failed');
+          await this.endpoint.send({
+            type: 'error',
+            round,
+            node,
+            code: 'train-failed',
+            message: String(err).slice(0, 1000),
+            ref: -1,
+          });
+        }
+      }),
+    );
+  }
+}
