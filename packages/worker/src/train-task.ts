@@ -1,5 +1,5 @@
 import type { OptimizerState } from '@starling/core';
-import { loadKernels } from '@starling/native';
+import { loadKernels } from './kernel-choice.js';
 import { buildNode, type NodeSetup } from './node-setup.js';
 
 /** One node's local training for one round, as sent to a pool thread. */

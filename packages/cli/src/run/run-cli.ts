@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errors } from '@starling/core';
+import { kernelsModeFromEnv } from '@starling/worker';
 import pino from 'pino';
 import type { RunArgs } from '../commands/run.js';
 import { loadConfig } from '../config/load.js';
-import { kernelsModeFromEnv } from './kernel-choice.js';
 import { defaultRunPath, RunDir } from './run-dir.js';
 import { runExperiment } from './run-experiment.js';
 

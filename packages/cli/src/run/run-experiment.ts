@@ -1,7 +1,7 @@
 import { evaluate } from '@starling/core';
+import { loadKernels } from '@starling/worker';
 import type { Logger } from 'pino';
 import type { ExperimentConfig } from '../config/schema.js';
-import { loadKernels } from './kernel-choice.js';
 import { runMeta } from './meta.js';
 import { prepareRun } from './prepare.js';
 import { makeProgress } from './progress.js';
