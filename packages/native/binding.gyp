@@ -1,0 +1,25 @@
+{
+  "targets": [
+    {
+      "target_name": "starling_native",
+      "sources": [
+        "cpp/addon.cc",
+        "cpp/methods.cc",
+        "cpp/level-portable.cc",
+        "cpp/level-avx2.cc",
+        "cpp/level-avx512.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fexceptions"],
+      "cflags_cc!": ["-fexceptions"],
+      "cflags": ["-O3", "-fvisibility=hidden", "-fno-math-errno", "-ffp-contract=fast", "-Wno-psabi"],
+      "cflags_cc": ["-O3", "-fvisibility=hidden", "-fno-math-errno", "-ffp-contract=fast", "-Wno-psabi"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "NO",
+        "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno", "-ffp-contract=fast"]
+      }
+    }
+  ]
+}

@@ -1,0 +1,113 @@
+// Addon setup: method table, SIMD level selection (CPU detection, STARLING_SIMD) and thread count.
+#include "addon.h"
+
+#include <cstdlib>
+
+#include "args.h"
+
+namespace starling {
+
+struct Level {
+  const char* name;
+  const KernelTable* table;
+  bool supported;
+};
+
+static void levels(Level out[3]) {
+  bool avx2 = false, avx512 = false;
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl");
+#endif
+  out[0] = {"portable", table_portable(), true};
+  out[1] = {"avx2", table_avx2(), avx2 && table_avx2() != nullptr};
+  out[2] = {"avx512", table_avx512(), avx512 && table_avx512() != nullptr};
+}
+
+using S = StarlingNative;
+
+StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
+  DefineAddon(exports, {
+                           InstanceMethod("simd", &S::Simd),
+                           InstanceMethod("simdLevels", &S::SimdLevels),
+                           InstanceMethod("setSimd", &S::SetSimd),
+                           InstanceMethod("threads", &S::Threads),
+                           InstanceMethod("setThreads", &S::SetThreads),
+                           InstanceMethod("gemm", &S::Gemm),
+                           InstanceMethod("axpy", &S::Axpy),
+                           InstanceMethod("scale", &S::Scale),
+                           InstanceMethod("dot", &S::Dot),
+                           InstanceMethod("sumSquares", &S::SumSquares),
+                           InstanceMethod("sumAbs", &S::SumAbs),
+                           InstanceMethod("biasActivation", &S::BiasActivation),
+                           InstanceMethod("activationBackward", &S::ActivationBackward),
+                           InstanceMethod("columnSums", &S::ColumnSums),
+                           InstanceMethod("softmaxCrossEntropy", &S::SoftmaxCrossEntropy),
+                           InstanceMethod("rowSumSquares", &S::RowSumSquares),
+                           InstanceMethod("scaleRows", &S::ScaleRows),
+                           InstanceMethod("weightedSum", &S::WeightedSum),
+                           InstanceMethod("optimizerStep", &S::OptimizerStep),
+                           InstanceMethod("fmaPeak", &S::FmaPeak),
+                       });
+  table_ = table_portable();
+  const char* env_level = std::getenv("STARLING_SIMD");
+  Select(env, env_level ? env_level : "auto", "STARLING_SIMD");
+}
+
+// Picks a level by name ("auto" or "" = the best this CPU supports); throws if unknown or unsupported.
+bool StarlingNative::Select(Napi::Env env, const std::string& want, const char* source) {
+  Level all[3];
+  levels(all);
+  const bool best = want == "auto" || want.empty();
+  std::string have;
+  for (const Level& l : all) {
+    if (!l.supported) continue;
+    have += have.empty() ? l.name : std::string(", ") + l.name;
+    if (best || want == l.name) table_ = l.table;
+    if (want == l.name) return true;
+  }
+  if (best) return true;
+  throw_range(env, std::string(source) + " must be auto or a level this CPU supports (" + have + "), got \"" +
+                       want + "\"");
+  return false;
+}
+
+Napi::Value S::Simd(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), table_->name); }
+
+Napi::Value S::SimdLevels(const Napi::CallbackInfo& info) {
+  Level all[3];
+  levels(all);
+  Napi::Array out = Napi::Array::New(info.Env());
+  uint32_t n = 0;
+  for (const Level& l : all)
+    if (l.supported) out.Set(n++, Napi::String::New(info.Env(), l.name));
+  return out;
+}
+
+Napi::Value S::SetSimd(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) {
+    throw_type(info.Env(), "simd level must be a string");
+    return info.Env().Undefined();
+  }
+  if (!Select(info.Env(), info[0].As<Napi::String>().Utf8Value(), "simd level")) return info.Env().Undefined();
+  return Napi::String::New(info.Env(), table_->name);
+}
+
+Napi::Value S::Threads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), threads_); }
+
+Napi::Value S::SetThreads(const Napi::CallbackInfo& info) {
+  const double t = num_arg(info, 0);
+  if (!(t == 1 || t == 2)) {
+    throw_range(info.Env(), "threads must be 1 or 2");
+    return info.Env().Undefined();
+  }
+  threads_ = static_cast<int>(t);
+  return info.Env().Undefined();
+}
+
+}  // namespace starling
+
+using starling::StarlingNative;
+NODE_API_ADDON(StarlingNative)

@@ -1,0 +1,49 @@
+// The N-API surface of @starling/native. One StarlingNative instance per Node environment (main thread
+// and every worker thread) holds the chosen SIMD table, the thread count and the GEMM scratch: there is
+// no static mutable state. Methods unpack arguments and call the table; arithmetic lives in impl/.
+#pragma once
+#include <napi.h>
+
+#include <string>
+
+#include "table.h"
+
+namespace starling {
+
+class StarlingNative : public Napi::Addon<StarlingNative> {
+ public:
+  StarlingNative(Napi::Env env, Napi::Object exports);
+
+ private:
+  const KernelTable* table_ = nullptr;
+  int threads_ = 1;
+  Scratch scratch_;
+
+  bool Select(Napi::Env env, const std::string& want, const char* source);
+
+  // addon.cc: level and thread control.
+  Napi::Value Simd(const Napi::CallbackInfo& info);
+  Napi::Value SimdLevels(const Napi::CallbackInfo& info);
+  Napi::Value SetSimd(const Napi::CallbackInfo& info);
+  Napi::Value Threads(const Napi::CallbackInfo& info);
+  Napi::Value SetThreads(const Napi::CallbackInfo& info);
+
+  // methods.cc: the kernels.
+  Napi::Value Gemm(const Napi::CallbackInfo& info);
+  Napi::Value Axpy(const Napi::CallbackInfo& info);
+  Napi::Value Scale(const Napi::CallbackInfo& info);
+  Napi::Value Dot(const Napi::CallbackInfo& info);
+  Napi::Value SumSquares(const Napi::CallbackInfo& info);
+  Napi::Value SumAbs(const Napi::CallbackInfo& info);
+  Napi::Value BiasActivation(const Napi::CallbackInfo& info);
+  Napi::Value ActivationBackward(const Napi::CallbackInfo& info);
+  Napi::Value ColumnSums(const Napi::CallbackInfo& info);
+  Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info);
+  Napi::Value RowSumSquares(const Napi::CallbackInfo& info);
+  Napi::Value ScaleRows(const Napi::CallbackInfo& info);
+  Napi::Value WeightedSum(const Napi::CallbackInfo& info);
+  Napi::Value OptimizerStep(const Napi::CallbackInfo& info);
+  Napi::Value FmaPeak(const Napi::CallbackInfo& info);
+};
+
+}  // namespace starling

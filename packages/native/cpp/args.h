@@ -1,0 +1,72 @@
+// Argument readers for the binding. The TS adapter validates everything with clear messages; these
+// checks only keep the raw binding memory-safe when it is called directly.
+#pragma once
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+
+namespace starling {
+
+inline void throw_type(Napi::Env env, const std::string& msg) {
+  Napi::TypeError::New(env, msg).ThrowAsJavaScriptException();
+}
+
+inline void throw_range(Napi::Env env, const std::string& msg) {
+  Napi::RangeError::New(env, msg).ThrowAsJavaScriptException();
+}
+
+// A typed array argument of the given element type with at least `need` elements, or nullptr after
+// throwing. An empty array may yield a null data pointer; callers then touch no elements.
+template <typename T>
+inline T* typed_arg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type want, size_t need,
+                    const char* what, bool* ok) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(info.Env(), info[i], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != want) {
+    throw_type(info.Env(), std::string(what) + " has the wrong array type");
+    *ok = false;
+    return nullptr;
+  }
+  if (length < need) {
+    throw_range(info.Env(), std::string(what) + " has " + std::to_string(length) + " entries, needs " +
+                                std::to_string(need));
+    *ok = false;
+    return nullptr;
+  }
+  return static_cast<T*>(data);
+}
+
+inline float* f32_arg(const Napi::CallbackInfo& info, size_t i, size_t need, const char* what, bool* ok) {
+  return typed_arg<float>(info, i, napi_float32_array, need, what, ok);
+}
+
+inline size_t f32_length(const Napi::CallbackInfo& info, size_t i) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  if (napi_get_typedarray_info(info.Env(), info[i], &type, &length, nullptr, nullptr, nullptr) != napi_ok ||
+      type != napi_float32_array)
+    return 0;
+  return length;
+}
+
+inline double num_arg(const Napi::CallbackInfo& info, size_t i) {
+  double v = 0;
+  if (napi_get_value_double(info.Env(), info[i], &v) != napi_ok) return 0.0 / 0.0;
+  return v;
+}
+
+// A dimension: an integer in [0, 2^31). Throws and returns -1 otherwise.
+inline long dim_arg(const Napi::CallbackInfo& info, size_t i, const char* what, bool* ok) {
+  const double v = num_arg(info, i);
+  if (!(v >= 0 && v < 2147483648.0) || v != static_cast<double>(static_cast<long>(v))) {
+    throw_range(info.Env(), std::string(what) + " must be a non-negative integer below 2^31");
+    *ok = false;
+    return -1;
+  }
+  return static_cast<long>(v);
+}
+
+}  // namespace starling

@@ -1,0 +1,33 @@
+// The AVX-512 level: 16-float vectors, an 8×32 register tile (16 of the 32 zmm registers accumulate),
+// k blocked to 192 so a 192×32 B sliver (24 KiB) stays in L1.
+#include <cmath>
+#include <thread>
+
+#include "table.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define ST_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma")))
+#define ST_NAME "avx512"
+#define ST_W 16
+#define ST_MR 8
+#define ST_NV 2
+#define ST_KC 192
+
+namespace starling {
+namespace avx512 {
+#include "impl/vec.inc"
+#include "impl/gemm.inc"
+#include "impl/elementwise.inc"
+#include "impl/reductions.inc"
+#include "impl/optimizer.inc"
+#include "impl/peak.inc"
+#include "impl/table.inc"
+}  // namespace avx512
+
+const KernelTable* table_avx512() { return &avx512::kTable; }
+}  // namespace starling
+#else
+namespace starling {
+const KernelTable* table_avx512() { return nullptr; }
+}  // namespace starling
+#endif

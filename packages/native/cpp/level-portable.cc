@@ -1,0 +1,27 @@
+// The portable level: 4-float vectors (SSE2 on x86-64, NEON on ARM64), no target attribute, so it
+// compiles and runs on every machine Node runs on.
+#include <cmath>
+#include <thread>
+
+#include "table.h"
+
+#define ST_TARGET
+#define ST_NAME "portable"
+#define ST_W 4
+#define ST_MR 6
+#define ST_NV 2
+#define ST_KC 256
+
+namespace starling {
+namespace portable {
+#include "impl/vec.inc"
+#include "impl/gemm.inc"
+#include "impl/elementwise.inc"
+#include "impl/reductions.inc"
+#include "impl/optimizer.inc"
+#include "impl/peak.inc"
+#include "impl/table.inc"
+}  // namespace portable
+
+const KernelTable* table_portable() { return &portable::kTable; }
+}  // namespace starling

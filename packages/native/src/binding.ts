@@ -1,0 +1,82 @@
+/**
+ * The raw N-API binding compiled from `packages/native/cpp` (types only). Every method trusts its
+ * arguments beyond memory safety; use the validating adapter from `native-kernels.ts` instead.
+ * Matrices are row-major `Float32Array`s as in the `Kernels` interface of `@starling/core`.
+ */
+
+/** A SIMD code path of the addon: `portable` (4-wide, any CPU), `avx2` (AVX2 + FMA), `avx512` (AVX-512 F/BW/VL). */
+export type SimdLevel = 'portable' | 'avx2' | 'avx512';
+
+/** The object `build/Release/starling_native.node` exports; one instance per thread. */
+export interface NativeBinding {
+  /** The SIMD level in use by this thread's addon instance. */
+  simd(): SimdLevel;
+  /** The levels this CPU supports and the build contains, slowest first. */
+  simdLevels(): SimdLevel[];
+  /** Switches this instance to `level` (`auto` = best); throws a RangeError if the CPU lacks it. */
+  setSimd(level: SimdLevel | 'auto'): SimdLevel;
+  /** Threads one large GEMM may use (1 or 2). */
+  threads(): number;
+  setThreads(threads: 1 | 2): void;
+
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    b: Float32Array,
+    beta: number,
+    c: Float32Array,
+  ): void;
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+  scale(alpha: number, x: Float32Array): void;
+  dot(x: Float32Array, y: Float32Array): number;
+  sumSquares(x: Float32Array): number;
+  sumAbs(x: Float32Array): number;
+  /** `act` is the index of the activation in `ACTIVATIONS`. */
+  biasActivation(act: number, rows: number, cols: number, z: Float32Array, bias: Float32Array, a: Float32Array): void;
+  activationBackward(act: number, z: Float32Array, a: Float32Array, gradOut: Float32Array, gradIn: Float32Array): void;
+  columnSums(rows: number, cols: number, x: Float32Array, out: Float32Array): void;
+  softmaxCrossEntropy(
+    rows: number,
+    cols: number,
+    logits: Float32Array,
+    labels: Int32Array,
+    gradScale: number,
+    grad: Float32Array,
+    rowLoss: Float32Array | undefined,
+  ): number;
+  rowSumSquares(rows: number, cols: number, x: Float32Array, out: Float32Array): void;
+  scaleRows(rows: number, cols: number, x: Float32Array, scales: Float32Array): void;
+  weightedSum(weights: Float64Array, vectors: readonly Float32Array[], out: Float32Array): void;
+  /**
+   * `kind` indexes sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw. `h` holds up to
+   * seven hyper-parameters, complements and bias corrections precomputed in float64 (cpp/table.h):
+   * momentum/nesterov [μ]; adagrad [eps]; rmsprop/adadelta [ρ, 1−ρ, eps];
+   * adam/adamw [β1, 1−β1, β2, 1−β2, eps, 1/(1−β1^t), 1/(1−β2^t)]. Unused slots are ignored.
+   */
+  optimizerStep(
+    kind: number,
+    lr: number,
+    weightDecay: number,
+    h0: number,
+    h1: number,
+    h2: number,
+    h3: number,
+    h4: number,
+    h5: number,
+    h6: number,
+    params: Float32Array,
+    grad: Float32Array,
+    state0?: Float32Array,
+    state1?: Float32Array,
+  ): void;
+  /**
+   * Runs `iterations` rounds of independent FP32 multiply-add chains at the current SIMD level and
+   * returns the flops done (negative if the checksum came out NaN). Time it to get the core's peak.
+   */
+  fmaPeak(iterations: number, multiplier: number): number;
+}
