@@ -35,7 +35,7 @@ function weightTo(row: MixingRow, j: number): number {
 
 /**
  * Graphviz DOT text of an undirected graph (`graph topology { 0 -- 1; … }`). With W, nodes are labelled
- * with their self weight and edges with W_ij (or `W_ij / W_ji` when they differ).
+ * with their self weight and edges with W_ij (or `W_ij / W_ji` when they differ). Ends with a newline.
  */
 export function toDot(graph: Graph, w?: MixingMatrix): string {
   if (w !== undefined && w.n !== graph.n) throw errors.shape('mixing matrix size', graph.n, w.n);
@@ -56,7 +56,7 @@ export function toDot(graph: Graph, w?: MixingMatrix): string {
       out.push(`  ${i} -- ${j} [label="${label}"];`);
     }
   }
-  out.push('}');
+  out.push('}', '');
   return out.join('\n');
 }
 
@@ -65,7 +65,8 @@ export const SVG_MAX_NODES = 2000;
 
 /**
  * A standalone SVG drawing with nodes evenly spaced on a circle (node 0 at the top, ids clockwise) and
- * straight edges. Labels are drawn up to 64 nodes. `size` is the width and height in pixels.
+ * straight edges. Labels are drawn up to 64 nodes. `size` is the width and height in pixels. Ends with
+ * a newline.
  */
 export function toSvg(graph: Graph, options: { size?: number } = {}): string {
   if (graph.n > SVG_MAX_NODES)
@@ -99,6 +100,6 @@ export function toSvg(graph: Graph, options: { size?: number } = {}): string {
     });
     out.push('</g>');
   }
-  out.push('</svg>');
+  out.push('</svg>', '');
   return out.join('\n');
 }
