@@ -75,7 +75,7 @@ describe('report formatters', () => {
   it('writes DOT with weights and an SVG with one circle per node', () => {
     const t = buildTopology({ kind: 'star', nodes: 4 });
     const dot = toDot(t.graph, t.mixing);
-    expect(dot).toMatch(/^graph topology \{\n[^]*\n}\n$/);
+    expect(dot).toMatch(/^graph topology \{\n[\s\S]*\n\}\n$/);
     expect(dot).toContain('0 -- 3 [label="0.25"];');
     expect(dot).toContain('1 [label="1\\n0.75"];');
     const svg = toSvg(t.graph);
