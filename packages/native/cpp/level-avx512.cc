@@ -16,6 +16,7 @@
 namespace starling {
 namespace avx512 {
 #include "impl/vec.inc"
+#include "impl/vmath.inc"
 #include "impl/gemm.inc"
 #include "impl/elementwise.inc"
 #include "impl/reductions.inc"

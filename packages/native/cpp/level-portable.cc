@@ -15,6 +15,7 @@
 namespace starling {
 namespace portable {
 #include "impl/vec.inc"
+#include "impl/vmath.inc"
 #include "impl/gemm.inc"
 #include "impl/elementwise.inc"
 #include "impl/reductions.inc"
