@@ -2,6 +2,7 @@ import { errors, StarlingError, USAGE_CODES } from '@starling/core';
 import yargs from 'yargs';
 import { privacyCommand } from './commands/privacy.js';
 import { runCommand } from './commands/run.js';
+import { serverCommand } from './commands/server.js';
 import { topologyCommand } from './commands/topology.js';
 import { workerCommand } from './commands/worker.js';
 
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('starling')
     .command(runCommand)
+    .command(serverCommand)
     .command(topologyCommand)
     .command(privacyCommand)
     .command(workerCommand)

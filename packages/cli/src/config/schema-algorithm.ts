@@ -54,6 +54,15 @@ export const runtimeSchema = z.discriminatedUnion('kind', [
     workers: posInt.default(2),
     transport: z.enum(['tcp', 'ipc']).default('tcp'),
   }),
+  z.strictObject({
+    kind: z.literal('cluster'),
+    bind: z
+      .string()
+      .regex(/^(tcp|ipc):\/\/\S+$/, 'a tcp:// or ipc:// endpoint')
+      .default('tcp://*:7000'),
+    hosts: posInt.default(1),
+    joinTimeoutS: z.number().positive().default(300),
+  }),
 ]);
 
 export type AlgorithmConfig = z.infer<typeof algorithmSchema>;

@@ -45,10 +45,16 @@ export async function executeRounds(
     );
     return { rounds, links: {}, rejected: {} };
   }
-  const hosts = rt.kind === 'threads' ? 1 : rt.workers;
+  const hosts = rt.kind === 'threads' ? 1 : rt.kind === 'cluster' ? rt.hosts : rt.workers;
   const children: ReturnType<typeof spawn>[] = [];
   let host: WorkerHost | null = null;
   const startHosts = (address: string) => {
+    if (rt.kind === 'cluster') {
+      process.stderr.write(
+        `listening on ${address}; waiting for ${hosts} worker host(s): starling worker --connect <this host's address>\n`,
+      );
+      return;
+    }
     if (rt.kind === 'threads') {
       host = new WorkerHost({ connect: address, hostId: 'host-0', log });
       return;
@@ -73,11 +79,11 @@ export async function executeRounds(
       prep.machine,
       ids,
       {
-        bind: endpointFor(rt.transport, cfg.name),
+        bind: rt.kind === 'cluster' ? rt.bind : endpointFor(rt.transport, cfg.name),
         run: cfg.name,
         hosts,
         hostConfig: (_host, nodes) => prep.hostSetup(nodes) as unknown as JsonValue,
-        joinTimeoutMs: 60_000,
+        joinTimeoutMs: rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000,
         log,
         onListening: startHosts,
       },
