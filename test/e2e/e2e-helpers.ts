@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repo } from '../cli/cli-helpers.js';
+
+const bin = join(repo, 'packages/cli/bin/starling.js');
+
+/** Starts `starling <args>` in the background, collecting its output. */
+export function startStarling(args: string[]): {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: { ...process.env, STARLING_KERNELS: 'js' } });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+/** Waits until `check` is true, polling every 50 ms, or throws after `ms`. */
+export async function waitFor(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The metrics lines a run has written so far. */
+export function metrics(dir: string): Record<string, unknown>[] {
+  const file = join(dir, 'metrics.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+/** A free-ish TCP port for a test, spread by worker id to avoid collisions between files. */
+export function testPort(offset: number): number {
+  return 17000 + (Number(process.env.VITEST_POOL_ID ?? 0) % 8) * 100 + offset;
+}
+
+/** A small FedAvg run on the bundled digits: 10 clients, fast enough for a test. */
+export const smallFedAvg = [
+  'experiments/fedavg-mnist-iid.yaml',
+  '--set',
+  'algorithm.clients=10',
+  '--set',
+  'algorithm.fraction=1',
+  '--set',
+  'model.hidden=[32]',
+  '--set',
+  'data.limit=3000',
+];

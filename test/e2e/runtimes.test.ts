@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { starling, tempDir } from '../cli/cli-helpers.js';
+import { smallFedAvg } from './e2e-helpers.js';
+
+const runtimes = [
+  ['inline', 'runtime={kind: inline}'],
+  ['threads over tcp loopback', 'runtime={kind: threads, transport: tcp}'],
+  ['threads over ipc', 'runtime={kind: threads, transport: ipc}'],
+  ['2 worker processes over tcp', 'runtime={kind: processes, workers: 2, transport: tcp}'],
+] as const;
+
+describe('one protocol, every runtime', () => {
+  it('FedAvg with 10 clients ends on the same model (bit for bit) in inline, threads and processes', () => {
+    const results = runtimes.map(([name, runtime]) => {
+      const out = join(tempDir(), 'run');
+      const r = starling([
+        'run',
+        ...smallFedAvg,
+        '--set',
+        'algorithm.rounds=3',
+        '--set',
+        runtime,
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      return { name, summary: JSON.parse(r.stdout), out };
+    });
+    const [inline, ...socketed] = results;
+    expect(inline.summary.test_accuracy).toBeGreaterThan(0.5);
+    for (const s of socketed) {
+      expect(s.summary.model_sha256, s.name).toBe(inline.summary.model_sha256);
+      expect(s.summary.test_accuracy, s.name).toBe(inline.summary.test_accuracy);
+      // Real traffic was counted: each round ships the model down and 10 updates up.
+      const params = 784 * 32 + 32 + 32 * 10 + 10;
+      expect(s.summary.bytes_up, s.name).toBeGreaterThan(3 * 10 * params * 4);
+      expect(s.summary.bytes_down, s.name).toBeGreaterThan(3 * params * 4);
+      const links = JSON.parse(readFileSync(join(s.out, 'links.json'), 'utf8')).links;
+      expect(Object.keys(links).length, s.name).toBeGreaterThanOrEqual(1);
+    }
+    expect(inline.summary.bytes_up).toBe(0);
+  });
+});
