@@ -2,8 +2,9 @@
 // plain SGD; McMahan et al. 2017) at batch 10, 32 and 128: native and JS kernels through core's
 // DenseNet, and PyTorch on one thread (bench/torch_mlp.py) when /usr/bin/python3 can import torch.
 // Imports the built packages.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { jsKernels, makeModel, Rng } from '../../packages/core/dist/index.js';
 import { loadKernels } from '../../packages/native/dist/index.js';
@@ -31,23 +32,17 @@ function trainingStep(kernels, batch) {
   };
 }
 
-/** Median samples/s over `repeats` windows of at least `windowMs`, after a warm-up. */
-async function samplesPerSecond(step, batch, repeats, windowMs) {
-  for (let i = 0; i < 5; i++) step();
-  const rates = [];
-  for (let r = 0; r < repeats; r++) {
-    let steps = 0;
-    const t0 = performance.now();
-    let t = t0;
-    do {
-      step();
-      steps++;
-      t = performance.now();
-    } while (t - t0 < windowMs);
-    rates.push((steps * batch) / ((t - t0) / 1e3));
-    await pause();
-  }
-  return median(rates);
+/** Samples/s over one window of at least `windowMs`. */
+function windowRate(step, batch, windowMs) {
+  let steps = 0;
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    step();
+    steps++;
+    t = performance.now();
+  } while (t - t0 < windowMs);
+  return (steps * batch) / ((t - t0) / 1e3);
 }
 
 function python() {
@@ -62,66 +57,84 @@ function torchStatus() {
   return { ok: true };
 }
 
-function torchRecord(batch, repeats, windowMs) {
+/** Starts bench/torch_mlp.py --serve: one torch process that times windows on request. */
+async function startTorch() {
   const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const args = [
-    TORCH_SCRIPT,
-    '--batch',
-    String(batch),
-    '--repeats',
-    String(repeats),
-    '--window',
-    String(windowMs / 1e3),
-  ];
-  const run = spawnSync(python(), args, { encoding: 'utf8', env });
-  if (run.status !== 0) throw new Error(`torch_mlp.py failed: ${run.stderr.trim().split('\n').pop()}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop());
+  const child = spawn(python(), [TORCH_SCRIPT, '--serve'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`torch_mlp.py exited: ${stderr.trim().split('\n').pop()}`);
+    return JSON.parse(line.value);
+  };
+  const info = await next();
+  return {
+    info,
+    async rate(batch, windowMs) {
+      child.stdin.write(`${batch} ${windowMs / 1e3}\n`);
+      return (await next()).samples_per_s;
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
 }
 
 /**
- * Per batch size, yields `mlp-step` records for torch (or a note why it was skipped), js and native;
- * the native record carries vs_torch and vs_js, the ratios of samples/s measured in this run.
+ * Per batch size, yields `mlp-step` records for torch (or one note why it was skipped), js and native.
+ * Windows of the three alternate (torch, native, js, torch, ...) so that load from other processes
+ * falls on all of them alike; each figure is the median over `repeats` windows, and the native record
+ * carries vs_torch and vs_js, the ratios of those medians.
  * @param {{ repeats?: number, quick?: boolean }} [options]
  */
 export default async function* run(options = {}) {
-  const repeats = options.repeats ?? (options.quick ? 3 : 5);
+  const repeats = options.repeats ?? (options.quick ? 3 : 7);
   const windowMs = options.quick ? 100 : 250;
   const loaded = loadKernels('native');
-  const torch = torchStatus();
-  if (!torch.ok) {
+  const status = torchStatus();
+  const torch = status.ok ? await startTorch() : undefined;
+  if (!torch) {
     yield {
       name: 'note',
       backend: 'torch',
-      note: `torch skipped: ${torch.reason} (Debian: apt-get install python3-torch libopenblas0-openmp)`,
+      note: `torch skipped: ${status.reason} (Debian: apt-get install python3-torch libopenblas0-openmp)`,
     };
   }
-  for (const batch of BATCHES) {
-    let torchRate;
-    if (torch.ok) {
-      const record = torchRecord(batch, repeats, windowMs);
-      torchRate = record.samples_per_s;
-      yield record;
+  try {
+    for (const batch of BATCHES) {
+      const steps = { native: trainingStep(loaded.kernels, batch), js: trainingStep(jsKernels, batch) };
+      for (let i = 0; i < 5; i++) steps.native();
+      steps.js();
+      const rates = { torch: [], native: [], js: [] };
+      for (let r = 0; r < repeats; r++) {
+        if (torch) rates.torch.push(await torch.rate(batch, windowMs));
+        rates.native.push(windowRate(steps.native, batch, windowMs));
+        rates.js.push(windowRate(steps.js, batch, windowMs));
+        await pause();
+      }
+      const [t, n, j] = [median(rates.torch), median(rates.native), median(rates.js)];
+      const common = { name: 'mlp-step', batch, median_of: repeats };
+      if (torch) {
+        const { version, threads, blas } = torch.info;
+        yield { ...common, backend: 'torch', samples_per_s: t, step_us: (batch / t) * 1e6, threads, version, blas };
+      }
+      yield { ...common, backend: 'js', samples_per_s: j, step_us: (batch / j) * 1e6, threads: 1 };
+      yield {
+        ...common,
+        backend: 'native',
+        simd: loaded.simd,
+        samples_per_s: n,
+        step_us: (batch / n) * 1e6,
+        threads: 1,
+        vs_torch: torch ? n / t : undefined,
+        vs_js: n / j,
+      };
     }
-    const js = await samplesPerSecond(trainingStep(jsKernels, batch), batch, repeats, windowMs);
-    yield {
-      name: 'mlp-step',
-      backend: 'js',
-      batch,
-      samples_per_s: js,
-      step_us: (batch / js) * 1e6,
-      median_of: repeats,
-    };
-    const native = await samplesPerSecond(trainingStep(loaded.kernels, batch), batch, repeats, windowMs);
-    yield {
-      name: 'mlp-step',
-      backend: 'native',
-      simd: loaded.simd,
-      batch,
-      samples_per_s: native,
-      step_us: (batch / native) * 1e6,
-      median_of: repeats,
-      vs_torch: torchRate === undefined ? undefined : native / torchRate,
-      vs_js: native / js,
-    };
+  } finally {
+    torch?.close();
   }
 }
