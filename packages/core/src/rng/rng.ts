@@ -105,7 +105,10 @@ export class Rng {
 
   /** A Laplace draw with location 0 and scale `b` (variance 2b²). */
   laplace(b: number): number {
-    const u = this.uniform() - 0.5;
+    // u must lie in the open interval (−0.5, 0.5), or log(1 − 2|u|) is −∞: redraw an exact 0.
+    let x = this.uniform();
+    while (x === 0) x = this.uniform();
+    const u = x - 0.5;
     return -b * Math.sign(u) * Math.log(1 - 2 * Math.abs(u));
   }
 
