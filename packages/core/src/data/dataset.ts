@@ -74,7 +74,7 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
  * @param yOut at least `count` entries, of the same type as `ds.y`
  */
 export function batchInto(
-  ds: Dataset,
+  ds: Pick<Dataset, 'x' | 'y' | 'n' | 'd'>,
   indices: ArrayLike<number>,
   start: number,
   count: number,

@@ -1,3 +1,5 @@
+import { batchInto } from '../data/dataset.js';
+
 /**
  * Examples as the trainer sees them: `x` is n×d row-major, `y` holds class labels (Int32Array, with
  * `classes` ≥ 2) or regression targets (Float32Array, `classes` = 0).
@@ -24,21 +26,16 @@ export function makeBatch(data: TrainingData, capacity: number): Batch {
 }
 
 /**
- * Copies examples `order[start .. start+count)` of `data` (or examples `start .. start+count` when
- * `order` is null) into `batch` (count ≤ capacity) and returns views of exactly `count` rows.
+ * Copies examples `order[start .. start+count)` of `data` into `batch` (count ≤ capacity, validated by
+ * {@link batchInto}) and returns views of exactly `count` rows.
  */
 export function gather(
   data: TrainingData,
-  order: ArrayLike<number> | null,
+  order: ArrayLike<number>,
   start: number,
   count: number,
   batch: Batch,
 ): { x: Float32Array; y: Int32Array | Float32Array } {
-  const d = data.d;
-  for (let r = 0; r < count; r++) {
-    const i = order === null ? start + r : order[start + r];
-    batch.x.set(data.x.subarray(i * d, (i + 1) * d), r * d);
-    batch.y[r] = data.y[i];
-  }
-  return { x: batch.x.subarray(0, count * d), y: batch.y.subarray(0, count) };
+  batchInto(data, order, start, count, batch.x, batch.y);
+  return { x: batch.x.subarray(0, count * data.d), y: batch.y.subarray(0, count) };
 }

@@ -28,11 +28,12 @@ export function evaluate(
   const batch = makeBatch(data, size);
   const cols = model.spec.outputs;
   const scratch = new Float32Array(size * cols);
+  const all = Int32Array.from({ length: data.n }, (_, i) => i);
   let total = 0;
   let correct = 0;
   for (let start = 0; start < data.n; start += size) {
     const count = Math.min(size, data.n - start);
-    const b = gather(data, null, start, count, batch);
+    const b = gather(data, all, start, count, batch);
     const out = model.forward(kernels, params, b.x, count);
     for (let r = 0; r < count && data.classes > 0; r++) {
       let pred: number;
