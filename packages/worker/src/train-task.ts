@@ -1,4 +1,4 @@
-import type { OptimizerState } from '@starling/core';
+import type { Kernels, OptimizerState } from '@starling/core';
 import { loadKernels } from './kernel-choice.js';
 import { buildNode, type NodeSetup } from './node-setup.js';
 
@@ -24,15 +24,35 @@ export interface TrainResult {
   readonly state: OptimizerState;
 }
 
+type CachedNode = ReturnType<typeof buildNode> & { initial: OptimizerState; indices: Int32Array };
+const nodes = new Map<string, CachedNode>();
+
 /**
- * The piscina entry: rebuilds the node (data and model are cached per thread), restores its optimizer
+ * The node's trainer and optimizer, built once per thread and reused (rebuilt if its examples differ):
+ * its buffers are not reallocated every round. State never leaks between rounds or runs: every task
+ * loads the state it carries (or the optimizer's initial state on the node's first round).
+ */
+function cachedNode(task: TrainTask, kernels: Kernels): CachedNode {
+  const key = `${task.node}:${JSON.stringify(task.setup)}`;
+  let node = nodes.get(key);
+  const same = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+  if (!node || !same(node.indices, task.indices)) {
+    const built = buildNode(task.setup, task.node, task.indices, kernels);
+    node = { ...built, initial: built.optimizer.state(), indices: Int32Array.from(task.indices) };
+    nodes.set(key, node);
+  }
+  return node;
+}
+
+/**
+ * The piscina entry: finds the node (built once per thread, see {@link cachedNode}), restores its optimizer
  * state, trains one round and returns Δ = x_local − x_global. Pure function of the task, so a node's
  * result does not depend on which thread ran it.
  */
 export default function trainTask(task: TrainTask): TrainResult {
   const { kernels } = loadKernels(task.setup.kernels);
-  const { trainer, optimizer } = buildNode(task.setup, task.node, task.indices, kernels);
-  if (task.state) optimizer.load(task.state);
+  const { trainer, optimizer, initial } = cachedNode(task, kernels);
+  optimizer.load(task.state ?? initial);
   const delta = new Float32Array(task.global.length);
   const r = trainer.train(task.global, task.round, task.setup.local, delta);
   return {
