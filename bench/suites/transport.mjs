@@ -5,11 +5,15 @@
 // The same file is the peer process: `node transport.mjs --peer <zmq|raw> <address> <id>`.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DealerEndpoint, RouterEndpoint } from '../../packages/transport/dist/index.js';
+
+// zeromq is a dependency of the transport package, not of the repository root: resolve it from there.
+const { Dealer, Router } = createRequire(new URL('../../packages/transport/package.json', import.meta.url))('zeromq');
 
 const self = fileURLToPath(import.meta.url);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -26,7 +30,16 @@ function signal() {
   };
 }
 const RUN = 'bench-transport';
-const task = (round, config) => ({ type: 'task', run: RUN, round, node: -1, nodes: [0], model: 'full', config, deadlineMs: 0 });
+const task = (round, config) => ({
+  type: 'task',
+  run: RUN,
+  round,
+  node: -1,
+  nodes: [0],
+  model: 'full',
+  config,
+  deadlineMs: 0,
+});
 
 // ---------- peer processes ----------
 
@@ -51,7 +64,9 @@ function zmqPeer(address, id) {
 
 /** A raw socket peer: frames are [u32 kind, u32 length, payload]; kind 1 pings, kind 0 counts. */
 function rawPeer(address) {
-  const socket = createConnection(address.startsWith('/') ? { path: address } : { port: Number(address), host: '127.0.0.1' });
+  const socket = createConnection(
+    address.startsWith('/') ? { path: address } : { port: Number(address), host: '127.0.0.1' },
+  );
   socket.setNoDelay(true);
   let kind = -1;
   let need = 8;
@@ -91,9 +106,25 @@ function rawPeer(address) {
   }
 }
 
+/** Plain zeromq, no Starling: frames are [count, payload]; replies `done` after `count` payloads. */
+async function plainZmqPeer(address, id) {
+  const socket = new Dealer({ routingId: id, linger: 0 });
+  socket.connect(address);
+  await socket.send('hello');
+  let got = 0;
+  for await (const [count, payload] of socket) {
+    if (!payload) await socket.send('pong');
+    else if (++got === Number(count.toString())) {
+      got = 0;
+      await socket.send('done');
+    }
+  }
+}
+
 if (process.argv[2] === '--peer') {
   const [kind, address, id] = process.argv.slice(3);
   if (kind === 'zmq') zmqPeer(address, id);
+  else if (kind === 'plain') void plainZmqPeer(address, id);
   else rawPeer(address);
 }
 
@@ -162,6 +193,52 @@ async function zmqSide(address, peers) {
   };
 }
 
+/**
+ * The same job with plain zeromq (ROUTER/DEALER, no validation, no copy, no queues), to separate what
+ * ZeroMQ itself costs from what the Starling layer adds. Retries on EAGAIN like any mandatory ROUTER.
+ */
+async function plainZmqSide(address, peers) {
+  const server = new Router({ linger: 0, mandatory: true, sendTimeout: 0, sendHighWaterMark: 64 });
+  await server.bind(address);
+  const children = spawnPeers('plain', server.lastEndpoint, peers);
+  const ids = [];
+  while (ids.length < peers) ids.push((await server.receive())[0]);
+  const payloads = new Map();
+  const send = async (frames) => {
+    for (;;) {
+      try {
+        return await server.send(frames);
+      } catch {
+        await new Promise((res) => setTimeout(res, 1));
+      }
+    }
+  };
+  return {
+    async broadcast(bytes, messages) {
+      if (!payloads.has(bytes)) payloads.set(bytes, Buffer.from(new Float32Array(bytes / 4).fill(0.5).buffer));
+      const payload = payloads.get(bytes);
+      const t0 = performance.now();
+      const count = String(messages);
+      for (let i = 0; i < messages; i++) {
+        for (const id of ids) await send([id, count, payload]);
+        await new Promise((res) => setImmediate(res));
+      }
+      for (let i = 0; i < peers; i++) await server.receive();
+      return (performance.now() - t0) / 1e3;
+    },
+    async ping() {
+      const t0 = performance.now();
+      await send([ids[0], '0']);
+      await server.receive();
+      return (performance.now() - t0) * 1e3;
+    },
+    async close() {
+      await stop(children);
+      server.close();
+    },
+  };
+}
+
 /** The same job over raw `net` sockets (TCP, or a Unix socket at `path`): length-prefixed frames. */
 async function rawSide(path, peers) {
   const sockets = [];
@@ -225,8 +302,10 @@ async function rawSide(path, peers) {
  * fraction_owned, median_of }`. gb_per_s counts model bytes delivered to all peers per second (median
  * of repeats, after one warm-up); the raw baseline is Node's `net` over TCP for tcp and over a Unix
  * socket for ipc, run alternately with ours so both see the same machine load; gb_per_s_owned hands
- * the model over with `owned: true` instead of copying it at encode. Then `{ name: 'round-trip',
- * transport, median_us, raw_median_us }` for a small task/update exchange with one peer.
+ * the model over with `owned: true` instead of copying it at encode; plain_zmq_gb_per_s is bare
+ * zeromq ROUTER/DEALER (no validation, queues or copies), to show what ZeroMQ itself costs. Then
+ * `{ name: 'round-trip', transport, median_us, raw_median_us, plain_zmq_median_us }` for a small
+ * task/update exchange with one peer.
  * @param {{ peers?: number, repeats?: number, transports?: string[] }} [options]
  */
 export default async function* run(options = {}) {
@@ -236,20 +315,23 @@ export default async function* run(options = {}) {
     const base = join(tmpdir(), `starling-bench-${process.pid}`);
     const ours = await zmqSide(transport === 'tcp' ? 'tcp://127.0.0.1:*' : `ipc://${base}.zmq`, peers);
     const raw = await rawSide(transport === 'tcp' ? undefined : `${base}.raw`, peers);
+    const plain = await plainZmqSide(transport === 'tcp' ? 'tcp://127.0.0.1:*' : `ipc://${base}.plain`, peers);
     try {
       for (const [bytes, messages] of [
         [2 ** 20, 48],
         [8 * 2 ** 20, 12],
       ]) {
-        const t = { copy: [], owned: [], raw: [] };
+        const t = { copy: [], owned: [], raw: [], plain: [] };
         for (let r = -1; r < repeats; r++) {
           const copy = await ours.broadcast(bytes, messages, false);
           const owned = await ours.broadcast(bytes, messages, true);
           const rawS = await raw.broadcast(bytes, messages);
+          const plainS = await plain.broadcast(bytes, messages);
           if (r < 0) continue;
           t.copy.push(copy);
           t.owned.push(owned);
           t.raw.push(rawS);
+          t.plain.push(plainS);
         }
         const rate = (secs) => (peers * messages * bytes) / 1e9 / median(secs);
         yield {
@@ -261,23 +343,33 @@ export default async function* run(options = {}) {
           gb_per_s: rate(t.copy),
           gb_per_s_owned: rate(t.owned),
           raw_gb_per_s: rate(t.raw),
+          plain_zmq_gb_per_s: rate(t.plain),
           fraction_of_raw_tcp: rate(t.copy) / rate(t.raw),
           fraction_owned: rate(t.owned) / rate(t.raw),
           median_of: repeats,
         };
       }
-      const rtt = { ours: [], raw: [] };
+      const rtt = { ours: [], raw: [], plain: [] };
       for (let i = 0; i < 450; i++) {
         const a = await ours.ping();
         const b = await raw.ping();
+        const c = await plain.ping();
         if (i < 50) continue;
         rtt.ours.push(a);
         rtt.raw.push(b);
+        rtt.plain.push(c);
       }
-      yield { name: 'round-trip', transport, median_us: median(rtt.ours), raw_median_us: median(rtt.raw) };
+      yield {
+        name: 'round-trip',
+        transport,
+        median_us: median(rtt.ours),
+        raw_median_us: median(rtt.raw),
+        plain_zmq_median_us: median(rtt.plain),
+      };
     } finally {
       await ours.close();
       await raw.close();
+      await plain.close();
     }
   }
 }
