@@ -34,6 +34,34 @@ const federated = {
   serverOptimizer: serverOptimizerSchema.default({ kind: 'plain', lr: 1 }),
 };
 
+/**
+ * `algorithm.topology`: the gossip graph or schedule over the peers (`buildTopology` in
+ * @starling/topologies validates the options again; `nodes` is `algorithm.peers`). Random kinds draw from
+ * `seed` (default: the run's seed).
+ */
+export const topologySchema = z.strictObject({
+  kind: z.string().min(1),
+  weights: z.enum(['metropolis', 'maxdegree', 'uniform']).optional(),
+  lazy: z.boolean().optional(),
+  seed: z.number().int().nonnegative().optional(),
+  rows: posInt.optional(),
+  cols: posInt.optional(),
+  degree: posInt.optional(),
+  p: z.number().optional(),
+  k: posInt.optional(),
+  beta: z.number().optional(),
+  maxTries: posInt.optional(),
+  file: z.string().min(1).optional(),
+});
+
+const gossip = {
+  rounds: posInt,
+  peers: z.number().int().min(2),
+  topology: topologySchema,
+  /** A neighbour silent this long after a peer sent its round-t value is left out of round t. */
+  roundDeadlineS: z.number().positive().default(30),
+};
+
 /** `algorithm`: what is trained where. A round of `centralized` is one epoch over the training set. */
 export const algorithmSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('centralized'), rounds: posInt, batchSize: posInt.default(32) }),
@@ -44,6 +72,15 @@ export const algorithmSchema = z.discriminatedUnion('kind', [
     localEpochs: posInt.default(1),
     batchSize: posInt.default(10),
   }),
+  z.strictObject({
+    kind: z.literal('dpsgd'),
+    ...gossip,
+    order: z.enum(['cta', 'atc']).default('atc'),
+    localSteps: posInt.default(1),
+    batchSize: posInt.default(32),
+    partition: partitionSchema.default({ kind: 'iid' }),
+  }),
+  z.strictObject({ kind: z.literal('consensus'), ...gossip }),
 ]);
 
 export const runtimeSchema = z.discriminatedUnion('kind', [

@@ -18,7 +18,9 @@ export const experimentSchema = z
     kernels: z.enum(['auto', 'native', 'js']).default('auto'),
   })
   .superRefine((cfg, ctx) => {
-    const a = cfg.algorithm;
+    const algorithm = cfg.algorithm;
+    if (algorithm.kind === 'dpsgd' || algorithm.kind === 'consensus') return;
+    const a = algorithm;
     if (a.kind !== 'centralized' && a.fraction !== undefined && a.clientsPerRound !== undefined) {
       ctx.addIssue({
         code: 'custom',

@@ -1,6 +1,7 @@
 import {
   type DataSpec,
   type DenseNet,
+  errors,
   type Kernels,
   type LoadedData,
   type LocalPlan,
@@ -33,14 +34,23 @@ export interface PreparedRun {
   hostSetup(nodes: readonly number[]): HostSetup;
 }
 
+/** The algorithms a parameter server runs (`dpsgd` and `consensus` run in run-gossip.ts). */
+type ServerAlgorithm = Exclude<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
+
+function serverAlgorithm(a: ExperimentConfig['algorithm']): ServerAlgorithm {
+  if (a.kind === 'dpsgd' || a.kind === 'consensus')
+    throw errors.option('algorithm.kind', 'centralized, fedsgd or fedavg for a parameter-server run', a.kind);
+  return a;
+}
+
 /** The per-round work of a node: `centralized` one epoch of batch B, `fedsgd` one step, `fedavg` E epochs of B. */
-function localPlan(a: ExperimentConfig['algorithm']): LocalPlan {
+function localPlan(a: ServerAlgorithm): LocalPlan {
   if (a.kind === 'fedavg') return { epochs: a.localEpochs, batchSize: a.batchSize };
   if (a.kind === 'fedsgd') return { epochs: 1, batchSize: a.batchSize, maxSteps: 1 };
   return { epochs: 1, batchSize: a.batchSize };
 }
 
-function roundPlan(a: ExperimentConfig['algorithm']): RoundPlan {
+function roundPlan(a: ServerAlgorithm): RoundPlan {
   if (a.kind === 'centralized') {
     return {
       rounds: a.rounds,
@@ -82,11 +92,11 @@ export function prepareRun(
     model: cfg.model,
     loss: cfg.loss.kind,
     optimizer: cfg.optimizer as OptimizerSpec,
-    local: localPlan(cfg.algorithm),
+    local: localPlan(serverAlgorithm(cfg.algorithm)),
     kernels: kernelsMode,
   };
   const { data, model } = workspaceFor(setup);
-  const a = cfg.algorithm;
+  const a = serverAlgorithm(cfg.algorithm);
   const train = data.train;
   const parts =
     a.kind === 'centralized'
