@@ -57,6 +57,13 @@ describe('encodeMessage / decodeMessage', () => {
     if (tensors.length) expect(out.tensors[0].data).toBeInstanceOf(Float32Array);
   });
 
+  it('round-trips a hello that carries a gossip endpoint, tcp or ipc', () => {
+    for (const endpoint of ['tcp://10.0.0.7:7101', 'ipc:///tmp/starling-gossip-host-3.sock']) {
+      const out = decodeMessage(encodeMessage({ ...EXAMPLE_HEADERS.hello, endpoint, v: 1, seq: 0, tensors: [] }));
+      expect(out.ok && out.header.type === 'hello' && out.header.endpoint).toBe(endpoint);
+    }
+  });
+
   it('copies tensor data at encode, so writing the source afterwards cannot change what is sent', () => {
     const src = new Float32Array([1, 2, 3]);
     const fs = encodeMessage({ ...EXAMPLE_HEADERS.update, v: 1, seq: 0 } as Header, [{ name: 'd', data: src }]);
@@ -117,6 +124,8 @@ describe('decodeMessage rejects', () => {
     ['binary data inside the header', frames(full('task', { config: { b: Buffer.from([1]) } })), 'schema'],
     ['repeated node ids', frames(full('task', { nodes: [1, 1] })), 'schema'],
     ['an over-long host id', frames(full('hello', { host: 'h'.repeat(65) })), 'schema'],
+    ['a gossip endpoint that is not tcp:// or ipc://', frames(full('hello', { endpoint: 'http://a:1' })), 'schema'],
+    ['a gossip endpoint with a space', frames(full('hello', { endpoint: 'tcp://a b:1' })), 'schema'],
     ['tensors on a heartbeat', [raw.pack(full('heartbeat', { tensors: [desc(1)] })), f32(1)], 'schema'],
     [
       'bytes inconsistent with dtype and length',

@@ -41,6 +41,7 @@ export { HEADER_SCHEMAS } from './messages.js';
 export type { DropReason, SendResult } from './outbox.js';
 export type { MessageType } from './protocol.js';
 export {
+  ENDPOINT_PATTERN,
   ID_PATTERN,
   MAX_NODE_ID,
   MAX_ROUND,

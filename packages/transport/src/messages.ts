@@ -2,6 +2,7 @@ import { DTYPES, itemSize } from './dtypes.js';
 import { json } from './json-value.js';
 import {
   CODE_PATTERN,
+  ENDPOINT_PATTERN,
   ID_PATTERN,
   MAX_NODE_ID,
   MAX_NODES_PER_HOST,
@@ -58,6 +59,8 @@ const hello = obj({
   nodes: refine(arr(obj({ id: nodeId, samples: int(0, MAX_U32) }), MAX_NODES_PER_HOST), (ns, p) =>
     new Set(ns.map((n) => n.id)).size === ns.length ? null : `${p} must not repeat ids`,
   ),
+  /** A gossip host's bound ROUTER address, where its neighbours send `gossip` (absent for a worker host). */
+  endpoint: opt(str(9, 256, ENDPOINT_PATTERN)),
 });
 
 const welcome = obj({
@@ -103,7 +106,10 @@ export const HEADER_SCHEMAS = { hello, welcome, task, update, heartbeat, bye, er
   Schema<unknown>
 >;
 
-/** Registration of a worker host: who it is, what it runs on, which virtual nodes it carries. */
+/**
+ * Registration of a worker host or gossip host: who it is, what it runs on, which virtual nodes it
+ * carries and, for a gossip host, the `endpoint` its neighbours connect to.
+ */
 export type HelloHeader = Infer<typeof hello>;
 /** The server's answer to `hello`: run id (in `run`), the nodes assigned to the host, the config. */
 export type WelcomeHeader = Infer<typeof welcome>;

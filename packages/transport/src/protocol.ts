@@ -25,6 +25,9 @@ export const MAX_TENSORS = 256;
 /** Host ids, run ids and ZeroMQ routing ids: 1 to 64 characters of letters, digits and `._:-`. */
 export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** A ZeroMQ endpoint another machine can connect to: `tcp://` or `ipc://`, then 1 to 250 printable non-space ASCII characters. */
+export const ENDPOINT_PATTERN = /^(tcp|ipc):\/\/[!-~]{1,250}$/;
+
 /** Tensor names: 1 to 128 characters of letters, digits and `._:/-`. */
 export const TENSOR_NAME_PATTERN = /^[A-Za-z0-9._:/-]{1,128}$/;
 
