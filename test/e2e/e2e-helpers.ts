@@ -58,3 +58,34 @@ export const smallFedAvg = [
   '--set',
   'data.limit=3000',
 ];
+
+/**
+ * `starling server` on a test port with the small FedAvg run plus `set` overrides, waiting for one
+ * `starling worker` per host id, and those workers (one training thread each).
+ */
+export async function startCluster(
+  portOffset: number,
+  hostIds: readonly string[],
+  set: readonly string[],
+  out: string,
+) {
+  const address = `tcp://127.0.0.1:${testPort(portOffset)}`;
+  const overrides = set.flatMap((s) => ['--set', s]);
+  const server = startStarling([
+    'server',
+    ...smallFedAvg,
+    ...overrides,
+    '--bind',
+    address,
+    '--hosts',
+    String(hostIds.length),
+    '--out',
+    out,
+    '--json',
+  ]);
+  await waitFor(() => server.err().includes('listening on'), 30_000, 'server to listen');
+  const workers = Object.fromEntries(
+    hostIds.map((id) => [id, startStarling(['worker', '--connect', address, '--host-id', id, '--threads', '1'])]),
+  );
+  return { server, workers, address };
+}

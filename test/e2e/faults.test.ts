@@ -4,30 +4,18 @@ import { pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { Dealer } from 'zeromq';
 import { tempDir } from '../cli/cli-helpers.js';
-import { metrics, smallFedAvg, startStarling, testPort, waitFor } from './e2e-helpers.js';
+import { metrics, startCluster, waitFor } from './e2e-helpers.js';
 
 describe('faults on real sockets', () => {
   it('a worker process SIGKILLed mid-run: the round closes with the survivors and the run finishes', async () => {
-    const port = testPort(1);
     const out = join(tempDir(), 'run');
-    const server = startStarling([
-      'server',
-      ...smallFedAvg,
-      '--set',
-      'algorithm.rounds=6',
-      '--set',
-      'algorithm.minCompletion=0.5',
-      '--bind',
-      `tcp://127.0.0.1:${port}`,
-      '--hosts',
-      '2',
-      '--out',
+    const { server, workers } = await startCluster(
+      1,
+      ['a', 'b'],
+      ['algorithm.rounds=6', 'algorithm.minCompletion=0.5'],
       out,
-      '--json',
-    ]);
-    await waitFor(() => server.err().includes('listening on'), 30_000, 'server to listen');
-    const a = startStarling(['worker', '--connect', `tcp://127.0.0.1:${port}`, '--host-id', 'a', '--threads', '1']);
-    const b = startStarling(['worker', '--connect', `tcp://127.0.0.1:${port}`, '--host-id', 'b', '--threads', '1']);
+    );
+    const [a, b] = [workers.a, workers.b];
     await waitFor(() => metrics(out).length >= 2, 60_000, 'two rounds');
     b.child.kill('SIGKILL');
     expect(await server.exit).toBe(0);
@@ -41,33 +29,11 @@ describe('faults on real sockets', () => {
   });
 
   it('a hostile peer sending garbage, oversized frames, bad rounds and NaN payloads is rejected and counted', async () => {
-    const port = testPort(2);
     const out = join(tempDir(), 'run');
-    const server = startStarling([
-      'server',
-      ...smallFedAvg,
-      '--set',
-      'algorithm.rounds=4',
-      '--bind',
-      `tcp://127.0.0.1:${port}`,
-      '--hosts',
-      '1',
-      '--out',
-      out,
-      '--json',
-    ]);
-    await waitFor(() => server.err().includes('listening on'), 30_000, 'server to listen');
-    const worker = startStarling([
-      'worker',
-      '--connect',
-      `tcp://127.0.0.1:${port}`,
-      '--host-id',
-      'good',
-      '--threads',
-      '1',
-    ]);
+    const { server, workers, address } = await startCluster(2, ['good'], ['algorithm.rounds=4'], out);
+    const worker = workers.good;
     const evil = new Dealer({ routingId: 'evil', linger: 0 });
-    evil.connect(`tcp://127.0.0.1:${port}`);
+    evil.connect(address);
     const header = (h: object) => pack({ v: 1, run: 'fedavg-mnist-iid', node: 0, seq: 0, tensors: [], ...h });
     const nan = Buffer.from(new Float32Array([Number.NaN, 1, 2]).buffer);
     await waitFor(() => metrics(out).length >= 1, 60_000, 'first round');

@@ -1,30 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../cli/cli-helpers.js';
-import { metrics, smallFedAvg, startStarling, testPort, waitFor } from './e2e-helpers.js';
+import { metrics, startCluster, waitFor } from './e2e-helpers.js';
 
 describe('liveness', () => {
   it('a frozen worker is dropped in about two seconds, then re-registers by itself and trains again', async () => {
-    const port = testPort(3);
     const out = join(tempDir(), 'run');
-    const server = startStarling([
-      'server',
-      ...smallFedAvg,
-      '--set',
-      'algorithm.rounds=150',
-      '--set',
-      'eval.every=1000',
-      '--bind',
-      `tcp://127.0.0.1:${port}`,
-      '--hosts',
-      '2',
-      '--out',
-      out,
-      '--json',
-    ]);
-    await waitFor(() => server.err().includes('listening on'), 30_000, 'server to listen');
-    const a = startStarling(['worker', '--connect', `tcp://127.0.0.1:${port}`, '--host-id', 'a', '--threads', '1']);
-    const b = startStarling(['worker', '--connect', `tcp://127.0.0.1:${port}`, '--host-id', 'b', '--threads', '1']);
+    const { server, workers } = await startCluster(3, ['a', 'b'], ['algorithm.rounds=150', 'eval.every=1000'], out);
+    const [a, b] = [workers.a, workers.b];
     await waitFor(() => metrics(out).length >= 3, 60_000, 'three rounds');
     b.child.kill('SIGSTOP');
     const frozenAt = metrics(out).length;
