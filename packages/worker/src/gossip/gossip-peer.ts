@@ -1,0 +1,204 @@
+import type { Kernels } from '@starling/core';
+import type { MixingRow } from '@starling/topologies';
+import { type MixTerm, mix } from './combine.js';
+import type { GossipAlgorithm } from './gossip-setup.js';
+import type { PeerCommand, PeerEvent, PeerRoundReport } from './peer-events.js';
+import type { RoundTopology } from './round-topology.js';
+
+/** How one peer is set up. */
+export interface GossipPeerOptions {
+  readonly node: number;
+  readonly algorithm: GossipAlgorithm;
+  readonly topology: RoundTopology;
+  readonly rounds: number;
+  /** Rounds after which the model goes to the monitor (see `isReportRound`). */
+  readonly reportRound: (round: number) => boolean;
+  /** Wait for neighbours after sending (ms). */
+  readonly deadlineMs: number;
+  readonly kernels: Kernels;
+  /** x⁰ (not written by the peer). */
+  readonly initial: Float32Array;
+  /** Messages for rounds further ahead than this are discarded (default 64). */
+  readonly maxAhead?: number;
+}
+
+/**
+ * One gossip peer's synchronous round logic as a state machine with no I/O (events in, commands out),
+ * shared by the in-memory and the ZeroMQ drivers so both compute the same bits. Round t, with W_t =
+ * `topology.at(t)` and this node's receive row: send the value (x for `cta` and `consensus`; ψ = x + Δ
+ * after training for `atc`) to the node's receivers, wait for every in-neighbour's round-t value until
+ * the deadline, then mix them (node-id order). A neighbour that is silent at the deadline, or known lost,
+ * is left out and the remaining weights, self weight included, are renormalized. Messages for later
+ * rounds are buffered; those for finished rounds are discarded and counted.
+ */
+export class GossipPeer {
+  readonly node: number;
+  private x: Float32Array;
+  private round = -1;
+  private value: Float32Array | null = null;
+  private delta: Float32Array | null = null;
+  private training = false;
+  private trainLoss: number | null = null;
+  private steps = 0;
+  private late = 0;
+  private readonly got = new Map<number, Float32Array>();
+  private readonly timedOut = new Set<number>();
+  private readonly lost = new Set<number>();
+  private readonly future = new Map<number, Map<number, Float32Array>>();
+
+  constructor(private readonly o: GossipPeerOptions) {
+    this.node = o.node;
+    this.x = o.initial;
+  }
+
+  /** The current model x_i (replaced, never written in place, at each round's end). */
+  get params(): Float32Array {
+    return this.x;
+  }
+
+  /** The round in progress (−1 before `start`, `rounds` when finished). */
+  get currentRound(): number {
+    return this.round;
+  }
+
+  get finished(): boolean {
+    return this.round >= this.o.rounds;
+  }
+
+  handle(e: PeerEvent): PeerCommand[] {
+    const out: PeerCommand[] = [];
+    switch (e.type) {
+      case 'start':
+        if (this.round !== -1) return out;
+        this.round = 0;
+        if (this.o.rounds === 0) return [{ type: 'finished', rounds: 0 }];
+        this.begin(out);
+        break;
+      case 'trained':
+        if (e.round !== this.round || !this.training) return out;
+        this.training = false;
+        this.trainLoss = e.trainLoss;
+        this.steps = e.steps;
+        if (this.o.algorithm.kind === 'dpsgd' && this.o.algorithm.order === 'cta') this.delta = e.delta;
+        else {
+          const psi = new Float32Array(this.x.length);
+          for (let k = 0; k < psi.length; k++) psi[k] = this.x[k] + e.delta[k];
+          this.send(psi, out);
+        }
+        break;
+      case 'received':
+        this.receive(e.round, e.from, e.value);
+        break;
+      case 'deadline':
+        if (e.round !== this.round) return out;
+        for (const { node } of this.inNeighbours()) if (!this.got.has(node)) this.timedOut.add(node);
+        break;
+      case 'neighbour-lost':
+        this.lost.add(e.node);
+        break;
+      case 'neighbour-back':
+        this.lost.delete(e.node);
+        break;
+    }
+    while (this.ready()) {
+      this.finishRound(out);
+      if (this.finished) out.push({ type: 'finished', rounds: this.round });
+      else this.begin(out);
+    }
+    return out;
+  }
+
+  private row(): MixingRow {
+    return this.o.topology.row(this.round, this.node);
+  }
+
+  private inNeighbours() {
+    return this.row().neighbors.filter((e) => e.weight !== 0);
+  }
+
+  private begin(out: PeerCommand[]): void {
+    const t = this.round;
+    const buffered = this.future.get(t);
+    this.future.delete(t);
+    const expected = new Set(this.inNeighbours().map((e) => e.node));
+    for (const [from, v] of buffered ?? []) {
+      if (expected.has(from)) this.got.set(from, v);
+      else this.late++;
+    }
+    const a = this.o.algorithm;
+    if (a.kind === 'consensus' || a.order === 'cta') this.send(this.x, out);
+    if (a.kind === 'dpsgd') {
+      this.training = true;
+      out.push({ type: 'train', round: t, from: this.x });
+    }
+  }
+
+  private send(value: Float32Array, out: PeerCommand[]): void {
+    this.value = value;
+    const to = Array.from(this.o.topology.at(this.round).sendTo[this.node]).filter((j) => !this.lost.has(j));
+    if (to.length > 0) out.push({ type: 'send', round: this.round, to, value });
+    if (this.inNeighbours().length > 0) out.push({ type: 'arm-deadline', round: this.round, ms: this.o.deadlineMs });
+  }
+
+  private receive(round: number, from: number, value: Float32Array): void {
+    if (round < this.round || this.finished) {
+      this.late++;
+    } else if (round > this.round) {
+      if (round - Math.max(this.round, 0) > (this.o.maxAhead ?? 64)) {
+        this.late++;
+        return;
+      }
+      let box = this.future.get(round);
+      if (!box) this.future.set(round, (box = new Map()));
+      if (box.has(from)) this.late++;
+      else box.set(from, value);
+    } else if (this.inNeighbours().some((e) => e.node === from) && !this.timedOut.has(from) && !this.got.has(from)) {
+      this.got.set(from, value);
+    } else {
+      this.late++;
+    }
+  }
+
+  private ready(): boolean {
+    if (this.round < 0 || this.finished || this.training || this.value === null) return false;
+    return this.inNeighbours().every((e) => this.got.has(e.node) || this.timedOut.has(e.node) || this.lost.has(e.node));
+  }
+
+  private finishRound(out: PeerCommand[]): void {
+    const row = this.row();
+    const value = this.value as Float32Array;
+    const terms: MixTerm[] = [{ node: this.node, weight: row.self, value }];
+    const heard: number[] = [];
+    const dropped: number[] = [];
+    for (const e of this.inNeighbours()) {
+      const v = this.got.get(e.node);
+      if (v) {
+        terms.push({ node: e.node, weight: e.weight, value: v });
+        heard.push(e.node);
+      } else dropped.push(e.node);
+    }
+    const next = new Float32Array(this.x.length);
+    mix(this.o.kernels, terms, dropped.length > 0, next);
+    const delta = this.delta;
+    if (delta) for (let k = 0; k < next.length; k++) next[k] += delta[k];
+    this.x = next;
+    const report: PeerRoundReport = {
+      node: this.node,
+      round: this.round,
+      trainLoss: this.trainLoss,
+      steps: this.steps,
+      heard,
+      dropped,
+      late: this.late,
+    };
+    out.push({ type: 'round-done', report, model: this.o.reportRound(this.round) ? next : null });
+    this.got.clear();
+    this.timedOut.clear();
+    this.value = null;
+    this.delta = null;
+    this.trainLoss = null;
+    this.steps = 0;
+    this.late = 0;
+    this.round++;
+  }
+}

@@ -1,0 +1,55 @@
+import type { TopologyOptions } from '@starling/topologies';
+import type { NodeSetup } from '../node-setup.js';
+
+/**
+ * What every gossip peer runs between exchanges.
+ * - `dpsgd`: decentralized SGD (Lian et al. 2017) with `localSteps` optimizer steps of `batchSize`
+ *   examples per round. `cta` (combine-then-adapt, Lian's form) sends x_i and sets
+ *   x_i ← Σ_j W_ij x_j + Δ_i(x_i); `atc` (adapt-then-combine, Sayed 2014; Ying et al. 2021) first
+ *   trains ψ_i = x_i + Δ_i(x_i), sends ψ_i and sets x_i ← Σ_j W_ij ψ_j. Δ_i(x) is the change that
+ *   `NodeTrainer.train` makes from x (−η g_i(x) for one plain SGD step).
+ * - `consensus`: average consensus x_i ← Σ_j W_ij x_j (no gradients), from independent N(0, 1) vectors.
+ */
+export type GossipAlgorithm =
+  | { readonly kind: 'dpsgd'; readonly order: 'cta' | 'atc'; readonly localSteps: number; readonly batchSize: number }
+  | { readonly kind: 'consensus' };
+
+/**
+ * Everything a gossip peer needs, as plain JSON (it travels in `welcome.config`): the local training
+ * setup, the algorithm, the topology (rebuilt by every host from the same options, so all agree on
+ * W_t), the model's input and class counts (so a host builds x⁰ without loading data) and the timing.
+ */
+export interface GossipSetup {
+  /** Seed, data, model, loss, optimizer and the local plan (`localSteps` steps of `batchSize`). */
+  readonly node: NodeSetup;
+  readonly algorithm: GossipAlgorithm;
+  /** Number of peers K; node ids are 0..K−1. */
+  readonly peers: number;
+  /** Gossip rounds to run. */
+  readonly rounds: number;
+  /** `buildTopology` options with `nodes` = `peers`. */
+  readonly topology: TopologyOptions & { readonly nodes: number };
+  readonly inputs: number;
+  readonly classes: number;
+  /** Peers report their model to the monitor after rounds t with (t + 1) % evalEvery = 0, and after the last. */
+  readonly evalEvery: number;
+  /** How long a peer waits for a neighbour's value after sending its own (ms). */
+  readonly roundDeadlineMs: number;
+}
+
+/** The `welcome.config` of a gossip host: the setup, its nodes' examples and where every node lives. */
+export interface GossipHostConfig {
+  readonly kind: 'gossip';
+  readonly gossip: GossipSetup;
+  /** Example indices of each node this host carries, keyed by node id. */
+  readonly partition: Readonly<Record<string, readonly number[]>>;
+  /** The host id carrying each node, indexed by node id. */
+  readonly owners: readonly string[];
+  /** Each host's gossip endpoint (its bound ROUTER), keyed by host id. */
+  readonly endpoints: Readonly<Record<string, string>>;
+}
+
+/** True when peers send their model to the monitor after round `round` (0-based). */
+export function isReportRound(setup: Pick<GossipSetup, 'evalEvery' | 'rounds'>, round: number): boolean {
+  return (round + 1) % setup.evalEvery === 0 || round + 1 === setup.rounds;
+}

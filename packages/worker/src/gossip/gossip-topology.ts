@@ -1,0 +1,18 @@
+import { errors } from '@starling/core';
+import { buildTopology, validateMixing } from '@starling/topologies';
+import type { GossipSetup } from './gossip-setup.js';
+import { RoundTopology } from './round-topology.js';
+
+/**
+ * The run's mixing schedule, built from `setup.topology` exactly as every host builds it. A static W must
+ * be symmetric, doubly stochastic and connected (so that gossip preserves and reaches the mean);
+ * time-varying schedules have their fixed, doubly stochastic weights.
+ */
+export function gossipTopology(setup: GossipSetup): RoundTopology {
+  const topo = buildTopology(setup.topology);
+  if (topo.schedule.n !== setup.peers) {
+    throw errors.option('algorithm.topology.nodes', `equal to algorithm.peers (${setup.peers})`, topo.schedule.n);
+  }
+  if (topo.mixing) validateMixing(topo.mixing, { path: 'algorithm.topology.weights' });
+  return new RoundTopology(topo.schedule);
+}

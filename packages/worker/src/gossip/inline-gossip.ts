@@ -1,0 +1,90 @@
+import type { Kernels, OptimizerState } from '@starling/core';
+import trainTask from '../train-task.js';
+import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
+import { GossipPeer } from './gossip-peer.js';
+import { type GossipSetup, isReportRound } from './gossip-setup.js';
+import { gossipTopology } from './gossip-topology.js';
+import { initialModel } from './initial-model.js';
+import { NodeTraffic } from './node-traffic.js';
+import type { PeerCommand, PeerEvent } from './peer-events.js';
+import { gossipWireBytes } from './wire-size.js';
+
+/** Inputs of {@link runGossipInline}. */
+export interface InlineGossipOptions {
+  /** Run id (only used to size the headers that bytes are counted for). */
+  readonly run: string;
+  readonly setup: GossipSetup;
+  /** Example indices per node id (empty arrays for consensus). */
+  readonly partition: readonly Int32Array[];
+  readonly kernels: Kernels;
+  /** Called once per round, in round order, with every peer's report. */
+  readonly onRound: (round: GossipRound) => void | Promise<void>;
+}
+
+/**
+ * Runs every peer in the calling thread with an in-memory exchange: messages are delivered in FIFO order
+ * and training runs at once, so deadlines never fire and no neighbour is ever dropped. The peers' round
+ * logic, training (`train-task.ts`) and mixing are the ones the ZeroMQ hosts run, so a run without
+ * failures ends on the same bits. Bytes are counted as the messages would take on the wire.
+ */
+export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds: number }> {
+  const { setup } = o;
+  const topology = gossipTopology(setup);
+  const ids = Array.from({ length: setup.peers }, (_, i) => i);
+  const peers = ids.map(
+    (node) =>
+      new GossipPeer({
+        node,
+        algorithm: setup.algorithm,
+        topology,
+        rounds: setup.rounds,
+        reportRound: (r) => isReportRound(setup, r),
+        deadlineMs: setup.roundDeadlineMs,
+        kernels: o.kernels,
+        initial: initialModel(setup, node),
+      }),
+  );
+  const states = new Map<number, OptimizerState>();
+  const traffic = new NodeTraffic();
+  const monitor = new GossipMonitor(ids, setup.rounds);
+  const queue: [number, PeerEvent][] = ids.map((i) => [i, { type: 'start' }]);
+
+  const execute = async (node: number, commands: PeerCommand[]) => {
+    for (const c of commands) {
+      if (c.type === 'send') {
+        for (const to of c.to) {
+          const bytes = gossipWireBytes(o.run, c.round, node, to, c.value.length);
+          traffic.sent(node, to, bytes);
+          queue.push([to, { type: 'received', round: c.round, from: node, value: c.value }]);
+        }
+      } else if (c.type === 'train') {
+        const r = trainTask({
+          setup: setup.node,
+          node,
+          indices: o.partition[node],
+          round: c.round,
+          global: c.from,
+          state: states.get(node) ?? null,
+        });
+        states.set(node, r.state);
+        queue.push([node, { type: 'trained', round: c.round, delta: r.delta, trainLoss: r.trainLoss, steps: r.steps }]);
+      } else if (c.type === 'round-done') {
+        const report = { ...c.report, ...traffic.take(node), samples: o.partition[node].length, model: c.model };
+        for (const round of monitor.add(report)) await o.onRound(round);
+      }
+    }
+  };
+
+  for (let head = 0; head < queue.length; head++) {
+    const [node, event] = queue[head];
+    if (event.type === 'received') {
+      traffic.received(node, gossipWireBytes(o.run, event.round, event.from, node, event.value.length));
+    }
+    await execute(node, peers[node].handle(event));
+    if (head > 4096 && head * 2 > queue.length) {
+      queue.splice(0, head + 1);
+      head = -1;
+    }
+  }
+  return { rounds: monitor.nextRound };
+}
