@@ -89,14 +89,17 @@ describe('encodeMessage / decodeMessage', () => {
     expect(out.ok && Array.from(out.tensors[0].data)).toEqual([0, 2.5, 0]);
   });
 
-  it('refuses to encode an invalid header or a NaN payload', () => {
+  it('refuses to encode an invalid header', () => {
     expect(() => encodeHeader({ ...full('update'), weight: -1 } as unknown as Header)).toThrow(/header.weight/);
     expect(() => encodeHeader({ ...full('heartbeat'), extra: 1 } as unknown as Header)).toThrow(/unknown key/);
-    expect(() =>
-      encodeMessage({ ...EXAMPLE_HEADERS.update, v: 1, seq: 0 } as Header, [
-        { name: 'd', data: Float32Array.of(0, Number.NaN) },
-      ]),
-    ).toThrow(/non-finite value at index 1/);
+    expect(() => encodeHeader({ ...full('task'), type: 'admin' } as unknown as Header)).toThrow(/header.type/);
+  });
+
+  it('encodes a NaN payload (the sender does not scan) and the receiver refuses it', () => {
+    const fs = encodeMessage({ ...EXAMPLE_HEADERS.update, v: 1, seq: 0 } as Header, [
+      { name: 'd', data: Float32Array.of(0, Number.NaN) },
+    ]);
+    expect(decodeMessage(fs)).toMatchObject({ ok: false, reason: 'non-finite', seq: 0, type: 'update' });
   });
 });
 

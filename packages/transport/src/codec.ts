@@ -71,8 +71,9 @@ function checkEndian(): void {
 }
 
 /**
- * Copies (or, with `owned`, wraps) tensors into frames and builds their descriptors. Float payloads
- * are checked for NaN/Inf first: an endpoint never sends what its peers must refuse.
+ * Copies (or, with `owned`, wraps) tensors into frames and builds their descriptors. Payloads are not
+ * scanned for NaN/Inf here (the receiver does, and answers with an `error` of code `non-finite`);
+ * scanning on both sides cost 10-25% of broadcast throughput. Use `firstNonFinite` to check early.
  */
 export function encodeTensors(tensors: readonly TensorInput[]): EncodedTensors {
   checkEndian();
@@ -82,10 +83,6 @@ export function encodeTensors(tensors: readonly TensorInput[]): EncodedTensors {
   let bytes = 0;
   for (const t of tensors) {
     const dtype = dtypeOf(t.data);
-    if ((dtype === 'f32' || dtype === 'f64') && firstNonFinite(t.data as Float32Array) >= 0) {
-      const at = firstNonFinite(t.data as Float32Array);
-      throw errors.protocol(`tensor ${describe(t.name)} holds a non-finite value at index ${at}`);
-    }
     const { buffer, byteOffset, byteLength } = t.data;
     frames.push(t.owned ? Buffer.from(buffer, byteOffset, byteLength) : Buffer.copyBytesFrom(t.data));
     const d: TensorDescriptor = { name: t.name, dtype, length: t.data.length, bytes: t.data.byteLength };
