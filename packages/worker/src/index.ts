@@ -1,3 +1,13 @@
+export type { GossipCoordinatorOptions, GossipCoordinatorReport } from './gossip/coordinator.js';
+export { runGossipCoordinator } from './gossip/coordinator.js';
+export type { GossipHostOptions } from './gossip/gossip-host.js';
+export { GossipHost } from './gossip/gossip-host.js';
+export type { GossipRound, PeerReport } from './gossip/gossip-monitor.js';
+export type { GossipAlgorithm, GossipHostConfig, GossipSetup } from './gossip/gossip-setup.js';
+export { isReportRound } from './gossip/gossip-setup.js';
+export { gossipTopology } from './gossip/gossip-topology.js';
+export type { InlineGossipOptions } from './gossip/inline-gossip.js';
+export { runGossipInline } from './gossip/inline-gossip.js';
 export { kernelsModeFromEnv, loadKernels } from './kernel-choice.js';
 export type { HostSetup, NodeSetup, Workspace } from './node-setup.js';
 export { buildNode, workspaceFor } from './node-setup.js';

@@ -1,7 +1,13 @@
 import type { PeerRoundReport } from './peer-events.js';
 
 /** A peer's round report as the monitor channel delivers it: the round logic's report plus traffic. */
-export interface PeerReport extends PeerRoundReport {
+export interface PeerReport extends Omit<PeerRoundReport, 'heard' | 'dropped'> {
+  /** How many in-neighbours' values entered the average. */
+  readonly heard: number;
+  /** How many in-neighbours were left out (silent by the deadline, or known lost). */
+  readonly dropped: number;
+  /** Their node ids when known (the monitor channel may leave them out on very large degrees). */
+  readonly droppedNodes: readonly number[];
   /** The node's local training examples n_i (0 for consensus). */
   readonly samples: number;
   /** Gossip bytes and messages this node sent and received since its previous report (header + payload frames). */

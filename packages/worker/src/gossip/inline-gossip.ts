@@ -54,7 +54,7 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
       if (c.type === 'send') {
         for (const to of c.to) {
           const bytes = gossipWireBytes(o.run, c.round, node, to, c.value.length);
-          traffic.sent(node, to, bytes);
+          traffic.sent(node, to, c.round, bytes);
           queue.push([to, { type: 'received', round: c.round, from: node, value: c.value }]);
         }
       } else if (c.type === 'train') {
@@ -69,7 +69,15 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
         states.set(node, r.state);
         queue.push([node, { type: 'trained', round: c.round, delta: r.delta, trainLoss: r.trainLoss, steps: r.steps }]);
       } else if (c.type === 'round-done') {
-        const report = { ...c.report, ...traffic.take(node), samples: o.partition[node].length, model: c.model };
+        const report = {
+          ...c.report,
+          heard: c.report.heard.length,
+          dropped: c.report.dropped.length,
+          droppedNodes: c.report.dropped,
+          ...traffic.take(node, c.report.round),
+          samples: o.partition[node].length,
+          model: c.model,
+        };
         for (const round of monitor.add(report)) await o.onRound(round);
       }
     }
@@ -78,7 +86,7 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
   for (let head = 0; head < queue.length; head++) {
     const [node, event] = queue[head];
     if (event.type === 'received') {
-      traffic.received(node, gossipWireBytes(o.run, event.round, event.from, node, event.value.length));
+      traffic.received(node, event.round, gossipWireBytes(o.run, event.round, event.from, node, event.value.length));
     }
     await execute(node, peers[node].handle(event));
     if (head > 4096 && head * 2 > queue.length) {

@@ -1,0 +1,177 @@
+import { errors } from '@starling/core';
+import { type EndpointStats, type IncomingMessage, type JsonValue, RouterEndpoint } from '@starling/transport';
+import type { HostLog } from '../worker-host.js';
+import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
+import type { GossipHostConfig, GossipSetup } from './gossip-setup.js';
+import { decodeReport } from './report-codec.js';
+
+/** How the coordinator of a gossip run listens, whom it waits for and where rounds go. Times in ms. */
+export interface GossipCoordinatorOptions {
+  /** `tcp://127.0.0.1:*`, `tcp://*:7000`, `ipc:///tmp/x.sock`, ... */
+  readonly bind: string;
+  /** The run id stamped on every message. */
+  readonly run: string;
+  /** Gossip hosts to wait for before the run starts; the peers are split over them. */
+  readonly hosts: number;
+  readonly setup: GossipSetup;
+  /** Example indices per node id. */
+  readonly partition: readonly Int32Array[];
+  /** Length of every model vector (reports carrying another length are refused). */
+  readonly modelSize: number;
+  /** Give up when fewer than `hosts` registered within this time. */
+  readonly joinTimeoutMs: number;
+  readonly log: HostLog;
+  /** Called once the socket is bound, with the resolved address. */
+  readonly onListening?: (address: string) => void;
+  /** Each round's reports, in round order, once every live peer has reported it. */
+  readonly onRound: (round: GossipRound) => void | Promise<void>;
+  readonly heartbeatMs?: number;
+  readonly peerTimeoutMs?: number;
+}
+
+/** What a finished gossip run reports besides its rounds. */
+export interface GossipCoordinatorReport {
+  readonly rounds: number;
+  /** Each host's gossip endpoint and nodes. */
+  readonly hosts: Readonly<Record<string, { endpoint: string; nodes: number[] }>>;
+  /** Nodes whose host was lost before the end, ascending. */
+  readonly lost: readonly number[];
+  /** Counters of the monitor channel (reports and models; not gossip traffic). */
+  readonly monitor: EndpointStats;
+  /** Reports refused (wrong host for the node, bad model). */
+  readonly refused: number;
+}
+
+/**
+ * The run's rendezvous and monitor, never on the gossip path: binds a ROUTER, waits for `hosts` gossip
+ * hosts to say `hello` with their gossip endpoint, gives each (sorted by id) a contiguous block of node
+ * ids and welcomes it with the setup, its nodes' examples and every node's host and endpoint. The hosts
+ * then gossip among themselves; the coordinator only collects their per-round reports (`update`
+ * messages, with the model on report rounds), releases whole rounds in order to `onRound`, stops
+ * waiting for the nodes of a lost host, and says `bye` to every host after the last round.
+ */
+export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise<GossipCoordinatorReport> {
+  const nodes = Array.from({ length: o.setup.peers }, (_, i) => i);
+  const monitor = new GossipMonitor(nodes, o.setup.rounds);
+  const joined = new Map<string, string>();
+  const owners: string[] = [];
+  const lost = new Set<number>();
+  let started = false;
+  let refused = 0;
+  let queue: Promise<void> = Promise.resolve();
+  let finishRun: () => void = () => {};
+  let failRun: (e: unknown) => void = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    finishRun = resolve;
+    failRun = reject;
+  });
+
+  const release = (rounds: GossipRound[]) => {
+    for (const r of rounds) queue = queue.then(() => o.onRound(r));
+    if (monitor.finished) queue.then(finishRun, failRun);
+    queue.catch(failRun);
+  };
+
+  const router = await RouterEndpoint.listen(o.bind, {
+    run: o.run,
+    log: o.log,
+    accept: ['hello', 'update', 'heartbeat', 'bye', 'error'],
+    heartbeatMs: o.heartbeatMs ?? 500,
+    peerTimeoutMs: o.peerTimeoutMs ?? 10_000,
+    onMessage: (m) => onMessage(m),
+    onPeer: (e) => {
+      if (e.kind === 'joined' || !started) return;
+      const gone = nodes.filter((n) => owners[n] === e.peer && !lost.has(n));
+      if (gone.length === 0) return;
+      o.log.warn({ host: e.peer, kind: e.kind, reason: e.reason, nodes: gone }, 'gossip host gone');
+      for (const n of gone) {
+        lost.add(n);
+        release(monitor.lose(n));
+      }
+    },
+  });
+  o.onListening?.(router.address);
+  const joinTimer = setTimeout(() => {
+    if (!started)
+      failRun(errors.runtime(`only ${joined.size} of ${o.hosts} gossip hosts joined within ${o.joinTimeoutMs} ms`));
+  }, o.joinTimeoutMs);
+
+  function onMessage(m: IncomingMessage): void {
+    const h = m.header;
+    if (h.type === 'hello') {
+      if (h.endpoint === undefined) {
+        void router.send(m.peer, { type: 'bye', round: 0, node: -1, reason: 'a gossip run needs starling peer hosts' });
+      } else if (started) {
+        if (joined.has(m.peer)) void welcome(m.peer);
+        else void router.send(m.peer, { type: 'bye', round: 0, node: -1, reason: 'the run has started' });
+      } else if (!joined.has(m.peer)) {
+        joined.set(m.peer, h.endpoint);
+        o.log.info(
+          { host: m.peer, endpoint: h.endpoint, joined: joined.size, expected: o.hosts },
+          'gossip host joined',
+        );
+        if (joined.size === o.hosts) start();
+      }
+    } else if (h.type === 'update' && started) {
+      const report = decodeReport(h, m.tensors);
+      if (owners[h.node] !== m.peer || (report.model !== null && report.model.length !== o.modelSize)) {
+        refused++;
+        o.log.warn({ host: m.peer, node: h.node }, 'report refused: wrong host for the node or bad model');
+        return;
+      }
+      release(monitor.add(report));
+    }
+  }
+
+  function start(): void {
+    clearTimeout(joinTimer);
+    started = true;
+    const hosts = [...joined.keys()].sort();
+    nodes.forEach((n) => {
+      owners[n] = hosts[Math.floor((n * hosts.length) / nodes.length)];
+    });
+    for (const host of hosts) void welcome(host);
+  }
+
+  function welcome(host: string) {
+    const mine = nodes.filter((n) => owners[n] === host);
+    const config: GossipHostConfig = {
+      kind: 'gossip',
+      gossip: o.setup,
+      partition: Object.fromEntries(mine.map((n) => [String(n), Array.from(o.partition[n] ?? [])])),
+      owners,
+      endpoints: Object.fromEntries(joined),
+    };
+    return router.send(host, {
+      type: 'welcome',
+      round: 0,
+      node: -1,
+      host,
+      nodes: mine,
+      config: config as unknown as JsonValue,
+      digest: '',
+      heartbeatMs: o.heartbeatMs ?? 500,
+      timeoutMs: o.peerTimeoutMs ?? 10_000,
+    });
+  }
+
+  try {
+    await done;
+    await Promise.all(
+      [...joined.keys()].map((host) => router.send(host, { type: 'bye', round: 0, node: -1, reason: 'run finished' })),
+    );
+    const hosts = Object.fromEntries(
+      [...joined].map(([host, endpoint]) => [host, { endpoint, nodes: nodes.filter((n) => owners[n] === host) }]),
+    );
+    return {
+      rounds: monitor.nextRound,
+      hosts,
+      lost: [...lost].sort((a, b) => a - b),
+      monitor: router.stats(),
+      refused,
+    };
+  } finally {
+    clearTimeout(joinTimer);
+    await router.close({ lingerMs: 200 });
+  }
+}

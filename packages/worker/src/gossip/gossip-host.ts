@@ -1,0 +1,333 @@
+import { availableParallelism, hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { Kernels, OptimizerState } from '@starling/core';
+import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
+import { Piscina } from 'piscina';
+import { loadKernels } from '../kernel-choice.js';
+import type { TrainResult, TrainTask } from '../train-task.js';
+import type { HostLog } from '../worker-host.js';
+import { GossipPeer } from './gossip-peer.js';
+import { type GossipHostConfig, isReportRound } from './gossip-setup.js';
+import { gossipTopology } from './gossip-topology.js';
+import { HostLinks } from './host-links.js';
+import { initialModel } from './initial-model.js';
+import { NodeTraffic } from './node-traffic.js';
+import type { PeerCommand, PeerEvent, PeerRoundReport } from './peer-events.js';
+import { encodeReport, MODEL_TENSOR } from './report-codec.js';
+import { GOSSIP_TENSOR } from './wire-size.js';
+
+/** How a gossip host joins a run. Times in milliseconds. */
+export interface GossipHostOptions {
+  /** The run coordinator's endpoint (`starling run`'s own ROUTER, or `starling server` on another machine). */
+  readonly connect: string;
+  /** Where this host's gossip ROUTER binds (default `tcp://127.0.0.1:*`). */
+  readonly bind?: string;
+  /** The gossip address other hosts connect to (default: the bound one). */
+  readonly advertise?: string;
+  /** A unique host id (letters, digits, `._:-`); default `<hostname>-<pid>`. */
+  readonly hostId?: string;
+  /** Pool threads that train the host's peers (default: the machine's cores). */
+  readonly threads?: number;
+  readonly log: HostLog;
+  /** Heartbeats on every link, and the silence after which a host counts as lost (defaults 500 and 5000). */
+  readonly heartbeatMs?: number;
+  readonly peerTimeoutMs?: number;
+}
+
+const TASK_FILE = fileURLToPath(new URL('../train-task.js', import.meta.url));
+
+/**
+ * A gossip host: carries one or more peers (one per process gives separate processes), binds a ROUTER
+ * for their incoming gossip, says `hello` with that address to the coordinator, gets the run's setup,
+ * its nodes and every host's address in `welcome`, then runs each peer's round logic (`GossipPeer`) on
+ * its own, with no coordinator in the loop: training in a piscina pool, deadlines as timers, lost hosts
+ * (ZMTP and application heartbeats) turned into `neighbour-lost` events. Each round it sends the peer's
+ * report (and, on report rounds, its model) to the coordinator as an `update`: the monitor channel,
+ * a different socket from the gossip links, so it never counts as gossip bytes. `finished` settles
+ * when the coordinator says `bye`, or when every peer is done and the coordinator is gone.
+ */
+export class GossipHost {
+  readonly hostId: string;
+  readonly finished: Promise<string>;
+  private finish!: (reason: string) => void;
+  private readonly coordinator: DealerEndpoint;
+  private config: GossipHostConfig | null = null;
+  private kernels: Kernels | null = null;
+  private pool: Piscina | null = null;
+  private readonly peers = new Map<number, GossipPeer>();
+  private readonly indices = new Map<number, Int32Array>();
+  private readonly states = new Map<number, OptimizerState>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly sends = new Map<number, Promise<unknown>[]>();
+  private readonly reports = new Map<number, Promise<unknown>>();
+  private readonly traffic = new NodeTraffic();
+  private readonly lostHosts = new Set<string>();
+  private early: IncomingMessage[] = [];
+  private helloTimer: NodeJS.Timeout | null = null;
+  private done = 0;
+  private closed = false;
+  /** Gossip messages refused by this host (unknown destination, wrong sender host, bad payload). */
+  refused = 0;
+
+  private constructor(
+    private readonly o: GossipHostOptions,
+    private readonly links: HostLinks,
+    hostId: string,
+  ) {
+    this.hostId = hostId;
+    this.finished = new Promise((resolve) => {
+      this.finish = resolve;
+    });
+    this.coordinator = DealerEndpoint.connect(o.connect, {
+      routingId: hostId,
+      peerName: 'coordinator',
+      log: o.log,
+      heartbeatMs: o.heartbeatMs ?? 500,
+      peerTimeoutMs: 4 * (o.peerTimeoutMs ?? 5000),
+      onMessage: (m) => this.onCoordinator(m),
+      onPeer: (e) => {
+        if (e.kind !== 'joined') this.o.log.warn({ reason: e.reason }, 'coordinator lost; gossip goes on');
+        if (e.kind !== 'joined' && this.allDone()) void this.close('finished; coordinator gone');
+      },
+    });
+  }
+
+  /** Binds the gossip ROUTER, connects to the coordinator and says `hello` until welcomed. */
+  static async start(o: GossipHostOptions): Promise<GossipHost> {
+    const hostId = o.hostId ?? `${hostname().replace(/[^A-Za-z0-9._:-]/g, '-')}-${process.pid}`;
+    let host: GossipHost | undefined;
+    const links = await HostLinks.open({
+      hostId,
+      bind: o.bind ?? 'tcp://127.0.0.1:*',
+      advertise: o.advertise,
+      log: o.log,
+      heartbeatMs: o.heartbeatMs ?? 500,
+      peerTimeoutMs: o.peerTimeoutMs ?? 5000,
+      onGossip: (m) => host?.onGossip(m),
+      onHost: (h, alive, reason) => host?.onHost(h, alive, reason),
+    });
+    host = new GossipHost(o, links, hostId);
+    host.sayHello();
+    return host;
+  }
+
+  /** The gossip address announced to the coordinator. */
+  get endpoint(): string {
+    return this.links.address;
+  }
+
+  /** Stops every peer and closes the sockets and the pool; safe to call twice. */
+  async close(reason = 'closed'): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.helloTimer) clearInterval(this.helloTimer);
+    for (const t of this.timers.values()) clearTimeout(t);
+    await Promise.race([Promise.all(this.reports.values()), new Promise((r) => setTimeout(r, 2000))]);
+    await this.coordinator.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
+    await this.coordinator.close({ lingerMs: 200 });
+    await this.links.close();
+    await this.pool?.destroy();
+    this.finish(reason);
+  }
+
+  private sayHello(): void {
+    const hello = () =>
+      void this.coordinator.send({
+        type: 'hello',
+        round: 0,
+        node: -1,
+        host: this.hostId,
+        caps: { kernels: 'auto', cores: this.o.threads ?? availableParallelism(), version: '0.1.0' },
+        nodes: [],
+        endpoint: this.links.address,
+      });
+    hello();
+    this.helloTimer = setInterval(hello, 1000);
+  }
+
+  private onCoordinator(m: IncomingMessage): void {
+    const h = m.header;
+    if (h.type === 'welcome' && this.config === null) {
+      if (this.helloTimer) clearInterval(this.helloTimer);
+      this.helloTimer = null;
+      const config = h.config as unknown as GossipHostConfig;
+      if (config?.kind !== 'gossip') {
+        this.o.log.error({ run: h.run }, 'welcomed to a run that is not a gossip run');
+        void this.close('not a gossip run');
+        return;
+      }
+      this.coordinator.setRun(h.run);
+      this.links.configure(h.run, config.endpoints);
+      this.begin(config, h.nodes);
+    } else if (h.type === 'bye') {
+      void this.close(`coordinator said bye: ${h.reason}`);
+    }
+  }
+
+  private begin(config: GossipHostConfig, nodes: readonly number[]): void {
+    const s = config.gossip;
+    this.config = config;
+    this.kernels = loadKernels(s.node.kernels).kernels;
+    const topology = gossipTopology(s);
+    if (s.algorithm.kind === 'dpsgd') {
+      const threads = this.o.threads ?? availableParallelism();
+      this.pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    }
+    for (const node of nodes) {
+      this.indices.set(node, Int32Array.from(config.partition[String(node)] ?? []));
+      const peer = new GossipPeer({
+        node,
+        algorithm: s.algorithm,
+        topology,
+        rounds: s.rounds,
+        reportRound: (r) => isReportRound(s, r),
+        deadlineMs: s.roundDeadlineMs,
+        kernels: this.kernels,
+        initial: initialModel(s, node),
+      });
+      this.peers.set(node, peer);
+    }
+    this.o.log.info({ nodes: nodes.length, peers: s.peers, rounds: s.rounds }, 'gossip peers starting');
+    for (const node of nodes) this.feed(node, { type: 'start' });
+    const early = this.early;
+    this.early = [];
+    for (const m of early) this.onGossip(m);
+    if (nodes.length === 0) void this.close('no nodes');
+  }
+
+  private onGossip(m: IncomingMessage): void {
+    if (this.closed) return;
+    const config = this.config;
+    if (!config) {
+      if (this.early.length < 100_000) this.early.push(m);
+      return;
+    }
+    const h = m.header;
+    if (h.type !== 'gossip') return;
+    const peer = this.peers.get(h.to);
+    const t = m.tensors.find((x) => x.name === GOSSIP_TENSOR);
+    const ok = t?.data instanceof Float32Array && t.data.length === peer?.params.length;
+    if (!peer || config.owners[h.node] !== m.peer || !ok) {
+      this.refused++;
+      this.o.log.warn(
+        { from: m.peer, node: h.node, to: h.to },
+        'gossip refused: unknown node, wrong host or bad payload',
+      );
+      return;
+    }
+    this.traffic.received(h.to, h.round, m.bytes);
+    this.feed(h.to, { type: 'received', round: h.round, from: h.node, value: t.data as Float32Array });
+  }
+
+  private onHost(host: string, alive: boolean, reason: string): void {
+    const config = this.config;
+    if (!config || host === this.hostId || this.closed) return;
+    if (alive ? !this.lostHosts.delete(host) : this.lostHosts.has(host)) return;
+    if (!alive) this.lostHosts.add(host);
+    const nodes = config.owners.flatMap((owner, j) => (owner === host ? [j] : []));
+    if (!this.allDone()) {
+      if (alive) this.o.log.info({ host, nodes }, 'gossip host back');
+      else this.o.log.warn({ host, reason, nodes }, 'gossip host lost; its nodes are left out until heard from');
+    }
+    for (const node of this.peers.keys()) {
+      for (const j of nodes) this.feed(node, { type: alive ? 'neighbour-back' : 'neighbour-lost', node: j });
+    }
+  }
+
+  private allDone(): boolean {
+    return this.config !== null && this.done === this.peers.size;
+  }
+
+  private feed(node: number, event: PeerEvent): void {
+    const peer = this.peers.get(node);
+    if (!peer || this.closed) return;
+    this.execute(node, peer.handle(event));
+  }
+
+  private execute(node: number, commands: PeerCommand[]): void {
+    for (const c of commands) {
+      if (c.type === 'send') this.send(node, c.round, c.to, c.value);
+      else if (c.type === 'train') void this.train(node, c.round, c.from);
+      else if (c.type === 'arm-deadline') {
+        clearTimeout(this.timers.get(node));
+        this.timers.set(
+          node,
+          setTimeout(() => this.feed(node, { type: 'deadline', round: c.round }), c.ms),
+        );
+      } else if (c.type === 'round-done') this.report(node, c.report, c.model);
+      else if (c.type === 'finished') {
+        clearTimeout(this.timers.get(node));
+        this.done++;
+        if (this.allDone()) this.o.log.info({ rounds: c.rounds }, 'every peer of this host finished');
+      }
+    }
+  }
+
+  private send(node: number, round: number, to: readonly number[], value: Float32Array): void {
+    const owners = (this.config as GossipHostConfig).owners;
+    const pending = this.sends.get(node) ?? [];
+    for (const j of to) {
+      const sent = this.links
+        .send(owners[j], { type: 'gossip', round, node, to: j }, [{ name: GOSSIP_TENSOR, data: value, owned: true }])
+        .then((r) => {
+          if (r.ok) this.traffic.sent(node, j, round, r.bytes);
+          else this.o.log.debug({ node, to: j, round, reason: r.reason }, 'gossip message dropped');
+        });
+      pending.push(sent);
+    }
+    this.sends.set(node, pending);
+  }
+
+  private async train(node: number, round: number, from: Float32Array): Promise<void> {
+    const setup = (this.config as GossipHostConfig).gossip.node;
+    const task: TrainTask = {
+      setup,
+      node,
+      indices: this.indices.get(node) as Int32Array,
+      round,
+      global: from,
+      state: this.states.get(node) ?? null,
+    };
+    try {
+      const r: TrainResult = await (this.pool as Piscina).run(task);
+      this.states.set(node, r.state);
+      this.feed(node, { type: 'trained', round, delta: r.delta, trainLoss: r.trainLoss, steps: r.steps });
+    } catch (err) {
+      if (this.closed) return;
+      this.o.log.error({ err, node, round }, 'local training failed; the peer only mixes this round');
+      this.feed(node, {
+        type: 'trained',
+        round,
+        delta: new Float32Array(from.length),
+        trainLoss: Number.NaN,
+        steps: 0,
+      });
+    }
+  }
+
+  /** Sends the round's report once the round's own gossip sends have settled, so its byte counts are complete. */
+  private report(node: number, r: PeerRoundReport, model: Float32Array | null): void {
+    if (r.dropped.length > 0)
+      this.o.log.warn({ node, round: r.round, dropped: r.dropped }, 'neighbours left out of the round');
+    const sends = this.sends.get(node) ?? [];
+    this.sends.set(node, []);
+    const previous = this.reports.get(node) ?? Promise.resolve();
+    const next = previous
+      .then(() => Promise.all(sends))
+      .then(() => {
+        const { weight, metrics } = encodeReport({
+          ...r,
+          heard: r.heard.length,
+          dropped: r.dropped.length,
+          droppedNodes: r.dropped,
+          ...this.traffic.take(node, r.round),
+          samples: this.indices.get(node)?.length ?? 0,
+          model,
+        });
+        const tensors = model ? [{ name: MODEL_TENSOR, data: model, owned: true }] : [];
+        return this.coordinator.send({ type: 'update', round: r.round, node, weight, metrics }, tensors);
+      })
+      .catch((err) => this.o.log.error({ err, node }, 'report failed'));
+    this.reports.set(node, next);
+  }
+}

@@ -1,0 +1,124 @@
+import { hostname } from 'node:os';
+import { errors } from '@starling/core';
+import {
+  DealerEndpoint,
+  type EndpointLog,
+  type IncomingMessage,
+  type OutgoingHeader,
+  type PeerEvent,
+  RouterEndpoint,
+  type SendResult,
+  type TensorInput,
+} from '@starling/transport';
+
+/** How a gossip host's links are set up. Times in milliseconds. */
+export interface HostLinksOptions {
+  /** This host's id: its routing id on every link, and the name other hosts know it by. */
+  readonly hostId: string;
+  /** Where the gossip ROUTER binds (`tcp://127.0.0.1:*`, `tcp://0.0.0.0:7100`, `ipc:///tmp/g.sock`). */
+  readonly bind: string;
+  /** The address other hosts connect to (default: the bound address, a wildcard host replaced by this machine's name). */
+  readonly advertise?: string;
+  readonly log: EndpointLog;
+  /** Every valid `gossip` message that arrives. */
+  readonly onGossip: (message: IncomingMessage) => void;
+  /** Another host became reachable (first message) or unreachable (bye, silence, disconnection). */
+  readonly onHost: (host: string, alive: boolean, reason: string) => void;
+  readonly heartbeatMs: number;
+  readonly peerTimeoutMs: number;
+}
+
+/** `tcp://0.0.0.0:7100` → `tcp://<hostname>:7100`; other addresses unchanged. */
+function connectable(address: string): string {
+  return address.replace(/^tcp:\/\/(0\.0\.0\.0|\*|\[::\]|::)(?=:)/, `tcp://${hostname()}`);
+}
+
+/**
+ * A gossip host's sockets: one bound ROUTER that receives `gossip` from every host that sends to one of
+ * this host's nodes, and one DEALER per host this host sends to, connected on first use (the routing id
+ * is this host's id, so the receiving ROUTER knows the sender's host). Messages name their node (`node`)
+ * and destination (`to`), so one link carries every node pair between two hosts, and a host sends to its
+ * own nodes through its own ROUTER too: every gossip byte crosses a real socket and is counted.
+ */
+export class HostLinks {
+  /** The address announced to the coordinator. */
+  readonly address: string;
+  private readonly dealers = new Map<string, DealerEndpoint>();
+  private endpoints: Readonly<Record<string, string>> = {};
+  private run: string | undefined;
+
+  private constructor(
+    private readonly o: HostLinksOptions,
+    private readonly inbox: RouterEndpoint,
+  ) {
+    this.address = o.advertise ?? connectable(inbox.address);
+  }
+
+  /** Binds the ROUTER; the DEALERs come with the first message to each host. */
+  static async open(o: HostLinksOptions): Promise<HostLinks> {
+    let links: HostLinks | undefined;
+    const inbox = await RouterEndpoint.listen(o.bind, {
+      accept: ['gossip', 'heartbeat', 'bye', 'error'],
+      log: o.log,
+      heartbeatMs: o.heartbeatMs,
+      peerTimeoutMs: o.peerTimeoutMs,
+      onMessage: (m) => {
+        if (m.header.type === 'gossip') o.onGossip(m);
+      },
+      onPeer: (e) => links?.onPeer(e),
+    });
+    links = new HostLinks(o, inbox);
+    return links;
+  }
+
+  /** Sets the run id (stamped on sends, required of arrivals) and every host's gossip endpoint. */
+  configure(run: string, endpoints: Readonly<Record<string, string>>): void {
+    this.run = run;
+    this.endpoints = endpoints;
+    this.inbox.setRun(run);
+  }
+
+  /** Sends one message to `host`'s ROUTER; never rejects (see `SendResult`). */
+  send(host: string, header: OutgoingHeader, tensors: readonly TensorInput[]): Promise<SendResult> {
+    return this.dealer(host).send(header, tensors);
+  }
+
+  /** Byte and message counters of the ROUTER (all arrivals) and of each DEALER (sends per host). */
+  stats() {
+    return {
+      inbox: this.inbox.stats(),
+      out: Object.fromEntries([...this.dealers].map(([host, d]) => [host, d.stats()])),
+    };
+  }
+
+  /** Closes every socket, letting already accepted messages flush for `lingerMs`. */
+  async close(lingerMs = 500): Promise<void> {
+    await Promise.all([...this.dealers.values()].map((d) => d.close({ lingerMs })));
+    await this.inbox.close({ lingerMs });
+  }
+
+  private dealer(host: string): DealerEndpoint {
+    let d = this.dealers.get(host);
+    if (!d) {
+      const address = this.endpoints[host];
+      if (address === undefined) throw errors.runtime(`no gossip endpoint is known for host ${host}`);
+      d = DealerEndpoint.connect(address, {
+        routingId: this.o.hostId,
+        peerName: host,
+        run: this.run,
+        accept: ['heartbeat', 'bye', 'error'],
+        log: this.o.log,
+        heartbeatMs: this.o.heartbeatMs,
+        peerTimeoutMs: this.o.peerTimeoutMs,
+        onMessage: () => {},
+        onPeer: (e) => this.onPeer(e),
+      });
+      this.dealers.set(host, d);
+    }
+    return d;
+  }
+
+  private onPeer(e: PeerEvent): void {
+    this.o.onHost(e.peer, e.kind === 'joined', e.reason);
+  }
+}
