@@ -1,6 +1,6 @@
 import { EXAMPLE_HEADERS, type OutgoingHeader } from '@starling/transport';
-import { describe, expect, it } from 'vitest';
-import { dealer, router, sameBytes, waitFor } from './fixtures.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { bindAddress, dealer, router, sameBytes, waitFor } from './fixtures.js';
 
 const model = Float32Array.from({ length: 50_000 }, (_, i) => Math.cos(i) * 0.01);
 const q = Uint8Array.from({ length: 1001 }, (_, i) => i % 251);
@@ -69,5 +69,25 @@ describe.each(['tcp', 'ipc'] as const)('RouterEndpoint and DealerEndpoint over %
     expect(upd.bytes).toBeGreaterThan(model.byteLength);
     expect(upd.bytes).toBeLessThan(model.byteLength + 300);
     expect(s.totals.rejected + h.totals.rejected + s.totals.seqGaps + h.totals.seqGaps).toBe(0);
+  });
+
+  it('keeps receiving after the application handler throws, and counts the exceptions', async () => {
+    const { RouterEndpoint } = await import('@starling/transport');
+    let calls = 0;
+    const srv = await RouterEndpoint.listen(bindAddress(transport), {
+      heartbeatMs: 0,
+      onMessage() {
+        calls++;
+        throw new Error('handler bug');
+      },
+      onPeer() {
+        throw new Error('peer handler bug');
+      },
+    });
+    onTestFinished(() => srv.close());
+    const host = dealer(srv.address, { routingId: 'host-9', heartbeatMs: 0 });
+    for (let i = 0; i < 3; i++) await host.endpoint.send({ ...EXAMPLE_HEADERS.update, round: i });
+    await waitFor(() => calls === 3, 5000, 'three deliveries');
+    expect(srv.stats().handlerErrors).toBe(4);
   });
 });

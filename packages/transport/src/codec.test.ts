@@ -165,6 +165,18 @@ describe('decodeMessage rejects', () => {
     expect(r.ok ? 'ok' : r.reason).toBe('header-size');
   });
 
+  it('a header nested a million levels deep (stack overflow inside msgpackr) without throwing', () => {
+    const deep = Buffer.alloc(2 ** 20, 0x91);
+    deep[deep.length - 1] = 0x01;
+    expect(reason([deep])).toBe('msgpack');
+  });
+
+  it('a header map with a JSON config nested deeper than 16 levels', () => {
+    let config: unknown = 1;
+    for (let i = 0; i < 17; i++) config = { c: config };
+    expect(reason(frames(full('task', { config })))).toBe('schema');
+  });
+
   it('reports the seq and type of a refused message when they could be read', () => {
     const r = decodeMessage(frames(full('update', { weight: -3, seq: 17 })));
     expect(r).toMatchObject({ ok: false, reason: 'schema', seq: 17, type: 'update' });

@@ -142,7 +142,14 @@ export abstract class Endpoint {
           await new Promise((r) => setTimeout(r, 10));
           continue;
         }
-        this.arrive(got.peer, got.frames);
+        try {
+          this.arrive(got.peer, got.frames);
+        } catch (e) {
+          // Unreachable by design (decoding returns reasons, handlers are wrapped); kept so that no
+          // input can ever end the receive loop.
+          this.counters.handlerErrors++;
+          this.opts.log.warn({ err: e }, 'message processing threw');
+        }
       }
     })();
   }
