@@ -82,11 +82,17 @@ describe('per-peer queues', () => {
     const oneByOne: string[] = [];
     while (!oneByOne.includes('timeout') && oneByOne.length < 50) oneByOne.push(reason(await send()));
     expect(oneByOne.at(-1)).toBe('timeout');
-    // Then a burst: three fit the queue (and time out), the rest overflow at once.
+    // Then a burst: three fit the queue (and time out unless the sloth's buffers took one more while
+    // the machine was busy), the rest overflow at once.
     const burst = (await Promise.all(Array.from({ length: 5 }, send))).map(reason);
-    expect(burst).toEqual(['timeout', 'timeout', 'timeout', 'overflow', 'overflow']);
-    const dropped = srv.endpoint.stats().dropped;
-    expect(dropped).toEqual({ unreachable: 1, timeout: 4, overflow: 2 });
-    expect(srv.endpoint.stats().peers.sloth.dropped).toBe(6);
+    expect(burst.slice(3)).toEqual(['overflow', 'overflow']);
+    expect(burst.slice(0, 3)).toContain('timeout');
+    expect(burst.slice(0, 3).every((r) => r === 'timeout' || r === 'sent')).toBe(true);
+    const all = [...oneByOne, ...burst];
+    const count = (r: string) => all.filter((x) => x === r).length;
+    const stats = srv.endpoint.stats();
+    expect(stats.dropped).toEqual({ unreachable: 1, timeout: count('timeout'), overflow: 2 });
+    expect(stats.peers.sloth.dropped).toBe(count('timeout') + 2);
+    expect(stats.peers.sloth.messagesSent).toBe(count('sent'));
   });
 });
