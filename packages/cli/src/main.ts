@@ -1,5 +1,6 @@
 import { errors, StarlingError, USAGE_CODES } from '@starling/core';
 import yargs from 'yargs';
+import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
 import { runCommand } from './commands/run.js';
 import { serverCommand } from './commands/server.js';
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(topologyCommand)
     .command(privacyCommand)
     .command(workerCommand)
+    .command(peerCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

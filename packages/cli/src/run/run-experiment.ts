@@ -34,6 +34,9 @@ export async function runExperiment(
   log: Logger,
   opts: { kernelsMode: 'auto' | 'native' | 'js'; progress: boolean; repoDir: string; baseDir: string },
 ): Promise<RunSummary> {
+  if (cfg.algorithm.kind === 'dpsgd' || cfg.algorithm.kind === 'consensus') {
+    return (await import('./run-gossip.js')).runGossipExperiment(cfg, dir, log, opts);
+  }
   const started = new Date();
   const t0 = performance.now();
   const loaded = loadKernels(opts.kernelsMode);

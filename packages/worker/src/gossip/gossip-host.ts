@@ -86,8 +86,9 @@ export class GossipHost {
       peerTimeoutMs: 4 * (o.peerTimeoutMs ?? 5000),
       onMessage: (m) => this.onCoordinator(m),
       onPeer: (e) => {
-        if (e.kind !== 'joined') this.o.log.warn({ reason: e.reason }, 'coordinator lost; gossip goes on');
-        if (e.kind !== 'joined' && this.allDone()) void this.close('finished; coordinator gone');
+        if (e.kind !== 'lost') return; // `left` comes with the coordinator's bye, handled as a message
+        this.o.log.warn({ reason: e.reason }, 'coordinator lost; gossip goes on');
+        if (this.allDone()) void this.close('finished; coordinator gone');
       },
     });
   }

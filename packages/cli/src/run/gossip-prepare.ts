@@ -1,0 +1,83 @@
+import {
+  type DataSpec,
+  type DenseNet,
+  type LoadedData,
+  type LocalPlan,
+  type OptimizerSpec,
+  partition,
+  Rng,
+  summarizePartition,
+} from '@starling/core';
+import { type GossipSetup, gossipTopology, type NodeSetup, workspaceFor } from '@starling/worker';
+import type { ExperimentConfig } from '../config/schema.js';
+
+type GossipConfig = Extract<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
+
+/** Everything a gossip run needs before its first round, the same for every runtime. */
+export interface PreparedGossip {
+  readonly algorithm: GossipConfig;
+  readonly setup: GossipSetup;
+  readonly data: LoadedData;
+  readonly model: DenseNet;
+  /** Example indices per peer (empty for consensus, which uses no data). */
+  readonly parts: Int32Array[];
+  readonly partitionSummary: unknown;
+}
+
+/** The gossip algorithm of a config, or null for parameter-server kinds. */
+export function gossipAlgorithm(cfg: ExperimentConfig): GossipConfig | null {
+  const a = cfg.algorithm;
+  return a.kind === 'dpsgd' || a.kind === 'consensus' ? a : null;
+}
+
+/**
+ * Builds the run's `GossipSetup` from the config: the local plan (`localSteps` steps of `batchSize`),
+ * the topology with `nodes` = `peers` and, for random kinds, `seed` defaulting to the run's seed; loads
+ * the data and model (for dimensions and evaluation) and partitions the training set over the peers
+ * with `Rng.fromSeed(seed)` as `prepareRun` does. The topology is built once here so that bad options
+ * fail before any process starts.
+ */
+export function prepareGossip(
+  cfg: ExperimentConfig,
+  a: GossipConfig,
+  kernelsMode: NodeSetup['kernels'],
+  baseDir: string,
+): PreparedGossip {
+  const local: LocalPlan =
+    a.kind === 'dpsgd'
+      ? { epochs: a.localSteps, batchSize: a.batchSize, maxSteps: a.localSteps }
+      : { epochs: 1, batchSize: 1, maxSteps: 0 };
+  const node: NodeSetup = {
+    seed: cfg.seed,
+    data: cfg.data as DataSpec,
+    dataBaseDir: baseDir,
+    model: cfg.model,
+    loss: cfg.loss.kind,
+    optimizer: cfg.optimizer as OptimizerSpec,
+    local,
+    kernels: kernelsMode,
+  };
+  const { data, model } = workspaceFor(node);
+  const setup: GossipSetup = {
+    node,
+    algorithm:
+      a.kind === 'dpsgd'
+        ? { kind: 'dpsgd', order: a.order, localSteps: a.localSteps, batchSize: a.batchSize }
+        : { kind: 'consensus' },
+    peers: a.peers,
+    rounds: a.rounds,
+    topology: { ...a.topology, seed: a.topology.seed ?? cfg.seed, nodes: a.peers },
+    inputs: data.train.d,
+    classes: data.train.classes,
+    evalEvery: cfg.eval.every,
+    roundDeadlineMs: Math.round(a.roundDeadlineS * 1000),
+  };
+  gossipTopology(setup);
+  const parts =
+    a.kind === 'dpsgd'
+      ? partition(a.partition, data.train.y, a.peers, Rng.fromSeed(cfg.seed), 'algorithm.partition')
+      : Array.from({ length: a.peers }, () => new Int32Array(0));
+  const partitionSummary =
+    a.kind === 'dpsgd' ? summarizePartition(parts, data.train.y, data.train.classes) : { peers: a.peers, data: 'none' };
+  return { algorithm: a, setup, data, model, parts, partitionSummary };
+}
