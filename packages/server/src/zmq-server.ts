@@ -64,6 +64,7 @@ export async function runZmqServer(
 ): Promise<ZmqRunReport> {
   const owner = new Map<number, string>();
   const assigned = new Map<string, number[]>();
+  const lostHosts = new Set<string>();
   const pending: string[] = [];
   let started = false;
   let rejectedUpdates = 0;
@@ -84,7 +85,13 @@ export async function runZmqServer(
     peerTimeoutMs: opts.peerTimeoutMs ?? 2000,
     onMessage: (m) => onMessage(m),
     onPeer: (e) => {
-      if (e.kind === 'joined') return;
+      if (e.kind === 'joined') {
+        // A host we had given up on speaks again without saying hello (it never noticed the gap, e.g.
+        // its main thread was blocked): welcome it back with its nodes, as after a hello.
+        if (started && lostHosts.delete(e.peer) && assigned.has(e.peer)) rejoin(e.peer);
+        return;
+      }
+      lostHosts.add(e.peer);
       const nodes = assigned.get(e.peer) ?? [];
       opts.log.warn({ host: e.peer, kind: e.kind, reason: e.reason, nodes: nodes.length }, 'host gone');
       if (started)
@@ -112,12 +119,17 @@ export async function runZmqServer(
       timeoutMs: opts.peerTimeoutMs ?? 2000,
     });
 
+  function rejoin(host: string): void {
+    void welcome(host);
+    feed((assigned.get(host) ?? []).map((node) => ({ type: 'node-joined', node })));
+  }
+
   function onMessage(m: IncomingMessage): void {
     const h = m.header;
     if (h.type === 'hello') {
       if (assigned.has(m.peer)) {
-        void welcome(m.peer);
-        if (started) feed((assigned.get(m.peer) ?? []).map((node) => ({ type: 'node-joined', node })));
+        lostHosts.delete(m.peer);
+        rejoin(m.peer);
         return;
       }
       if (started || pending.includes(m.peer)) {
