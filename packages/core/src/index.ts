@@ -57,7 +57,7 @@ export type { Activation, Kernels, OptimizerStep } from './kernels/kernels.js';
 export { ACTIVATIONS, OPTIMIZER_STATE_SLOTS } from './kernels/kernels.js';
 export type { Layout, TensorSpec } from './layout.js';
 export { makeLayout, tensorView } from './layout.js';
-export type { DenseNetSpec } from './models/dense-net.js';
+export type { DenseNetSpec, PerExampleClip } from './models/dense-net.js';
 export { DenseNet } from './models/dense-net.js';
 export type { InitKind } from './models/init.js';
 export { initWeight } from './models/init.js';
@@ -77,12 +77,18 @@ export { estimateGradient } from './optim/zeroth-order.js';
 export { analyticGaussianSigma, gaussianDelta } from './privacy/analytic-gaussian.js';
 export type { CalibrationTarget } from './privacy/calibrate-noise.js';
 export { calibrateNoiseMultiplier, epsilonFloor, epsilonForNoiseMultiplier } from './privacy/calibrate-noise.js';
+export type { CentralNoise, UpdatePrivacy } from './privacy/client-dp.js';
+export { noisyMeanOfClipped, privatizeUpdate } from './privacy/client-dp.js';
 export { clipToNorm, finiteL2Norm, normalizeToNorm } from './privacy/clip.js';
+export type { DpSgdOptions, DpSgdRound } from './privacy/dp-sgd.js';
+export { checkDpSgdOptions, DpSgdTrainer, dpSgdStepsPerRound, poissonLot } from './privacy/dp-sgd.js';
 export type { GaussianCalibration, GaussianOptions } from './privacy/gaussian-mechanism.js';
 export { gaussianMechanism, gaussianSigma } from './privacy/gaussian-mechanism.js';
 export { addGaussianNoise } from './privacy/gaussian-noise.js';
 export type { LaplaceOptions } from './privacy/laplace-mechanism.js';
 export { laplaceMechanism, laplaceScale } from './privacy/laplace-mechanism.js';
+export type { NoiseSource } from './privacy/noise-source.js';
+export { addNoise, addSecureGaussianNoise, describeNoiseSource, NOISE_SOURCES } from './privacy/noise-source.js';
 export type {
   PrivacyEpsilonArgs,
   PrivacyReport,
@@ -90,6 +96,7 @@ export type {
   PrivacySigmaReport,
 } from './privacy/privacy-commands.js';
 export { formatPrivacyReport, privacyEpsilon, privacySigma } from './privacy/privacy-commands.js';
+export type { OverBudgetPolicy, PrivacyMode, PrivacySpec, ShortfallPolicy } from './privacy/privacy-spec.js';
 export {
   estimateBinaryFrequency,
   estimateKAryFrequencies,
@@ -107,6 +114,10 @@ export { RdpAccountant } from './privacy/rdp-accountant.js';
 export type { EpsilonAtOrder, RdpConversion } from './privacy/rdp-conversion.js';
 export { epsilonAtOrder, RDP_CONVERSIONS, rdpToEpsilon } from './privacy/rdp-conversion.js';
 export { checkOrders, DEFAULT_RDP_ORDERS } from './privacy/rdp-orders.js';
+export type { PrivacyRunShape, ResolvedPrivacy } from './privacy/run-plan.js';
+export { ceilSignificant, planRunPrivacy } from './privacy/run-plan.js';
+export type { PrivacyRoundStatus, PrivateRoundInput } from './privacy/run-privacy.js';
+export { BUDGET_STOP, RunPrivacy } from './privacy/run-privacy.js';
 export type { SampledGaussianSteps } from './privacy/sampled-gaussian-rdp.js';
 export { sampledGaussianRdp, sampledGaussianRdpCurve } from './privacy/sampled-gaussian-rdp.js';
 export { philox4x32 } from './rng/philox.js';
@@ -115,5 +126,5 @@ export type { Batch, TrainingData } from './train/batch.js';
 export { gather, makeBatch } from './train/batch.js';
 export type { Evaluation } from './train/evaluate.js';
 export { evaluate } from './train/evaluate.js';
-export type { LocalPlan, LocalResult, StepOptimizer } from './train/node-trainer.js';
+export type { LocalPlan, LocalResult, NodePrivacy, StepOptimizer } from './train/node-trainer.js';
 export { NodeTrainer } from './train/node-trainer.js';

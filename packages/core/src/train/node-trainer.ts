@@ -2,6 +2,8 @@ import { errors } from '../errors.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { DenseNet } from '../models/dense-net.js';
 import type { LossKind } from '../models/losses.js';
+import { privatizeUpdate, type UpdatePrivacy } from '../privacy/client-dp.js';
+import { type DpSgdOptions, DpSgdTrainer } from '../privacy/dp-sgd.js';
 import type { Rng } from '../rng/rng.js';
 import { type Batch, gather, makeBatch, type TrainingData } from './batch.js';
 
@@ -30,6 +32,15 @@ export interface LocalResult {
 }
 
 /**
+ * The privacy a node applies itself: sample-level DP-SGD inside local training, and/or clipping (and,
+ * for local DP, noising) of the round's update before it leaves the node. Empty: plain training.
+ */
+export interface NodePrivacy {
+  readonly dpSgd?: DpSgdOptions;
+  readonly update?: UpdatePrivacy;
+}
+
+/**
  * One virtual node: its local example indices, its optimizer (whose state survives across rounds) and
  * its random stream. `train` starts from the global model and writes the update Δ = x_local − x_global.
  * Data order in round t comes from `rng.fork('order', t)`, so a node's result depends only on
@@ -39,6 +50,7 @@ export class NodeTrainer {
   private readonly local: Float32Array;
   private readonly grad: Float32Array;
   private batch: Batch | null = null;
+  private readonly dpSgd: DpSgdTrainer | null;
 
   constructor(
     readonly id: number,
@@ -49,10 +61,12 @@ export class NodeTrainer {
     private readonly indices: Int32Array,
     private readonly optimizer: StepOptimizer,
     private readonly rng: Rng,
+    private readonly privacy: NodePrivacy = {},
   ) {
     this.local = new Float32Array(model.layout.size);
     this.grad = new Float32Array(model.layout.size);
     if (indices.length === 0) throw errors.runtime(`node ${id} has no training examples`);
+    this.dpSgd = privacy.dpSgd ? new DpSgdTrainer(model, loss, kernels, data, indices, optimizer, privacy.dpSgd) : null;
   }
 
   /** Number of local training examples. */
@@ -60,9 +74,28 @@ export class NodeTrainer {
     return this.indices.length;
   }
 
-  /** Trains from `global` for one round and writes x_local − x_global into `delta`. */
+  /**
+   * Trains from `global` for one round and writes x_local − x_global into `delta`: DP-SGD when
+   * `privacy.dpSgd` is set, then the update's clipping/noise when `privacy.update` is set
+   * (`rng.fork('dp-local', round)`).
+   */
   train(global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
     this.local.set(global);
+    const n = this.indices.length;
+    let result: LocalResult;
+    if (this.dpSgd) {
+      const r = this.dpSgd.round(this.local, this.grad, round, plan, this.rng);
+      result = { trainLoss: r.seen > 0 ? r.lossSum / r.seen : 0, samples: n, steps: r.steps };
+    } else {
+      result = this.plainRound(round, plan);
+    }
+    for (let i = 0; i < delta.length; i++) delta[i] = this.local[i] - global[i];
+    if (this.privacy.update) privatizeUpdate(delta, this.privacy.update, this.rng.fork('dp-local', round));
+    return result;
+  }
+
+  /** Shuffled minibatch epochs (McMahan et al. 2017's ClientUpdate) on `this.local`. */
+  private plainRound(round: number, plan: LocalPlan): LocalResult {
     const n = this.indices.length;
     const b = Math.min(plan.batchSize ?? n, n);
     if (this.batch === null || this.batch.capacity < b) this.batch = makeBatch(this.data, b);
@@ -84,7 +117,6 @@ export class NodeTrainer {
         steps++;
       }
     }
-    for (let i = 0; i < delta.length; i++) delta[i] = this.local[i] - global[i];
     return { trainLoss: seen > 0 ? lossSum / seen : 0, samples: n, steps };
   }
 }

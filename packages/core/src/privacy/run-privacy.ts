@@ -1,0 +1,131 @@
+import { errors } from '../errors.js';
+import type { Kernels } from '../kernels/kernels.js';
+import type { Rng } from '../rng/rng.js';
+import { noisyMeanOfClipped } from './client-dp.js';
+import { RdpAccountant } from './rdp-accountant.js';
+import type { ResolvedPrivacy } from './run-plan.js';
+import type { SampledGaussianSteps } from './sampled-gaussian-rdp.js';
+
+/** The reason a run stops before a step that would exceed its ε budget (summary.json `stopped_early`). */
+export const BUDGET_STOP = 'privacy budget';
+
+/** What happened to the privacy ledger in one round (metrics.jsonl `dp_round`). */
+export type PrivacyRoundStatus = 'charged' | 'recalibrated' | 'skipped' | 'over budget';
+
+/** One round's replies, in node-id order (structurally the server's `AggregationInput`). */
+export interface PrivateRoundInput {
+  readonly round: number;
+  readonly selected: readonly number[];
+  readonly updates: readonly { readonly node: number; readonly delta: Float32Array }[];
+}
+
+/**
+ * A run's privacy ledger and budget guard, with the round hooks the parameter server calls
+ * (`beforeRound`, and `aggregate` in client mode). No I/O; the same decisions in every runtime.
+ *
+ * - `dpsgd` and `local`: nodes privatize what they send, so a round is charged when it is opened
+ *   (perRound steps at (σ, q)), before any node is dispatched; a round whose charge would take ε past
+ *   the target is never opened.
+ * - `client`: the server releases the noisy mean, so the charge is made at aggregation. A full round:
+ *   noise std z·S on the sum of clipped updates, divided by the fixed q·N; charged at (z, q). A
+ *   shortfall (m of s sampled clients replied, m < s): `skip` releases nothing (model unchanged, no
+ *   charge); `recalibrate` aggregates the m replies with noise z·S·m/s divided by q·N·m/s — the noise on
+ *   the average stays z·S/(qN) and the update keeps its scale — and charges (z·m/s, q). With m = 0 it
+ *   skips. A round whose charge would exceed the target is not released, and the run stops.
+ */
+export class RunPrivacy {
+  readonly accountant: RdpAccountant;
+  private stopReason: string | null = null;
+  private readonly status = new Map<number, PrivacyRoundStatus>();
+
+  /**
+   * @param plan from `planRunPrivacy`
+   * @param rng the central noise stream (`Rng.fromSeed(seed).fork('dp-central')`); round t uses `fork('round', t)`
+   */
+  constructor(
+    readonly plan: ResolvedPrivacy,
+    private readonly kernels: Kernels,
+    private readonly rng: Rng,
+  ) {
+    this.accountant = new RdpAccountant({ orders: plan.orders, conversion: plan.conversion });
+  }
+
+  /** ε spent so far at the plan's δ. */
+  epsilon(): number {
+    return this.accountant.epsilon(this.plan.delta).epsilon;
+  }
+
+  /** Why the run stopped early, or null. */
+  get stoppedEarly(): string | null {
+    return this.stopReason;
+  }
+
+  /** What the ledger did in `round` (undefined if the round never reached the ledger). */
+  roundStatus(round: number): PrivacyRoundStatus | undefined {
+    return this.status.get(round);
+  }
+
+  /** True when `step` keeps ε within the target (always, without a target). */
+  private fits(step: SampledGaussianSteps): boolean {
+    const target = this.plan.targetEpsilon;
+    return target === null || this.accountant.projectedEpsilon(this.plan.delta, step).epsilon <= target;
+  }
+
+  /** Round hook: stops before a round that would exceed the budget; charges dpsgd/local rounds here. */
+  beforeRound(round: number): string | null {
+    if (this.stopReason !== null) return this.stopReason;
+    if (!this.fits(this.plan.perRound)) {
+      this.stopReason = BUDGET_STOP;
+      return this.stopReason;
+    }
+    if (this.plan.mode !== 'client') {
+      this.accountant.step(this.plan.perRound);
+      this.status.set(round, 'charged');
+    }
+    return null;
+  }
+
+  /** Round hook (client mode): the fixed-denominator noisy mean of the clipped updates, or a skip. */
+  aggregate(input: PrivateRoundInput, out: Float32Array): boolean {
+    const central = this.plan.central;
+    if (central === null) throw errors.runtime('RunPrivacy.aggregate is the client-mode hook');
+    const sampled = input.selected.length;
+    const replied = input.updates.length;
+    let ratio = 1;
+    if (replied < sampled) {
+      if (this.plan.onShortfall === 'skip' || replied === 0) {
+        this.status.set(input.round, 'skipped');
+        return false;
+      }
+      ratio = replied / sampled;
+    }
+    const step = { ...this.plan.perRound, noiseMultiplier: this.plan.noiseMultiplier * ratio };
+    if (!this.fits(step)) {
+      this.stopReason = BUDGET_STOP;
+      this.status.set(input.round, 'over budget');
+      return false;
+    }
+    const std = this.plan.noiseMultiplier * this.plan.clipNorm * ratio;
+    const denominator = central.clientRate * central.population * ratio;
+    noisyMeanOfClipped(
+      this.kernels,
+      input.updates.map((u) => u.delta),
+      { std, denominator, noise: this.plan.noise },
+      this.rng.fork('round', input.round),
+      out,
+    );
+    this.accountant.step(step);
+    this.status.set(input.round, ratio === 1 ? 'charged' : 'recalibrated');
+    return true;
+  }
+
+  /** The hooks to hand to the `RoundMachine` (aggregate only in client mode). */
+  hooks(): {
+    beforeRound(round: number): string | null;
+    aggregate?(input: PrivateRoundInput, out: Float32Array): boolean;
+  } {
+    const beforeRound = (round: number) => this.beforeRound(round);
+    if (this.plan.mode !== 'client') return { beforeRound };
+    return { beforeRound, aggregate: (input, out) => this.aggregate(input, out) };
+  }
+}
