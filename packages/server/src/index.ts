@@ -1,5 +1,13 @@
 export { runInline } from './inline-runtime.js';
-export type { Participation, RoundPlan, RoundSummary, ServerCommand, ServerEvent } from './round-machine.js';
+export type {
+  AggregationInput,
+  Participation,
+  RoundHooks,
+  RoundPlan,
+  RoundSummary,
+  ServerCommand,
+  ServerEvent,
+} from './round-machine.js';
 export { RoundMachine } from './round-machine.js';
 export type { ServerOptimizerSpec } from './server-optimizer.js';
 export { SERVER_OPTIMIZER_KINDS, ServerOptimizer } from './server-optimizer.js';

@@ -2,8 +2,15 @@ import { errors, type Kernels, type Rng } from '@starling/core';
 import type { ServerOptimizer } from './server-optimizer.js';
 import { cappedWeights } from './weights.js';
 
-/** How many of the available nodes take part in a round. */
-export type Participation = { kind: 'fraction'; value: number } | { kind: 'count'; value: number };
+/**
+ * How many of the available nodes take part in a round: a share or a count drawn without replacement,
+ * or `poisson`: each available node independently with probability `rate` (the sampling client-level
+ * DP accounting assumes; the number of participants varies and may be 0).
+ */
+export type Participation =
+  | { kind: 'fraction'; value: number }
+  | { kind: 'count'; value: number }
+  | { kind: 'poisson'; rate: number };
 
 /** The schedule of a synchronous federated run. */
 export interface RoundPlan {
@@ -15,6 +22,33 @@ export interface RoundPlan {
   readonly deadlineMs: number | null;
   /** The largest share of the aggregate one update may claim (1: plain sample weighting). */
   readonly maxClientWeight: number;
+}
+
+/** One round's replies as an aggregation hook sees them, in node-id order. */
+export interface AggregationInput {
+  readonly round: number;
+  /** The nodes selected for the round (in increasing id order). */
+  readonly selected: readonly number[];
+  readonly updates: readonly { readonly node: number; readonly samples: number; readonly delta: Float32Array }[];
+}
+
+/**
+ * Optional hooks that change how rounds open and aggregate, used for client-level differential
+ * privacy and privacy budgets (`RunPrivacy` in @starling/core implements them). Without hooks the
+ * machine behaves exactly as before.
+ */
+export interface RoundHooks {
+  /**
+   * Called before round `round` is opened (before any node is dispatched). Returning a reason (e.g.
+   * `'privacy budget'`) finishes the run instead; `finished.stoppedEarly` carries the reason.
+   */
+  beforeRound?(round: number): string | null;
+  /**
+   * Replaces sample-weighted averaging and the `minCompletion` rule: writes the round's update into
+   * `out` and returns true, or returns false to leave the model unchanged (the round is reported with
+   * `aggregated: false`). Called at every close, also when no node replied or none was selected.
+   */
+  aggregate?(input: AggregationInput, out: Float32Array): boolean;
 }
 
 /** What the runtime tells the round logic. */
@@ -44,7 +78,7 @@ export type ServerCommand =
   | { type: 'arm-deadline'; round: number; ms: number }
   | { type: 'round-closed'; summary: RoundSummary }
   | { type: 'rejected'; node: number; round: number; reason: string }
-  | { type: 'finished'; completedRounds: number };
+  | { type: 'finished'; completedRounds: number; stoppedEarly?: string };
 
 /**
  * The parameter server's synchronous round logic as a state machine with no I/O: every runtime
@@ -63,6 +97,7 @@ export class RoundMachine {
   private readonly available = new Set<number>();
   private readonly delta: Float32Array;
   private done = false;
+  private stopReason: string | null = null;
 
   constructor(
     params: Float32Array,
@@ -71,6 +106,7 @@ export class RoundMachine {
     private readonly optimizer: ServerOptimizer,
     private readonly kernels: Kernels,
     private readonly rng: Rng,
+    private readonly hooks: RoundHooks = {},
   ) {
     this.params = params;
     this.delta = new Float32Array(params.length);
@@ -83,8 +119,15 @@ export class RoundMachine {
     if (p.kind === 'count' && !(Number.isInteger(p.value) && p.value >= 1)) {
       throw errors.option('algorithm.clientsPerRound', 'a positive integer', p.value);
     }
+    if (p.kind === 'poisson' && !(p.rate > 0 && p.rate <= 1))
+      throw errors.option('algorithm.fraction', 'in (0, 1]', p.rate);
     if (!(minCompletion > 0 && minCompletion <= 1))
       throw errors.option('algorithm.minCompletion', 'in (0, 1]', minCompletion);
+  }
+
+  /** Why the run finished before `plan.rounds` (a `beforeRound` hook's reason), or null. */
+  get stoppedEarly(): string | null {
+    return this.stopReason;
   }
 
   /** The round currently open (−1 before start). */
@@ -141,16 +184,28 @@ export class RoundMachine {
   }
 
   private open(round: number): ServerCommand[] {
+    const stop = this.hooks.beforeRound?.(round) ?? null;
+    if (stop !== null) {
+      this.done = true;
+      this.stopReason = stop;
+      return [{ type: 'finished', completedRounds: round, stoppedEarly: stop }];
+    }
     this.round = round;
     this.results.clear();
     this.failures.clear();
     const pool = [...this.available].sort((a, b) => a - b);
-    const p = this.plan.participation;
-    const want =
-      p.kind === 'fraction' ? Math.max(1, Math.round(p.value * pool.length)) : Math.min(p.value, pool.length);
     if (pool.length === 0) throw errors.runtime(`no nodes available for round ${round}`);
-    const picks = this.rng.fork('participants', round).sample(pool.length, want);
-    this.selected = Array.from(picks, (i) => pool[i]);
+    const p = this.plan.participation;
+    const rng = this.rng.fork('participants', round);
+    if (p.kind === 'poisson') {
+      this.selected = pool.filter(() => rng.uniform() < p.rate);
+      // Nobody drawn: the round closes at once (a DP hook still releases a noise-only update).
+      if (this.selected.length === 0) return this.close();
+    } else {
+      const want =
+        p.kind === 'fraction' ? Math.max(1, Math.round(p.value * pool.length)) : Math.min(p.value, pool.length);
+      this.selected = Array.from(rng.sample(pool.length, want), (i) => pool[i]);
+    }
     const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: this.selected, model: this.params }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
     return cmds;
@@ -163,7 +218,7 @@ export class RoundMachine {
     const ids = [...this.results.keys()].sort((a, b) => a - b);
     const entries = ids.map((id) => this.results.get(id)!);
     const needed = Math.ceil(this.plan.minCompletion * this.selected.length - 1e-9);
-    const aggregated = ids.length > 0 && ids.length >= needed;
+    let aggregated = ids.length > 0 && ids.length >= needed;
     let trainLoss: number | null = null;
     if (ids.length > 0) {
       const w = cappedWeights(
@@ -172,7 +227,11 @@ export class RoundMachine {
       );
       trainLoss = entries.reduce((acc, e, i) => acc + w[i] * e.trainLoss, 0);
     }
-    if (aggregated) {
+    if (this.hooks.aggregate) {
+      const updates = ids.map((node, i) => ({ node, samples: entries[i].samples, delta: entries[i].delta }));
+      aggregated = this.hooks.aggregate({ round: this.round, selected: this.selected, updates }, this.delta);
+      if (aggregated) this.optimizer.apply(this.params, this.delta);
+    } else if (aggregated) {
       const weights = cappedWeights(
         entries.map((e) => e.samples),
         this.plan.maxClientWeight,
