@@ -19,6 +19,8 @@ export interface RunSummary {
   epsilon: number | null;
   wall_s: number;
   backend: string;
+  /** SIMD level of the native kernels (null for js). */
+  simd?: string | null;
   runtime: string;
   model_sha256: string;
   out: string;
@@ -108,6 +110,7 @@ export async function runExperiment(
     epsilon: null,
     wall_s: (performance.now() - t0) / 1000,
     backend: loaded.backend,
+    simd: loaded.simd ?? null,
     runtime: cfg.runtime.kind,
     model_sha256: sha,
     out: dir.path,
