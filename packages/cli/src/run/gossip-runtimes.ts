@@ -96,7 +96,7 @@ export async function executeGossip(
   } finally {
     const host = await (local as Promise<GossipHost> | null);
     if (host) {
-      await Promise.race([host.finished, new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([host.finished, new Promise((r) => setTimeout(r, 5000).unref())]);
       await host.close('run finished');
     }
     await Promise.all(children.map(waitExit));

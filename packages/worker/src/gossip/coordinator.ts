@@ -80,7 +80,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     peerTimeoutMs: o.peerTimeoutMs ?? 10_000,
     onMessage: (m) => onMessage(m),
     onPeer: (e) => {
-      if (e.kind === 'joined' || !started) return;
+      if (e.kind === 'joined' || !started || monitor.finished) return;
       const gone = nodes.filter((n) => owners[n] === e.peer && !lost.has(n));
       if (gone.length === 0) return;
       o.log.warn({ host: e.peer, kind: e.kind, reason: e.reason, nodes: gone }, 'gossip host gone');
@@ -157,8 +157,13 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
 
   try {
     await done;
+    const live = new Set(router.peers());
     await Promise.all(
-      [...joined.keys()].map((host) => router.send(host, { type: 'bye', round: 0, node: -1, reason: 'run finished' })),
+      [...joined.keys()]
+        .filter((host) => live.has(host))
+        .map((host) =>
+          router.send(host, { type: 'bye', round: 0, node: -1, reason: 'run finished' }, [], { timeoutMs: 2000 }),
+        ),
     );
     const hosts = Object.fromEntries(
       [...joined].map(([host, endpoint]) => [host, { endpoint, nodes: nodes.filter((n) => owners[n] === host) }]),

@@ -123,7 +123,7 @@ export class GossipHost {
     this.closed = true;
     if (this.helloTimer) clearInterval(this.helloTimer);
     for (const t of this.timers.values()) clearTimeout(t);
-    await Promise.race([Promise.all(this.reports.values()), new Promise((r) => setTimeout(r, 2000))]);
+    await Promise.race([Promise.all(this.reports.values()), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.coordinator.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
     await this.coordinator.close({ lingerMs: 200 });
     await this.links.close();
