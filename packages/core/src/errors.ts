@@ -1,6 +1,6 @@
 /**
  * The one error type Starling throws on purpose. `code` says what kind of failure it is; the CLI maps
- * `usage` and `config` and `data` codes to exit code 2 and everything else to exit code 1.
+ * `usage`, `config`, `data` and `privacy` codes to exit code 2 and everything else to exit code 1.
  */
 export type StarlingErrorCode =
   | 'config' // an experiment config or option is invalid
@@ -8,12 +8,12 @@ export type StarlingErrorCode =
   | 'data' // a data file is missing, corrupt or has the wrong shape
   | 'backend' // the requested kernel backend cannot be loaded
   | 'protocol' // a network message violates the wire protocol
-  | 'privacy' // the privacy budget would be exceeded
+  | 'privacy' // the planned run would exceed its privacy budget (refused before it starts)
   | 'runtime' // a run failed while executing
   | 'internal'; // an invariant of Starling itself was broken
 
-/** Codes that mean "the user asked for something invalid" (exit code 2). */
-export const USAGE_CODES: ReadonlySet<StarlingErrorCode> = new Set(['config', 'usage', 'data']);
+/** Codes that mean "the user asked for something invalid" (exit code 2): a plan over budget is a config problem. */
+export const USAGE_CODES: ReadonlySet<StarlingErrorCode> = new Set(['config', 'usage', 'data', 'privacy']);
 
 /** An error with a machine-readable `code` and an optional ES2022 `cause`. */
 export class StarlingError extends Error {

@@ -1,13 +1,16 @@
 import {
+  type CompressorSpec,
   type DataSpec,
   type DenseNet,
   type Kernels,
+  type Layout,
   type LoadedData,
   type LocalPlan,
   type LossKind,
   loadData,
   type ModelSpec,
   makeModel,
+  type NodePrivacy,
   NodeTrainer,
   Optimizer,
   type OptimizerSpec,
@@ -30,12 +33,29 @@ export interface NodeSetup {
   readonly local: LocalPlan;
   /** Kernel backend request for the hosts (`auto`, `native` or `js`). */
   readonly kernels: 'auto' | 'native' | 'js';
+  /**
+   * What each node applies itself for differential privacy (DP-SGD, update clipping, local noise), as
+   * resolved by `planRunPrivacy` before the run; absent: no privacy.
+   */
+  readonly privacy?: NodePrivacy;
+  /**
+   * How each node compresses its update for the uplink (`compression.up` of the run), applied after the
+   * optimizer and any privacy step; absent: updates travel as raw float32. See docs/compression.md.
+   */
+  readonly compression?: NodeCompression;
+}
+
+/** The part of `compression` a node applies itself: the uplink compressor spec. */
+export interface NodeCompression {
+  readonly up?: CompressorSpec;
 }
 
 /** What `welcome.config` carries: the run's setup and the example indices of each node given to the host. */
 export interface HostSetup {
   readonly setup: NodeSetup;
   readonly partition: Readonly<Record<string, readonly number[]>>;
+  /** The model's layout, so a host can decode a compressed downlink without loading the data. */
+  readonly layout?: Layout;
 }
 
 /** A setup's data and model, built once per process or thread. */
@@ -76,6 +96,16 @@ export function buildNode(
   const { data, model } = workspaceFor(setup);
   const optimizer = new Optimizer(setup.optimizer, model.layout.size, kernels);
   const rng = Rng.fromSeed(setup.seed).fork('node', id);
-  const trainer = new NodeTrainer(id, model, setup.loss, kernels, data.train, Int32Array.from(indices), optimizer, rng);
+  const trainer = new NodeTrainer(
+    id,
+    model,
+    setup.loss,
+    kernels,
+    data.train,
+    Int32Array.from(indices),
+    optimizer,
+    rng,
+    setup.privacy,
+  );
   return { trainer, optimizer };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { algorithmSchema, runtimeSchema } from './schema-algorithm.js';
 import { dataSchema } from './schema-data.js';
+import { privacySchema } from './schema-privacy.js';
 import { lossSchema, modelSchema, optimizerSchema } from './schema-training.js';
 
 /** The whole experiment file. Keys are camelCase and mirror the TypeScript types; see docs/config.md. */
@@ -16,6 +17,7 @@ export const experimentSchema = z
     runtime: runtimeSchema.default({ kind: 'inline' }),
     eval: z.strictObject({ every: z.number().int().positive().default(1) }).default({ every: 1 }),
     kernels: z.enum(['auto', 'native', 'js']).default('auto'),
+    privacy: privacySchema,
   })
   .superRefine((cfg, ctx) => {
     const algorithm = cfg.algorithm;

@@ -8,6 +8,7 @@ import {
   type OptimizerSpec,
   partition,
   Rng,
+  RunPrivacy,
   summarizePartition,
 } from '@starling/core';
 import {
@@ -19,6 +20,7 @@ import {
 } from '@starling/server';
 import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../config/schema.js';
+import { planPrivacyFor } from './privacy-run.js';
 
 /** Everything a run needs before its first round, the same for every runtime. */
 export interface PreparedRun {
@@ -30,6 +32,8 @@ export interface PreparedRun {
   readonly machine: RoundMachine;
   readonly plan: RoundPlan;
   readonly partitionSummary: unknown;
+  /** The run's privacy ledger and budget guard (null without `privacy`); see privacy-run.ts. */
+  readonly privacy: RunPrivacy | null;
   /** The welcome config of a host carrying `nodes`. */
   hostSetup(nodes: readonly number[]): HostSetup;
 }
@@ -85,7 +89,7 @@ export function prepareRun(
   baseDir: string,
 ): PreparedRun {
   const rng = Rng.fromSeed(cfg.seed);
-  const setup: NodeSetup = {
+  const baseSetup: NodeSetup = {
     seed: cfg.seed,
     data: cfg.data as DataSpec,
     dataBaseDir: baseDir,
@@ -95,7 +99,7 @@ export function prepareRun(
     local: localPlan(serverAlgorithm(cfg.algorithm)),
     kernels: kernelsMode,
   };
-  const { data, model } = workspaceFor(setup);
+  const { data, model } = workspaceFor(baseSetup);
   const a = serverAlgorithm(cfg.algorithm);
   const train = data.train;
   const parts =
@@ -104,10 +108,17 @@ export function prepareRun(
       : partition(a.partition, train.y, a.clients, rng, 'algorithm.partition');
   const global = new Float32Array(model.layout.size);
   model.init(global, rng.fork('model'));
-  const plan = roundPlan(a);
+  const dp = planPrivacyFor(cfg, parts, baseSetup.local);
+  const setup: NodeSetup = dp ? { ...baseSetup, privacy: dp.node } : baseSetup;
+  const privacy = dp ? new RunPrivacy(dp, kernels, rng.fork('dp-central')) : null;
+  // Client-level DP is accounted for Poisson client sampling, so that is how clients are drawn.
+  const plan: RoundPlan = dp?.central
+    ? { ...roundPlan(a), participation: { kind: 'poisson', rate: dp.central.clientRate } }
+    : roundPlan(a);
   const serverOpt: ServerOptimizerSpec = a.kind === 'centralized' ? { kind: 'plain', lr: 1 } : a.serverOptimizer;
   const ids = parts.map((_, i) => i);
-  const machine = new RoundMachine(global, ids, plan, new ServerOptimizer(serverOpt), kernels, rng.fork('server'));
+  const serverOptimizer = new ServerOptimizer(serverOpt);
+  const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), privacy?.hooks());
   return {
     setup,
     data,
@@ -116,6 +127,7 @@ export function prepareRun(
     machine,
     plan,
     partitionSummary: summarizePartition(parts, train.y, train.classes),
+    privacy,
     hostSetup: (nodes) => ({
       setup,
       partition: Object.fromEntries(nodes.map((n) => [String(n), Array.from(parts[n])])),

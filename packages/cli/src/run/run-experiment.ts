@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ExperimentConfig } from '../config/schema.js';
 import { runMeta } from './meta.js';
 import { prepareRun } from './prepare.js';
+import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy-run.js';
 import { makeProgress } from './progress.js';
 import type { RunDir } from './run-dir.js';
 import { executeRounds } from './runtimes.js';
@@ -24,6 +25,10 @@ export interface RunSummary {
   runtime: string;
   model_sha256: string;
   out: string;
+  /** Why the run ended before `algorithm.rounds` (`'privacy budget'`), or null. */
+  stopped_early?: string | null;
+  /** With `privacy`: δ, σ, q and accountant steps behind `epsilon`, and the sampling it assumes. */
+  privacy?: Record<string, unknown>;
 }
 
 /**
@@ -36,6 +41,7 @@ export async function runExperiment(
   log: Logger,
   opts: { kernelsMode: 'auto' | 'native' | 'js'; progress: boolean; repoDir: string; baseDir: string },
 ): Promise<RunSummary> {
+  checkPrivacySupported(cfg);
   if (cfg.algorithm.kind === 'dpsgd' || cfg.algorithm.kind === 'consensus') {
     return (await import('./run-gossip.js')).runGossipExperiment(cfg, dir, log, opts);
   }
@@ -45,23 +51,26 @@ export async function runExperiment(
   if (loaded.warning) log.warn({ backend: loaded.backend }, loaded.warning);
   const kernels = loaded.kernels;
   dir.writeJson('config.resolved.json', cfg);
-  dir.writeJson(
-    'meta.json',
-    runMeta({
-      seed: cfg.seed,
-      backend: loaded.backend,
-      simd: loaded.simd ?? null,
-      runtime: cfg.runtime.kind,
-      startedAt: started,
-      repoDir: opts.repoDir,
-    }),
-  );
+  const meta = runMeta({
+    seed: cfg.seed,
+    backend: loaded.backend,
+    simd: loaded.simd ?? null,
+    runtime: cfg.runtime.kind,
+    startedAt: started,
+    repoDir: opts.repoDir,
+  });
+  dir.writeJson('meta.json', meta);
 
   const prep = prepareRun(cfg, kernels, loaded.backend === 'native' ? 'native' : 'js', opts.baseDir);
   const { train, test } = prep.data;
   const model = prep.model;
   const global = prep.machine.params;
   dir.writeJson('partition.json', prep.partitionSummary);
+  const privacy = prep.privacy;
+  if (privacy) {
+    dir.writeJson('meta.json', { ...meta, privacy: privacyMeta(privacy) });
+    log.info(privacyMeta(privacy), 'privacy plan');
+  }
   log.info({ train: train.n, test: test.n, params: model.layout.size, nodes: prep.parts.length }, 'experiment ready');
 
   const progress = makeProgress(prep.plan.rounds, opts.progress);
@@ -69,7 +78,9 @@ export async function runExperiment(
   let bytesUp = 0;
   let bytesDown = 0;
   const every = cfg.eval.every;
+  let lastRound = -1;
   const report = await executeRounds(cfg, prep, kernels, log, (s, traffic) => {
+    lastRound = s.round;
     const evalNow = (s.round + 1) % every === 0 || s.round + 1 === prep.plan.rounds;
     if (evalNow) {
       const e = evaluate(model, cfg.loss.kind, kernels, global, test);
@@ -85,10 +96,11 @@ export async function runExperiment(
       test_accuracy: evalNow ? last.accuracy : null,
       bytes_up: traffic.bytesUp,
       bytes_down: traffic.bytesDown,
-      epsilon: null,
+      epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
       participants: s.results.length,
       failures: s.failures.length,
       aggregated: s.aggregated,
+      ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
     });
     log.info(
       { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
@@ -97,6 +109,13 @@ export async function runExperiment(
     if (evalNow) progress.update(s.round, last);
   });
   const rounds = report.rounds;
+  const stoppedEarly = prep.machine.stoppedEarly;
+  if (stoppedEarly !== null) {
+    log.warn({ rounds, reason: stoppedEarly }, 'run stopped early');
+    // The last closed round may not have been evaluated: the summary reports the final model.
+    const e = lastRound >= 0 ? evaluate(model, cfg.loss.kind, kernels, global, test) : null;
+    if (e) last = { loss: e.loss, accuracy: e.accuracy };
+  }
   dir.writeJson('links.json', { links: report.links, rejected: report.rejected });
   progress.stop();
   const sha = dir.writeModel(global, model.layout);
@@ -107,13 +126,15 @@ export async function runExperiment(
     rounds,
     bytes_up: bytesUp,
     bytes_down: bytesDown,
-    epsilon: null,
+    epsilon: privacy ? privacy.epsilon() : null,
     wall_s: (performance.now() - t0) / 1000,
     backend: loaded.backend,
     simd: loaded.simd ?? null,
     runtime: cfg.runtime.kind,
     model_sha256: sha,
     out: dir.path,
+    stopped_early: stoppedEarly,
+    ...(privacy ? { privacy: privacySummary(privacy) } : {}),
   };
   dir.writeJson('summary.json', summary);
   log.info(summary, 'run complete');

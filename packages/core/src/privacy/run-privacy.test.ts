@@ -87,6 +87,10 @@ describe('RunPrivacy', () => {
     const want = privacyEpsilon({ sampleRate: 0.05, noiseMultiplier: 1.3, steps: 80, delta: 1e-5 }).epsilon;
     expect(p.epsilon()).toBe(want);
     expect(p.accountant.steps()).toBe(80);
+    // Per round: the ε after that round's 20 steps, even once later rounds are charged.
+    const after1 = privacyEpsilon({ sampleRate: 0.05, noiseMultiplier: 1.3, steps: 40, delta: 1e-5 }).epsilon;
+    expect(p.epsilonAfter(1)).toBeCloseTo(after1, 12);
+    expect(p.epsilonAfter(1)).toBeLessThan(p.epsilonAfter(2));
   });
 
   it('stops before the round that would exceed the budget and never exceeds it', () => {

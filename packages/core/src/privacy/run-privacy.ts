@@ -37,6 +37,7 @@ export class RunPrivacy {
   readonly accountant: RdpAccountant;
   private stopReason: string | null = null;
   private readonly status = new Map<number, PrivacyRoundStatus>();
+  private readonly spent = new Map<number, number>();
 
   /**
    * @param plan from `planRunPrivacy`
@@ -60,6 +61,21 @@ export class RunPrivacy {
     return this.stopReason;
   }
 
+  /**
+   * ε spent up to and including `round`, as recorded when the round was charged or skipped. The
+   * machine opens (and, in dpsgd/local mode, charges) round t + 1 before round t's metrics are
+   * written, so metrics must use this rather than `epsilon()`.
+   */
+  epsilonAfter(round: number): number {
+    return this.spent.get(round) ?? this.epsilon();
+  }
+
+  /** Records the round's status and the ε spent once it is accounted for. */
+  private settle(round: number, status: PrivacyRoundStatus): void {
+    this.status.set(round, status);
+    this.spent.set(round, this.epsilon());
+  }
+
   /** What the ledger did in `round` (undefined if the round never reached the ledger). */
   roundStatus(round: number): PrivacyRoundStatus | undefined {
     return this.status.get(round);
@@ -80,7 +96,7 @@ export class RunPrivacy {
     }
     if (this.plan.mode !== 'client') {
       this.accountant.step(this.plan.perRound);
-      this.status.set(round, 'charged');
+      this.settle(round, 'charged');
     }
     return null;
   }
@@ -94,7 +110,7 @@ export class RunPrivacy {
     let ratio = 1;
     if (replied < sampled) {
       if (this.plan.onShortfall === 'skip' || replied === 0) {
-        this.status.set(input.round, 'skipped');
+        this.settle(input.round, 'skipped');
         return false;
       }
       ratio = replied / sampled;
@@ -102,7 +118,7 @@ export class RunPrivacy {
     const step = { ...this.plan.perRound, noiseMultiplier: this.plan.noiseMultiplier * ratio };
     if (!this.fits(step)) {
       this.stopReason = BUDGET_STOP;
-      this.status.set(input.round, 'over budget');
+      this.settle(input.round, 'over budget');
       return false;
     }
     const std = this.plan.noiseMultiplier * this.plan.clipNorm * ratio;
@@ -115,7 +131,7 @@ export class RunPrivacy {
       out,
     );
     this.accountant.step(step);
-    this.status.set(input.round, ratio === 1 ? 'charged' : 'recalibrated');
+    this.settle(input.round, ratio === 1 ? 'charged' : 'recalibrated');
     return true;
   }
 
