@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { algorithmSchema, runtimeSchema } from './schema-algorithm.js';
+import { compressionSchema } from './schema-compression.js';
 import { dataSchema } from './schema-data.js';
 import { privacySchema } from './schema-privacy.js';
 import { lossSchema, modelSchema, optimizerSchema } from './schema-training.js';
@@ -18,6 +19,7 @@ export const experimentSchema = z
     eval: z.strictObject({ every: z.number().int().positive().default(1) }).default({ every: 1 }),
     kernels: z.enum(['auto', 'native', 'js']).default('auto'),
     privacy: privacySchema,
+    compression: compressionSchema,
   })
   .superRefine((cfg, ctx) => {
     const algorithm = cfg.algorithm;
