@@ -86,7 +86,8 @@ if (o.json) {
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const target = r.target === null ? 'non-private' : String(r.target);
-    const cells = [target, fmt(r.epsilon, 3), r.delta ?? '–', fmt(r.sigma, 4), r.q ?? '–', r.steps ?? '–'];
+    const q = r.q === null ? '–' : Number(r.q.toPrecision(3));
+    const cells = [target, fmt(r.epsilon, 3), r.delta ?? '–', fmt(r.sigma, 4), q, r.steps ?? '–'];
     console.log(`| ${[...cells, fmt(r.accuracy, 4), fmt(r.wall_s, 1)].join(' | ')} |`);
   }
 }
