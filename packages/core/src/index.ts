@@ -1,3 +1,5 @@
+export type { CompressKernels } from './compress/compress-kernels.js';
+export { compressKernelsOf, jsCompressKernels } from './compress/compress-kernels.js';
 export type {
   CompressContext,
   Compressor,
@@ -16,6 +18,7 @@ export type { MakeCompressorOptions } from './compress/make-compressor.js';
 export { makeCompressor } from './compress/make-compressor.js';
 export { powerSgdFloats } from './compress/power-sgd.js';
 export { QSGD_MAX_LEVELS } from './compress/qsgd.js';
+export { qsgdCodeBits } from './compress/qsgd-kernels.js';
 export type { PayloadHeader } from './compress/wire.js';
 export { HEADER_BYTES, readHeader, WIRE_VERSION } from './compress/wire.js';
 export type { DataSpec, GroundTruth } from './data/data-spec.js';
@@ -121,6 +124,7 @@ export { BUDGET_STOP, RunPrivacy } from './privacy/run-privacy.js';
 export type { SampledGaussianSteps } from './privacy/sampled-gaussian-rdp.js';
 export { sampledGaussianRdp, sampledGaussianRdpCurve } from './privacy/sampled-gaussian-rdp.js';
 export { philox4x32 } from './rng/philox.js';
+export type { RngPosition } from './rng/rng.js';
 export { Rng } from './rng/rng.js';
 export type { Batch, TrainingData } from './train/batch.js';
 export { gather, makeBatch } from './train/batch.js';

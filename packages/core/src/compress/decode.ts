@@ -2,6 +2,7 @@ import { errors } from '../errors.js';
 import { jsKernels } from '../kernels/js.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Layout } from '../layout.js';
+import { compressKernelsOf } from './compress-kernels.js';
 import { decodeHalf, decodeNone } from './dense.js';
 import { decodeDropout } from './dropout.js';
 import { decodePowerSgd } from './power-sgd.js';
@@ -15,7 +16,8 @@ import { type PayloadHeader, readHeader } from './wire.js';
  * Decodes any compressed payload for `layout` into `out` (length `layout.size`): the kind and its
  * parameters come from the payload's own header, so the receiver needs no compressor instance. Every
  * field is validated; a malformed payload throws a `protocol` StarlingError (and leaves `out` partly
- * written). `kernels` computes PowerSGD's P̂·Qᵀ.
+ * written). `kernels` computes PowerSGD's P̂·Qᵀ and, through `kernels.compress`, the fp16/bf16, sign
+ * and QSGD loops.
  */
 export function decodeCompressed(
   bytes: Uint8Array,
@@ -34,13 +36,13 @@ export function decodeCompressed(
       break;
     case 'fp16':
     case 'bf16':
-      decodeHalf(bytes, header, out);
+      decodeHalf(bytes, header, out, compressKernelsOf(kernels));
       break;
     case 'qsgd':
-      decodeQsgd(bytes, header, out);
+      decodeQsgd(bytes, header, out, compressKernelsOf(kernels));
       break;
     case 'sign':
-      decodeSign(bytes, header, out);
+      decodeSign(bytes, header, out, compressKernelsOf(kernels));
       break;
     case 'topk':
       decodeTopK(bytes, header, out);

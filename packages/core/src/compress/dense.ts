@@ -1,5 +1,5 @@
+import { type CompressKernels, jsCompressKernels } from './compress-kernels.js';
 import type { Encoded } from './compressor.js';
-import { decodeBf16, decodeF16, encodeBf16, encodeF16 } from './half-kernels.js';
 import {
   expectBytes,
   expectFinite,
@@ -36,21 +36,26 @@ export function decodeNone(bytes: Uint8Array, header: PayloadHeader, out: Float3
  * `fp16` / `bf16`: each entry rounded to nearest even (fp16 saturates at ±65504). Payload: header,
  * then d little-endian uint16 bit patterns. Theoretical bits: 16·d.
  */
-export function encodeHalf(kind: 'fp16' | 'bf16', x: Float32Array): Encoded {
+export function encodeHalf(kind: 'fp16' | 'bf16', x: Float32Array, ck: CompressKernels = jsCompressKernels): Encoded {
   const d = x.length;
   const { bytes } = newPayload(kind, 0, d, HEADER_BYTES + 2 * d);
   const codes = new Uint16Array(bytes.buffer, HEADER_BYTES, d);
-  if (kind === 'fp16') encodeF16(x, codes);
-  else encodeBf16(x, codes);
+  if (kind === 'fp16') ck.encodeF16(x, codes);
+  else ck.encodeBf16(x, codes);
   return { bytes, theoreticalBits: 16 * d };
 }
 
 /** Decodes an `fp16` or `bf16` payload into `out`; Inf and NaN patterns are rejected. */
-export function decodeHalf(bytes: Uint8Array, header: PayloadHeader, out: Float32Array): void {
+export function decodeHalf(
+  bytes: Uint8Array,
+  header: PayloadHeader,
+  out: Float32Array,
+  ck: CompressKernels = jsCompressKernels,
+): void {
   const kind = header.kind;
   expectFlags(kind, header.flags, 0);
   expectBytes(kind, bytes, HEADER_BYTES + 2 * out.length);
   const codes = uint16sAt(bytes, HEADER_BYTES, out.length);
-  const bad = kind === 'fp16' ? decodeF16(codes, out) : decodeBf16(codes, out);
+  const bad = kind === 'fp16' ? ck.decodeF16(codes, out) : ck.decodeBf16(codes, out);
   if (bad >= 0) throw payloadError(kind, `value[${bad}]`, `is an Inf/NaN pattern 0x${codes[bad].toString(16)}`);
 }

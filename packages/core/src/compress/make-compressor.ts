@@ -3,6 +3,7 @@ import { jsKernels } from '../kernels/js.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Layout } from '../layout.js';
 import type { Rng } from '../rng/rng.js';
+import { type CompressKernels, compressKernelsOf } from './compress-kernels.js';
 import type { CompressContext, Compressor, CompressorKind, CompressorState, Encoded } from './compressor.js';
 import { parseCompressorSpec, sparsityCount } from './compressor-spec.js';
 import { decodeCompressed } from './decode.js';
@@ -20,7 +21,7 @@ import { checkInput, HOST_LITTLE_ENDIAN, readHeader } from './wire.js';
 export interface MakeCompressorOptions {
   /** The config path of the spec, used in error messages (default `compression`). */
   readonly path?: string;
-  /** Kernels for PowerSGD's matrix products (default the JS reference). */
+  /** Kernels for PowerSGD's matrix products and, via `kernels.compress`, the fp16/bf16, sign and QSGD loops (default the JS reference). */
   readonly kernels?: Kernels;
 }
 
@@ -37,18 +38,19 @@ function encoderFor(
   kernels: Kernels,
 ): Encoder {
   const d = layout.size;
+  const ck = compressKernelsOf(kernels);
   switch (spec.kind) {
     case 'none':
       return { encode: (x) => encodeNone(x) };
     case 'fp16':
     case 'bf16': {
       const kind = spec.kind;
-      return { encode: (x) => encodeHalf(kind, x) };
+      return { encode: (x) => encodeHalf(kind, x, ck) };
     }
     case 'qsgd':
-      return { encode: (x, rng) => encodeQsgd(x, spec.levels, rng) };
+      return { encode: (x, rng) => encodeQsgd(x, spec.levels, rng, ck) };
     case 'sign':
-      return { encode: (x) => encodeSign(x) };
+      return { encode: (x) => encodeSign(x, ck) };
     case 'topk': {
       const k = sparsityCount(spec, d, path);
       return { encode: (x) => encodeTopK(x, k) };
@@ -66,20 +68,26 @@ function encoderFor(
 
 class KindCompressor implements Compressor {
   readonly errorFeedback = false;
+  private readonly ck: CompressKernels;
 
   constructor(
     readonly kind: CompressorKind,
     private readonly layout: Layout,
     private readonly encoder: Encoder,
     private readonly kernels: Kernels,
-  ) {}
+  ) {
+    this.ck = compressKernelsOf(kernels);
+  }
 
   get size() {
     return this.layout.size;
   }
 
   compress(x: Float32Array, ctx: CompressContext): Encoded {
-    checkInput(this.kind, x, this.size);
+    // The finite scan runs in the kernels; checkInput only runs to report a problem.
+    if (!(x instanceof Float32Array) || x.length !== this.size || this.ck.firstNonFinite(x) >= 0) {
+      checkInput(this.kind, x, this.size);
+    }
     return this.encoder.encode(x, ctx.rng.fork(`compress:${this.kind}`, ctx.round));
   }
 

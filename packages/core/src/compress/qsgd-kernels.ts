@@ -8,6 +8,41 @@ export function qsgdCodeBits(s: number): number {
 }
 
 /**
+ * Kernel: Σ x_i² in float64 (each square is exact), summed in 8 lanes: lane j adds the entries
+ * i ≡ j mod 8 in index order and the lanes are combined as ((0+1)+(2+3))+((4+5)+(6+7)), so SIMD code
+ * gives the same bits. Native-replaceable.
+ */
+export function sumSquares8(x: Float32Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let s5 = 0;
+  let s6 = 0;
+  let s7 = 0;
+  const d = x.length;
+  const full = d - (d & 7);
+  for (let i = 0; i < full; i += 8) {
+    s0 += x[i] * x[i];
+    s1 += x[i + 1] * x[i + 1];
+    s2 += x[i + 2] * x[i + 2];
+    s3 += x[i + 3] * x[i + 3];
+    s4 += x[i + 4] * x[i + 4];
+    s5 += x[i + 5] * x[i + 5];
+    s6 += x[i + 6] * x[i + 6];
+    s7 += x[i + 7] * x[i + 7];
+  }
+  const tail = new Float64Array(8);
+  for (let i = full; i < d; i++) tail[i & 7] = x[i] * x[i];
+  const l01 = s0 + tail[0] + (s1 + tail[1]);
+  const l23 = s2 + tail[2] + (s3 + tail[3]);
+  const l45 = s4 + tail[4] + (s5 + tail[5]);
+  const l67 = s6 + tail[6] + (s7 + tail[7]);
+  return l01 + l23 + (l45 + l67);
+}
+
+/**
  * Kernel: stochastic rounding and bit packing of QSGD codes (Alistarh et al. 2017). For each entry,
  * r = |x_i|·(s/norm), level = ⌊r⌋ + 1 with probability r − ⌊r⌋ (one `rng.nextUint32()` drawn per entry,
  * in index order, as u·2^-32 < r − ⌊r⌋), capped at s. Code = level·2 + sign bit (1 for negative,

@@ -1,7 +1,8 @@
 import { errors } from '../errors.js';
 import type { Rng } from '../rng/rng.js';
+import { type CompressKernels, jsCompressKernels } from './compress-kernels.js';
 import type { Encoded } from './compressor.js';
-import { qsgdCodeBits, qsgdQuantizePack, qsgdUnpack } from './qsgd-kernels.js';
+import { qsgdCodeBits } from './qsgd-kernels.js';
 import {
   expectBytes,
   expectFlags,
@@ -21,12 +22,12 @@ const FIXED = HEADER_BYTES + 8;
  * SGD via Gradient Quantization and Encoding"): Q(x)_i = ‖x‖₂·sign(x_i)·ξ_i/s with ξ_i the stochastic
  * rounding of s|x_i|/‖x‖₂ to a neighbouring integer, so E[Q(x)] = x. Payload: header, float32 norm
  * ‖x‖₂ (rounded to nearest), u32 s, then d codes of 1 + ⌈log2(s+1)⌉ bits, LSB-first, zero-padded to a
- * byte. Theoretical bits: 32 + d·(1 + ⌈log2(s+1)⌉).
+ * byte. Theoretical bits: 32 + d·(1 + ⌈log2(s+1)⌉). The norm's sum of squares runs in 8 lanes
+ * (`sumSquares8`), so every kernel backend gives the same bytes.
  */
-export function encodeQsgd(x: Float32Array, s: number, rng: Rng): Encoded {
+export function encodeQsgd(x: Float32Array, s: number, rng: Rng, ck: CompressKernels = jsCompressKernels): Encoded {
   const d = x.length;
-  let sumSq = 0;
-  for (let i = 0; i < d; i++) sumSq += x[i] * x[i];
+  const sumSq = ck.sumSquares8(x);
   // Rounding is monotone, so |x_i| ≤ fround(‖x‖) for every float32 entry: levels never pass s.
   const norm = Math.fround(Math.sqrt(sumSq));
   if (!Number.isFinite(norm)) throw errors.runtime(`qsgd compressor: ‖x‖ = ${Math.sqrt(sumSq)} overflows float32`);
@@ -34,12 +35,17 @@ export function encodeQsgd(x: Float32Array, s: number, rng: Rng): Encoded {
   const { bytes, view } = newPayload('qsgd', 0, d, FIXED + Math.ceil((d * width) / 8));
   view.setFloat32(HEADER_BYTES, norm, true);
   view.setUint32(HEADER_BYTES + 4, s, true);
-  qsgdQuantizePack(x, norm, s, width, rng, bytes, FIXED);
+  ck.qsgdQuantizePack(x, norm, s, width, rng, bytes, FIXED);
   return { bytes, theoreticalBits: 32 + d * width };
 }
 
 /** Decodes a `qsgd` payload into `out`, rejecting bad norms, level counts, codes and padding. */
-export function decodeQsgd(bytes: Uint8Array, header: PayloadHeader, out: Float32Array): void {
+export function decodeQsgd(
+  bytes: Uint8Array,
+  header: PayloadHeader,
+  out: Float32Array,
+  ck: CompressKernels = jsCompressKernels,
+): void {
   expectFlags('qsgd', header.flags, 0);
   if (bytes.length < FIXED) expectBytes('qsgd', bytes, FIXED);
   const view = viewOf(bytes);
@@ -49,7 +55,7 @@ export function decodeQsgd(bytes: Uint8Array, header: PayloadHeader, out: Float3
   if (s < 1 || s > QSGD_MAX_LEVELS) throw payloadError('qsgd', 'levels', `is ${s}, expected 1..${QSGD_MAX_LEVELS}`);
   const width = qsgdCodeBits(s);
   expectBytes('qsgd', bytes, FIXED + Math.ceil((out.length * width) / 8));
-  const bad = qsgdUnpack(bytes, FIXED, norm, s, width, out);
+  const bad = ck.qsgdUnpack(bytes, FIXED, norm, s, width, out);
   if (bad === out.length) throw payloadError('qsgd', 'padding', 'bits after the last code are not zero');
   if (bad >= 0) throw payloadError('qsgd', `code[${bad}]`, `is invalid (level above s = ${s}, or −0)`);
 }

@@ -1,6 +1,6 @@
 import { errors } from '../errors.js';
+import { type CompressKernels, jsCompressKernels } from './compress-kernels.js';
 import type { Encoded } from './compressor.js';
-import { packSigns, unpackSigns } from './sign-kernels.js';
 import {
   expectBytes,
   expectFlags,
@@ -19,10 +19,10 @@ const FIXED = HEADER_BYTES + 4;
  * Compression Schemes"). Payload: header, float32 scale ‖x‖₁/d, then d sign bits (1 = negative),
  * LSB-first, zero-padded to a byte. Theoretical bits: 32 + d.
  */
-export function encodeSign(x: Float32Array): Encoded {
+export function encodeSign(x: Float32Array, ck: CompressKernels = jsCompressKernels): Encoded {
   const d = x.length;
   const { bytes, view } = newPayload('sign', 0, d, FIXED + Math.ceil(d / 8));
-  const l1 = packSigns(x, bytes, FIXED);
+  const l1 = ck.packSigns(x, bytes, FIXED);
   const scale = d > 0 ? Math.fround(l1 / d) : 0;
   if (!Number.isFinite(scale)) throw errors.runtime(`sign compressor: ‖x‖₁/d = ${l1 / d} overflows float32`);
   view.setFloat32(HEADER_BYTES, scale, true);
@@ -30,10 +30,16 @@ export function encodeSign(x: Float32Array): Encoded {
 }
 
 /** Decodes a `sign` payload into `out`, rejecting a bad scale, wrong size or set padding bits. */
-export function decodeSign(bytes: Uint8Array, header: PayloadHeader, out: Float32Array): void {
+export function decodeSign(
+  bytes: Uint8Array,
+  header: PayloadHeader,
+  out: Float32Array,
+  ck: CompressKernels = jsCompressKernels,
+): void {
   expectFlags('sign', header.flags, 0);
   expectBytes('sign', bytes, FIXED + Math.ceil(out.length / 8));
   const scale = viewOf(bytes).getFloat32(HEADER_BYTES, true);
   if (!(Number.isFinite(scale) && scale >= 0)) throw payloadError('sign', 'scale', `is ${scale}, expected finite ≥ 0`);
-  if (!unpackSigns(bytes, FIXED, scale, out)) throw payloadError('sign', 'padding', 'bits after the last sign are set');
+  if (!ck.unpackSigns(bytes, FIXED, scale, out))
+    throw payloadError('sign', 'padding', 'bits after the last sign are set');
 }

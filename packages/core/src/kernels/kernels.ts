@@ -1,3 +1,5 @@
+import type { CompressKernels } from '../compress/compress-kernels.js';
+
 /**
  * The numeric kernels every model, optimizer and aggregator is written against. Two backends implement
  * it: `kernels/js.ts` (the readable reference and the specification) and `@starling/native` (C++ SIMD).
@@ -101,6 +103,9 @@ export interface Kernels {
 
   /** One optimizer update over flat vectors; see {@link OptimizerStep}. */
   optimizerStep(step: OptimizerStep, params: Float32Array, grad: Float32Array, state: readonly Float32Array[]): void;
+
+  /** The compressors' array loops; absent means the TypeScript reference (`jsCompressKernels`). */
+  readonly compress?: CompressKernels;
 }
 
 /** Elementwise non-linearities. leaky_relu has slope 0.01 for x < 0; elu has alpha 1. */

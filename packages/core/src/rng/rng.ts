@@ -13,6 +13,13 @@ function hashString(text: string): number {
 
 const TWO_POW_32 = 4294967296;
 
+/** A stream position (see `Rng.position`): a 64-bit block counter as two words and a word index 0..3. */
+export interface RngPosition {
+  readonly counterLo: number;
+  readonly counterHi: number;
+  readonly word: number;
+}
+
 /**
  * A seeded, counter-based random generator (Philox4x32-10). Each instance is one stream keyed by a
  * 64-bit key; `fork(purpose, id)` derives an independent child stream from (key, purpose, id) without
@@ -57,6 +64,39 @@ export class Rng {
     const out = new Uint32Array(4);
     philox4x32(hashString(purpose), id % TWO_POW_32, Math.floor(id / TWO_POW_32), 0xf0f0f0f0, this.k0, this.k1, out);
     return new Rng(out[0], out[1] ^ out[2]);
+  }
+
+  /**
+   * Where the stream stands: the next word `nextUint32()` returns is word `word` (0..3) of the
+   * Philox block with counter (`counterLo`, `counterHi`, 0, 0) under `key()`. With the key this is
+   * enough for native code to produce the same words; `skip` then moves past what it used.
+   */
+  position(): RngPosition {
+    if (this.used === 4) return { counterLo: this.ctrLo, counterHi: this.ctrHi, word: 0 };
+    // The current block was generated from the counter before ctr.
+    const borrow = this.ctrLo === 0 ? 1 : 0;
+    return { counterLo: (this.ctrLo - 1) >>> 0, counterHi: (this.ctrHi - borrow) >>> 0, word: this.used };
+  }
+
+  /** Advances the stream by `n` words, exactly as `n` calls of `nextUint32()` would (n a safe integer ≥ 0). */
+  skip(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw errors.option('rng.skip n', 'a non-negative safe integer', n);
+    const at = this.position();
+    const total = at.word + n;
+    const lo = at.counterLo + Math.floor(total / 4);
+    const blockLo = lo % TWO_POW_32;
+    const blockHi = (at.counterHi + Math.floor(lo / TWO_POW_32)) >>> 0;
+    const word = total % 4;
+    if (word === 0) {
+      this.ctrLo = blockLo;
+      this.ctrHi = blockHi;
+      this.used = 4;
+      return;
+    }
+    philox4x32(blockLo, blockHi, 0, 0, this.k0, this.k1, this.block);
+    this.ctrLo = (blockLo + 1) >>> 0;
+    this.ctrHi = this.ctrLo === 0 ? (blockHi + 1) >>> 0 : blockHi;
+    this.used = word;
   }
 
   /** The next unsigned 32-bit integer of the stream. */
