@@ -65,7 +65,7 @@ for (const row of rows) {
   const inspect = JSON.parse(starling(['topology', 'inspect', ...row.topology, '--nodes', '16', '--json']));
   const out = join(mkdtempSync(join(tmpdir(), 'starling-gossip-')), 'run');
   const argv = ['run', row.config, ...row.extra, ...sets.flatMap((s) => ['--set', s])];
-  if (runtime) argv.push('--set', `runtime.kind=${runtime}`);
+  if (runtime) argv.push('--set', runtime === 'processes' ? 'runtime.workers=16' : `runtime={kind: ${runtime}}`);
   const summary = JSON.parse(starling([...argv, '--out', out, '--json', '--quiet']));
   const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
     .trim()
