@@ -41,6 +41,15 @@ describe('one protocol, every runtime', () => {
       const links = JSON.parse(readFileSync(join(s.out, 'links.json'), 'utf8')).links;
       expect(Object.keys(links).length, s.name).toBeGreaterThanOrEqual(1);
     }
-    expect(inline.summary.bytes_up).toBe(0);
+    // Payload bytes are the same everywhere: 3 rounds × 10 raw f32 updates up; inline counts its 10 nodes
+    // as downlink recipients, a socket runtime its hosts. Inline's bytes_up/bytes_down are those payloads.
+    const params = 784 * 32 + 32 + 32 * 10 + 10;
+    for (const s of results) {
+      expect(s.summary.payload_bytes_up, s.name).toBe(3 * 10 * 4 * params);
+      expect(s.summary.theoretical_bits_up, s.name).toBe(3 * 10 * 32 * params);
+    }
+    expect(inline.summary.payload_bytes_down).toBe(3 * 10 * 4 * params);
+    expect(inline.summary.bytes_up).toBe(inline.summary.payload_bytes_up);
+    expect(inline.summary.bytes_down).toBe(inline.summary.payload_bytes_down);
   });
 });

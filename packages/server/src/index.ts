@@ -1,3 +1,6 @@
+export type { DownlinkTarget, ModelMessage } from './downlink.js';
+export { Downlink } from './downlink.js';
+export type { InlineCompression } from './inline-runtime.js';
 export { runInline } from './inline-runtime.js';
 export type {
   AggregationInput,
@@ -11,6 +14,10 @@ export type {
 export { RoundMachine } from './round-machine.js';
 export type { ServerOptimizerSpec } from './server-optimizer.js';
 export { SERVER_OPTIMIZER_KINDS, ServerOptimizer } from './server-optimizer.js';
+export type { RoundTraffic } from './traffic.js';
+export { TrafficMeter } from './traffic.js';
+export type { IncomingUpdate } from './update-decoder.js';
+export { UpdateDecoder } from './update-decoder.js';
 export { cappedWeights } from './weights.js';
-export type { RoundTraffic, ServerLog, ZmqRunReport, ZmqServerOptions } from './zmq-server.js';
+export type { ServerLog, ZmqRunReport, ZmqServerOptions } from './zmq-server.js';
 export { runZmqServer } from './zmq-server.js';

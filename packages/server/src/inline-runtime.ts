@@ -1,34 +1,63 @@
-import type { LocalPlan, NodeTrainer } from '@starling/core';
+import type { Encoded, LocalPlan, NodeTrainer } from '@starling/core';
+import type { Downlink } from './downlink.js';
 import type { RoundMachine, RoundSummary, ServerCommand } from './round-machine.js';
+import { type RoundTraffic, TrafficMeter } from './traffic.js';
+import type { UpdateDecoder } from './update-decoder.js';
+
+/** The compression of an inline run: the same encoders and decoders the socket runtimes use. */
+export interface InlineCompression {
+  /** Compresses node `node`'s update for `round` with that node's own uplink compressor (`compression.up`). */
+  readonly encodeUp?: (node: number, delta: Float32Array, round: number) => Encoded & { readonly codec: string };
+  /** Decodes updates as the server does over sockets (required with `encodeUp`). */
+  readonly decoder?: UpdateDecoder;
+  /** The server's compressed downlink (`compression.down`): nodes train from its public copy x̂. */
+  readonly downlink?: Downlink;
+}
 
 /**
  * Runs a federated experiment with every node in this thread and an in-memory transport: dispatches
  * train the selected nodes in node-id order and feed their updates straight back to the round logic.
- * Deadlines never fire (every node answers synchronously). Calls `onRound` after each closed round,
- * before the next round is dispatched, with the global model as it stands after aggregation.
+ * With `compression`, each update goes through its node's encoder and the server's decoder, and nodes
+ * train from the downlink's x̂, exactly as over sockets (each node counts as its own downlink
+ * recipient). Deadlines never fire (every node answers synchronously). Calls `onRound` after each
+ * closed round, before the next round is dispatched, with the global model as it stands after
+ * aggregation; in inline `bytesUp`/`bytesDown` are the payload bytes.
  */
 export async function runInline(
   machine: RoundMachine,
   nodes: ReadonlyMap<number, NodeTrainer>,
   plan: LocalPlan,
-  onRound: (summary: RoundSummary) => void | Promise<void>,
+  onRound: (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>,
+  compression: InlineCompression = {},
 ): Promise<number> {
+  const { encodeUp, decoder, downlink } = compression;
+  const meter = new TrafficMeter();
   const deltas = new Map<number, Float32Array>();
   const queue: ServerCommand[] = machine.handle({ type: 'start' });
   let completed = 0;
   while (queue.length > 0) {
     const cmd = queue.shift()!;
     switch (cmd.type) {
-      case 'dispatch':
+      case 'dispatch': {
+        const model = downlink ? downlink.advance(cmd.round, cmd.model) : cmd.model;
         for (const id of cmd.nodes) {
           const node = nodes.get(id);
           if (!node) {
             queue.push(...machine.handle({ type: 'failure', round: cmd.round, node: id, reason: 'unknown node' }));
             continue;
           }
+          meter.down(cmd.round, downlink ? downlink.messageFor(`node-${id}`).payloadBytes : model.byteLength);
           let delta = deltas.get(id);
-          if (!delta) deltas.set(id, (delta = new Float32Array(cmd.model.length)));
-          const r = node.train(cmd.model, cmd.round, plan, delta);
+          if (!delta) deltas.set(id, (delta = new Float32Array(model.length)));
+          const r = node.train(model, cmd.round, plan, delta);
+          let sent = delta;
+          if (encodeUp && decoder) {
+            const enc = encodeUp(id, delta, cmd.round);
+            meter.up(cmd.round, enc.bytes.byteLength, enc.theoreticalBits);
+            sent = decoder.decode({ data: enc.bytes, codec: enc.codec });
+          } else {
+            meter.up(cmd.round, delta.byteLength, 32 * delta.length);
+          }
           queue.push(
             ...machine.handle({
               type: 'update',
@@ -36,14 +65,17 @@ export async function runInline(
               node: id,
               samples: r.samples,
               trainLoss: r.trainLoss,
-              delta,
+              delta: sent,
             }),
           );
         }
         break;
-      case 'round-closed':
-        await onRound(cmd.summary);
+      }
+      case 'round-closed': {
+        const p = meter.take(cmd.summary.round);
+        await onRound(cmd.summary, { bytesUp: p.payloadBytesUp, bytesDown: p.payloadBytesDown, ...p });
         break;
+      }
       case 'finished':
         completed = cmd.completedRounds;
         break;

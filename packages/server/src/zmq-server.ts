@@ -6,7 +6,10 @@ import {
   type JsonValue,
   RouterEndpoint,
 } from '@starling/transport';
+import type { Downlink } from './downlink.js';
 import type { RoundMachine, RoundSummary, ServerCommand, ServerEvent } from './round-machine.js';
+import { type RoundTraffic, TrafficMeter } from './traffic.js';
+import { UpdateDecoder } from './update-decoder.js';
 
 /** The slice of a pino logger the server uses. */
 export interface ServerLog extends EndpointLog {
@@ -31,12 +34,10 @@ export interface ZmqServerOptions {
   readonly onListening?: (address: string) => void;
   readonly heartbeatMs?: number;
   readonly peerTimeoutMs?: number;
-}
-
-/** Bytes that crossed the server's socket in one round: up = worker to server, down = server to worker. */
-export interface RoundTraffic {
-  readonly bytesUp: number;
-  readonly bytesDown: number;
+  /** Decodes each update's `delta` (compressed with `compression.up`, or raw f32 when absent). */
+  readonly updates?: UpdateDecoder;
+  /** The compressed downlink (`compression.down`): tasks carry x̂ or its deltas instead of the raw model. */
+  readonly downlink?: Downlink;
 }
 
 /** What a finished ZeroMQ run reports besides its rounds. */
@@ -63,6 +64,15 @@ export async function runZmqServer(
   onRound: (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>,
 ): Promise<ZmqRunReport> {
   const owner = new Map<number, string>();
+  // Without a decoder, updates must be raw float32 (the round machine checks their length).
+  const updates = opts.updates ?? {
+    kind: null,
+    decode: (t: { data: ArrayBufferView; codec?: string }) => {
+      if (t.codec !== undefined || !(t.data instanceof Float32Array))
+        throw errors.protocol('update: delta must be f32');
+      return t.data;
+    },
+  };
   const assigned = new Map<string, number[]>();
   const lostHosts = new Set<string>();
   const pending: string[] = [];
@@ -77,6 +87,8 @@ export async function runZmqServer(
   });
   const deadlines = new Map<number, NodeJS.Timeout>();
   let last = { up: 0, down: 0 };
+  const meter = new TrafficMeter();
+  const downlink = opts.downlink;
 
   const router = await RouterEndpoint.listen(opts.bind, {
     run: opts.run,
@@ -106,8 +118,9 @@ export async function runZmqServer(
       );
   }, opts.joinTimeoutMs);
 
-  const welcome = (host: string) =>
-    router.send(host, {
+  const welcome = (host: string) => {
+    downlink?.forget(host); // a (re-)registered host holds no model
+    return router.send(host, {
       type: 'welcome',
       round: Math.max(0, machine.currentRound),
       node: -1,
@@ -118,6 +131,7 @@ export async function runZmqServer(
       heartbeatMs: opts.heartbeatMs ?? 250,
       timeoutMs: opts.peerTimeoutMs ?? 2000,
     });
+  };
 
   function rejoin(host: string): void {
     void welcome(host);
@@ -141,14 +155,28 @@ export async function runZmqServer(
       if (pending.length === opts.hosts) start();
     } else if (h.type === 'update' && started) {
       const delta = m.tensors.find((t) => t.name === 'delta');
-      if (!delta || !(delta.data instanceof Float32Array) || owner.get(h.node) !== m.peer) {
+      if (!delta || owner.get(h.node) !== m.peer) {
         rejectedUpdates++;
-        opts.log.warn({ host: m.peer, node: h.node }, 'update without a float32 delta or from the wrong host');
+        opts.log.warn({ host: m.peer, node: h.node }, 'update without a delta or from the wrong host');
         return;
       }
+      let decoded: Float32Array;
+      try {
+        decoded = updates.decode(delta);
+      } catch (err) {
+        // A malformed payload is a rejected update and a failure of that node in its round, never a crash.
+        rejectedUpdates++;
+        opts.log.warn({ host: m.peer, node: h.node, round: h.round, err }, 'malformed update rejected');
+        feed([{ type: 'failure', round: h.round, node: h.node, reason: `rejected update: ${String(err)}` }]);
+        return;
+      }
+      const reported = h.metrics.theoretical_bits;
+      const bits = updates.kind === null ? 32 * decoded.length : reported !== undefined && reported >= 0 ? reported : 0;
+      meter.up(h.round, UpdateDecoder.payloadBytes(delta), bits);
       const trainLoss = h.metrics.train_loss ?? 0;
-      feed([{ type: 'update', round: h.round, node: h.node, samples: h.weight, trainLoss, delta: delta.data }]);
+      feed([{ type: 'update', round: h.round, node: h.node, samples: h.weight, trainLoss, delta: decoded }]);
     } else if (h.type === 'error' && started && h.node >= 0 && owner.get(h.node) === m.peer) {
+      if (h.code === 'stale-model') downlink?.forget(m.peer);
       feed([{ type: 'failure', round: h.round, node: h.node, reason: `${h.code}: ${h.message}` }]);
     }
   }
@@ -185,18 +213,26 @@ export async function runZmqServer(
             if (host && router.peers().includes(host)) byHost.set(host, [...(byHost.get(host) ?? []), node]);
             else feed([{ type: 'failure', round: cmd.round, node, reason: 'host not connected' }]);
           }
-          const targets = [...byHost].map(([peer, nodes]) => ({
-            peer,
-            header: {
-              type: 'task' as const,
-              round: cmd.round,
-              node: -1,
-              nodes,
-              model: 'full' as const,
-              config: {},
-              deadlineMs: 0,
-            },
-          }));
+          const task = (nodes: number[], model: 'full' | 'delta') => ({
+            type: 'task' as const,
+            round: cmd.round,
+            node: -1,
+            nodes,
+            model,
+            config: {},
+            deadlineMs: 0,
+          });
+          if (downlink) {
+            downlink.advance(cmd.round, cmd.model);
+            for (const [peer, nodes] of byHost) {
+              const msg = downlink.messageFor(peer);
+              meter.down(cmd.round, msg.payloadBytes);
+              void router.send(peer, task(nodes, msg.kind), msg.tensors);
+            }
+            break;
+          }
+          const targets = [...byHost].map(([peer, nodes]) => ({ peer, header: task(nodes, 'full') }));
+          for (const _ of targets) meter.down(cmd.round, cmd.model.byteLength);
           void router.broadcast(targets, [{ name: 'model', data: cmd.model }]);
           break;
         }
@@ -209,7 +245,11 @@ export async function runZmqServer(
         case 'round-closed': {
           clearTimeout(deadlines.get(cmd.summary.round));
           const t = router.stats().totals;
-          const traffic = { bytesUp: t.bytesReceived - last.up, bytesDown: t.bytesSent - last.down };
+          const traffic: RoundTraffic = {
+            bytesUp: t.bytesReceived - last.up,
+            bytesDown: t.bytesSent - last.down,
+            ...meter.take(cmd.summary.round),
+          };
           last = { up: t.bytesReceived, down: t.bytesSent };
           await onRound(cmd.summary, traffic);
           break;

@@ -1,8 +1,10 @@
 import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { OptimizerState } from '@starling/core';
-import { DealerEndpoint, type EndpointLog, type IncomingMessage } from '@starling/transport';
+import type { CompressorState, OptimizerState } from '@starling/core';
+import { DealerEndpoint, type DecodedTensor, type EndpointLog, type IncomingMessage } from '@starling/transport';
 import { Piscina } from 'piscina';
+import { loadKernels } from './kernel-choice.js';
+import { ModelReceiver } from './model-receiver.js';
 import type { HostSetup } from './node-setup.js';
 import type { TrainResult, TrainTask } from './train-task.js';
 
@@ -32,7 +34,10 @@ const TASK_FILE = fileURLToPath(new URL('./train-task.js', import.meta.url));
  * A worker host: ZeroMQ I/O and heartbeats on the main thread, local training of its virtual nodes in a
  * piscina pool, so a long local epoch never delays a heartbeat. It says `hello`, receives its nodes and
  * the run's setup in `welcome`, trains the nodes named in each `task` and sends one `update` per node.
- * Each node's optimizer state stays here between rounds. When the server goes silent the host says
+ * Each node's optimizer state and uplink compressor state (error-feedback memory, PowerSGD warm start)
+ * stay here between rounds; a compressed update travels as a `u8` `delta` with `codec` = the kind.
+ * Task models are rebuilt by a `ModelReceiver` (raw, compressed, or deltas against the held copy);
+ * a delta that does not fit the held copy is answered with `error` code `stale-model` per node. When the server goes silent the host says
  * `hello` again until it is welcomed back (re-registration). `finished` settles when the server says
  * `bye` or the host is closed.
  */
@@ -43,6 +48,8 @@ export class WorkerHost {
   private readonly pool: Piscina;
   private setup: HostSetup | null = null;
   private readonly states = new Map<number, OptimizerState>();
+  private readonly upStates = new Map<number, CompressorState>();
+  private receiver: ModelReceiver | null = null;
   private finish!: (reason: string) => void;
   private helloTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -110,17 +117,45 @@ export class WorkerHost {
       this.helloTimer = null;
       this.endpoint.setRun(h.run);
       this.setup = h.config as unknown as HostSetup;
+      const layout = this.setup.layout;
+      this.receiver = layout ? new ModelReceiver(layout, loadKernels(this.setup.setup.kernels).kernels) : null;
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {
-      void this.runTask(h.round, h.nodes, m.tensors[0]?.data as Float32Array);
+      const model = this.taskModel(h.round, h.nodes, h.model, m.tensors);
+      if (model) void this.runTask(h.round, h.nodes, model);
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     }
   }
 
-  private async runTask(round: number, nodes: readonly number[], model: Float32Array | undefined): Promise<void> {
+  /** The model a task trains from, or null (after answering `stale-model` when deltas do not apply). */
+  private taskModel(
+    round: number,
+    nodes: readonly number[],
+    kind: 'full' | 'delta',
+    tensors: readonly DecodedTensor[],
+  ): Float32Array | null {
+    if (!this.setup) return null;
+    if (!this.receiver) {
+      const data = tensors[0]?.data;
+      return data instanceof Float32Array ? data : null;
+    }
+    try {
+      return this.receiver.receive(round, kind, tensors);
+    } catch (err) {
+      this.receiver.reset();
+      this.options.log.warn({ err, round }, 'task model rejected');
+      for (const node of nodes) {
+        const message = String(err).slice(0, 1000);
+        void this.endpoint.send({ type: 'error', round, node, code: 'stale-model', message, ref: -1 });
+      }
+      return null;
+    }
+  }
+
+  private async runTask(round: number, nodes: readonly number[], model: Float32Array): Promise<void> {
     const setup = this.setup;
-    if (!setup || !model) return;
+    if (!setup) return;
     this.endpoint.setRound(round);
     const shared = new Float32Array(new SharedArrayBuffer(model.byteLength));
     shared.set(model);
@@ -133,14 +168,18 @@ export class WorkerHost {
           round,
           global: shared,
           state: this.states.get(node) ?? null,
+          upState: this.upStates.get(node) ?? null,
         };
         try {
           const r: TrainResult = await this.pool.run(task);
           this.states.set(node, r.state);
-          await this.endpoint.send(
-            { type: 'update', round, node, weight: r.samples, metrics: { train_loss: r.trainLoss, steps: r.steps } },
-            [{ name: 'delta', data: r.delta, owned: true }],
-          );
+          if (r.upState) this.upStates.set(node, r.upState);
+          const metrics: Record<string, number> = { train_loss: r.trainLoss, steps: r.steps };
+          if (r.payload) metrics.theoretical_bits = r.payload.theoreticalBits;
+          const tensor = r.payload
+            ? { name: 'delta', data: r.payload.bytes, codec: r.payload.codec, owned: true }
+            : { name: 'delta', data: r.delta, owned: true };
+          await this.endpoint.send({ type: 'update', round, node, weight: r.samples, metrics }, [tensor]);
         } catch (err) {
           if (this.closed) return;
           this.options.log.error({ err, node, round }, 'local training failed');

@@ -20,6 +20,7 @@ import {
 } from '@starling/server';
 import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../config/schema.js';
+import { prepareCompression, type RunCompression } from './compression-run.js';
 import { planPrivacyFor } from './privacy-run.js';
 
 /** Everything a run needs before its first round, the same for every runtime. */
@@ -34,6 +35,8 @@ export interface PreparedRun {
   readonly partitionSummary: unknown;
   /** The run's privacy ledger and budget guard (null without `privacy`); see privacy-run.ts. */
   readonly privacy: RunPrivacy | null;
+  /** `compression.up`/`down` resolved for the model (the update decoder and the downlink's x̂). */
+  readonly compression: RunCompression;
   /** The welcome config of a host carrying `nodes`. */
   hostSetup(nodes: readonly number[]): HostSetup;
 }
@@ -109,7 +112,9 @@ export function prepareRun(
   const global = new Float32Array(model.layout.size);
   model.init(global, rng.fork('model'));
   const dp = planPrivacyFor(cfg, parts, baseSetup.local);
-  const setup: NodeSetup = dp ? { ...baseSetup, privacy: dp.node } : baseSetup;
+  const compression = prepareCompression(cfg, model.layout, kernels);
+  const withDp: NodeSetup = dp ? { ...baseSetup, privacy: dp.node } : baseSetup;
+  const setup: NodeSetup = compression.node ? { ...withDp, compression: compression.node } : withDp;
   const privacy = dp ? new RunPrivacy(dp, kernels, rng.fork('dp-central')) : null;
   // Client-level DP is accounted for Poisson client sampling, so that is how clients are drawn.
   const plan: RoundPlan = dp?.central
@@ -128,9 +133,11 @@ export function prepareRun(
     plan,
     partitionSummary: summarizePartition(parts, train.y, train.classes),
     privacy,
+    compression,
     hostSetup: (nodes) => ({
       setup,
       partition: Object.fromEntries(nodes.map((n) => [String(n), Array.from(parts[n])])),
+      layout: model.layout,
     }),
   };
 }

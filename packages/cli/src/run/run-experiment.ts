@@ -2,6 +2,7 @@ import { evaluate } from '@starling/core';
 import { loadKernels } from '@starling/worker';
 import type { Logger } from 'pino';
 import type { ExperimentConfig } from '../config/schema.js';
+import { checkCompressionSupported } from './compression-run.js';
 import { runMeta } from './meta.js';
 import { prepareRun } from './prepare.js';
 import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy-run.js';
@@ -29,6 +30,11 @@ export interface RunSummary {
   stopped_early?: string | null;
   /** With `privacy`: δ, σ, q and accountant steps behind `epsilon`, and the sampling it assumes. */
   privacy?: Record<string, unknown>;
+  /** Parameter-server runs: tensor payload bytes (encoder output or raw f32) up and down, see docs/compression.md. */
+  payload_bytes_up?: number;
+  payload_bytes_down?: number;
+  /** Parameter-server runs: the uplink payloads' theoretical size (`Encoded.theoreticalBits`, 32 per raw value). */
+  theoretical_bits_up?: number;
 }
 
 /**
@@ -42,6 +48,7 @@ export async function runExperiment(
   opts: { kernelsMode: 'auto' | 'native' | 'js'; progress: boolean; repoDir: string; baseDir: string },
 ): Promise<RunSummary> {
   checkPrivacySupported(cfg);
+  checkCompressionSupported(cfg);
   if (cfg.algorithm.kind === 'dpsgd' || cfg.algorithm.kind === 'consensus') {
     return (await import('./run-gossip.js')).runGossipExperiment(cfg, dir, log, opts);
   }
@@ -77,6 +84,7 @@ export async function runExperiment(
   let last = { loss: null as number | null, accuracy: null as number | null };
   let bytesUp = 0;
   let bytesDown = 0;
+  const payload = { up: 0, down: 0, bits: 0 };
   const every = cfg.eval.every;
   let lastRound = -1;
   const report = await executeRounds(cfg, prep, kernels, log, (s, traffic) => {
@@ -88,6 +96,9 @@ export async function runExperiment(
     }
     bytesUp += traffic.bytesUp;
     bytesDown += traffic.bytesDown;
+    payload.up += traffic.payloadBytesUp;
+    payload.down += traffic.payloadBytesDown;
+    payload.bits += traffic.theoreticalBitsUp;
     dir.appendMetrics({
       round: s.round,
       time_s: (performance.now() - t0) / 1000,
@@ -96,6 +107,9 @@ export async function runExperiment(
       test_accuracy: evalNow ? last.accuracy : null,
       bytes_up: traffic.bytesUp,
       bytes_down: traffic.bytesDown,
+      payload_bytes_up: traffic.payloadBytesUp,
+      payload_bytes_down: traffic.payloadBytesDown,
+      theoretical_bits_up: traffic.theoreticalBitsUp,
       epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
       participants: s.results.length,
       failures: s.failures.length,
@@ -135,6 +149,9 @@ export async function runExperiment(
     out: dir.path,
     stopped_early: stoppedEarly,
     ...(privacy ? { privacy: privacySummary(privacy) } : {}),
+    payload_bytes_up: payload.up,
+    payload_bytes_down: payload.down,
+    theoretical_bits_up: payload.bits,
   };
   dir.writeJson('summary.json', summary);
   log.info(summary, 'run complete');

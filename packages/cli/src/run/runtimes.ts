@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Kernels, NodeTrainer } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
 import type { JsonValue } from '@starling/transport';
-import { buildNode, WorkerHost } from '@starling/worker';
+import { buildNode, nodeUplink, WorkerHost } from '@starling/worker';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { PreparedRun } from './prepare.js';
 
@@ -40,9 +40,19 @@ export async function executeRounds(
     const nodes = new Map<number, NodeTrainer>(
       ids.map((id) => [id, buildNode(prep.setup, id, prep.parts[id], kernels).trainer]),
     );
-    const rounds = await runInline(prep.machine, nodes, prep.setup.local, (s) =>
-      onRound(s, { bytesUp: 0, bytesDown: 0 }),
-    );
+    // Each node's uplink compressor lives here for the whole run, as it does on a worker host.
+    const layout = prep.model.layout;
+    const uplinks = new Map(ids.map((id) => [id, nodeUplink(prep.setup, id, layout, kernels)]));
+    const { decoder, downlink } = prep.compression;
+    const encodeUp = (id: number, delta: Float32Array, round: number) => {
+      const u = uplinks.get(id)!;
+      return { ...u.encode(delta, round), codec: u.compressor.kind };
+    };
+    const rounds = await runInline(prep.machine, nodes, prep.setup.local, onRound, {
+      decoder,
+      downlink: downlink ?? undefined,
+      encodeUp: prep.setup.compression?.up ? encodeUp : undefined,
+    });
     return { rounds, links: {}, rejected: {} };
   }
   const hosts = rt.kind === 'threads' ? 1 : rt.kind === 'cluster' ? rt.hosts : rt.workers;
@@ -86,6 +96,8 @@ export async function executeRounds(
         joinTimeoutMs: rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000,
         log,
         onListening: startHosts,
+        updates: prep.compression.decoder,
+        downlink: prep.compression.downlink ?? undefined,
       },
       onRound,
     );
