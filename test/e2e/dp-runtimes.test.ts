@@ -14,8 +14,13 @@ const modes = [
 ] as const;
 
 describe.each(modes)('%s', (_name, privacy) => {
-  it('ends on the same model (bit for bit) and epsilon inline and over threads', () => {
-    const [inline, threads] = ['runtime={kind: inline}', 'runtime={kind: threads, transport: tcp}'].map((runtime) => {
+  it('ends on the same model (bit for bit) and epsilon inline, over threads and over 2 worker processes', () => {
+    const runtimes = [
+      'runtime={kind: inline}',
+      'runtime={kind: threads, transport: tcp}',
+      'runtime={kind: processes, workers: 2}',
+    ];
+    const [inline, threads, processes] = runtimes.map((runtime) => {
       const out = join(tempDir(), 'run');
       const args = ['run', ...smallFedAvg, '--set', 'algorithm.rounds=2', '--set', privacy, '--set', runtime];
       const r = starling([...args, '--out', out, '--json'], { STARLING_KERNELS: 'js' });
@@ -27,7 +32,9 @@ describe.each(modes)('%s', (_name, privacy) => {
       return { summary: JSON.parse(r.stdout), lines };
     });
     expect(threads.summary.model_sha256).toBe(inline.summary.model_sha256);
+    expect(processes.summary.model_sha256).toBe(inline.summary.model_sha256);
     expect(threads.summary.epsilon).toBe(inline.summary.epsilon);
+    expect(processes.summary.epsilon).toBe(inline.summary.epsilon);
     expect(inline.summary.epsilon).toBeGreaterThan(0);
     expect(threads.lines.map((l) => l.epsilon)).toEqual(inline.lines.map((l) => l.epsilon));
     expect(threads.lines.map((l) => l.participants)).toEqual(inline.lines.map((l) => l.participants));
