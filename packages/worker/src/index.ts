@@ -1,3 +1,4 @@
+export type { ChocoSetup } from './gossip/choco-setup.js';
 export type { GossipCoordinatorOptions, GossipCoordinatorReport } from './gossip/coordinator.js';
 export { runGossipCoordinator } from './gossip/coordinator.js';
 export type { GossipHostOptions } from './gossip/gossip-host.js';

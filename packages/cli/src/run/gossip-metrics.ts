@@ -18,6 +18,12 @@ export interface GossipMetrics {
   dropped_neighbours: number;
   late_messages: number;
   messages: number;
+  /** Bytes of the payloads sent (encoder output with CHOCO, 4·d raw otherwise), without message headers. */
+  payload_bytes: number;
+  /** The same payloads in bits as each compressor's paper counts them (32·d per raw message). */
+  payload_bits_theoretical: number;
+  /** Malformed gossip payloads the peers refused. */
+  refused_payloads: number;
 }
 
 /** What evaluation needs. `evaluateModels` false skips accuracy (consensus vectors are not models). */
@@ -56,7 +62,7 @@ export function consensusError(models: readonly Float32Array[], mean: Float32Arr
 
 /**
  * The metrics of one gossip round: traffic sums over the peers that reported (bytes_up = gossip bytes
- * sent, bytes_down = received), the sample-weighted mean training loss and, when the round carries
+ * sent, bytes_down = received, both with headers; payload_bytes = the encoders' output sent), the sample-weighted mean training loss and, when the round carries
  * models, the average model x̄, the consensus error, x̄'s test loss and accuracy and the mean, standard
  * deviation (population, not variance), min and max of the node accuracies. Yields to the event loop
  * between evaluations so that sockets stay serviced. Returns the fields and x̄ (null without models).
@@ -91,6 +97,9 @@ export async function gossipRoundMetrics(
     dropped_neighbours: sum((x) => x.dropped),
     late_messages: sum((x) => x.late),
     messages: sum((x) => x.messagesSent),
+    payload_bytes: sum((x) => x.payloadBytes),
+    payload_bits_theoretical: sum((x) => x.theoreticalBits),
+    refused_payloads: sum((x) => x.refused),
   };
   const models = reports.flatMap((x) => (x.model ? [x.model] : []));
   if (models.length === 0 || models.length !== reports.length) return { fields, average: null };

@@ -1,14 +1,17 @@
 import {
+  type CompressorSpec,
   type DataSpec,
   type DenseNet,
+  errors,
   type LoadedData,
   type LocalPlan,
+  makeCompressor,
   type OptimizerSpec,
   partition,
   Rng,
   summarizePartition,
 } from '@starling/core';
-import { type GossipSetup, gossipTopology, type NodeSetup, workspaceFor } from '@starling/worker';
+import { type ChocoSetup, type GossipSetup, gossipTopology, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../config/schema.js';
 
 type GossipConfig = Extract<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
@@ -31,11 +34,37 @@ export function gossipAlgorithm(cfg: ExperimentConfig): GossipConfig | null {
 }
 
 /**
+ * The run's CHOCO setup from `compression`, or undefined without `compression.gossip`. `gamma` is
+ * required with it; `up` and `down` (parameter-server links) are refused on a gossip run.
+ */
+export function gossipCompression(cfg: ExperimentConfig): ChocoSetup | undefined {
+  const c = cfg.compression;
+  for (const key of ['up', 'down'] as const) {
+    if (c[key] !== undefined) {
+      throw errors.option(
+        `compression.${key}`,
+        'absent on a dpsgd or consensus run (peers use compression.gossip)',
+        c[key],
+      );
+    }
+  }
+  if (c.gossip === undefined) return undefined;
+  if (c.gamma === undefined) {
+    throw errors.option(
+      'compression.gamma',
+      'set with compression.gossip (the CHOCO consensus step size, in (0, 1])',
+      undefined,
+    );
+  }
+  return { compressor: c.gossip as CompressorSpec, gamma: c.gamma };
+}
+
+/**
  * Builds the run's `GossipSetup` from the config: the local plan (`localSteps` steps of `batchSize`),
  * the topology with `nodes` = `peers` and, for random kinds, `seed` defaulting to the run's seed; loads
  * the data and model (for dimensions and evaluation) and partitions the training set over the peers
- * with `Rng.fromSeed(seed)` as `prepareRun` does. The topology is built once here so that bad options
- * fail before any process starts.
+ * with `Rng.fromSeed(seed)` as `prepareRun` does. The topology (and the CHOCO compressor, against the
+ * model's size) is built once here so that bad options fail before any process starts.
  */
 export function prepareGossip(
   cfg: ExperimentConfig,
@@ -57,6 +86,7 @@ export function prepareGossip(
     local,
     kernels: kernelsMode,
   };
+  const choco = gossipCompression(cfg);
   const { data, model } = workspaceFor(node);
   const setup: GossipSetup = {
     node,
@@ -71,8 +101,10 @@ export function prepareGossip(
     classes: data.train.classes,
     evalEvery: cfg.eval.every,
     roundDeadlineMs: Math.round(a.roundDeadlineS * 1000),
+    ...(choco ? { choco } : {}),
   };
   gossipTopology(setup);
+  if (choco) makeCompressor(choco.compressor, model.layout, { path: 'compression.gossip' });
   const parts =
     a.kind === 'dpsgd'
       ? partition(a.partition, data.train.y, a.peers, Rng.fromSeed(cfg.seed), 'algorithm.partition')

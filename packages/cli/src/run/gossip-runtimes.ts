@@ -50,7 +50,7 @@ export async function executeGossip(
 ): Promise<GossipRuntimeReport> {
   const rt = cfg.runtime;
   if (rt.kind === 'inline') {
-    const r = await runGossipInline({ run: cfg.name, setup: prep.setup, partition: prep.parts, kernels, onRound });
+    const r = await runGossipInline({ run: cfg.name, setup: prep.setup, partition: prep.parts, kernels, onRound, log });
     return { rounds: r.rounds, hosts: {}, lost: [] };
   }
   const hosts = rt.kind === 'threads' ? 1 : rt.kind === 'cluster' ? rt.hosts : rt.workers;

@@ -16,12 +16,17 @@ export interface GossipSummary extends RunSummary {
   node_accuracy_mean: number | null;
   node_accuracy_std: number | null;
   peers_lost: number;
+  /** Gossip payload bytes sent over the run (encoder output; `bytes_up` adds the message headers). */
+  payload_bytes: number;
+  /** `compression.gossip` and `gamma` when the run used CHOCO-SGD, else null. */
+  gossip_compression: { compressor: Record<string, unknown>; gamma: number } | null;
 }
 
 /**
  * Runs a decentralized experiment (`dpsgd` or `consensus`) in the configured runtime and writes the
  * run folder: `metrics.jsonl` per round (contract fields plus consensus error and node-accuracy
- * spread; `bytes_up`/`bytes_down` are gossip bytes sent/received summed over the peers), `links.json`
+ * spread; `bytes_up`/`bytes_down` are gossip bytes sent/received summed over the peers, `payload_bytes`
+ * the encoders' share of them; with `compression.gossip` the peers run CHOCO-SGD), `links.json`
  * (bytes per directed link `i->j`, and the hosts), and the final average model x̄ as `model.bin`.
  */
 export async function runGossipExperiment(
@@ -50,6 +55,9 @@ export async function runGossipExperiment(
     }),
   );
   const prep = prepareGossip(cfg, a, loaded.backend === 'native' ? 'native' : 'js', opts.baseDir);
+  if (!prep.setup.choco && cfg.compression.gamma !== undefined) {
+    log.warn({ gamma: cfg.compression.gamma }, 'compression.gamma is unused without compression.gossip');
+  }
   dir.writeJson('partition.json', prep.partitionSummary);
   log.info({ peers: a.peers, topology: prep.setup.topology, params: prep.model.layout.size }, 'gossip run ready');
 
@@ -62,7 +70,7 @@ export async function runGossipExperiment(
   };
   const progress = makeProgress(a.rounds, opts.progress);
   const links: Record<string, number> = {};
-  const totals = { up: 0, down: 0 };
+  const totals = { up: 0, down: 0, payload: 0 };
   let last = { loss: null as number | null, accuracy: null as number | null, consensus: null as number | null };
   let spread = { mean: null as number | null, std: null as number | null };
   let average: Float32Array | null = null;
@@ -73,6 +81,7 @@ export async function runGossipExperiment(
       for (const [j, b] of Object.entries(x.links)) links[`${x.node}->${j}`] = (links[`${x.node}->${j}`] ?? 0) + b;
     totals.up += fields.bytes_up;
     totals.down += fields.bytes_down;
+    totals.payload += fields.payload_bytes;
     lost = r.lost.length;
     if (avg) {
       average = avg;
@@ -80,6 +89,7 @@ export async function runGossipExperiment(
       spread = { mean: fields.node_accuracy_mean, std: fields.node_accuracy_std };
     }
     dir.appendMetrics({ round: r.round, time_s: (performance.now() - t0) / 1000, ...fields, epsilon: null });
+    if (fields.refused_payloads > 0) log.warn({ round: r.round, refused: fields.refused_payloads }, 'payloads refused');
     if (fields.dropped_neighbours > 0) {
       log.warn({ round: r.round, dropped: fields.dropped_neighbours, lost: r.lost }, 'neighbours left out of averages');
     }
@@ -110,6 +120,10 @@ export async function runGossipExperiment(
     node_accuracy_mean: spread.mean,
     node_accuracy_std: spread.std,
     peers_lost: Math.max(lost, report.lost.length),
+    payload_bytes: totals.payload,
+    gossip_compression: prep.setup.choco
+      ? { compressor: { ...prep.setup.choco.compressor }, gamma: prep.setup.choco.gamma }
+      : null,
   };
   dir.writeJson('summary.json', summary);
   log.info(summary, 'run complete');

@@ -6,6 +6,7 @@ import { Piscina } from 'piscina';
 import { loadKernels } from '../kernel-choice.js';
 import type { TrainResult, TrainTask } from '../train-task.js';
 import type { HostLog } from '../worker-host.js';
+import { chocoPeer } from './choco-setup.js';
 import { GossipPeer } from './gossip-peer.js';
 import { type GossipHostConfig, isReportRound } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
@@ -185,6 +186,7 @@ export class GossipHost {
         deadlineMs: s.roundDeadlineMs,
         kernels: this.kernels,
         initial: initialModel(s, node),
+        choco: chocoPeer(s, node, topology, this.kernels),
       });
       this.peers.set(node, peer);
     }
@@ -207,7 +209,10 @@ export class GossipHost {
     if (h.type !== 'gossip') return;
     const peer = this.peers.get(h.to);
     const t = m.tensors.find((x) => x.name === GOSSIP_TENSOR);
-    const ok = t?.data instanceof Float32Array && t.data.length === peer?.params.length;
+    // CHOCO payloads are u8 bytes that the peer decodes and checks; plain values are model-sized f32
+    const ok = config.gossip.choco
+      ? t?.dtype === 'u8'
+      : t?.data instanceof Float32Array && t.data.length === peer?.params.length;
     if (!peer || config.owners[h.node] !== m.peer || !ok) {
       this.refused++;
       this.o.log.warn(
@@ -217,7 +222,8 @@ export class GossipHost {
       return;
     }
     this.traffic.received(h.to, h.round, m.bytes);
-    this.feed(h.to, { type: 'received', round: h.round, from: h.node, value: t.data as Float32Array });
+    const value = t?.data as Float32Array | Uint8Array;
+    this.feed(h.to, { type: 'received', round: h.round, from: h.node, value });
   }
 
   private onHost(host: string, alive: boolean, reason: string): void {
@@ -247,8 +253,11 @@ export class GossipHost {
 
   private execute(node: number, commands: PeerCommand[]): void {
     for (const c of commands) {
-      if (c.type === 'send') this.send(node, c.round, c.to, c.value);
-      else if (c.type === 'train') void this.train(node, c.round, c.from);
+      if (c.type === 'send') this.send(node, c.round, c.to, c.value, c.codec);
+      else if (c.type === 'refused') {
+        this.refused++;
+        this.o.log.warn({ node, from: c.from, round: c.round, reason: c.reason }, 'gossip payload refused');
+      } else if (c.type === 'train') void this.train(node, c.round, c.from);
       else if (c.type === 'arm-deadline') {
         clearTimeout(this.timers.get(node));
         this.timers.set(
@@ -264,12 +273,20 @@ export class GossipHost {
     }
   }
 
-  private send(node: number, round: number, to: readonly number[], value: Float32Array): void {
+  private send(
+    node: number,
+    round: number,
+    to: readonly number[],
+    value: Float32Array | Uint8Array,
+    codec: string | undefined,
+  ): void {
     const owners = (this.config as GossipHostConfig).owners;
     const pending = this.sends.get(node) ?? [];
     for (const j of to) {
       const sent = this.links
-        .send(owners[j], { type: 'gossip', round, node, to: j }, [{ name: GOSSIP_TENSOR, data: value, owned: true }])
+        .send(owners[j], { type: 'gossip', round, node, to: j }, [
+          { name: GOSSIP_TENSOR, data: value, owned: true, ...(codec ? { codec } : {}) },
+        ])
         .then((r) => {
           if (r.ok) this.traffic.sent(node, j, round, r.bytes);
           else this.o.log.debug({ node, to: j, round, reason: r.reason }, 'gossip message dropped');

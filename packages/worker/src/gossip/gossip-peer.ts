@@ -1,5 +1,6 @@
 import type { Kernels } from '@starling/core';
 import type { MixingRow } from '@starling/topologies';
+import type { ChocoPeer } from './choco-setup.js';
 import { type MixTerm, mix } from './combine.js';
 import type { GossipAlgorithm } from './gossip-setup.js';
 import type { PeerCommand, PeerEvent, PeerRoundReport } from './peer-events.js';
@@ -20,7 +21,11 @@ export interface GossipPeerOptions {
   readonly initial: Float32Array;
   /** Messages for rounds further ahead than this are discarded (default 64). */
   readonly maxAhead?: number;
+  /** CHOCO-SGD state (`chocoPeer`): send compressed differences against public copies instead of values. */
+  readonly choco?: ChocoPeer;
 }
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * One gossip peer's synchronous round logic as a state machine with no I/O (events in, commands out),
@@ -30,6 +35,12 @@ export interface GossipPeerOptions {
  * the deadline, then mix them (node-id order). A neighbour that is silent at the deadline, or known lost,
  * is left out and the remaining weights, self weight included, are renormalized. Messages for later
  * rounds are buffered; those for finished rounds are discarded and counted.
+ *
+ * With `choco` (CHOCO-SGD, Koloskova, Stich, Jaggi 2019, Algorithm 2 for `atc`) the peer sends
+ * q_i = C(v_i − x̂_i) instead of v_i, adds every q_j to its copy x̂_j in round order, and ends the round
+ * with x_i ← v_i + γ Σ_j W_ij (x̂_j − x̂_i) (+ Δ_i for `cta`), over the neighbours whose copy is
+ * current, weights renormalized as above when some are left out (see `ChocoCopies`). Late payloads
+ * are not discarded: they complete the sender's copy, which is used again from the next round on.
  */
 export class GossipPeer {
   readonly node: number;
@@ -41,7 +52,10 @@ export class GossipPeer {
   private trainLoss: number | null = null;
   private steps = 0;
   private late = 0;
-  private readonly got = new Map<number, Float32Array>();
+  private refused = 0;
+  private payloadBytes = 0;
+  private theoreticalBits = 0;
+  private readonly got = new Map<number, Float32Array | Uint8Array>();
   private readonly timedOut = new Set<number>();
   private readonly lost = new Set<number>();
   private readonly future = new Map<number, Map<number, Float32Array>>();
@@ -87,7 +101,9 @@ export class GossipPeer {
         }
         break;
       case 'received':
-        this.receive(e.round, e.from, e.value);
+        if (this.o.choco) this.receiveChoco(e.round, e.from, e.value, out);
+        else if (e.value instanceof Float32Array) this.receive(e.round, e.from, e.value);
+        else this.late++;
         break;
       case 'deadline':
         if (e.round !== this.round) return out;
@@ -125,6 +141,8 @@ export class GossipPeer {
       if (expected.has(from)) this.got.set(from, v);
       else this.late++;
     }
+    const copies = this.o.choco?.copies;
+    if (copies) for (const j of expected) if (copies.hasRound(j, t)) this.got.set(j, EMPTY);
     const a = this.o.algorithm;
     if (a.kind === 'consensus' || a.order === 'cta') this.send(this.x, out);
     if (a.kind === 'dpsgd') {
@@ -136,7 +154,18 @@ export class GossipPeer {
   private send(value: Float32Array, out: PeerCommand[]): void {
     this.value = value;
     const to = Array.from(this.o.topology.at(this.round).sendTo[this.node]).filter((j) => !this.lost.has(j));
-    if (to.length > 0) out.push({ type: 'send', round: this.round, to, value });
+    const c = this.o.choco;
+    if (c) {
+      // x̂_i moves by q_i whether or not anybody hears it: the copies of silent links are never used again
+      const m = c.copies.encode(value, this.round);
+      this.payloadBytes += m.payload.length * to.length;
+      this.theoreticalBits += m.theoreticalBits * to.length;
+      if (to.length > 0) out.push({ type: 'send', round: this.round, to, value: m.payload, codec: c.codec });
+    } else {
+      this.payloadBytes += 4 * value.length * to.length;
+      this.theoreticalBits += 32 * value.length * to.length;
+      if (to.length > 0) out.push({ type: 'send', round: this.round, to, value });
+    }
     if (this.inNeighbours().length > 0) out.push({ type: 'arm-deadline', round: this.round, ms: this.o.deadlineMs });
   }
 
@@ -159,9 +188,26 @@ export class GossipPeer {
     }
   }
 
+  private receiveChoco(round: number, from: number, value: Float32Array | Uint8Array, out: PeerCommand[]): void {
+    const copies = this.o.choco?.copies;
+    if (!copies || this.finished) return void this.late++;
+    const reason =
+      value instanceof Uint8Array
+        ? copies.accept(from, round, value, this.round)
+        : 'a raw float32 value, not a payload';
+    if (reason !== null) {
+      this.refused++;
+      out.push({ type: 'refused', round, from, reason });
+    } else if (round === this.round && !this.timedOut.has(from) && !this.got.has(from)) this.got.set(from, value);
+    else if (round < this.round) this.late++;
+  }
+
   private ready(): boolean {
     if (this.round < 0 || this.finished || this.training || this.value === null) return false;
-    return this.inNeighbours().every((e) => this.got.has(e.node) || this.timedOut.has(e.node) || this.lost.has(e.node));
+    const broken = (j: number) => this.o.choco?.copies.isBroken(j) ?? false;
+    return this.inNeighbours().every(
+      (e) => this.got.has(e.node) || this.timedOut.has(e.node) || this.lost.has(e.node) || broken(e.node),
+    );
   }
 
   private finishRound(out: PeerCommand[]): void {
@@ -170,15 +216,21 @@ export class GossipPeer {
     const terms: MixTerm[] = [{ node: this.node, weight: row.self, value }];
     const heard: number[] = [];
     const dropped: number[] = [];
+    const copies = this.o.choco?.copies;
+    copies?.advance(this.round);
     for (const e of this.inNeighbours()) {
       const v = this.got.get(e.node);
-      if (v) {
-        terms.push({ node: e.node, weight: e.weight, value: v });
+      if (copies ? copies.isCurrent(e.node, this.round) : v instanceof Float32Array) {
+        terms.push({ node: e.node, weight: e.weight, value: v as Float32Array });
         heard.push(e.node);
       } else dropped.push(e.node);
     }
-    const next = new Float32Array(this.x.length);
-    mix(this.o.kernels, terms, dropped.length > 0, next);
+    let next: Float32Array = new Float32Array(this.x.length);
+    if (this.o.choco && copies) {
+      const total = dropped.length > 0 ? terms.reduce((s, t) => s + t.weight, 0) : 1;
+      const weights = terms.slice(1).map((t) => t.weight / total);
+      next = copies.step(value, this.o.choco.gamma, heard, weights);
+    } else mix(this.o.kernels, terms, dropped.length > 0, next);
     const delta = this.delta;
     if (delta) for (let k = 0; k < next.length; k++) next[k] += delta[k];
     this.x = next;
@@ -190,6 +242,9 @@ export class GossipPeer {
       heard,
       dropped,
       late: this.late,
+      payloadBytes: this.payloadBytes,
+      theoreticalBits: this.theoreticalBits,
+      refused: this.refused,
     };
     out.push({ type: 'round-done', report, model: this.o.reportRound(this.round) ? next : null });
     this.got.clear();
@@ -199,6 +254,9 @@ export class GossipPeer {
     this.trainLoss = null;
     this.steps = 0;
     this.late = 0;
+    this.refused = 0;
+    this.payloadBytes = 0;
+    this.theoreticalBits = 0;
     this.round++;
   }
 }

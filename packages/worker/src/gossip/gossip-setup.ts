@@ -1,5 +1,6 @@
 import type { TopologyOptions } from '@starling/topologies';
 import type { NodeSetup } from '../node-setup.js';
+import type { ChocoSetup } from './choco-setup.js';
 
 /**
  * What every gossip peer runs between exchanges.
@@ -35,6 +36,8 @@ export interface GossipSetup {
   readonly evalEvery: number;
   /** How long a peer waits for a neighbour's value after sending its own (ms). */
   readonly roundDeadlineMs: number;
+  /** Compressed gossip (CHOCO-SGD); absent: peers send their values as raw float32. */
+  readonly choco?: ChocoSetup;
 }
 
 /** The `welcome.config` of a gossip host: the setup, its nodes' examples and where every node lives. */

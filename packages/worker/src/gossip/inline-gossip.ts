@@ -1,5 +1,7 @@
 import type { Kernels, OptimizerState } from '@starling/core';
 import trainTask from '../train-task.js';
+import type { HostLog } from '../worker-host.js';
+import { chocoPeer } from './choco-setup.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
 import { GossipPeer } from './gossip-peer.js';
 import { type GossipSetup, isReportRound } from './gossip-setup.js';
@@ -19,6 +21,8 @@ export interface InlineGossipOptions {
   readonly kernels: Kernels;
   /** Called once per round, in round order, with every peer's report. */
   readonly onRound: (round: GossipRound) => void | Promise<void>;
+  /** Where refused (malformed) payloads are logged. */
+  readonly log?: Pick<HostLog, 'warn'>;
 }
 
 /**
@@ -42,18 +46,20 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
         deadlineMs: setup.roundDeadlineMs,
         kernels: o.kernels,
         initial: initialModel(setup, node),
+        choco: chocoPeer(setup, node, topology, o.kernels),
       }),
   );
   const states = new Map<number, OptimizerState>();
   const traffic = new NodeTraffic();
   const monitor = new GossipMonitor(ids, setup.rounds);
   const queue: [number, PeerEvent][] = ids.map((i) => [i, { type: 'start' }]);
+  const codec = setup.choco?.compressor.kind;
 
   const execute = async (node: number, commands: PeerCommand[]) => {
     for (const c of commands) {
       if (c.type === 'send') {
         for (const to of c.to) {
-          const bytes = gossipWireBytes(o.run, c.round, node, to, c.value.length);
+          const bytes = gossipWireBytes(o.run, c.round, node, to, c.value, c.codec);
           traffic.sent(node, to, c.round, bytes);
           queue.push([to, { type: 'received', round: c.round, from: node, value: c.value }]);
         }
@@ -68,6 +74,8 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
         });
         states.set(node, r.state);
         queue.push([node, { type: 'trained', round: c.round, delta: r.delta, trainLoss: r.trainLoss, steps: r.steps }]);
+      } else if (c.type === 'refused') {
+        o.log?.warn({ node, from: c.from, round: c.round, reason: c.reason }, 'gossip payload refused');
       } else if (c.type === 'round-done') {
         const report = {
           ...c.report,
@@ -86,7 +94,8 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
   for (let head = 0; head < queue.length; head++) {
     const [node, event] = queue[head];
     if (event.type === 'received') {
-      traffic.received(node, event.round, gossipWireBytes(o.run, event.round, event.from, node, event.value.length));
+      const bytes = gossipWireBytes(o.run, event.round, event.from, node, event.value, codec);
+      traffic.received(node, event.round, bytes);
     }
     await execute(node, peers[node].handle(event));
     if (head > 4096 && head * 2 > queue.length) {

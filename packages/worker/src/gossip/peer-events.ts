@@ -9,7 +9,13 @@ export type PeerEvent =
       readonly trainLoss: number;
       readonly steps: number;
     }
-  | { readonly type: 'received'; readonly round: number; readonly from: number; readonly value: Float32Array }
+  | {
+      readonly type: 'received';
+      readonly round: number;
+      readonly from: number;
+      /** The neighbour's value (plain gossip) or its encoded q_j (CHOCO). */
+      readonly value: Float32Array | Uint8Array;
+    }
   | { readonly type: 'deadline'; readonly round: number }
   | { readonly type: 'neighbour-lost'; readonly node: number }
   | { readonly type: 'neighbour-back'; readonly node: number };
@@ -27,6 +33,12 @@ export interface PeerRoundReport {
   readonly dropped: readonly number[];
   /** Messages discarded since the previous report: for a finished round, after the deadline, or unexpected. */
   readonly late: number;
+  /** Bytes of the payloads this peer sent this round (encoder output, or 4·d raw), summed over messages. */
+  readonly payloadBytes: number;
+  /** The same payloads as their compressor's paper counts them (32·d per raw message), in bits. */
+  readonly theoreticalBits: number;
+  /** Malformed payloads refused since the previous report (CHOCO: the sender's copy is then never used again). */
+  readonly refused: number;
 }
 
 /**
@@ -34,8 +46,16 @@ export interface PeerRoundReport {
  * afterwards, so a driver may share them (e.g. hand the same value to several receivers).
  */
 export type PeerCommand =
-  | { readonly type: 'send'; readonly round: number; readonly to: readonly number[]; readonly value: Float32Array }
+  | {
+      readonly type: 'send';
+      readonly round: number;
+      readonly to: readonly number[];
+      /** x or ψ as float32 (plain gossip), or the encoded q_i as bytes with its `codec` (CHOCO). */
+      readonly value: Float32Array | Uint8Array;
+      readonly codec?: string;
+    }
   | { readonly type: 'train'; readonly round: number; readonly from: Float32Array }
   | { readonly type: 'arm-deadline'; readonly round: number; readonly ms: number }
   | { readonly type: 'round-done'; readonly report: PeerRoundReport; readonly model: Float32Array | null }
+  | { readonly type: 'refused'; readonly round: number; readonly from: number; readonly reason: string }
   | { readonly type: 'finished'; readonly rounds: number };

@@ -9,7 +9,8 @@ const MAX_METRICS = 64;
 /**
  * A peer report as the `weight` and `metrics` of an `update` message on the monitor channel (the model,
  * on report rounds, travels as the f32 tensor `model`). Scalars first (`train_loss`, `steps`, `heard`,
- * `dropped`, `late`, `bytes_sent`, `bytes_received`, `messages_sent`, `messages_received`), then
+ * `dropped`, `late`, `bytes_sent`, `bytes_received`, `messages_sent`, `messages_received`,
+ * `payload_bytes`, `theoretical_bits`, `refused`), then
  * `dropped.<j>` = 1 per dropped neighbour and `to.<j>` = bytes sent to node j, as long as the 64
  * metrics an update may carry allow (`links_complete` = 1 when every link fit).
  */
@@ -23,6 +24,9 @@ export function encodeReport(r: PeerReport): { weight: number; metrics: Record<s
     bytes_received: r.bytesReceived,
     messages_sent: r.messagesSent,
     messages_received: r.messagesReceived,
+    payload_bytes: r.payloadBytes,
+    theoretical_bits: r.theoreticalBits,
+    refused: r.refused,
     links_complete: 0,
   };
   if (r.trainLoss !== null && Number.isFinite(r.trainLoss)) m.train_loss = r.trainLoss;
@@ -61,6 +65,9 @@ export function decodeReport(h: UpdateHeader, tensors: readonly DecodedTensor[])
     bytesReceived: m.bytes_received ?? 0,
     messagesSent: m.messages_sent ?? 0,
     messagesReceived: m.messages_received ?? 0,
+    payloadBytes: m.payload_bytes ?? 0,
+    theoreticalBits: m.theoretical_bits ?? 0,
+    refused: m.refused ?? 0,
     links,
     model: model?.data instanceof Float32Array ? model.data : null,
   };

@@ -1,0 +1,52 @@
+import { type CompressorSpec, type Kernels, makeCompressor, makeModel, Rng } from '@starling/core';
+import { ChocoCopies } from './choco-copies.js';
+import type { GossipSetup } from './gossip-setup.js';
+import type { RoundTopology } from './round-topology.js';
+
+/**
+ * Compressed gossip as configured (`compression.gossip`, `compression.gamma`): CHOCO-SGD / CHOCO-Gossip
+ * (Koloskova, Stich, Jaggi 2019). Plain JSON, part of `GossipSetup`.
+ */
+export interface ChocoSetup {
+  /** Every peer's compressor for q_i = C(x_i − x̂_i). */
+  readonly compressor: CompressorSpec;
+  /** Consensus step size γ in (0, 1]. */
+  readonly gamma: number;
+}
+
+/** What a CHOCO peer adds to a plain one: its public copies, γ and the codec name of its payloads. */
+export interface ChocoPeer {
+  readonly copies: ChocoCopies;
+  readonly gamma: number;
+  /** The `codec` of the u8 tensor a payload travels in: the compressor kind (`topk`, `qsgd`, ...). */
+  readonly codec: string;
+}
+
+/**
+ * Peer `node`'s CHOCO state for a run with `setup.choco`, or undefined for plain gossip. The compressor
+ * is built for the model's layout (validated against its size) and draws from
+ * `Rng.fromSeed(seed).fork('compress-gossip', node)`; copies are kept for the node and its
+ * in-neighbours of the (static) topology.
+ */
+export function chocoPeer(
+  setup: GossipSetup,
+  node: number,
+  topology: RoundTopology,
+  kernels: Kernels,
+  maxAhead = 64,
+): ChocoPeer | undefined {
+  const c = setup.choco;
+  if (!c) return undefined;
+  const layout = makeModel(setup.node.model, setup.inputs, setup.classes, setup.node.loss).layout;
+  const compressor = makeCompressor(c.compressor, layout, { path: 'compression.gossip', kernels });
+  const neighbours = topology
+    .row(0, node)
+    .neighbors.filter((e) => e.weight !== 0)
+    .map((e) => e.node);
+  const rng = Rng.fromSeed(setup.node.seed).fork('compress-gossip', node);
+  return {
+    copies: new ChocoCopies(node, neighbours, compressor, rng, maxAhead),
+    gamma: c.gamma,
+    codec: compressor.kind,
+  };
+}
