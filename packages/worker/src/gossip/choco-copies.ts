@@ -34,6 +34,8 @@ export class ChocoCopies {
     /** This peer's compression stream, `Rng.fromSeed(seed).fork('compress-gossip', node)`. */
     private readonly rng: Rng,
     private readonly maxAhead: number,
+    /** Factor on every decoded q (1, or 1/τ for unbiased compressors; see `chocoScale`). */
+    private readonly scale = 1,
   ) {
     for (const j of [node, ...neighbours]) {
       this.hat.set(j, new Float32Array(compressor.size));
@@ -67,7 +69,7 @@ export class ChocoCopies {
     const diff = new Float32Array(own.length);
     for (let k = 0; k < diff.length; k++) diff[k] = value[k] - own[k];
     const enc = this.compressor.compress(diff, { rng: this.rng, round });
-    const q = this.compressor.decompress(enc.bytes);
+    const q = this.scaled(this.compressor.decompress(enc.bytes));
     for (let k = 0; k < own.length; k++) own[k] += q[k];
     this.applied.set(this.node, round + 1);
     return { payload: enc.bytes, theoreticalBits: enc.theoreticalBits };
@@ -86,7 +88,7 @@ export class ChocoCopies {
     if (round - Math.max(currentRound, 0) > this.maxAhead) reason = `round ${round} is too far ahead`;
     else {
       try {
-        q = this.compressor.decompress(payload);
+        q = this.scaled(this.compressor.decompress(payload));
       } catch (err) {
         reason = err instanceof Error ? err.message : String(err);
       }
@@ -100,6 +102,12 @@ export class ChocoCopies {
     if (!box) this.pending.set(j, (box = new Map()));
     box.set(round, q);
     return null;
+  }
+
+  /** q scaled in place (float32, the same bits at sender and receivers). */
+  private scaled(q: Float32Array): Float32Array {
+    if (this.scale !== 1) for (let k = 0; k < q.length; k++) q[k] *= this.scale;
+    return q;
   }
 
   /** Adds every held q_j of rounds ≤ `round` to x̂_j, in round order, as far as no round is missing. */

@@ -1,4 +1,4 @@
-import { type CompressorSpec, type Kernels, makeCompressor, makeModel, Rng } from '@starling/core';
+import { type CompressorSpec, type Kernels, makeCompressor, makeModel, Rng, sparsityCount } from '@starling/core';
 import { ChocoCopies } from './choco-copies.js';
 import type { GossipSetup } from './gossip-setup.js';
 import type { RoundTopology } from './round-topology.js';
@@ -20,6 +20,27 @@ export interface ChocoPeer {
   readonly gamma: number;
   /** The `codec` of the u8 tensor a payload travels in: the compressor kind (`topk`, `qsgd`, ...). */
   readonly codec: string;
+}
+
+/**
+ * The factor CHOCO puts on every decoded q so that the compressor is a contraction,
+ * E‖x − s·C(x)‖² ≤ (1 − δ)‖x‖² with δ > 0, as the analysis needs (Koloskova et al. 2019, Assumption 1).
+ * Biased compressors (top-k, sign, fp16, ...) are contractions already: 1. Unbiased ones with variance
+ * ω‖x‖² are scaled by 1/τ: QSGD with s levels by 1/(1 + min(d/s², √d/s)), the scaled `qsgd_s` of the
+ * paper's experiments; unbiased random-k by k/d and unbiased dropout by p, which gives back their
+ * biased (contractive) forms. Every holder of a copy applies the same factor.
+ */
+export function chocoScale(spec: CompressorSpec, d: number): number {
+  switch (spec.kind) {
+    case 'qsgd':
+      return 1 / (1 + Math.min(d / spec.levels ** 2, Math.sqrt(d) / spec.levels));
+    case 'randk':
+      return spec.unbiased ? sparsityCount(spec, d, 'compression.gossip') / d : 1;
+    case 'dropout':
+      return spec.unbiased ? spec.p : 1;
+    default:
+      return 1;
+  }
 }
 
 /**
@@ -45,7 +66,7 @@ export function chocoPeer(
     .map((e) => e.node);
   const rng = Rng.fromSeed(setup.node.seed).fork('compress-gossip', node);
   return {
-    copies: new ChocoCopies(node, neighbours, compressor, rng, maxAhead),
+    copies: new ChocoCopies(node, neighbours, compressor, rng, maxAhead, chocoScale(c.compressor, layout.size)),
     gamma: c.gamma,
     codec: compressor.kind,
   };

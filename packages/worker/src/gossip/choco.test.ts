@@ -1,7 +1,7 @@
 import { jsKernels, Rng } from '@starling/core';
 import { describe, expect, it } from 'vitest';
 import type { NodeSetup } from '../node-setup.js';
-import type { ChocoSetup } from './choco-setup.js';
+import { type ChocoSetup, chocoScale } from './choco-setup.js';
 import type { GossipRound } from './gossip-monitor.js';
 import type { GossipAlgorithm, GossipSetup } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
@@ -101,6 +101,15 @@ describe('CHOCO gossip (Koloskova, Stich, Jaggi 2019)', () => {
     const plain = await run(setup(20));
     const choco = await run(setup(20, { compressor: { kind: 'topk', count: 2 }, gamma: 0.2 }));
     expect(stats(choco[19]).error).toBeGreaterThan(10 * stats(plain[19]).error);
+  });
+
+  it('scales unbiased compressors into contractions: QSGD by 1/(1 + min(d/s², √d/s)), random-k by k/d', () => {
+    expect(chocoScale({ kind: 'qsgd', levels: 4 }, 7850)).toBeCloseTo(1 / (1 + Math.sqrt(7850) / 4), 12); // 1/23.15
+    expect(chocoScale({ kind: 'qsgd', levels: 100 }, 400)).toBeCloseTo(1 / 1.04, 12); // d/s² = 0.04 < √d/s = 0.2
+    expect(chocoScale({ kind: 'randk', ratio: 0.1, unbiased: true }, 1000)).toBe(0.1);
+    expect(chocoScale({ kind: 'dropout', p: 0.25, unbiased: true }, 10)).toBe(0.25);
+    for (const kind of ['none', 'fp16', 'sign'] as const) expect(chocoScale({ kind }, 1000)).toBe(1);
+    expect(chocoScale({ kind: 'topk', ratio: 0.01 }, 1000)).toBe(1);
   });
 
   it('refuses a time-varying schedule, whose neighbours change every round', () => {
