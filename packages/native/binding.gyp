@@ -7,7 +7,14 @@
         "cpp/methods.cc",
         "cpp/level-portable.cc",
         "cpp/level-avx2.cc",
-        "cpp/level-avx512.cc"
+        "cpp/level-avx512.cc",
+        "cpp/compress-table.cc",
+        "cpp/compress-methods.cc",
+        "cpp/half.cc",
+        "cpp/sign.cc",
+        "cpp/scan.cc",
+        "cpp/qsgd-pack.cc",
+        "cpp/qsgd-unpack.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

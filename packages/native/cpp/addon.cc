@@ -10,20 +10,23 @@ namespace starling {
 struct Level {
   const char* name;
   const KernelTable* table;
+  const CompressTable* compress;
   bool supported;
 };
 
 static void levels(Level out[3]) {
-  bool avx2 = false, avx512 = false;
+  bool avx2 = false, avx512 = false, f16c = false;
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
+  f16c = __builtin_cpu_supports("f16c");
   avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512vl");
 #endif
-  out[0] = {"portable", table_portable(), true};
-  out[1] = {"avx2", table_avx2(), avx2 && table_avx2() != nullptr};
-  out[2] = {"avx512", table_avx512(), avx512 && table_avx512() != nullptr};
+  // The avx512 level reuses the AVX2 compression loops (they are memory- and shuffle-bound).
+  out[0] = {"portable", table_portable(), compress_table_portable(), true};
+  out[1] = {"avx2", table_avx2(), compress_table_avx2(f16c), avx2 && table_avx2() != nullptr};
+  out[2] = {"avx512", table_avx512(), compress_table_avx2(f16c), avx512 && table_avx512() != nullptr};
 }
 
 using S = StarlingNative;
@@ -50,8 +53,19 @@ StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("weightedSum", &S::WeightedSum),
                            InstanceMethod("optimizerStep", &S::OptimizerStep),
                            InstanceMethod("fmaPeak", &S::FmaPeak),
+                           InstanceMethod("firstNonFinite", &S::FirstNonFinite),
+                           InstanceMethod("sumSquares8", &S::SumSquares8),
+                           InstanceMethod("encodeF16", &S::EncodeF16),
+                           InstanceMethod("decodeF16", &S::DecodeF16),
+                           InstanceMethod("encodeBf16", &S::EncodeBf16),
+                           InstanceMethod("decodeBf16", &S::DecodeBf16),
+                           InstanceMethod("packSigns", &S::PackSigns),
+                           InstanceMethod("unpackSigns", &S::UnpackSigns),
+                           InstanceMethod("qsgdQuantizePack", &S::QsgdQuantizePack),
+                           InstanceMethod("qsgdUnpack", &S::QsgdUnpack),
                        });
   table_ = table_portable();
+  compress_ = compress_table_portable();
   const char* env_level = std::getenv("STARLING_SIMD");
   Select(env, env_level ? env_level : "auto", "STARLING_SIMD");
 }
@@ -65,7 +79,10 @@ bool StarlingNative::Select(Napi::Env env, const std::string& want, const char* 
   for (const Level& l : all) {
     if (!l.supported) continue;
     have += have.empty() ? l.name : std::string(", ") + l.name;
-    if (best || want == l.name) table_ = l.table;
+    if (best || want == l.name) {
+      table_ = l.table;
+      compress_ = l.compress;
+    }
     if (want == l.name) return true;
   }
   if (best) return true;

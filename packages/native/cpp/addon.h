@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "compress.h"
 #include "table.h"
 
 namespace starling {
@@ -16,6 +17,7 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
 
  private:
   const KernelTable* table_ = nullptr;
+  const CompressTable* compress_ = nullptr;
   int threads_ = 1;
   Scratch scratch_;
 
@@ -44,6 +46,20 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   Napi::Value WeightedSum(const Napi::CallbackInfo& info);
   Napi::Value OptimizerStep(const Napi::CallbackInfo& info);
   Napi::Value FmaPeak(const Napi::CallbackInfo& info);
+
+  // compress-methods.cc: the compressors' loops.
+  Napi::Value FirstNonFinite(const Napi::CallbackInfo& info);
+  Napi::Value SumSquares8(const Napi::CallbackInfo& info);
+  Napi::Value EncodeHalf(const Napi::CallbackInfo& info, bool bf16);
+  Napi::Value DecodeHalf(const Napi::CallbackInfo& info, bool bf16);
+  Napi::Value EncodeF16(const Napi::CallbackInfo& info);
+  Napi::Value DecodeF16(const Napi::CallbackInfo& info);
+  Napi::Value EncodeBf16(const Napi::CallbackInfo& info);
+  Napi::Value DecodeBf16(const Napi::CallbackInfo& info);
+  Napi::Value PackSigns(const Napi::CallbackInfo& info);
+  Napi::Value UnpackSigns(const Napi::CallbackInfo& info);
+  Napi::Value QsgdQuantizePack(const Napi::CallbackInfo& info);
+  Napi::Value QsgdUnpack(const Napi::CallbackInfo& info);
 };
 
 }  // namespace starling

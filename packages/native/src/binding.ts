@@ -79,4 +79,29 @@ export interface NativeBinding {
    * returns the flops done (negative if the checksum came out NaN). Time it to get the core's peak.
    */
   fmaPeak(iterations: number, multiplier: number): number;
+
+  // The compressors' loops (cpp/compress-methods.cc); see CompressKernels in @starling/core.
+  firstNonFinite(x: Float32Array): number;
+  sumSquares8(x: Float32Array): number;
+  encodeF16(x: Float32Array, out: Uint16Array): void;
+  decodeF16(h: Uint16Array, out: Float32Array): number;
+  encodeBf16(x: Float32Array, out: Uint16Array): void;
+  decodeBf16(h: Uint16Array, out: Float32Array): number;
+  packSigns(x: Float32Array, bytes: Uint8Array, offset: number): number;
+  unpackSigns(bytes: Uint8Array, offset: number, scale: number, out: Float32Array): boolean;
+  /** Draws from word `word` of the Philox block with counter (counterLo, counterHi) under key (k0, k1). */
+  qsgdQuantizePack(
+    x: Float32Array,
+    norm: number,
+    s: number,
+    width: number,
+    k0: number,
+    k1: number,
+    counterLo: number,
+    counterHi: number,
+    word: number,
+    bytes: Uint8Array,
+    offset: number,
+  ): void;
+  qsgdUnpack(bytes: Uint8Array, offset: number, norm: number, s: number, width: number, out: Float32Array): number;
 }

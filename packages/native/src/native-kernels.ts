@@ -1,5 +1,6 @@
 import { ACTIVATIONS, type Activation, errors, type Kernels } from '@starling/core';
 import type { NativeBinding } from './binding.js';
+import { nativeCompressKernels } from './native-compress-kernels.js';
 import { nativeOptimizerStep } from './native-optimizer.js';
 import { checkDim, checkDisjoint, checkF32, checkNumber, checkSameOrDisjoint } from './validate.js';
 
@@ -160,5 +161,7 @@ export function nativeKernels(binding: NativeBinding): Kernels {
     optimizerStep(step, params, grad, state) {
       nativeOptimizerStep(binding, step, params, grad, state);
     },
+
+    compress: nativeCompressKernels(binding),
   };
 }
