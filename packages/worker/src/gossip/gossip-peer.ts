@@ -199,7 +199,7 @@ export class GossipPeer {
       this.refused++;
       out.push({ type: 'refused', round, from, reason });
     } else if (round === this.round && !this.timedOut.has(from) && !this.got.has(from)) this.got.set(from, value);
-    else if (round < this.round) this.late++;
+    else if (round <= this.round) this.late++;
   }
 
   private ready(): boolean {
