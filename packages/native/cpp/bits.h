@@ -67,17 +67,25 @@ inline uint64_t expand8(uint64_t g) {
   return (g & m1) | (((g >> W) & m1) << 8);
 }
 
-// W bytes at p, little-endian, reading 8 when the buffer (ending at end) has them.
+// W bytes at p, little-endian; one 8-byte load when the buffer (ending at end) has 8 bytes left.
 inline uint64_t load_group(const uint8_t* p, const uint8_t* end, int w) {
   uint64_t g = 0;
-  std::memcpy(&g, p, end - p >= 8 ? 8 : static_cast<size_t>(w));
+  if (end - p >= 8) {
+    std::memcpy(&g, p, 8);
+    return g;
+  }
+  for (int k = 0; k < w; k++) g |= static_cast<uint64_t>(p[k]) << (8 * k);
   return g;
 }
 
-// Stores the low W bytes of g at p; writes 8 when the buffer has room (the extra bytes belong to the
-// next group and are written again then).
+// Stores the low W bytes of g at p; one 8-byte store when the buffer has room (the extra bytes belong
+// to the next group and are written again then).
 inline void store_group(uint8_t* p, uint8_t* end, uint64_t g, int w) {
-  std::memcpy(p, &g, end - p >= 8 ? 8 : static_cast<size_t>(w));
+  if (end - p >= 8) {
+    std::memcpy(p, &g, 8);
+    return;
+  }
+  for (int k = 0; k < w; k++) p[k] = static_cast<uint8_t>(g >> (8 * k));
 }
 
 }  // namespace starling

@@ -1,6 +1,6 @@
 // QSGD stochastic rounding and packing (core: qsgdQuantizePack), one Philox word per entry in index
 // order from the stream position in QsgdArgs::start. Portable: one block and one code at a time.
-// AVX2: 8 Philox blocks per step, 8 codes per step, and for widths ≤ 8 each group of 8 codes written
+// AVX2: 16 Philox blocks per step, 8 codes per step, and for widths ≤ 8 each group of 8 codes written
 // as W whole bytes.
 #include <algorithm>
 
@@ -51,17 +51,17 @@ AVX2_FN static inline __m256d u32_to_pd(__m128i w) {
   return _mm256_add_pd(_mm256_cvtepi32_pd(_mm_xor_si128(w, flip)), _mm256_set1_pd(2147483648.0));
 }
 
-// Four levels: ⌊r⌋ + [u + ⌊r⌋ < r], capped at s; 0 where r is NaN (see qsgd-code.h).
+// Four levels: ⌊r⌋ + [u + ⌊r⌋ < r], capped at s. min_pd returns its second operand when one is NaN,
+// so a NaN r stays NaN and converts to INT_MIN, which codes8 turns into code 0 (as the reference).
 AVX2_FN static inline __m128i levels4(__m128 v, __m128i words, __m256d scale, __m256d s) {
   const __m256d r = _mm256_mul_pd(_mm256_cvtps_pd(v), scale);
   const __m256d fl = _mm256_round_pd(r, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
   const __m256d u = _mm256_mul_pd(u32_to_pd(words), _mm256_set1_pd(0x1p-32));
   const __m256d inc = _mm256_and_pd(_mm256_cmp_pd(_mm256_add_pd(u, fl), r, _CMP_LT_OQ), _mm256_set1_pd(1.0));
-  const __m256d level = _mm256_andnot_pd(_mm256_cmp_pd(r, r, _CMP_UNORD_Q), _mm256_min_pd(_mm256_add_pd(fl, inc), s));
-  return _mm256_cvttpd_epi32(level);
+  return _mm256_cvttpd_epi32(_mm256_min_pd(s, _mm256_add_pd(fl, inc)));
 }
 
-// Eight codes level·2 + sign (sign only when the level is non-zero).
+// Eight codes level·2 + sign (the sign bit of v, kept only when the level is positive: −0 has level 0).
 AVX2_FN static inline __m256i codes8(const float* x, const uint32_t* words, __m256d scale, __m256d s) {
   const __m256 v = _mm256_loadu_ps(x);
   const __m256 mag = _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
@@ -69,9 +69,8 @@ AVX2_FN static inline __m256i codes8(const float* x, const uint32_t* words, __m2
   const __m128i lo = levels4(_mm256_castps256_ps128(mag), _mm256_castsi256_si128(w), scale, s);
   const __m128i hi = levels4(_mm256_extractf128_ps(mag, 1), _mm256_extracti128_si256(w, 1), scale, s);
   const __m256i level = _mm256_set_m128i(hi, lo);
-  const __m256i neg = _mm256_castps_si256(_mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ));
-  const __m256i nonzero = _mm256_cmpgt_epi32(level, _mm256_setzero_si256());
-  const __m256i sign = _mm256_and_si256(_mm256_and_si256(neg, nonzero), _mm256_set1_epi32(1));
+  const __m256i neg = _mm256_srli_epi32(_mm256_castps_si256(v), 31);
+  const __m256i sign = _mm256_and_si256(neg, _mm256_cmpgt_epi32(level, _mm256_setzero_si256()));
   return _mm256_or_si256(_mm256_slli_epi32(level, 1), sign);
 }
 
@@ -92,13 +91,13 @@ AVX2_FN static void quantize_pack(const QsgdArgs& a) {
   const __m256d scale_v = _mm256_set1_pd(scale), s_v = _mm256_set1_pd(a.s);
   const PhiloxKeys keys(a.start.k0, a.start.k1);
   uint8_t* end = a.bytes + (a.n * a.width + 7) / 8;
-  alignas(32) uint32_t words[kChunk + 32];
+  alignas(32) uint32_t words[kChunk + 64];
   alignas(32) uint32_t tmp[8];
   BitWriter stream(a.bytes);
   for (size_t i = 0; i < a.n; i += kChunk) {
     const size_t m = std::min(kChunk, a.n - i);
     const size_t blocks = (a.start.word + m + 3) / 4;
-    for (size_t b = 0; b < blocks; b += 8) philox8(a.start.counter + i / 4 + b, keys, words + 4 * b);
+    for (size_t b = 0; b < blocks; b += 16) philox16(a.start.counter + i / 4 + b, keys, words + 4 * b);
     const uint32_t* w = words + a.start.word;
     size_t k = 0;
     for (; k + 8 <= m; k += 8) {

@@ -198,7 +198,7 @@ describe.each(binding.simdLevels())('native compression kernels at SIMD level %s
     },
   );
 
-  it('clamps like the reference when |x_i| exceeds the norm, and handles norm 0 and a counter past 2^32', () => {
+  it('clamps like the reference when |x_i| exceeds the norm; handles norm 0, NaN/Inf entries and a counter past 2^32', () => {
     const x = moderate(1000, 8);
     for (const s of [3, 16, 300]) {
       for (const norm of [0, 1e-3, 5e-45]) {
@@ -207,6 +207,11 @@ describe.each(binding.simdLevels())('native compression kernels at SIMD level %s
       }
       const { a, b } = quantizeBoth(x, s, 10, 4 * 0xffffffff - 41);
       expectSame(b, a, 'counter carry, byte');
+      const odd = x.slice();
+      odd.set([Number.NaN, -Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0], 8);
+      odd.set([Number.NaN, Number.NEGATIVE_INFINITY], 501);
+      const c = quantizeBoth(odd, s, 11, 1, 2);
+      expectSame(c.b, c.a, 'NaN and Inf entries, byte');
     }
   });
 
