@@ -67,6 +67,11 @@ describe('CHOCO-SGD gives the same models in memory and over sockets', () => {
       /algorithm.topology.kind must be a static topology with compression.gossip/,
     ],
     ['with an uplink compressor', ['compression.up={kind: fp16}'], /compression.up must be absent/],
+    [
+      'with error feedback on the gossip compressor',
+      ['compression.gossip={kind: topk, ratio: 0.1, errorFeedback: true}'],
+      /compression.gossip.errorFeedback must be false with CHOCO/,
+    ],
   ])('refuses to start %s (exit 2)', (_, sets, message) => {
     const r = run(sets);
     expect(r.code).toBe(2);

@@ -1,4 +1,5 @@
 export type { ChocoSetup } from './gossip/choco-setup.js';
+export { checkChoco } from './gossip/choco-setup.js';
 export type { GossipCoordinatorOptions, GossipCoordinatorReport } from './gossip/coordinator.js';
 export { runGossipCoordinator } from './gossip/coordinator.js';
 export type { GossipHostOptions } from './gossip/gossip-host.js';

@@ -11,7 +11,14 @@ import {
   Rng,
   summarizePartition,
 } from '@starling/core';
-import { type ChocoSetup, type GossipSetup, gossipTopology, type NodeSetup, workspaceFor } from '@starling/worker';
+import {
+  type ChocoSetup,
+  checkChoco,
+  type GossipSetup,
+  gossipTopology,
+  type NodeSetup,
+  workspaceFor,
+} from '@starling/worker';
 import type { ExperimentConfig } from '../config/schema.js';
 
 type GossipConfig = Extract<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
@@ -35,7 +42,8 @@ export function gossipAlgorithm(cfg: ExperimentConfig): GossipConfig | null {
 
 /**
  * The run's CHOCO setup from `compression`, or undefined without `compression.gossip`. `gamma` is
- * required with it; `up` and `down` (parameter-server links) are refused on a gossip run.
+ * required with it, error feedback is refused (`checkChoco`), and `up` and `down` (parameter-server
+ * links) are refused on a gossip run.
  */
 export function gossipCompression(cfg: ExperimentConfig): ChocoSetup | undefined {
   const c = cfg.compression;
@@ -56,7 +64,9 @@ export function gossipCompression(cfg: ExperimentConfig): ChocoSetup | undefined
       undefined,
     );
   }
-  return { compressor: c.gossip as CompressorSpec, gamma: c.gamma };
+  const choco: ChocoSetup = { compressor: c.gossip as CompressorSpec, gamma: c.gamma };
+  checkChoco(choco);
+  return choco;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { jsKernels, Rng } from '@starling/core';
 import { describe, expect, it } from 'vitest';
 import type { NodeSetup } from '../node-setup.js';
-import { type ChocoSetup, chocoScale } from './choco-setup.js';
+import { type ChocoSetup, chocoPeer, chocoScale } from './choco-setup.js';
 import type { GossipRound } from './gossip-monitor.js';
 import type { GossipAlgorithm, GossipSetup } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
@@ -110,6 +110,13 @@ describe('CHOCO gossip (Koloskova, Stich, Jaggi 2019)', () => {
     expect(chocoScale({ kind: 'dropout', p: 0.25, unbiased: true }, 10)).toBe(0.25);
     for (const kind of ['none', 'fp16', 'sign'] as const) expect(chocoScale({ kind }, 1000)).toBe(1);
     expect(chocoScale({ kind: 'topk', ratio: 0.01 }, 1000)).toBe(1);
+  });
+
+  it('refuses error feedback, which counts the residual x_i − x̂_i twice', () => {
+    const s = setup(2, { compressor: { kind: 'topk', ratio: 0.2, errorFeedback: true }, gamma: 0.2 });
+    expect(() => chocoPeer(s, 0, gossipTopology(s), jsKernels)).toThrow(
+      /compression.gossip.errorFeedback must be false with CHOCO/,
+    );
   });
 
   it('refuses a time-varying schedule, whose neighbours change every round', () => {
