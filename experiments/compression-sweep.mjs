@@ -6,7 +6,7 @@
 //
 // Default config: experiments/compression-fedavg.yaml. Each row is one
 // `starling run <config> --set compression.up=<spec>` with every other setting shared; the last row adds a
-// downlink compressor (top-k 10% of the difference between the server model and the hosts' copy) to
+// downlink compressor (top-k 2% of the difference between the server model and the hosts' copy) to
 // the top-k + EF uplink to show the downlink bytes shrink. Byte columns are tensor payload bytes (encoder output, or 4 bytes per raw float), summed
 // over the run (`payload_bytes_up` / `payload_bytes_down` in summary.json); in the inline runtime every
 // node counts as a downlink recipient. The ratio is the `none` row's uplink bytes over the row's.
@@ -33,8 +33,8 @@ const ROWS = [
   ['powersgd', 'PowerSGD rank 2 + EF', ['compression.up={kind: powersgd, rank: 2, errorFeedback: true}']],
   [
     'topk-ef-down',
-    'top-k 1% + EF up, top-k 10% deltas down',
-    ['compression.up={kind: topk, ratio: 0.01, errorFeedback: true}', 'compression.down={kind: topk, ratio: 0.1}'],
+    'top-k 1% + EF up, top-k 2% deltas down',
+    ['compression.up={kind: topk, ratio: 0.01, errorFeedback: true}', 'compression.down={kind: topk, ratio: 0.02}'],
   ],
 ];
 
