@@ -1,8 +1,15 @@
 // Compression throughput: compress + decompress of a 1M-float update per compressor, with the JS
 // kernels and the native kernels side by side. Imports the built packages (`npx tsc -b` first).
 // A suite is an async generator of flat records.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { jsKernels, makeCompressor, makeLayout, Rng } from '../../packages/core/dist/index.js';
 import { loadKernels } from '../../packages/native/dist/index.js';
+
+// A full GC before every window, so one backend's garbage (a fresh payload per call) is not collected
+// inside the other's window.
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc');
 
 /** The compressors measured, as config specs, with the label used in records. */
 export const SPECS = [
@@ -29,6 +36,7 @@ const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 /** One timed compress + decompress in ms, and the payload size. */
 function once(c, x, out, rng, round) {
+  collect();
   const t0 = performance.now();
   const { bytes } = c.compress(x, { rng, round });
   c.decompress(bytes, out);
@@ -40,12 +48,13 @@ function once(c, x, out, rng, round) {
  * `{ name: 'compress+decompress', compressor, backend, input_gb_per_s, median_of, median_ms,
  * wire_bytes, ratio_vs_fp32 }`, the native one with `simd` and `native_vs_js` (the ratio of the
  * throughputs). input_gb_per_s counts the input float32 bytes (4·d) per second of one compress plus
- * one decompress. JS and native windows alternate, so load from other processes falls on both.
+ * one decompress. JS and native windows alternate, so load from other processes falls on both, and
+ * each starts after a full GC.
  * @param {{ repeats?: number, quick?: boolean, rows?: number, cols?: number }} [options] the input is
  *   a rows×cols matrix (default 1024×1024 = 1M floats, so PowerSGD sees a matrix)
  */
 export default async function* run(options = {}) {
-  const repeats = options.repeats ?? (options.quick ? 3 : 9);
+  const repeats = options.repeats ?? (options.quick ? 5 : 15);
   const rows = options.rows ?? 1024;
   const cols = options.cols ?? 1024;
   const layout = makeLayout([{ name: 'w', shape: [rows, cols] }]);
