@@ -3,7 +3,7 @@ import { makeCompressor, makeLayout, Rng } from '@starling/core';
 import { DealerEndpoint } from '@starling/transport';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../cli/cli-helpers.js';
-import { metrics, smallFedAvg, startStarling, testPort, waitFor } from './e2e-helpers.js';
+import { metrics, smallFedAvg, startCluster, startStarling, testPort, waitFor } from './e2e-helpers.js';
 
 const PARAMS = 784 * 32 + 32 + 32 * 10 + 10;
 const quiet = { warn: () => {}, debug: () => {} };
@@ -84,4 +84,42 @@ describe('compressed updates over real sockets', () => {
     expect(sent).toBe(15);
     expect(server.err()).not.toMatch(/\n\s+at /);
   });
+
+  it('a frozen host that re-registers gets the raw public model, then deltas again, and trains on', async () => {
+    const out = join(tempDir(), 'run');
+    const set = [
+      'algorithm.rounds=150',
+      'eval.every=1000',
+      'compression.up={kind: qsgd, levels: 4}',
+      'compression.down={kind: topk, ratio: 0.1}',
+    ];
+    const { server, workers } = await startCluster(41, ['a', 'b'], set, out);
+    await waitFor(() => metrics(out).length >= 3, 60_000, 'three rounds');
+    workers.b.child.kill('SIGSTOP');
+    const frozenAt = metrics(out).length;
+    await waitFor(
+      () => metrics(out).some((l, i) => i >= frozenAt && (l.failures as number) > 0),
+      10_000,
+      'the frozen host to be dropped',
+    );
+    const droppedAt = metrics(out).length;
+    workers.b.child.kill('SIGCONT');
+    await waitFor(
+      () => metrics(out).some((l, i) => i > droppedAt && l.participants === 10 && l.failures === 0),
+      30_000,
+      'the host to rejoin',
+    );
+    expect(await server.exit).toBe(0);
+    await Promise.all([workers.a.exit, workers.b.exit]);
+    const lines = metrics(out);
+    expect(lines).toHaveLength(150);
+    // Steady rounds send each host one top-k delta (12 + 4k + gaps bytes), far below the raw 4d.
+    const steady = lines.slice(-5).map((l) => l.payload_bytes_down as number);
+    for (const b of steady) expect(b).toBeLessThan(2 * 0.6 * 4 * PARAMS);
+    expect(lines[0].payload_bytes_down).toBe(2 * 4 * PARAMS);
+    // The re-registered host holds nothing: it gets the raw x̂ (4d bytes) once, the other host a delta.
+    const rejoinRound = lines.findIndex((l, i) => i > droppedAt && (l.payload_bytes_down as number) >= 4 * PARAMS);
+    expect(rejoinRound).toBeGreaterThan(droppedAt);
+    expect(lines[rejoinRound].payload_bytes_down).toBeLessThan(2 * 4 * PARAMS);
+  }, 90_000);
 });
