@@ -49,21 +49,32 @@ AVX2_FN static inline __m128 values4(__m128i codes, __m256d step) {
 }
 
 // Groups of 8 codes of W ≤ 8 bits (W whole bytes each); the rest, and any group with a bad code, go
-// through unpack_scalar so the reported index and the written prefix match the reference.
+// through unpack_scalar so the reported index and the written prefix match the reference. For W ≤ 4
+// the 16 possible values are precomputed (qsgd_value, so the same bits) and looked up with permutes.
 template <int W>
 AVX2_FN static long unpack(const uint8_t* bytes, size_t n, uint32_t s, double step, float* out) {
   const uint8_t* end = bytes + (n * W + 7) / 8;
   const __m256i max_code = _mm256_set1_epi32(static_cast<int>(2 * s + 1));
   const __m256i one = _mm256_set1_epi32(1);
   const __m256d step_v = _mm256_set1_pd(step);
+  float table[16];
+  for (uint32_t c = 0; c < 16; c++) table[c] = qsgd_value(c, step);
+  const __m256 low = _mm256_loadu_ps(table), high = _mm256_loadu_ps(table + 8);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const uint64_t spread = expand8<W>(load_group(bytes + i / 8 * W, end, W));
     const __m256i codes = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&spread)));
     const __m256i bad = _mm256_or_si256(_mm256_cmpgt_epi32(codes, max_code), _mm256_cmpeq_epi32(codes, one));
     if (!_mm256_testz_si256(bad, bad)) break;
-    _mm_storeu_ps(out + i, values4(_mm256_castsi256_si128(codes), step_v));
-    _mm_storeu_ps(out + i + 4, values4(_mm256_extracti128_si256(codes, 1), step_v));
+    if constexpr (W <= 4) {
+      const __m256 v = _mm256_permutevar8x32_ps(low, codes);
+      const __m256 w = _mm256_permutevar8x32_ps(high, codes);
+      const __m256 upper = _mm256_castsi256_ps(_mm256_cmpgt_epi32(codes, _mm256_set1_epi32(7)));
+      _mm256_storeu_ps(out + i, _mm256_blendv_ps(v, w, upper));
+    } else {
+      _mm_storeu_ps(out + i, values4(_mm256_castsi256_si128(codes), step_v));
+      _mm_storeu_ps(out + i + 4, values4(_mm256_extracti128_si256(codes, 1), step_v));
+    }
   }
   return unpack_scalar(bytes, i, n, s, W, step, out);
 }

@@ -27,6 +27,8 @@ export interface MakeCompressorOptions {
 
 interface Encoder {
   encode(x: Float32Array, rng: Rng): Encoded;
+  /** True when `encode` itself throws `checkInput`'s error on a non-finite entry (one pass fewer). */
+  readonly scansInput?: boolean;
   state?(): CompressorState;
   load?(state: CompressorState): void;
 }
@@ -48,9 +50,9 @@ function encoderFor(
       return { encode: (x) => encodeHalf(kind, x, ck) };
     }
     case 'qsgd':
-      return { encode: (x, rng) => encodeQsgd(x, spec.levels, rng, ck) };
+      return { encode: (x, rng) => encodeQsgd(x, spec.levels, rng, ck), scansInput: true };
     case 'sign':
-      return { encode: (x) => encodeSign(x, ck) };
+      return { encode: (x) => encodeSign(x, ck), scansInput: true };
     case 'topk': {
       const k = sparsityCount(spec, d, path);
       return { encode: (x) => encodeTopK(x, k) };
@@ -84,8 +86,9 @@ class KindCompressor implements Compressor {
   }
 
   compress(x: Float32Array, ctx: CompressContext): Encoded {
-    // The finite scan runs in the kernels; checkInput only runs to report a problem.
-    if (!(x instanceof Float32Array) || x.length !== this.size || this.ck.firstNonFinite(x) >= 0) {
+    // The finite scan runs in the kernels (or in the encoder's own sum); checkInput only reports.
+    const scanned = this.encoder.scansInput === true;
+    if (!(x instanceof Float32Array) || x.length !== this.size || (!scanned && this.ck.firstNonFinite(x) >= 0)) {
       checkInput(this.kind, x, this.size);
     }
     return this.encoder.encode(x, ctx.rng.fork(`compress:${this.kind}`, ctx.round));

@@ -4,6 +4,7 @@ import { type CompressKernels, jsCompressKernels } from './compress-kernels.js';
 import type { Encoded } from './compressor.js';
 import { qsgdCodeBits } from './qsgd-kernels.js';
 import {
+  checkInput,
   expectBytes,
   expectFlags,
   HEADER_BYTES,
@@ -23,11 +24,14 @@ const FIXED = HEADER_BYTES + 8;
  * rounding of s|x_i|/‖x‖₂ to a neighbouring integer, so E[Q(x)] = x. Payload: header, float32 norm
  * ‖x‖₂ (rounded to nearest), u32 s, then d codes of 1 + ⌈log2(s+1)⌉ bits, LSB-first, zero-padded to a
  * byte. Theoretical bits: 32 + d·(1 + ⌈log2(s+1)⌉). The norm's sum of squares runs in 8 lanes
- * (`sumSquares8`), so every kernel backend gives the same bytes.
+ * (`sumSquares8`), so every kernel backend gives the same bytes. Non-finite input throws as `checkInput`
+ * does (the sum finds it, so compressors skip their own scan).
  */
 export function encodeQsgd(x: Float32Array, s: number, rng: Rng, ck: CompressKernels = jsCompressKernels): Encoded {
   const d = x.length;
   const sumSq = ck.sumSquares8(x);
+  // Squares of float32s cannot overflow float64: a non-finite sum means a non-finite entry.
+  if (!Number.isFinite(sumSq)) checkInput('qsgd', x, d);
   // Rounding is monotone, so |x_i| ≤ fround(‖x‖) for every float32 entry: levels never pass s.
   const norm = Math.fround(Math.sqrt(sumSq));
   if (!Number.isFinite(norm)) throw errors.runtime(`qsgd compressor: ‖x‖ = ${Math.sqrt(sumSq)} overflows float32`);

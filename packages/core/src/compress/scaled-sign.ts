@@ -2,6 +2,7 @@ import { errors } from '../errors.js';
 import { type CompressKernels, jsCompressKernels } from './compress-kernels.js';
 import type { Encoded } from './compressor.js';
 import {
+  checkInput,
   expectBytes,
   expectFlags,
   HEADER_BYTES,
@@ -17,12 +18,15 @@ const FIXED = HEADER_BYTES + 4;
  * `sign`: scaled sign C(x) = (‖x‖₁/d)·sign(x), with sign(0) = +1 (Bernstein et al. 2018, "signSGD";
  * the ‖x‖₁/d scaling of Karimireddy et al. 2019, "Error Feedback Fixes SignSGD and other Gradient
  * Compression Schemes"). Payload: header, float32 scale ‖x‖₁/d, then d sign bits (1 = negative),
- * LSB-first, zero-padded to a byte. Theoretical bits: 32 + d.
+ * LSB-first, zero-padded to a byte. Theoretical bits: 32 + d. Non-finite input throws as `checkInput`
+ * does (the sum finds it, so compressors skip their own scan).
  */
 export function encodeSign(x: Float32Array, ck: CompressKernels = jsCompressKernels): Encoded {
   const d = x.length;
   const { bytes, view } = newPayload('sign', 0, d, FIXED + Math.ceil(d / 8));
   const l1 = ck.packSigns(x, bytes, FIXED);
+  // Σ|x_i| of float32s cannot overflow float64: a non-finite sum means a non-finite entry.
+  if (!Number.isFinite(l1)) checkInput('sign', x, d);
   const scale = d > 0 ? Math.fround(l1 / d) : 0;
   if (!Number.isFinite(scale)) throw errors.runtime(`sign compressor: ‖x‖₁/d = ${l1 / d} overflows float32`);
   view.setFloat32(HEADER_BYTES, scale, true);
