@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCompressor, makeLayout, Rng } from '@starling/core';
 import { DealerEndpoint } from '@starling/transport';
@@ -82,6 +83,8 @@ describe('compressed updates over real sockets', () => {
       expect(l.aggregated).toBe(true);
     }
     expect(sent).toBe(15);
+    const { rejected } = JSON.parse(readFileSync(join(out, 'links.json'), 'utf8'));
+    expect(rejected.update).toBe(15);
     expect(server.err()).not.toMatch(/\n\s+at /);
   });
 

@@ -13,6 +13,7 @@ import type { PreparedRun } from './prepare.js';
 export interface RuntimeReport {
   readonly rounds: number;
   readonly links: Record<string, { bytesUp: number; bytesDown: number }>;
+  /** Refused messages by reason (transport reasons, and `update` for updates the server refused). */
   readonly rejected: Record<string, number>;
 }
 
@@ -101,7 +102,12 @@ export async function executeRounds(
       },
       onRound,
     );
-    return { rounds: report.rounds, links: report.links, rejected: report.stats.rejected };
+    // Transport-level refusals by reason, plus updates the server refused (malformed payload, late, ...).
+    const rejected = {
+      ...report.stats.rejected,
+      ...(report.rejectedUpdates ? { update: report.rejectedUpdates } : {}),
+    };
+    return { rounds: report.rounds, links: report.links, rejected };
   } finally {
     await (host as WorkerHost | null)?.close('run finished');
     await Promise.all(
