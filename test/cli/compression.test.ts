@@ -30,7 +30,12 @@ const cases: [string, string[], RegExp][] = [
   [
     'an uplink compressor on a gossip run',
     ['experiments/dpsgd-ring-16.yaml', '--set', 'compression.up={kind: qsgd, levels: 4}'],
-    /compression\.up must be absent for the gossip algorithm dpsgd/,
+    /compression\.up must be absent on a dpsgd or consensus run/,
+  ],
+  [
+    'error feedback on a delta downlink',
+    [...smallFedAvg, '--set', 'compression.down={kind: topk, ratio: 0.02, errorFeedback: true}'],
+    /compression\.down\.errorFeedback must be false with downOf: delta/,
   ],
 ];
 

@@ -112,6 +112,13 @@ describe('Downlink', () => {
     expect(run(7)).not.toEqual(run(8));
   });
 
+  it('refuses error feedback on deltas (x − x̂ is already the memory) but allows it on the model', () => {
+    expect(() => make({ kind: 'topk', ratio: 0.1, errorFeedback: true })).toThrow(
+      /compression\.down\.errorFeedback must be false with downOf: delta/,
+    );
+    expect(make({ kind: 'topk', ratio: 0.1, errorFeedback: true }, 'model').target).toBe('model');
+  });
+
   it('refuses a spec that does not fit the model, naming compression.down', () => {
     expect(() => make({ kind: 'topk', count: d + 1 })).toThrow(
       /compression\.down\.count must be at most the model size/,

@@ -25,7 +25,8 @@ interface DeltaRecord {
  * The parameter server's side of a compressed downlink (`compression.down`). It keeps the public copy
  * x̂ that hosts train from, while the server's own model x is what is aggregated, evaluated and saved.
  * Each dispatch calls `advance(round, x)`:
- * - `delta` (default): c = C(x − x̂) with the downlink compressor (error feedback allowed), then
+ * - `delta` (default): c = C(x − x̂) with the downlink compressor (no error feedback: the residual
+ *   x − x̂ carried to the next round is the error memory; use a contractive compressor), then
  *   x̂ ← x̂ + D(c) in float32, entry by entry; the payload is kept as `delta/<base>-<round>`. The first
  *   advance sets x̂ = x (sent raw).
  * - `model`: x̂ = D(C(x)) each round, sent as one compressed `full` model.
@@ -54,6 +55,15 @@ export class Downlink {
     private readonly rng: Rng,
   ) {
     this.compressor = makeCompressor(spec, layout, { path: 'compression.down', kernels });
+    if (target === 'delta' && this.compressor.errorFeedback) {
+      // The residual x − x̂ is already the error memory; a second one counts it twice (measured: top-k 2%
+      // with both diverged to chance accuracy on compression-fedavg.yaml).
+      throw errors.option(
+        'compression.down.errorFeedback',
+        'false with downOf: delta (x − x̂ already carries the compression error)',
+        true,
+      );
+    }
     this.xhat = new Float32Array(layout.size);
     this.decoded = new Float32Array(layout.size);
     this.diff = new Float32Array(layout.size);

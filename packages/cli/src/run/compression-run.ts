@@ -6,25 +6,14 @@ import type { ExperimentConfig } from '../config/schema.js';
 const GOSSIP_KINDS: readonly string[] = ['dpsgd', 'consensus'];
 
 /**
- * Refuses link directions that the algorithm has no link for (exit code 2): `compression.up`/`down`
- * with a gossip algorithm (use `compression.gossip`), and `compression.gossip`/`gamma` with a
- * parameter-server algorithm (use `up`/`down`).
+ * Refuses gossip-only settings on a parameter-server run (exit code 2): `compression.gossip` and
+ * `gamma` belong to gossip algorithms (use `up`/`down`). The gossip run refuses `up`/`down` itself
+ * (`gossipCompression` in gossip-prepare.ts).
  */
 export function checkCompressionSupported(cfg: ExperimentConfig): void {
   const c = cfg.compression;
   const kind = cfg.algorithm.kind;
-  if (GOSSIP_KINDS.includes(kind)) {
-    for (const key of ['up', 'down'] as const) {
-      if (c[key] !== undefined) {
-        throw errors.option(
-          `compression.${key}`,
-          `absent for the gossip algorithm ${kind} (peers compress with compression.gossip)`,
-          c[key],
-        );
-      }
-    }
-    return;
-  }
+  if (GOSSIP_KINDS.includes(kind)) return;
   for (const key of ['gossip', 'gamma'] as const) {
     if (c[key] !== undefined) {
       throw errors.option(
