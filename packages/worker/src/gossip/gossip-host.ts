@@ -1,41 +1,19 @@
 import { availableParallelism, hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import type { Kernels, OptimizerState } from '@starling/core';
+import type { Kernels } from '@starling/core';
 import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
-import { Piscina } from 'piscina';
 import { loadKernels } from '../kernel-choice.js';
-import type { TrainResult, TrainTask } from '../train-task.js';
-import type { HostLog } from '../worker-host.js';
 import { chocoPeer } from './choco-setup.js';
+import type { GossipHostOptions } from './gossip-host-options.js';
 import { GossipPeer } from './gossip-peer.js';
 import { type GossipHostConfig, isReportRound } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
 import { HostLinks } from './host-links.js';
 import { initialModel } from './initial-model.js';
+import { MonitorReporter } from './monitor-reporter.js';
 import { NodeTraffic } from './node-traffic.js';
-import type { PeerCommand, PeerEvent, PeerRoundReport } from './peer-events.js';
-import { encodeReport, MODEL_TENSOR } from './report-codec.js';
+import type { PeerCommand, PeerEvent } from './peer-events.js';
+import { PeerTraining } from './peer-training.js';
 import { GOSSIP_TENSOR } from './wire-size.js';
-
-/** How a gossip host joins a run. Times in milliseconds. */
-export interface GossipHostOptions {
-  /** The run coordinator's endpoint (`starling run`'s own ROUTER, or `starling server` on another machine). */
-  readonly connect: string;
-  /** Where this host's gossip ROUTER binds (default `tcp://127.0.0.1:*`). */
-  readonly bind?: string;
-  /** The gossip address other hosts connect to (default: the bound one). */
-  readonly advertise?: string;
-  /** A unique host id (letters, digits, `._:-`); default `<hostname>-<pid>`. */
-  readonly hostId?: string;
-  /** Pool threads that train the host's peers (default: the machine's cores). */
-  readonly threads?: number;
-  readonly log: HostLog;
-  /** Heartbeats on every link, and the silence after which a host counts as lost (defaults 500 and 5000). */
-  readonly heartbeatMs?: number;
-  readonly peerTimeoutMs?: number;
-}
-
-const TASK_FILE = fileURLToPath(new URL('../train-task.js', import.meta.url));
 
 /**
  * A gossip host: carries one or more peers (one per process gives separate processes), binds a ROUTER
@@ -54,14 +32,12 @@ export class GossipHost {
   private readonly coordinator: DealerEndpoint;
   private config: GossipHostConfig | null = null;
   private kernels: Kernels | null = null;
-  private pool: Piscina | null = null;
+  private training: PeerTraining | null = null;
   private readonly peers = new Map<number, GossipPeer>();
   private readonly indices = new Map<number, Int32Array>();
-  private readonly states = new Map<number, OptimizerState>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
-  private readonly sends = new Map<number, Promise<unknown>[]>();
-  private readonly reports = new Map<number, Promise<unknown>>();
   private readonly traffic = new NodeTraffic();
+  private readonly monitor: MonitorReporter;
   private readonly lostHosts = new Set<string>();
   private early: IncomingMessage[] = [];
   private helloTimer: NodeJS.Timeout | null = null;
@@ -92,6 +68,7 @@ export class GossipHost {
         if (this.allDone()) void this.close('finished; coordinator gone');
       },
     });
+    this.monitor = new MonitorReporter(this.coordinator, this.traffic, o.log, (n) => this.indices.get(n)?.length ?? 0);
   }
 
   /** Binds the gossip ROUTER, connects to the coordinator and says `hello` until welcomed. */
@@ -124,11 +101,11 @@ export class GossipHost {
     this.closed = true;
     if (this.helloTimer) clearInterval(this.helloTimer);
     for (const t of this.timers.values()) clearTimeout(t);
-    await Promise.race([Promise.all(this.reports.values()), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await Promise.race([this.monitor.settled(), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.coordinator.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
     await this.coordinator.close({ lingerMs: 200 });
     await this.links.close();
-    await this.pool?.destroy();
+    await this.training?.destroy();
     this.finish(reason);
   }
 
@@ -173,10 +150,11 @@ export class GossipHost {
     const topology = gossipTopology(s);
     if (s.algorithm.kind === 'dpsgd') {
       const threads = this.o.threads ?? availableParallelism();
-      this.pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+      this.training = new PeerTraining(s.node, threads);
     }
     for (const node of nodes) {
       this.indices.set(node, Int32Array.from(config.partition[String(node)] ?? []));
+      this.training?.assign(node, this.indices.get(node) as Int32Array);
       const peer = new GossipPeer({
         node,
         algorithm: s.algorithm,
@@ -264,7 +242,7 @@ export class GossipHost {
           node,
           setTimeout(() => this.feed(node, { type: 'deadline', round: c.round }), c.ms),
         );
-      } else if (c.type === 'round-done') this.report(node, c.report, c.model);
+      } else if (c.type === 'round-done') this.monitor.report(node, c.report, c.model);
       else if (c.type === 'finished') {
         clearTimeout(this.timers.get(node));
         this.done++;
@@ -281,7 +259,6 @@ export class GossipHost {
     codec: string | undefined,
   ): void {
     const owners = (this.config as GossipHostConfig).owners;
-    const pending = this.sends.get(node) ?? [];
     for (const j of to) {
       const sent = this.links
         .send(owners[j], { type: 'gossip', round, node, to: j }, [
@@ -291,24 +268,13 @@ export class GossipHost {
           if (r.ok) this.traffic.sent(node, j, round, r.bytes);
           else this.o.log.debug({ node, to: j, round, reason: r.reason }, 'gossip message dropped');
         });
-      pending.push(sent);
+      this.monitor.track(node, sent);
     }
-    this.sends.set(node, pending);
   }
 
   private async train(node: number, round: number, from: Float32Array): Promise<void> {
-    const setup = (this.config as GossipHostConfig).gossip.node;
-    const task: TrainTask = {
-      setup,
-      node,
-      indices: this.indices.get(node) as Int32Array,
-      round,
-      global: from,
-      state: this.states.get(node) ?? null,
-    };
     try {
-      const r: TrainResult = await (this.pool as Piscina).run(task);
-      this.states.set(node, r.state);
+      const r = await (this.training as PeerTraining).train(node, round, from);
       this.feed(node, { type: 'trained', round, delta: r.delta, trainLoss: r.trainLoss, steps: r.steps });
     } catch (err) {
       if (this.closed) return;
@@ -321,31 +287,5 @@ export class GossipHost {
         steps: 0,
       });
     }
-  }
-
-  /** Sends the round's report once the round's own gossip sends have settled, so its byte counts are complete. */
-  private report(node: number, r: PeerRoundReport, model: Float32Array | null): void {
-    if (r.dropped.length > 0)
-      this.o.log.warn({ node, round: r.round, dropped: r.dropped }, 'neighbours left out of the round');
-    const sends = this.sends.get(node) ?? [];
-    this.sends.set(node, []);
-    const previous = this.reports.get(node) ?? Promise.resolve();
-    const next = previous
-      .then(() => Promise.all(sends))
-      .then(() => {
-        const { weight, metrics } = encodeReport({
-          ...r,
-          heard: r.heard.length,
-          dropped: r.dropped.length,
-          droppedNodes: r.dropped,
-          ...this.traffic.take(node, r.round),
-          samples: this.indices.get(node)?.length ?? 0,
-          model,
-        });
-        const tensors = model ? [{ name: MODEL_TENSOR, data: model, owned: true }] : [];
-        return this.coordinator.send({ type: 'update', round: r.round, node, weight, metrics }, tensors);
-      })
-      .catch((err) => this.o.log.error({ err, node }, 'report failed'));
-    this.reports.set(node, next);
   }
 }

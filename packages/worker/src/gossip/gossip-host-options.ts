@@ -1,0 +1,19 @@
+import type { HostLog } from '../worker-host.js';
+
+/** How a gossip host joins a run. Times in milliseconds. */
+export interface GossipHostOptions {
+  /** The run coordinator's endpoint (`starling run`'s own ROUTER, or `starling server` on another machine). */
+  readonly connect: string;
+  /** Where this host's gossip ROUTER binds (default `tcp://127.0.0.1:*`). */
+  readonly bind?: string;
+  /** The gossip address other hosts connect to (default: the bound one). */
+  readonly advertise?: string;
+  /** A unique host id (letters, digits, `._:-`); default `<hostname>-<pid>`. */
+  readonly hostId?: string;
+  /** Pool threads that train the host's peers (default: the machine's cores). */
+  readonly threads?: number;
+  readonly log: HostLog;
+  /** Heartbeats on every link, and the silence after which a host counts as lost (defaults 500 and 5000). */
+  readonly heartbeatMs?: number;
+  readonly peerTimeoutMs?: number;
+}
