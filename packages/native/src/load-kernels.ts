@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, jsKernels, type Kernels } from '@starling/core';
 import type { NativeBinding, SimdLevel } from './binding.js';
+import { compressSelfCheck } from './compress-self-check.js';
 import { loadBinding, PACKAGE_ROOT } from './loader.js';
 import { nativeKernels } from './native-kernels.js';
 import { selfCheck } from './self-check.js';
@@ -63,7 +64,7 @@ export function loadKernels(mode: KernelsMode = 'auto', options: LoadKernelsOpti
     }
   }
   if (binding) {
-    const problem = selfCheck(binding);
+    const problem = selfCheck(binding) ?? compressSelfCheck(binding);
     if (problem === undefined) {
       if (options.threads !== undefined) binding.setThreads(options.threads);
       return { kernels: nativeKernels(binding), backend: 'native', simd: binding.simd() };
