@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { starling, tempDir } from '../cli/cli-helpers.js';
 import { metrics } from '../e2e/e2e-helpers.js';
+import { SMALL_PARAMS, smallGossip } from './gossip-helpers.js';
 
-/** The shipped ring config on small synthetic blobs (fast to load in every process), 6 rounds. */
-const small = [
-  'experiments/dpsgd-ring-16.yaml',
-  '--set',
-  'data={kind: synthetic-blobs, n: 1600, d: 20, classes: 4}',
-  '--set',
-  'algorithm.partition={kind: shards, shardsPerClient: 1}',
-  '--set',
-  'algorithm.rounds=6',
-  '--set',
-  'eval.every=3',
-];
-const PARAMS = 20 * 4 + 4;
+const small = smallGossip('experiments/dpsgd-ring-16.yaml');
+const PARAMS = SMALL_PARAMS;
 
 function run(sets: readonly string[]) {
   const out = `${tempDir()}/run`;

@@ -40,3 +40,24 @@ export function contractionViolations(errors: readonly number[], lambda: number,
   }
   return bad;
 }
+
+/** Parameters of the softmax model on {@link smallGossip}'s blobs: 20 inputs × 4 classes + 4 biases. */
+export const SMALL_PARAMS = 20 * 4 + 4;
+
+/**
+ * `starling run` arguments for a shipped gossip config on small synthetic blobs (fast to load in every
+ * process), one label shard per peer, 6 rounds, evaluated every 3.
+ */
+export function smallGossip(config: string): string[] {
+  return [
+    config,
+    '--set',
+    'data={kind: synthetic-blobs, n: 1600, d: 20, classes: 4}',
+    '--set',
+    'algorithm.partition={kind: shards, shardsPerClient: 1}',
+    '--set',
+    'algorithm.rounds=6',
+    '--set',
+    'eval.every=3',
+  ];
+}
