@@ -1,7 +1,8 @@
 import { errors } from '@starling/core';
 import { Packr, Unpackr } from 'msgpackr';
-import { type Dtype, dtypeOf, firstNonFinite, LITTLE_ENDIAN, type TensorArray, viewFrame } from './dtypes.js';
+import { type Dtype, dtypeOf, LITTLE_ENDIAN, type TensorArray, viewFrame } from './dtypes.js';
 import { HEADER_SCHEMAS, type Header, type TensorDescriptor } from './messages.js';
+import { firstNonFinite, type NonFiniteScan } from './non-finite.js';
 import { MAX_TENSORS, MESSAGE_TYPES, type MessageType, PROTOCOL_VERSION } from './protocol.js';
 import { describe, isPlainObject } from './schema.js';
 
@@ -45,6 +46,12 @@ export interface DecodeLimits {
   readonly maxMessageBytes: number;
   /** Largest accepted header frame. */
   readonly maxHeaderBytes: number;
+}
+
+/** {@link DecodeLimits} plus an optional faster NaN/Inf scan of float32 payloads. */
+export interface DecodeOptions extends DecodeLimits {
+  /** Used instead of `firstNonFinite` on f32 frames; must agree with it (see `checkNonFiniteScan`). */
+  readonly nonFiniteScan?: NonFiniteScan;
 }
 
 /** Defaults: 256 MiB per message, 1 MiB per header. */
@@ -116,9 +123,9 @@ export function encodeMessage(header: Omit<Header, 'tensors'>, tensors: readonly
  * Decodes and validates one message (frames without the routing envelope). Never throws on bad
  * input: returns the reason instead. Checks, in order: frame count, total and header size, msgpack,
  * version, type, the type's strict schema, descriptor count = frame count, each frame's size, and
- * NaN/Inf in float payloads.
+ * NaN/Inf in float payloads (f32 with `limits.nonFiniteScan` when given).
  */
-export function decodeMessage(frames: readonly Buffer[], limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
+export function decodeMessage(frames: readonly Buffer[], limits: DecodeOptions = DEFAULT_DECODE_LIMITS): DecodeResult {
   let bytes = 0;
   for (const f of frames) bytes += f.byteLength;
   let seq = -1;
@@ -166,7 +173,8 @@ export function decodeMessage(frames: readonly Buffer[], limits: DecodeLimits = 
     }
     const data = viewFrame(frame, d.dtype);
     if (d.dtype === 'f32' || d.dtype === 'f64') {
-      const at = firstNonFinite(data as Float32Array);
+      const scan = d.dtype === 'f32' ? (limits.nonFiniteScan ?? firstNonFinite) : firstNonFinite;
+      const at = scan(data as Float32Array);
       if (at >= 0) return fail('non-finite', `tensor ${describe(d.name)} holds a non-finite value at index ${at}`);
     }
     const t: DecodedTensor = { name: d.name, dtype: d.dtype, length: d.length, data };

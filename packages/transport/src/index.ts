@@ -2,6 +2,7 @@ export type {
   CodecRejectReason,
   DecodedTensor,
   DecodeLimits,
+  DecodeOptions,
   DecodeResult,
   EncodedTensors,
   TensorInput,
@@ -10,7 +11,7 @@ export { DEFAULT_DECODE_LIMITS, decodeMessage, encodeHeader, encodeMessage, enco
 export type { DealerOptions } from './dealer-endpoint.js';
 export { DealerEndpoint } from './dealer-endpoint.js';
 export type { Dtype, TensorArray } from './dtypes.js';
-export { DTYPES, firstNonFinite, itemSize } from './dtypes.js';
+export { DTYPES, itemSize } from './dtypes.js';
 export type { SendOptions } from './endpoint.js';
 export type {
   EndpointLog,
@@ -38,6 +39,8 @@ export type {
   WelcomeHeader,
 } from './messages.js';
 export { HEADER_SCHEMAS } from './messages.js';
+export type { NonFiniteScan } from './non-finite.js';
+export { checkNonFiniteScan, firstNonFinite } from './non-finite.js';
 export type { DropReason, SendResult } from './outbox.js';
 export type { MessageType } from './protocol.js';
 export {
