@@ -50,6 +50,9 @@ export class WorkerHost {
   private readonly states = new Map<number, OptimizerState>();
   private readonly upStates = new Map<number, CompressorState>();
   private receiver: ModelReceiver | null = null;
+  /** The pool threads' copy of the current task model, and how many `runTask` calls still read it. */
+  private model: Float32Array | null = null;
+  private modelUsers = 0;
   private finish!: (reason: string) => void;
   private helloTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -60,7 +63,15 @@ export class WorkerHost {
       this.finish = resolve;
     });
     const threads = options.threads ?? availableParallelism();
-    this.pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    // Two tasks per thread: the next node waits in the thread's queue, so the thread starts it as soon as
+    // the previous one is done instead of idling until this thread has handled the result.
+    this.pool = new Piscina({
+      filename: TASK_FILE,
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: 2,
+      idleTimeout: 60_000,
+    });
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
       onMessage: (m) => this.onMessage(m),
@@ -157,8 +168,8 @@ export class WorkerHost {
     const setup = this.setup;
     if (!setup) return;
     this.endpoint.setRound(round);
-    const shared = new Float32Array(new SharedArrayBuffer(model.byteLength));
-    shared.set(model);
+    const shared = this.sharedModel(model);
+    this.modelUsers++;
     await Promise.all(
       nodes.map(async (node) => {
         const task: TrainTask = {
@@ -171,7 +182,7 @@ export class WorkerHost {
           upState: this.upStates.get(node) ?? null,
         };
         try {
-          const r: TrainResult = await this.pool.run(task);
+          const r: TrainResult = await this.pool.run(task, { name: 'pooledTrainTask' });
           this.states.set(node, r.state);
           if (r.upState) this.upStates.set(node, r.upState);
           const metrics: Record<string, number> = { train_loss: r.trainLoss, steps: r.steps };
@@ -194,5 +205,20 @@ export class WorkerHost {
         }
       }),
     );
+    if (shared === this.model) this.modelUsers--;
+  }
+
+  /**
+   * The task model in shared memory for the pool threads. The buffer of the previous round is reused
+   * when no task still reads it (the usual case); a task that overlaps a running one (a round closed
+   * by its deadline) gets a fresh buffer, and the old one stays with the tasks that hold it.
+   */
+  private sharedModel(model: Float32Array): Float32Array {
+    if (this.modelUsers > 0 || this.model?.length !== model.length) {
+      this.model = new Float32Array(new SharedArrayBuffer(model.byteLength));
+      this.modelUsers = 0;
+    }
+    this.model.set(model);
+    return this.model;
   }
 }
