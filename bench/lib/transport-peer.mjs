@@ -1,5 +1,7 @@
-// The peer processes of bench/suites/transport.mjs: `node transport-peer.mjs <zmq|plain|raw> <address> <id>`.
-// zmq: a DealerEndpoint; plain: a bare zeromq DEALER; raw: a Node `net` socket.
+// The peer processes of bench/suites/transport.mjs:
+// `node transport-peer.mjs <zmq|plain|raw> <address> <id> [js|native]`.
+// zmq: a DealerEndpoint (scanning f32 payloads with the JS scan, or with @starling/native's when the
+// last argument is `native`); plain: a bare zeromq DEALER; raw: a Node `net` socket.
 import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { DealerEndpoint } from '../../packages/transport/dist/index.js';
@@ -9,11 +11,17 @@ const { Dealer } = createRequire(new URL('../../packages/transport/package.json'
 const RUN = 'bench-transport';
 
 /** A DealerEndpoint that counts model messages (replying `bye` after `expect`) and echoes pings. */
-function zmqPeer(address, id) {
+async function zmqPeer(address, id, scan) {
+  let nonFiniteScan;
+  if (scan === 'native') {
+    const { loadKernels } = await import('../../packages/native/dist/index.js');
+    nonFiniteScan = loadKernels('native').kernels.compress.firstNonFinite;
+  }
   let got = 0;
   const ep = DealerEndpoint.connect(address, {
     routingId: id,
     run: RUN,
+    nonFiniteScan,
     onMessage({ header, tensors }) {
       if (header.type !== 'task') return;
       if (header.config.ping) {
@@ -86,7 +94,7 @@ async function plainZmqPeer(address, id) {
   }
 }
 
-const [kind, address, id] = process.argv.slice(2);
-if (kind === 'zmq') zmqPeer(address, id);
+const [kind, address, id, scan] = process.argv.slice(2);
+if (kind === 'zmq') await zmqPeer(address, id, scan);
 else if (kind === 'plain') void plainZmqPeer(address, id);
 else rawPeer(address);

@@ -33,9 +33,11 @@ const task = (round, config) => ({
   deadlineMs: 0,
 });
 
-function spawnPeers(kind, address, n) {
+function spawnPeers(kind, address, n, ...extra) {
   return Array.from({ length: n }, (_, i) =>
-    spawn(process.execPath, [peerScript, kind, address, `peer-${i}`], { stdio: ['ignore', 'inherit', 'inherit'] }),
+    spawn(process.execPath, [peerScript, kind, address, `peer-${i}`, ...extra], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
   );
 }
 
@@ -45,11 +47,12 @@ async function stop(children) {
 }
 
 /**
- * A RouterEndpoint with `peers` DealerEndpoint children. `broadcast(bytes, messages, owned)` sends
+ * A RouterEndpoint with `peers` DealerEndpoint children, which scan received f32 payloads with the JS
+ * scan (`scan` 'js') or @starling/native's ('native'). `broadcast(bytes, messages, owned)` sends
  * `messages` models to every peer (copied at encode, or handed over with `owned: true`) and returns
  * the seconds until every peer confirmed them all; `ping()` returns one task/update round trip in µs.
  */
-export async function zmqSide(address, peers) {
+export async function zmqSide(address, peers, scan = 'js') {
   let done = 0;
   let pongs = 0;
   const sig = signal();
@@ -61,11 +64,12 @@ export async function zmqSide(address, peers) {
       sig.poke();
     },
   });
-  const children = spawnPeers('zmq', server.address, peers);
+  const children = spawnPeers('zmq', server.address, peers, scan);
   while (server.peers().length < peers) await new Promise((r) => setTimeout(r, 10));
   const ids = server.peers().sort();
   const models = new Map();
   return {
+    pids: children.map((c) => c.pid),
     async broadcast(bytes, messages, owned) {
       if (!models.has(bytes)) models.set(bytes, new Float32Array(bytes / 4).fill(0.5));
       const model = models.get(bytes);
@@ -117,6 +121,7 @@ export async function plainZmqSide(address, peers) {
     }
   };
   return {
+    pids: children.map((c) => c.pid),
     async broadcast(bytes, messages) {
       if (!payloads.has(bytes)) payloads.set(bytes, Buffer.from(new Float32Array(bytes / 4).fill(0.5).buffer));
       const payload = payloads.get(bytes);
@@ -163,6 +168,7 @@ export async function rawSide(path, peers) {
   const payloads = new Map();
   const ping = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
   return {
+    pids: children.map((c) => c.pid),
     async broadcast(bytes, messages) {
       if (!payloads.has(bytes)) payloads.set(bytes, Buffer.from(new Float32Array(bytes / 4).fill(0.5).buffer));
       const payload = payloads.get(bytes);
