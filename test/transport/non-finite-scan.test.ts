@@ -35,6 +35,28 @@ describe('the nonFiniteScan endpoint option', () => {
     expect(srv.endpoint.stats().rejected).toEqual({ 'non-finite': 2 });
   });
 
+  it('can be set after creation (a worker host learns its kernels from welcome), refusing a wrong one', async () => {
+    const srv = await router('tcp', { heartbeatMs: 0 });
+    const host = dealer(srv.endpoint.address, { routingId: 'host-1', heartbeatMs: 0 });
+    await host.endpoint.send(EXAMPLE_HEADERS.hello);
+    await waitFor(() => srv.endpoint.peers().length === 1, 5000, 'hello');
+    const scanned: number[] = [];
+    host.endpoint.setNonFiniteScan((x) => {
+      scanned.push(x.length);
+      return x.findIndex((v) => !Number.isFinite(v));
+    });
+    expect(() => host.endpoint.setNonFiniteScan((x) => x.length - 1)).toThrow(/transport\.nonFiniteScan must be/);
+    scanned.length = 0;
+    const model = Float32Array.from({ length: 4097 }, (_, i) => i / 7);
+    await srv.endpoint.send('host-1', EXAMPLE_HEADERS.task, [{ name: 'model', data: model }]);
+    await waitFor(() => host.messages.length === 1, 5000, 'task');
+    expect(scanned).toEqual([4097]);
+    host.endpoint.setNonFiniteScan(undefined);
+    await srv.endpoint.send('host-1', EXAMPLE_HEADERS.task, [{ name: 'model', data: model }]);
+    await waitFor(() => host.messages.length === 2, 5000, 'second task');
+    expect(scanned).toEqual([4097]);
+  });
+
   it.skipIf(nativeScan === undefined)('accepts the native AVX2/portable scan, which agrees with the reference', () => {
     expect(checkNonFiniteScan(nativeScan!)).toBeNull();
   });

@@ -1,8 +1,17 @@
+import { errors } from '@starling/core';
 import type { Dealer, Router } from 'zeromq';
-import { decodeMessage, type EncodedTensors, encodeHeader, encodeTensors, type TensorInput } from './codec.js';
+import {
+  type DecodeOptions,
+  decodeMessage,
+  type EncodedTensors,
+  encodeHeader,
+  encodeTensors,
+  type TensorInput,
+} from './codec.js';
 import type { RejectReason, ResolvedOptions } from './endpoint-options.js';
 import { type EndpointStats, LinkStats } from './link-stats.js';
 import type { Header, OutgoingHeader } from './messages.js';
+import { checkNonFiniteScan, type NonFiniteScan } from './non-finite.js';
 import { Outboxes, type SendOutcome, type SendResult } from './outbox.js';
 import { MAX_SEQ, type MessageType, PROTOCOL_VERSION } from './protocol.js';
 
@@ -41,6 +50,7 @@ export abstract class Endpoint {
   private readonly lastErrorReply = new Map<string, number>();
   private readonly ticker: NodeJS.Timeout;
   private loop: Promise<void> = Promise.resolve();
+  private decodeOptions: DecodeOptions;
   private closing: Promise<void> | undefined;
 
   protected constructor(
@@ -50,6 +60,8 @@ export abstract class Endpoint {
     this.opts = options;
     this.runId = this.opts.run;
     this.accept = new Set(this.opts.accept);
+    const { maxMessageBytes, maxHeaderBytes, nonFiniteScan } = this.opts;
+    this.decodeOptions = { maxMessageBytes, maxHeaderBytes, nonFiniteScan };
     const { now, sendTimeoutMs, maxQueuedMessages, maxQueuedBytes } = this.opts;
     this.outboxes = new Outboxes(
       {
@@ -84,6 +96,18 @@ export abstract class Endpoint {
   /** Sets the round stamped on heartbeats and error replies (informational). */
   setRound(round: number): void {
     this.round = round;
+  }
+
+  /**
+   * Replaces the NaN/Inf scan of received f32 payloads (undefined: back to the JS `firstNonFinite`),
+   * e.g. with `kernels.compress.firstNonFinite` once a worker host learned its kernels from `welcome`.
+   * Throws a `config` StarlingError, and keeps the current scan, if `scan` disagrees with the reference.
+   */
+  setNonFiniteScan(scan: NonFiniteScan | undefined): void {
+    const problem = scan === undefined ? null : checkNonFiniteScan(scan);
+    if (problem !== null)
+      throw errors.option('transport.nonFiniteScan', 'a scan that agrees with firstNonFinite', problem);
+    this.decodeOptions = { ...this.decodeOptions, nonFiniteScan: scan };
   }
 
   /** A snapshot of the byte and message counters. */
@@ -162,7 +186,7 @@ export abstract class Endpoint {
       this.reject(null, 'routing-id', 'routing id must match /^[A-Za-z0-9._:-]{1,64}$/', -1, null);
       return;
     }
-    const res = decodeMessage(frames, this.opts);
+    const res = decodeMessage(frames, this.decodeOptions);
     this.counters.received(peer, res.ok ? res.header.type : res.type, res.bytes);
     if (!res.ok) {
       this.reject(peer, res.reason, res.detail, res.seq, res.type);
