@@ -19,6 +19,11 @@ export interface TrainTask {
    * round, or null/absent on its first; only used with `setup.compression.up`.
    */
   readonly upState?: CompressorState | null;
+  /**
+   * Where to write Δ: a view of a SharedArrayBuffer of the model's length, lent by the host for this
+   * task (the result's `delta` is then this view). Absent: a fresh array, transferred back.
+   */
+  readonly out?: Float32Array;
 }
 
 /** A compressed update: the encoder's bytes, its kind (the frame's `codec`) and its theoretical size. */
@@ -81,7 +86,7 @@ export default function trainTask(task: TrainTask): TrainResult {
   const { kernels } = loadKernels(task.setup.kernels);
   const { trainer, optimizer, initial, uplink } = cachedNode(task, kernels);
   optimizer.load(task.state ?? initial);
-  const delta = new Float32Array(task.global.length);
+  const delta = task.out?.length === task.global.length ? task.out : new Float32Array(task.global.length);
   const r = trainer.train(task.global, task.round, task.setup.local, delta);
   const result = {
     node: task.node,

@@ -53,6 +53,8 @@ export class WorkerHost {
   /** The pool threads' copy of the current task model, and how many `runTask` calls still read it. */
   private model: Float32Array | null = null;
   private modelUsers = 0;
+  /** Free shared buffers that pool threads write Δ into (see {@link returnSlot}). */
+  private readonly slots: Float32Array[] = [];
   private finish!: (reason: string) => void;
   private helloTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -180,6 +182,7 @@ export class WorkerHost {
           global: shared,
           state: this.states.get(node) ?? null,
           upState: this.upStates.get(node) ?? null,
+          out: this.slots.pop() ?? new Float32Array(new SharedArrayBuffer(model.byteLength)),
         };
         try {
           const r: TrainResult = await this.pool.run(task, { name: 'pooledTrainTask' });
@@ -187,11 +190,16 @@ export class WorkerHost {
           if (r.upState) this.upStates.set(node, r.upState);
           const metrics: Record<string, number> = { train_loss: r.trainLoss, steps: r.steps };
           if (r.payload) metrics.theoretical_bits = r.payload.theoreticalBits;
+          // Δ in the lent slot is copied into the frame when `send` is called (not `owned`), so the slot
+          // can go back to the free list at once.
           const tensor = r.payload
             ? { name: 'delta', data: r.payload.bytes, codec: r.payload.codec, owned: true }
-            : { name: 'delta', data: r.delta, owned: true };
-          await this.endpoint.send({ type: 'update', round, node, weight: r.samples, metrics }, [tensor]);
+            : { name: 'delta', data: r.delta };
+          const sent = this.endpoint.send({ type: 'update', round, node, weight: r.samples, metrics }, [tensor]);
+          this.returnSlot(task.out);
+          await sent;
         } catch (err) {
+          this.returnSlot(task.out);
           if (this.closed) return;
           this.options.log.error({ err, node, round }, 'local training failed');
           await this.endpoint.send({
@@ -206,6 +214,15 @@ export class WorkerHost {
       }),
     );
     if (shared === this.model) this.modelUsers--;
+  }
+
+  /**
+   * Gives a task's Δ slot back to the free list (once; a slot of another model size is dropped). The
+   * pool threads write Δ into these reused shared buffers instead of allocating 800 KB per node and
+   * round, which cost about 0.45 ms per node in page faults and zeroing on the training thread.
+   */
+  private returnSlot(slot: Float32Array | undefined): void {
+    if (slot && slot.length === this.model?.length && !this.slots.includes(slot)) this.slots.push(slot);
   }
 
   /**
