@@ -2,10 +2,12 @@
 // (experiments/fedavg-mnist-iid.yaml: C = 0.1, E = 1, B = 10, 2NN). Each runtime runs the same
 // rounds through the real CLI; runtimes alternate within each repeat so machine load falls on all
 // alike. Round time = difference of consecutive `time_s` in metrics.jsonl (first round and the
-// evaluated last round excluded). Reports medians and the ratio to inline in the same run.
+// evaluated last round excluded). Reports medians and the ratio to inline in the same run, and the
+// 1-minute load average before and after (the machine is shared: other work inflates the socketed
+// runtimes more than inline, since they need both cores).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +39,7 @@ export default async function* run(options = {}) {
   const runtimes = ['inline', 'threads', 'processes'];
   const samples = Object.fromEntries(runtimes.map((r) => [r, []]));
   let backend = 'js';
+  const loadBefore = loadavg()[0];
   for (let rep = 0; rep < repeats; rep++) {
     for (const rt of runtimes) {
       const r = roundTimes(rt, rounds);
@@ -45,6 +48,7 @@ export default async function* run(options = {}) {
     }
   }
   const base = median(samples.inline);
+  const load = `${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`;
   for (const rt of runtimes) {
     const m = median(samples[rt]);
     yield {
@@ -54,6 +58,7 @@ export default async function* run(options = {}) {
       median_round_ms: m,
       overhead_vs_inline: m / base - 1,
       median_of: samples[rt].length,
+      load_1m: load,
     };
   }
 }
