@@ -1,4 +1,4 @@
-import { errors, type Kernels, type Rng } from '@starling/core';
+import { compressKernelsOf, errors, type Kernels, type Rng } from '@starling/core';
 import type { ServerOptimizer } from './server-optimizer.js';
 import { cappedWeights } from './weights.js';
 
@@ -164,9 +164,10 @@ export class RoundMachine {
     if (e.delta.length !== this.params.length)
       return reject(`update length ${e.delta.length} != ${this.params.length}`);
     if (!(Number.isFinite(e.samples) && e.samples >= 0)) return reject(`invalid sample count ${e.samples}`);
-    for (let i = 0; i < e.delta.length; i++) {
-      if (!Number.isFinite(e.delta[i])) return reject(`non-finite value at index ${i}`);
-    }
+    // The one check every runtime's updates pass (inline training, decoded payloads, socket frames);
+    // the native scan makes it cheap enough to keep on the hot path.
+    const bad = compressKernelsOf(this.kernels).firstNonFinite(e.delta);
+    if (bad >= 0) return reject(`non-finite value at index ${bad}`);
     this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
     return this.answered() ? this.close() : [];
   }

@@ -4,6 +4,7 @@ import {
   type EndpointStats,
   type IncomingMessage,
   type JsonValue,
+  type NonFiniteScan,
   RouterEndpoint,
 } from '@starling/transport';
 import type { Downlink } from './downlink.js';
@@ -34,6 +35,8 @@ export interface ZmqServerOptions {
   readonly onListening?: (address: string) => void;
   readonly heartbeatMs?: number;
   readonly peerTimeoutMs?: number;
+  /** A faster NaN/Inf scan for received f32 frames (the native kernels'), checked against the reference. */
+  readonly nonFiniteScan?: NonFiniteScan;
   /** Decodes each update's `delta` (compressed with `compression.up`, or raw f32 when absent). */
   readonly updates?: UpdateDecoder;
   /** The compressed downlink (`compression.down`): tasks carry x̂ or its deltas instead of the raw model. */
@@ -95,6 +98,7 @@ export async function runZmqServer(
     log: opts.log,
     heartbeatMs: opts.heartbeatMs ?? 250,
     peerTimeoutMs: opts.peerTimeoutMs ?? 2000,
+    nonFiniteScan: opts.nonFiniteScan,
     onMessage: (m) => onMessage(m),
     onPeer: (e) => {
       if (e.kind === 'joined') {

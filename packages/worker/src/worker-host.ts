@@ -1,7 +1,13 @@
 import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CompressorState, OptimizerState } from '@starling/core';
-import { DealerEndpoint, type DecodedTensor, type EndpointLog, type IncomingMessage } from '@starling/transport';
+import {
+  DealerEndpoint,
+  type DecodedTensor,
+  type EndpointLog,
+  type IncomingMessage,
+  type NonFiniteScan,
+} from '@starling/transport';
 import { Piscina } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
@@ -131,13 +137,24 @@ export class WorkerHost {
       this.endpoint.setRun(h.run);
       this.setup = h.config as unknown as HostSetup;
       const layout = this.setup.layout;
-      this.receiver = layout ? new ModelReceiver(layout, loadKernels(this.setup.setup.kernels).kernels) : null;
+      const kernels = loadKernels(this.setup.setup.kernels).kernels;
+      this.receiver = layout ? new ModelReceiver(layout, kernels) : null;
+      this.useScan(kernels.compress?.firstNonFinite);
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {
       const model = this.taskModel(h.round, h.nodes, h.model, m.tensors);
       if (model) void this.runTask(h.round, h.nodes, model);
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
+    }
+  }
+
+  /** Scans received model frames with `scan` (the native kernels'); keeps the reference if it disagrees. */
+  private useScan(scan: NonFiniteScan | undefined): void {
+    try {
+      this.endpoint.setNonFiniteScan(scan);
+    } catch (err) {
+      this.options.log.warn({ err }, 'native NaN/Inf scan refused; using the TypeScript one');
     }
   }
 

@@ -99,6 +99,7 @@ export async function executeRounds(
         onListening: startHosts,
         updates: prep.compression.decoder,
         downlink: prep.compression.downlink ?? undefined,
+        nonFiniteScan: kernels.compress?.firstNonFinite,
       },
       onRound,
     );
