@@ -58,6 +58,7 @@ export { activate, activateDerivative } from './kernels/activations.js';
 export { jsKernels } from './kernels/js.js';
 export type { Activation, Kernels, OptimizerStep } from './kernels/kernels.js';
 export { ACTIVATIONS, OPTIMIZER_STATE_SLOTS } from './kernels/kernels.js';
+export { firstNonFinite } from './kernels/non-finite.js';
 export type { Layout, TensorSpec } from './layout.js';
 export { makeLayout, tensorView } from './layout.js';
 export type { DenseNetSpec, PerExampleClip } from './models/dense-net.js';

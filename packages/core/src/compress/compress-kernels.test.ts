@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { firstNonFinite } from '../kernels/non-finite.js';
 import { Rng } from '../rng/rng.js';
-import { firstNonFinite, jsCompressKernels } from './compress-kernels.js';
+import { jsCompressKernels } from './compress-kernels.js';
 import { sumSquares8 } from './qsgd-kernels.js';
 import { packSigns } from './sign-kernels.js';
 

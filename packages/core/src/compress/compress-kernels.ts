@@ -1,3 +1,4 @@
+import { firstNonFinite } from '../kernels/non-finite.js';
 import type { Rng } from '../rng/rng.js';
 import { decodeBf16, decodeF16, encodeBf16, encodeF16 } from './half-kernels.js';
 import { qsgdQuantizePack, qsgdUnpack, sumSquares8 } from './qsgd-kernels.js';
@@ -46,15 +47,6 @@ export interface CompressKernels {
   ): void;
   /** QSGD unpacking with validation: −1, the first bad code's index, or `out.length` for set padding. */
   qsgdUnpack(bytes: Uint8Array, offset: number, norm: number, s: number, width: number, out: Float32Array): number;
-}
-
-/** Kernel: the index of the first NaN or ±Inf in `x`, or −1. Native-replaceable. */
-export function firstNonFinite(x: Float32Array): number {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (v - v !== 0) return i;
-  }
-  return -1;
 }
 
 /** The TypeScript reference of {@link CompressKernels}. */
