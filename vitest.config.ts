@@ -12,6 +12,7 @@ export default defineConfig({
       '@starling/transport': pkg('transport'),
       '@starling/server': pkg('server'),
       '@starling/worker': pkg('worker'),
+      '@starling/runner': pkg('runner'),
       '@starling/cli': pkg('cli'),
     },
   },

@@ -1,5 +1,3 @@
-export { applyOverride, loadConfig, validateConfig } from './config/load.js';
-export type { ExperimentConfig } from './config/schema.js';
-export { experimentSchema } from './config/schema.js';
-export { exitCodeFor, main } from './main.js';
-export type { RunSummary } from './run/run-experiment.js';
+export type { ExperimentConfig, MetricsLine, RunOptions, RunSummary } from '@starling/runner';
+export { applyOverride, exitCodeFor, loadConfig, runExperiment, validateConfig } from '@starling/runner';
+export { main } from './main.js';

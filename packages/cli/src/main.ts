@@ -1,4 +1,5 @@
-import { errors, StarlingError, USAGE_CODES } from '@starling/core';
+import { errors } from '@starling/core';
+import { exitCodeFor } from '@starling/runner';
 import yargs from 'yargs';
 import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
@@ -6,12 +7,6 @@ import { runCommand } from './commands/run.js';
 import { serverCommand } from './commands/server.js';
 import { topologyCommand } from './commands/topology.js';
 import { workerCommand } from './commands/worker.js';
-
-/** Exit codes: 0 success, 1 a run that failed, 2 bad arguments, config or data. */
-export function exitCodeFor(err: unknown): number {
-  if (err instanceof StarlingError) return USAGE_CODES.has(err.code) ? 2 : 1;
-  return 1;
-}
 
 /** Prints an error for a person: the message (and its causes), no stack unless STARLING_DEBUG is set. */
 export function reportError(err: unknown): void {

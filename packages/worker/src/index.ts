@@ -1,5 +1,6 @@
 export type { ChocoSetup } from './gossip/choco-setup.js';
 export { checkChoco } from './gossip/choco-setup.js';
+export { averageModel, consensusError } from './gossip/consensus-metrics.js';
 export type { GossipCoordinatorOptions, GossipCoordinatorReport } from './gossip/coordinator.js';
 export { runGossipCoordinator } from './gossip/coordinator.js';
 export { GossipHost } from './gossip/gossip-host.js';

@@ -1,12 +1,27 @@
 import type { Argv } from 'yargs';
 
-/** Options every command accepts. */
+/** The pino levels a `--log-level` flag takes. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+/** Options every run-like command accepts. */
 export function withCommonOptions<T>(y: Argv<T>) {
   return y
     .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON on stdout' })
     .option('log-level', {
-      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const,
+      choices: LOG_LEVELS,
       default: 'info' as const,
       describe: 'level of the run.log file',
+    });
+}
+
+/** The options of a host process (`starling worker`, `starling peer`). */
+export function withHostOptions<T>(y: Argv<T>) {
+  return y
+    .option('host-id', { type: 'string', describe: 'unique host id (default <hostname>-<pid>)' })
+    .option('threads', { type: 'number', describe: 'training threads (default: all cores)' })
+    .option('log-level', {
+      choices: LOG_LEVELS,
+      default: 'warn' as const,
+      describe: 'level of the JSON log on stderr',
     });
 }

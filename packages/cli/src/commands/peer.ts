@@ -1,20 +1,12 @@
-import type { CommandModule } from 'yargs';
-
-export interface PeerArgs {
-  connect: string;
-  bind: string;
-  advertise?: string;
-  'host-id'?: string;
-  threads?: number;
-  'log-level': 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
-}
+import { withHostOptions } from './common.js';
+import { defineCommand } from './define.js';
 
 /** `starling peer --connect tcp://COORDINATOR:PORT [--bind tcp://0.0.0.0:PORT] [--advertise tcp://ME:PORT]` */
-export const peerCommand: CommandModule<object, PeerArgs> = {
+export const peerCommand = defineCommand({
   command: 'peer',
   describe: 'run a gossip host that carries decentralized peers for a starling run or server',
   builder: (y) =>
-    y
+    withHostOptions(y)
       .option('connect', {
         type: 'string',
         demandOption: true,
@@ -28,13 +20,14 @@ export const peerCommand: CommandModule<object, PeerArgs> = {
       .option('advertise', {
         type: 'string',
         describe: 'the gossip address other hosts connect to (default: the bound one, 0.0.0.0 read as this host name)',
-      })
-      .option('host-id', { type: 'string', describe: 'unique host id (default <hostname>-<pid>)' })
-      .option('threads', { type: 'number', describe: 'training threads (default: all cores)' })
-      .option('log-level', {
-        choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const,
-        default: 'warn' as const,
-        describe: 'level of the JSON log on stderr',
-      }) as never,
-  handler: async (args) => (await import('../tools/peer.js')).peerMain(args),
-};
+      }),
+  handler: async (args) =>
+    (await import('../tools/host.js')).hostMain('peer', {
+      connect: args.connect,
+      bind: args.bind,
+      advertise: args.advertise,
+      hostId: args.hostId,
+      threads: args.threads,
+      logLevel: args.logLevel,
+    }),
+});

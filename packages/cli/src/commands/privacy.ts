@@ -1,14 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-
-export interface PrivacyArgs {
-  sampleRate: number;
-  noiseMultiplier?: number;
-  targetEpsilon?: number;
-  steps: number;
-  delta: number;
-  conversion?: 'improved' | 'classic';
-  json: boolean;
-}
+import { defineCommand } from './define.js';
 
 const common = (y: Argv) =>
   y
@@ -21,25 +12,21 @@ const common = (y: Argv) =>
     })
     .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' });
 
-const epsilon: CommandModule<object, PrivacyArgs> = {
+const epsilon = defineCommand({
   command: 'epsilon',
   describe: 'epsilon spent by T steps of the Poisson-subsampled Gaussian mechanism (RDP accountant)',
   builder: (y) =>
-    common(y).option('noise-multiplier', {
-      type: 'number',
-      demandOption: true,
-      describe: 'sigma (noise std / clip)',
-    }) as never,
-  handler: async (args) => (await import('../tools/privacy.js')).privacyCommand('epsilon', args),
-};
+    common(y).option('noise-multiplier', { type: 'number', demandOption: true, describe: 'sigma (noise std / clip)' }),
+  handler: async (args) => (await import('../tools/privacy.js')).privacyEpsilonCommand(args),
+});
 
-const sigma: CommandModule<object, PrivacyArgs> = {
+const sigma = defineCommand({
   command: 'sigma',
   describe: 'the smallest noise multiplier whose epsilon stays within a target',
   builder: (y) =>
-    common(y).option('target-epsilon', { type: 'number', demandOption: true, describe: 'epsilon budget' }) as never,
-  handler: async (args) => (await import('../tools/privacy.js')).privacyCommand('sigma', args),
-};
+    common(y).option('target-epsilon', { type: 'number', demandOption: true, describe: 'epsilon budget' }),
+  handler: async (args) => (await import('../tools/privacy.js')).privacySigmaCommand(args),
+});
 
 /** `starling privacy epsilon|sigma` */
 export const privacyCommand: CommandModule = {

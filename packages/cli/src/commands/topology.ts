@@ -1,25 +1,7 @@
 import type { CommandModule } from 'yargs';
+import { defineCommand } from './define.js';
 
-export interface TopologyInspectArgs {
-  name: string;
-  nodes?: number;
-  rows?: number;
-  cols?: number;
-  degree?: number;
-  p?: number;
-  k?: number;
-  beta?: number;
-  file?: string;
-  weights?: 'metropolis' | 'maxdegree' | 'uniform';
-  lazy: boolean;
-  seed?: number;
-  method?: 'auto' | 'exact' | 'iterative';
-  json: boolean;
-  dot: boolean;
-  svg?: string;
-}
-
-const inspect: CommandModule<object, TopologyInspectArgs> = {
+const inspect = defineCommand({
   command: 'inspect <name>',
   describe: 'degrees, |lambda_2|, spectral gap and messages per round of a gossip topology',
   builder: (y) =>
@@ -46,12 +28,16 @@ const inspect: CommandModule<object, TopologyInspectArgs> = {
       .option('method', { choices: ['auto', 'exact', 'iterative'] as const, describe: 'eigen-solver' })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .option('dot', { type: 'boolean', default: false, describe: 'print the graph in Graphviz DOT' })
-      .option('svg', { type: 'string', describe: 'write a circular-layout SVG to FILE' }) as never,
+      .option('svg', { type: 'string', describe: 'write a circular-layout SVG to FILE' }),
   handler: async (args) => {
     const { topologyInspect } = await import('../tools/topology-inspect.js');
-    topologyInspect(args);
+    const { name, json, dot, svg, method, nodes, rows, cols, degree, p, k, beta, file, weights, lazy, seed } = args;
+    topologyInspect(
+      { kind: name, nodes, rows, cols, degree, p, k, beta, file, weights, lazy, seed, method },
+      { json, dot, svg },
+    );
   },
-};
+});
 
 /** `starling topology <verb>` */
 export const topologyCommand: CommandModule = {

@@ -1,19 +1,22 @@
 import { writeFileSync } from 'node:fs';
-import { buildTopology, formatReportText, reportTopology, toDot, toSvg } from '@starling/topologies';
-import type { TopologyInspectArgs } from '../commands/topology.js';
+import {
+  buildTopology,
+  formatReportText,
+  reportTopology,
+  type TopologyOptions,
+  toDot,
+  toSvg,
+} from '@starling/topologies';
 
 /** `starling topology inspect`: the report as text, JSON or DOT, and optionally an SVG file. */
-export function topologyInspect(args: TopologyInspectArgs): void {
-  const { name, json, dot, svg, ...rest } = args;
-  const options = Object.fromEntries(
-    Object.entries({ kind: name, ...rest }).filter(
-      ([k, v]) => v !== undefined && !k.includes('-') && k !== '_' && k !== '$0',
-    ),
-  );
-  const topology = buildTopology(options as unknown as Parameters<typeof buildTopology>[0]);
-  const report = reportTopology(topology, args.method);
-  if (svg) writeFileSync(svg, toSvg(topology.graph));
-  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (dot) process.stdout.write(toDot(topology.graph, topology.mixing));
+export function topologyInspect(
+  options: TopologyOptions,
+  output: { readonly json: boolean; readonly dot: boolean; readonly svg?: string },
+): void {
+  const topology = buildTopology(options);
+  const report = reportTopology(topology, options.method);
+  if (output.svg) writeFileSync(output.svg, toSvg(topology.graph));
+  if (output.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (output.dot) process.stdout.write(toDot(topology.graph, topology.mixing));
   else process.stdout.write(`${formatReportText(report).trimEnd()}\n`);
 }

@@ -7,7 +7,7 @@ import {
   type ResolvedPrivacy,
   type RunPrivacy,
 } from '@starling/core';
-import type { ExperimentConfig } from '../config/schema.js';
+import type { ExperimentConfig } from '../../config/schema.js';
 
 /** The share of clients sampled per round of a parameter-server run (null: centralized). */
 function clientRate(a: ExperimentConfig['algorithm']): number | null {

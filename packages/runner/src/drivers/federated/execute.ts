@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Kernels, NodeTrainer } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
 import type { JsonValue } from '@starling/transport';
-import { buildNode, nodeUplink, WorkerHost } from '@starling/worker';
-import type { ExperimentConfig } from '../config/schema.js';
-import type { PreparedRun } from './prepare.js';
+import { buildNode, nodeUplink } from '@starling/worker';
+import type { ExperimentConfig } from '../../config/schema.js';
+import { hostCount, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
+import type { PreparedFederated } from './prepare.js';
 
 /** What a runtime reports at the end besides the per-round callbacks. */
 export interface RuntimeReport {
@@ -19,18 +16,10 @@ export interface RuntimeReport {
 
 export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
 
-const BIN = fileURLToPath(new URL('../../bin/starling.js', import.meta.url));
-
-function endpointFor(transport: 'tcp' | 'ipc', runName: string): string {
-  return transport === 'tcp'
-    ? 'tcp://127.0.0.1:*'
-    : `ipc://${join(tmpdir(), `starling-${runName}-${process.pid}.sock`)}`;
-}
-
 /** Runs every round in the configured runtime; the round logic is the same object in all of them. */
 export async function executeRounds(
   cfg: ExperimentConfig,
-  prep: PreparedRun,
+  prep: PreparedFederated,
   kernels: Kernels,
   log: ServerLog,
   onRound: OnRound,
@@ -56,43 +45,18 @@ export async function executeRounds(
     });
     return { rounds, links: {}, rejected: {} };
   }
-  const hosts = rt.kind === 'threads' ? 1 : rt.kind === 'cluster' ? rt.hosts : rt.workers;
-  const children: ReturnType<typeof spawn>[] = [];
-  let host: WorkerHost | null = null;
+  const hosts: { launched?: Promise<LaunchedHosts> } = {};
   const startHosts = (address: string) => {
-    if (rt.kind === 'cluster') {
-      process.stderr.write(
-        `listening on ${address}; waiting for ${hosts} worker host(s): starling worker --connect <this host's address>\n`,
-      );
-      return;
-    }
-    if (rt.kind === 'threads') {
-      host = new WorkerHost({ connect: address, hostId: 'host-0', log });
-      return;
-    }
-    const threads = Math.max(1, Math.floor(availableParallelism() / hosts));
-    for (let i = 0; i < hosts; i++) {
-      const child = spawn(
-        process.execPath,
-        [BIN, 'worker', '--connect', address, '--host-id', `host-${i}`, '--threads', String(threads)],
-        {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      child.stderr?.on('data', (chunk: Buffer) =>
-        log.warn({ host: `host-${i}`, stderr: chunk.toString().trim() }, 'worker output'),
-      );
-      children.push(child);
-    }
+    hosts.launched = launchHosts({ kind: 'worker', runtime: rt, address, run: cfg.name, log });
   };
   try {
     const report = await runZmqServer(
       prep.machine,
       ids,
       {
-        bind: rt.kind === 'cluster' ? rt.bind : endpointFor(rt.transport, cfg.name),
+        bind: rt.kind === 'cluster' ? rt.bind : localEndpoint(rt.transport, cfg.name, 'server'),
         run: cfg.name,
-        hosts,
+        hosts: hostCount(rt),
         hostConfig: (_host, nodes) => prep.hostSetup(nodes) as unknown as JsonValue,
         joinTimeoutMs: rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000,
         log,
@@ -110,19 +74,6 @@ export async function executeRounds(
     };
     return { rounds: report.rounds, links: report.links, rejected };
   } finally {
-    await (host as WorkerHost | null)?.close('run finished');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null) return resolve();
-            const kill = setTimeout(() => c.kill('SIGKILL'), 5000);
-            c.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-          }),
-      ),
-    );
+    await (await hosts.launched)?.close();
   }
 }

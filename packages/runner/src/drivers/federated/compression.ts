@@ -1,7 +1,7 @@
 import { type CompressorKind, errors, type Kernels, type Layout, makeCompressor, Rng } from '@starling/core';
 import { Downlink, UpdateDecoder } from '@starling/server';
 import type { NodeCompression } from '@starling/worker';
-import type { ExperimentConfig } from '../config/schema.js';
+import type { ExperimentConfig } from '../../config/schema.js';
 
 const GOSSIP_KINDS: readonly string[] = ['dpsgd', 'consensus'];
 

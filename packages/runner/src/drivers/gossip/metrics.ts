@@ -1,5 +1,5 @@
 import { type DenseNet, evaluate, type Kernels, type LossKind, type TrainingData } from '@starling/core';
-import type { GossipRound } from '@starling/worker';
+import { averageModel, consensusError, type GossipRound } from '@starling/worker';
 
 /** The gossip fields of one `metrics.jsonl` line (besides the contract fields). */
 export interface GossipMetrics {
@@ -36,29 +36,6 @@ export interface GossipEval {
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** x̄ = (1/K) Σ_i x_i over the given models, summed in node-id order. */
-export function averageModel(kernels: Kernels, models: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(models[0].length);
-  kernels.weightedSum(
-    models.map(() => 1 / models.length),
-    models,
-    out,
-  );
-  return out;
-}
-
-/** (1/K) Σ_i ‖x_i − x̄‖², accumulated in float64. */
-export function consensusError(models: readonly Float32Array[], mean: Float32Array): number {
-  let total = 0;
-  for (const m of models) {
-    for (let k = 0; k < m.length; k++) {
-      const d = m[k] - mean[k];
-      total += d * d;
-    }
-  }
-  return total / models.length;
-}
 
 /**
  * The metrics of one gossip round: traffic sums over the peers that reported (bytes_up = gossip bytes

@@ -19,12 +19,13 @@ import {
   type ServerOptimizerSpec,
 } from '@starling/server';
 import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
-import type { ExperimentConfig } from '../config/schema.js';
-import { prepareCompression, type RunCompression } from './compression-run.js';
-import { planPrivacyFor } from './privacy-run.js';
+import type { ExperimentConfig } from '../../config/schema.js';
+import type { PreparedRun } from '../driver.js';
+import { prepareCompression, type RunCompression } from './compression.js';
+import { planPrivacyFor, privacyMeta } from './privacy.js';
 
-/** Everything a run needs before its first round, the same for every runtime. */
-export interface PreparedRun {
+/** Everything a parameter-server run needs before its first round, the same for every runtime. */
+export interface PreparedFederated extends PreparedRun {
   readonly setup: NodeSetup;
   readonly data: LoadedData;
   readonly model: DenseNet;
@@ -32,8 +33,7 @@ export interface PreparedRun {
   readonly parts: Int32Array[];
   readonly machine: RoundMachine;
   readonly plan: RoundPlan;
-  readonly partitionSummary: unknown;
-  /** The run's privacy ledger and budget guard (null without `privacy`); see privacy-run.ts. */
+  /** The run's privacy ledger and budget guard (null without `privacy`); see privacy.ts. */
   readonly privacy: RunPrivacy | null;
   /** `compression.up`/`down` resolved for the model (the update decoder and the downlink's x̂). */
   readonly compression: RunCompression;
@@ -90,7 +90,7 @@ export function prepareRun(
   kernels: Kernels,
   kernelsMode: NodeSetup['kernels'],
   baseDir: string,
-): PreparedRun {
+): PreparedFederated {
   const rng = Rng.fromSeed(cfg.seed);
   const baseSetup: NodeSetup = {
     seed: cfg.seed,
@@ -125,6 +125,8 @@ export function prepareRun(
   const serverOptimizer = new ServerOptimizer(serverOpt);
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), privacy?.hooks());
   return {
+    rounds: plan.rounds,
+    meta: privacy ? { privacy: privacyMeta(privacy) } : null,
     setup,
     data,
     model,

@@ -2,20 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, type Layout } from '@starling/core';
-
-/** One line of `metrics.jsonl`. Fields are never renamed; later features add fields. */
-export interface MetricsLine {
-  round: number;
-  /** Wall seconds since the run started (the only timing field). */
-  time_s: number;
-  train_loss: number | null;
-  test_loss: number | null;
-  test_accuracy: number | null;
-  bytes_up: number;
-  bytes_down: number;
-  epsilon: number | null;
-  [extra: string]: unknown;
-}
+import type { MetricsLine } from './metrics-line.js';
 
 /**
  * The folder a run writes: config.resolved.json, meta.json, metrics.jsonl, summary.json, model.bin +

@@ -19,19 +19,19 @@ import {
   type NodeSetup,
   workspaceFor,
 } from '@starling/worker';
-import type { ExperimentConfig } from '../config/schema.js';
+import type { ExperimentConfig } from '../../config/schema.js';
+import type { PreparedRun } from '../driver.js';
 
 type GossipConfig = Extract<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
 
 /** Everything a gossip run needs before its first round, the same for every runtime. */
-export interface PreparedGossip {
+export interface PreparedGossip extends PreparedRun {
   readonly algorithm: GossipConfig;
   readonly setup: GossipSetup;
   readonly data: LoadedData;
   readonly model: DenseNet;
   /** Example indices per peer (empty for consensus, which uses no data). */
   readonly parts: Int32Array[];
-  readonly partitionSummary: unknown;
 }
 
 /** The gossip algorithm of a config, or null for parameter-server kinds. */
@@ -121,5 +121,5 @@ export function prepareGossip(
       : Array.from({ length: a.peers }, () => new Int32Array(0));
   const partitionSummary =
     a.kind === 'dpsgd' ? summarizePartition(parts, data.train.y, data.train.classes) : { peers: a.peers, data: 'none' };
-  return { algorithm: a, setup, data, model, parts, partitionSummary };
+  return { rounds: a.rounds, meta: null, algorithm: a, setup, data, model, parts, partitionSummary };
 }

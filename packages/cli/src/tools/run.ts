@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { errors } from '@starling/core';
+import { configBaseDir, loadConfig, runExperiment } from '@starling/runner';
+import { kernelsModeFromEnv } from '@starling/worker';
+import { makeProgress, type Progress } from './progress.js';
+
+/** What `starling run` and `starling server` pass (their parsed flags). */
+export interface RunCliOptions {
+  readonly config: string;
+  readonly out?: string;
+  readonly set: readonly string[];
+  readonly seed?: number;
+  readonly kernels?: 'auto' | 'native' | 'js';
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+}
+
+/** The `starling run` (and `starling server`) handler: argv → config → run → summary on stdout. */
+export async function runFromCli(args: RunCliOptions): Promise<void> {
+  if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) {
+    throw errors.usage(`--seed must be a non-negative integer, got ${args.seed}`);
+  }
+  const cfg = loadConfig(args.config, args.set, args.seed);
+  const showProgress = !args.quiet && !args.json;
+  let progress: Progress = makeProgress(0, false);
+  const summary = await runExperiment(cfg, {
+    out: args.out === undefined ? undefined : resolve(args.out),
+    kernels: args.kernels ?? kernelsModeFromEnv() ?? cfg.kernels,
+    baseDir: configBaseDir(args.config),
+    logLevel: args.logLevel,
+    onStart: (run) => {
+      progress = makeProgress(run.rounds, showProgress);
+    },
+    onRound: (line, evaluated) => {
+      if (evaluated) progress.update(line.round, { loss: line.test_loss, accuracy: line.test_accuracy });
+    },
+  }).finally(() => progress.stop());
+  if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else if (!args.quiet) {
+    const acc = summary.test_accuracy === null ? '-' : summary.test_accuracy.toFixed(4);
+    process.stderr.write(`done: test_accuracy ${acc} in ${summary.wall_s.toFixed(1)} s -> ${summary.out}\n`);
+  }
+}

@@ -1,0 +1,130 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadKernels } from '@starling/worker';
+import pino, { type Logger } from 'pino';
+import { runMeta } from '../artifacts/meta.js';
+import type { MetricsLine } from '../artifacts/metrics-line.js';
+import { defaultRunPath, RunDir } from '../artifacts/run-dir.js';
+import { validateConfig } from '../config/load.js';
+import type { ExperimentConfig } from '../config/schema.js';
+import { ALGORITHMS } from '../drivers/algorithms.js';
+import type { RunContext, RunOutcome } from '../drivers/driver.js';
+import type { RunSummary } from './run-summary.js';
+
+const repoDir = fileURLToPath(new URL('../../../..', import.meta.url));
+
+/** Options of {@link runExperiment}; every one has a default. */
+export interface RunOptions {
+  /** The run folder (must be absent or empty). Default `runs/<name>-<yyyymmdd-hhmmss>` under the working directory. */
+  readonly out?: string;
+  /** Kernel backend: overrides the config's `kernels` (`auto` falls back to js with a warning). */
+  readonly kernels?: 'auto' | 'native' | 'js';
+  /** Folder that relative data paths in the config resolve against. Default the working directory. */
+  readonly baseDir?: string;
+  /** Level of the run's `run.log` (default `info`). Ignored when `log` is given. */
+  readonly logLevel?: pino.LevelWithSilent;
+  /** A logger to use instead of `run.log` in the run folder. */
+  readonly log?: Logger;
+  /** Called once the run is planned, before round 0: its name, planned rounds and folder. */
+  readonly onStart?: (info: { readonly name: string; readonly rounds: number; readonly out: string }) => void;
+  /**
+   * Called with each `metrics.jsonl` line as it is written; `evaluated` is true when the line carries a
+   * fresh evaluation of the model. A returned promise is awaited before the run goes on.
+   */
+  readonly onRound?: (line: MetricsLine, evaluated: boolean) => void | Promise<void>;
+}
+
+/**
+ * Runs one experiment to completion in its configured runtime and returns its summary (what
+ * `summary.json` holds). `config` is plain data as in an experiment file (YAML or JSON, parsed); it is
+ * validated here with every default filled in, so a bad value throws a `config` StarlingError naming
+ * its path. This is the path `starling run` takes: same config and seed, same model bits.
+ *
+ * @example
+ * import { runExperiment } from '@starling/runner';
+ * const summary = await runExperiment(
+ *   { name: 'demo', data: { kind: 'mnist' }, model: { kind: 'softmax' }, loss: { kind: 'softmax_ce' },
+ *     optimizer: { kind: 'sgd', lr: 0.1 }, algorithm: { kind: 'fedavg', rounds: 5, clients: 10 } },
+ *   { out: 'runs/demo', onRound: (m) => console.log(m.round, m.test_accuracy) },
+ * );
+ */
+export async function runExperiment(config: unknown, options: RunOptions = {}): Promise<RunSummary> {
+  const cfg = validateConfig(config, 'experiment config');
+  // starling-allow-entropy: wall-clock time names the default run folder
+  const out = resolve(options.out ?? defaultRunPath(resolve('runs'), cfg.name, new Date()));
+  const dir = new RunDir(out);
+  const log =
+    options.log ??
+    pino(
+      { level: options.logLevel ?? 'info', base: { run: cfg.name } },
+      pino.destination({ dest: dir.file('run.log'), sync: true }),
+    );
+  try {
+    return await runIn(cfg, dir, log, options);
+  } catch (err) {
+    log.error({ err }, 'run failed');
+    throw err;
+  }
+}
+
+async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: RunOptions): Promise<RunSummary> {
+  // starling-allow-entropy: wall-clock start time recorded in meta.json
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const loaded = loadKernels(options.kernels ?? cfg.kernels);
+  if (loaded.warning) log.warn({ backend: loaded.backend }, loaded.warning);
+  dir.writeJson('config.resolved.json', cfg);
+  const meta = runMeta({
+    seed: cfg.seed,
+    backend: loaded.backend,
+    simd: loaded.simd ?? null,
+    runtime: cfg.runtime.kind,
+    startedAt,
+    repoDir,
+  });
+  dir.writeJson('meta.json', meta);
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const ctx: RunContext = {
+    cfg,
+    kernels: loaded.kernels,
+    hostKernels: loaded.backend === 'native' ? 'native' : 'js',
+    log,
+    baseDir: options.baseDir ?? resolve('.'),
+    elapsed,
+    async record(line, evaluated) {
+      dir.appendMetrics(line);
+      await options.onRound?.(line, evaluated);
+    },
+  };
+  const outcome: RunOutcome = await ALGORITHMS[cfg.algorithm.kind].run(ctx, (prep) => {
+    dir.writeJson('partition.json', prep.partitionSummary);
+    if (prep.meta) dir.writeJson('meta.json', { ...meta, ...prep.meta });
+    options.onStart?.({ name: cfg.name, rounds: prep.rounds, out: dir.path });
+  });
+  dir.writeJson('links.json', outcome.links);
+  const sha = dir.writeModel(outcome.model, outcome.layout);
+  const summary: RunSummary = {
+    name: cfg.name,
+    test_accuracy: outcome.test.accuracy,
+    test_loss: outcome.test.loss,
+    rounds: outcome.rounds,
+    bytes_up: outcome.bytes.up,
+    bytes_down: outcome.bytes.down,
+    epsilon: outcome.epsilon,
+    wall_s: elapsed(),
+    backend: loaded.backend,
+    simd: loaded.simd ?? null,
+    runtime: cfg.runtime.kind,
+    model_sha256: sha,
+    out: dir.path,
+    ...outcome.summary,
+  };
+  dir.writeJson('summary.json', summary);
+  log.info(summary, 'run complete');
+  return summary;
+}
+
+/** The folder of a config file: where its relative data paths resolve. */
+export function configBaseDir(configFile: string): string {
+  return dirname(resolve(configFile));
+}

@@ -1,0 +1,62 @@
+import type { Kernels, Layout } from '@starling/core';
+import type { Logger } from 'pino';
+import type { MetricsLine } from '../artifacts/metrics-line.js';
+import type { ExperimentConfig } from '../config/schema.js';
+
+/** What the run pipeline hands every driver: the config, the kernels, where to log and record. */
+export interface RunContext {
+  readonly cfg: ExperimentConfig;
+  readonly kernels: Kernels;
+  /** The backend the hosts are asked to load (`native` when this process loaded native kernels). */
+  readonly hostKernels: 'native' | 'js';
+  readonly log: Logger;
+  /** Folder that relative data paths resolve against (the config file's folder for the CLI). */
+  readonly baseDir: string;
+  /** Wall seconds since the run started (the `time_s` of metrics lines). */
+  elapsed(): number;
+  /**
+   * Writes one `metrics.jsonl` line and hands it to the caller's `onRound`. `evaluated` says whether
+   * the line carries a fresh evaluation of the model (progress displays update on those).
+   */
+  record(line: MetricsLine, evaluated: boolean): Promise<void>;
+}
+
+/** What `prepare` resolved before round 0: the plan, and the records written before training. */
+export interface PreparedRun {
+  /** Rounds planned (`algorithm.rounds`). */
+  readonly rounds: number;
+  /** The content of `partition.json`. */
+  readonly partitionSummary: unknown;
+  /** Fields added to `meta.json` (e.g. the privacy plan), or null. */
+  readonly meta: Record<string, unknown> | null;
+}
+
+/** What a driver reports when its rounds are done: the final model and the driver's summary fields. */
+export interface RunOutcome {
+  readonly rounds: number;
+  /** The final model (for gossip runs the peers' average x̄), length `layout.size`. */
+  readonly model: Float32Array;
+  readonly layout: Layout;
+  /** The content of `links.json`. */
+  readonly links: unknown;
+  readonly test: { readonly loss: number | null; readonly accuracy: number | null };
+  /** Bytes up and down over the run (see each driver for what they count). */
+  readonly bytes: { readonly up: number; readonly down: number };
+  /** ε spent at the end (null without privacy). */
+  readonly epsilon: number | null;
+  /** Fields appended to the common summary fields, in the order given. */
+  readonly summary: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One algorithm family's run: `prepare` loads data, partitions, plans privacy and compression and
+ * refuses a config that cannot run (before any round); `execute` runs every round in the configured
+ * runtime and records a metrics line per round; `summarize` turns what execution left into the outcome
+ * (final model, links, summary fields). The pipeline (`runExperiment`) owns the run folder: drivers
+ * never write files.
+ */
+export interface RunDriver<P extends PreparedRun, R> {
+  prepare(ctx: RunContext): P;
+  execute(prep: P, ctx: RunContext): Promise<R>;
+  summarize(prep: P, report: R, ctx: RunContext): RunOutcome;
+}

@@ -1,0 +1,109 @@
+import { evaluate } from '@starling/core';
+import type { RunDriver, RunOutcome } from '../driver.js';
+import { checkCompressionSupported } from './compression.js';
+import { executeRounds, type RuntimeReport } from './execute.js';
+import { type PreparedFederated, prepareRun } from './prepare.js';
+import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy.js';
+
+/** What execution leaves for the summary: the runtime's report and the last evaluation. */
+interface FederatedReport {
+  readonly runtime: RuntimeReport;
+  readonly last: { loss: number | null; accuracy: number | null };
+  readonly totals: { up: number; down: number; payloadUp: number; payloadDown: number; bits: number };
+}
+
+/**
+ * Parameter-server runs (`centralized`, `fedsgd`, `fedavg`): one `RoundMachine` fed by the inline loop
+ * or by a `ParameterServer` over ZeroMQ with worker hosts. Evaluates the global model every
+ * `eval.every` rounds and after the last one.
+ */
+export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
+  prepare(ctx) {
+    checkPrivacySupported(ctx.cfg);
+    checkCompressionSupported(ctx.cfg);
+    const prep = prepareRun(ctx.cfg, ctx.kernels, ctx.hostKernels, ctx.baseDir);
+    const { train, test } = prep.data;
+    if (prep.privacy) ctx.log.info(privacyMeta(prep.privacy), 'privacy plan');
+    ctx.log.info(
+      { train: train.n, test: test.n, params: prep.model.layout.size, nodes: prep.parts.length },
+      'experiment ready',
+    );
+    return prep;
+  },
+
+  async execute(prep, ctx) {
+    const { cfg, kernels } = ctx;
+    const { model, privacy } = prep;
+    const global = prep.machine.params;
+    let last = { loss: null as number | null, accuracy: null as number | null };
+    const totals = { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0 };
+    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, async (s, traffic) => {
+      const evalNow = (s.round + 1) % cfg.eval.every === 0 || s.round + 1 === prep.rounds;
+      if (evalNow) {
+        const e = evaluate(model, cfg.loss.kind, kernels, global, prep.data.test);
+        last = { loss: e.loss, accuracy: e.accuracy };
+      }
+      totals.up += traffic.bytesUp;
+      totals.down += traffic.bytesDown;
+      totals.payloadUp += traffic.payloadBytesUp;
+      totals.payloadDown += traffic.payloadBytesDown;
+      totals.bits += traffic.theoreticalBitsUp;
+      const line = {
+        round: s.round,
+        time_s: ctx.elapsed(),
+        train_loss: s.trainLoss,
+        test_loss: evalNow ? last.loss : null,
+        test_accuracy: evalNow ? last.accuracy : null,
+        bytes_up: traffic.bytesUp,
+        bytes_down: traffic.bytesDown,
+        payload_bytes_up: traffic.payloadBytesUp,
+        payload_bytes_down: traffic.payloadBytesDown,
+        theoretical_bits_up: traffic.theoreticalBitsUp,
+        epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
+        participants: s.results.length,
+        failures: s.failures.length,
+        aggregated: s.aggregated,
+        ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
+      };
+      await ctx.record(line, evalNow);
+      ctx.log.info(
+        { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
+        'round complete',
+      );
+    });
+    return { runtime, last, totals };
+  },
+
+  summarize(prep, report, ctx): RunOutcome {
+    const { cfg, kernels } = ctx;
+    const global = prep.machine.params;
+    const stoppedEarly = prep.machine.stoppedEarly;
+    let last = report.last;
+    if (stoppedEarly !== null) {
+      ctx.log.warn({ rounds: report.runtime.rounds, reason: stoppedEarly }, 'run stopped early');
+      // The last closed round may not have been evaluated: the summary reports the final model.
+      if (report.runtime.rounds > 0) {
+        const e = evaluate(prep.model, cfg.loss.kind, kernels, global, prep.data.test);
+        last = { loss: e.loss, accuracy: e.accuracy };
+      }
+    }
+    const { privacy } = prep;
+    const t = report.totals;
+    return {
+      rounds: report.runtime.rounds,
+      model: global,
+      layout: prep.model.layout,
+      links: { links: report.runtime.links, rejected: report.runtime.rejected },
+      test: last,
+      bytes: { up: t.up, down: t.down },
+      epsilon: privacy ? privacy.epsilon() : null,
+      summary: {
+        stopped_early: stoppedEarly,
+        ...(privacy ? { privacy: privacySummary(privacy) } : {}),
+        payload_bytes_up: t.payloadUp,
+        payload_bytes_down: t.payloadDown,
+        theoretical_bits_up: t.bits,
+      },
+    };
+  },
+};

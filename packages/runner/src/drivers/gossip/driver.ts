@@ -1,0 +1,110 @@
+import { errors } from '@starling/core';
+import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
+import { executeGossip, type GossipRuntimeReport } from './execute.js';
+import { gossipRoundMetrics } from './metrics.js';
+import { gossipAlgorithm, type PreparedGossip, prepareGossip } from './prepare.js';
+
+/** What execution leaves for the summary. */
+interface GossipReport {
+  readonly runtime: GossipRuntimeReport;
+  readonly links: Record<string, number>;
+  readonly totals: { up: number; down: number; payload: number };
+  readonly last: { loss: number | null; accuracy: number | null; consensus: number | null };
+  readonly spread: { mean: number | null; std: number | null };
+  readonly average: Float32Array | null;
+  readonly lost: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function logRound(ctx: RunContext, round: number, fields: Awaited<ReturnType<typeof gossipRoundMetrics>>['fields']) {
+  if (fields.refused_payloads > 0) ctx.log.warn({ round, refused: fields.refused_payloads }, 'payloads refused');
+  if (fields.dropped_neighbours > 0) {
+    ctx.log.warn({ round, dropped: fields.dropped_neighbours }, 'neighbours left out of averages');
+  }
+  ctx.log.info({ round, trainLoss: fields.train_loss, consensusError: fields.consensus_error }, 'round complete');
+}
+
+/**
+ * Decentralized runs (`dpsgd`, `consensus`): peers gossip over a topology with no server on the data
+ * path. Metrics per round: contract fields plus consensus error and node-accuracy spread;
+ * `bytes_up`/`bytes_down` are gossip bytes sent/received summed over the peers, `payload_bytes` the
+ * encoders' share of them (CHOCO-SGD with `compression.gossip`); `links.json` holds bytes per directed
+ * link `i->j` and the hosts; the final model is the peers' average x̄.
+ */
+export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
+  prepare(ctx) {
+    const { cfg } = ctx;
+    const a = gossipAlgorithm(cfg);
+    if (!a) throw errors.option('algorithm.kind', 'dpsgd or consensus for a gossip run', cfg.algorithm.kind);
+    if (cfg.privacy !== null) {
+      throw errors.option('privacy', `null with algorithm.kind ${a.kind} (gossip has no DP yet)`, cfg.privacy.mode);
+    }
+    const prep = prepareGossip(cfg, a, ctx.hostKernels, ctx.baseDir);
+    if (!prep.setup.choco && cfg.compression.gamma !== undefined) {
+      ctx.log.warn({ gamma: cfg.compression.gamma }, 'compression.gamma is unused without compression.gossip');
+    }
+    ctx.log.info({ peers: a.peers, topology: prep.setup.topology, params: prep.model.layout.size }, 'gossip run ready');
+    return prep;
+  },
+
+  async execute(prep, ctx) {
+    const { cfg, kernels } = ctx;
+    const ev = {
+      model: prep.model,
+      loss: cfg.loss.kind,
+      kernels,
+      test: prep.data.test,
+      evaluateModels: prep.algorithm.kind === 'dpsgd',
+    };
+    const r: Mutable<Omit<GossipReport, 'runtime'>> = {
+      links: {},
+      totals: { up: 0, down: 0, payload: 0 },
+      last: { loss: null, accuracy: null, consensus: null },
+      spread: { mean: null, std: null },
+      average: null,
+      lost: 0,
+    };
+    const runtime = await executeGossip(cfg, prep, kernels, ctx.log, async (round) => {
+      const { fields, average } = await gossipRoundMetrics(round, ev);
+      for (const x of round.reports)
+        for (const [j, b] of Object.entries(x.links))
+          r.links[`${x.node}->${j}`] = (r.links[`${x.node}->${j}`] ?? 0) + b;
+      r.totals.up += fields.bytes_up;
+      r.totals.down += fields.bytes_down;
+      r.totals.payload += fields.payload_bytes;
+      r.lost = round.lost.length;
+      if (average) {
+        r.average = average;
+        r.last = { loss: fields.test_loss, accuracy: fields.test_accuracy, consensus: fields.consensus_error };
+        r.spread = { mean: fields.node_accuracy_mean, std: fields.node_accuracy_std };
+      }
+      await ctx.record({ round: round.round, time_s: ctx.elapsed(), ...fields, epsilon: null }, average !== null);
+      logRound(ctx, round.round, fields);
+    });
+    return { runtime, ...r };
+  },
+
+  summarize(prep, report): RunOutcome {
+    const { runtime } = report;
+    return {
+      rounds: runtime.rounds,
+      model: report.average ?? new Float32Array(prep.model.layout.size),
+      layout: prep.model.layout,
+      links: { links: report.links, hosts: runtime.hosts, lost: runtime.lost },
+      test: { loss: report.last.loss, accuracy: report.last.accuracy },
+      bytes: { up: report.totals.up, down: report.totals.down },
+      epsilon: null,
+      summary: {
+        consensus_error: report.last.consensus,
+        node_accuracy_mean: report.spread.mean,
+        node_accuracy_std: report.spread.std,
+        peers_lost: Math.max(report.lost, runtime.lost.length),
+        payload_bytes: report.totals.payload,
+        gossip_compression: prep.setup.choco
+          ? { compressor: { ...prep.setup.choco.compressor }, gamma: prep.setup.choco.gamma }
+          : null,
+      },
+    };
+  },
+};

@@ -1,0 +1,56 @@
+import type { Kernels } from '@starling/core';
+import { type GossipRound, type HostLog, runGossipCoordinator, runGossipInline } from '@starling/worker';
+import type { ExperimentConfig } from '../../config/schema.js';
+import { hostCount, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
+import type { PreparedGossip } from './prepare.js';
+
+/** What a gossip runtime reports at the end besides the per-round callbacks. */
+export interface GossipRuntimeReport {
+  readonly rounds: number;
+  /** Each host's gossip endpoint and nodes (empty inline). */
+  readonly hosts: Readonly<Record<string, { endpoint: string; nodes: number[] }>>;
+  /** Peers whose host was lost before the end. */
+  readonly lost: readonly number[];
+}
+
+/**
+ * Runs the gossip rounds in the configured runtime. `inline`: every peer in this thread with an in-memory
+ * exchange. `threads`: one gossip host in this process carrying every peer (its own gossip ROUTER, tcp or
+ * ipc), training in its pool. `processes`: `workers` host processes, the peers split in contiguous
+ * blocks (workers = peers gives one process per peer). `cluster`: waits for `hosts`
+ * `starling peer --connect` hosts started elsewhere. Outside inline, this process is the coordinator:
+ * rendezvous and monitor only, never on the gossip path.
+ */
+export async function executeGossip(
+  cfg: ExperimentConfig,
+  prep: PreparedGossip,
+  kernels: Kernels,
+  log: HostLog,
+  onRound: (r: GossipRound) => void | Promise<void>,
+): Promise<GossipRuntimeReport> {
+  const rt = cfg.runtime;
+  if (rt.kind === 'inline') {
+    const r = await runGossipInline({ run: cfg.name, setup: prep.setup, partition: prep.parts, kernels, onRound, log });
+    return { rounds: r.rounds, hosts: {}, lost: [] };
+  }
+  const hosts: { launched?: Promise<LaunchedHosts> } = {};
+  try {
+    const report = await runGossipCoordinator({
+      bind: rt.kind === 'cluster' ? rt.bind : localEndpoint(rt.transport, cfg.name, 'coordinator'),
+      run: cfg.name,
+      hosts: hostCount(rt),
+      setup: prep.setup,
+      partition: prep.parts,
+      modelSize: prep.model.layout.size,
+      joinTimeoutMs: rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000,
+      log,
+      onListening: (address) => {
+        hosts.launched = launchHosts({ kind: 'peer', runtime: rt, address, run: cfg.name, log });
+      },
+      onRound,
+    });
+    return { rounds: report.rounds, hosts: report.hosts, lost: report.lost };
+  } finally {
+    await (await hosts.launched)?.close();
+  }
+}

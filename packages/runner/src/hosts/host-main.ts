@@ -1,0 +1,48 @@
+import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
+import pino from 'pino';
+
+/** A host process's options: what `starling worker` / `starling peer` take, already checked. */
+export interface HostProcessOptions {
+  /** The server's (worker) or coordinator's (peer) endpoint. */
+  readonly connect: string;
+  readonly hostId?: string;
+  readonly threads?: number;
+  /** Peers only: where the host's gossip ROUTER binds, and the address others should dial. */
+  readonly bind?: string;
+  readonly advertise?: string;
+  /** Level of the JSON log on stderr. */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+}
+
+/** The kinds of host a run can launch: a worker host of a parameter server, or a gossip host of peers. */
+export type HostKind = 'worker' | 'peer';
+
+function stderrLog(o: HostProcessOptions): HostLog {
+  return pino({ level: o.logLevel, base: { host: o.hostId } }, pino.destination(2));
+}
+
+/**
+ * Runs one host in this process until its run ends (`bye`, or every peer finished) or SIGINT/SIGTERM
+ * closes it; resolves with the reason. The same function serves `starling worker`, `starling peer` and
+ * the children the `processes` runtime spawns.
+ */
+export async function runHostProcess(kind: HostKind, o: HostProcessOptions): Promise<string> {
+  const log = stderrLog(o);
+  const host =
+    kind === 'worker'
+      ? new WorkerHost({ connect: o.connect, hostId: o.hostId, threads: o.threads, log })
+      : await GossipHost.start({
+          connect: o.connect,
+          bind: o.bind,
+          advertise: o.advertise,
+          hostId: o.hostId,
+          threads: o.threads,
+          log,
+        });
+  const stop = () => void host.close('signal');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const reason = await host.finished;
+  log.info({ reason }, kind === 'worker' ? 'worker host finished' : 'gossip host finished');
+  return reason;
+}

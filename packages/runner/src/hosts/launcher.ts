@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
+import type { RuntimeConfig } from '../config/schema-algorithm.js';
+import type { HostKind, HostProcessOptions } from './host-main.js';
+
+const ENTRY = fileURLToPath(new URL('./host-entry.js', import.meta.url));
+/** How long a finished run waits for a host process before SIGKILL. */
+const EXIT_GRACE_MS = 5000;
+
+/** The socket runtimes: everything but `inline`. */
+export type SocketRuntime = Exclude<RuntimeConfig, { kind: 'inline' }>;
+
+/** The hosts a run started (or waits for), and how to let them go at the end. */
+export interface LaunchedHosts {
+  /** Waits for in-process hosts to finish and host processes to exit (SIGKILL after 5 s). */
+  close(): Promise<void>;
+}
+
+/** How many hosts a socket runtime has: 1 for threads, `workers` processes, or `hosts` in a cluster. */
+export function hostCount(rt: SocketRuntime): number {
+  return rt.kind === 'threads' ? 1 : rt.kind === 'cluster' ? rt.hosts : rt.workers;
+}
+
+/** A unique ipc:// endpoint for this run and purpose, in the temp folder. */
+export function ipcEndpoint(run: string, what: string): string {
+  return `ipc://${join(tmpdir(), `starling-${run}-${process.pid}-${what}.sock`)}`;
+}
+
+/** Where a local listener binds: an ephemeral loopback port for tcp, a temp socket for ipc. */
+export function localEndpoint(transport: 'tcp' | 'ipc', run: string, what: string): string {
+  return transport === 'tcp' ? 'tcp://127.0.0.1:*' : ipcEndpoint(run, what);
+}
+
+function waitExit(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+  });
+}
+
+function spawnHost(kind: HostKind, options: HostProcessOptions, log: HostLog): ChildProcess {
+  const child = spawn(process.execPath, [ENTRY, kind, JSON.stringify(options)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) =>
+    log.warn({ host: options.hostId, stderr: chunk.toString().trim() }, `${kind} output`),
+  );
+  return child;
+}
+
+async function startInProcess(kind: HostKind, connect: string, bind: string, log: HostLog): Promise<LaunchedHosts> {
+  if (kind === 'worker') {
+    const host = new WorkerHost({ connect, hostId: 'host-0', log });
+    return { close: () => host.close('run finished') };
+  }
+  const host = await GossipHost.start({ connect, hostId: 'host-0', bind, log });
+  return {
+    async close() {
+      await Promise.race([host.finished, new Promise((r) => setTimeout(r, EXIT_GRACE_MS).unref())]);
+      await host.close('run finished');
+    },
+  };
+}
+
+/**
+ * Starts the hosts of a socket runtime once the server (or gossip coordinator) listens on `address`:
+ * `threads` runs one host in this process (its pool trains on every core); `processes` spawns
+ * `workers` host processes with the cores split between them; `cluster` starts nothing and tells the
+ * operator what to run on each machine. Peers of a gossip run each bind their own ROUTER (`gossipBind(i)`).
+ */
+export async function launchHosts(o: {
+  readonly kind: HostKind;
+  readonly runtime: SocketRuntime;
+  readonly address: string;
+  readonly run: string;
+  readonly log: HostLog;
+}): Promise<LaunchedHosts> {
+  const rt = o.runtime;
+  const hosts = hostCount(rt);
+  if (rt.kind === 'cluster') {
+    const what = o.kind === 'worker' ? 'worker host(s): starling worker' : 'gossip host(s): starling peer';
+    process.stderr.write(`listening on ${o.address}; waiting for ${hosts} ${what} --connect <this host's address>\n`);
+    return { close: async () => {} };
+  }
+  const gossipBind = (i: number) => localEndpoint(rt.transport, o.run, `gossip-${i}`);
+  if (rt.kind === 'threads') return startInProcess(o.kind, o.address, gossipBind(0), o.log);
+  const threads = Math.max(1, Math.floor(availableParallelism() / hosts));
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < hosts; i++) {
+    const options: HostProcessOptions = {
+      connect: o.address,
+      hostId: `host-${i}`,
+      threads,
+      logLevel: 'warn',
+      ...(o.kind === 'peer' ? { bind: gossipBind(i) } : {}),
+    };
+    children.push(spawnHost(o.kind, options, o.log));
+  }
+  return { close: () => Promise.all(children.map(waitExit)).then(() => undefined) };
+}

@@ -1,0 +1,12 @@
+export { exitCodeFor } from './api/exit-code.js';
+export type { RunOptions } from './api/run-experiment.js';
+export { configBaseDir, runExperiment } from './api/run-experiment.js';
+export type { RunSummary } from './api/run-summary.js';
+export type { MetricsLine } from './artifacts/metrics-line.js';
+export { applyOverride, loadConfig, readConfigFile, validateConfig } from './config/load.js';
+export type { ExperimentConfig } from './config/schema.js';
+export { experimentSchema } from './config/schema.js';
+export type { AlgorithmEntry, AlgorithmKind } from './drivers/algorithms.js';
+export { ALGORITHMS } from './drivers/algorithms.js';
+export type { HostKind, HostProcessOptions } from './hosts/host-main.js';
+export { runHostProcess } from './hosts/host-main.js';
