@@ -4,7 +4,7 @@ import { type Dtype, dtypeOf, LITTLE_ENDIAN, type TensorArray, viewFrame } from 
 import { HEADER_SCHEMAS, type Header, type TensorDescriptor } from './messages.js';
 import { firstNonFinite, type NonFiniteScan } from './non-finite.js';
 import { MAX_TENSORS, MESSAGE_TYPES, type MessageType, PROTOCOL_VERSION } from './protocol.js';
-import { describe, isPlainObject } from './schema.js';
+import { conforms, describe, isPlainObject } from './schema.js';
 
 /** A tensor handed to `send`: its bytes are copied at encode unless `owned` hands the array over. */
 export interface TensorInput {
@@ -157,9 +157,9 @@ export function decodeMessage(frames: readonly Buffer[], limits: DecodeOptions =
     return fail('version', `header.v must be ${PROTOCOL_VERSION}, got ${describe(raw.v)}`);
   if (!KNOWN_TYPES.has(raw.type)) return fail('unknown-type', `header.type ${describe(raw.type)} is not a known type`);
   type = raw.type as MessageType;
-  const problem = HEADER_SCHEMAS[type].check(raw, 'header');
-  if (problem !== null) return fail('schema', problem);
-  const header = raw as unknown as Header;
+  const why = { problem: null as string | null };
+  if (!conforms<Header>(HEADER_SCHEMAS[type], raw, 'header', why)) return fail('schema', why.problem ?? 'header');
+  const header = raw;
   if (header.tensors.length !== frames.length - 1) {
     return fail('tensor-count', `header describes ${header.tensors.length} tensors but ${frames.length - 1} followed`);
   }

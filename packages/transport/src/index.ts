@@ -23,6 +23,7 @@ export type {
 } from './endpoint-options.js';
 export { EXAMPLE_HEADERS } from './examples.js';
 export type { JsonValue } from './json-value.js';
+export { toJsonValue } from './json-value.js';
 export type { EndpointStats, LinkCounters } from './link-stats.js';
 export type {
   ByeHeader,

@@ -1,4 +1,4 @@
-import { describe, isPlainObject, type Schema } from './schema.js';
+import { conforms, describe, isPlainObject, type Schema } from './schema.js';
 
 /** A JSON-shaped value: what free-form header fields (experiment and local configs) may hold. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -53,4 +53,15 @@ export function json(limits: JsonLimits = DEFAULT_JSON_LIMITS, topLevelMap = tru
       return walk(value, path, 0);
     },
   };
+}
+
+/**
+ * Returns `value` typed as JSON after checking that it is JSON-shaped within `limits` (plain objects,
+ * arrays, finite numbers, strings, booleans, null); throws a TypeError naming `path` otherwise. For
+ * building free-form header fields (e.g. `welcome.config`) from typed objects without casts.
+ */
+export function toJsonValue(value: unknown, path: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): JsonValue {
+  const why = { problem: null as string | null };
+  if (conforms(json(limits, false), value, path, why)) return value;
+  throw new TypeError(why.problem ?? `${path} must be JSON-shaped`);
 }

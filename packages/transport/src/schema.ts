@@ -141,3 +141,17 @@ export function refine<T>(base: Schema<T>, rule: (value: T, path: string) => str
     },
   };
 }
+
+/**
+ * Checks `value` against `schema` and narrows it to the schema's type when it conforms; otherwise
+ * leaves the reason in `why.problem` (the sentence `check` returned).
+ */
+export function conforms<T>(
+  schema: Schema<T>,
+  value: unknown,
+  path: string,
+  why: { problem: string | null },
+): value is T {
+  why.problem = schema.check(value, path);
+  return why.problem === null;
+}

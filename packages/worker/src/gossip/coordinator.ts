@@ -1,5 +1,5 @@
 import { errors } from '@starling/core';
-import { type EndpointStats, type IncomingMessage, type JsonValue, RouterEndpoint } from '@starling/transport';
+import { type EndpointStats, type IncomingMessage, RouterEndpoint, toJsonValue } from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
 import type { GossipHostConfig, GossipSetup } from './gossip-setup.js';
@@ -148,7 +148,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       node: -1,
       host,
       nodes: mine,
-      config: config as unknown as JsonValue,
+      config: toJsonValue(config, 'welcome.config'),
       digest: '',
       heartbeatMs: o.heartbeatMs ?? 500,
       timeoutMs: o.peerTimeoutMs ?? 10_000,

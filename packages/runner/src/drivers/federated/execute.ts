@@ -1,6 +1,6 @@
 import type { Kernels, NodeTrainer } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
-import type { JsonValue } from '@starling/transport';
+import { toJsonValue } from '@starling/transport';
 import { buildNode, nodeUplink } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import { hostCount, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
@@ -57,7 +57,7 @@ export async function executeRounds(
         bind: rt.kind === 'cluster' ? rt.bind : localEndpoint(rt.transport, cfg.name, 'server'),
         run: cfg.name,
         hosts: hostCount(rt),
-        hostConfig: (_host, nodes) => prep.hostSetup(nodes) as unknown as JsonValue,
+        hostConfig: (_host, nodes) => toJsonValue(prep.hostSetup(nodes), 'welcome.config'),
         joinTimeoutMs: rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000,
         log,
         onListening: startHosts,
