@@ -1,11 +1,24 @@
+export type {
+  AggregationContext,
+  Aggregator,
+  AggregatorQuorum,
+  AggregatorUpdate,
+  ClientSensitivity,
+} from './aggregators/aggregator.js';
+export type { AggregatorKind } from './aggregators/aggregator-kind.js';
+export type { AggregatorTable, MakeAggregatorOptions } from './aggregators/aggregator-table.js';
+export { AGGREGATOR_KINDS, makeAggregator } from './aggregators/aggregator-table.js';
+export type { ClientDpLedger } from './aggregators/client-dp.js';
+export { CLIP_SLACK, withClientDp } from './aggregators/client-dp.js';
+export { MEAN_KIND, meanAggregator } from './aggregators/mean.js';
 export type { DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
 export type { InlineCompression } from './inline-runtime.js';
 export { runInline } from './inline-runtime.js';
 export type {
-  AggregationInput,
   Participation,
   RoundHooks,
+  RoundMachineOptions,
   RoundPlan,
   RoundSummary,
   ServerCommand,
