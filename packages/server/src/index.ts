@@ -15,6 +15,10 @@ export type { DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
 export type { InlineCompression } from './inline-runtime.js';
 export { runInline } from './inline-runtime.js';
+export { ParameterServer } from './parameter-server/parameter-server.js';
+export type { RoundCallback } from './parameter-server/round-reporter.js';
+export type { ServerLog } from './parameter-server/server-log.js';
+export type { ZmqRunReport, ZmqServerOptions } from './parameter-server/server-options.js';
 export type {
   Participation,
   RoundHooks,
@@ -32,5 +36,4 @@ export { TrafficMeter } from './traffic.js';
 export type { IncomingUpdate } from './update-decoder.js';
 export { UpdateDecoder } from './update-decoder.js';
 export { cappedWeights } from './weights.js';
-export type { ServerLog, ZmqRunReport, ZmqServerOptions } from './zmq-server.js';
 export { runZmqServer } from './zmq-server.js';
