@@ -1,11 +1,28 @@
+export type {
+  AggregationContext,
+  Aggregator,
+  AggregatorQuorum,
+  AggregatorUpdate,
+  ClientSensitivity,
+} from './aggregators/aggregator.js';
+export type { AggregatorKind } from './aggregators/aggregator-kind.js';
+export type { AggregatorTable, MakeAggregatorOptions } from './aggregators/aggregator-table.js';
+export { AGGREGATOR_KINDS, makeAggregator } from './aggregators/aggregator-table.js';
+export type { ClientDpLedger } from './aggregators/client-dp.js';
+export { CLIP_SLACK, withClientDp } from './aggregators/client-dp.js';
+export { MEAN_KIND, meanAggregator } from './aggregators/mean.js';
 export type { DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
 export type { InlineCompression } from './inline-runtime.js';
 export { runInline } from './inline-runtime.js';
+export { ParameterServer } from './parameter-server/parameter-server.js';
+export type { RoundCallback } from './parameter-server/round-reporter.js';
+export type { ServerLog } from './parameter-server/server-log.js';
+export type { ZmqRunReport, ZmqServerOptions } from './parameter-server/server-options.js';
 export type {
-  AggregationInput,
   Participation,
   RoundHooks,
+  RoundMachineOptions,
   RoundPlan,
   RoundSummary,
   ServerCommand,
@@ -19,5 +36,4 @@ export { TrafficMeter } from './traffic.js';
 export type { IncomingUpdate } from './update-decoder.js';
 export { UpdateDecoder } from './update-decoder.js';
 export { cappedWeights } from './weights.js';
-export type { ServerLog, ZmqRunReport, ZmqServerOptions } from './zmq-server.js';
 export { runZmqServer } from './zmq-server.js';

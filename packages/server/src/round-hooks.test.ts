@@ -1,6 +1,7 @@
 import { jsKernels, Rng } from '@starling/core';
 import { describe, expect, it } from 'vitest';
-import { type RoundHooks, RoundMachine, type RoundPlan, type ServerCommand } from './round-machine.js';
+import type { Aggregator } from './aggregators/aggregator.js';
+import { RoundMachine, type RoundMachineOptions, type RoundPlan, type ServerCommand } from './round-machine.js';
 import { ServerOptimizer } from './server-optimizer.js';
 
 const plan = (over: Partial<RoundPlan> = {}): RoundPlan => ({
@@ -12,7 +13,7 @@ const plan = (over: Partial<RoundPlan> = {}): RoundPlan => ({
   ...over,
 });
 
-const machine = (p: RoundPlan, hooks: RoundHooks = {}, nodes = Array.from({ length: 20 }, (_, i) => i)) =>
+const machine = (p: RoundPlan, hooks: RoundMachineOptions = {}, nodes = Array.from({ length: 20 }, (_, i) => i)) =>
   new RoundMachine(
     new Float32Array(1),
     nodes,
@@ -46,35 +47,46 @@ describe('RoundMachine hooks and Poisson participation', () => {
     expect(again.length).toBe(counts[0]);
   });
 
-  it('aggregate replaces weighted averaging and sees the sampled nodes and the replies in node order', () => {
-    const seen: { selected: readonly number[]; nodes: number[] }[] = [];
-    const hooks: RoundHooks = {
-      aggregate(input, out) {
-        seen.push({ selected: input.selected, nodes: input.updates.map((u) => u.node) });
+  it('an aggregator of quorum own replaces weighted averaging and sees the sampled nodes and the replies in node order', () => {
+    const seen: { selected: readonly number[]; nodes: number[]; weights: number[] }[] = [];
+    const aggregator: Aggregator = {
+      kind: 'constant',
+      quorum: 'own',
+      aggregate(updates, weights, out, ctx) {
+        seen.push({ selected: ctx.selected, nodes: updates.map((u) => u.node), weights: Array.from(weights) });
         out[0] = 100; // a constant update, whatever the replies
-        return input.updates.length > 0;
+        return updates.length > 0;
       },
     };
-    const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 2 }), hooks, [0, 1, 2]);
+    const m = machine(
+      plan({ participation: { kind: 'fraction', value: 1 }, rounds: 2, minCompletion: 1 }),
+      { aggregator },
+      [0, 1, 2],
+    );
     m.handle({ type: 'start' });
     m.handle({ type: 'update', round: 0, node: 2, samples: 5, trainLoss: 0, delta: Float32Array.of(1) });
     m.handle({ type: 'failure', round: 0, node: 0, reason: 'gone' });
     const cmds = m.handle({ type: 'update', round: 0, node: 1, samples: 1, trainLoss: 0, delta: Float32Array.of(3) });
     expect(find(cmds, 'round-closed')[0].summary.aggregated).toBe(true);
     expect(m.params[0]).toBe(100);
-    expect(seen[0]).toEqual({ selected: [0, 1, 2], nodes: [1, 2] });
+    // minCompletion 1 is not met (node 0 failed): quorum own still aggregates; weights are n_k / Σ n.
+    expect(seen[0]).toEqual({ selected: [0, 1, 2], nodes: [1, 2], weights: [1 / 6, 5 / 6] });
   });
 
-  it('a round with no node sampled closes at once and still calls aggregate', () => {
+  it('a round with no node sampled closes at once and still calls an aggregator of quorum own', () => {
     let calls = 0;
-    const m = machine(plan({ participation: { kind: 'poisson', rate: 1e-9 }, rounds: 3 }), {
-      aggregate: (input, out) => {
+    const aggregator: Aggregator = {
+      kind: 'one',
+      quorum: 'own',
+      aggregate: (updates, _weights, out, ctx) => {
         calls++;
-        expect(input.selected).toEqual([]);
+        expect(ctx.selected).toEqual([]);
+        expect(updates).toEqual([]);
         out[0] = 1;
         return true;
       },
-    });
+    };
+    const m = machine(plan({ participation: { kind: 'poisson', rate: 1e-9 }, rounds: 3 }), { aggregator });
     const cmds = m.handle({ type: 'start' });
     expect(find(cmds, 'dispatch')).toEqual([]);
     expect(find(cmds, 'round-closed').map((c) => c.summary.round)).toEqual([0, 1, 2]);

@@ -1,91 +1,35 @@
 import { compressKernelsOf, errors, type Kernels, type Rng } from '@starling/core';
+import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
+import { meanAggregator } from './aggregators/mean.js';
+import type {
+  RoundHooks,
+  RoundMachineOptions,
+  RoundPlan,
+  RoundSummary,
+  ServerCommand,
+  ServerEvent,
+} from './round-types.js';
 import type { ServerOptimizer } from './server-optimizer.js';
 import { cappedWeights } from './weights.js';
 
-/**
- * How many of the available nodes take part in a round: a share or a count drawn without replacement,
- * or `poisson`: each available node independently with probability `rate` (the sampling client-level
- * DP accounting assumes; the number of participants varies and may be 0).
- */
-export type Participation =
-  | { kind: 'fraction'; value: number }
-  | { kind: 'count'; value: number }
-  | { kind: 'poisson'; rate: number };
-
-/** The schedule of a synchronous federated run. */
-export interface RoundPlan {
-  readonly rounds: number;
-  readonly participation: Participation;
-  /** The share of selected nodes that must reply for the round to be aggregated, in (0, 1]. */
-  readonly minCompletion: number;
-  /** Round deadline in milliseconds of wall time (null: wait for every reply or failure). */
-  readonly deadlineMs: number | null;
-  /** The largest share of the aggregate one update may claim (1: plain sample weighting). */
-  readonly maxClientWeight: number;
-}
-
-/** One round's replies as an aggregation hook sees them, in node-id order. */
-export interface AggregationInput {
-  readonly round: number;
-  /** The nodes selected for the round (in increasing id order). */
-  readonly selected: readonly number[];
-  readonly updates: readonly { readonly node: number; readonly samples: number; readonly delta: Float32Array }[];
-}
-
-/**
- * Optional hooks that change how rounds open and aggregate, used for client-level differential
- * privacy and privacy budgets (`RunPrivacy` in @starling/core implements them). Without hooks the
- * machine behaves exactly as before.
- */
-export interface RoundHooks {
-  /**
-   * Called before round `round` is opened (before any node is dispatched). Returning a reason (e.g.
-   * `'privacy budget'`) finishes the run instead; `finished.stoppedEarly` carries the reason.
-   */
-  beforeRound?(round: number): string | null;
-  /**
-   * Replaces sample-weighted averaging and the `minCompletion` rule: writes the round's update into
-   * `out` and returns true, or returns false to leave the model unchanged (the round is reported with
-   * `aggregated: false`). Called at every close, also when no node replied or none was selected.
-   */
-  aggregate?(input: AggregationInput, out: Float32Array): boolean;
-}
-
-/** What the runtime tells the round logic. */
-export type ServerEvent =
-  | { type: 'start' }
-  | { type: 'update'; round: number; node: number; samples: number; trainLoss: number; delta: Float32Array }
-  | { type: 'failure'; round: number; node: number; reason: string }
-  | { type: 'deadline'; round: number }
-  | { type: 'node-joined'; node: number }
-  | { type: 'node-lost'; node: number; reason: string };
-
-/** One closed round, as results and failures in separate lists (Flower's shape), by node id. */
-export interface RoundSummary {
-  readonly round: number;
-  readonly selected: readonly number[];
-  readonly results: readonly { node: number; samples: number; trainLoss: number }[];
-  readonly failures: readonly { node: number; reason: string }[];
-  /** False when too few replied: the global model was left unchanged. */
-  readonly aggregated: boolean;
-  /** Sample-weighted mean of the reported local training losses (null without results). */
-  readonly trainLoss: number | null;
-}
-
-/** What the round logic asks the runtime to do. */
-export type ServerCommand =
-  | { type: 'dispatch'; round: number; nodes: readonly number[]; model: Float32Array }
-  | { type: 'arm-deadline'; round: number; ms: number }
-  | { type: 'round-closed'; summary: RoundSummary }
-  | { type: 'rejected'; node: number; round: number; reason: string }
-  | { type: 'finished'; completedRounds: number; stoppedEarly?: string };
+export type {
+  Participation,
+  RoundHooks,
+  RoundMachineOptions,
+  RoundPlan,
+  RoundSummary,
+  ServerCommand,
+  ServerEvent,
+} from './round-types.js';
 
 /**
  * The parameter server's synchronous round logic as a state machine with no I/O: every runtime
  * (inline, threads, processes, cluster) feeds it the same events and carries out its commands, so they
  * all compute the same model. Participants are drawn from `rng.fork('participants', round)` over the
- * available node ids in increasing order; updates are reduced in node-id order, so arrival order never
- * changes the result. A late or unsolicited update is rejected, never applied to a later round.
+ * available node ids in increasing order; updates reach the `Aggregator` in node-id order, so arrival
+ * order never changes the result. A late or unsolicited update is rejected, never applied to a later
+ * round. At each close the aggregator (quorum `plan`: only when `minCompletion` is met) writes the
+ * pseudo-gradient, which the server optimizer applies.
  */
 export class RoundMachine {
   /** The global model (length = layout size). Read it between events; the machine updates it in place. */
@@ -98,6 +42,8 @@ export class RoundMachine {
   private readonly delta: Float32Array;
   private done = false;
   private stopReason: string | null = null;
+  private readonly aggregator: Aggregator;
+  private readonly hooks: RoundHooks;
 
   constructor(
     params: Float32Array,
@@ -106,9 +52,11 @@ export class RoundMachine {
     private readonly optimizer: ServerOptimizer,
     private readonly kernels: Kernels,
     private readonly rng: Rng,
-    private readonly hooks: RoundHooks = {},
+    options: RoundMachineOptions = {},
   ) {
     this.params = params;
+    this.aggregator = options.aggregator ?? meanAggregator();
+    this.hooks = { beforeRound: options.beforeRound };
     this.delta = new Float32Array(params.length);
     for (const n of nodes) this.available.add(n);
     const { participation: p, minCompletion, rounds } = plan;
@@ -200,7 +148,7 @@ export class RoundMachine {
     const rng = this.rng.fork('participants', round);
     if (p.kind === 'poisson') {
       this.selected = pool.filter(() => rng.uniform() < p.rate);
-      // Nobody drawn: the round closes at once (a DP hook still releases a noise-only update).
+      // Nobody drawn: the round closes at once (a client-DP aggregator still releases a noise-only update).
       if (this.selected.length === 0) return this.close();
     } else {
       const want =
@@ -218,8 +166,6 @@ export class RoundMachine {
     }
     const ids = [...this.results.keys()].sort((a, b) => a - b);
     const entries = ids.map((id) => this.results.get(id)!);
-    const needed = Math.ceil(this.plan.minCompletion * this.selected.length - 1e-9);
-    let aggregated = ids.length > 0 && ids.length >= needed;
     let trainLoss: number | null = null;
     if (ids.length > 0) {
       const w = cappedWeights(
@@ -228,22 +174,9 @@ export class RoundMachine {
       );
       trainLoss = entries.reduce((acc, e, i) => acc + w[i] * e.trainLoss, 0);
     }
-    if (this.hooks.aggregate) {
-      const updates = ids.map((node, i) => ({ node, samples: entries[i].samples, delta: entries[i].delta }));
-      aggregated = this.hooks.aggregate({ round: this.round, selected: this.selected, updates }, this.delta);
-      if (aggregated) this.optimizer.apply(this.params, this.delta);
-    } else if (aggregated) {
-      const weights = cappedWeights(
-        entries.map((e) => e.samples),
-        this.plan.maxClientWeight,
-      );
-      this.kernels.weightedSum(
-        weights,
-        entries.map((e) => e.delta),
-        this.delta,
-      );
-      this.optimizer.apply(this.params, this.delta);
-    }
+    const aggregated = this.aggregate(
+      ids.map((node, i) => ({ node, samples: entries[i].samples, delta: entries[i].delta })),
+    );
     const summary: RoundSummary = {
       round: this.round,
       selected: this.selected,
@@ -260,5 +193,26 @@ export class RoundMachine {
       return cmds;
     }
     return [...cmds, ...this.open(this.round + 1)];
+  }
+
+  /** Runs the aggregator on the round's replies (node-id order) and applies its result; false: model unchanged. */
+  private aggregate(updates: readonly AggregatorUpdate[]): boolean {
+    if (this.aggregator.quorum === 'plan') {
+      const needed = Math.ceil(this.plan.minCompletion * this.selected.length - 1e-9);
+      if (updates.length === 0 || updates.length < needed) return false;
+    }
+    const weights = cappedWeights(
+      updates.map((u) => u.samples),
+      this.plan.maxClientWeight,
+    );
+    const ctx = {
+      round: this.round,
+      selected: this.selected,
+      kernels: this.kernels,
+      rng: this.rng.fork('aggregate', this.round),
+    };
+    if (!this.aggregator.aggregate(updates, weights, this.delta, ctx)) return false;
+    this.optimizer.apply(this.params, this.delta);
+    return true;
   }
 }

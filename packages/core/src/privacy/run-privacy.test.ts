@@ -3,6 +3,7 @@ import { StarlingError } from '../errors.js';
 import { jsKernels } from '../kernels/js.js';
 import { Rng } from '../rng/rng.js';
 import { calibrateNoiseMultiplier } from './calibrate-noise.js';
+import { noisyMeanOfClipped } from './client-dp.js';
 import { privacyEpsilon } from './privacy-commands.js';
 import type { PrivacySpec } from './privacy-spec.js';
 import { ceilSignificant, type PrivacyRunShape, planRunPrivacy } from './run-plan.js';
@@ -82,7 +83,7 @@ describe('planRunPrivacy', () => {
 describe('RunPrivacy', () => {
   it('after a run, the accountant reports the epsilon of privacyEpsilon for the same (q, sigma, steps)', () => {
     const plan = planRunPrivacy(dpsgd({ noiseMultiplier: 1.3 }), centralized);
-    const p = new RunPrivacy(plan, jsKernels, Rng.fromSeed(1));
+    const p = new RunPrivacy(plan, Rng.fromSeed(1));
     for (let r = 0; r < centralized.rounds; r++) expect(p.beforeRound(r)).toBeNull();
     const want = privacyEpsilon({ sampleRate: 0.05, noiseMultiplier: 1.3, steps: 80, delta: 1e-5 }).epsilon;
     expect(p.epsilon()).toBe(want);
@@ -99,7 +100,7 @@ describe('RunPrivacy', () => {
       rounds: 50,
     });
     expect(plan.projectedEpsilon).toBeGreaterThan(2);
-    const p = new RunPrivacy(plan, jsKernels, Rng.fromSeed(1));
+    const p = new RunPrivacy(plan, Rng.fromSeed(1));
     let opened = 0;
     while (p.beforeRound(opened) === null) {
       expect(p.epsilon()).toBeLessThanOrEqual(2);
@@ -114,23 +115,29 @@ describe('RunPrivacy', () => {
 
   describe('client mode shortfall', () => {
     const spec = { mode: 'client', delta: 1e-5, clipNorm: 1, noiseMultiplier: 2 } as const;
-    const updates = (m: number) =>
-      Array.from({ length: m }, (_, node) => ({ node, delta: new Float32Array(50_000).fill(0.1) }));
+    const updates = (m: number) => Array.from({ length: m }, () => new Float32Array(50_000).fill(0.1));
+    /** What the server's withClientDp does around the mean: the ledger's release, then the estimator. */
+    const release = (p: RunPrivacy, sampled: number, deltas: Float32Array[], out: Float32Array) => {
+      const r = p.clientRelease(0, sampled, deltas.length);
+      if (r === null) return false;
+      noisyMeanOfClipped(jsKernels, deltas, r, r.rng, out);
+      return true;
+    };
 
     it('skip: the model is left unchanged and nothing is charged', () => {
-      const p = new RunPrivacy(planRunPrivacy({ ...spec, onShortfall: 'skip' }, federated), jsKernels, Rng.fromSeed(1));
+      const p = new RunPrivacy(planRunPrivacy({ ...spec, onShortfall: 'skip' }, federated), Rng.fromSeed(1));
       expect(p.beforeRound(0)).toBeNull();
       const out = new Float32Array(50_000);
-      expect(p.aggregate({ round: 0, selected: [0, 1, 2, 3], updates: updates(3) }, out)).toBe(false);
+      expect(release(p, 4, updates(3), out)).toBe(false);
       expect(p.accountant.steps()).toBe(0);
       expect(p.roundStatus(0)).toBe('skipped');
     });
 
     it('recalibrate: noise on the mean stays z·S/(qN) and the round is charged at z·m/s', () => {
       const plan = planRunPrivacy({ ...spec, onShortfall: 'recalibrate' }, federated);
-      const p = new RunPrivacy(plan, jsKernels, Rng.fromSeed(1));
+      const p = new RunPrivacy(plan, Rng.fromSeed(1));
       const out = new Float32Array(50_000);
-      expect(p.aggregate({ round: 0, selected: [0, 1, 2, 3], updates: updates(3) }, out)).toBe(true);
+      expect(release(p, 4, updates(3), out)).toBe(true);
       // Mean: 3 updates of 0.1 over q·N·m/s = 10·3/4 = 7.5; noise std on it: z·S/(qN) = 2/10.
       const mean = out.reduce((a, b) => a + b, 0) / out.length;
       const std = Math.sqrt(out.reduce((a, b) => a + (b - mean) ** 2, 0) / (out.length - 1));
@@ -141,9 +148,9 @@ describe('RunPrivacy', () => {
     });
 
     it('a full round is charged at (z, q), and a round with nobody sampled still releases noise', () => {
-      const p = new RunPrivacy(planRunPrivacy(spec, federated), jsKernels, Rng.fromSeed(1));
+      const p = new RunPrivacy(planRunPrivacy(spec, federated), Rng.fromSeed(1));
       const out = new Float32Array(1000);
-      expect(p.aggregate({ round: 0, selected: [], updates: [] }, out)).toBe(true);
+      expect(release(p, 0, [], out)).toBe(true);
       expect(out.some((v) => v !== 0)).toBe(true);
       expect(p.accountant.state().history).toEqual([{ noiseMultiplier: 2, sampleRate: 0.1, steps: 1 }]);
     });

@@ -1,7 +1,6 @@
 import { errors } from '../errors.js';
-import type { Kernels } from '../kernels/kernels.js';
 import type { Rng } from '../rng/rng.js';
-import { noisyMeanOfClipped } from './client-dp.js';
+import type { CentralNoise } from './client-dp.js';
 import { RdpAccountant } from './rdp-accountant.js';
 import type { ResolvedPrivacy } from './run-plan.js';
 import type { SampledGaussianSteps } from './sampled-gaussian-rdp.js';
@@ -12,16 +11,21 @@ export const BUDGET_STOP = 'privacy budget';
 /** What happened to the privacy ledger in one round (metrics.jsonl `dp_round`). */
 export type PrivacyRoundStatus = 'charged' | 'recalibrated' | 'skipped' | 'over budget';
 
-/** One round's replies, in node-id order (structurally the server's `AggregationInput`). */
-export interface PrivateRoundInput {
-  readonly round: number;
-  readonly selected: readonly number[];
-  readonly updates: readonly { readonly node: number; readonly delta: Float32Array }[];
+/**
+ * What the ledger lets the server release for one client-mode round: out = (Σ_k Δ_k + N(0, std²·I)) /
+ * denominator over updates clipped to `clipNorm` (`noisyMeanOfClipped`; the server's `withClientDp`).
+ */
+export interface ClientRelease extends CentralNoise {
+  /** S: the L2 norm each update is clipped to, i.e. the L2 sensitivity of the sum. */
+  readonly clipNorm: number;
+  /** The round's noise stream (`fork('round', round)` of the central stream). */
+  readonly rng: Rng;
 }
 
 /**
- * A run's privacy ledger and budget guard, with the round hooks the parameter server calls
- * (`beforeRound`, and `aggregate` in client mode). No I/O; the same decisions in every runtime.
+ * A run's privacy ledger and budget guard. The parameter server calls `beforeRound` as its round hook
+ * and, in client mode, `clientRelease` through the `withClientDp` aggregator decorator
+ * (@starling/server). No I/O; the same decisions in every runtime.
  *
  * - `dpsgd` and `local`: nodes privatize what they send, so a round is charged when it is opened
  *   (perRound steps at (σ, q)), before any node is dispatched; a round whose charge would take ε past
@@ -45,7 +49,6 @@ export class RunPrivacy {
    */
   constructor(
     readonly plan: ResolvedPrivacy,
-    private readonly kernels: Kernels,
     private readonly rng: Rng,
   ) {
     this.accountant = new RdpAccountant({ orders: plan.orders, conversion: plan.conversion });
@@ -101,47 +104,39 @@ export class RunPrivacy {
     return null;
   }
 
-  /** Round hook (client mode): the fixed-denominator noisy mean of the clipped updates, or a skip. */
-  aggregate(input: PrivateRoundInput, out: Float32Array): boolean {
+  /**
+   * Client mode: decides what the server may release for `round`, where `sampled` clients were drawn
+   * and `replied` of them answered, and charges the ledger for it. Returns the central noise to add
+   * to the sum of the clipped updates (and the fixed denominator to divide it by), or null to release
+   * nothing: a shortfall under `skip` (or nobody replied although someone was sampled) is settled as
+   * `skipped`, a round whose charge would pass the target as `over budget`, and the run stops. The
+   * noise is drawn from `fork('round', round)` of the central stream.
+   */
+  clientRelease(round: number, sampled: number, replied: number): ClientRelease | null {
     const central = this.plan.central;
-    if (central === null) throw errors.runtime('RunPrivacy.aggregate is the client-mode hook');
-    const sampled = input.selected.length;
-    const replied = input.updates.length;
+    if (central === null) throw errors.runtime('RunPrivacy.clientRelease is for privacy.mode client');
     let ratio = 1;
     if (replied < sampled) {
       if (this.plan.onShortfall === 'skip' || replied === 0) {
-        this.settle(input.round, 'skipped');
-        return false;
+        this.settle(round, 'skipped');
+        return null;
       }
       ratio = replied / sampled;
     }
     const step = { ...this.plan.perRound, noiseMultiplier: this.plan.noiseMultiplier * ratio };
     if (!this.fits(step)) {
       this.stopReason = BUDGET_STOP;
-      this.settle(input.round, 'over budget');
-      return false;
+      this.settle(round, 'over budget');
+      return null;
     }
-    const std = this.plan.noiseMultiplier * this.plan.clipNorm * ratio;
-    const denominator = central.clientRate * central.population * ratio;
-    noisyMeanOfClipped(
-      this.kernels,
-      input.updates.map((u) => u.delta),
-      { std, denominator, noise: this.plan.noise },
-      this.rng.fork('round', input.round),
-      out,
-    );
     this.accountant.step(step);
-    this.settle(input.round, ratio === 1 ? 'charged' : 'recalibrated');
-    return true;
-  }
-
-  /** The hooks to hand to the `RoundMachine` (aggregate only in client mode). */
-  hooks(): {
-    beforeRound(round: number): string | null;
-    aggregate?(input: PrivateRoundInput, out: Float32Array): boolean;
-  } {
-    const beforeRound = (round: number) => this.beforeRound(round);
-    if (this.plan.mode !== 'client') return { beforeRound };
-    return { beforeRound, aggregate: (input, out) => this.aggregate(input, out) };
+    this.settle(round, ratio === 1 ? 'charged' : 'recalibrated');
+    return {
+      std: this.plan.noiseMultiplier * this.plan.clipNorm * ratio,
+      denominator: central.clientRate * central.population * ratio,
+      noise: this.plan.noise,
+      clipNorm: this.plan.clipNorm,
+      rng: this.rng.fork('round', round),
+    };
   }
 }

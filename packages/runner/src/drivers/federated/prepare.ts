@@ -12,11 +12,13 @@ import {
   summarizePartition,
 } from '@starling/core';
 import {
+  makeAggregator,
   type Participation,
   RoundMachine,
   type RoundPlan,
   ServerOptimizer,
   type ServerOptimizerSpec,
+  withClientDp,
 } from '@starling/server';
 import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
@@ -115,7 +117,7 @@ export function prepareRun(
   const compression = prepareCompression(cfg, model.layout, kernels);
   const withDp: NodeSetup = dp ? { ...baseSetup, privacy: dp.node } : baseSetup;
   const setup: NodeSetup = compression.node ? { ...withDp, compression: compression.node } : withDp;
-  const privacy = dp ? new RunPrivacy(dp, kernels, rng.fork('dp-central')) : null;
+  const privacy = dp ? new RunPrivacy(dp, rng.fork('dp-central')) : null;
   // Client-level DP is accounted for Poisson client sampling, so that is how clients are drawn.
   const plan: RoundPlan = dp?.central
     ? { ...roundPlan(a), participation: { kind: 'poisson', rate: dp.central.clientRate } }
@@ -123,7 +125,11 @@ export function prepareRun(
   const serverOpt: ServerOptimizerSpec = a.kind === 'centralized' ? { kind: 'plain', lr: 1 } : a.serverOptimizer;
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
-  const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), privacy?.hooks());
+  const mean = makeAggregator({ kind: 'mean' });
+  const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
+    beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,
+    aggregator: privacy && dp?.central ? withClientDp(mean, privacy) : mean,
+  });
   return {
     rounds: plan.rounds,
     meta: privacy ? { privacy: privacyMeta(privacy) } : null,

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { AggregationContext, Aggregator, AggregatorUpdate } from './aggregator.js';
+import type { AggregatorKind } from './aggregator-kind.js';
+
+/**
+ * The weighted mean of FedAvg (McMahan, Moore, Ramage, Hampson, Agüera y Arcas 2017, "Communication-
+ * Efficient Learning of Deep Networks from Decentralized Data"): out = Σ_k p_k Δ_k with the capped
+ * sample weights p_k, reduced by `kernels.weightedSum` in node-id order (so arrival order never changes
+ * a bit). Quorum `plan`: the round machine applies `minCompletion` before calling it. Called with unit
+ * weights it writes the plain sum Σ_k Δ_k, which is what `withClientDp` relies on (`unit-sum`).
+ */
+export function meanAggregator(): Aggregator {
+  return {
+    kind: 'mean',
+    quorum: 'plan',
+    clientSensitivity: 'unit-sum',
+    aggregate(updates: readonly AggregatorUpdate[], weights: Float64Array, out: Float32Array, ctx: AggregationContext) {
+      if (updates.length === 0) return false;
+      ctx.kernels.weightedSum(
+        weights,
+        updates.map((u) => u.delta),
+        out,
+      );
+      return true;
+    },
+  };
+}
+
+/** `{ kind: mean }`: no options. */
+export const meanSchema = z.object({ kind: z.literal('mean') }).strict();
+
+/** The `mean` row of the aggregator table. */
+export const MEAN_KIND: AggregatorKind<z.infer<typeof meanSchema>> = {
+  kind: 'mean',
+  summary: 'sample-weighted mean of the updates (FedAvg), weights capped by algorithm.maxClientWeight',
+  schema: meanSchema,
+  create: () => meanAggregator(),
+};

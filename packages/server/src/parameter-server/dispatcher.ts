@@ -1,0 +1,54 @@
+import type { RouterEndpoint } from '@starling/transport';
+import type { Downlink } from '../downlink.js';
+import type { ServerCommand } from '../round-types.js';
+import type { TrafficMeter } from '../traffic.js';
+
+type Dispatch = Extract<ServerCommand, { type: 'dispatch' }>;
+
+/**
+ * Sends a round's work: one `task` per connected host carrying selected nodes. Without a compressed
+ * downlink the model is encoded once and broadcast raw; with one, each host gets the message that
+ * brings its copy to x̂ (a chain of deltas or the full x̂). Downlink payload bytes are metered per round.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly router: RouterEndpoint,
+    private readonly meter: TrafficMeter,
+    private readonly downlink: Downlink | undefined,
+  ) {}
+
+  /**
+   * Dispatches `cmd`; `ownerOf` maps a node to its host and `unreachable` is told, in node order,
+   * of each selected node whose host is not connected (it fails at once).
+   */
+  dispatch(cmd: Dispatch, ownerOf: (node: number) => string | undefined, unreachable: (node: number) => void): void {
+    this.router.setRound(cmd.round);
+    const byHost = new Map<string, number[]>();
+    for (const node of cmd.nodes) {
+      const host = ownerOf(node);
+      if (host && this.router.peers().includes(host)) byHost.set(host, [...(byHost.get(host) ?? []), node]);
+      else unreachable(node);
+    }
+    const task = (nodes: number[], model: 'full' | 'delta') => ({
+      type: 'task' as const,
+      round: cmd.round,
+      node: -1,
+      nodes,
+      model,
+      config: {},
+      deadlineMs: 0,
+    });
+    if (this.downlink) {
+      this.downlink.advance(cmd.round, cmd.model);
+      for (const [peer, nodes] of byHost) {
+        const msg = this.downlink.messageFor(peer);
+        this.meter.down(cmd.round, msg.payloadBytes);
+        void this.router.send(peer, task(nodes, msg.kind), msg.tensors);
+      }
+      return;
+    }
+    const targets = [...byHost].map(([peer, nodes]) => ({ peer, header: task(nodes, 'full') }));
+    for (const _ of targets) this.meter.down(cmd.round, cmd.model.byteLength);
+    void this.router.broadcast(targets, [{ name: 'model', data: cmd.model }]);
+  }
+}

@@ -1,0 +1,32 @@
+import type { EndpointStats } from '@starling/transport';
+import type { RoundSummary } from '../round-types.js';
+import type { RoundTraffic, TrafficMeter } from '../traffic.js';
+
+/** Called with each closed round (evaluation, metrics); the next round waits for it. */
+export type RoundCallback = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
+
+/**
+ * Reports closed rounds: the socket bytes moved since the previous report (headers and framing
+ * included) and the round's payload totals from the traffic meter, handed to the run's callback.
+ */
+export class RoundReporter {
+  private last = { up: 0, down: 0 };
+
+  constructor(
+    private readonly totals: () => EndpointStats['totals'],
+    private readonly meter: TrafficMeter,
+    private readonly onRound: RoundCallback,
+  ) {}
+
+  /** Reports `summary` and waits for the callback. */
+  async report(summary: RoundSummary): Promise<void> {
+    const t = this.totals();
+    const traffic: RoundTraffic = {
+      bytesUp: t.bytesReceived - this.last.up,
+      bytesDown: t.bytesSent - this.last.down,
+      ...this.meter.take(summary.round),
+    };
+    this.last = { up: t.bytesReceived, down: t.bytesSent };
+    await this.onRound(summary, traffic);
+  }
+}

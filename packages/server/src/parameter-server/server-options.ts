@@ -1,0 +1,39 @@
+import type { EndpointStats, JsonValue, NonFiniteScan } from '@starling/transport';
+import type { Downlink } from '../downlink.js';
+import type { UpdateDecoder } from '../update-decoder.js';
+import type { ServerLog } from './server-log.js';
+
+/** How the parameter server listens and whom it waits for. */
+export interface ZmqServerOptions {
+  /** `tcp://127.0.0.1:*`, `tcp://*:7000`, `ipc:///tmp/x.sock`, ... */
+  readonly bind: string;
+  /** The run id stamped on every message (letters, digits, `._:-`). */
+  readonly run: string;
+  /** Worker hosts to wait for before round 0; the virtual nodes are split over them. */
+  readonly hosts: number;
+  /** The welcome `config` for a host given these nodes (the run's setup and their partition). */
+  readonly hostConfig: (host: string, nodes: readonly number[]) => JsonValue;
+  /** Give up when fewer than `hosts` registered within this time (ms). */
+  readonly joinTimeoutMs: number;
+  readonly log: ServerLog;
+  /** Called once the socket is bound, with the resolved address (e.g. the port picked for `:*`). */
+  readonly onListening?: (address: string) => void;
+  readonly heartbeatMs?: number;
+  readonly peerTimeoutMs?: number;
+  /** A faster NaN/Inf scan for received f32 frames (the native kernels'), checked against the reference. */
+  readonly nonFiniteScan?: NonFiniteScan;
+  /** Decodes each update's `delta` (compressed with `compression.up`, or raw f32 when absent). */
+  readonly updates?: UpdateDecoder;
+  /** The compressed downlink (`compression.down`): tasks carry x̂ or its deltas instead of the raw model. */
+  readonly downlink?: Downlink;
+}
+
+/** What a finished ZeroMQ run reports besides its rounds. */
+export interface ZmqRunReport {
+  readonly rounds: number;
+  /** Per host: bytes in each direction over the whole run (the per-link byte matrix of a star). */
+  readonly links: Record<string, { bytesUp: number; bytesDown: number }>;
+  readonly stats: EndpointStats;
+  /** Updates the round logic rejected (late, unsolicited, duplicate, non-finite), by reason. */
+  readonly rejectedUpdates: number;
+}

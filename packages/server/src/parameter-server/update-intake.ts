@@ -1,0 +1,70 @@
+import { errors } from '@starling/core';
+import type { HeaderOf, IncomingMessage } from '@starling/transport';
+import type { ServerEvent } from '../round-types.js';
+import type { TrafficMeter } from '../traffic.js';
+import { type IncomingUpdate, UpdateDecoder } from '../update-decoder.js';
+import type { ServerLog } from './server-log.js';
+
+/** The decoding an update's `delta` goes through (an `UpdateDecoder`, or raw f32 without one). */
+type Decode = Pick<UpdateDecoder, 'kind' | 'decode'>;
+
+/** Without a decoder, updates must be raw float32 (the round machine checks their length). */
+const RAW_F32: Decode = {
+  kind: null,
+  decode: (t: IncomingUpdate) => {
+    if (t.codec !== undefined || !(t.data instanceof Float32Array)) throw errors.protocol('update: delta must be f32');
+    return t.data;
+  },
+};
+
+/**
+ * Turns `update` messages into round-machine events: checks the sender owns the node, decodes the
+ * `delta` (a malformed payload becomes a failure of that node in its round, never a crash), meters the
+ * uplink payload, and counts every update refused here or by the round logic.
+ */
+export class UpdateIntake {
+  private refused = 0;
+  private readonly decoder: Decode;
+
+  constructor(
+    decoder: UpdateDecoder | undefined,
+    private readonly meter: TrafficMeter,
+    private readonly log: ServerLog,
+  ) {
+    this.decoder = decoder ?? RAW_F32;
+  }
+
+  /** Updates refused so far (no delta, wrong host, malformed, or rejected by the round logic). */
+  get rejected(): number {
+    return this.refused;
+  }
+
+  /** Counts one update the round logic rejected (late, unsolicited, duplicate, non-finite). */
+  countRejected(): void {
+    this.refused++;
+  }
+
+  /** The event for an update message from a host that `owner` says carries its node, or null to drop it. */
+  accept(m: IncomingMessage, h: HeaderOf<'update'>, owner: string | undefined): ServerEvent | null {
+    const delta = m.tensors.find((t) => t.name === 'delta');
+    if (!delta || owner !== m.peer) {
+      this.refused++;
+      this.log.warn({ host: m.peer, node: h.node }, 'update without a delta or from the wrong host');
+      return null;
+    }
+    let decoded: Float32Array;
+    try {
+      decoded = this.decoder.decode(delta);
+    } catch (err) {
+      this.refused++;
+      this.log.warn({ host: m.peer, node: h.node, round: h.round, err }, 'malformed update rejected');
+      return { type: 'failure', round: h.round, node: h.node, reason: `rejected update: ${String(err)}` };
+    }
+    const reported = h.metrics.theoretical_bits;
+    const bits =
+      this.decoder.kind === null ? 32 * decoded.length : reported !== undefined && reported >= 0 ? reported : 0;
+    this.meter.up(h.round, UpdateDecoder.payloadBytes(delta), bits);
+    const trainLoss = h.metrics.train_loss ?? 0;
+    return { type: 'update', round: h.round, node: h.node, samples: h.weight, trainLoss, delta: decoded };
+  }
+}

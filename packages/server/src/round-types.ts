@@ -1,0 +1,76 @@
+import type { Aggregator } from './aggregators/aggregator.js';
+
+/**
+ * How many of the available nodes take part in a round: a share or a count drawn without replacement,
+ * or `poisson`: each available node independently with probability `rate` (the sampling client-level
+ * DP accounting assumes; the number of participants varies and may be 0).
+ */
+export type Participation =
+  | { kind: 'fraction'; value: number }
+  | { kind: 'count'; value: number }
+  | { kind: 'poisson'; rate: number };
+
+/** The schedule of a synchronous federated run. */
+export interface RoundPlan {
+  readonly rounds: number;
+  readonly participation: Participation;
+  /**
+   * The share of selected nodes that must reply for the round to be aggregated, in (0, 1]; applied
+   * to aggregators of quorum `plan` (client-level DP has its own shortfall rule instead).
+   */
+  readonly minCompletion: number;
+  /** Round deadline in milliseconds of wall time (null: wait for every reply or failure). */
+  readonly deadlineMs: number | null;
+  /** The largest share of the aggregate one update may claim (1: plain sample weighting). */
+  readonly maxClientWeight: number;
+}
+
+/**
+ * An optional hook on how rounds open, used for privacy budgets (`RunPrivacy.beforeRound` in
+ * @starling/core). Without it every planned round is opened.
+ */
+export interface RoundHooks {
+  /**
+   * Called before round `round` is opened (before any node is dispatched). Returning a reason (e.g.
+   * `'privacy budget'`) finishes the run instead; `finished.stoppedEarly` carries the reason.
+   */
+  beforeRound?(round: number): string | null;
+}
+
+/** What a `RoundMachine` is built with besides its plan. */
+export interface RoundMachineOptions extends RoundHooks {
+  /**
+   * Turns each round's updates into the pseudo-gradient (default: `meanAggregator()`, the capped
+   * sample-weighted mean). Client-level DP is `withClientDp(inner, ledger)` around it.
+   */
+  readonly aggregator?: Aggregator;
+}
+
+/** What the runtime tells the round logic. */
+export type ServerEvent =
+  | { type: 'start' }
+  | { type: 'update'; round: number; node: number; samples: number; trainLoss: number; delta: Float32Array }
+  | { type: 'failure'; round: number; node: number; reason: string }
+  | { type: 'deadline'; round: number }
+  | { type: 'node-joined'; node: number }
+  | { type: 'node-lost'; node: number; reason: string };
+
+/** One closed round, as results and failures in separate lists (Flower's shape), by node id. */
+export interface RoundSummary {
+  readonly round: number;
+  readonly selected: readonly number[];
+  readonly results: readonly { node: number; samples: number; trainLoss: number }[];
+  readonly failures: readonly { node: number; reason: string }[];
+  /** False when too few replied: the global model was left unchanged. */
+  readonly aggregated: boolean;
+  /** Sample-weighted mean of the reported local training losses (null without results). */
+  readonly trainLoss: number | null;
+}
+
+/** What the round logic asks the runtime to do. */
+export type ServerCommand =
+  | { type: 'dispatch'; round: number; nodes: readonly number[]; model: Float32Array }
+  | { type: 'arm-deadline'; round: number; ms: number }
+  | { type: 'round-closed'; summary: RoundSummary }
+  | { type: 'rejected'; node: number; round: number; reason: string }
+  | { type: 'finished'; completedRounds: number; stoppedEarly?: string };
