@@ -35,7 +35,11 @@ describe('the programmatic API', () => {
     expect(summary.test_accuracy).toBeGreaterThan(0.6);
     const model = readFileSync(join(dir, 'run', 'model.bin'));
     expect(summary.model_sha256).toBe(createHash('sha256').update(model).digest('hex'));
-    expect(readFileSync(join(dir, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(
+      readFileSync(join(dir, 'run', 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(3);
 
     // The same config through the CLI ends on the same bits: both take one path.
     const config = join(dir, 'same.json');

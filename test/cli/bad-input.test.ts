@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { starling, tempDir } from './cli-helpers.js';
@@ -50,6 +50,17 @@ const cases: [string, () => string[], RegExp][] = [
   ['a config file that does not exist', () => ['run', join(dir, 'absent.yaml')], /cannot read config/],
   ['an unknown command', () => ['fly'], /Unknown argument|Unknown command|Did you mean/i],
   ['a bad --set', () => ['run', write('ok.yaml', valid), '--set', 'novalue'], /--set expects path=value/],
+  [
+    // 784·3,000,000 + 3,000,000·10 parameters: 9.5 GB per model-sized vector, refused before any is allocated
+    'a model that cannot fit in memory',
+    () => [
+      'run',
+      write('huge.yaml', valid.replace('model: { kind: softmax }', 'model: { kind: mlp, hidden: [3000000] }')),
+      '--out',
+      join(dir, 'huge-run'),
+    ],
+    /needs about \d+ MB \(.*\) but \d+ MB are available.*--force/,
+  ],
 ];
 
 describe('bad input gets a clear error and exit code 2', () => {
@@ -58,5 +69,22 @@ describe('bad input gets a clear error and exit code 2', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
     expect(r.code).toBe(2);
+  });
+
+  it('a run refused before its first round leaves no run folder behind', () => {
+    const out = join(dir, 'refused-run');
+    const r = starling(['run', write('lr2.yaml', valid.replace('lr: 0.1', 'lr: -1')), '--out', out]);
+    expect(r.code).toBe(2);
+    const huge = join(dir, 'refused-huge');
+    const m = starling([
+      'run',
+      write('huge2.yaml', valid.replace('model: { kind: softmax }', 'model: { kind: mlp, hidden: [3000000] }')),
+      '--out',
+      huge,
+    ]);
+    expect(m.stderr).toMatch(/needs about/);
+    expect(m.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(huge)).toBe(false);
   });
 });

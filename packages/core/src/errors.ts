@@ -1,6 +1,6 @@
 /**
  * The one error type Starling throws on purpose. `code` says what kind of failure it is; the CLI maps
- * `usage`, `config`, `data` and `privacy` codes to exit code 2 and everything else to exit code 1.
+ * `usage`, `config`, `data`, `privacy` and `resources` codes to exit code 2 and everything else to exit code 1.
  */
 export type StarlingErrorCode =
   | 'config' // an experiment config or option is invalid
@@ -9,11 +9,12 @@ export type StarlingErrorCode =
   | 'backend' // the requested kernel backend cannot be loaded
   | 'protocol' // a network message violates the wire protocol
   | 'privacy' // the planned run would exceed its privacy budget (refused before it starts)
+  | 'resources' // the planned run would not fit the machine (memory pre-flight; refused before it starts)
   | 'runtime' // a run failed while executing
   | 'internal'; // an invariant of Starling itself was broken
 
-/** Codes that mean "the user asked for something invalid" (exit code 2): a plan over budget is a config problem. */
-export const USAGE_CODES: ReadonlySet<StarlingErrorCode> = new Set(['config', 'usage', 'data', 'privacy']);
+/** Codes that mean "the user asked for something invalid" (exit code 2): a plan over budget or over memory is a config problem. */
+export const USAGE_CODES: ReadonlySet<StarlingErrorCode> = new Set(['config', 'usage', 'data', 'privacy', 'resources']);
 
 /** An error with a machine-readable `code` and an optional ES2022 `cause`. */
 export class StarlingError extends Error {

@@ -18,7 +18,12 @@ export function runOptions(y: Argv) {
       choices: ['auto', 'native', 'js'] as const,
       describe: 'kernel backend (default: STARLING_KERNELS or the config)',
     })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' });
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+    .option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'run even if the memory pre-flight projects more memory than is available',
+    });
 }
 
 /** `starling run <config> [--out DIR] [--set path=value]... [--seed N] [--json]` */

@@ -13,6 +13,7 @@ export interface RunCliOptions {
   readonly kernels?: 'auto' | 'native' | 'js';
   readonly json: boolean;
   readonly quiet: boolean;
+  readonly force: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
 
@@ -29,6 +30,7 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
     kernels: args.kernels ?? kernelsModeFromEnv() ?? cfg.kernels,
     baseDir: configBaseDir(args.config),
     logLevel: args.logLevel,
+    force: args.force,
     onStart: (run) => {
       progress = makeProgress(run.rounds, showProgress);
     },

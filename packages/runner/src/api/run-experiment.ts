@@ -9,6 +9,8 @@ import { validateConfig } from '../config/load.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { ALGORITHMS } from '../drivers/algorithms.js';
 import type { RunContext, RunOutcome } from '../drivers/driver.js';
+import { checkMemory, type MemoryPlan } from '../preflight/preflight.js';
+import { exitCodeFor } from './exit-code.js';
 import type { RunSummary } from './run-summary.js';
 
 const repoDir = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -23,6 +25,8 @@ export interface RunOptions {
   readonly baseDir?: string;
   /** Level of the run's `run.log` (default `info`). Ignored when `log` is given. */
   readonly logLevel?: pino.LevelWithSilent;
+  /** Run even when the memory pre-flight projects more memory than the machine has available. */
+  readonly force?: boolean;
   /** A logger to use instead of `run.log` in the run folder. */
   readonly log?: Logger;
   /** Called once the run is planned, before round 0: its name, planned rounds and folder. */
@@ -59,10 +63,19 @@ export async function runExperiment(config: unknown, options: RunOptions = {}): 
       { level: options.logLevel ?? 'info', base: { run: cfg.name } },
       pino.destination({ dest: dir.file('run.log'), sync: true }),
     );
+  const progress = { started: false };
   try {
-    return await runIn(cfg, dir, log, options);
+    return await runIn(cfg, dir, log, {
+      ...options,
+      onStart: (info) => {
+        progress.started = true;
+        options.onStart?.(info);
+      },
+    });
   } catch (err) {
-    log.error({ err }, 'run failed');
+    // A run refused before round 0 (config, privacy budget, memory) leaves no folder behind.
+    if (!progress.started && exitCodeFor(err) === 2) dir.discard();
+    else log.error({ err }, 'run failed');
     throw err;
   }
 }
@@ -96,10 +109,18 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
       await options.onRound?.(line, evaluated);
     },
   };
-  const outcome: RunOutcome = await ALGORITHMS[cfg.algorithm.kind].run(ctx, (prep) => {
-    dir.writeJson('partition.json', prep.partitionSummary);
-    if (prep.meta) dir.writeJson('meta.json', { ...meta, ...prep.meta });
-    options.onStart?.({ name: cfg.name, rounds: prep.rounds, out: dir.path });
+  const checked: { memory?: MemoryPlan } = {};
+  const outcome: RunOutcome = await ALGORITHMS[cfg.algorithm.kind].run(ctx, {
+    footprint(f) {
+      const memory = checkMemory(f, options.force === true);
+      checked.memory = memory;
+      if (memory.forced) log.warn(memory, 'memory pre-flight: the run may not fit, going ahead (forced)');
+    },
+    prepared(prep) {
+      dir.writeJson('partition.json', prep.partitionSummary);
+      dir.writeJson('meta.json', { ...meta, ...prep.meta, memory: checked.memory });
+      options.onStart?.({ name: cfg.name, rounds: prep.rounds, out: dir.path });
+    },
   });
   dir.writeJson('links.json', outcome.links);
   const sha = dir.writeModel(outcome.model, outcome.layout);
@@ -118,6 +139,8 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
     model_sha256: sha,
     out: dir.path,
     ...outcome.summary,
+    memory_estimate_mb: checked.memory?.estimate_mb ?? null,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   dir.writeJson('summary.json', summary);
   log.info(summary, 'run complete');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, type Layout } from '@starling/core';
 import type { MetricsLine } from './metrics-line.js';
@@ -11,14 +11,27 @@ import type { MetricsLine } from './metrics-line.js';
  */
 export class RunDir {
   readonly path: string;
+  /** Whether this run made the folder (rather than finding it empty). */
+  private readonly created: boolean;
 
   constructor(path: string) {
-    if (existsSync(path) && readdirSync(path).length > 0) {
+    const exists = existsSync(path);
+    if (exists && readdirSync(path).length > 0) {
       // A run never overwrites another run's results.
       throw errors.usage(`output folder ${path} exists and is not empty; choose another --out`);
     }
     mkdirSync(path, { recursive: true });
     this.path = path;
+    this.created = !exists;
+  }
+
+  /**
+   * Removes what this run wrote, for a run refused before training (bad config, over budget, over
+   * memory): the folder itself when the run made it, else the files in it.
+   */
+  discard(): void {
+    if (this.created) rmSync(this.path, { recursive: true, force: true });
+    else for (const name of readdirSync(this.path)) rmSync(join(this.path, name), { recursive: true, force: true });
   }
 
   file(name: string): string {

@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from '../config/schema.js';
+import type { RunFootprint } from '../preflight/footprint.js';
 import type { PreparedRun, RunContext, RunDriver, RunOutcome } from './driver.js';
 import { federatedDriver } from './federated/driver.js';
 import { gossipDriver } from './gossip/driver.js';
@@ -6,20 +7,30 @@ import { gossipDriver } from './gossip/driver.js';
 /** An algorithm kind as named in config (`algorithm.kind`). */
 export type AlgorithmKind = ExperimentConfig['algorithm']['kind'];
 
+/** What the pipeline does between a driver's steps. */
+export interface RunHooks {
+  footprint(f: RunFootprint): void;
+  prepared(prep: PreparedRun): void;
+}
+
 /** A driver with its prepared and report types hidden: what the run pipeline calls. */
 export interface AlgorithmEntry {
   /** `federated` (parameter server) or `gossip` (decentralized). */
   readonly family: 'federated' | 'gossip';
-  /** prepare → `onPrepared` (the pipeline records the plan) → execute → summarize. */
-  run(ctx: RunContext, onPrepared: (prep: PreparedRun) => void): Promise<RunOutcome>;
+  /**
+   * footprint → `hooks.footprint` (the pipeline's memory check) → prepare → `hooks.prepared` (the
+   * pipeline records the plan) → execute → summarize.
+   */
+  run(ctx: RunContext, hooks: RunHooks): Promise<RunOutcome>;
 }
 
 function entry<P extends PreparedRun, R>(family: AlgorithmEntry['family'], driver: RunDriver<P, R>): AlgorithmEntry {
   return {
     family,
-    async run(ctx, onPrepared) {
+    async run(ctx, hooks) {
+      hooks.footprint(driver.footprint(ctx));
       const prep = driver.prepare(ctx);
-      onPrepared(prep);
+      hooks.prepared(prep);
       const report = await driver.execute(prep, ctx);
       return driver.summarize(prep, report, ctx);
     },

@@ -2,6 +2,7 @@ import type { Kernels, Layout } from '@starling/core';
 import type { Logger } from 'pino';
 import type { MetricsLine } from '../artifacts/metrics-line.js';
 import type { ExperimentConfig } from '../config/schema.js';
+import type { RunFootprint } from '../preflight/footprint.js';
 
 /** What the run pipeline hands every driver: the config, the kernels, where to log and record. */
 export interface RunContext {
@@ -49,13 +50,18 @@ export interface RunOutcome {
 }
 
 /**
- * One algorithm family's run: `prepare` loads data, partitions, plans privacy and compression and
+ * One algorithm family's run: `footprint` projects its memory before anything is allocated; `prepare` loads data, partitions, plans privacy and compression and
  * refuses a config that cannot run (before any round); `execute` runs every round in the configured
  * runtime and records a metrics line per round; `summarize` turns what execution left into the outcome
  * (final model, links, summary fields). The pipeline (`runExperiment`) owns the run folder: drivers
  * never write files.
  */
 export interface RunDriver<P extends PreparedRun, R> {
+  /**
+   * What the run will hold in memory, from the config and the loaded data set only (before any
+   * model-sized allocation), for the pre-flight check.
+   */
+  footprint(ctx: RunContext): RunFootprint;
   prepare(ctx: RunContext): P;
   execute(prep: P, ctx: RunContext): Promise<R>;
   summarize(prep: P, report: R, ctx: RunContext): RunOutcome;

@@ -2,6 +2,7 @@ import { evaluate } from '@starling/core';
 import type { RunDriver, RunOutcome } from '../driver.js';
 import { checkCompressionSupported } from './compression.js';
 import { executeRounds, type RuntimeReport } from './execute.js';
+import { federatedFootprint } from './footprint.js';
 import { type PreparedFederated, prepareRun } from './prepare.js';
 import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy.js';
 
@@ -18,6 +19,8 @@ interface FederatedReport {
  * `eval.every` rounds and after the last one.
  */
 export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
+  footprint: federatedFootprint,
+
   prepare(ctx) {
     checkPrivacySupported(ctx.cfg);
     checkCompressionSupported(ctx.cfg);

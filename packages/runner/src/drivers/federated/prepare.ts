@@ -82,6 +82,20 @@ function roundPlan(a: ServerAlgorithm): RoundPlan {
   };
 }
 
+/** The node setup of a parameter-server run before privacy and compression are planned. */
+export function baseNodeSetup(cfg: ExperimentConfig, kernelsMode: NodeSetup['kernels'], baseDir: string): NodeSetup {
+  return {
+    seed: cfg.seed,
+    data: cfg.data as DataSpec,
+    dataBaseDir: baseDir,
+    model: cfg.model,
+    loss: cfg.loss.kind,
+    optimizer: cfg.optimizer as OptimizerSpec,
+    local: localPlan(serverAlgorithm(cfg.algorithm)),
+    kernels: kernelsMode,
+  };
+}
+
 /**
  * Loads data, builds the model and its initial parameters (`fork('model')`), partitions the training
  * set (`fork('partition')`) and sets up the round logic (`fork('server')`), all from the root seed.
@@ -94,16 +108,7 @@ export function prepareRun(
   baseDir: string,
 ): PreparedFederated {
   const rng = Rng.fromSeed(cfg.seed);
-  const baseSetup: NodeSetup = {
-    seed: cfg.seed,
-    data: cfg.data as DataSpec,
-    dataBaseDir: baseDir,
-    model: cfg.model,
-    loss: cfg.loss.kind,
-    optimizer: cfg.optimizer as OptimizerSpec,
-    local: localPlan(serverAlgorithm(cfg.algorithm)),
-    kernels: kernelsMode,
-  };
+  const baseSetup = baseNodeSetup(cfg, kernelsMode, baseDir);
   const { data, model } = workspaceFor(baseSetup);
   const a = serverAlgorithm(cfg.algorithm);
   const train = data.train;

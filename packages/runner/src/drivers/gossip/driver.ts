@@ -1,6 +1,7 @@
 import { errors } from '@starling/core';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { executeGossip, type GossipRuntimeReport } from './execute.js';
+import { gossipFootprint } from './footprint.js';
 import { gossipRoundMetrics } from './metrics.js';
 import { gossipAlgorithm, type PreparedGossip, prepareGossip } from './prepare.js';
 
@@ -33,6 +34,8 @@ function logRound(ctx: RunContext, round: number, fields: Awaited<ReturnType<typ
  * link `i->j` and the hosts; the final model is the peers' average x̄.
  */
 export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
+  footprint: gossipFootprint,
+
   prepare(ctx) {
     const { cfg } = ctx;
     const a = gossipAlgorithm(cfg);

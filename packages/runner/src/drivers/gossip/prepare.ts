@@ -22,7 +22,7 @@ import {
 import type { ExperimentConfig } from '../../config/schema.js';
 import type { PreparedRun } from '../driver.js';
 
-type GossipConfig = Extract<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
+export type GossipConfig = Extract<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
 
 /** Everything a gossip run needs before its first round, the same for every runtime. */
 export interface PreparedGossip extends PreparedRun {
@@ -69,6 +69,29 @@ export function gossipCompression(cfg: ExperimentConfig): ChocoSetup | undefined
   return choco;
 }
 
+/** The node setup every peer of a gossip run trains with. */
+export function gossipNodeSetup(
+  cfg: ExperimentConfig,
+  a: GossipConfig,
+  kernelsMode: NodeSetup['kernels'],
+  baseDir: string,
+): NodeSetup {
+  const local: LocalPlan =
+    a.kind === 'dpsgd'
+      ? { epochs: a.localSteps, batchSize: a.batchSize, maxSteps: a.localSteps }
+      : { epochs: 1, batchSize: 1, maxSteps: 0 };
+  return {
+    seed: cfg.seed,
+    data: cfg.data as DataSpec,
+    dataBaseDir: baseDir,
+    model: cfg.model,
+    loss: cfg.loss.kind,
+    optimizer: cfg.optimizer as OptimizerSpec,
+    local,
+    kernels: kernelsMode,
+  };
+}
+
 /**
  * Builds the run's `GossipSetup` from the config: the local plan (`localSteps` steps of `batchSize`),
  * the topology with `nodes` = `peers` and, for random kinds, `seed` defaulting to the run's seed; loads
@@ -82,20 +105,7 @@ export function prepareGossip(
   kernelsMode: NodeSetup['kernels'],
   baseDir: string,
 ): PreparedGossip {
-  const local: LocalPlan =
-    a.kind === 'dpsgd'
-      ? { epochs: a.localSteps, batchSize: a.batchSize, maxSteps: a.localSteps }
-      : { epochs: 1, batchSize: 1, maxSteps: 0 };
-  const node: NodeSetup = {
-    seed: cfg.seed,
-    data: cfg.data as DataSpec,
-    dataBaseDir: baseDir,
-    model: cfg.model,
-    loss: cfg.loss.kind,
-    optimizer: cfg.optimizer as OptimizerSpec,
-    local,
-    kernels: kernelsMode,
-  };
+  const node = gossipNodeSetup(cfg, a, kernelsMode, baseDir);
   const choco = gossipCompression(cfg);
   const { data, model } = workspaceFor(node);
   const setup: GossipSetup = {

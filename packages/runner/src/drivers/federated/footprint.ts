@@ -1,0 +1,43 @@
+import { OPTIMIZER_STATE_SLOTS } from '@starling/core';
+import { workspaceFor } from '@starling/worker';
+import type { RunFootprint } from '../../preflight/footprint.js';
+import { dataBytes, localHosts } from '../../preflight/hosts.js';
+import type { RunContext } from '../driver.js';
+import { baseNodeSetup } from './prepare.js';
+
+/**
+ * The memory footprint of a parameter-server run, from its config and loaded data: every
+ * participant's update held until the round closes, the server's model, aggregate, optimizer state and
+ * downlink copies, and for each client that can have trained by the end its optimizer moments and
+ * uplink error-feedback memory. Participants per round under Poisson sampling (client-level DP) get
+ * three standard deviations of margin.
+ */
+export function federatedFootprint(ctx: RunContext): RunFootprint {
+  const { cfg } = ctx;
+  const { data, model } = workspaceFor(baseNodeSetup(cfg, ctx.hostKernels, ctx.baseDir));
+  const a = cfg.algorithm;
+  const clients = a.kind === 'fedavg' || a.kind === 'fedsgd' ? a.clients : 1;
+  const rounds = a.rounds;
+  let perRound = 1;
+  let serverOptimizer = 0;
+  if (a.kind === 'fedavg' || a.kind === 'fedsgd') {
+    const mean = a.clientsPerRound ?? Math.max(1, Math.round((a.fraction ?? 1) * clients));
+    const poisson = cfg.privacy?.mode === 'client' ? 3 * Math.sqrt(mean) + 1 : 0;
+    perRound = Math.min(clients, Math.ceil(mean + poisson));
+    serverOptimizer = a.serverOptimizer.kind === 'plain' ? 0 : a.serverOptimizer.kind === 'fedavgm' ? 1 : 2;
+  }
+  const down = cfg.compression.down;
+  const downlink = down === undefined ? 0 : down.errorFeedback === true ? 3 : 2;
+  const state = OPTIMIZER_STATE_SLOTS[cfg.optimizer.kind] + (cfg.compression.up?.errorFeedback === true ? 1 : 0);
+  const { train, test } = data;
+  return {
+    params: model.layout.size,
+    dataBytes: dataBytes(train.x, train.y, test.x, test.y),
+    clients,
+    clientsWithState: state === 0 ? 0 : Math.min(clients, perRound * rounds),
+    stateVectorsPerClient: state,
+    serverVectors: 2 + serverOptimizer + downlink + perRound,
+    executorVectors: 4,
+    hosts: localHosts(cfg.runtime),
+  };
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { freemem } from 'node:os';
+import type { RunFootprint } from './footprint.js';
+
+/** A Node.js process with Starling's modules loaded and the native addon, before any data (measured: 70-90 MB RSS). */
+export const PROCESS_BASE_BYTES = 96 * 2 ** 20;
+/** A piscina pool thread with its own V8 isolate and module graph (measured: 25-40 MB each). */
+export const THREAD_BASE_BYTES = 40 * 2 ** 20;
+/** V8 keeps this much headroom over live typed arrays before collecting (young generation, fragmentation). */
+const HEAP_SLACK = 1.25;
+
+/** The run's projected peak memory, in bytes, split by what holds it. */
+export interface MemoryEstimate {
+  readonly totalBytes: number;
+  readonly parts: Readonly<Record<string, number>>;
+}
+
+/**
+ * Projects a run's peak resident memory (all its processes together) from its footprint: the data set
+ * once per process and pool thread that loads it, model-sized vectors for the server, every executor
+ * and every client's persistent state, plus a fixed cost per process and thread. An upper-bound
+ * model, checked against measured peak RSS in docs/runtimes.md.
+ */
+export function estimateMemory(f: RunFootprint): MemoryEstimate {
+  const vector = f.params * 4;
+  const { processes, threadsPerProcess, inProcess } = f.hosts;
+  // The coordinating process loads the data once; every pool thread loads it again.
+  const poolThreads = (processes + (inProcess ? 1 : 0)) * threadsPerProcess;
+  const dataCopies = 1 + poolThreads;
+  const executors = 1 + poolThreads;
+  const parts = {
+    runtime: PROCESS_BASE_BYTES * (1 + processes) + THREAD_BASE_BYTES * poolThreads,
+    data: f.dataBytes * dataCopies,
+    server: vector * f.serverVectors * HEAP_SLACK,
+    executors: vector * f.executorVectors * executors * HEAP_SLACK,
+    client_state: vector * f.stateVectorsPerClient * f.clientsWithState * HEAP_SLACK,
+  };
+  const totalBytes = Object.values(parts).reduce((a, b) => a + b, 0);
+  return { totalBytes, parts };
+}
+
+/** Memory the kernel says can be used without swapping (`MemAvailable`), or free memory elsewhere. */
+export function availableMemory(): number {
+  try {
+    const m = /^MemAvailable:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return freemem();
+}
