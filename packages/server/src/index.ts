@@ -1,6 +1,6 @@
 export type { DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
-export type { InlineCompression } from './inline-runtime.js';
+export type { InlineClients, InlineCompression } from './inline-runtime.js';
 export { runInline } from './inline-runtime.js';
 export type {
   AggregationInput,
