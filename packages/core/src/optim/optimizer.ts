@@ -85,7 +85,8 @@ export class Optimizer {
   bind(memory: OptimizerMemory): void {
     const slots = memory.slots;
     if (slots !== null && (slots.length !== this.slotCount || slots.some((v) => v.length !== this.size))) {
-      throw errors.shape(`${this.path} memory`, `${this.slotCount} vectors of length ${this.size}`, slots.length);
+      const found = `${slots.length} vectors of lengths [${slots.map((v) => v.length).join(', ')}]`;
+      throw errors.shape(`${this.path} memory`, `${this.slotCount} vectors of length ${this.size}`, found);
     }
     this.memory = memory;
   }
