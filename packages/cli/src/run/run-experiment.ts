@@ -35,6 +35,8 @@ export interface RunSummary {
   payload_bytes_down?: number;
   /** Parameter-server runs: the uplink payloads' theoretical size (`Encoded.theoreticalBits`, 32 per raw value). */
   theoretical_bits_up?: number;
+  /** Peak resident set size of this process over the run, in MiB (`process.resourceUsage().maxRSS`). */
+  peak_rss_mb?: number;
 }
 
 /**
@@ -152,6 +154,7 @@ export async function runExperiment(
     payload_bytes_up: payload.up,
     payload_bytes_down: payload.down,
     theoretical_bits_up: payload.bits,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   dir.writeJson('summary.json', summary);
   log.info(summary, 'run complete');

@@ -39,8 +39,11 @@ export function freshOptimizerMemory(): OptimizerMemory {
 export interface StepReport {
   /** The learning rate used, from the schedule at the step count before this step. */
   readonly lr: number;
-  /** ‖g‖₂ of the gradient as given, before clipping. */
-  readonly gradNorm: number;
+  /**
+   * ‖g‖₂ of the gradient as given, before clipping, when `clipNorm` is set; null otherwise (not
+   * measured: it would cost a pass over the gradient on every step).
+   */
+  readonly gradNorm: number | null;
   /** Whether clipping scaled the gradient down. */
   readonly clipped: boolean;
 }
@@ -115,15 +118,14 @@ export class Optimizer {
     if (params.length !== this.size) throw errors.shape('optimizer params length', this.size, params.length);
     if (grad.length !== this.size) throw errors.shape('optimizer grad length', this.size, grad.length);
     const clipNorm = this.options.clipNorm;
-    const gradNorm =
-      clipNorm === undefined ? Math.sqrt(this.kernels.sumSquares(grad)) : clipGlobalNorm(this.kernels, grad, clipNorm);
+    const gradNorm = clipNorm === undefined ? null : clipGlobalNorm(this.kernels, grad, clipNorm);
     const t = this.memory.step;
     const lr = this.schedule(t);
     const step = { ...this.options.step, lr } as OptimizerStep;
     if (step.kind === 'adam' || step.kind === 'adamw') step.t = t + 1;
     this.kernels.optimizerStep(step, params, grad, this.slots());
     this.memory.step = t + 1;
-    return { lr, gradNorm, clipped: clipNorm !== undefined && gradNorm > clipNorm && Number.isFinite(gradNorm) };
+    return { lr, gradNorm, clipped: gradNorm !== null && gradNorm > clipNorm! && Number.isFinite(gradNorm) };
   }
 
   /** A checkpoint: the step count and copies of the state vectors. */
