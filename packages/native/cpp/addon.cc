@@ -41,6 +41,7 @@ StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("gemm", &S::Gemm),
                            InstanceMethod("axpy", &S::Axpy),
                            InstanceMethod("scale", &S::Scale),
+                           InstanceMethod("sub", &S::Sub),
                            InstanceMethod("dot", &S::Dot),
                            InstanceMethod("sumSquares", &S::SumSquares),
                            InstanceMethod("sumAbs", &S::SumAbs),

@@ -34,6 +34,7 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   Napi::Value Gemm(const Napi::CallbackInfo& info);
   Napi::Value Axpy(const Napi::CallbackInfo& info);
   Napi::Value Scale(const Napi::CallbackInfo& info);
+  Napi::Value Sub(const Napi::CallbackInfo& info);
   Napi::Value Dot(const Napi::CallbackInfo& info);
   Napi::Value SumSquares(const Napi::CallbackInfo& info);
   Napi::Value SumAbs(const Napi::CallbackInfo& info);

@@ -55,6 +55,19 @@ V S::Scale(const Info& info) {
   return info.Env().Undefined();
 }
 
+V S::Sub(const Info& info) {
+  bool ok = true;
+  const size_t n = f32_length(info, 0);
+  const float* a = f32_arg(info, 0, n, "a", &ok);
+  RETURN_IF_FAILED;
+  const float* b = f32_arg(info, 1, n, "b", &ok);
+  RETURN_IF_FAILED;
+  float* out = f32_arg(info, 2, n, "out", &ok);
+  RETURN_IF_FAILED;
+  table_->sub(static_cast<long>(n), a, b, out);
+  return info.Env().Undefined();
+}
+
 V S::Dot(const Info& info) {
   bool ok = true;
   const size_t n = f32_length(info, 0);

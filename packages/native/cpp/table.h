@@ -60,6 +60,7 @@ struct KernelTable {
   void (*optimizer_step)(const OptArgs& o);
   // Runs `iterations` rounds of independent FMA chains; returns the flops done and writes a checksum.
   double (*fma_peak)(long iterations, float* checksum);
+  void (*sub)(long n, const float* a, const float* b, float* out);
 };
 
 // nullptr where the level was not compiled in (e.g. AVX tables on ARM64).

@@ -33,6 +33,8 @@ export interface NativeBinding {
   ): void;
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
   scale(alpha: number, x: Float32Array): void;
+  /** `out = a − b`; all three have the same length. */
+  sub(a: Float32Array, b: Float32Array, out: Float32Array): void;
   dot(x: Float32Array, y: Float32Array): number;
   sumSquares(x: Float32Array): number;
   sumAbs(x: Float32Array): number;

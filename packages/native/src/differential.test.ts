@@ -90,6 +90,14 @@ describe.each(binding.simdLevels())('native kernels at SIMD level %s match the J
     native.axpy(-0.3, x, ya);
     jsKernels.axpy(-0.3, x, yb);
     expectClose(ya, yb, (i) => 4 * U * (Math.abs(yb[i]) + Math.abs(0.3 * x[i])), 'axpy');
+    // sub is one IEEE subtraction per entry: bit-identical at every level, also in place.
+    const [da, db] = [new Float32Array(n), new Float32Array(n)];
+    native.sub(x, y, da);
+    jsKernels.sub(x, y, db);
+    expect(da).toEqual(db);
+    const inPlace = x.slice();
+    native.sub(inPlace, y, inPlace);
+    expect(inPlace).toEqual(db);
     native.scale(1.7, ya);
     jsKernels.scale(1.7, yb);
     expectClose(ya, yb, (i) => 8 * U * (Math.abs(yb[i]) + Math.abs(0.51 * x[i])), 'scale');

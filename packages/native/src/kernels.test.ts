@@ -55,6 +55,15 @@ describe.each([jsKernels, native])('$backend kernels', (k: Kernels) => {
     expect(k.sumAbs(f32(3, -4, 12, -0.5))).toBe(19.5);
   });
 
+  it('sub writes a − b rounded to float32, also into one of its inputs', () => {
+    const a = f32(1, 0.1, -3, 1e-8);
+    const out = new Float32Array(4);
+    k.sub(a, f32(0.5, 0.2, -3, 1), out);
+    expect(Array.from(out)).toEqual([0.5, Math.fround(Math.fround(0.1) - Math.fround(0.2)), 0, Math.fround(1e-8 - 1)]);
+    k.sub(a, f32(1, 1, 1, 1), a);
+    expect(Array.from(a)).toEqual([0, Math.fround(Math.fround(0.1) - 1), -4, Math.fround(Math.fround(1e-8) - 1)]);
+  });
+
   it('dot accumulates 10^5 terms without float32 loss', () => {
     const n = 100_003;
     const x = new Float32Array(n).fill(0.1);

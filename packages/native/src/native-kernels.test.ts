@@ -47,6 +47,8 @@ describe('the native adapter validates arguments before calling C++', () => {
       /allowed only for identity/,
     );
     rejects(() => k.axpy(1, buf.subarray(0, 4), buf.subarray(1, 5)), /axpy: y: expected memory disjoint from x/);
+    rejects(() => k.sub(buf.subarray(0, 4), f(4), buf.subarray(1, 5)), /sub: out: expected memory disjoint from a/);
+    rejects(() => k.sub(f(4), f(3), f(4)), /sub: b.length: expected a.length = 4, got 3/);
   });
 
   it('accepts the aliasing the interface allows', () => {

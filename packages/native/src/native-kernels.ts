@@ -47,6 +47,15 @@ export function nativeKernels(binding: NativeBinding): Kernels {
       binding.scale(alpha, x);
     },
 
+    sub(a, b, out) {
+      checkF32('sub', 'a', a, 0, '0');
+      checkF32('sub', 'b', b, a.length, 'a.length', true);
+      checkF32('sub', 'out', out, a.length, 'a.length', true);
+      checkSameOrDisjoint('sub', 'out', out, 'a', a);
+      checkSameOrDisjoint('sub', 'out', out, 'b', b);
+      binding.sub(a, b, out);
+    },
+
     dot(x, y) {
       checkF32('dot', 'x', x, 0, '0');
       checkF32('dot', 'y', y, x.length, 'x.length', true);

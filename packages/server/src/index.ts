@@ -13,7 +13,7 @@ export { CLIP_SLACK, withClientDp } from './aggregators/client-dp.js';
 export { MEAN_KIND, meanAggregator } from './aggregators/mean.js';
 export type { DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
-export type { InlineCompression } from './inline-runtime.js';
+export type { InlineClients, InlineCompression } from './inline-runtime.js';
 export { runInline } from './inline-runtime.js';
 export { ParameterServer } from './parameter-server/parameter-server.js';
 export type { RoundCallback } from './parameter-server/round-reporter.js';

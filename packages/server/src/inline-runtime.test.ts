@@ -1,11 +1,17 @@
 import { DenseNet, jsKernels, makeCompressor, NodeTrainer, Rng, type StepOptimizer } from '@starling/core';
 import { describe, expect, it } from 'vitest';
 import { Downlink } from './downlink.js';
-import { runInline } from './inline-runtime.js';
+import { type InlineClients, runInline } from './inline-runtime.js';
 import { RoundMachine } from './round-machine.js';
 import { ServerOptimizer } from './server-optimizer.js';
 import type { RoundTraffic } from './traffic.js';
 import { UpdateDecoder } from './update-decoder.js';
+
+/** A few trainers as the inline runtime's clients. */
+const clients = (trainers: ReadonlyMap<number, NodeTrainer>): InlineClients => ({
+  has: (id) => trainers.has(id),
+  train: (id, global, round, plan, delta) => trainers.get(id)!.train(global, round, plan, delta),
+});
 
 const sgd = (lr: number): StepOptimizer => ({
   step: (p, g) => jsKernels.optimizerStep({ kind: 'sgd', lr, weightDecay: 0 }, p, g, []),
@@ -44,7 +50,7 @@ describe('runInline', () => {
       maxClientWeight: 1,
     };
     const m = new RoundMachine(global, [0, 1, 2], plan, new ServerOptimizer({ kind: 'plain' }), jsKernels, rng);
-    const rounds = await runInline(m, nodes, { epochs: 1, batchSize: null }, () => {});
+    const rounds = await runInline(m, clients(nodes), { epochs: 1, batchSize: null }, () => {});
     expect(rounds).toBe(1);
     for (let i = 0; i < expected.length; i++) expect(global[i]).toBeCloseTo(expected[i], 5);
   });
@@ -85,7 +91,7 @@ describe('runInline', () => {
     const downlink = new Downlink({ kind: 'topk', ratio: 0.5 }, 'delta', model.layout, jsKernels, rng.fork('down'));
     const seen: RoundTraffic[] = [];
     const decoder = new UpdateDecoder('qsgd', model.layout, jsKernels);
-    await runInline(m, nodes, { epochs: 1, batchSize: null }, (_s, t) => void seen.push(t), {
+    await runInline(m, clients(nodes), { epochs: 1, batchSize: null }, (_s, t) => void seen.push(t), {
       encodeUp,
       decoder,
       downlink,

@@ -1,4 +1,4 @@
-import type { Encoded, LocalPlan, NodeTrainer } from '@starling/core';
+import type { Encoded, LocalPlan, LocalResult } from '@starling/core';
 import type { Downlink } from './downlink.js';
 import type { RoundMachine, RoundSummary, ServerCommand } from './round-machine.js';
 import { type RoundTraffic, TrafficMeter } from './traffic.js';
@@ -15,24 +15,37 @@ export interface InlineCompression {
 }
 
 /**
+ * The registered clients of an inline run, trained on demand in this thread (`VirtualClients` of
+ * @starling/worker; a test may wrap a few `NodeTrainer`s).
+ */
+export interface InlineClients {
+  /** Whether `id` is a registered client (an unknown id fails its round with reason `unknown node`). */
+  has(id: number): boolean;
+  /** Trains client `id` from `global` for `round` and writes its update Δ into `delta` (model length). */
+  train(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult;
+}
+
+/**
  * Runs a federated experiment with every node in this thread and an in-memory transport: dispatches
  * train the selected nodes in node-id order and feed their updates straight back to the round logic.
  * With `compression`, each update goes through its node's encoder and the server's decoder, and nodes
  * train from the downlink's x̂, exactly as over sockets (each node counts as its own downlink
  * recipient). Deadlines never fire (every node answers synchronously). Calls `onRound` after each
  * closed round, before the next round is dispatched, with the global model as it stands after
- * aggregation; in inline `bytesUp`/`bytesDown` are the payload bytes.
+ * aggregation; in inline `bytesUp`/`bytesDown` are the payload bytes. Update buffers belong to the
+ * participant slots of a round (the i-th selected client writes the i-th buffer), not to clients: the
+ * round machine drops its references when the round closes, so the next round reuses them.
  */
 export async function runInline(
   machine: RoundMachine,
-  nodes: ReadonlyMap<number, NodeTrainer>,
+  nodes: InlineClients,
   plan: LocalPlan,
   onRound: (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>,
   compression: InlineCompression = {},
 ): Promise<number> {
   const { encodeUp, decoder, downlink } = compression;
   const meter = new TrafficMeter();
-  const deltas = new Map<number, Float32Array>();
+  const deltas: Float32Array[] = [];
   const queue: ServerCommand[] = machine.handle({ type: 'start' });
   let completed = 0;
   while (queue.length > 0) {
@@ -40,16 +53,15 @@ export async function runInline(
     switch (cmd.type) {
       case 'dispatch': {
         const model = downlink ? downlink.advance(cmd.round, cmd.model) : cmd.model;
-        for (const id of cmd.nodes) {
-          const node = nodes.get(id);
-          if (!node) {
+        for (const [slot, id] of cmd.nodes.entries()) {
+          if (!nodes.has(id)) {
             queue.push(...machine.handle({ type: 'failure', round: cmd.round, node: id, reason: 'unknown node' }));
             continue;
           }
           meter.down(cmd.round, downlink ? downlink.messageFor(`node-${id}`).payloadBytes : model.byteLength);
-          let delta = deltas.get(id);
-          if (!delta) deltas.set(id, (delta = new Float32Array(model.length)));
-          const r = node.train(model, cmd.round, plan, delta);
+          if (deltas[slot]?.length !== model.length) deltas[slot] = new Float32Array(model.length);
+          const delta = deltas[slot];
+          const r = nodes.train(id, model, cmd.round, plan, delta);
           let sent = delta;
           if (encodeUp && decoder) {
             const enc = encodeUp(id, delta, cmd.round);

@@ -18,5 +18,6 @@ export { buildNode, workspaceFor } from './node-setup.js';
 export type { NodeUplink } from './node-uplink.js';
 export { nodeUplink } from './node-uplink.js';
 export type { TrainResult, TrainTask, UpdatePayload } from './train-task.js';
+export { VirtualClients } from './virtual-clients.js';
 export type { HostLog, WorkerHostOptions } from './worker-host.js';
 export { WorkerHost } from './worker-host.js';

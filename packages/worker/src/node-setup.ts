@@ -86,6 +86,9 @@ export function workspaceFor(setup: NodeSetup): Workspace {
 /**
  * Builds one virtual node: its examples, a fresh optimizer (state is loaded by the caller when it
  * carries over from earlier rounds) and its random stream `Rng.fromSeed(seed).fork('node', id)`.
+ * @deprecated A node object holds two model-sized buffers of its own; runtimes use
+ * `VirtualClients` (inline) or one `ClientExecutor` per pool thread (`trainTask`), which give the
+ * same bits. Kept for code that has not moved yet.
  */
 export function buildNode(
   setup: NodeSetup,

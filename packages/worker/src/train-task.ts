@@ -1,7 +1,15 @@
-import type { CompressorState, Kernels, OptimizerState } from '@starling/core';
+import {
+  ClientExecutor,
+  type CompressorState,
+  freshOptimizerMemory,
+  type Kernels,
+  Optimizer,
+  type OptimizerState,
+  Rng,
+} from '@starling/core';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
-import { buildNode, type NodeSetup, workspaceFor } from './node-setup.js';
+import { type NodeSetup, workspaceFor } from './node-setup.js';
 import { type NodeUplink, nodeUplink } from './node-uplink.js';
 
 /** One node's local training for one round, as sent to a pool thread. */
@@ -50,44 +58,59 @@ export interface TrainResult {
   readonly upState?: CompressorState;
 }
 
-type CachedNode = ReturnType<typeof buildNode> & {
-  initial: OptimizerState;
-  indices: Int32Array;
-  uplink: NodeUplink | null;
-};
-const nodes = new Map<string, CachedNode>();
+/** A pool thread's executor for one setup: working buffers and one optimizer, shared by every client. */
+interface ThreadExecutor {
+  readonly executor: ClientExecutor;
+  readonly optimizer: Optimizer;
+}
+const executors = new Map<string, ThreadExecutor>();
+const uplinks = new Map<string, NodeUplink | null>();
 
-/**
- * The node's trainer and optimizer, built once per thread and reused (rebuilt if its examples differ):
- * its buffers are not reallocated every round. State never leaks between rounds or runs: every task
- * loads the state it carries (or the optimizer's initial state on the node's first round).
- */
-function cachedNode(task: TrainTask, kernels: Kernels): CachedNode {
-  const key = `${task.node}:${JSON.stringify(task.setup)}`;
-  let node = nodes.get(key);
-  const same = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
-  if (!node || !same(node.indices, task.indices)) {
-    const built = buildNode(task.setup, task.node, task.indices, kernels);
-    const uplink = nodeUplink(task.setup, task.node, workspaceFor(task.setup).model.layout, kernels);
-    node = { ...built, initial: built.optimizer.state(), indices: Int32Array.from(task.indices), uplink };
-    nodes.set(key, node);
+/** This thread's executor for `setup` (built on the first task of a run, reused for every client). */
+function executorFor(setup: NodeSetup, key: string, kernels: Kernels): ThreadExecutor {
+  let ex = executors.get(key);
+  if (!ex) {
+    const { data, model } = workspaceFor(setup);
+    const executor = new ClientExecutor(model, setup.loss, kernels, data.train, setup.privacy);
+    ex = { executor, optimizer: new Optimizer(setup.optimizer, model.layout.size, kernels) };
+    executors.set(key, ex);
   }
-  return node;
+  return ex;
 }
 
 /**
- * The piscina entry: finds the node (built once per thread, see {@link cachedNode}), restores its optimizer
- * state, trains one round and returns Δ = x_local − x_global (after the node's privacy step, if any).
- * With `setup.compression.up` it then compresses Δ with the node's compressor, restored from `upState`,
- * and returns the payload and the new compressor state. Pure function of the task, so a node's result
- * does not depend on which thread ran it.
+ * The node's uplink compressor, built once per thread and node (it keeps scratch sized to the model);
+ * its state is loaded from the task every time, so nothing leaks between rounds or runs.
+ */
+function uplinkFor(task: TrainTask, key: string, kernels: Kernels): NodeUplink | null {
+  if (task.setup.compression?.up === undefined) return null;
+  const k = `${task.node}:${key}`;
+  let u = uplinks.get(k);
+  if (u === undefined) {
+    u = nodeUplink(task.setup, task.node, workspaceFor(task.setup).model.layout, kernels);
+    uplinks.set(k, u);
+  }
+  return u;
+}
+
+/**
+ * The piscina entry: binds this thread's executor to the node (its examples, its stream
+ * `Rng.fromSeed(seed).fork('node', id)` and the optimizer state the task carries, or a fresh one on the
+ * node's first round), trains one round and returns Δ = x_local − x_global (after the node's privacy
+ * step, if any). With `setup.compression.up` it then compresses Δ with the node's compressor, restored
+ * from `upState`, and returns the payload and the new compressor state. Pure function of the task, so a
+ * node's result does not depend on which thread ran it.
  */
 export default function trainTask(task: TrainTask): TrainResult {
   const { kernels } = loadKernels(task.setup.kernels);
-  const { trainer, optimizer, initial, uplink } = cachedNode(task, kernels);
-  optimizer.load(task.state ?? initial);
+  const key = JSON.stringify(task.setup);
+  const { executor, optimizer } = executorFor(task.setup, key, kernels);
+  optimizer.bind(freshOptimizerMemory());
+  if (task.state) optimizer.load(task.state);
   const delta = task.out?.length === task.global.length ? task.out : new Float32Array(task.global.length);
-  const r = trainer.train(task.global, task.round, task.setup.local, delta);
+  const rng = Rng.fromSeed(task.setup.seed).fork('node', task.node);
+  const job = { id: task.node, indices: task.indices, rng, optimizer };
+  const r = executor.train(job, task.global, task.round, task.setup.local, delta);
   const result = {
     node: task.node,
     delta,
@@ -96,6 +119,7 @@ export default function trainTask(task: TrainTask): TrainResult {
     steps: r.steps,
     state: optimizer.state(),
   };
+  const uplink = uplinkFor(task, key, kernels);
   if (uplink === null) return result;
   uplink.compressor.load(task.upState ?? {});
   const encoded = uplink.encode(delta, task.round);

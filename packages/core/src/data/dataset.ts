@@ -97,9 +97,7 @@ export function batchInto(
   for (let k = 0; k < count; k++) {
     const i = indices[start + k];
     if (!(i >= 0 && i < n)) throw errors.shape(`batchInto: index at ${start + k}`, `in [0, ${n})`, i);
-    const src = i * d;
-    const dst = k * d;
-    for (let j = 0; j < d; j++) xOut[dst + j] = x[src + j];
+    xOut.set(x.subarray(i * d, (i + 1) * d), k * d);
     yOut[k] = y[i];
   }
 }

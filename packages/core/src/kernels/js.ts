@@ -35,6 +35,10 @@ export const jsKernels: Kernels = {
     for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
   },
 
+  sub(a, b, out) {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
+  },
+
   scale(alpha, x) {
     for (let i = 0; i < x.length; i++) x[i] *= alpha;
   },

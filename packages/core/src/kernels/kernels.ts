@@ -35,6 +35,11 @@ export interface Kernels {
 
   /** `y ← alpha·x + y`, elementwise; equal lengths. */
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+  /**
+   * `out = a − b`, elementwise, one float32 subtraction per entry (so every backend gives the same bits);
+   * equal lengths; `out` may be `a` or `b` (the very same view) but must not partly overlap them.
+   */
+  sub(a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** `x ← alpha·x`. */
   scale(alpha: number, x: Float32Array): void;
   /** Σ x_i y_i, accumulated in at least float64-equivalent precision per block. */

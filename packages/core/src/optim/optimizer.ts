@@ -20,12 +20,30 @@ export interface OptimizerState {
   readonly slots: readonly (Float32Array | readonly number[])[];
 }
 
+/**
+ * The live state one client's optimizer carries from round to round: the step count (what the schedule
+ * sees next) and the state vectors, `null` until the first step or `load` needs them (then zeros, in
+ * {@link OptimizerStep} order). Many clients share one {@link Optimizer}, each binding its own memory.
+ */
+export interface OptimizerMemory {
+  step: number;
+  slots: Float32Array[] | null;
+}
+
+/** The memory of a client that has not trained yet: step 0, no vectors allocated. */
+export function freshOptimizerMemory(): OptimizerMemory {
+  return { step: 0, slots: null };
+}
+
 /** What one `step` did. */
 export interface StepReport {
   /** The learning rate used, from the schedule at the step count before this step. */
   readonly lr: number;
-  /** ‖g‖₂ of the gradient as given, before clipping. */
-  readonly gradNorm: number;
+  /**
+   * ‖g‖₂ of the gradient as given, before clipping, when `clipNorm` is set; null otherwise (not
+   * measured: it would cost a pass over the gradient on every step).
+   */
+  readonly gradNorm: number | null;
   /** Whether clipping scaled the gradient down. */
   readonly clipped: boolean;
 }
@@ -33,7 +51,9 @@ export interface StepReport {
 /**
  * A local optimizer over one flat parameter vector: gradient clipping, then the scheduled learning
  * rate, then one fused `kernels.optimizerStep`. Its state (per-coordinate vectors and the step count)
- * lives here and survives across rounds; `state()`/`load()` checkpoint it.
+ * is an {@link OptimizerMemory}: its own by default, or a client's after `bind` (so one optimizer
+ * serves many virtual clients, and a client without state costs no model-sized memory). The vectors
+ * are allocated on first use. `state()`/`load()` checkpoint the bound memory.
  */
 export class Optimizer {
   /** The validated options, defaults filled in. */
@@ -42,9 +62,9 @@ export class Optimizer {
   readonly size: number;
   private readonly kernels: Kernels;
   private readonly schedule: Schedule;
-  private readonly slots: Float32Array[];
+  private readonly slotCount: number;
   private readonly path: string;
-  private t = 0;
+  private memory: OptimizerMemory = freshOptimizerMemory();
 
   /**
    * @param spec the optimizer options (validated here; messages name `path.<option>`)
@@ -58,16 +78,35 @@ export class Optimizer {
     this.size = size;
     this.kernels = kernels;
     this.path = path;
-    this.slots = Array.from({ length: OPTIMIZER_STATE_SLOTS[this.options.kind] }, () => new Float32Array(size));
+    this.slotCount = OPTIMIZER_STATE_SLOTS[this.options.kind];
+  }
+
+  /**
+   * Makes `memory` the state this optimizer steps and checkpoints from now on (not copied: steps
+   * update it in place). Its vectors, when present, must be `slots` vectors of length `size`.
+   */
+  bind(memory: OptimizerMemory): void {
+    const slots = memory.slots;
+    if (slots !== null && (slots.length !== this.slotCount || slots.some((v) => v.length !== this.size))) {
+      const found = `${slots.length} vectors of lengths [${slots.map((v) => v.length).join(', ')}]`;
+      throw errors.shape(`${this.path} memory`, `${this.slotCount} vectors of length ${this.size}`, found);
+    }
+    this.memory = memory;
   }
 
   /** The number of steps taken so far (the `t` the schedule sees next). */
   get stepCount(): number {
-    return this.t;
+    return this.memory.step;
+  }
+
+  /** The state vectors of the bound memory, allocated (zeros) on first use. */
+  private slots(): Float32Array[] {
+    this.memory.slots ??= Array.from({ length: this.slotCount }, () => new Float32Array(this.size));
+    return this.memory.slots;
   }
 
   /** The learning rate the schedule gives at step `t` (default: the next step). */
-  lrAt(t = this.t): number {
+  lrAt(t = this.memory.step): number {
     return this.schedule(t);
   }
 
@@ -79,19 +118,19 @@ export class Optimizer {
     if (params.length !== this.size) throw errors.shape('optimizer params length', this.size, params.length);
     if (grad.length !== this.size) throw errors.shape('optimizer grad length', this.size, grad.length);
     const clipNorm = this.options.clipNorm;
-    const gradNorm =
-      clipNorm === undefined ? Math.sqrt(this.kernels.sumSquares(grad)) : clipGlobalNorm(this.kernels, grad, clipNorm);
-    const lr = this.schedule(this.t);
+    const gradNorm = clipNorm === undefined ? null : clipGlobalNorm(this.kernels, grad, clipNorm);
+    const t = this.memory.step;
+    const lr = this.schedule(t);
     const step = { ...this.options.step, lr } as OptimizerStep;
-    if (step.kind === 'adam' || step.kind === 'adamw') step.t = this.t + 1;
-    this.kernels.optimizerStep(step, params, grad, this.slots);
-    this.t++;
-    return { lr, gradNorm, clipped: clipNorm !== undefined && gradNorm > clipNorm && Number.isFinite(gradNorm) };
+    if (step.kind === 'adam' || step.kind === 'adamw') step.t = t + 1;
+    this.kernels.optimizerStep(step, params, grad, this.slots());
+    this.memory.step = t + 1;
+    return { lr, gradNorm, clipped: gradNorm !== null && gradNorm > clipNorm! && Number.isFinite(gradNorm) };
   }
 
   /** A checkpoint: the step count and copies of the state vectors. */
   state(): OptimizerState {
-    return { kind: this.options.kind, step: this.t, slots: this.slots.map((s) => s.slice()) };
+    return { kind: this.options.kind, step: this.memory.step, slots: this.slots().map((s) => s.slice()) };
   }
 
   /** Restores a checkpoint taken from an optimizer of the same kind and size (the data is copied). */
@@ -101,7 +140,7 @@ export class Optimizer {
     if (!Number.isSafeInteger(state.step) || state.step < 0) {
       throw errors.option(`${where}.step`, 'a non-negative integer', state.step);
     }
-    const n = this.slots.length;
+    const n = this.slotCount;
     if (!Array.isArray(state.slots) || state.slots.length !== n) {
       throw errors.option(`${where}.slots`, `${n} state vectors`, state.slots?.length);
     }
@@ -113,7 +152,8 @@ export class Optimizer {
         if (!Number.isFinite(s[j])) throw errors.option(`${where}.slots[${i}][${j}]`, 'a finite number', s[j]);
       }
     });
-    for (let i = 0; i < n; i++) this.slots[i].set(state.slots[i]);
-    this.t = state.step;
+    const slots = this.slots();
+    for (let i = 0; i < n; i++) slots[i].set(state.slots[i]);
+    this.memory.step = state.step;
   }
 }

@@ -4,7 +4,7 @@ import type { DenseNet } from '../models/dense-net.js';
 import type { LossKind } from '../models/losses.js';
 import type { Rng } from '../rng/rng.js';
 import { type Batch, gather, makeBatch, type TrainingData } from '../train/batch.js';
-import type { LocalPlan, StepOptimizer } from '../train/node-trainer.js';
+import type { LocalPlan, StepOptimizer } from '../train/local-training.js';
 import { addNoise, type NoiseSource } from './noise-source.js';
 
 /** The options of sample-level DP-SGD inside a node's local training. */
@@ -71,7 +71,7 @@ export interface DpSgdRound {
  * expected lot size q·n (fixed, so an empty lot is a pure-noise step), then calls the optimizer.
  */
 export class DpSgdTrainer {
-  private readonly lot: Int32Array;
+  private lot = new Int32Array(0);
   private batch: Batch | null = null;
 
   constructor(
@@ -79,27 +79,36 @@ export class DpSgdTrainer {
     private readonly loss: LossKind,
     private readonly kernels: Kernels,
     private readonly data: TrainingData,
-    private readonly indices: Int32Array,
-    private readonly optimizer: StepOptimizer,
     private readonly options: DpSgdOptions,
   ) {
     checkDpSgdOptions(options);
-    this.lot = new Int32Array(indices.length);
   }
 
-  /** Runs one round's steps on `local` (updated in place), using `grad` as scratch. */
-  round(local: Float32Array, grad: Float32Array, round: number, plan: LocalPlan, rng: Rng): DpSgdRound {
+  /**
+   * Runs one round's steps for the node with examples `indices` on `local` (updated in place, stepped
+   * by the node's `optimizer`), using `grad` as scratch.
+   */
+  round(
+    indices: Int32Array,
+    optimizer: StepOptimizer,
+    local: Float32Array,
+    grad: Float32Array,
+    round: number,
+    plan: LocalPlan,
+    rng: Rng,
+  ): DpSgdRound {
     const { clipNorm, noiseMultiplier, sampleRate, noise } = this.options;
     const clip = { clipNorm, normalizeKappa: this.options.normalizeKappa ?? null };
-    const expected = sampleRate * this.indices.length;
+    const expected = sampleRate * indices.length;
     const std = noiseMultiplier === 0 ? 0 : noiseMultiplier * clipNorm;
     const steps = dpSgdStepsPerRound(plan, sampleRate);
     const lots = rng.fork('lot', round);
     const noises = rng.fork('dp-noise', round);
+    if (this.lot.length < indices.length) this.lot = new Int32Array(indices.length);
     let lossSum = 0;
     let seen = 0;
     for (let t = 0; t < steps; t++) {
-      const count = poissonLot(this.indices, sampleRate, lots.fork('step', t), this.lot);
+      const count = poissonLot(indices, sampleRate, lots.fork('step', t), this.lot);
       if (this.batch === null || this.batch.capacity < count) {
         this.batch = makeBatch(this.data, Math.max(count, Math.ceil(1.25 * (this.batch?.capacity ?? 0))));
       }
@@ -107,7 +116,7 @@ export class DpSgdTrainer {
       lossSum += this.model.clippedGradSum(this.kernels, this.loss, local, x, y, count, clip, grad);
       addNoise(grad, std, noise, noises.fork('step', t));
       this.kernels.scale(1 / expected, grad);
-      this.optimizer.step(local, grad);
+      optimizer.step(local, grad);
       seen += count;
     }
     return { lossSum, seen, steps };

@@ -1,5 +1,5 @@
 import { errors } from '../errors.js';
-import type { LocalPlan, NodePrivacy } from '../train/node-trainer.js';
+import type { LocalPlan, NodePrivacy } from '../train/local-training.js';
 import { calibrateNoiseMultiplier, epsilonForNoiseMultiplier } from './calibrate-noise.js';
 import { dpSgdStepsPerRound } from './dp-sgd.js';
 import type { NoiseSource } from './noise-source.js';

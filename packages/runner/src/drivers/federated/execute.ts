@@ -1,7 +1,7 @@
-import type { Kernels, NodeTrainer } from '@starling/core';
+import type { Kernels } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
 import { toJsonValue } from '@starling/transport';
-import { buildNode, nodeUplink } from '@starling/worker';
+import { type NodeUplink, nodeUplink, VirtualClients } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import { hostCount, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
 import type { PreparedFederated } from './prepare.js';
@@ -27,15 +27,13 @@ export async function executeRounds(
   const rt = cfg.runtime;
   const ids = prep.parts.map((_, i) => i);
   if (rt.kind === 'inline') {
-    const nodes = new Map<number, NodeTrainer>(
-      ids.map((id) => [id, buildNode(prep.setup, id, prep.parts[id], kernels).trainer]),
-    );
-    // Each node's uplink compressor lives here for the whole run, as it does on a worker host.
-    const layout = prep.model.layout;
-    const uplinks = new Map(ids.map((id) => [id, nodeUplink(prep.setup, id, layout, kernels)]));
+    const nodes = new VirtualClients(prep.setup, prep.parts, kernels);
+    // Each node's uplink compressor lives here from its first round to the end, as on a worker host.
+    const uplinks = new Map<number, NodeUplink>();
     const { decoder, downlink } = prep.compression;
     const encodeUp = (id: number, delta: Float32Array, round: number) => {
-      const u = uplinks.get(id)!;
+      let u = uplinks.get(id);
+      if (!u) uplinks.set(id, (u = nodeUplink(prep.setup, id, prep.model.layout, kernels)!));
       return { ...u.encode(delta, round), codec: u.compressor.kind };
     };
     const rounds = await runInline(prep.machine, nodes, prep.setup.local, onRound, {

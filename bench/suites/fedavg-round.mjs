@@ -1,0 +1,153 @@
+// One FedAvg round (2NN 784-200-200-10, E = 1, B = 10, SGD lr 0.05) in Starling's inline runtime against
+// a plain sequential PyTorch simulation of the same round (bench/torch_fedavg.py, one thread), in two
+// shapes: 1,000 registered clients with 100 per round and 8 examples each (`--set algorithm.clients=1000`
+// on experiments/fedavg-mnist-iid.yaml), and the shipped 100 clients with 10 per round and 80 examples
+// each. Starling runs through the real CLI; round time = difference of consecutive `time_s` in
+// metrics.jsonl (first round and the evaluated last round excluded). PyTorch is timed with the
+// environment's OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE and with both unset; the faster counts. Starling and
+// torch alternate within each repeat so that load from other processes falls on both; the 1-minute load
+// average is reported. Rows: median round ms, vs_torch = torch ms / starling ms (> 1: Starling faster),
+// peak RSS. Then the registered-client scale: 20,000 and 60,000 clients on Fashion-MNIST (Debian's
+// dataset-fashion-mnist), 100 per round, 3 rounds: wall time including set-up, and peak RSS.
+// FEDAVG_ROUND_RUNTIMES=inline,threads,processes adds rows for the socketed runtimes (default: inline).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(repo, 'packages/cli/bin/starling.js');
+const torchScript = join(repo, 'bench/torch_fedavg.py');
+const python = '/usr/bin/python3';
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+const SHAPES = [
+  { name: 'fedavg round, 1,000 clients, 100 per round, 8 examples each', clients: 1000, perRound: 100, examples: 8 },
+  { name: 'fedavg round, 100 clients, 10 per round, 80 examples each', clients: 100, perRound: 10, examples: 80 },
+];
+
+/** Runs the CLI; returns the summary and the metrics rows. */
+function starling(sets) {
+  const out = join(mkdtempSync(join(tmpdir(), 'starling-bench-')), 'run');
+  const args = [bin, 'run', 'experiments/fedavg-mnist-iid.yaml', '--out', out, '--quiet', '--json'];
+  for (const s of sets) args.push('--set', s);
+  const r = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`starling run failed: ${r.stderr}`);
+  const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  return { summary: JSON.parse(r.stdout), rows };
+}
+
+function starlingRound(shape, runtime, rounds) {
+  const { summary, rows } = starling([
+    `algorithm.clients=${shape.clients}`,
+    `algorithm.fraction=${shape.perRound / shape.clients}`,
+    `algorithm.rounds=${rounds}`,
+    'eval.every=100000',
+    `runtime.kind=${runtime}`,
+  ]);
+  const t = rows.map((r) => r.time_s);
+  return { times: t.slice(1, -1).map((x, i) => (x - t[i]) * 1000), summary };
+}
+
+function torchAvailable() {
+  const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+  return r.status === 0 ? null : `${python} cannot import torch`;
+}
+
+/** One torch_fedavg.py run; `unsetBlasHints` drops OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE from its env. */
+function torchRound(shape, rounds, unsetBlasHints) {
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  if (unsetBlasHints) {
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+  }
+  const args = [torchScript, '--clients-per-round', String(shape.perRound), '--examples', String(shape.examples)];
+  args.push('--rounds', String(rounds));
+  const r = spawnSync(python, args, { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`torch_fedavg.py failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function* scaleRows(quick) {
+  if (!existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz')) {
+    yield { name: 'note', note: 'client scale rows skipped: apt-get install dataset-fashion-mnist' };
+    return;
+  }
+  for (const clients of quick ? [20000] : [20000, 60000]) {
+    const t0 = performance.now();
+    const { summary, rows } = starling([
+      'data={kind: fashion-mnist}',
+      `algorithm.clients=${clients}`,
+      `algorithm.fraction=${100 / clients}`,
+      'algorithm.rounds=3',
+      'eval.every=100000',
+    ]);
+    yield {
+      name: `registered clients: ${clients} on Fashion-MNIST, 100 per round, 3 rounds`,
+      runtime: 'inline',
+      backend: summary.backend,
+      setup_s: rows[0].time_s - (rows[1].time_s - rows[0].time_s),
+      wall_s: summary.wall_s,
+      process_s: (performance.now() - t0) / 1000,
+      peak_rss_mb: summary.peak_rss_mb,
+      load_1m: loadavg()[0].toFixed(2),
+    };
+  }
+}
+
+export default async function* run(options = {}) {
+  const rounds = options.quick ? 6 : 14;
+  const repeats = options.repeats ?? (options.quick ? 1 : 3);
+  const runtimes = (process.env.FEDAVG_ROUND_RUNTIMES ?? 'inline').split(',');
+  const noTorch = torchAvailable();
+  if (noTorch)
+    yield { name: 'note', backend: 'torch', note: `torch skipped: ${noTorch} (apt-get install python3-torch)` };
+  const loadBefore = loadavg()[0];
+  for (const shape of SHAPES) {
+    const ms = Object.fromEntries(runtimes.map((r) => [r, []]));
+    const torch = { env: [], unset: [] };
+    let summary = null;
+    let torchInfo = null;
+    for (let rep = 0; rep < repeats; rep++) {
+      for (const rt of runtimes) {
+        const r = starlingRound(shape, rt, rounds);
+        ms[rt].push(...r.times);
+        if (rt === 'inline') summary = r.summary;
+      }
+      if (noTorch) continue;
+      for (const variant of rep % 2 === 0 ? ['env', 'unset'] : ['unset', 'env']) {
+        torchInfo = torchRound(shape, rounds, variant === 'unset');
+        torch[variant].push(torchInfo.median_round_ms);
+      }
+    }
+    const load = `${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`;
+    const [tEnv, tUnset] = [median(torch.env), median(torch.unset)];
+    const torchMs = noTorch ? undefined : Math.min(tEnv, tUnset);
+    if (!noTorch) {
+      const { version, blas } = torchInfo;
+      const keep = tEnv <= tUnset ? 'env' : 'unset';
+      const common = { name: shape.name, runtime: 'sequential', backend: 'torch', version, blas };
+      yield { ...common, median_round_ms: torchMs, env_ms: tEnv, unset_ms: tUnset, kept: keep, load_1m: load };
+    }
+    for (const rt of runtimes) {
+      const m = median(ms[rt]);
+      yield {
+        name: shape.name,
+        runtime: rt,
+        backend: summary?.backend,
+        simd: summary?.simd,
+        median_round_ms: m,
+        vs_torch: torchMs === undefined ? undefined : torchMs / m,
+        vs_inline: rt === 'inline' ? undefined : median(ms.inline ?? [Number.NaN]) / m,
+        peak_rss_mb: rt === 'inline' ? summary?.peak_rss_mb : undefined,
+        median_of: ms[rt].length,
+        load_1m: load,
+      };
+    }
+  }
+  yield* scaleRows(options.quick);
+}

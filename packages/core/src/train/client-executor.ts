@@ -1,0 +1,100 @@
+import { errors } from '../errors.js';
+import type { Kernels } from '../kernels/kernels.js';
+import type { DenseNet } from '../models/dense-net.js';
+import type { LossKind } from '../models/losses.js';
+import { privatizeUpdate } from '../privacy/client-dp.js';
+import { DpSgdTrainer } from '../privacy/dp-sgd.js';
+import type { Rng } from '../rng/rng.js';
+import { type Batch, gather, makeBatch, type TrainingData } from './batch.js';
+import type { LocalPlan, LocalResult, NodePrivacy, StepOptimizer } from './local-training.js';
+
+/**
+ * One virtual client as an executor trains it: plain data, no buffers. `optimizer` is bound to the
+ * client's own persistent state (step count, moments) by the caller; `rng` is the client's stream
+ * (`Rng.fromSeed(seed).fork('node', id)` in every runtime).
+ */
+export interface ClientJob {
+  readonly id: number;
+  /** The client's example indices into the executor's training data (n_k = length, ≥ 1). */
+  readonly indices: Int32Array;
+  readonly rng: Rng;
+  readonly optimizer: StepOptimizer;
+}
+
+/**
+ * Trains virtual clients one after another with one set of working buffers (local model, gradient,
+ * minibatch, shuffled order, DP-SGD lot), allocated once and reused for every client: the main thread
+ * of an inline run holds one, each pool thread of a worker host holds one. A client's result depends
+ * only on (seed, client, round), the global model and the client's optimizer state, never on which
+ * executor ran it or what it ran before. Training is McMahan et al. 2017's ClientUpdate (shuffled
+ * minibatch epochs) or, with `privacy.dpSgd`, Abadi et al. 2016's DP-SGD; the update is
+ * Δ = x_local − x_global (`kernels.sub`), then `privacy.update` clips/noises it
+ * (`rng.fork('dp-local', round)`).
+ */
+export class ClientExecutor {
+  private readonly local: Float32Array;
+  private readonly grad: Float32Array;
+  private batch: Batch | null = null;
+  private order = new Int32Array(0);
+  private readonly dpSgd: DpSgdTrainer | null;
+
+  constructor(
+    private readonly model: DenseNet,
+    private readonly loss: LossKind,
+    private readonly kernels: Kernels,
+    private readonly data: TrainingData,
+    private readonly privacy: NodePrivacy = {},
+  ) {
+    this.local = new Float32Array(model.layout.size);
+    this.grad = new Float32Array(model.layout.size);
+    this.dpSgd = privacy.dpSgd ? new DpSgdTrainer(model, loss, kernels, data, privacy.dpSgd) : null;
+  }
+
+  /**
+   * Trains `job`'s client from `global` for one round and writes its update into `delta` (both of the
+   * model's length, disjoint).
+   */
+  train(job: ClientJob, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
+    const n = job.indices.length;
+    if (n === 0) throw errors.runtime(`node ${job.id} has no training examples`);
+    this.local.set(global);
+    let result: LocalResult;
+    if (this.dpSgd) {
+      const r = this.dpSgd.round(job.indices, job.optimizer, this.local, this.grad, round, plan, job.rng);
+      result = { trainLoss: r.seen > 0 ? r.lossSum / r.seen : 0, samples: n, steps: r.steps };
+    } else {
+      result = this.plainRound(job, round, plan);
+    }
+    this.kernels.sub(this.local, global, delta);
+    if (this.privacy.update) privatizeUpdate(delta, this.privacy.update, job.rng.fork('dp-local', round));
+    return result;
+  }
+
+  /** Shuffled minibatch epochs (McMahan et al. 2017's ClientUpdate) on `this.local`. */
+  private plainRound(job: ClientJob, round: number, plan: LocalPlan): LocalResult {
+    const n = job.indices.length;
+    const b = Math.min(plan.batchSize ?? n, n);
+    if (this.batch === null || this.batch.capacity < b) this.batch = makeBatch(this.data, b);
+    if (this.order.length < n) this.order = new Int32Array(n);
+    const order = this.order.subarray(0, n);
+    order.set(job.indices);
+    const rng = job.rng.fork('order', round);
+    let steps = 0;
+    let lossSum = 0;
+    let seen = 0;
+    const maxSteps = plan.maxSteps ?? Number.POSITIVE_INFINITY;
+    outer: for (let epoch = 0; epoch < plan.epochs; epoch++) {
+      rng.shuffle(order);
+      for (let start = 0; start < n; start += b) {
+        if (steps >= maxSteps) break outer;
+        const count = Math.min(b, n - start);
+        const { x, y } = gather(this.data, order, start, count, this.batch);
+        lossSum += this.model.lossAndGrad(this.kernels, this.loss, this.local, x, y, count, this.grad);
+        job.optimizer.step(this.local, this.grad);
+        seen += count;
+        steps++;
+      }
+    }
+    return { trainLoss: seen > 0 ? lossSum / seen : 0, samples: n, steps };
+  }
+}

@@ -1,0 +1,35 @@
+import type { UpdatePrivacy } from '../privacy/client-dp.js';
+import type { DpSgdOptions } from '../privacy/dp-sgd.js';
+
+/** Anything that turns a gradient into a parameter update and keeps its own state. */
+export interface StepOptimizer {
+  step(params: Float32Array, grad: Float32Array): void;
+}
+
+/** What one node does with the global model in one round. */
+export interface LocalPlan {
+  /** Passes over the node's local examples (E in McMahan et al. 2017). */
+  readonly epochs: number;
+  /** Minibatch size B; null means the whole local data set in one batch (FedSGD). */
+  readonly batchSize: number | null;
+  /** Optional cap on optimizer steps per round (e.g. 1 for FedSGD). */
+  readonly maxSteps?: number;
+}
+
+/** What a node reports after local training. */
+export interface LocalResult {
+  /** Mean training loss over the examples it stepped on this round. */
+  readonly trainLoss: number;
+  /** Its number of local examples n_k (the FedAvg weight). */
+  readonly samples: number;
+  readonly steps: number;
+}
+
+/**
+ * The privacy a node applies itself: sample-level DP-SGD inside local training, and/or clipping (and,
+ * for local DP, noising) of the round's update before it leaves the node. Empty: plain training.
+ */
+export interface NodePrivacy {
+  readonly dpSgd?: DpSgdOptions;
+  readonly update?: UpdatePrivacy;
+}

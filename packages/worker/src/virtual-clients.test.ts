@@ -1,0 +1,42 @@
+import { jsKernels } from '@starling/core';
+import { describe, expect, it } from 'vitest';
+import type { NodeSetup } from './node-setup.js';
+import trainTask from './train-task.js';
+import { VirtualClients } from './virtual-clients.js';
+
+const setup: NodeSetup = {
+  seed: 5,
+  data: { kind: 'synthetic-linear', n: 90, d: 4, noise: 0.1 },
+  model: { kind: 'linear' },
+  loss: 'mse',
+  optimizer: { kind: 'adam', lr: 0.05 },
+  local: { epochs: 2, batchSize: 3 },
+  kernels: 'js',
+};
+const SIZE = 5; // 4 weights and a bias
+const parts = [Int32Array.of(0, 1, 2, 3), Int32Array.of(10, 11, 12, 13, 14, 15, 16), Int32Array.of(40, 41)];
+const global = new Float32Array(SIZE).map((_, i) => 0.2 * i - 0.4);
+
+describe('VirtualClients', () => {
+  it('trains a client to the bits a pool thread gives it, its optimizer state carried across rounds', () => {
+    const clients = new VirtualClients(setup, parts, jsKernels);
+    const inline = new Float32Array(SIZE);
+    let state = null;
+    for (const round of [0, 1, 2]) {
+      // Other clients train in between: the shared executor must not leak anything from one to the next.
+      for (const id of [2, 1, 0]) {
+        clients.train(id, global, round, setup.local, inline);
+        if (id !== 1) continue;
+        const pooled = trainTask({ setup, node: 1, indices: parts[1], round, global, state });
+        expect(Array.from(inline)).toEqual(Array.from(pooled.delta));
+        expect(pooled.state.step).toBe(2 * 3 * (round + 1));
+        state = pooled.state;
+      }
+    }
+  });
+
+  it('knows its registered ids', () => {
+    const clients = new VirtualClients(setup, parts, jsKernels);
+    expect([-1, 0, 2, 3, 1.5].map((id) => clients.has(id))).toEqual([false, true, true, false, false]);
+  });
+});

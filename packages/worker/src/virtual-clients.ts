@@ -1,0 +1,62 @@
+import {
+  ClientExecutor,
+  freshOptimizerMemory,
+  type Kernels,
+  type LocalPlan,
+  type LocalResult,
+  Optimizer,
+  type OptimizerMemory,
+  Rng,
+} from '@starling/core';
+import { type NodeSetup, workspaceFor } from './node-setup.js';
+
+/** A registered client's persistent part, created the first time it trains. */
+interface ClientRecord {
+  readonly rng: Rng;
+  readonly memory: OptimizerMemory;
+}
+
+/**
+ * A run's registered clients as data, trained by one {@link ClientExecutor} (the inline runtime's main
+ * thread). A client is its example indices (`parts[id]`), its stream `Rng.fromSeed(seed).fork('node', id)`
+ * and its optimizer memory (step count; moment vectors only for optimizers that have them), both
+ * created on the client's first round: registering 60,000 clients costs their partitions, and memory
+ * grows with the clients that have trained and the state their optimizer needs. A client trains
+ * exactly as a worker host's pool thread trains it (`trainTask`), so every runtime gives the same bits.
+ */
+export class VirtualClients {
+  private readonly executor: ClientExecutor;
+  private readonly optimizer: Optimizer;
+  private readonly records = new Map<number, ClientRecord>();
+
+  /**
+   * @param setup the run's node setup (data, model, optimizer, privacy)
+   * @param parts each client's example indices, indexed by client id
+   */
+  constructor(
+    private readonly setup: NodeSetup,
+    private readonly parts: readonly Int32Array[],
+    kernels: Kernels,
+  ) {
+    const { data, model } = workspaceFor(setup);
+    this.executor = new ClientExecutor(model, setup.loss, kernels, data.train, setup.privacy);
+    this.optimizer = new Optimizer(setup.optimizer, model.layout.size, kernels);
+  }
+
+  /** Whether `id` is a registered client. */
+  has(id: number): boolean {
+    return Number.isInteger(id) && id >= 0 && id < this.parts.length;
+  }
+
+  /** Trains client `id` from `global` for `round` and writes its update Δ into `delta`. */
+  train(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
+    let record = this.records.get(id);
+    if (!record) {
+      record = { rng: Rng.fromSeed(this.setup.seed).fork('node', id), memory: freshOptimizerMemory() };
+      this.records.set(id, record);
+    }
+    this.optimizer.bind(record.memory);
+    const job = { id, indices: this.parts[id], rng: record.rng, optimizer: this.optimizer };
+    return this.executor.train(job, global, round, plan, delta);
+  }
+}
