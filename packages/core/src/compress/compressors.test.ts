@@ -3,7 +3,13 @@ import { StarlingError } from '../errors.js';
 import { makeLayout } from '../layout.js';
 import { Rng } from '../rng/rng.js';
 import { CompressorBank } from './compressor-bank.js';
-import { parseCompressorSpec } from './compressors.js';
+import {
+  COMPRESSOR_KINDS,
+  compressorEntry,
+  compressors,
+  parseCompressorSpec,
+  registerCompressor,
+} from './compressors.js';
 import { makeCompressor } from './make-compressor.js';
 
 const layout = makeLayout([{ name: 'v', shape: [100] }]);
@@ -115,5 +121,34 @@ describe('compressor banks', () => {
     expect(() => new CompressorBank({ kind: 'topk' }, layout, { path: 'compression.down' })).toThrow(
       /compression.down.ratio/,
     );
+  });
+});
+
+describe('the compressors table', () => {
+  // What parseCompressorSpec and the CLI schema filled in before the table (errorFeedback and unbiased false).
+  const defaults: Record<string, [Record<string, unknown>, Record<string, unknown>]> = {
+    none: [{}, { errorFeedback: false }],
+    fp16: [{}, { errorFeedback: false }],
+    bf16: [{}, { errorFeedback: false }],
+    qsgd: [{ levels: 16 }, { levels: 16, errorFeedback: false }],
+    sign: [{}, { errorFeedback: false }],
+    topk: [{ ratio: 0.1 }, { ratio: 0.1, errorFeedback: false }],
+    randk: [{ count: 3 }, { count: 3, unbiased: false, errorFeedback: false }],
+    dropout: [{ p: 0.5 }, { p: 0.5, unbiased: false, errorFeedback: false }],
+    powersgd: [{ rank: 2 }, { rank: 2, errorFeedback: false }],
+  };
+
+  it('keeps the wire ids of docs/compression.md: kind i has id i', () => {
+    expect(COMPRESSOR_KINDS).toEqual(['none', 'fp16', 'bf16', 'qsgd', 'sign', 'topk', 'randk', 'dropout', 'powersgd']);
+    expect(compressors.entries().map((e) => [e.kind, e.wireId])).toEqual(COMPRESSOR_KINDS.map((k, i) => [k, i]));
+    expect(Object.keys(defaults)).toEqual(compressors.kinds());
+  });
+
+  it.each(Object.entries(defaults))('%s: schema defaults are the old resolved values', (kind, [given, want]) => {
+    expect(parseCompressorSpec({ kind, ...given })).toEqual({ kind, ...want });
+  });
+
+  it('refuses a second kind with a used wire id', () => {
+    expect(() => registerCompressor({ ...compressorEntry('sign'), kind: 'sign2' })).toThrow(/wire id 4 is not a free/);
   });
 });
