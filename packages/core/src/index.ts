@@ -7,10 +7,19 @@ export type {
   CompressorState,
   Encoded,
 } from './compress/compressor.js';
-export { COMPRESSOR_KINDS } from './compress/compressor.js';
 export { CompressorBank } from './compress/compressor-bank.js';
-export type { CompressorSpec } from './compress/compressor-spec.js';
-export { parseCompressorSpec, sparsityCount } from './compress/compressor-spec.js';
+export type { CompressorEntry, CompressorSpecBase, Encoder, EncoderOptions } from './compress/compressor-entry.js';
+export { compressorSchemaOf } from './compress/compressor-entry.js';
+export type { BuiltinCompressorKind, CompressorSpec, ResolvedCompressorSpec } from './compress/compressors.js';
+export {
+  COMPRESSOR_KINDS,
+  compressorEntry,
+  compressorSchema,
+  compressors,
+  parseCompressorSpec,
+  readHeader,
+  registerCompressor,
+} from './compress/compressors.js';
 export { decodeCompressed } from './compress/decode.js';
 export { withErrorFeedback } from './compress/error-feedback.js';
 export { bf16BitsToNumber, f16BitsToNumber, f32BitsToBf16, f32BitsToF16 } from './compress/half.js';
@@ -19,8 +28,9 @@ export { makeCompressor } from './compress/make-compressor.js';
 export { powerSgdFloats } from './compress/power-sgd.js';
 export { QSGD_MAX_LEVELS } from './compress/qsgd.js';
 export { qsgdCodeBits } from './compress/qsgd-kernels.js';
-export type { PayloadHeader } from './compress/wire.js';
-export { HEADER_BYTES, readHeader, WIRE_VERSION } from './compress/wire.js';
+export { sparsityCount } from './compress/sparsity.js';
+export type { PayloadHeader, WireKind } from './compress/wire.js';
+export { HEADER_BYTES, newPayload, WIRE_VERSION } from './compress/wire.js';
 export type { DataSpec, GroundTruth } from './data/data-spec.js';
 export { DATA_KINDS } from './data/data-spec.js';
 export type { DataSplit, Dataset } from './data/dataset.js';
@@ -72,10 +82,20 @@ export { INIT_KINDS, MODEL_KINDS, makeModel } from './models/model.js';
 export { clipGlobalNorm } from './optim/clip.js';
 export type { OptimizerMemory, OptimizerState, StepReport } from './optim/optimizer.js';
 export { freshOptimizerMemory, Optimizer } from './optim/optimizer.js';
-export type { OptimizerCommon, OptimizerKind, OptimizerSpec, ResolvedOptimizerSpec } from './optim/optimizer-spec.js';
-export { OPTIMIZER_KINDS, resolveOptimizerSpec } from './optim/optimizer-spec.js';
-export type { Schedule, ScheduleSpec } from './optim/schedule.js';
-export { makeSchedule, SCHEDULE_KINDS } from './optim/schedule.js';
+export type {
+  OptimizerEntry,
+  OptimizerKind,
+  OptimizerOptions,
+  OptimizerOptionsBase,
+  OptimizerSpec,
+} from './optim/optimizer-kinds.js';
+export { OPTIMIZER_KINDS, optimizerSchema, optimizers } from './optim/optimizer-kinds.js';
+export type { ResolvedOptimizerSpec } from './optim/optimizer-spec.js';
+export { resolveOptimizerSpec } from './optim/optimizer-spec.js';
+export type { Schedule, ScheduleEntry, SchedulePaths } from './optim/schedule.js';
+export { makeScheduleOf, scheduleTable } from './optim/schedule.js';
+export type { ScheduleSpec } from './optim/schedule-kinds.js';
+export { makeSchedule, SCHEDULE_KINDS, scheduleSchema } from './optim/schedule-kinds.js';
 export type { ZerothOrderOptions } from './optim/zeroth-order.js';
 export { estimateGradient } from './optim/zeroth-order.js';
 export { analyticGaussianSigma, gaussianDelta } from './privacy/analytic-gaussian.js';
@@ -127,6 +147,10 @@ export { sampledGaussianRdp, sampledGaussianRdpCurve } from './privacy/sampled-g
 export { philox4x32 } from './rng/philox.js';
 export type { RngPosition } from './rng/rng.js';
 export { Rng } from './rng/rng.js';
+export { formatIssues, issuePath } from './spec/format-issues.js';
+export type { KindEntry, KindSpec } from './spec/kind-table.js';
+export { KindTable } from './spec/kind-table.js';
+export { parseSpec } from './spec/parse-spec.js';
 export type { Batch, TrainingData } from './train/batch.js';
 export { gather, makeBatch } from './train/batch.js';
 export type { ClientJob } from './train/client-executor.js';

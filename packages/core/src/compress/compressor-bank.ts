@@ -1,6 +1,6 @@
 import type { Layout } from '../layout.js';
 import type { Compressor, CompressorState } from './compressor.js';
-import { parseCompressorSpec } from './compressor-spec.js';
+import { parseCompressorSpec } from './compressors.js';
 import { type MakeCompressorOptions, makeCompressor } from './make-compressor.js';
 
 /**

@@ -1,20 +1,10 @@
 import type { Rng } from '../rng/rng.js';
 
-/** The compressor kinds, in the order of their wire ids (see `docs/compression.md`). */
-export const COMPRESSOR_KINDS = [
-  'none',
-  'fp16',
-  'bf16',
-  'qsgd',
-  'sign',
-  'topk',
-  'randk',
-  'dropout',
-  'powersgd',
-] as const;
-
-/** A compressor kind as named in config (`compression.up.kind`). */
-export type CompressorKind = (typeof COMPRESSOR_KINDS)[number];
+/**
+ * A compressor kind as named in config (`compression.up.kind`): a key of the `compressors` table. The
+ * built-in kinds are `COMPRESSOR_KINDS`, in the order of their wire ids (see `docs/compression.md`).
+ */
+export type CompressorKind = string;
 
 /**
  * What a compressor needs besides its input. `rng` is the caller's compression stream for one

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { Rng } from '../rng/rng.js';
 import type { Encoded } from './compressor.js';
+import { type CompressorEntry, compressorSchemaOf } from './compressor-entry.js';
 import {
   checkScaled,
   expectBytes,
@@ -9,10 +11,12 @@ import {
   HEADER_BYTES,
   newPayload,
   type PayloadHeader,
+  type WireKind,
 } from './wire.js';
 
 /** Flag bit of a dropout payload that carries the vector. */
 export const DROPOUT_SENT = 1;
+const DROPOUT = { kind: 'dropout', wireId: 7 } as const satisfies WireKind;
 
 /**
  * `dropout`: sends the whole vector with probability p and nothing otherwise (random dropout of a
@@ -22,8 +26,8 @@ export const DROPOUT_SENT = 1;
  */
 export function encodeDropout(x: Float32Array, p: number, unbiased: boolean, rng: Rng): Encoded {
   const d = x.length;
-  if (!rng.bernoulli(p)) return { bytes: newPayload('dropout', 0, d, HEADER_BYTES).bytes, theoreticalBits: 0 };
-  const { bytes } = newPayload('dropout', DROPOUT_SENT, d, HEADER_BYTES + 4 * d);
+  if (!rng.bernoulli(p)) return { bytes: newPayload(DROPOUT, 0, d, HEADER_BYTES).bytes, theoreticalBits: 0 };
+  const { bytes } = newPayload(DROPOUT, DROPOUT_SENT, d, HEADER_BYTES + 4 * d);
   const values = new Float32Array(bytes.buffer, HEADER_BYTES, d);
   if (unbiased) {
     const scale = 1 / p;
@@ -48,3 +52,15 @@ export function decodeDropout(bytes: Uint8Array, header: PayloadHeader, out: Flo
   expectFinite('dropout', 'value', values);
   out.set(values);
 }
+
+/** `dropout` options: send probability `p` in (0, 1]; `unbiased` (default false) scales by 1/p. */
+const schema = compressorSchemaOf(DROPOUT.kind, { p: z.number().gt(0).lte(1), unbiased: z.boolean().default(false) });
+
+/** `dropout` (wire id 7). For CHOCO the unbiased form is scaled by p, which gives back the biased one. */
+export const dropoutCompressor = {
+  ...DROPOUT,
+  schema,
+  encoder: (spec) => ({ encode: (x, rng) => encodeDropout(x, spec.p, spec.unbiased, rng) }),
+  decode: (bytes, header, out) => decodeDropout(bytes, header, out),
+  contraction: (spec) => (spec.unbiased ? spec.p : 1),
+} satisfies CompressorEntry<z.output<typeof schema>>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeLayout } from '../layout.js';
 import { Rng } from '../rng/rng.js';
-import type { CompressorSpec } from './compressor-spec.js';
+import type { CompressorSpec } from './compressors.js';
 import { withErrorFeedback } from './error-feedback.js';
 import { makeCompressor } from './make-compressor.js';
 

@@ -2,20 +2,13 @@ import { errors } from '../errors.js';
 import { jsKernels } from '../kernels/js.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Layout } from '../layout.js';
-import type { Rng } from '../rng/rng.js';
 import { type CompressKernels, compressKernelsOf } from './compress-kernels.js';
 import type { CompressContext, Compressor, CompressorKind, CompressorState, Encoded } from './compressor.js';
-import { parseCompressorSpec, sparsityCount } from './compressor-spec.js';
+import type { Encoder } from './compressor-entry.js';
+import { compressorEntry, parseCompressorSpec, readHeader } from './compressors.js';
 import { decodeCompressed } from './decode.js';
-import { encodeHalf, encodeNone } from './dense.js';
-import { encodeDropout } from './dropout.js';
 import { withErrorFeedback } from './error-feedback.js';
-import { PowerSgdEncoder } from './power-sgd.js';
-import { encodeQsgd } from './qsgd.js';
-import { encodeRandK } from './random-k.js';
-import { encodeSign } from './scaled-sign.js';
-import { encodeTopK } from './top-k.js';
-import { checkInput, HOST_LITTLE_ENDIAN, readHeader } from './wire.js';
+import { checkInput, HOST_LITTLE_ENDIAN } from './wire.js';
 
 /** Options of `makeCompressor`. */
 export interface MakeCompressorOptions {
@@ -23,49 +16,6 @@ export interface MakeCompressorOptions {
   readonly path?: string;
   /** Kernels for PowerSGD's matrix products and, via `kernels.compress`, the fp16/bf16, sign and QSGD loops (default the JS reference). */
   readonly kernels?: Kernels;
-}
-
-interface Encoder {
-  encode(x: Float32Array, rng: Rng): Encoded;
-  /** True when `encode` itself throws `checkInput`'s error on a non-finite entry (one pass fewer). */
-  readonly scansInput?: boolean;
-  state?(): CompressorState;
-  load?(state: CompressorState): void;
-}
-
-function encoderFor(
-  spec: ReturnType<typeof parseCompressorSpec>,
-  layout: Layout,
-  path: string,
-  kernels: Kernels,
-): Encoder {
-  const d = layout.size;
-  const ck = compressKernelsOf(kernels);
-  switch (spec.kind) {
-    case 'none':
-      return { encode: (x) => encodeNone(x) };
-    case 'fp16':
-    case 'bf16': {
-      const kind = spec.kind;
-      return { encode: (x) => encodeHalf(kind, x, ck) };
-    }
-    case 'qsgd':
-      return { encode: (x, rng) => encodeQsgd(x, spec.levels, rng, ck), scansInput: true };
-    case 'sign':
-      return { encode: (x) => encodeSign(x, ck), scansInput: true };
-    case 'topk': {
-      const k = sparsityCount(spec, d, path);
-      return { encode: (x) => encodeTopK(x, k) };
-    }
-    case 'randk': {
-      const k = sparsityCount(spec, d, path);
-      return { encode: (x, rng) => encodeRandK(x, k, spec.unbiased ?? false, rng) };
-    }
-    case 'dropout':
-      return { encode: (x, rng) => encodeDropout(x, spec.p, spec.unbiased ?? false, rng) };
-    case 'powersgd':
-      return new PowerSgdEncoder(layout, spec.rank, kernels);
-  }
 }
 
 class KindCompressor implements Compressor {
@@ -114,15 +64,16 @@ class KindCompressor implements Compressor {
 }
 
 /**
- * Builds a compressor for `layout` from a config spec (validated here; see `parseCompressorSpec`),
- * wrapped in error feedback when `spec.errorFeedback` is true. Compressors are stateful when they use
- * error feedback or PowerSGD: make one per (node, direction).
+ * Builds a compressor for `layout` from a config spec of any kind in the `compressors` table (validated
+ * here; see `parseCompressorSpec`), wrapped in error feedback when `spec.errorFeedback` is true.
+ * Compressors are stateful when they use error feedback or PowerSGD: make one per (node, direction).
  */
 export function makeCompressor(spec: unknown, layout: Layout, options: MakeCompressorOptions = {}): Compressor {
   if (!HOST_LITTLE_ENDIAN) throw errors.backend('Starling compressors need a little-endian host');
   const path = options.path ?? 'compression';
   const kernels = options.kernels ?? jsKernels;
   const parsed = parseCompressorSpec(spec, path);
-  const base = new KindCompressor(parsed.kind, layout, encoderFor(parsed, layout, path, kernels), kernels);
+  const encoder = compressorEntry(parsed.kind).encoder(parsed, layout, { path, kernels });
+  const base = new KindCompressor(parsed.kind, layout, encoder, kernels);
   return parsed.errorFeedback ? withErrorFeedback(base) : base;
 }

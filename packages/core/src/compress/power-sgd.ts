@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { errors } from '../errors.js';
 import type { Kernels } from '../kernels/kernels.js';
 import type { Layout, TensorSpec } from '../layout.js';
 import type { Rng } from '../rng/rng.js';
 import type { CompressorState, Encoded } from './compressor.js';
+import { type CompressorEntry, compressorSchemaOf } from './compressor-entry.js';
 import { orthonormalizeColumns } from './orthonormalize.js';
 import {
   checkScaled,
@@ -15,9 +17,11 @@ import {
   type PayloadHeader,
   payloadError,
   viewOf,
+  type WireKind,
 } from './wire.js';
 
 const FIXED = HEADER_BYTES + 8;
+const POWERSGD = { kind: 'powersgd', wireId: 8 } as const satisfies WireKind;
 
 /** The rank PowerSGD uses for a tensor: min(r, n, m) for an n×m matrix, 0 (sent raw) otherwise. */
 export function powerSgdRank(tensor: TensorSpec, rank: number): number {
@@ -58,7 +62,7 @@ export class PowerSgdEncoder {
 
   /** Compresses finite `x` (length = layout size), updating the warm start. */
   encode(x: Float32Array, rng: Rng): Encoded {
-    const { bytes, view } = newPayload('powersgd', 0, this.layout.size, FIXED + 4 * this.floats);
+    const { bytes, view } = newPayload(POWERSGD, 0, this.layout.size, FIXED + 4 * this.floats);
     view.setUint32(HEADER_BYTES, this.rank, true);
     view.setUint32(HEADER_BYTES + 4, this.layout.tensors.length, true);
     const body = new Float32Array(bytes.buffer, FIXED, this.floats);
@@ -163,3 +167,14 @@ export function decodePowerSgd(
   }
   expectFinite('powersgd', 'decoded value', out);
 }
+
+/** `powersgd` options: `rank` r, an integer in [1, 65535]. */
+const schema = compressorSchemaOf(POWERSGD.kind, { rank: z.number().int().min(1).max(65535) });
+
+/** `powersgd` (wire id 8): stateful (warm start), biased. */
+export const powerSgdCompressor = {
+  ...POWERSGD,
+  schema,
+  encoder: (spec, layout, { kernels }) => new PowerSgdEncoder(layout, spec.rank, kernels),
+  decode: (bytes, header, out, layout, kernels) => decodePowerSgd(bytes, header, out, layout, kernels),
+} satisfies CompressorEntry<z.output<typeof schema>>;

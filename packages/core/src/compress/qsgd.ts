@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { errors } from '../errors.js';
 import type { Rng } from '../rng/rng.js';
-import { type CompressKernels, jsCompressKernels } from './compress-kernels.js';
+import { type CompressKernels, compressKernelsOf, jsCompressKernels } from './compress-kernels.js';
 import type { Encoded } from './compressor.js';
+import { type CompressorEntry, compressorSchemaOf } from './compressor-entry.js';
 import { qsgdCodeBits } from './qsgd-kernels.js';
 import {
   checkInput,
@@ -12,11 +14,13 @@ import {
   type PayloadHeader,
   payloadError,
   viewOf,
+  type WireKind,
 } from './wire.js';
 
 /** The largest number of QSGD levels s a payload may use (16 level bits). */
 export const QSGD_MAX_LEVELS = 65535;
 const FIXED = HEADER_BYTES + 8;
+const QSGD = { kind: 'qsgd', wireId: 3 } as const satisfies WireKind;
 
 /**
  * `qsgd` with s levels (Alistarh, Grubic, Li, Tomioka, Vojnovic 2017, "QSGD: Communication-Efficient
@@ -36,7 +40,7 @@ export function encodeQsgd(x: Float32Array, s: number, rng: Rng, ck: CompressKer
   const norm = Math.fround(Math.sqrt(sumSq));
   if (!Number.isFinite(norm)) throw errors.runtime(`qsgd compressor: ‖x‖ = ${Math.sqrt(sumSq)} overflows float32`);
   const width = qsgdCodeBits(s);
-  const { bytes, view } = newPayload('qsgd', 0, d, FIXED + Math.ceil((d * width) / 8));
+  const { bytes, view } = newPayload(QSGD, 0, d, FIXED + Math.ceil((d * width) / 8));
   view.setFloat32(HEADER_BYTES, norm, true);
   view.setUint32(HEADER_BYTES + 4, s, true);
   ck.qsgdQuantizePack(x, norm, s, width, rng, bytes, FIXED);
@@ -63,3 +67,21 @@ export function decodeQsgd(
   if (bad === out.length) throw payloadError('qsgd', 'padding', 'bits after the last code are not zero');
   if (bad >= 0) throw payloadError('qsgd', `code[${bad}]`, `is invalid (level above s = ${s}, or −0)`);
 }
+
+/** `qsgd` options: `levels` s, an integer in [1, 65535]. */
+const schema = compressorSchemaOf(QSGD.kind, { levels: z.number().int().min(1).max(QSGD_MAX_LEVELS) });
+
+/**
+ * `qsgd` (wire id 3). For CHOCO it is scaled by 1/τ with τ = 1 + min(d/s², √d/s), its variance bound
+ * (Alistarh et al. 2017, Lemma 3.1): the scaled `qsgd_s` of Koloskova et al.'s experiments.
+ */
+export const qsgdCompressor = {
+  ...QSGD,
+  schema,
+  encoder: (spec, _layout, { kernels }) => {
+    const ck = compressKernelsOf(kernels);
+    return { encode: (x, rng) => encodeQsgd(x, spec.levels, rng, ck), scansInput: true };
+  },
+  decode: (bytes, header, out, _layout, kernels) => decodeQsgd(bytes, header, out, compressKernelsOf(kernels)),
+  contraction: (spec, d) => 1 / (1 + Math.min(d / spec.levels ** 2, Math.sqrt(d) / spec.levels)),
+} satisfies CompressorEntry<z.output<typeof schema>>;

@@ -1,6 +1,9 @@
+import { z } from 'zod';
 import type { Rng } from '../rng/rng.js';
 import type { Encoded } from './compressor.js';
+import { type CompressorEntry, compressorSchemaOf } from './compressor-entry.js';
 import { drawIndexSeed, MAX_INDEX_SEED, randomIndices } from './random-indices.js';
+import { checkSparsity, sparsityCount, sparsityOptions } from './sparsity.js';
 import {
   checkScaled,
   expectBytes,
@@ -12,9 +15,11 @@ import {
   type PayloadHeader,
   payloadError,
   viewOf,
+  type WireKind,
 } from './wire.js';
 
 const FIXED = HEADER_BYTES + 12;
+const RANDK = { kind: 'randk', wireId: 6 } as const satisfies WireKind;
 
 /**
  * `randk`: keeps k entries chosen uniformly without replacement, zeroes the rest. Biased, it is a
@@ -29,7 +34,7 @@ export function encodeRandK(x: Float32Array, k: number, unbiased: boolean, rng: 
   const seed = drawIndexSeed(rng);
   const indices = new Int32Array(k);
   randomIndices(seed, d, k, indices);
-  const { bytes, view } = newPayload('randk', 0, d, FIXED + 4 * k);
+  const { bytes, view } = newPayload(RANDK, 0, d, FIXED + 4 * k);
   view.setUint32(HEADER_BYTES, k, true);
   view.setUint32(HEADER_BYTES + 4, seed % 4294967296, true);
   view.setUint32(HEADER_BYTES + 8, Math.floor(seed / 4294967296), true);
@@ -58,3 +63,20 @@ export function decodeRandK(bytes: Uint8Array, header: PayloadHeader, out: Float
   out.fill(0);
   for (let j = 0; j < k; j++) out[indices[j]] = values[j];
 }
+
+/** `randk` options: `ratio` or `count` (see `sparsityOptions`); `unbiased` (default false) scales by d/k. */
+const schema = compressorSchemaOf(RANDK.kind, { ...sparsityOptions, unbiased: z.boolean().default(false) }).superRefine(
+  checkSparsity,
+);
+
+/** `randk` (wire id 6). For CHOCO the unbiased form is scaled by k/d, which gives back the biased one. */
+export const randKCompressor = {
+  ...RANDK,
+  schema,
+  encoder: (spec, layout, { path }) => {
+    const k = sparsityCount(spec, layout.size, path);
+    return { encode: (x, rng) => encodeRandK(x, k, spec.unbiased, rng) };
+  },
+  decode: (bytes, header, out) => decodeRandK(bytes, header, out),
+  contraction: (spec, d) => (spec.unbiased ? sparsityCount(spec, d) / d : 1),
+} satisfies CompressorEntry<z.output<typeof schema>>;

@@ -1,6 +1,7 @@
 import { errors } from '../errors.js';
-import { type CompressKernels, jsCompressKernels } from './compress-kernels.js';
+import { type CompressKernels, compressKernelsOf, jsCompressKernels } from './compress-kernels.js';
 import type { Encoded } from './compressor.js';
+import { type CompressorEntry, compressorSchemaOf } from './compressor-entry.js';
 import {
   checkInput,
   expectBytes,
@@ -10,9 +11,11 @@ import {
   type PayloadHeader,
   payloadError,
   viewOf,
+  type WireKind,
 } from './wire.js';
 
 const FIXED = HEADER_BYTES + 4;
+const SIGN = { kind: 'sign', wireId: 4 } as const satisfies WireKind;
 
 /**
  * `sign`: scaled sign C(x) = (‖x‖₁/d)·sign(x), with sign(0) = +1 (Bernstein et al. 2018, "signSGD";
@@ -23,7 +26,7 @@ const FIXED = HEADER_BYTES + 4;
  */
 export function encodeSign(x: Float32Array, ck: CompressKernels = jsCompressKernels): Encoded {
   const d = x.length;
-  const { bytes, view } = newPayload('sign', 0, d, FIXED + Math.ceil(d / 8));
+  const { bytes, view } = newPayload(SIGN, 0, d, FIXED + Math.ceil(d / 8));
   const l1 = ck.packSigns(x, bytes, FIXED);
   // Σ|x_i| of float32s cannot overflow float64: a non-finite sum means a non-finite entry.
   if (!Number.isFinite(l1)) checkInput('sign', x, d);
@@ -47,3 +50,14 @@ export function decodeSign(
   if (!ck.unpackSigns(bytes, FIXED, scale, out))
     throw payloadError('sign', 'padding', 'bits after the last sign are set');
 }
+
+/** `sign`: scaled sign (wire id 4), no options. */
+export const signCompressor = {
+  ...SIGN,
+  schema: compressorSchemaOf(SIGN.kind, {}),
+  encoder: (_spec, _layout, { kernels }) => {
+    const ck = compressKernelsOf(kernels);
+    return { encode: (x) => encodeSign(x, ck), scansInput: true };
+  },
+  decode: (bytes, header, out, _layout, kernels) => decodeSign(bytes, header, out, compressKernelsOf(kernels)),
+} satisfies CompressorEntry;

@@ -1,5 +1,8 @@
+import type { z } from 'zod';
 import type { Encoded } from './compressor.js';
+import { type CompressorEntry, compressorSchemaOf } from './compressor-entry.js';
 import { selectTopK } from './select-top-k.js';
+import { checkSparsity, sparsityCount, sparsityOptions } from './sparsity.js';
 import { gapVarintsSize, readGapVarints, writeGapVarints } from './varint.js';
 import {
   expectBytes,
@@ -11,9 +14,11 @@ import {
   type PayloadHeader,
   payloadError,
   viewOf,
+  type WireKind,
 } from './wire.js';
 
 const FIXED = HEADER_BYTES + 4;
+const TOPK = { kind: 'topk', wireId: 5 } as const satisfies WireKind;
 
 /** log2 of the binomial coefficient C(d, k): the information needed to name a k-subset of d positions. */
 export function log2Binomial(d: number, k: number): number {
@@ -35,7 +40,7 @@ export function encodeTopK(x: Float32Array, k: number): Encoded {
   const indices = new Int32Array(k);
   selectTopK(x, k, indices);
   const valuesEnd = FIXED + 4 * k;
-  const { bytes, view } = newPayload('topk', 0, d, valuesEnd + gapVarintsSize(indices, k));
+  const { bytes, view } = newPayload(TOPK, 0, d, valuesEnd + gapVarintsSize(indices, k));
   view.setUint32(HEADER_BYTES, k, true);
   const values = new Float32Array(bytes.buffer, FIXED, k);
   for (let j = 0; j < k; j++) values[j] = x[indices[j]];
@@ -68,3 +73,17 @@ export function decodeTopK(bytes: Uint8Array, header: PayloadHeader, out: Float3
   out.fill(0);
   for (let j = 0; j < k; j++) out[indices[j]] = values[j];
 }
+
+/** `topk` options: `ratio` or `count` (see `sparsityOptions`). */
+const schema = compressorSchemaOf(TOPK.kind, sparsityOptions).superRefine(checkSparsity);
+
+/** `topk` (wire id 5): biased, a contraction with δ = k/d. */
+export const topKCompressor = {
+  ...TOPK,
+  schema,
+  encoder: (spec, layout, { path }) => {
+    const k = sparsityCount(spec, layout.size, path);
+    return { encode: (x) => encodeTopK(x, k) };
+  },
+  decode: (bytes, header, out) => decodeTopK(bytes, header, out),
+} satisfies CompressorEntry<z.output<typeof schema>>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StarlingError } from '../errors.js';
 import { makeLayout } from '../layout.js';
 import { Rng } from '../rng/rng.js';
-import type { CompressorSpec } from './compressor-spec.js';
+import type { CompressorSpec } from './compressors.js';
 import { decodeCompressed } from './decode.js';
 import { bf16BitsToNumber, f16BitsToNumber, f32BitsToBf16, f32BitsToF16, float32Bits } from './half.js';
 import { makeCompressor } from './make-compressor.js';

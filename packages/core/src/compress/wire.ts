@@ -1,12 +1,19 @@
 import { errors, type StarlingError } from '../errors.js';
-import { COMPRESSOR_KINDS, type CompressorKind } from './compressor.js';
+import type { CompressorKind } from './compressor.js';
 
 /** The version byte every compressed payload starts with. */
 export const WIRE_VERSION = 1;
 /** Bytes of the common header: u8 version, u8 kind id, u16 flags, u32 length (floats). */
 export const HEADER_BYTES = 8;
 
-/** The common header of a compressed payload. */
+/** A compressor kind and its id in the payload header (byte 1; see `docs/compression.md`). */
+export interface WireKind {
+  readonly kind: CompressorKind;
+  /** 0..255, unique per kind, never reused: payloads name their kind by it. */
+  readonly wireId: number;
+}
+
+/** The common header of a compressed payload (read by `readHeader`). */
 export interface PayloadHeader {
   readonly kind: CompressorKind;
   readonly flags: number;
@@ -22,35 +29,15 @@ export function payloadError(kind: string, field: string, problem: string): Star
   return errors.protocol(`${kind} payload: ${field} ${problem}`);
 }
 
-/** Allocates a payload of `total` bytes with its common header written; returns it and a view. */
-export function newPayload(kind: CompressorKind, flags: number, length: number, total: number) {
+/** Allocates a payload of `total` bytes with the common header of `wire` written; returns it and a view. */
+export function newPayload(wire: WireKind, flags: number, length: number, total: number) {
   const bytes = new Uint8Array(total);
   const view = new DataView(bytes.buffer);
   view.setUint8(0, WIRE_VERSION);
-  view.setUint8(1, COMPRESSOR_KINDS.indexOf(kind));
+  view.setUint8(1, wire.wireId);
   view.setUint16(2, flags, true);
   view.setUint32(4, length, true);
   return { bytes, view };
-}
-
-/** Reads and validates the common header of an untrusted payload. */
-export function readHeader(bytes: Uint8Array): PayloadHeader {
-  if (!(bytes instanceof Uint8Array)) throw errors.protocol('compressed payload must be a Uint8Array');
-  if (bytes.length < HEADER_BYTES) {
-    throw errors.protocol(`compressed payload: header truncated (${bytes.length} bytes, needs ${HEADER_BYTES})`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint8(0);
-  if (version !== WIRE_VERSION) {
-    throw errors.protocol(`compressed payload: version ${version} is not supported (expected ${WIRE_VERSION})`);
-  }
-  const id = view.getUint8(1);
-  const kind = COMPRESSOR_KINDS[id];
-  if (kind === undefined) {
-    const known = COMPRESSOR_KINDS.map((k, i) => `${i} ${k}`).join(', ');
-    throw errors.protocol(`compressed payload: unknown compressor id ${id} (known: ${known})`);
-  }
-  return { kind, flags: view.getUint16(2, true), length: view.getUint32(4, true) };
 }
 
 /** Checks that a payload has exactly `expected` bytes. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../kernels/js.js';
 import { Rng } from '../rng/rng.js';
 import { freshOptimizerMemory, Optimizer } from './optimizer.js';
-import type { OptimizerSpec } from './optimizer-spec.js';
+import type { OptimizerSpec } from './optimizer-kinds.js';
 
 const N = 5;
 const spec: OptimizerSpec = { kind: 'adam', lr: 0.05, schedule: { kind: 'cosine', totalSteps: 10, minLr: 0.001 } };

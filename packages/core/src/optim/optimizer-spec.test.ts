@@ -45,32 +45,32 @@ describe('optimizer options', () => {
   });
 
   it.each([
-    [{ kind: 'sgd', lr: -1 }, 'optimizer.lr must be a positive number, got -1'],
-    [{ kind: 'sgd', lr: 0 }, 'optimizer.lr must be a positive number, got 0'],
-    [{ kind: 'sgd' }, 'optimizer.lr must be a positive number, got undefined'],
-    [{ kind: 'adam', lr: Number.NaN }, 'optimizer.lr must be a positive number, got NaN'],
-    [{ kind: 'sgd', lr: '0.1' }, 'optimizer.lr must be a positive number, got "0.1"'],
-    [{ kind: 'sgd', lr: 0.1, weightDecay: -0.5 }, 'optimizer.weightDecay must be a non-negative number, got -0.5'],
-    [{ kind: 'sgd', lr: 0.1, clipNorm: 0 }, 'optimizer.clipNorm must be a positive number, got 0'],
-    [{ kind: 'momentum', lr: 0.1, momentum: 1 }, 'optimizer.momentum must be a number in [0, 1), got 1'],
-    [{ kind: 'rmsprop', rho: -0.1 }, 'optimizer.rho must be a number in [0, 1), got -0.1'],
-    [{ kind: 'adagrad', eps: 0 }, 'optimizer.eps must be a positive number, got 0'],
-    [{ kind: 'adam', beta2: 1 }, 'optimizer.beta2 must be a number in [0, 1), got 1'],
+    [{ kind: 'sgd', lr: -1 }, 'optimizer.lr must be > 0, got -1'],
+    [{ kind: 'sgd', lr: 0 }, 'optimizer.lr must be > 0, got 0'],
+    [{ kind: 'sgd' }, 'optimizer.lr is required (a number)'],
+    [{ kind: 'adam', lr: Number.NaN }, 'optimizer.lr must be a number, got NaN'],
+    [{ kind: 'sgd', lr: '0.1' }, 'optimizer.lr must be a number, got "0.1"'],
+    [{ kind: 'sgd', lr: 0.1, weightDecay: -0.5 }, 'optimizer.weightDecay must be >= 0, got -0.5'],
+    [{ kind: 'sgd', lr: 0.1, clipNorm: 0 }, 'optimizer.clipNorm must be > 0, got 0'],
+    [{ kind: 'momentum', lr: 0.1, momentum: 1 }, 'optimizer.momentum must be < 1, got 1'],
+    [{ kind: 'rmsprop', rho: -0.1 }, 'optimizer.rho must be >= 0, got -0.1'],
+    [{ kind: 'adagrad', eps: 0 }, 'optimizer.eps must be > 0, got 0'],
+    [{ kind: 'adam', beta2: 1 }, 'optimizer.beta2 must be < 1, got 1'],
     [
       { kind: 'sgdd', lr: 0.1 },
       'optimizer.kind must be one of sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, got "sgdd"',
     ],
     [
       { kind: 'adam', betas: [0.9, 0.99] },
-      'optimizer.betas must be absent (adam takes kind, lr, weightDecay, clipNorm, schedule, beta1, beta2, eps), got [0.9,0.99]',
+      'optimizer.betas must be absent (the adam optimizer takes kind, lr, weightDecay, clipNorm, schedule, beta1, beta2, eps), got [0.9,0.99]',
     ],
     [
       { kind: 'sgd', lr: 0.1, momentum: 0.9 },
-      'optimizer.momentum must be absent (sgd takes kind, lr, weightDecay, clipNorm, schedule), got 0.9',
+      'optimizer.momentum must be absent (the sgd optimizer takes kind, lr, weightDecay, clipNorm, schedule), got 0.9',
     ],
     [
       { kind: 'sgd', lr: 0.1, schedule: { kind: 'cosine', totalSteps: 0 } },
-      'optimizer.schedule.totalSteps must be a positive integer, got 0',
+      'optimizer.schedule.totalSteps must be >= 1, got 0',
     ],
   ])('rejects %j with "%s"', (spec, message) => {
     expect(make(spec)).toThrow(message);
@@ -83,7 +83,7 @@ describe('optimizer options', () => {
 
   it('names a custom option path, e.g. for a server-side optimizer', () => {
     expect(() => resolveOptimizerSpec({ kind: 'sgd', lr: -1 }, 'server.optimizer')).toThrow(
-      'server.optimizer.lr must be a positive number, got -1',
+      'server.optimizer.lr must be > 0, got -1',
     );
     expect(
       () =>

@@ -1,13 +1,10 @@
 import { errors } from '../errors.js';
 import { type Kernels, OPTIMIZER_STATE_SLOTS, type OptimizerStep } from '../kernels/kernels.js';
 import { clipGlobalNorm } from './clip.js';
-import {
-  type OptimizerKind,
-  type OptimizerSpec,
-  type ResolvedOptimizerSpec,
-  resolveOptimizerSpec,
-} from './optimizer-spec.js';
-import { makeSchedule, type Schedule } from './schedule.js';
+import type { OptimizerKind, OptimizerSpec } from './optimizer-kinds.js';
+import { type ResolvedOptimizerSpec, resolveOptimizerSpec } from './optimizer-spec.js';
+import type { Schedule } from './schedule.js';
+import { makeSchedule } from './schedule-kinds.js';
 
 /**
  * A checkpoint of an optimizer: the number of steps taken and copies of its state vectors

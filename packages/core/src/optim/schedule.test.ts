@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSchedule, type ScheduleSpec } from './schedule.js';
+import { makeSchedule, type ScheduleSpec } from './schedule-kinds.js';
 
 const TS = [0, 1, 2, 5, 9, 10, 11, 37, 100];
 
@@ -64,10 +64,10 @@ describe('makeSchedule', () => {
 
   it('rejects bad schedule options with the option path', () => {
     expect(() => makeSchedule({ kind: 'step', stepSize: 0 }, 0.1)).toThrow(
-      'optimizer.schedule.stepSize must be a positive integer, got 0',
+      'optimizer.schedule.stepSize must be >= 1, got 0',
     );
     expect(() => makeSchedule({ kind: 'exponential', gamma: 1.5 }, 0.1)).toThrow(
-      'optimizer.schedule.gamma must be a number in (0, 1], got 1.5',
+      'optimizer.schedule.gamma must be <= 1, got 1.5',
     );
     expect(() => makeSchedule({ kind: 'cosine', totalSteps: 10, minLr: 0.5 }, 0.1)).toThrow(
       'optimizer.schedule.minLr must be at most optimizer.lr (0.1), got 0.5',
@@ -76,13 +76,13 @@ describe('makeSchedule', () => {
       'optimizer.schedule.maxLr must be at least optimizer.lr (0.1), got 0.05',
     );
     expect(() => makeSchedule({ kind: 'warmup', warmupSteps: 3, after: { kind: 'step', stepSize: -2 } }, 0.1)).toThrow(
-      'optimizer.schedule.after.stepSize must be a positive integer, got -2',
+      'optimizer.schedule.after.stepSize must be >= 1, got -2',
     );
     expect(() => makeSchedule({ kind: 'linear' } as unknown as ScheduleSpec, 0.1)).toThrow(
       'optimizer.schedule.kind must be one of constant, step, exponential, cosine, warmup, cyclic, inverse_sqrt, got "linear"',
     );
     expect(() => makeSchedule({ kind: 'cosine', totalSteps: 5, steps: 3 } as unknown as ScheduleSpec, 0.1)).toThrow(
-      'optimizer.schedule.steps must be absent (a cosine schedule takes kind, totalSteps, minLr), got 3',
+      'optimizer.schedule.steps must be absent (the cosine schedule takes kind, totalSteps, minLr), got 3',
     );
   });
 });

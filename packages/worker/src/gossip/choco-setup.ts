@@ -1,11 +1,12 @@
 import {
   type CompressorSpec,
+  compressorEntry,
   errors,
   type Kernels,
   makeCompressor,
   makeModel,
+  parseCompressorSpec,
   Rng,
-  sparsityCount,
 } from '@starling/core';
 import { ChocoCopies } from './choco-copies.js';
 import type { GossipSetup } from './gossip-setup.js';
@@ -48,23 +49,16 @@ export function checkChoco(c: ChocoSetup): void {
 
 /**
  * The factor CHOCO puts on every decoded q so that the compressor is a contraction,
- * E‖x − s·C(x)‖² ≤ (1 − δ)‖x‖² with δ > 0, as the analysis needs (Koloskova et al. 2019, Assumption 1).
- * Biased compressors (top-k, sign, fp16, ...) are contractions already: 1. Unbiased ones with variance
+ * E‖x − s·C(x)‖² ≤ (1 − δ)‖x‖² with δ > 0, as the analysis needs (Koloskova et al. 2019, Assumption 1):
+ * the `contraction` property of the spec's kind in core's `compressors` table (1 when absent). Biased
+ * compressors (top-k, sign, fp16, ...) are contractions already: 1. Unbiased ones with variance
  * ω‖x‖² are scaled by 1/τ: QSGD with s levels by 1/(1 + min(d/s², √d/s)), the scaled `qsgd_s` of the
  * paper's experiments; unbiased random-k by k/d and unbiased dropout by p, which gives back their
  * biased (contractive) forms. Every holder of a copy applies the same factor.
  */
 export function chocoScale(spec: CompressorSpec, d: number): number {
-  switch (spec.kind) {
-    case 'qsgd':
-      return 1 / (1 + Math.min(d / spec.levels ** 2, Math.sqrt(d) / spec.levels));
-    case 'randk':
-      return spec.unbiased ? sparsityCount(spec, d, 'compression.gossip') / d : 1;
-    case 'dropout':
-      return spec.unbiased ? spec.p : 1;
-    default:
-      return 1;
-  }
+  const parsed = parseCompressorSpec(spec, 'compression.gossip');
+  return compressorEntry(parsed.kind).contraction?.(parsed, d) ?? 1;
 }
 
 /**
