@@ -127,6 +127,10 @@ export { sampledGaussianRdp, sampledGaussianRdpCurve } from './privacy/sampled-g
 export { philox4x32 } from './rng/philox.js';
 export type { RngPosition } from './rng/rng.js';
 export { Rng } from './rng/rng.js';
+export { formatIssues } from './spec/format-issues.js';
+export type { KindEntry } from './spec/kind-table.js';
+export { KindTable } from './spec/kind-table.js';
+export { parseSpec } from './spec/parse-spec.js';
 export type { Batch, TrainingData } from './train/batch.js';
 export { gather, makeBatch } from './train/batch.js';
 export type { Evaluation } from './train/evaluate.js';

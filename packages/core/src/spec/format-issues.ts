@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+function bound(prefix: string, value: unknown, inclusive: boolean | undefined): string {
+  return `${prefix}${inclusive ? '=' : ''} ${String(value)}`;
+}
+
+/**
+ * One line per zod issue in Starling's form: `<path> must be <expected>, got <found>`, where path is
+ * dotted (`optimizer.lr`, `model.hidden[1]`) and starts with `prefix` (the spec's place in the
+ * experiment, e.g. `algorithm.topology`; empty for a whole experiment).
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
+  return issues.map((issue) => {
+    const i = issue as z.core.$ZodIssue & { input?: unknown; keys?: string[]; options?: unknown[]; values?: unknown[] };
+    const path = issue.path.reduce<string>(
+      (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),
+      prefix,
+    );
+    const at = path || 'the config';
+    switch (issue.code) {
+      case 'invalid_type':
+        return i.input === undefined
+          ? `${at} is required (${issue.expected})`
+          : `${at} must be ${issue.expected}, got ${show(i.input)}`;
+      case 'too_small':
+        return `${at} must be ${bound('>', issue.minimum, issue.inclusive)}, got ${show(i.input)}`;
+      case 'too_big':
+        return `${at} must be ${bound('<', issue.maximum, issue.inclusive)}, got ${show(i.input)}`;
+      case 'invalid_value':
+        return `${at} must be one of ${(i.values ?? []).map((v) => show(v)).join(', ')}, got ${show(i.input)}`;
+      case 'unrecognized_keys':
+        return `${at} has unknown key${(i.keys ?? []).length > 1 ? 's' : ''} ${(i.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
+      case 'invalid_union': {
+        const input = i.input as { kind?: unknown } | undefined;
+        if (i.options) return `${at} must be one of ${i.options.join(', ')}, got ${show(input?.kind ?? input)}`;
+        return `${at} is not valid: ${issue.message}, got ${show(i.input)}`;
+      }
+      case 'invalid_format':
+        return `${at} must be ${issue.message}, got ${show(i.input)}`;
+      default:
+        return `${at} ${issue.message}${i.input !== undefined ? `, got ${show(i.input)}` : ''}`;
+    }
+  });
+}
