@@ -1,25 +1,8 @@
+import { serverOptimizerSchema } from '@starling/server';
 import { z } from 'zod';
 import { partitionSchema } from './schema-data.js';
 
 const posInt = z.number().int().positive();
-
-export const serverOptimizerSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('plain'), lr: z.number().positive().default(1) }),
-  z.strictObject({
-    kind: z.literal('fedavgm'),
-    lr: z.number().positive().default(1),
-    momentum: z.number().gte(0).lt(1).default(0.9),
-  }),
-  ...(['fedadagrad', 'fedadam', 'fedyogi'] as const).map((kind) =>
-    z.strictObject({
-      kind: z.literal(kind),
-      lr: z.number().positive().default(0.01),
-      beta1: z.number().gte(0).lt(1).default(0.9),
-      beta2: z.number().gte(0).lt(1).default(0.99),
-      tau: z.number().positive().default(1e-3),
-    }),
-  ),
-]);
 
 const federated = {
   rounds: posInt,
@@ -31,7 +14,7 @@ const federated = {
   minCompletion: z.number().gt(0).lte(1).default(0.5),
   deadlineS: z.number().positive().nullable().default(null),
   maxClientWeight: z.number().gt(0).lte(1).default(1),
-  serverOptimizer: serverOptimizerSchema.default({ kind: 'plain', lr: 1 }),
+  serverOptimizer: serverOptimizerSchema.prefault({ kind: 'plain' }),
 };
 
 /**

@@ -16,7 +16,7 @@ import {
   RoundMachine,
   type RoundPlan,
   ServerOptimizer,
-  type ServerOptimizerSpec,
+  type ServerOptimizerInput,
 } from '@starling/server';
 import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../config/schema.js';
@@ -120,7 +120,7 @@ export function prepareRun(
   const plan: RoundPlan = dp?.central
     ? { ...roundPlan(a), participation: { kind: 'poisson', rate: dp.central.clientRate } }
     : roundPlan(a);
-  const serverOpt: ServerOptimizerSpec = a.kind === 'centralized' ? { kind: 'plain', lr: 1 } : a.serverOptimizer;
+  const serverOpt: ServerOptimizerInput = a.kind === 'centralized' ? { kind: 'plain' } : a.serverOptimizer;
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), privacy?.hooks());
