@@ -1,4 +1,5 @@
 import { serverOptimizerSchema } from '@starling/server';
+import { topologySectionSchema } from '@starling/topologies';
 import { z } from 'zod';
 import { partitionSchema } from './schema-data.js';
 
@@ -18,24 +19,11 @@ const federated = {
 };
 
 /**
- * `algorithm.topology`: the gossip graph or schedule over the peers (`buildTopology` in
- * @starling/topologies validates the options again; `nodes` is `algorithm.peers`). Random kinds draw from
- * `seed` (default: the run's seed).
+ * `algorithm.topology`: the gossip graph or schedule over the peers, validated by the schema of its
+ * kind in @starling/topologies (`nodes` is `algorithm.peers`). Random kinds draw from `seed` (default:
+ * the run's seed).
  */
-export const topologySchema = z.strictObject({
-  kind: z.string().min(1),
-  weights: z.enum(['metropolis', 'maxdegree', 'uniform']).optional(),
-  lazy: z.boolean().optional(),
-  seed: z.number().int().nonnegative().optional(),
-  rows: posInt.optional(),
-  cols: posInt.optional(),
-  degree: posInt.optional(),
-  p: z.number().optional(),
-  k: posInt.optional(),
-  beta: z.number().optional(),
-  maxTries: posInt.optional(),
-  file: z.string().min(1).optional(),
-});
+export const topologySchema = topologySectionSchema;
 
 const gossip = {
   rounds: posInt,

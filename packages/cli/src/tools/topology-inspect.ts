@@ -10,7 +10,7 @@ export function topologyInspect(args: TopologyInspectArgs): void {
       ([k, v]) => v !== undefined && !k.includes('-') && k !== '_' && k !== '$0',
     ),
   );
-  const topology = buildTopology(options as unknown as Parameters<typeof buildTopology>[0]);
+  const topology = buildTopology({ ...options, kind: name });
   const report = reportTopology(topology, args.method);
   if (svg) writeFileSync(svg, toSvg(topology.graph));
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -25,7 +25,15 @@ export class KindTable<O, E extends KindEntry<O> = KindEntry<O>> {
     entries: readonly E[],
   ) {
     for (const e of entries) this.register(e);
-    this.schema = z.unknown().transform((value, ctx): O => {
+    this.schema = this.schemaOf((entry) => entry.schema);
+  }
+
+  /**
+   * A schema over every registered kind that validates a spec with the schema `select` picks from its
+   * entry (e.g. a config section that leaves out what the run fills in). Kinds are looked up at parse time.
+   */
+  schemaOf<P>(select: (entry: E) => z.ZodType<P>): z.ZodType<P, unknown> {
+    return z.unknown().transform((value, ctx): P => {
       const kind = typeof value === 'object' && value !== null && 'kind' in value ? value.kind : undefined;
       const entry = typeof kind === 'string' ? this.entries.get(kind) : undefined;
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -37,7 +45,7 @@ export class KindTable<O, E extends KindEntry<O> = KindEntry<O>> {
         ctx.addIssue({ code: 'invalid_union', errors: [], options: this.kinds(), input: kind, path: ['kind'] });
         return z.NEVER;
       }
-      const result = entry.schema.safeParse(value, { reportInput: true });
+      const result = select(entry).safeParse(value, { reportInput: true });
       if (result.success) return result.data;
       // A finished issue is a raw issue with its message and path filled in; zod prefixes the path.
       for (const issue of result.error.issues) ctx.issues.push(issue as z.core.$ZodRawIssue);
