@@ -11,7 +11,7 @@ const federated = {
   /** Share C of clients sampled per round; mutually exclusive with clientsPerRound. */
   fraction: z.number().gt(0).lte(1).optional(),
   clientsPerRound: posInt.optional(),
-  partition: partitionSchema.default({ kind: 'iid' }),
+  partition: partitionSchema.prefault({ kind: 'iid' }),
   minCompletion: z.number().gt(0).lte(1).default(0.5),
   deadlineS: z.number().positive().nullable().default(null),
   maxClientWeight: z.number().gt(0).lte(1).default(1),
@@ -49,7 +49,7 @@ export const algorithmSchema = z.discriminatedUnion('kind', [
     order: z.enum(['cta', 'atc']).default('atc'),
     localSteps: posInt.default(1),
     batchSize: posInt.default(32),
-    partition: partitionSchema.default({ kind: 'iid' }),
+    partition: partitionSchema.prefault({ kind: 'iid' }),
   }),
   z.strictObject({ kind: z.literal('consensus'), ...gossip }),
 ]);

@@ -1,21 +1,14 @@
+import { lossSpecSchema, modelSpecSchema } from '@starling/core';
 import { z } from 'zod';
 
 const posInt = z.number().int().positive();
 const unit = z.number().gte(0).lt(1);
 
-export const modelSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('linear'), init: z.enum(['zeros', 'xavier', 'kaiming']).optional() }),
-  z.strictObject({ kind: z.literal('logistic'), init: z.enum(['zeros', 'xavier', 'kaiming']).optional() }),
-  z.strictObject({ kind: z.literal('softmax'), init: z.enum(['zeros', 'xavier', 'kaiming']).optional() }),
-  z.strictObject({
-    kind: z.literal('mlp'),
-    hidden: z.array(posInt).min(1),
-    activation: z.enum(['relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid']).default('relu'),
-    init: z.enum(['zeros', 'xavier', 'kaiming']).optional(),
-  }),
-]);
+/** `model`: validated by `modelSpecSchema` beside `makeModel` in @starling/core. */
+export const modelSchema = modelSpecSchema;
 
-export const lossSchema = z.strictObject({ kind: z.enum(['softmax_ce', 'bce', 'mse', 'hinge']) });
+/** `loss`: validated by `lossSpecSchema` in @starling/core. */
+export const lossSchema = lossSpecSchema;
 
 type Schedule =
   | { kind: 'constant' }

@@ -28,11 +28,15 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
     );
     const at = path || 'the config';
     switch (issue.code) {
-      case 'invalid_type':
+      case 'invalid_type': {
+        const expected = issue.expected === 'int' ? 'an integer' : issue.expected;
         return i.input === undefined
-          ? `${at} is required (${issue.expected})`
-          : `${at} must be ${issue.expected}, got ${show(i.input)}`;
+          ? `${at} is required (${expected})`
+          : `${at} must be ${expected}, got ${show(i.input)}`;
+      }
       case 'too_small':
+        if (issue.origin === 'string' && issue.minimum === 1) return `${at} must be a non-empty string, got ""`;
+        if (issue.origin === 'array') return `${at} must have at least ${issue.minimum} item(s), got ${show(i.input)}`;
         return `${at} must be ${bound('>', issue.minimum, issue.inclusive)}, got ${show(i.input)}`;
       case 'too_big':
         return `${at} must be ${bound('<', issue.maximum, issue.inclusive)}, got ${show(i.input)}`;
