@@ -31,4 +31,6 @@ export async function peerMain(args: PeerArgs): Promise<void> {
   process.once('SIGTERM', stop);
   const reason = await host.finished;
   log.info({ reason }, 'gossip host finished');
+  // A refused welcome (bad config) is a config error: exit code 2.
+  if (host.failure) throw host.failure;
 }

@@ -17,4 +17,6 @@ export async function workerMain(args: WorkerArgs): Promise<void> {
   process.once('SIGTERM', stop);
   const reason = await host.finished;
   log.info({ reason }, 'worker host finished');
+  // A refused welcome (bad config) is a config error: exit code 2.
+  if (host.failure) throw host.failure;
 }
