@@ -1,4 +1,4 @@
-import type { Rng } from '@starling/core';
+import { parseSpec, type Rng } from '@starling/core';
 import { z } from 'zod';
 import type { Graph } from '../graph.js';
 import type { MixingSchedule } from '../schedules/schedule.js';
@@ -44,3 +44,15 @@ export function nodesAtLeast(min: number) {
 
 /** `maxTries` of the random families: draws before giving up on a connected graph (default 100). */
 export const maxTries = z.number().int().positive().default(100);
+
+/** A deterministic family whose only option is `nodes` (at least `min`), built by `build(nodes)`. */
+export function nodesOnlyFamily(kind: string, min: number, build: (nodes: number) => Graph): GraphFamily {
+  const schema = z.strictObject({ kind: z.literal(kind), nodes: nodesAtLeast(min) });
+  return {
+    type: 'graph',
+    kind,
+    random: false,
+    schema,
+    build: (value, path) => build(parseSpec(schema, value, path).nodes),
+  };
+}
