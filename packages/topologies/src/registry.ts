@@ -55,6 +55,6 @@ export function underPath<T>(path: string, build: () => T): T {
     if (path === 'topology' || !(err instanceof StarlingError) || !err.path?.startsWith('topology')) throw err;
     const rest = err.path.slice('topology'.length);
     const message = err.message.startsWith(err.path) ? `${path}${err.message.slice('topology'.length)}` : err.message;
-    throw new StarlingError(err.code, message, { path: `${path}${rest}`, cause: err });
+    throw new StarlingError(err.code, message, { path: `${path}${rest}` });
   }
 }
