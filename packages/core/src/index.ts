@@ -31,8 +31,10 @@ export { qsgdCodeBits } from './compress/qsgd-kernels.js';
 export { sparsityCount } from './compress/sparsity.js';
 export type { PayloadHeader, WireKind } from './compress/wire.js';
 export { HEADER_BYTES, newPayload, WIRE_VERSION } from './compress/wire.js';
-export type { DataSpec, GroundTruth } from './data/data-spec.js';
-export { DATA_KINDS } from './data/data-spec.js';
+export type { DataContext, DataKind } from './data/data-kind.js';
+export { applyLimits, dataKind, limitOptions, nTestOption, testSize } from './data/data-kind.js';
+export type { DataInputSpec, DataSpec, GroundTruth } from './data/data-spec.js';
+export { DATA_KINDS, dataKinds, dataSpecSchema } from './data/data-spec.js';
 export type { DataSplit, Dataset } from './data/dataset.js';
 export { batchInto, makeDataset, subset } from './data/dataset.js';
 export { FASHION_MNIST_DIR, fashionMnistFiles, hasFashionMnist, loadFashionMnist } from './data/fashion-mnist.js';
@@ -44,13 +46,21 @@ export { encodeIdx } from './data/idx-write.js';
 export type { LoadDataOptions, LoadedData } from './data/load-data.js';
 export { loadData } from './data/load-data.js';
 export { bundledMnist, loadMnist } from './data/mnist.js';
-export { partitionDirichlet } from './data/partition/dirichlet.js';
+export { dirichletPartition, partitionDirichlet } from './data/partition/dirichlet.js';
 export { sampleDirichlet, sampleGamma, sampleLogGamma } from './data/partition/gamma.js';
-export { partitionIid } from './data/partition/iid.js';
-export { partitionLognormal } from './data/partition/lognormal.js';
-export type { PartitionSpec } from './data/partition/partition.js';
-export { classCount, PARTITION_KINDS, partition } from './data/partition/partition.js';
-export { partitionShards } from './data/partition/shards.js';
+export { iidPartition, partitionIid } from './data/partition/iid.js';
+export { lognormalPartition, partitionLognormal } from './data/partition/lognormal.js';
+export type { PartitionInputSpec, PartitionSpec } from './data/partition/partition.js';
+export {
+  classCount,
+  PARTITION_KINDS,
+  partition,
+  partitionSchema,
+  partitions,
+} from './data/partition/partition.js';
+export type { PartitionInput, PartitionKind } from './data/partition/partition-kind.js';
+export { partitionKind } from './data/partition/partition-kind.js';
+export { partitionShards, shardsPartition } from './data/partition/shards.js';
 export type { ClientSummary, PartitionSummary } from './data/partition/summary.js';
 export { summarizePartition } from './data/partition/summary.js';
 export type { QuadraticConsensusOptions } from './data/quadratic-consensus.js';
@@ -75,10 +85,10 @@ export type { DenseNetSpec, PerExampleClip } from './models/dense-net.js';
 export { DenseNet } from './models/dense-net.js';
 export type { InitKind } from './models/init.js';
 export { initWeight } from './models/init.js';
-export type { LossKind, Targets } from './models/losses.js';
-export { checkLossFits, lossForwardBackward } from './models/losses.js';
+export type { LossKind, LossSpec, Targets } from './models/losses.js';
+export { checkLossFits, LOSS_KINDS, lossForwardBackward, lossSpecSchema } from './models/losses.js';
 export type { ModelSpec } from './models/model.js';
-export { INIT_KINDS, MODEL_KINDS, makeModel } from './models/model.js';
+export { INIT_KINDS, MODEL_KINDS, makeModel, modelSpecSchema } from './models/model.js';
 export { clipGlobalNorm } from './optim/clip.js';
 export type { OptimizerMemory, OptimizerState, StepReport } from './optim/optimizer.js';
 export { freshOptimizerMemory, Optimizer } from './optim/optimizer.js';
@@ -120,7 +130,14 @@ export type {
   PrivacySigmaReport,
 } from './privacy/privacy-commands.js';
 export { formatPrivacyReport, privacyEpsilon, privacySigma } from './privacy/privacy-commands.js';
-export type { OverBudgetPolicy, PrivacyMode, PrivacySpec, ShortfallPolicy } from './privacy/privacy-spec.js';
+export type {
+  OverBudgetPolicy,
+  ParsedPrivacySpec,
+  PrivacyMode,
+  PrivacySpec,
+  ShortfallPolicy,
+} from './privacy/privacy-spec.js';
+export { privacySpecSchema } from './privacy/privacy-spec.js';
 export {
   estimateBinaryFrequency,
   estimateKAryFrequencies,

@@ -29,8 +29,12 @@ export type {
   ServerEvent,
 } from './round-machine.js';
 export { RoundMachine } from './round-machine.js';
-export type { ServerOptimizerSpec } from './server-optimizer.js';
-export { SERVER_OPTIMIZER_KINDS, ServerOptimizer } from './server-optimizer.js';
+export { ServerOptimizer } from './server-optimizer.js';
+export { adaptiveSchema, adaptiveStep } from './server-optimizers/adaptive.js';
+export type { ServerMoments, ServerOptimizerKind, ServerStep } from './server-optimizers/server-optimizer-kind.js';
+export { serverOptimizerKind } from './server-optimizers/server-optimizer-kind.js';
+export type { ServerOptimizerInput, ServerOptimizerSpec } from './server-optimizers/server-optimizer-table.js';
+export { serverOptimizerSchema, serverOptimizers } from './server-optimizers/server-optimizer-table.js';
 export type { RoundTraffic } from './traffic.js';
 export { TrafficMeter } from './traffic.js';
 export type { IncomingUpdate } from './update-decoder.js';

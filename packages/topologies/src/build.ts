@@ -1,11 +1,10 @@
-import { errors, Rng } from '@starling/core';
+import { errors, parseSpec, Rng } from '@starling/core';
 import type { Graph } from './graph.js';
+import { type TopologySpec, topologyKinds, topologySpecSchema } from './kinds/topology-table.js';
 import type { MixingMatrix } from './mixing/mixing-matrix.js';
 import { mixingWeights, type WeightKind } from './mixing/weights.js';
-import { checkKeys, intOption } from './options.js';
-import { GRAPH_KINDS, type GraphSpec, isRandomGraphKind, makeGraph } from './registry.js';
-import { onePeerExponentialSchedule } from './schedules/one-peer-exponential.js';
-import { randomMatchingSchedule } from './schedules/random-matching.js';
+import { intOption } from './options.js';
+import { underPath } from './registry.js';
 import {
   lazySchedule,
   type MixingSchedule,
@@ -15,29 +14,14 @@ import {
 } from './schedules/schedule.js';
 import type { SpectralMethod } from './spectral/lambda2.js';
 
-/** The names of the time-varying schedules. */
-export type ScheduleKind = 'one_peer_exponential' | 'random_matching';
-/** Every time-varying schedule name. */
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['one_peer_exponential', 'random_matching'];
-/** Every name `buildTopology` accepts: the static graph families, then the schedules. */
-export const TOPOLOGY_KINDS: readonly string[] = [...GRAPH_KINDS, ...SCHEDULE_KINDS];
-
 /**
- * What `starling topology inspect` (and an experiment's `topology` section) can ask for: a graph family
- * or schedule by `kind` (hyphens are read as underscores), its options, and how to weight it.
+ * What `starling topology inspect` (and an experiment's `topology` section, with `nodes` = the peers)
+ * can ask for: a graph family or schedule by `kind` (hyphens are read as underscores), its options
+ * (each kind's schema in kinds/ lists them), how to weight it, and for the report `method` and `window`.
  */
 export interface TopologyOptions {
   readonly kind: string;
   readonly nodes?: number;
-  readonly rows?: number;
-  readonly cols?: number;
-  readonly degree?: number;
-  readonly p?: number;
-  readonly k?: number;
-  readonly beta?: number;
-  readonly maxTries?: number;
-  readonly file?: string;
-  readonly text?: string;
   /** Weight rule for static graphs (default `metropolis`); schedules have fixed weights and refuse it. */
   readonly weights?: WeightKind;
   /** Use (I + W)/2 (for schedules: every W_t). Default false. */
@@ -46,8 +30,10 @@ export interface TopologyOptions {
   readonly seed?: number;
   /** Eigen-solver choice for the report (default `auto`). */
   readonly method?: SpectralMethod;
-  /** For `random_matching`: how many rounds' product to analyse (default ⌈log2 n⌉). */
+  /** For non-periodic schedules: how many rounds' product to analyse (default ⌈log2 n⌉). */
   readonly window?: number;
+  /** The kind's own options (`rows`, `degree`, `p`, `file`, ...). */
+  readonly [option: string]: unknown;
 }
 
 /** A built topology: the static graph (or a schedule's union graph) and its mixing schedule. */
@@ -67,49 +53,36 @@ export interface Topology {
   readonly seed: number | null;
 }
 
-const META = ['kind', 'weights', 'lazy', 'seed', 'method', 'window'];
+/**
+ * Builds the graph and mixing schedule that `options` name, validating every option with the kind's
+ * schema; errors name the option under `path` (`algorithm.topology.p must be <= 1, got 1.5`).
+ */
+export function buildTopology(options: TopologyOptions, path = 'topology'): Topology {
+  const { method: _method, window, ...rest } = options;
+  const spec = parseSpec(topologySpecSchema, { ...rest, kind: String(options.kind).replace(/-/g, '_') }, path);
+  return underPath(path, () => buildSpec(spec, window, path));
+}
 
-/** Builds the graph and mixing schedule that `options` name, validating every option. */
-export function buildTopology(options: TopologyOptions): Topology {
-  const kind = String(options.kind).replace(/-/g, '_');
-  const lazy = options.lazy === true;
-  const spec: Record<string, unknown> = { kind };
-  for (const [key, value] of Object.entries(options)) if (!META.includes(key) && value !== undefined) spec[key] = value;
-  if ((SCHEDULE_KINDS as readonly string[]).includes(kind)) {
-    if (options.weights !== undefined) {
-      throw errors.option(
-        'topology.weights',
-        `absent for ${kind} (its weights are fixed: ½ self, ½ peer)`,
-        options.weights,
-      );
-    }
-    checkKeys('topology', spec, kind, ['nodes']);
-    const n = intOption('topology.nodes', options.nodes, 2);
-    const seed = kind === 'random_matching' ? (options.seed ?? 0) : null;
-    let schedule =
-      kind === 'one_peer_exponential'
-        ? onePeerExponentialSchedule(n)
-        : randomMatchingSchedule({ nodes: n }, Rng.fromSeed(seed ?? 0).fork('topology'));
-    if (lazy) schedule = lazySchedule(schedule);
-    const defaultWindow = Math.max(1, Math.ceil(Math.log2(n) - 1e-12));
-    const rounds = schedule.period ?? intOption('topology.window', options.window ?? defaultWindow, 1);
-    if (schedule.period !== undefined && options.window !== undefined) {
-      throw errors.option(
-        'topology.window',
-        `absent for ${kind} (it is periodic with period ${schedule.period})`,
-        options.window,
-      );
-    }
-    const graph = unionGraph(scheduleMatrices(schedule, rounds));
-    return { kind, graph, mixing: undefined, schedule, rounds, weights: 'fixed', lazy, seed };
+function buildSpec(spec: TopologySpec, window: number | undefined, path: string): Topology {
+  const { lazy, seed: drawn, weights, ...own } = spec;
+  const kind = String(spec.kind);
+  const family = topologyKinds.require(kind, `${path}.kind`).family;
+  const rng = Rng.fromSeed(drawn).fork('topology');
+  const seed = family.random ? drawn : null;
+  if (family.type === 'graph') {
+    if (window !== undefined) throw errors.option(`${path}.window`, `absent for the static graph ${kind}`, window);
+    const graph = family.build(own, path, rng);
+    const rule = weights ?? 'metropolis'; // always filled for graphs by their schema
+    const mixing = mixingWeights(graph, rule, { lazy });
+    return { kind, graph, mixing, schedule: staticSchedule(mixing, kind), rounds: 1, weights: rule, lazy, seed };
   }
-  if (options.window !== undefined)
-    throw errors.option('topology.window', `absent for the static graph ${kind}`, options.window);
-  const seed = isRandomGraphKind(kind) ? (options.seed ?? 0) : null;
-  if (!(GRAPH_KINDS as readonly string[]).includes(kind))
-    throw errors.unknownKind('topology.kind', kind, TOPOLOGY_KINDS);
-  const graph = makeGraph(spec as unknown as GraphSpec, seed === null ? undefined : Rng.fromSeed(seed));
-  const weights = options.weights ?? 'metropolis';
-  const mixing = mixingWeights(graph, weights, { lazy });
-  return { kind, graph, mixing, schedule: staticSchedule(mixing, kind), rounds: 1, weights, lazy, seed };
+  let schedule = family.build(own, path, rng);
+  if (lazy) schedule = lazySchedule(schedule);
+  if (schedule.period !== undefined && window !== undefined) {
+    throw errors.option(`${path}.window`, `absent for ${kind} (it is periodic with period ${schedule.period})`, window);
+  }
+  const defaultWindow = Math.max(1, Math.ceil(Math.log2(schedule.n) - 1e-12));
+  const rounds = schedule.period ?? intOption(`${path}.window`, window ?? defaultWindow, 1);
+  const graph = unionGraph(scheduleMatrices(schedule, rounds));
+  return { kind, graph, mixing: undefined, schedule, rounds, weights: 'fixed', lazy, seed };
 }

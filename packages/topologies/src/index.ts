@@ -1,5 +1,5 @@
-export type { ScheduleKind, Topology, TopologyOptions } from './build.js';
-export { buildTopology, SCHEDULE_KINDS, TOPOLOGY_KINDS } from './build.js';
+export type { Topology, TopologyOptions } from './build.js';
+export { buildTopology } from './build.js';
 export type { LatticeShape } from './families/deterministic.js';
 export {
   completeGraph,
@@ -32,6 +32,15 @@ export {
 } from './graph.js';
 export type { TopologyReport } from './inspect.js';
 export { inspectTopology, reportTopology } from './inspect.js';
+export type { GraphFamily, KindOptionsSchema, ScheduleFamily, TopologyFamily } from './kinds/topology-kind.js';
+export { maxTries, nodesAtLeast } from './kinds/topology-kind.js';
+export type { TopologyEntry, TopologySection, TopologySpec } from './kinds/topology-table.js';
+export {
+  registerTopologyFamily,
+  topologyKinds,
+  topologySectionSchema,
+  topologySpecSchema,
+} from './kinds/topology-table.js';
 export type { CsrMatrix, MixingEntry, MixingMatrix, MixingRow } from './mixing/mixing-matrix.js';
 export {
   applyCsr,
@@ -56,7 +65,7 @@ export {
 } from './mixing/weights.js';
 export { MAX_EDGES } from './options.js';
 export type { GraphKind, GraphSpec } from './registry.js';
-export { GRAPH_KINDS, isRandomGraphKind, makeGraph } from './registry.js';
+export { graphKinds, isRandomGraphKind, makeGraph, underPath } from './registry.js';
 export { onePeerExponentialSchedule } from './schedules/one-peer-exponential.js';
 export { randomMatchingSchedule } from './schedules/random-matching.js';
 export type { MixingSchedule } from './schedules/schedule.js';

@@ -26,19 +26,6 @@ export function rangeOption(path: string, value: unknown, lo: number, hi: number
   return value as number;
 }
 
-/** Rejects keys that `kind` does not take, so a typo such as `{ kind: 'ring', node: 8 }` is not ignored. */
-export function checkKeys(prefix: string, spec: object, kind: string, allowed: readonly string[]): void {
-  for (const key of Object.keys(spec)) {
-    if (key === 'kind' || allowed.includes(key)) continue;
-    const options = allowed.length > 0 ? allowed.join(', ') : 'none';
-    throw errors.option(
-      `${prefix}.${key}`,
-      `absent: ${kind} takes only ${options}`,
-      (spec as Record<string, unknown>)[key],
-    );
-  }
-}
-
 /** Refuses graphs above {@link MAX_EDGES} before allocating them. */
 export function checkEdgeBudget(path: string, found: unknown, edges: number, what: string): void {
   if (edges > MAX_EDGES) {

@@ -3,6 +3,7 @@ export { checkChoco } from './gossip/choco-setup.js';
 export { averageModel, consensusError } from './gossip/consensus-metrics.js';
 export type { GossipCoordinatorOptions, GossipCoordinatorReport } from './gossip/coordinator.js';
 export { runGossipCoordinator } from './gossip/coordinator.js';
+export { gossipHostConfigSchema, gossipSetupSchema, parseGossipHostConfig } from './gossip/gossip-config-schema.js';
 export { GossipHost } from './gossip/gossip-host.js';
 export type { GossipHostOptions } from './gossip/gossip-host-options.js';
 export type { GossipRound, PeerReport } from './gossip/gossip-monitor.js';
@@ -11,12 +12,22 @@ export { isReportRound } from './gossip/gossip-setup.js';
 export { gossipTopology } from './gossip/gossip-topology.js';
 export type { InlineGossipOptions } from './gossip/inline-gossip.js';
 export { runGossipInline } from './gossip/inline-gossip.js';
+export {
+  hostSetupSchema,
+  layoutSchema,
+  localPlanSchema,
+  nodePrivacySchema,
+  nodeSetupSchema,
+  parseHostSetup,
+  partitionMapSchema,
+} from './host-setup-schema.js';
 export { kernelsModeFromEnv, loadKernels } from './kernel-choice.js';
 export { ModelReceiver } from './model-receiver.js';
 export type { HostSetup, NodeCompression, NodeSetup, Workspace } from './node-setup.js';
 export { buildNode, workspaceFor } from './node-setup.js';
 export type { NodeUplink } from './node-uplink.js';
 export { nodeUplink } from './node-uplink.js';
+export { refuseWelcome } from './refuse-welcome.js';
 export type { TrainResult, TrainTask, UpdatePayload } from './train-task.js';
 export { VirtualClients } from './virtual-clients.js';
 export type { HostLog, WorkerHostOptions } from './worker-host.js';

@@ -1,6 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { CompressorState, OptimizerState } from '@starling/core';
+import type { CompressorState, OptimizerState, StarlingError } from '@starling/core';
 import {
   DealerEndpoint,
   type DecodedTensor,
@@ -9,9 +9,11 @@ import {
   type NonFiniteScan,
 } from '@starling/transport';
 import { Piscina } from 'piscina';
+import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
 import type { HostSetup } from './node-setup.js';
+import { refuseWelcome } from './refuse-welcome.js';
 import type { TrainResult, TrainTask } from './train-task.js';
 
 /** The slice of a pino logger the host uses. */
@@ -64,6 +66,8 @@ export class WorkerHost {
   private finish!: (reason: string) => void;
   private helloTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Set when the host refused its `welcome` (a bad config); `finished` has settled by then. */
+  failure: StarlingError | null = null;
 
   constructor(private readonly options: WorkerHostOptions) {
     this.hostId = options.hostId ?? `${hostname().replace(/[^A-Za-z0-9._:-]/g, '-')}-${process.pid}`;
@@ -134,8 +138,15 @@ export class WorkerHost {
     if (h.type === 'welcome') {
       if (this.helloTimer) clearInterval(this.helloTimer);
       this.helloTimer = null;
+      let setup: HostSetup;
+      try {
+        setup = parseHostSetup(h.config);
+      } catch (err) {
+        void this.refuse(err, h.seq);
+        return;
+      }
       this.endpoint.setRun(h.run);
-      this.setup = h.config as unknown as HostSetup;
+      this.setup = setup;
       const layout = this.setup.layout;
       const kernels = loadKernels(this.setup.setup.kernels).kernels;
       this.receiver = layout ? new ModelReceiver(layout, kernels) : null;
@@ -147,6 +158,12 @@ export class WorkerHost {
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     }
+  }
+
+  /** Refuses a welcome whose config is bad: `error` to the server, then `bye` and close. */
+  private async refuse(cause: unknown, ref: number): Promise<void> {
+    this.failure = await refuseWelcome(this.endpoint, this.options.log, cause, ref);
+    await this.close(`bad welcome.config: ${this.failure.message.split('; ')[0]}`.slice(0, 256));
   }
 
   /** Scans received model frames with `scan` (the native kernels'); keeps the reference if it disagrees. */

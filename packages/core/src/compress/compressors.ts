@@ -46,7 +46,7 @@ export type CompressorSpec = z.input<(typeof BUILTIN)[number]['schema']>;
 export type ResolvedCompressorSpec = z.output<(typeof BUILTIN)[number]['schema']>;
 
 /** The `compressors` table: every kind by name, in wire-id order. */
-export const compressors = new KindTable<CompressorEntry, ResolvedCompressorSpec>('compressor');
+export const compressors = new KindTable<CompressorSpecBase, CompressorEntry>('compressor');
 const byWireId = new Map<number, CompressorEntry>();
 
 /**
@@ -64,8 +64,11 @@ export function registerCompressor<S extends CompressorSpecBase>(entry: Compress
 
 for (const entry of BUILTIN) registerCompressor(entry);
 
-/** The schema of one compressor spec (any registered kind), composed by the CLI's `compression` section. */
-export const compressorSchema = compressors.schema;
+/**
+ * The schema of one compressor spec (any registered kind), composed by the CLI's `compression` section.
+ * Typed by the built-in kinds' outputs; a kind registered later passes through as its own schema makes it.
+ */
+export const compressorSchema = compressors.schema as z.ZodType<ResolvedCompressorSpec, unknown>;
 
 /**
  * Validates a compressor spec from config and fills its defaults; errors name the option path under

@@ -1,3 +1,13 @@
+import type { z } from 'zod';
+import { KindTable } from '../spec/kind-table.js';
+import { fashionMnistData } from './fashion-mnist.js';
+import { idxData } from './idx-dataset.js';
+import { mnistData } from './mnist.js';
+import { quadraticConsensusData } from './quadratic-consensus.js';
+import { syntheticBlobsData } from './synthetic-blobs.js';
+import { syntheticLinearData } from './synthetic-linear.js';
+import { syntheticLogisticData } from './synthetic-logistic.js';
+
 /**
  * The data source of an experiment (config key `data`), picked by `kind`. Every loader returns a
  * training and a test set; sizes and defaults are documented in docs/data.md.
@@ -14,37 +24,33 @@
  * - `quadratic-consensus`: one target per node, `f_j(w) = ½‖w − x_j‖²`, targets of std `spread`
  *   (default 1).
  *
- * `limit` and `testLimit` keep a seeded random subset of at most that many training or test examples
+ * Each kind's schema and loader sit in its loader's file. `limit` and `testLimit` keep a seeded random subset of at most that many training or test examples
  * (in file order). Synthetic `nTest` defaults to `max(1, round(n / 4))`.
  */
-export type DataSpec =
-  | { kind: 'mnist'; testFraction?: number; limit?: number; testLimit?: number }
-  | { kind: 'fashion-mnist'; dir?: string; limit?: number; testLimit?: number }
-  | {
-      kind: 'idx';
-      trainImages: string;
-      trainLabels: string;
-      testImages: string;
-      testLabels: string;
-      classes?: number;
-      limit?: number;
-      testLimit?: number;
-    }
-  | { kind: 'synthetic-linear'; n: number; d: number; noise?: number; nTest?: number }
-  | { kind: 'synthetic-logistic'; n: number; d: number; scale?: number; nTest?: number }
-  | { kind: 'synthetic-blobs'; n: number; d: number; classes?: number; std?: number; spread?: number; nTest?: number }
-  | { kind: 'quadratic-consensus'; nodes: number; d: number; spread?: number };
+const KINDS = [
+  mnistData,
+  fashionMnistData,
+  idxData,
+  syntheticLinearData,
+  syntheticLogisticData,
+  syntheticBlobsData,
+  quadraticConsensusData,
+] as const;
+type Kind = (typeof KINDS)[number];
+
+/** A parsed data spec, every default filled in. */
+export type DataSpec = z.output<Kind['schema']>;
+/** A data spec as written in a config (defaults optional). */
+export type DataInputSpec = z.input<Kind['schema']>;
+
+/** The data kinds by name, in the order docs/data.md lists them; add one in its loader's file and here. */
+export const dataKinds = new KindTable<DataSpec, Kind>('data', KINDS);
+
+/** The `data` section of an experiment: any data spec. */
+export const dataSpecSchema = dataKinds.schema;
 
 /** The data kinds, in the order docs/data.md lists them. */
-export const DATA_KINDS = [
-  'mnist',
-  'fashion-mnist',
-  'idx',
-  'synthetic-linear',
-  'synthetic-logistic',
-  'synthetic-blobs',
-  'quadratic-consensus',
-] as const satisfies readonly DataSpec['kind'][];
+export const DATA_KINDS = KINDS.map((k) => k.kind);
 
 /** The generating parameters of a synthetic task, so tests and reports can compare against them. */
 export type GroundTruth =

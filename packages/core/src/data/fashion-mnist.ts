@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { errors } from '../errors.js';
+import { applyLimits, dataKind, limitOptions } from './data-kind.js';
 import type { DataSplit } from './dataset.js';
 import { type IdxFiles, loadIdx } from './idx-dataset.js';
 
@@ -57,3 +59,14 @@ export function hasFashionMnist(dir = FASHION_MNIST_DIR): boolean {
 export function loadFashionMnist(dir = FASHION_MNIST_DIR): DataSplit {
   return loadIdx(fashionMnistFiles(dir), { name: 'fashion-mnist', classes: 10 });
 }
+
+/** `fashion-mnist`: the IDX files in `dir` (default Debian's `dataset-fashion-mnist` folder). */
+export const fashionMnistData = dataKind({
+  kind: 'fashion-mnist',
+  schema: z.strictObject({
+    kind: z.literal('fashion-mnist'),
+    dir: z.string().min(1).default(FASHION_MNIST_DIR),
+    ...limitOptions,
+  }),
+  load: (o, { rng }) => applyLimits(loadFashionMnist(o.dir), o, rng),
+});

@@ -1,5 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
 import { errors } from '../errors.js';
+import { applyLimits, dataKind, limitOptions } from './data-kind.js';
 import { type DataSplit, type Dataset, makeDataset } from './dataset.js';
 import { readIdx } from './idx.js';
 
@@ -77,3 +79,20 @@ export function loadIdx(
   }
   return { train, test };
 }
+
+const file = z.string().min(1);
+
+/** `idx`: four MNIST-format IDX files (plain or `.gz`), labels in [0, classes) (default 10, at most 256). */
+export const idxData = dataKind({
+  kind: 'idx',
+  schema: z.strictObject({
+    kind: z.literal('idx'),
+    trainImages: file,
+    trainLabels: file,
+    testImages: file,
+    testLabels: file,
+    classes: z.number().int().min(2).max(256).default(10),
+    ...limitOptions,
+  }),
+  load: (o, { rng, baseDir }) => applyLimits(loadIdx(o, { classes: o.classes, baseDir }), o, rng),
+});

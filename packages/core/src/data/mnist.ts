@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { z } from 'zod';
 import { errors } from '../errors.js';
 import type { Rng } from '../rng/rng.js';
+import { applyLimits, dataKind, limitOptions } from './data-kind.js';
 import { type DataSplit, type Dataset, makeDataset, subset } from './dataset.js';
 import { parseNumberArrayJson } from './number-array-json.js';
 import { stratifiedSplit } from './split.js';
@@ -75,3 +77,14 @@ export function loadMnist(rng: Rng, testFraction = 0.2): DataSplit {
   const { train, test } = stratifiedSplit(all.y as Int32Array, all.classes, testFraction, rng.fork('mnist-split'));
   return { train: subset(all, train), test: subset(all, test) };
 }
+
+/** `mnist`: the bundled digits, stratified seeded split with `testFraction` (default 0.2) to the test set. */
+export const mnistData = dataKind({
+  kind: 'mnist',
+  schema: z.strictObject({
+    kind: z.literal('mnist'),
+    testFraction: z.number().gt(0).lt(1).default(0.2),
+    ...limitOptions,
+  }),
+  load: (o, { rng }) => applyLimits(loadMnist(rng, o.testFraction), o, rng),
+});

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { errors } from '../errors.js';
 import type { Rng } from '../rng/rng.js';
+import { dataKind } from './data-kind.js';
 import { type DataSplit, makeDataset } from './dataset.js';
 
 /** Options of {@link quadraticConsensus}. */
@@ -58,3 +60,18 @@ export function consensusObjective(targets: Float32Array, w: Float32Array): numb
   }
   return total / m;
 }
+
+/** `quadratic-consensus`: one target per node, f_j(w) = ½‖w − x_j‖², targets of std `spread` (default 1). */
+export const quadraticConsensusData = dataKind({
+  kind: 'quadratic-consensus',
+  schema: z.strictObject({
+    kind: z.literal('quadratic-consensus'),
+    nodes: z.number().int().positive(),
+    d: z.number().int().positive(),
+    spread: z.number().nonnegative().default(1),
+  }),
+  load: (o, { rng }) => {
+    const { train, test, targets, optimum } = quadraticConsensus(rng, o);
+    return { train, test, truth: { kind: 'quadratic-consensus', targets, optimum } };
+  },
+});

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Rng } from '../rng/rng.js';
+import { dataKind, nTestOption, testSize } from './data-kind.js';
 import { type DataSplit, makeDataset } from './dataset.js';
 
 /** Options of {@link syntheticBlobs}. */
@@ -39,3 +41,21 @@ export function syntheticBlobs(rng: Rng, o: SyntheticBlobsOptions): DataSplit & 
   };
   return { train: make(rng.fork('train'), o.n), test: make(rng.fork('test'), o.nTest), centers };
 }
+
+/** `synthetic-blobs`: `classes` (default 3) Gaussian blobs of std `std` (1) around centers of std `spread` (2). */
+export const syntheticBlobsData = dataKind({
+  kind: 'synthetic-blobs',
+  schema: z.strictObject({
+    kind: z.literal('synthetic-blobs'),
+    n: z.number().int().positive(),
+    d: z.number().int().positive(),
+    classes: z.number().int().min(2).default(3),
+    std: z.number().positive().default(1),
+    spread: z.number().positive().default(2),
+    nTest: nTestOption,
+  }),
+  load: (o, { rng }) => {
+    const { train, test, centers } = syntheticBlobs(rng, { ...o, nTest: testSize(o.n, o.nTest) });
+    return { train, test, truth: { kind: 'synthetic-blobs', centers } };
+  },
+});

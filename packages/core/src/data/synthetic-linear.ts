@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Rng } from '../rng/rng.js';
+import { dataKind, nTestOption, testSize } from './data-kind.js';
 import { type DataSplit, makeDataset } from './dataset.js';
 
 /** Options of {@link syntheticLinear}. */
@@ -45,3 +47,19 @@ export function syntheticLinear(rng: Rng, o: SyntheticLinearOptions): DataSplit 
     b,
   };
 }
+
+/** `synthetic-linear`: y = w·x + b + noise·ε (noise default 0.1). */
+export const syntheticLinearData = dataKind({
+  kind: 'synthetic-linear',
+  schema: z.strictObject({
+    kind: z.literal('synthetic-linear'),
+    n: z.number().int().positive(),
+    d: z.number().int().positive(),
+    noise: z.number().nonnegative().default(0.1),
+    nTest: nTestOption,
+  }),
+  load: (o, { rng }) => {
+    const { train, test, w, b } = syntheticLinear(rng, { ...o, nTest: testSize(o.n, o.nTest) });
+    return { train, test, truth: { kind: 'synthetic-linear', w, b } };
+  },
+});

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Rng } from '../rng/rng.js';
+import { dataKind, nTestOption, testSize } from './data-kind.js';
 import { type DataSplit, makeDataset } from './dataset.js';
 
 /** Options of {@link syntheticLogistic}. */
@@ -40,3 +42,19 @@ export function syntheticLogistic(rng: Rng, o: SyntheticLogisticOptions): DataSp
   };
   return { train: make(rng.fork('train'), o.n), test: make(rng.fork('test'), o.nTest), w, b };
 }
+
+/** `synthetic-logistic`: labels from σ(w·x + b), logit std `scale` (default 4). */
+export const syntheticLogisticData = dataKind({
+  kind: 'synthetic-logistic',
+  schema: z.strictObject({
+    kind: z.literal('synthetic-logistic'),
+    n: z.number().int().positive(),
+    d: z.number().int().positive(),
+    scale: z.number().positive().default(4),
+    nTest: nTestOption,
+  }),
+  load: (o, { rng }) => {
+    const { train, test, w, b } = syntheticLogistic(rng, { ...o, nTest: testSize(o.n, o.nTest) });
+    return { train, test, truth: { kind: 'synthetic-logistic', w, b } };
+  },
+});

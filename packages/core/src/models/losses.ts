@@ -1,8 +1,16 @@
+import { z } from 'zod';
 import { errors } from '../errors.js';
 import type { Kernels } from '../kernels/kernels.js';
 
 /** The loss functions a model can be trained with. */
-export type LossKind = 'softmax_ce' | 'bce' | 'mse' | 'hinge';
+export const LOSS_KINDS = ['softmax_ce', 'bce', 'mse', 'hinge'] as const;
+/** A loss function's name. */
+export type LossKind = (typeof LOSS_KINDS)[number];
+
+/** The `loss` section of an experiment: `{ kind }`. */
+export const lossSpecSchema = z.strictObject({ kind: z.enum(LOSS_KINDS) });
+/** A parsed `loss` section. */
+export type LossSpec = z.output<typeof lossSpecSchema>;
 
 /** Targets of a batch: class labels (softmax_ce, bce, hinge: 0/1) or real values (mse). */
 export type Targets = Int32Array | Float32Array;

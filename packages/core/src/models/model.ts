@@ -1,19 +1,32 @@
+import { z } from 'zod';
 import { errors } from '../errors.js';
-import { ACTIVATIONS, type Activation } from '../kernels/kernels.js';
+import { parseSpec } from '../spec/parse-spec.js';
 import { DenseNet } from './dense-net.js';
 import type { InitKind } from './init.js';
 import { checkLossFits, type LossKind } from './losses.js';
 
+const init = (fallback: InitKind) => z.enum(['zeros', 'xavier', 'kaiming']).default(fallback);
+
 /**
- * A model choice from an experiment config. `linear` is linear regression (one output per target),
- * `logistic` is binary logistic regression (one logit), `softmax` is multinomial logistic regression,
- * `mlp` is a fully connected network (McMahan et al.'s "2NN" is `hidden: [200, 200]`, relu).
+ * A model choice from an experiment config (`model`). `linear` is linear regression (one output per
+ * target), `logistic` is binary logistic regression (one logit), `softmax` is multinomial logistic
+ * regression, `mlp` is a fully connected network (McMahan et al.'s "2NN" is `hidden: [200, 200]`, relu).
+ * Weights start at zero for the linear models and Kaiming-normal for the MLP unless `init` says otherwise.
  */
-export type ModelSpec =
-  | { kind: 'linear'; init?: InitKind }
-  | { kind: 'logistic'; init?: InitKind }
-  | { kind: 'softmax'; init?: InitKind }
-  | { kind: 'mlp'; hidden: number[]; activation?: Activation; init?: InitKind };
+export const modelSpecSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('linear'), init: init('zeros') }),
+  z.strictObject({ kind: z.literal('logistic'), init: init('zeros') }),
+  z.strictObject({ kind: z.literal('softmax'), init: init('zeros') }),
+  z.strictObject({
+    kind: z.literal('mlp'),
+    hidden: z.array(z.number().int().positive()).min(1),
+    activation: z.enum(['relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid']).default('relu'),
+    init: init('kaiming'),
+  }),
+]);
+
+/** A model spec as written (defaults optional). */
+export type ModelSpec = z.input<typeof modelSpecSchema>;
 
 export const MODEL_KINDS = ['linear', 'logistic', 'softmax', 'mlp'] as const;
 export const INIT_KINDS: readonly InitKind[] = ['zeros', 'xavier', 'kaiming'];
@@ -24,13 +37,9 @@ export const INIT_KINDS: readonly InitKind[] = ['zeros', 'xavier', 'kaiming'];
  * @param classes number of classes (0 for regression targets)
  * @param loss the training loss: bce and hinge need one logit, softmax_ce one output per class
  */
-export function makeModel(spec: ModelSpec, inputs: number, classes: number, loss: LossKind): DenseNet {
-  const kind = (spec as { kind: string }).kind;
-  if (!MODEL_KINDS.includes(kind as (typeof MODEL_KINDS)[number])) {
-    throw errors.unknownKind('model.kind', kind, MODEL_KINDS);
-  }
-  const init = spec.init ?? (spec.kind === 'mlp' ? 'kaiming' : 'zeros');
-  if (!INIT_KINDS.includes(init)) throw errors.unknownKind('model.init', init, INIT_KINDS);
+export function makeModel(input: ModelSpec, inputs: number, classes: number, loss: LossKind): DenseNet {
+  const spec = parseSpec(modelSpecSchema, input, 'model');
+  const { init } = spec;
   if (spec.kind === 'logistic' && classes !== 2) {
     throw errors.option('model.kind', `softmax for data with ${classes} classes`, 'logistic');
   }
@@ -40,11 +49,7 @@ export function makeModel(spec: ModelSpec, inputs: number, classes: number, loss
   const outputs = loss === 'softmax_ce' ? classes : 1;
   checkLossFits(loss, outputs, classes);
   if (spec.kind === 'mlp') {
-    const activation = spec.activation ?? 'relu';
-    if (!ACTIVATIONS.includes(activation)) throw errors.unknownKind('model.activation', activation, ACTIVATIONS);
-    spec.hidden.forEach((h, i) => {
-      if (!Number.isInteger(h) || h < 1) throw errors.option(`model.hidden[${i}]`, 'a positive integer', h);
-    });
+    const activation = spec.activation;
     return new DenseNet({ inputs, hidden: spec.hidden, outputs, activation, init });
   }
   return new DenseNet({ inputs, hidden: [], outputs, activation: 'identity', init });

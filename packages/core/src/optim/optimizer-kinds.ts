@@ -125,7 +125,7 @@ export type OptimizerSpec = z.input<(typeof BUILTIN)[number]['schema']>;
 export type OptimizerOptions = z.output<(typeof BUILTIN)[number]['schema']>;
 
 /** The `optimizers` table: every local optimizer kind by name. */
-export const optimizers = new KindTable<OptimizerEntry, OptimizerOptions>('optimizer');
+export const optimizers = new KindTable<OptimizerOptionsBase, OptimizerEntry>('optimizer');
 for (const entry of BUILTIN) optimizers.register(entry);
 
 /** The optimizer kinds, in documentation order. */
@@ -135,4 +135,4 @@ export const OPTIMIZER_KINDS = BUILTIN.map((entry) => entry.kind) satisfies read
 export type OptimizerKind = (typeof BUILTIN)[number]['kind'];
 
 /** The schema of `optimizer` (any registered kind), composed by the CLI's experiment schema. */
-export const optimizerSchema = optimizers.schema;
+export const optimizerSchema = optimizers.schema as z.ZodType<OptimizerOptions, unknown>;

@@ -20,7 +20,7 @@ export interface ResolvedOptimizerSpec {
  */
 export function resolveOptimizerSpec(spec: OptimizerSpec, path = 'optimizer'): ResolvedOptimizerSpec {
   const parsed = parseSpec(optimizerSchema, spec, path);
-  const step = optimizers.require(parsed.kind, path).step(parsed);
+  const step = optimizers.require(parsed.kind, `${path}.kind`).step(parsed);
   const schedule = (parsed.schedule ?? { kind: 'constant' }) as ScheduleSpec;
   return {
     kind: parsed.kind,

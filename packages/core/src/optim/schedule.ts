@@ -26,7 +26,7 @@ export interface ScheduleEntry<S extends KindSpec = KindSpec> {
 }
 
 /** The `schedules` table (built-ins registered in schedule-kinds.ts). */
-export const scheduleTable = new KindTable<ScheduleEntry>('schedule');
+export const scheduleTable = new KindTable<KindSpec, ScheduleEntry>('schedule');
 
 /**
  * Validates a schedule spec of any registered kind and returns lr(t).
@@ -40,6 +40,6 @@ export function makeScheduleOf(spec: unknown, baseLr: number, path = 'optimizer.
     throw errors.option(lrPath, 'a positive number', baseLr);
   }
   const parsed = parseSpec(scheduleTable.schema, spec, path);
-  const entry = scheduleTable.require(parsed.kind, path);
+  const entry = scheduleTable.require(parsed.kind, `${path}.kind`);
   return entry.make(parsed, baseLr, { path, lrPath });
 }

@@ -1,9 +1,16 @@
 import { errors } from '../errors.js';
+import { parseSpec } from '../spec/parse-spec.js';
 import type { LocalPlan, NodePrivacy } from '../train/local-training.js';
 import { calibrateNoiseMultiplier, epsilonForNoiseMultiplier } from './calibrate-noise.js';
 import { dpSgdStepsPerRound } from './dp-sgd.js';
 import type { NoiseSource } from './noise-source.js';
-import type { OverBudgetPolicy, PrivacyMode, PrivacySpec, ShortfallPolicy } from './privacy-spec.js';
+import {
+  type OverBudgetPolicy,
+  type PrivacyMode,
+  type PrivacySpec,
+  privacySpecSchema,
+  type ShortfallPolicy,
+} from './privacy-spec.js';
 import type { RdpConversion } from './rdp-conversion.js';
 import { checkOrders, DEFAULT_RDP_ORDERS } from './rdp-orders.js';
 import type { SampledGaussianSteps } from './sampled-gaussian-rdp.js';
@@ -74,23 +81,11 @@ function accountingRate(spec: PrivacySpec, run: PrivacyRunShape): number {
  * Pre-flight: with both `noiseMultiplier` and `targetEpsilon` set and `overBudget: 'refuse'` (default),
  * a plan whose projected ε exceeds the target throws a `privacy` error naming that ε (exit code 2).
  */
-export function planRunPrivacy(spec: PrivacySpec, run: PrivacyRunShape): ResolvedPrivacy {
+export function planRunPrivacy(input: PrivacySpec, run: PrivacyRunShape): ResolvedPrivacy {
+  const spec = parseSpec(privacySpecSchema, input, 'privacy');
   const { mode, delta, clipNorm } = spec;
-  if (!(delta > 0 && delta < 1)) throw errors.option('privacy.delta', 'in (0, 1)', delta);
-  if (!(clipNorm > 0 && Number.isFinite(clipNorm)))
-    throw errors.option('privacy.clipNorm', 'a finite number > 0', clipNorm);
-  if (mode !== 'dpsgd' && spec.sampleRate !== undefined) {
-    throw errors.option(
-      'privacy.sampleRate',
-      'unset outside mode dpsgd (clients are sampled at algorithm.fraction)',
-      spec.sampleRate,
-    );
-  }
-  if (mode !== 'dpsgd' && spec.normalizeKappa !== undefined) {
-    throw errors.option('privacy.normalizeKappa', 'unset outside mode dpsgd', spec.normalizeKappa);
-  }
   const orders = checkOrders(spec.orders ?? DEFAULT_RDP_ORDERS, 'privacy.orders');
-  const conversion = spec.conversion ?? 'improved';
+  const conversion = spec.conversion;
   const q = accountingRate(spec, run);
   if (!(q > 0 && q <= 1))
     throw errors.option(mode === 'dpsgd' ? 'privacy.sampleRate' : 'algorithm.fraction', 'in (0, 1]', q);
@@ -123,7 +118,7 @@ export function planRunPrivacy(spec: PrivacySpec, run: PrivacyRunShape): Resolve
     orders,
     conversion,
   }).epsilon;
-  const overBudget = spec.overBudget ?? 'refuse';
+  const overBudget = spec.overBudget;
   if (target !== null && projected > target && overBudget === 'refuse') {
     throw errors.privacy(
       `privacy budget exceeded before the run: ${plannedSteps} steps at sample rate ${q} and noise multiplier ${z} ` +
@@ -132,7 +127,7 @@ export function planRunPrivacy(spec: PrivacySpec, run: PrivacyRunShape): Resolve
         'privacy.noiseMultiplier to calibrate it, or set privacy.overBudget: stop',
     );
   }
-  const noise = spec.noise ?? 'seeded';
+  const noise = spec.noise;
   const node: NodePrivacy =
     mode === 'dpsgd'
       ? { dpSgd: { clipNorm, normalizeKappa: spec.normalizeKappa ?? null, noiseMultiplier: z, sampleRate: q, noise } }
@@ -150,7 +145,7 @@ export function planRunPrivacy(spec: PrivacySpec, run: PrivacyRunShape): Resolve
     node,
     central: mode === 'client' ? { clientRate: q, population: run.nodeSizes.length } : null,
     noise,
-    onShortfall: spec.onShortfall ?? 'skip',
+    onShortfall: spec.onShortfall,
     overBudget,
     conversion,
     orders,

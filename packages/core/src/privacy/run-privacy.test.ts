@@ -74,7 +74,7 @@ describe('planRunPrivacy', () => {
     );
     expect(() =>
       planRunPrivacy({ mode: 'client', delta: 1e-5, clipNorm: 1, noiseMultiplier: 1, sampleRate: 0.1 }, federated),
-    ).toThrow('privacy.sampleRate must be unset outside mode dpsgd');
+    ).toThrow('privacy.sampleRate applies to mode dpsgd only');
     expect(() => planRunPrivacy(dpsgd(), centralized)).toThrow('privacy.noiseMultiplier must be set');
     expect(() => planRunPrivacy(dpsgd({ delta: 1, noiseMultiplier: 1 }), centralized)).toThrow('privacy.delta');
   });

@@ -50,6 +50,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
           : `${at} must be ${expected}, got ${show(i.input)}`;
       }
       case 'too_small':
+        if (issue.origin === 'string' && issue.minimum === 1) return `${at} must be a non-empty string, got ""`;
+        if (issue.origin === 'array') return `${at} must have at least ${issue.minimum} item(s), got ${show(i.input)}`;
         return `${at} must be ${bound('>', issue.minimum, issue.inclusive)}, got ${show(i.input)}`;
       case 'too_big':
         return `${at} must be ${bound('<', issue.maximum, issue.inclusive)}, got ${show(i.input)}`;

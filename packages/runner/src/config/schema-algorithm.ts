@@ -1,25 +1,9 @@
+import { serverOptimizerSchema } from '@starling/server';
+import { topologySectionSchema } from '@starling/topologies';
 import { z } from 'zod';
 import { partitionSchema } from './schema-data.js';
 
 const posInt = z.number().int().positive();
-
-export const serverOptimizerSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('plain'), lr: z.number().positive().default(1) }),
-  z.strictObject({
-    kind: z.literal('fedavgm'),
-    lr: z.number().positive().default(1),
-    momentum: z.number().gte(0).lt(1).default(0.9),
-  }),
-  ...(['fedadagrad', 'fedadam', 'fedyogi'] as const).map((kind) =>
-    z.strictObject({
-      kind: z.literal(kind),
-      lr: z.number().positive().default(0.01),
-      beta1: z.number().gte(0).lt(1).default(0.9),
-      beta2: z.number().gte(0).lt(1).default(0.99),
-      tau: z.number().positive().default(1e-3),
-    }),
-  ),
-]);
 
 const federated = {
   rounds: posInt,
@@ -27,32 +11,19 @@ const federated = {
   /** Share C of clients sampled per round; mutually exclusive with clientsPerRound. */
   fraction: z.number().gt(0).lte(1).optional(),
   clientsPerRound: posInt.optional(),
-  partition: partitionSchema.default({ kind: 'iid' }),
+  partition: partitionSchema.prefault({ kind: 'iid' }),
   minCompletion: z.number().gt(0).lte(1).default(0.5),
   deadlineS: z.number().positive().nullable().default(null),
   maxClientWeight: z.number().gt(0).lte(1).default(1),
-  serverOptimizer: serverOptimizerSchema.default({ kind: 'plain', lr: 1 }),
+  serverOptimizer: serverOptimizerSchema.prefault({ kind: 'plain' }),
 };
 
 /**
- * `algorithm.topology`: the gossip graph or schedule over the peers (`buildTopology` in
- * @starling/topologies validates the options again; `nodes` is `algorithm.peers`). Random kinds draw from
- * `seed` (default: the run's seed).
+ * `algorithm.topology`: the gossip graph or schedule over the peers, validated by the schema of its
+ * kind in @starling/topologies (`nodes` is `algorithm.peers`). Random kinds draw from `seed` (default:
+ * the run's seed).
  */
-export const topologySchema = z.strictObject({
-  kind: z.string().min(1),
-  weights: z.enum(['metropolis', 'maxdegree', 'uniform']).optional(),
-  lazy: z.boolean().optional(),
-  seed: z.number().int().nonnegative().optional(),
-  rows: posInt.optional(),
-  cols: posInt.optional(),
-  degree: posInt.optional(),
-  p: z.number().optional(),
-  k: posInt.optional(),
-  beta: z.number().optional(),
-  maxTries: posInt.optional(),
-  file: z.string().min(1).optional(),
-});
+export const topologySchema = topologySectionSchema;
 
 const gossip = {
   rounds: posInt,
@@ -78,7 +49,7 @@ export const algorithmSchema = z.discriminatedUnion('kind', [
     order: z.enum(['cta', 'atc']).default('atc'),
     localSteps: posInt.default(1),
     batchSize: posInt.default(32),
-    partition: partitionSchema.default({ kind: 'iid' }),
+    partition: partitionSchema.prefault({ kind: 'iid' }),
   }),
   z.strictObject({ kind: z.literal('consensus'), ...gossip }),
 ]);

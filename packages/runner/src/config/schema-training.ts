@@ -1,21 +1,11 @@
-import { optimizerSchema as coreOptimizerSchema } from '@starling/core';
-import { z } from 'zod';
+import { optimizerSchema as coreOptimizerSchema, lossSpecSchema, modelSpecSchema } from '@starling/core';
+import type { z } from 'zod';
 
-const posInt = z.number().int().positive();
+/** `model`: validated by `modelSpecSchema` beside `makeModel` in @starling/core. */
+export const modelSchema = modelSpecSchema;
 
-export const modelSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('linear'), init: z.enum(['zeros', 'xavier', 'kaiming']).optional() }),
-  z.strictObject({ kind: z.literal('logistic'), init: z.enum(['zeros', 'xavier', 'kaiming']).optional() }),
-  z.strictObject({ kind: z.literal('softmax'), init: z.enum(['zeros', 'xavier', 'kaiming']).optional() }),
-  z.strictObject({
-    kind: z.literal('mlp'),
-    hidden: z.array(posInt).min(1),
-    activation: z.enum(['relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid']).default('relu'),
-    init: z.enum(['zeros', 'xavier', 'kaiming']).optional(),
-  }),
-]);
-
-export const lossSchema = z.strictObject({ kind: z.enum(['softmax_ce', 'bce', 'mse', 'hinge']) });
+/** `loss`: validated by `lossSpecSchema` in @starling/core. */
+export const lossSchema = lossSpecSchema;
 
 /**
  * `optimizer`: the local (client/peer) optimizer and its `schedule`: core's `optimizerSchema`, whose

@@ -44,5 +44,7 @@ export async function runHostProcess(kind: HostKind, o: HostProcessOptions): Pro
   process.once('SIGTERM', stop);
   const reason = await host.finished;
   log.info({ reason }, kind === 'worker' ? 'worker host finished' : 'gossip host finished');
+  // A refused welcome (bad config) is a config error: exit code 2.
+  if (host.failure) throw host.failure;
   return reason;
 }

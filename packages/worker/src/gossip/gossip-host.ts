@@ -1,8 +1,10 @@
 import { availableParallelism, hostname } from 'node:os';
-import type { Kernels } from '@starling/core';
+import type { Kernels, StarlingError } from '@starling/core';
 import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
 import { loadKernels } from '../kernel-choice.js';
+import { refuseWelcome } from '../refuse-welcome.js';
 import { chocoPeer } from './choco-setup.js';
+import { parseGossipHostConfig } from './gossip-config-schema.js';
 import type { GossipHostOptions } from './gossip-host-options.js';
 import { GossipPeer } from './gossip-peer.js';
 import { type GossipHostConfig, isReportRound } from './gossip-setup.js';
@@ -45,6 +47,8 @@ export class GossipHost {
   private closed = false;
   /** Gossip messages refused by this host (unknown destination, wrong sender host, bad payload). */
   refused = 0;
+  /** Set when the host refused its `welcome` (a bad config); `finished` has settled by then. */
+  failure: StarlingError | null = null;
 
   private constructor(
     private readonly o: GossipHostOptions,
@@ -109,6 +113,12 @@ export class GossipHost {
     this.finish(reason);
   }
 
+  /** Refuses a welcome whose config is bad: `error` to the coordinator, then `bye` and close. */
+  private async refuse(cause: unknown, ref: number): Promise<void> {
+    this.failure = await refuseWelcome(this.coordinator, this.o.log, cause, ref);
+    await this.close(`bad welcome.config: ${this.failure.message.split('; ')[0]}`.slice(0, 256));
+  }
+
   private sayHello(): void {
     const hello = () =>
       void this.coordinator.send({
@@ -129,10 +139,11 @@ export class GossipHost {
     if (h.type === 'welcome' && this.config === null) {
       if (this.helloTimer) clearInterval(this.helloTimer);
       this.helloTimer = null;
-      const config = h.config as unknown as GossipHostConfig;
-      if (config?.kind !== 'gossip') {
-        this.o.log.error({ run: h.run }, 'welcomed to a run that is not a gossip run');
-        void this.close('not a gossip run');
+      let config: GossipHostConfig;
+      try {
+        config = parseGossipHostConfig(h.config);
+      } catch (err) {
+        void this.refuse(err, h.seq);
         return;
       }
       this.coordinator.setRun(h.run);

@@ -10,7 +10,7 @@ import { RoundTopology } from './round-topology.js';
  * (`setup.choco`), whose public copies need the same neighbours in every round.
  */
 export function gossipTopology(setup: GossipSetup): RoundTopology {
-  const topo = buildTopology(setup.topology);
+  const topo = buildTopology(setup.topology, 'algorithm.topology');
   if (topo.schedule.n !== setup.peers) {
     throw errors.option('algorithm.topology.nodes', `equal to algorithm.peers (${setup.peers})`, topo.schedule.n);
   }

@@ -1,6 +1,9 @@
+import { z } from 'zod';
 import type { Rng } from '../../rng/rng.js';
 import { apportion, largest } from './apportion.js';
+import { classCount } from './class-count.js';
 import { sampleDirichlet } from './gamma.js';
+import { checkPerClient, classLabels, partitionKind } from './partition-kind.js';
 
 /**
  * Dirichlet label skew: for each class `k`, proportions `p_k ~ Dir(alpha · 1_K)` over the `K` clients
@@ -52,3 +55,18 @@ export function partitionDirichlet(
   }
   return owned.map((list) => Int32Array.from(list).sort());
 }
+
+/** `dirichlet`: per-class proportions over clients from Dir(alpha); at least `minSize` (default 1) per client. */
+export const dirichletPartition = partitionKind({
+  kind: 'dirichlet',
+  schema: z.strictObject({
+    kind: z.literal('dirichlet'),
+    alpha: z.number().positive(),
+    minSize: z.number().int().nonnegative().default(1),
+  }),
+  split: ({ alpha, minSize }, input) => {
+    const y = classLabels(input, 'dirichlet');
+    checkPerClient(input, 'minSize', minSize);
+    return partitionDirichlet(y, classCount(y), input.clients, alpha, minSize, input.rng);
+  },
+});

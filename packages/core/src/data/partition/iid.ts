@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Rng } from '../../rng/rng.js';
+import { partitionKind } from './partition-kind.js';
 
 /**
  * IID partition: a seeded permutation of `0..n−1` cut into `clients` consecutive blocks, client `c`
@@ -26,3 +28,10 @@ export function splitBySizes(n: number, sizes: ArrayLike<number>, rng: Rng): Int
   }
   return parts;
 }
+
+/** `iid`: a seeded permutation cut into near-equal parts. */
+export const iidPartition = partitionKind({
+  kind: 'iid',
+  schema: z.strictObject({ kind: z.literal('iid') }),
+  split: (_, { labels, clients, rng }) => partitionIid(labels.length, clients, rng),
+});

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { Rng } from '../../rng/rng.js';
 import { apportion, raiseToMinimum } from './apportion.js';
 import { splitBySizes } from './iid.js';
+import { checkPerClient, partitionKind } from './partition-kind.js';
 
 /**
  * Log-normal quantity skew: client sizes proportional to `exp(sigma · z_c)`, `z_c ~ N(0, 1)` (so
@@ -18,3 +20,17 @@ export function partitionLognormal(n: number, clients: number, sigma: number, mi
   const counts = raiseToMinimum(apportion(weights, n), minSize);
   return splitBySizes(n, counts, rng.fork('assign'));
 }
+
+/** `lognormal`: client sizes ∝ LogNormal(0, sigma²), examples assigned IID; `minSize` default 1. */
+export const lognormalPartition = partitionKind({
+  kind: 'lognormal',
+  schema: z.strictObject({
+    kind: z.literal('lognormal'),
+    sigma: z.number().nonnegative(),
+    minSize: z.number().int().nonnegative().default(1),
+  }),
+  split: ({ sigma, minSize }, input) => {
+    checkPerClient(input, 'minSize', minSize);
+    return partitionLognormal(input.labels.length, input.clients, sigma, minSize, input.rng);
+  },
+});

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Rng } from '../../rng/rng.js';
+import { checkPerClient, classLabels, partitionKind } from './partition-kind.js';
 
 /**
  * The pathological non-IID partition of McMahan et al. (2017), "Communication-Efficient Learning of
@@ -29,3 +31,13 @@ export function partitionShards(labels: Int32Array, clients: number, shardsPerCl
     return out.sort();
   });
 }
+
+/** `shards`: McMahan et al. (2017) label-sorted shards, `shardsPerClient` (default 2) per client. */
+export const shardsPartition = partitionKind({
+  kind: 'shards',
+  schema: z.strictObject({ kind: z.literal('shards'), shardsPerClient: z.number().int().positive().default(2) }),
+  split: ({ shardsPerClient }, input) => {
+    checkPerClient(input, 'shardsPerClient', shardsPerClient);
+    return partitionShards(classLabels(input, 'shards'), input.clients, shardsPerClient, input.rng);
+  },
+});

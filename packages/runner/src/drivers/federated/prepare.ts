@@ -17,7 +17,7 @@ import {
   RoundMachine,
   type RoundPlan,
   ServerOptimizer,
-  type ServerOptimizerSpec,
+  type ServerOptimizerInput,
   withClientDp,
 } from '@starling/server';
 import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
@@ -127,7 +127,7 @@ export function prepareRun(
   const plan: RoundPlan = dp?.central
     ? { ...roundPlan(a), participation: { kind: 'poisson', rate: dp.central.clientRate } }
     : roundPlan(a);
-  const serverOpt: ServerOptimizerSpec = a.kind === 'centralized' ? { kind: 'plain', lr: 1 } : a.serverOptimizer;
+  const serverOpt: ServerOptimizerInput = a.kind === 'centralized' ? { kind: 'plain' } : a.serverOptimizer;
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
   const mean = makeAggregator({ kind: 'mean' });

@@ -1,0 +1,87 @@
+import {
+  type CompressorSpec,
+  dataSpecSchema,
+  LOSS_KINDS,
+  modelSpecSchema,
+  NOISE_SOURCES,
+  type OptimizerSpec,
+  parseSpec,
+} from '@starling/core';
+import { z } from 'zod';
+import type { HostSetup } from './node-setup.js';
+
+/** A plain object with a string `kind`: the shape a plug-in spec has before its own schema checks it. */
+function hasKind(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'kind' in value && typeof value.kind === 'string';
+}
+
+// TODO(tables-a): replace with the optimizer spec schema once it lives in @starling/core; until then
+// the optimizer is checked by `new Optimizer(...)` when a node is built.
+const optimizerPlaceholder = z.custom<OptimizerSpec>(hasKind, 'must be an optimizer spec with a kind');
+/** TODO(tables-a): replace with the compressor spec schema once it lives in @starling/core; until then
+ * `makeCompressor` checks it where the compressor is built. */
+export const compressorPlaceholder = z.custom<CompressorSpec>(hasKind, 'must be a compressor spec with a kind');
+
+const count = z.number().int().nonnegative();
+const noise = z.enum(NOISE_SOURCES);
+/** C may be +∞ (no clipping) only as DP-SGD allows it without noise; msgpack carries ∞, JSON does not. */
+const clipNorm = z.number().positive().or(z.literal(Number.POSITIVE_INFINITY));
+
+/** `LocalPlan`: E epochs of batch B (null: the whole local set), optionally capped at `maxSteps`. */
+export const localPlanSchema = z.strictObject({
+  epochs: count,
+  batchSize: z.number().int().positive().nullable(),
+  maxSteps: count.optional(),
+});
+
+/** `NodePrivacy` as `planRunPrivacy` resolves it for the nodes. */
+export const nodePrivacySchema = z.strictObject({
+  dpSgd: z
+    .strictObject({
+      clipNorm,
+      normalizeKappa: z.number().nonnegative().nullable().optional(),
+      noiseMultiplier: z.number().nonnegative(),
+      sampleRate: z.number().gt(0).lte(1),
+      noise,
+    })
+    .optional(),
+  update: z.strictObject({ clipNorm, noiseMultiplier: z.number().nonnegative(), noise }).optional(),
+});
+
+/** A model layout: tensors packed in order, `size` entries in all. */
+export const layoutSchema = z.strictObject({
+  tensors: z.array(z.strictObject({ name: z.string(), shape: z.array(count), offset: count, size: count })),
+  size: count,
+});
+
+/** `NodeSetup`: what every node of a run is built from (the same section schemas the CLI validates). */
+export const nodeSetupSchema = z.strictObject({
+  seed: count.max(Number.MAX_SAFE_INTEGER),
+  data: dataSpecSchema,
+  dataBaseDir: z.string().optional(),
+  model: modelSpecSchema,
+  loss: z.enum(LOSS_KINDS),
+  optimizer: optimizerPlaceholder,
+  local: localPlanSchema,
+  kernels: z.enum(['auto', 'native', 'js']),
+  privacy: nodePrivacySchema.optional(),
+  compression: z.strictObject({ up: compressorPlaceholder.optional() }).optional(),
+});
+
+/** Each carried node's example indices, keyed by node id. */
+export const partitionMapSchema = z.record(z.string().regex(/^(0|[1-9]\d*)$/), z.array(count));
+
+/** `welcome.config` of a worker host. */
+export const hostSetupSchema = z.strictObject({
+  setup: nodeSetupSchema,
+  partition: partitionMapSchema,
+  layout: layoutSchema.optional(),
+});
+
+/**
+ * Checks a worker host's `welcome.config` and returns it typed; a bad one is a `config` error listing
+ * every problem under `welcome.config` (`welcome.config.setup.data.kind must be one of ...`).
+ */
+export function parseHostSetup(config: unknown): HostSetup {
+  return parseSpec(hostSetupSchema, config, 'welcome.config');
+}
