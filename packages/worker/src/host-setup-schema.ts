@@ -1,26 +1,14 @@
 import {
-  type CompressorSpec,
+  compressorSchema,
   dataSpecSchema,
   LOSS_KINDS,
   modelSpecSchema,
   NOISE_SOURCES,
-  type OptimizerSpec,
+  optimizerSchema,
   parseSpec,
 } from '@starling/core';
 import { z } from 'zod';
 import type { HostSetup } from './node-setup.js';
-
-/** A plain object with a string `kind`: the shape a plug-in spec has before its own schema checks it. */
-function hasKind(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'kind' in value && typeof value.kind === 'string';
-}
-
-// TODO(tables-a): replace with the optimizer spec schema once it lives in @starling/core; until then
-// the optimizer is checked by `new Optimizer(...)` when a node is built.
-const optimizerPlaceholder = z.custom<OptimizerSpec>(hasKind, 'must be an optimizer spec with a kind');
-/** TODO(tables-a): replace with the compressor spec schema once it lives in @starling/core; until then
- * `makeCompressor` checks it where the compressor is built. */
-export const compressorPlaceholder = z.custom<CompressorSpec>(hasKind, 'must be a compressor spec with a kind');
 
 const count = z.number().int().nonnegative();
 const noise = z.enum(NOISE_SOURCES);
@@ -61,11 +49,11 @@ export const nodeSetupSchema = z.strictObject({
   dataBaseDir: z.string().optional(),
   model: modelSpecSchema,
   loss: z.enum(LOSS_KINDS),
-  optimizer: optimizerPlaceholder,
+  optimizer: optimizerSchema,
   local: localPlanSchema,
   kernels: z.enum(['auto', 'native', 'js']),
   privacy: nodePrivacySchema.optional(),
-  compression: z.strictObject({ up: compressorPlaceholder.optional() }).optional(),
+  compression: z.strictObject({ up: compressorSchema.optional() }).optional(),
 });
 
 /** Each carried node's example indices, keyed by node id. */

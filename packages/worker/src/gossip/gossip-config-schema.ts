@@ -1,7 +1,7 @@
-import { parseSpec } from '@starling/core';
+import { compressorSchema, parseSpec } from '@starling/core';
 import { topologySpecSchema } from '@starling/topologies';
 import { z } from 'zod';
-import { compressorPlaceholder, nodeSetupSchema, partitionMapSchema } from '../host-setup-schema.js';
+import { nodeSetupSchema, partitionMapSchema } from '../host-setup-schema.js';
 import type { GossipHostConfig, GossipSetup } from './gossip-setup.js';
 
 const posInt = z.number().int().positive();
@@ -37,7 +37,7 @@ export const gossipSetupSchema = z.strictObject({
   classes: z.number().int().nonnegative(),
   evalEvery: posInt,
   roundDeadlineMs: z.number().nonnegative(),
-  choco: z.strictObject({ compressor: compressorPlaceholder, gamma: z.number().gt(0).lte(1) }).optional(),
+  choco: z.strictObject({ compressor: compressorSchema, gamma: z.number().gt(0).lte(1) }).optional(),
 });
 
 /** `welcome.config` of a gossip host. */
