@@ -6,8 +6,8 @@ export type {
   ClientSensitivity,
 } from './aggregators/aggregator.js';
 export type { AggregatorKind } from './aggregators/aggregator-kind.js';
-export type { AggregatorTable, MakeAggregatorOptions } from './aggregators/aggregator-table.js';
-export { AGGREGATOR_KINDS, makeAggregator } from './aggregators/aggregator-table.js';
+export type { MakeAggregatorOptions } from './aggregators/aggregator-table.js';
+export { aggregatorSchema, aggregators, makeAggregator } from './aggregators/aggregator-table.js';
 export type { ClientDpLedger } from './aggregators/client-dp.js';
 export { CLIP_SLACK, withClientDp } from './aggregators/client-dp.js';
 export { MEAN_KIND, meanAggregator } from './aggregators/mean.js';

@@ -1,4 +1,4 @@
-import { serverOptimizerSchema } from '@starling/server';
+import { aggregatorSchema, serverOptimizerSchema } from '@starling/server';
 import { topologySectionSchema } from '@starling/topologies';
 import { z } from 'zod';
 import { partitionSchema } from './schema-data.js';
@@ -16,6 +16,8 @@ const federated = {
   deadlineS: z.number().positive().nullable().default(null),
   maxClientWeight: z.number().gt(0).lte(1).default(1),
   serverOptimizer: serverOptimizerSchema.prefault({ kind: 'plain' }),
+  /** How the round's updates are combined (the `aggregators` table; client-level DP wraps it). */
+  aggregator: aggregatorSchema.prefault({ kind: 'mean' }),
 };
 
 /**

@@ -3,7 +3,7 @@ import type { Aggregator } from './aggregator.js';
 
 /**
  * One row of the aggregator table: a kind's name, its options schema and its factory. A kind lives in
- * its own file (`mean.ts`) and is listed once in `AGGREGATOR_KINDS` (aggregator-table.ts).
+ * its own file (`mean.ts`) and is listed once in the `aggregators` table (aggregator-table.ts).
  * @typeParam Spec the validated options, `{ kind, ...options }`
  */
 export interface AggregatorKind<Spec extends { readonly kind: string } = { readonly kind: string }> {

@@ -130,10 +130,10 @@ export function prepareRun(
   const serverOpt: ServerOptimizerInput = a.kind === 'centralized' ? { kind: 'plain' } : a.serverOptimizer;
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
-  const mean = makeAggregator({ kind: 'mean' });
+  const aggregate = makeAggregator(a.kind === 'centralized' ? { kind: 'mean' } : a.aggregator);
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,
-    aggregator: privacy && dp?.central ? withClientDp(mean, privacy) : mean,
+    aggregator: privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate,
   });
   return {
     rounds: plan.rounds,
