@@ -23,6 +23,7 @@ import {
 import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import type { PreparedRun } from '../driver.js';
+import { nodeSetupFor } from '../node-setup.js';
 import { prepareCompression, type RunCompression } from './compression.js';
 import { planPrivacyFor, privacyMeta } from './privacy.js';
 
@@ -84,16 +85,7 @@ function roundPlan(a: ServerAlgorithm): RoundPlan {
 
 /** The node setup of a parameter-server run before privacy and compression are planned. */
 export function baseNodeSetup(cfg: ExperimentConfig, kernelsMode: NodeSetup['kernels'], baseDir: string): NodeSetup {
-  return {
-    seed: cfg.seed,
-    data: cfg.data as DataSpec,
-    dataBaseDir: baseDir,
-    model: cfg.model,
-    loss: cfg.loss.kind,
-    optimizer: cfg.optimizer as OptimizerSpec,
-    local: localPlan(serverAlgorithm(cfg.algorithm)),
-    kernels: kernelsMode,
-  };
+  return nodeSetupFor(cfg, localPlan(serverAlgorithm(cfg.algorithm)), kernelsMode, baseDir);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import type { PreparedRun } from '../driver.js';
+import { nodeSetupFor } from '../node-setup.js';
 
 export type GossipConfig = Extract<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
 
@@ -80,16 +81,7 @@ export function gossipNodeSetup(
     a.kind === 'dpsgd'
       ? { epochs: a.localSteps, batchSize: a.batchSize, maxSteps: a.localSteps }
       : { epochs: 1, batchSize: 1, maxSteps: 0 };
-  return {
-    seed: cfg.seed,
-    data: cfg.data as DataSpec,
-    dataBaseDir: baseDir,
-    model: cfg.model,
-    loss: cfg.loss.kind,
-    optimizer: cfg.optimizer as OptimizerSpec,
-    local,
-    kernels: kernelsMode,
-  };
+  return nodeSetupFor(cfg, local, kernelsMode, baseDir);
 }
 
 /**
