@@ -1,11 +1,9 @@
 import {
-  type DataSpec,
   type DenseNet,
   errors,
   type Kernels,
   type LoadedData,
   type LocalPlan,
-  type OptimizerSpec,
   partition,
   Rng,
   RunPrivacy,

@@ -1,12 +1,10 @@
 import {
   type CompressorSpec,
-  type DataSpec,
   type DenseNet,
   errors,
   type LoadedData,
   type LocalPlan,
   makeCompressor,
-  type OptimizerSpec,
   partition,
   Rng,
   summarizePartition,
