@@ -31,12 +31,20 @@ export class DealerEndpoint extends Endpoint {
   readonly address: string;
   /** The remote ROUTER's peer id in events and messages. */
   readonly peerName: string;
+  /** A ZMTP handshake completed and no disconnection followed. */
+  private linkUp = false;
 
   private constructor(socket: Dealer, address: string, options: ResolvedOptions, peerName: string) {
     super(socket, options);
     this.address = address;
     this.peerName = peerName;
-    watchConnections(socket, this.counters, () => this.markLost(this.peerName, 'disconnected'));
+    const down = () => {
+      this.linkUp = false;
+      this.markLost(this.peerName, 'disconnected');
+    };
+    watchConnections(socket, this.counters, down, () => {
+      this.linkUp = true;
+    });
     this.startReceiving(async () => ({ peer: this.peerName, frames: await socket.receive() }));
   }
 
@@ -99,5 +107,9 @@ export class DealerEndpoint extends Endpoint {
 
   protected heartbeatTargets(): Iterable<string> {
     return [this.peerName];
+  }
+
+  protected connectedTo(): boolean {
+    return this.linkUp;
   }
 }

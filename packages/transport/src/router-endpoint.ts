@@ -32,6 +32,8 @@ export class RouterEndpoint extends Endpoint {
   /** The bound address, with the port resolved (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
   readonly address: string;
   private readonly ids = new Map<string, Buffer>();
+  /** When a send to each peer last found its route (sent, or held back by a full pipe). */
+  private readonly routed = new Map<string, number>();
   private probe: NodeJS.Timeout | undefined;
 
   private constructor(socket: Router, address: string, options: ResolvedOptions) {
@@ -121,9 +123,12 @@ export class RouterEndpoint extends Endpoint {
     if (!id) this.ids.set(peer, (id = Buffer.from(peer, 'latin1')));
     try {
       await (this.socket as Router).send([id, ...frames]);
+      this.routed.set(peer, this.opts.now());
       return 'sent';
     } catch (e) {
-      return classifySendError(e);
+      const outcome = classifySendError(e);
+      if (outcome === 'again') this.routed.set(peer, this.opts.now());
+      return outcome;
     }
   }
 
@@ -134,7 +139,13 @@ export class RouterEndpoint extends Endpoint {
   }
 
   protected override onGone(peer: string): void {
+    this.routed.delete(peer);
     this.outboxes.dropPeer(peer, 'peer-lost');
+  }
+
+  /** A ROUTER sees routes, not connections: a send in the last few ticks found one (heartbeats probe). */
+  protected connectedTo(peer: string, now: number): boolean {
+    return now - (this.routed.get(peer) ?? Number.NEGATIVE_INFINITY) <= 3 * this.tickMs;
   }
 
   protected heartbeatTargets(): Iterable<string> {

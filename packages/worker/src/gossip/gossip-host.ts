@@ -4,6 +4,7 @@ import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
 import { loadKernels } from '../kernel-choice.js';
 import { chocoPeer } from './choco-setup.js';
 import type { GossipHostOptions } from './gossip-host-options.js';
+import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipPeer } from './gossip-peer.js';
 import { type GossipHostConfig, isReportRound } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
@@ -61,6 +62,7 @@ export class GossipHost {
       log: o.log,
       heartbeatMs: o.heartbeatMs ?? 500,
       peerTimeoutMs: 4 * (o.peerTimeoutMs ?? 5000),
+      ...GOSSIP_ZMTP,
       onMessage: (m) => this.onCoordinator(m),
       onPeer: (e) => {
         if (e.kind !== 'lost') return; // `left` comes with the coordinator's bye, handled as a message
