@@ -60,4 +60,16 @@ describe('a connected but silent peer', () => {
     await waitFor(() => srv.events.some((e) => e.kind === 'lost'), 3000, 'the loss');
     expect(performance.now() - t0).toBeLessThan(1500);
   });
+
+  it('an endpoint whose own thread was blocked does not blame its peers for the silence', async () => {
+    const o = { heartbeatMs: 50, peerTimeoutMs: 200, connectedSilenceMs: 300 };
+    const srv = await router('tcp', o);
+    const h = dealer(srv.endpoint.address, { routingId: 'h', ...o });
+    await waitFor(() => srv.endpoint.peers().includes('h') && h.endpoint.connected, 5000, 'the peer to join');
+    const until = performance.now() + 1000; // 5 × peerTimeoutMs with this thread (both ends) busy
+    while (performance.now() < until) {}
+    await sleep(400);
+    expect(srv.events.map((e) => e.kind)).toEqual(['joined']);
+    expect(h.events.map((e) => e.kind)).toEqual(['joined']);
+  });
 });

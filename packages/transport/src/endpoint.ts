@@ -51,6 +51,7 @@ export abstract class Endpoint {
   private readonly ticker: NodeJS.Timeout;
   /** Milliseconds between liveness checks (and application heartbeats when those are on). */
   protected readonly tickMs: number;
+  private lastTick: number;
   private loop: Promise<void> = Promise.resolve();
   private decodeOptions: DecodeOptions;
   private closing: Promise<void> | undefined;
@@ -76,6 +77,7 @@ export abstract class Endpoint {
     );
     const hb = this.opts.heartbeatMs;
     this.tickMs = hb > 0 ? hb : Math.min(250, this.opts.peerTimeoutMs / 4);
+    this.lastTick = this.opts.now();
     this.ticker = setInterval(() => this.tick(), this.tickMs);
   }
 
@@ -262,12 +264,23 @@ export abstract class Endpoint {
    */
   private tick(): void {
     const now = this.opts.now();
+    const late = now - this.lastTick - this.tickMs;
+    this.lastTick = now;
+    if (late > this.tickMs) this.forgive(late);
     for (const [peer, seen] of [...this.live]) {
       const silent = now - seen;
       if (silent <= this.opts.peerTimeoutMs) continue;
       if (silent > this.opts.connectedSilenceMs || !this.connectedTo(peer, now)) this.markLost(peer, 'timeout');
     }
     if (this.opts.heartbeatMs > 0) this.heartbeat();
+  }
+
+  /**
+   * This endpoint's own thread ran `ms` late (blocked, or starved of CPU): what its peers sent meanwhile
+   * still waits unread in the socket, so that time counts as nobody's silence.
+   */
+  protected forgive(ms: number): void {
+    for (const [peer, seen] of this.live) this.live.set(peer, seen + ms);
   }
 
   private emitPeer(event: { kind: 'joined' | 'left' | 'lost'; peer: string; reason: string }): void {

@@ -143,6 +143,11 @@ export class RouterEndpoint extends Endpoint {
     this.outboxes.dropPeer(peer, 'peer-lost');
   }
 
+  protected override forgive(ms: number): void {
+    super.forgive(ms);
+    for (const [peer, at] of this.routed) this.routed.set(peer, at + ms);
+  }
+
   /** A ROUTER sees routes, not connections: a send in the last few ticks found one (heartbeats probe). */
   protected connectedTo(peer: string, now: number): boolean {
     return now - (this.routed.get(peer) ?? Number.NEGATIVE_INFINITY) <= 3 * this.tickMs;
