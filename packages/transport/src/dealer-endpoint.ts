@@ -33,17 +33,32 @@ export class DealerEndpoint extends Endpoint {
   readonly peerName: string;
   /** A ZMTP handshake completed and no disconnection followed. */
   private linkUp = false;
+  /** Pending loss after a disconnection, cancelled by a new handshake (`reconnectGraceMs`). */
+  private grace: NodeJS.Timeout | undefined;
 
   private constructor(socket: Dealer, address: string, options: ResolvedOptions, peerName: string) {
     super(socket, options);
     this.address = address;
     this.peerName = peerName;
-    const down = () => {
-      this.linkUp = false;
+    const lose = () => {
+      clearTimeout(this.grace);
+      this.grace = undefined;
       this.markLost(this.peerName, 'disconnected');
     };
-    watchConnections(socket, this.counters, down, () => {
+    const down = () => {
+      this.linkUp = false;
+      clearTimeout(this.grace);
+      if (options.reconnectGraceMs === 0) lose();
+      else this.grace = setTimeout(lose, options.reconnectGraceMs);
+    };
+    const up = () => {
       this.linkUp = true;
+      clearTimeout(this.grace);
+      this.grace = undefined;
+    };
+    // a refused reconnection means the ROUTER's process is gone: no grace
+    watchConnections(socket, this.counters, down, up, () => {
+      if (this.grace !== undefined) lose();
     });
     this.startReceiving(async () => ({ peer: this.peerName, frames: await socket.receive() }));
   }
@@ -90,6 +105,11 @@ export class DealerEndpoint extends Endpoint {
    */
   send(header: OutgoingHeader, tensors: readonly TensorInput[] = [], o?: SendOptions): Promise<SendResult> {
     return this.enqueue(this.peerName, header, this.encodeShared(tensors), o);
+  }
+
+  override close(options?: { lingerMs?: number }): Promise<void> {
+    clearTimeout(this.grace);
+    return super.close(options);
   }
 
   protected async attempt(_peer: string, frames: Buffer[]): Promise<SendOutcome> {

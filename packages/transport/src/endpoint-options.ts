@@ -71,6 +71,12 @@ export interface EndpointOptions {
    * ZMTP timeout) and is reported lost at once.
    */
   readonly connectedSilenceMs?: number;
+  /**
+   * How long a peer whose connection dropped may take to reconnect before it is reported lost (default
+   * 0: at once). A DEALER still reports a ROUTER that refuses the reconnection (its process is gone) at
+   * once. Gossip runs use 5000, so a host whose I/O thread was starved past a ZMTP timeout is not lost.
+   */
+  readonly reconnectGraceMs?: number;
   /** ZMTP heartbeat interval and timeout on the socket (defaults 200 and 600). */
   readonly zmtpHeartbeatMs?: number;
   readonly zmtpTimeoutMs?: number;
@@ -126,6 +132,7 @@ export function resolveOptions(o: EndpointOptions, accept: readonly MessageType[
       o.peerTimeoutMs ?? 3000,
       2_400_000,
     ),
+    reconnectGraceMs: check('reconnectGraceMs', o.reconnectGraceMs ?? 0, 0, 600_000),
     zmtpHeartbeatMs: check('zmtpHeartbeatMs', o.zmtpHeartbeatMs ?? 200, 0, 60_000),
     zmtpTimeoutMs: check('zmtpTimeoutMs', o.zmtpTimeoutMs ?? 600, 0, 600_000),
     sendTimeoutMs: check('sendTimeoutMs', o.sendTimeoutMs ?? 10_000, 1, 3_600_000),
