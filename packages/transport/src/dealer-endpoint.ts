@@ -31,12 +31,35 @@ export class DealerEndpoint extends Endpoint {
   readonly address: string;
   /** The remote ROUTER's peer id in events and messages. */
   readonly peerName: string;
+  /** A ZMTP handshake completed and no disconnection followed. */
+  private linkUp = false;
+  /** Pending loss after a disconnection, cancelled by a new handshake (`reconnectGraceMs`). */
+  private grace: NodeJS.Timeout | undefined;
 
   private constructor(socket: Dealer, address: string, options: ResolvedOptions, peerName: string) {
     super(socket, options);
     this.address = address;
     this.peerName = peerName;
-    watchConnections(socket, this.counters, () => this.markLost(this.peerName, 'disconnected'));
+    const lose = () => {
+      clearTimeout(this.grace);
+      this.grace = undefined;
+      this.markLost(this.peerName, 'disconnected');
+    };
+    const down = () => {
+      this.linkUp = false;
+      clearTimeout(this.grace);
+      if (options.reconnectGraceMs === 0) lose();
+      else this.grace = setTimeout(lose, options.reconnectGraceMs);
+    };
+    const up = () => {
+      this.linkUp = true;
+      clearTimeout(this.grace);
+      this.grace = undefined;
+    };
+    // a refused reconnection means the ROUTER's process is gone: no grace
+    watchConnections(socket, this.counters, down, up, () => {
+      if (this.grace !== undefined) lose();
+    });
     this.startReceiving(async () => ({ peer: this.peerName, frames: await socket.receive() }));
   }
 
@@ -84,6 +107,11 @@ export class DealerEndpoint extends Endpoint {
     return this.enqueue(this.peerName, header, this.encodeShared(tensors), o);
   }
 
+  override close(options?: { lingerMs?: number }): Promise<void> {
+    clearTimeout(this.grace);
+    return super.close(options);
+  }
+
   protected async attempt(_peer: string, frames: Buffer[]): Promise<SendOutcome> {
     try {
       await (this.socket as Dealer).send(frames);
@@ -99,5 +127,9 @@ export class DealerEndpoint extends Endpoint {
 
   protected heartbeatTargets(): Iterable<string> {
     return [this.peerName];
+  }
+
+  protected connectedTo(): boolean {
+    return this.linkUp;
   }
 }

@@ -62,8 +62,21 @@ export interface EndpointOptions {
   readonly nonFiniteScan?: NonFiniteScan;
   /** Application heartbeat interval; 0 sends none (default 500). */
   readonly heartbeatMs?: number;
-  /** A peer silent this long is reported lost (default 3000). */
+  /** A peer silent this long is reported lost, unless it is still connected (default 3000). */
   readonly peerTimeoutMs?: number;
+  /**
+   * A silent peer whose connection is still up (its ZeroMQ I/O thread answers ZMTP heartbeats, so its
+   * process runs; only its main thread is busy or starved of CPU) is reported lost only after this much
+   * silence (default 4 × `peerTimeoutMs`). A dead or frozen peer loses its connection (TCP close, or one
+   * ZMTP timeout) and is reported lost at once.
+   */
+  readonly connectedSilenceMs?: number;
+  /**
+   * How long a peer whose connection dropped may take to reconnect before it is reported lost (default
+   * 0: at once). A DEALER still reports a ROUTER that refuses the reconnection (its process is gone) at
+   * once. Gossip runs use 5000, so a host whose I/O thread was starved past a ZMTP timeout is not lost.
+   */
+  readonly reconnectGraceMs?: number;
   /** ZMTP heartbeat interval and timeout on the socket (defaults 200 and 600). */
   readonly zmtpHeartbeatMs?: number;
   readonly zmtpTimeoutMs?: number;
@@ -113,6 +126,13 @@ export function resolveOptions(o: EndpointOptions, accept: readonly MessageType[
     maxHeaderBytes: check('maxHeaderBytes', o.maxHeaderBytes ?? 2 ** 20, 256, 2 ** 30),
     heartbeatMs: check('heartbeatMs', o.heartbeatMs ?? 500, 0, 60_000),
     peerTimeoutMs: check('peerTimeoutMs', o.peerTimeoutMs ?? 3000, 50, 600_000),
+    connectedSilenceMs: check(
+      'connectedSilenceMs',
+      o.connectedSilenceMs ?? 4 * (o.peerTimeoutMs ?? 3000),
+      o.peerTimeoutMs ?? 3000,
+      2_400_000,
+    ),
+    reconnectGraceMs: check('reconnectGraceMs', o.reconnectGraceMs ?? 0, 0, 600_000),
     zmtpHeartbeatMs: check('zmtpHeartbeatMs', o.zmtpHeartbeatMs ?? 200, 0, 60_000),
     zmtpTimeoutMs: check('zmtpTimeoutMs', o.zmtpTimeoutMs ?? 600, 0, 600_000),
     sendTimeoutMs: check('sendTimeoutMs', o.sendTimeoutMs ?? 10_000, 1, 3_600_000),

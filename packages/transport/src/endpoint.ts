@@ -49,6 +49,9 @@ export abstract class Endpoint {
   private readonly seqIn = new Map<string, number>();
   private readonly lastErrorReply = new Map<string, number>();
   private readonly ticker: NodeJS.Timeout;
+  /** Milliseconds between liveness checks (and application heartbeats when those are on). */
+  protected readonly tickMs: number;
+  private lastTick: number;
   private loop: Promise<void> = Promise.resolve();
   private decodeOptions: DecodeOptions;
   private closing: Promise<void> | undefined;
@@ -73,7 +76,9 @@ export abstract class Endpoint {
       { now, sendTimeoutMs, maxQueuedMessages, maxQueuedBytes, retryMinMs: 1, retryMaxMs: 20 },
     );
     const hb = this.opts.heartbeatMs;
-    this.ticker = setInterval(() => this.tick(), hb > 0 ? hb : Math.min(250, this.opts.peerTimeoutMs / 4));
+    this.tickMs = hb > 0 ? hb : Math.min(250, this.opts.peerTimeoutMs / 4);
+    this.lastTick = this.opts.now();
+    this.ticker = setInterval(() => this.tick(), this.tickMs);
   }
 
   /** One non-blocking send of `frames` to `peer` on the socket. */
@@ -82,6 +87,8 @@ export abstract class Endpoint {
   protected abstract unreachable(peer: string): boolean;
   /** Peers that get application heartbeats. */
   protected abstract heartbeatTargets(): Iterable<string>;
+  /** True while the socket still has a live ZeroMQ connection to `peer` (ZMTP heartbeats answered). */
+  protected abstract connectedTo(peer: string, now: number): boolean;
 
   /** The run id stamped on outgoing messages and required of arriving ones (undefined: any). */
   get run(): string | undefined {
@@ -250,12 +257,30 @@ export abstract class Endpoint {
     }
   }
 
+  /**
+   * Silence alone is a weak signal under CPU load: a peer's main thread can be starved for seconds
+   * while its ZeroMQ I/O thread still answers ZMTP heartbeats. So a still-connected peer gets
+   * `connectedSilenceMs`; a dead or frozen one loses its connection and is reported by the socket.
+   */
   private tick(): void {
     const now = this.opts.now();
+    const late = now - this.lastTick - this.tickMs;
+    this.lastTick = now;
+    if (late > this.tickMs) this.forgive(late);
     for (const [peer, seen] of [...this.live]) {
-      if (now - seen > this.opts.peerTimeoutMs) this.markLost(peer, 'timeout');
+      const silent = now - seen;
+      if (silent <= this.opts.peerTimeoutMs) continue;
+      if (silent > this.opts.connectedSilenceMs || !this.connectedTo(peer, now)) this.markLost(peer, 'timeout');
     }
     if (this.opts.heartbeatMs > 0) this.heartbeat();
+  }
+
+  /**
+   * This endpoint's own thread ran `ms` late (blocked, or starved of CPU): what its peers sent meanwhile
+   * still waits unread in the socket, so that time counts as nobody's silence.
+   */
+  protected forgive(ms: number): void {
+    for (const [peer, seen] of this.live) this.live.set(peer, seen + ms);
   }
 
   private emitPeer(event: { kind: 'joined' | 'left' | 'lost'; peer: string; reason: string }): void {

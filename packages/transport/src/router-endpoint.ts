@@ -32,6 +32,10 @@ export class RouterEndpoint extends Endpoint {
   /** The bound address, with the port resolved (`tcp://127.0.0.1:40123`, `ipc:///tmp/x.sock`). */
   readonly address: string;
   private readonly ids = new Map<string, Buffer>();
+  /** When a send to each peer last found its route (sent, or held back by a full pipe). */
+  private readonly routed = new Map<string, number>();
+  /** Since when sends to each live peer found no route (cleared by a routed send). */
+  private readonly unroutable = new Map<string, number>();
   private probe: NodeJS.Timeout | undefined;
 
   private constructor(socket: Router, address: string, options: ResolvedOptions) {
@@ -121,20 +125,42 @@ export class RouterEndpoint extends Endpoint {
     if (!id) this.ids.set(peer, (id = Buffer.from(peer, 'latin1')));
     try {
       await (this.socket as Router).send([id, ...frames]);
+      this.routed.set(peer, this.opts.now());
+      this.unroutable.delete(peer);
       return 'sent';
     } catch (e) {
-      return classifySendError(e);
+      const outcome = classifySendError(e);
+      if (outcome === 'again') this.routed.set(peer, this.opts.now());
+      return outcome;
     }
   }
 
+  /** No route to `peer`: lost at once, or once it stayed unroutable for `reconnectGraceMs`. */
   protected unreachable(peer: string): boolean {
     if (!this.live.has(peer)) return false;
+    const now = this.opts.now();
+    const since = this.unroutable.get(peer) ?? now;
+    this.unroutable.set(peer, since);
+    if (now - since < this.opts.reconnectGraceMs) return false;
     this.markLost(peer, 'disconnected');
     return true;
   }
 
   protected override onGone(peer: string): void {
+    this.routed.delete(peer);
+    this.unroutable.delete(peer);
     this.outboxes.dropPeer(peer, 'peer-lost');
+  }
+
+  protected override forgive(ms: number): void {
+    super.forgive(ms);
+    for (const [peer, at] of this.routed) this.routed.set(peer, at + ms);
+    for (const [peer, at] of this.unroutable) this.unroutable.set(peer, at + ms);
+  }
+
+  /** A ROUTER sees routes, not connections: a send in the last few ticks found one (heartbeats probe). */
+  protected connectedTo(peer: string, now: number): boolean {
+    return now - (this.routed.get(peer) ?? Number.NEGATIVE_INFINITY) <= 3 * this.tickMs;
   }
 
   protected heartbeatTargets(): Iterable<string> {

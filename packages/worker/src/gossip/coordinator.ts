@@ -1,6 +1,7 @@
 import { errors } from '@starling/core';
 import { type EndpointStats, type IncomingMessage, RouterEndpoint, toJsonValue } from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
+import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
 import type { GossipHostConfig, GossipSetup } from './gossip-setup.js';
 import { decodeReport } from './report-codec.js';
@@ -78,6 +79,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     accept: ['hello', 'update', 'heartbeat', 'bye', 'error'],
     heartbeatMs: o.heartbeatMs ?? 500,
     peerTimeoutMs: o.peerTimeoutMs ?? 10_000,
+    ...GOSSIP_ZMTP,
     onMessage: (m) => onMessage(m),
     onPeer: (e) => {
       if (e.kind === 'joined' || !started || monitor.finished) return;

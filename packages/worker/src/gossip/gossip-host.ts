@@ -6,6 +6,7 @@ import { refuseWelcome } from '../refuse-welcome.js';
 import { chocoPeer } from './choco-setup.js';
 import { parseGossipHostConfig } from './gossip-config-schema.js';
 import type { GossipHostOptions } from './gossip-host-options.js';
+import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipPeer } from './gossip-peer.js';
 import { type GossipHostConfig, isReportRound } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
@@ -65,6 +66,7 @@ export class GossipHost {
       log: o.log,
       heartbeatMs: o.heartbeatMs ?? 500,
       peerTimeoutMs: 4 * (o.peerTimeoutMs ?? 5000),
+      ...GOSSIP_ZMTP,
       onMessage: (m) => this.onCoordinator(m),
       onPeer: (e) => {
         if (e.kind !== 'lost') return; // `left` comes with the coordinator's bye, handled as a message

@@ -10,6 +10,7 @@ import {
   type SendResult,
   type TensorInput,
 } from '@starling/transport';
+import { GOSSIP_ZMTP } from './gossip-liveness.js';
 
 /** How a gossip host's links are set up. Times in milliseconds. */
 export interface HostLinksOptions {
@@ -62,6 +63,7 @@ export class HostLinks {
       log: o.log,
       heartbeatMs: o.heartbeatMs,
       peerTimeoutMs: o.peerTimeoutMs,
+      ...GOSSIP_ZMTP,
       onMessage: (m) => {
         if (m.header.type === 'gossip') o.onGossip(m);
       },
@@ -110,6 +112,7 @@ export class HostLinks {
         log: this.o.log,
         heartbeatMs: this.o.heartbeatMs,
         peerTimeoutMs: this.o.peerTimeoutMs,
+        ...GOSSIP_ZMTP,
         onMessage: () => {},
         onPeer: (e) => this.onPeer(e),
       });
