@@ -24,6 +24,14 @@ export function hostCount(rt: SocketRuntime): number {
   return rt.kind === 'threads' ? 1 : rt.kind === 'cluster' ? rt.hosts : rt.workers;
 }
 
+/**
+ * How long the server or coordinator waits for every host to join: the cluster's `joinTimeoutS`, or for
+ * hosts this process starts 60 s plus 5 s per host (64 host processes on 2 cores took ~120 s to join).
+ */
+export function joinTimeoutMs(rt: SocketRuntime): number {
+  return rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000 + 5_000 * hostCount(rt);
+}
+
 /** A unique ipc:// endpoint for this run and purpose, in the temp folder. */
 export function ipcEndpoint(run: string, what: string): string {
   return `ipc://${join(tmpdir(), `starling-${run}-${process.pid}-${what}.sock`)}`;

@@ -3,7 +3,7 @@ import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type Ser
 import { toJsonValue } from '@starling/transport';
 import { type NodeUplink, nodeUplink, VirtualClients } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
-import { hostCount, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
+import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
 import type { PreparedFederated } from './prepare.js';
 
 /** What a runtime reports at the end besides the per-round callbacks. */
@@ -56,7 +56,7 @@ export async function executeRounds(
         run: cfg.name,
         hosts: hostCount(rt),
         hostConfig: (_host, nodes) => toJsonValue(prep.hostSetup(nodes), 'welcome.config'),
-        joinTimeoutMs: rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000,
+        joinTimeoutMs: joinTimeoutMs(rt),
         log,
         onListening: startHosts,
         updates: prep.compression.decoder,

@@ -1,7 +1,7 @@
 import type { Kernels } from '@starling/core';
 import { type GossipRound, type HostLog, runGossipCoordinator, runGossipInline } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
-import { hostCount, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
+import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
 import type { PreparedGossip } from './prepare.js';
 
 /** What a gossip runtime reports at the end besides the per-round callbacks. */
@@ -42,7 +42,7 @@ export async function executeGossip(
       setup: prep.setup,
       partition: prep.parts,
       modelSize: prep.model.layout.size,
-      joinTimeoutMs: rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000,
+      joinTimeoutMs: joinTimeoutMs(rt),
       log,
       onListening: (address) => {
         hosts.launched = launchHosts({ kind: 'peer', runtime: rt, address, run: cfg.name, log });
