@@ -21,7 +21,8 @@ export default defineConfig({
     // Native addons can crash under the threads pool (CONVENTIONS.md); 2 cores on CI.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 60_000,
+    // End-to-end tests run whole experiments in three runtimes; shared 2-core machines need headroom.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });

@@ -13,7 +13,9 @@ export function topologyInspect(
   options: TopologyOptions,
   output: { readonly json: boolean; readonly dot: boolean; readonly svg?: string },
 ): void {
-  const topology = buildTopology(options);
+  // Flags left unset are absent, not undefined: each kind's schema refuses keys it does not take.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const topology = buildTopology({ ...given, kind: options.kind });
   const report = reportTopology(topology, options.method);
   if (output.svg) writeFileSync(output.svg, toSvg(topology.graph));
   if (output.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -54,8 +54,8 @@ export interface RunOptions {
  */
 export async function runExperiment(config: unknown, options: RunOptions = {}): Promise<RunSummary> {
   const cfg = validateConfig(config, 'experiment config');
-  // starling-allow-entropy: wall-clock time names the default run folder
-  const out = resolve(options.out ?? defaultRunPath(resolve('runs'), cfg.name, new Date()));
+  const now = new Date(); // starling-allow-entropy: wall-clock time names the default run folder
+  const out = resolve(options.out ?? defaultRunPath(resolve('runs'), cfg.name, now));
   const dir = new RunDir(out);
   const log =
     options.log ??
@@ -81,8 +81,7 @@ export async function runExperiment(config: unknown, options: RunOptions = {}): 
 }
 
 async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: RunOptions): Promise<RunSummary> {
-  // starling-allow-entropy: wall-clock start time recorded in meta.json
-  const startedAt = new Date();
+  const startedAt = new Date(); // starling-allow-entropy: wall-clock start time recorded in meta.json
   const t0 = performance.now();
   const loaded = loadKernels(options.kernels ?? cfg.kernels);
   if (loaded.warning) log.warn({ backend: loaded.backend }, loaded.warning);
