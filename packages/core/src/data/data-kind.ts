@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Rng } from '../rng/rng.js';
 import { parseSpec } from '../spec/parse-spec.js';
-import type { GroundTruth } from './data-spec.js';
 import { type DataSplit, type Dataset, subset } from './dataset.js';
 
 /** What a data kind returns: train and test sets, plus the ground truth of a synthetic task. */
@@ -58,3 +57,10 @@ export function applyLimits(split: DataSplit, limits: { limit?: number; testLimi
     max === undefined || max >= ds.n ? ds : subset(ds, rng.fork('limit', id).sample(ds.n, max));
   return { train: cut(split.train, limits.limit, 0), test: cut(split.test, limits.testLimit, 1) };
 }
+
+/** The generating parameters of a synthetic task, so tests and reports can compare against them. */
+export type GroundTruth =
+  | { kind: 'synthetic-linear'; w: Float32Array; b: number }
+  | { kind: 'synthetic-logistic'; w: Float32Array; b: number }
+  | { kind: 'synthetic-blobs'; centers: Float32Array }
+  | { kind: 'quadratic-consensus'; targets: Float32Array; optimum: Float32Array };

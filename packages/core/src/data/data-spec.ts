@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { KindTable } from '../spec/kind-table.js';
+import type { GroundTruth } from './data-kind.js';
 import { fashionMnistData } from './fashion-mnist.js';
 import { idxData } from './idx-dataset.js';
 import { mnistData } from './mnist.js';
@@ -52,9 +53,4 @@ export const dataSpecSchema = dataKinds.schema;
 /** The data kinds, in the order docs/data.md lists them. */
 export const DATA_KINDS = KINDS.map((k) => k.kind);
 
-/** The generating parameters of a synthetic task, so tests and reports can compare against them. */
-export type GroundTruth =
-  | { kind: 'synthetic-linear'; w: Float32Array; b: number }
-  | { kind: 'synthetic-logistic'; w: Float32Array; b: number }
-  | { kind: 'synthetic-blobs'; centers: Float32Array }
-  | { kind: 'quadratic-consensus'; targets: Float32Array; optimum: Float32Array };
+export type { GroundTruth };

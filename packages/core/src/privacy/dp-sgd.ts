@@ -5,20 +5,8 @@ import type { LossKind } from '../models/losses.js';
 import type { Rng } from '../rng/rng.js';
 import { type Batch, gather, makeBatch, type TrainingData } from '../train/batch.js';
 import type { LocalPlan, StepOptimizer } from '../train/local-training.js';
-import { addNoise, type NoiseSource } from './noise-source.js';
-
-/** The options of sample-level DP-SGD inside a node's local training. */
-export interface DpSgdOptions {
-  /** Per-example clipping norm C > 0 (the L2 sensitivity of one example's contribution). */
-  readonly clipNorm: number;
-  /** κ ≥ 0 selects normalization C·g/(‖g‖ + κ) instead of clipping; null or absent: clipping. */
-  readonly normalizeKappa?: number | null;
-  /** σ ≥ 0: the noise on the summed clipped gradient has standard deviation σ·C. */
-  readonly noiseMultiplier: number;
-  /** Poisson sampling rate q ∈ (0, 1]: each local example joins each lot independently with probability q. */
-  readonly sampleRate: number;
-  readonly noise: NoiseSource;
-}
+import type { DpSgdOptions } from './dp-sgd-options.js';
+import { addNoise } from './noise-source.js';
 
 /** Checks DP-SGD options, naming `privacy.*` paths. Infinity is allowed for C only without noise. */
 export function checkDpSgdOptions(o: DpSgdOptions): void {
@@ -122,3 +110,5 @@ export class DpSgdTrainer {
     return { lossSum, seen, steps };
   }
 }
+
+export type { DpSgdOptions };

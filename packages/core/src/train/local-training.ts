@@ -1,5 +1,5 @@
 import type { UpdatePrivacy } from '../privacy/client-dp.js';
-import type { DpSgdOptions } from '../privacy/dp-sgd.js';
+import type { DpSgdOptions } from '../privacy/dp-sgd-options.js';
 
 /** Anything that turns a gradient into a parameter update and keeps its own state. */
 export interface StepOptimizer {

@@ -9,19 +9,8 @@ import {
   Rng,
 } from '@starling/core';
 import { ChocoCopies } from './choco-copies.js';
-import type { GossipSetup } from './gossip-setup.js';
+import type { ChocoSetup, GossipSetup } from './gossip-setup.js';
 import type { RoundTopology } from './round-topology.js';
-
-/**
- * Compressed gossip as configured (`compression.gossip`, `compression.gamma`): CHOCO-SGD / CHOCO-Gossip
- * (Koloskova, Stich, Jaggi 2019). Plain JSON, part of `GossipSetup`.
- */
-export interface ChocoSetup {
-  /** Every peer's compressor for q_i = C(x_i − x̂_i). */
-  readonly compressor: CompressorSpec;
-  /** Consensus step size γ in (0, 1]. */
-  readonly gamma: number;
-}
 
 /** What a CHOCO peer adds to a plain one: its public copies, γ and the codec name of its payloads. */
 export interface ChocoPeer {
@@ -90,3 +79,5 @@ export function chocoPeer(
     codec: compressor.kind,
   };
 }
+
+export type { ChocoSetup };

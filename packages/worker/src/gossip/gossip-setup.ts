@@ -1,6 +1,6 @@
+import type { CompressorSpec } from '@starling/core';
 import type { TopologyOptions } from '@starling/topologies';
 import type { NodeSetup } from '../node-setup.js';
-import type { ChocoSetup } from './choco-setup.js';
 
 /**
  * What every gossip peer runs between exchanges.
@@ -55,4 +55,15 @@ export interface GossipHostConfig {
 /** True when peers send their model to the monitor after round `round` (0-based). */
 export function isReportRound(setup: Pick<GossipSetup, 'evalEvery' | 'rounds'>, round: number): boolean {
   return (round + 1) % setup.evalEvery === 0 || round + 1 === setup.rounds;
+}
+
+/**
+ * Compressed gossip as configured (`compression.gossip`, `compression.gamma`): CHOCO-SGD / CHOCO-Gossip
+ * (Koloskova, Stich, Jaggi 2019). Plain JSON, part of `GossipSetup`.
+ */
+export interface ChocoSetup {
+  /** Every peer's compressor for q_i = C(x_i − x̂_i). */
+  readonly compressor: CompressorSpec;
+  /** Consensus step size γ in (0, 1]. */
+  readonly gamma: number;
 }
