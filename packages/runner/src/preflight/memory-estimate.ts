@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import type { RunFootprint } from './footprint.js';
 
-/** A Node.js process with Starling's modules loaded and the native addon, before any data (measured: 70-90 MB RSS). */
-export const PROCESS_BASE_BYTES = 96 * 2 ** 20;
-/** A piscina pool thread with its own V8 isolate and module graph (measured: 25-40 MB each). */
-export const THREAD_BASE_BYTES = 40 * 2 ** 20;
+/** A Node.js process with Starling's modules loaded, the native addon and the transient of parsing the bundled digits (measured: 150-200 MB peak RSS). */
+export const PROCESS_BASE_BYTES = 160 * 2 ** 20;
+/** A piscina pool thread with its own V8 isolate, module graph and data parse (measured: 40-60 MB each). */
+export const THREAD_BASE_BYTES = 60 * 2 ** 20;
 /** V8 keeps this much headroom over live typed arrays before collecting (young generation, fragmentation). */
 const HEAP_SLACK = 1.25;
 
