@@ -53,6 +53,8 @@ interface Arena {
   round: number;
 }
 
+/** The most nodes a pool task trains (see {@link WorkerHost.runTask}). */
+const BLOCK_NODES = 8;
 const TASK_FILE = fileURLToPath(new URL('./train-block.js', import.meta.url));
 
 /**
@@ -228,7 +230,10 @@ export class WorkerHost {
     }
     const shared = this.sharedModel(model);
     this.modelUsers++;
-    await Promise.all(blocksOf(nodes, 2 * this.pool.maxThreads).map((block) => this.runBlock(round, block, shared)));
+    // About two blocks per thread, at most BLOCK_NODES nodes each: small enough that updates stream to the
+    // server while later blocks train instead of arriving in one burst at the end of the round.
+    const blocks = blocksOf(nodes, Math.max(2 * this.pool.maxThreads, Math.ceil(nodes.length / BLOCK_NODES)));
+    await Promise.all(blocks.map((block) => this.runBlock(round, block, shared)));
     if (shared === this.model) this.modelUsers--;
   }
 
