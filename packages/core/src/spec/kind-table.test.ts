@@ -22,7 +22,9 @@ describe('KindTable', () => {
     expect(() => parseSpec(table.schema, { kind: 'c' }, 'algorithm.thing')).toThrow(
       'algorithm.thing.kind must be one of a, b, got "c"',
     );
-    expect(() => parseSpec(table.schema, { kind: 'b', y: 'ok', z: 1 }, 'p')).toThrow('p.z must be absent (the b thing takes kind, y), got 1');
+    expect(() => parseSpec(table.schema, { kind: 'b', y: 'ok', z: 1 }, 'p')).toThrow(
+      'p.z must be absent (the b thing takes kind, y), got 1',
+    );
     expect(() => parseSpec(table.schema, 3, 'p')).toThrow(StarlingError);
   });
 
