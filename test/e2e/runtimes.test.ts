@@ -34,9 +34,14 @@ describe('one protocol, every runtime', () => {
     for (const s of socketed) {
       expect(s.summary.model_sha256, s.name).toBe(inline.summary.model_sha256);
       expect(s.summary.test_accuracy, s.name).toBe(inline.summary.test_accuracy);
-      // Real traffic was counted: each round ships the model down and 10 updates up.
+      // Real traffic was counted: each round ships the model down and 10 updates up. A threads host lives
+      // in the server's process and sends each Δ as a 12-byte shared-memory reference (docs/protocol.md),
+      // so its socket carries 10 small update messages per round instead of 10 models.
       const params = 784 * 32 + 32 + 32 * 10 + 10;
-      expect(s.summary.bytes_up, s.name).toBeGreaterThan(3 * 10 * params * 4);
+      if (s.name.startsWith('threads')) {
+        expect(s.summary.bytes_up, s.name).toBeGreaterThan(3 * 10 * 12);
+        expect(s.summary.bytes_up, s.name).toBeLessThan(3 * 10 * 1000);
+      } else expect(s.summary.bytes_up, s.name).toBeGreaterThan(3 * 10 * params * 4);
       expect(s.summary.bytes_down, s.name).toBeGreaterThan(3 * params * 4);
       const links = JSON.parse(readFileSync(join(s.out, 'links.json'), 'utf8')).links;
       expect(Object.keys(links).length, s.name).toBeGreaterThanOrEqual(1);

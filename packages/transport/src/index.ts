@@ -59,3 +59,4 @@ export {
 } from './protocol.js';
 export type { RouterOptions } from './router-endpoint.js';
 export { peerIdOf, RouterEndpoint } from './router-endpoint.js';
+export { SHARED_CODEC, SharedLane } from './shared-lane.js';

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SharedLane } from '@starling/transport';
 import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
 import type { RuntimeConfig } from '../config/schema-algorithm.js';
 import type { HostKind, HostProcessOptions } from './host-main.js';
@@ -63,9 +64,15 @@ function spawnHost(kind: HostKind, options: HostProcessOptions, log: HostLog): C
   return child;
 }
 
-async function startInProcess(kind: HostKind, connect: string, bind: string, log: HostLog): Promise<LaunchedHosts> {
+async function startInProcess(
+  kind: HostKind,
+  connect: string,
+  bind: string,
+  log: HostLog,
+  lane: SharedLane | undefined,
+): Promise<LaunchedHosts> {
   if (kind === 'worker') {
-    const host = new WorkerHost({ connect, hostId: 'host-0', log });
+    const host = new WorkerHost({ connect, hostId: 'host-0', log, lane });
     return { close: () => host.close('run finished') };
   }
   const host = await GossipHost.start({ connect, hostId: 'host-0', bind, log });
@@ -81,7 +88,7 @@ async function startInProcess(kind: HostKind, connect: string, bind: string, log
  * Starts the hosts of a socket runtime once the server (or gossip coordinator) listens on `address`:
  * `threads` runs one host in this process (its pool trains on every core); `processes` spawns
  * `workers` host processes with the cores split between them; `cluster` starts nothing and tells the
- * operator what to run on each machine. Peers of a gossip run each bind their own ROUTER (`gossipBind(i)`).
+ * operator what to run on each machine. With `lane`, the threads host sends raw Δs through shared memory. Peers of a gossip run each bind their own ROUTER (`gossipBind(i)`).
  */
 export async function launchHosts(o: {
   readonly kind: HostKind;
@@ -89,6 +96,8 @@ export async function launchHosts(o: {
   readonly address: string;
   readonly run: string;
   readonly log: HostLog;
+  /** Shared memory with the server, for a `threads` worker host (Δs sent by reference). */
+  readonly lane?: SharedLane;
 }): Promise<LaunchedHosts> {
   const rt = o.runtime;
   const hosts = hostCount(rt);
@@ -98,7 +107,7 @@ export async function launchHosts(o: {
     return { close: async () => {} };
   }
   const gossipBind = (i: number) => localEndpoint(rt.transport, o.run, `gossip-${i}`);
-  if (rt.kind === 'threads') return startInProcess(o.kind, o.address, gossipBind(0), o.log);
+  if (rt.kind === 'threads') return startInProcess(o.kind, o.address, gossipBind(0), o.log, o.lane);
   const threads = Math.max(1, Math.floor(availableParallelism() / hosts));
   const children: ChildProcess[] = [];
   for (let i = 0; i < hosts; i++) {

@@ -44,7 +44,7 @@ export class ParameterServer {
     private readonly onRound: RoundCallback,
   ) {
     this.membership = new Membership(opts.hosts, nodeIds);
-    this.intake = new UpdateIntake(opts.updates, this.meter, opts.log);
+    this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane);
   }
 
   /** Binds, runs every round and says `bye`; resolves with the report once the round machine finishes. */

@@ -1,4 +1,4 @@
-import type { EndpointStats, JsonValue, NonFiniteScan } from '@starling/transport';
+import type { EndpointStats, JsonValue, NonFiniteScan, SharedLane } from '@starling/transport';
 import type { Downlink } from '../downlink.js';
 import type { UpdateDecoder } from '../update-decoder.js';
 import type { ServerLog } from './server-log.js';
@@ -26,6 +26,8 @@ export interface ZmqServerOptions {
   readonly updates?: UpdateDecoder;
   /** The compressed downlink (`compression.down`): tasks carry x̂ or its deltas instead of the raw model. */
   readonly downlink?: Downlink;
+  /** Shared memory with hosts in this process (`threads`): updates of codec `shm` are read from it. */
+  readonly lane?: SharedLane;
 }
 
 /** What a finished ZeroMQ run reports besides its rounds. */

@@ -1,4 +1,11 @@
-import { EXAMPLE_HEADERS, type HeaderOf, type IncomingMessage, PROTOCOL_VERSION } from '@starling/transport';
+import {
+  EXAMPLE_HEADERS,
+  type HeaderOf,
+  type IncomingMessage,
+  PROTOCOL_VERSION,
+  SHARED_CODEC,
+  SharedLane,
+} from '@starling/transport';
 import { describe, expect, it } from 'vitest';
 import { TrafficMeter } from '../traffic.js';
 import { UpdateIntake } from './update-intake.js';
@@ -34,6 +41,28 @@ function message(peer: string, data: Float32Array | Uint8Array, codec?: string) 
 }
 
 describe('UpdateIntake', () => {
+  it('with a lane, reads a shm-referenced Δ in place and meters it as the f32 payload it delivers', () => {
+    const meter = new TrafficMeter();
+    const lane = new SharedLane();
+    const arena = new SharedArrayBuffer(4 * 6);
+    new Float32Array(arena).set([9, 9, 1, 2, 3, 9]);
+    const id = lane.register(arena);
+    const intake = new UpdateIntake(undefined, meter, log, lane);
+    const { m, h } = message('host-0', lane.reference(id, 2, 3), SHARED_CODEC);
+    const event = intake.accept(m, h, 'host-0');
+    expect(event).toMatchObject({ type: 'update', node: 7, samples: 12 });
+    const delta = event?.type === 'update' ? event.delta : null;
+    expect(Array.from(delta ?? [])).toEqual([1, 2, 3]);
+    expect(delta?.buffer).toBe(arena);
+    expect(meter.take(3)).toEqual({ payloadBytesUp: 12, payloadBytesDown: 0, theoreticalBitsUp: 96 });
+    // Without a lane (a host in another process cannot share memory), a shm reference is a malformed update.
+    const plain = new UpdateIntake(undefined, new TrafficMeter(), log);
+    expect(plain.accept(m, h, 'host-0')).toMatchObject({ type: 'failure', node: 7 });
+    // A reference past the arena fails the node, never reads out of bounds.
+    const bad = message('host-0', lane.reference(id, 4, 3), SHARED_CODEC);
+    expect(intake.accept(bad.m, bad.h, 'host-0')).toMatchObject({ type: 'failure', node: 7 });
+  });
+
   it('turns a raw f32 update from the owning host into an event and meters 32 bits per value', () => {
     const meter = new TrafficMeter();
     const intake = new UpdateIntake(undefined, meter, log);

@@ -1,5 +1,5 @@
 import { errors } from '@starling/core';
-import type { HeaderOf, IncomingMessage } from '@starling/transport';
+import { type HeaderOf, type IncomingMessage, SHARED_CODEC, type SharedLane } from '@starling/transport';
 import type { ServerEvent } from '../round-types.js';
 import type { TrafficMeter } from '../traffic.js';
 import { type IncomingUpdate, UpdateDecoder } from '../update-decoder.js';
@@ -20,7 +20,9 @@ const RAW_F32: Decode = {
 /**
  * Turns `update` messages into round-machine events: checks the sender owns the node, decodes the
  * `delta` (a malformed payload becomes a failure of that node in its round, never a crash), meters the
- * uplink payload, and counts every update refused here or by the round logic.
+ * uplink payload, and counts every update refused here or by the round logic. With a `lane` (hosts in
+ * this process), a `delta` of codec `shm` is resolved to the Δ in shared memory first and then decoded
+ * as a raw f32 delta; it is metered as the f32 payload it delivers, as if it had crossed the wire.
  */
 export class UpdateIntake {
   private refused = 0;
@@ -30,6 +32,7 @@ export class UpdateIntake {
     decoder: UpdateDecoder | undefined,
     private readonly meter: TrafficMeter,
     private readonly log: ServerLog,
+    private readonly lane?: SharedLane,
   ) {
     this.decoder = decoder ?? RAW_F32;
   }
@@ -53,8 +56,10 @@ export class UpdateIntake {
       return null;
     }
     let decoded: Float32Array;
+    let payload: IncomingUpdate = delta;
     try {
-      decoded = this.decoder.decode(delta);
+      if (this.lane && delta.codec === SHARED_CODEC) payload = { data: this.lane.resolve(delta.data) };
+      decoded = this.decoder.decode(payload);
     } catch (err) {
       this.refused++;
       this.log.warn({ host: m.peer, node: h.node, round: h.round, err }, 'malformed update rejected');
@@ -63,7 +68,7 @@ export class UpdateIntake {
     const reported = h.metrics.theoretical_bits;
     const bits =
       this.decoder.kind === null ? 32 * decoded.length : reported !== undefined && reported >= 0 ? reported : 0;
-    this.meter.up(h.round, UpdateDecoder.payloadBytes(delta), bits);
+    this.meter.up(h.round, UpdateDecoder.payloadBytes(payload), bits);
     const trainLoss = h.metrics.train_loss ?? 0;
     return { type: 'update', round: h.round, node: h.node, samples: h.weight, trainLoss, delta: decoded };
   }

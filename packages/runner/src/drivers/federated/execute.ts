@@ -1,6 +1,6 @@
 import type { Kernels } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
-import { toJsonValue } from '@starling/transport';
+import { SharedLane, toJsonValue } from '@starling/transport';
 import { type NodeUplink, nodeUplink, VirtualClients } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
@@ -44,8 +44,10 @@ export async function executeRounds(
     return { rounds, links: {}, rejected: {} };
   }
   const hosts: { launched?: Promise<LaunchedHosts> } = {};
+  // threads: the host lives in this process, so Δs reach the server through shared memory.
+  const lane = rt.kind === 'threads' ? new SharedLane() : undefined;
   const startHosts = (address: string) => {
-    hosts.launched = launchHosts({ kind: 'worker', runtime: rt, address, run: cfg.name, log });
+    hosts.launched = launchHosts({ kind: 'worker', runtime: rt, address, run: cfg.name, log, lane });
   };
   try {
     const report = await runZmqServer(
@@ -62,6 +64,7 @@ export async function executeRounds(
         updates: prep.compression.decoder,
         downlink: prep.compression.downlink ?? undefined,
         nonFiniteScan: kernels.compress?.firstNonFinite,
+        lane,
       },
       onRound,
     );

@@ -1,0 +1,58 @@
+import { errors } from '@starling/core';
+
+/** The codec of a `delta` tensor that refers to shared memory instead of carrying the floats. */
+export const SHARED_CODEC = 'shm';
+
+/** Bytes of a {@link SHARED_CODEC} reference: arena id, float offset, float length (u32 each, LE). */
+const REF_BYTES = 12;
+
+/**
+ * Shared memory between a parameter server and worker hosts in the same process (the `threads`
+ * runtime): a host registers the SharedArrayBuffer arenas its pool threads write Δ into, and an
+ * `update` then carries a 12-byte reference (codec `shm`) instead of the model-sized frame; the server
+ * reads Δ in place. Nothing is copied or page-faulted per update; the message still goes over ZeroMQ,
+ * so ordering, validation and node ownership are unchanged. The host must not write an arena again
+ * until the server is done with the updates in it: it reuses a round's arenas only once a task of a
+ * later round has arrived (the server has closed that round by then). Not usable across processes.
+ */
+export class SharedLane {
+  private readonly arenas = new Map<number, SharedArrayBuffer>();
+  private next = 0;
+
+  /** Registers `arena` and returns its id. */
+  register(arena: SharedArrayBuffer): number {
+    const id = this.next++;
+    this.arenas.set(id, arena);
+    return id;
+  }
+
+  /** The reference bytes for `length` floats at float `offset` of arena `id`. */
+  reference(id: number, offset: number, length: number): Uint8Array {
+    const ref = new Uint8Array(REF_BYTES);
+    const view = new DataView(ref.buffer);
+    view.setUint32(0, id, true);
+    view.setUint32(4, offset, true);
+    view.setUint32(8, length, true);
+    return ref;
+  }
+
+  /**
+   * The float32 view a reference names; throws a `protocol` error when the reference is malformed,
+   * names no registered arena, or reaches past the arena's end.
+   */
+  resolve(ref: ArrayBufferView): Float32Array {
+    if (!(ref instanceof Uint8Array) || ref.byteLength !== REF_BYTES) {
+      throw errors.protocol(`update: a ${SHARED_CODEC} reference must be ${REF_BYTES} u8`);
+    }
+    const view = new DataView(ref.buffer, ref.byteOffset, REF_BYTES);
+    const id = view.getUint32(0, true);
+    const offset = view.getUint32(4, true);
+    const length = view.getUint32(8, true);
+    const arena = this.arenas.get(id);
+    if (!arena) throw errors.protocol(`update: no shared arena ${id}`);
+    if ((offset + length) * 4 > arena.byteLength) {
+      throw errors.protocol(`update: shared reference ${offset}+${length} past arena ${id} (${arena.byteLength / 4})`);
+    }
+    return new Float32Array(arena, offset * 4, length);
+  }
+}

@@ -1,0 +1,60 @@
+import { transferableSymbol, valueSymbol } from 'piscina';
+import { describe, expect, it } from 'vitest';
+import type { NodeSetup } from './node-setup.js';
+import { pooledTrainBlock, type TrainBlockResult, type TrainBlockTask, trainBlock } from './train-block.js';
+import trainTask from './train-task.js';
+
+const setup: NodeSetup = {
+  seed: 5,
+  data: { kind: 'synthetic-linear', n: 64, d: 6, noise: 0.1 },
+  model: { kind: 'linear' },
+  loss: 'mse',
+  optimizer: { kind: 'momentum', lr: 0.05, momentum: 0.9 },
+  local: { epochs: 1, batchSize: 4 },
+  kernels: 'js',
+};
+const SIZE = 7;
+const global = new Float32Array(new SharedArrayBuffer(4 * SIZE)).map((_, i) => 0.1 * i - 0.3);
+const nodes = [4, 1, 9].map((node) => ({
+  node,
+  indices: Int32Array.from({ length: 8 }, (_, i) => (node * 5 + i * 3) % 64),
+  state: null,
+  upState: null,
+}));
+const block = (): TrainBlockTask => ({
+  setup,
+  round: 2,
+  global,
+  nodes,
+  out: new Float32Array(new SharedArrayBuffer(4 * SIZE * nodes.length)),
+});
+
+describe('trainBlock', () => {
+  it('gives each node bit for bit what trainTask gives it alone, Δ_j in slice j of the shared out', () => {
+    const t = block();
+    const { results } = trainBlock(t);
+    nodes.forEach((n, j) => {
+      const alone = trainTask({ setup, node: n.node, indices: n.indices, round: 2, global, state: null });
+      expect(results[j].node).toBe(n.node);
+      expect(Array.from(results[j].delta)).toEqual(Array.from(alone.delta));
+      expect(Array.from(t.out.subarray(j * SIZE, (j + 1) * SIZE))).toEqual(Array.from(alone.delta));
+      expect(results[j].delta.buffer).toBe(t.out.buffer);
+      expect(results[j].state.slots.map((s) => Array.from(s))).toEqual(alone.state.slots.map((s) => Array.from(s)));
+    });
+    expect(new Set(results.map((r) => r.delta[0])).size).toBe(3); // three different updates
+  });
+
+  it('refuses an out of the wrong size', () => {
+    expect(() => trainBlock({ ...block(), out: new Float32Array(SIZE) })).toThrow(/block out has 7 floats/);
+  });
+
+  it('pooled: transfers the optimizer state vectors, never the shared out', async () => {
+    const moved: object = await pooledTrainBlock(block());
+    const transferred: ArrayBuffer[] = Reflect.get(moved, transferableSymbol);
+    const value: TrainBlockResult = Reflect.get(moved, valueSymbol);
+    expect(transferred.length).toBe(3); // one momentum buffer per node
+    expect(transferred.every((b) => b instanceof ArrayBuffer)).toBe(true);
+    expect(value.results.length).toBe(3);
+    expect(value.results.every((r) => r.delta.buffer instanceof SharedArrayBuffer)).toBe(true);
+  });
+});
