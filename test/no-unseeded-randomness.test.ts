@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-// Library packages: everything but the CLI, which is the edge where time and argv are allowed. The run
-// layer may read the wall clock for run metadata only, on lines marked starling-allow-entropy.
+// Library packages: everything but the CLI, which is the edge where time and argv are allowed (it passes
+// the run's start time to the run layer).
 const libraries = ['core', 'native', 'topologies', 'transport', 'server', 'worker', 'runner'];
 const forbidden = [
   /\bMath\.random\s*\(/,

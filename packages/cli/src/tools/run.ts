@@ -25,7 +25,9 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
   const cfg = loadConfig(args.config, args.set, args.seed);
   const showProgress = !args.quiet && !args.json;
   let progress: Progress = makeProgress(0, false);
+  const startedAt = new Date(); // the CLI is the edge that reads the clock
   const summary = await runExperiment(cfg, {
+    startedAt,
     out: args.out === undefined ? undefined : resolve(args.out),
     kernels: args.kernels ?? kernelsModeFromEnv() ?? cfg.kernels,
     baseDir: configBaseDir(args.config),

@@ -17,10 +17,16 @@ const repoDir = fileURLToPath(new URL('../../../..', import.meta.url));
 
 /** Options of {@link runExperiment}; every one has a default. */
 export interface RunOptions {
-  /** The run folder (must be absent or empty). Default `runs/<name>-<yyyymmdd-hhmmss>` under the working directory. */
+  /** The run folder (must be absent or empty). Default `runs/<name>-<yyyymmdd-hhmmss>` (see `startedAt`) under the working directory. */
   readonly out?: string;
   /** Kernel backend: overrides the config's `kernels` (`auto` falls back to js with a warning). */
   readonly kernels?: 'auto' | 'native' | 'js';
+  /**
+   * The wall-clock time the run started, recorded in meta.json (`started_at`) and stamped on the default
+   * run folder; library code reads no clock, so the caller passes it (the CLI passes its start time).
+   * Absent: `started_at` is null and the default folder is `runs/<name>` (`-2`, `-3`, … when taken).
+   */
+  readonly startedAt?: Date;
   /** Folder that relative data paths in the config resolve against. Default the working directory. */
   readonly baseDir?: string;
   /** Level of the run's `run.log` (default `info`). Ignored when `log` is given. */
@@ -54,8 +60,7 @@ export interface RunOptions {
  */
 export async function runExperiment(config: unknown, options: RunOptions = {}): Promise<RunSummary> {
   const cfg = validateConfig(config, 'experiment config');
-  const now = new Date(); // starling-allow-entropy: wall-clock time names the default run folder
-  const out = resolve(options.out ?? defaultRunPath(resolve('runs'), cfg.name, now));
+  const out = resolve(options.out ?? defaultRunPath(resolve('runs'), cfg.name, options.startedAt ?? null));
   const dir = new RunDir(out);
   const log =
     options.log ??
@@ -81,7 +86,6 @@ export async function runExperiment(config: unknown, options: RunOptions = {}): 
 }
 
 async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: RunOptions): Promise<RunSummary> {
-  const startedAt = new Date(); // starling-allow-entropy: wall-clock start time recorded in meta.json
   const t0 = performance.now();
   const loaded = loadKernels(options.kernels ?? cfg.kernels);
   if (loaded.warning) log.warn({ backend: loaded.backend }, loaded.warning);
@@ -91,7 +95,7 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
     backend: loaded.backend,
     simd: loaded.simd ?? null,
     runtime: cfg.runtime.kind,
-    startedAt,
+    startedAt: options.startedAt ?? null,
     repoDir,
   });
   dir.writeJson('meta.json', meta);

@@ -18,7 +18,7 @@ export function runMeta(opts: {
   backend: string;
   simd: string | null;
   runtime: string;
-  startedAt: Date;
+  startedAt: Date | null;
   repoDir: string;
   hosts?: readonly string[];
 }): Record<string, unknown> {
@@ -34,7 +34,7 @@ export function runMeta(opts: {
     platform: `${platform()}-${process.arch}`,
     cpus: cpus().length,
     cpu_model: cpus()[0]?.model ?? null,
-    started_at: opts.startedAt.toISOString(),
+    started_at: opts.startedAt === null ? null : opts.startedAt.toISOString(),
     randomness: 'seeded Philox4x32-10 streams (reproducible simulation)',
   };
 }

@@ -55,10 +55,10 @@ export class RunDir {
   }
 }
 
-/** `runs/<name>-<yyyymmdd-hhmmss>` under `root`, with a numeric suffix if taken. */
-export function defaultRunPath(root: string, name: string, now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  let path = join(root, `${name}-${stamp}`);
-  for (let i = 2; existsSync(path); i++) path = join(root, `${name}-${stamp}-${i}`);
+/** `runs/<name>-<yyyymmdd-hhmmss>` under `root` (`runs/<name>` without a time), with a numeric suffix if taken. */
+export function defaultRunPath(root: string, name: string, now: Date | null): string {
+  const stem = now === null ? name : `${name}-${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+  let path = join(root, stem);
+  for (let i = 2; existsSync(path); i++) path = join(root, `${stem}-${i}`);
   return path;
 }
