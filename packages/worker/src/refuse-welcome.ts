@@ -9,15 +9,17 @@ interface RefusalLog {
 /**
  * Refuses a `welcome` whose `config` does not pass the host's schema (docs/protocol.md): logs the
  * problems, answers the server with `error` code `bad-config` (the message lists them, `ref` is the
- * welcome's `seq`) and returns the config error for the host to keep as its failure. The caller then
- * closes the host, which says `bye`; `starling worker` / `starling peer` exit with code 2.
+ * welcome's `seq`) and hands the config error and a closing reason to `fail`, which keeps the error
+ * as the host's failure before closing it (the close says `bye` and settles `finished`, after which
+ * `starling worker` / `starling peer` exit with code 2).
  */
 export async function refuseWelcome(
   endpoint: DealerEndpoint,
   log: RefusalLog,
   cause: unknown,
   ref: number,
-): Promise<StarlingError> {
+  fail: (err: StarlingError, reason: string) => Promise<void>,
+): Promise<void> {
   const err =
     cause instanceof StarlingError
       ? cause
@@ -25,5 +27,5 @@ export async function refuseWelcome(
   log.error({ err }, 'welcome refused: bad config');
   const message = err.message.length > 1024 ? `${err.message.slice(0, 1021)}...` : err.message;
   await endpoint.send({ type: 'error', round: 0, node: -1, code: 'bad-config', message, ref }).catch(() => undefined);
-  return err;
+  await fail(err, `bad welcome.config: ${err.message.split('; ')[0]}`.slice(0, 256));
 }

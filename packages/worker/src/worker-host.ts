@@ -11,7 +11,9 @@ import {
   type SharedLane,
 } from '@starling/transport';
 import { Piscina } from 'piscina';
+import { ArenaPool } from './arena-pool.js';
 import { blocksOf } from './blocks.js';
+import { HelloLoop } from './hello-loop.js';
 import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
@@ -45,14 +47,6 @@ export interface WorkerHostOptions {
   readonly lane?: SharedLane;
 }
 
-/** A shared buffer the pool threads write a block's Δs into; `id` is its lane id (−1 without a lane). */
-interface Arena {
-  readonly view: Float32Array;
-  readonly id: number;
-  /** The round whose updates were last sent from it by reference. */
-  round: number;
-}
-
 /** The most nodes a pool task trains (see {@link WorkerHost.runTask}). */
 const BLOCK_NODES = 8;
 const TASK_FILE = fileURLToPath(new URL('./train-block.js', import.meta.url));
@@ -80,17 +74,16 @@ export class WorkerHost {
   /** The pool threads' copy of the current task model, and how many `runTask` calls still read it. */
   private model: Float32Array | null = null;
   private modelUsers = 0;
-  /** Free arenas, and arenas whose Δs the server may still read (sent by reference; see {@link runTask}). */
-  private readonly arenas: Arena[] = [];
-  private readonly held: Arena[] = [];
+  private readonly arenas: ArenaPool;
   private finish!: (reason: string) => void;
-  private helloTimer: NodeJS.Timeout | null = null;
+  private readonly hellos = new HelloLoop(() => this.hello());
   private closed = false;
-  /** Set when the host refused its `welcome` (a bad config); `finished` has settled by then. */
+  /** Set when the host refused its `welcome` (a bad config), before `finished` settles. */
   failure: StarlingError | null = null;
 
   constructor(private readonly options: WorkerHostOptions) {
     this.hostId = options.hostId ?? `${hostname().replace(/[^A-Za-z0-9._:-]/g, '-')}-${process.pid}`;
+    this.arenas = new ArenaPool(options.lane);
     this.finished = new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -126,10 +119,11 @@ export class WorkerHost {
   }
 
   /** Stops training and closes the socket; safe to call twice. */
-  async close(reason = 'closed'): Promise<void> {
+  async close(reason = 'closed', failure: StarlingError | null = null): Promise<void> {
     if (this.closed) return;
+    this.failure = failure;
     this.closed = true;
-    if (this.helloTimer) clearInterval(this.helloTimer);
+    this.hellos.stop();
     await this.endpoint.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
     await this.endpoint.close({ lingerMs: 100 });
     await this.pool.destroy();
@@ -138,31 +132,32 @@ export class WorkerHost {
 
   /** Sends `hello` now and every second until a `welcome` arrives. */
   private sayHello(): void {
-    if (this.closed) return;
-    const hello = () =>
-      void this.endpoint.send({
-        type: 'hello',
-        round: 0,
-        node: -1,
-        host: this.hostId,
-        caps: { kernels: 'auto', cores: this.pool.maxThreads, version: '0.1.0' },
-        nodes: [],
-      });
-    if (this.helloTimer) clearInterval(this.helloTimer);
-    hello();
-    this.helloTimer = setInterval(hello, 1000);
+    if (!this.closed) this.hellos.start();
+  }
+
+  private hello(): void {
+    void this.endpoint.send({
+      type: 'hello',
+      round: 0,
+      node: -1,
+      host: this.hostId,
+      caps: { kernels: 'auto', cores: this.pool.maxThreads, version: '0.1.0' },
+      nodes: [],
+    });
   }
 
   private onMessage(m: IncomingMessage): void {
     const h = m.header;
     if (h.type === 'welcome') {
-      if (this.helloTimer) clearInterval(this.helloTimer);
-      this.helloTimer = null;
+      this.hellos.stop();
       let setup: HostSetup;
       try {
         setup = parseHostSetup(h.config);
       } catch (err) {
-        void this.refuse(err, h.seq);
+        // A bad config: `error bad-config` to the server, then bye and close with the error as the failure.
+        void refuseWelcome(this.endpoint, this.options.log, err, h.seq, (failure, reason) =>
+          this.close(reason, failure),
+        );
         return;
       }
       this.endpoint.setRun(h.run);
@@ -178,12 +173,6 @@ export class WorkerHost {
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     }
-  }
-
-  /** Refuses a welcome whose config is bad: `error` to the server, then `bye` and close. */
-  private async refuse(cause: unknown, ref: number): Promise<void> {
-    this.failure = await refuseWelcome(this.endpoint, this.options.log, cause, ref);
-    await this.close(`bad welcome.config: ${this.failure.message.split('; ')[0]}`.slice(0, 256));
   }
 
   /** Scans received model frames with `scan` (the native kernels'); keeps the reference if it disagrees. */
@@ -224,10 +213,7 @@ export class WorkerHost {
     const setup = this.setup;
     if (!setup) return;
     this.endpoint.setRound(round);
-    // A task of a later round means the server has closed the rounds before it: their Δs are no longer read.
-    for (let i = this.held.length - 1; i >= 0; i--) {
-      if (this.held[i].round < round) this.arenas.push(...this.held.splice(i, 1));
-    }
+    this.arenas.releaseBefore(round);
     const shared = this.sharedModel(model);
     this.modelUsers++;
     // About two blocks per thread, at most BLOCK_NODES nodes each: small enough that updates stream to the
@@ -246,7 +232,7 @@ export class WorkerHost {
   private async runBlock(round: number, block: readonly number[], global: Float32Array): Promise<void> {
     const setup = this.setup;
     if (!setup) return;
-    const arena = this.arena(block.length * global.length);
+    const arena = this.arenas.take(block.length * global.length);
     const task: TrainBlockTask = {
       out: arena.view.subarray(0, block.length * global.length),
       setup: setup.setup,
@@ -264,7 +250,7 @@ export class WorkerHost {
       const done: TrainBlockResult = await this.pool.run(task, { name: 'pooledTrainBlock' });
       results = done.results;
     } catch (err) {
-      this.arenas.push(arena);
+      this.arenas.release(arena);
       if (this.closed) return;
       this.options.log.error({ err, nodes: block, round }, 'local training failed');
       const message = String(err).slice(0, 1000);
@@ -290,22 +276,9 @@ export class WorkerHost {
     });
     // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
     // until it closes the round.
-    if (byRef) {
-      arena.round = round;
-      this.held.push(arena);
-    } else this.arenas.push(arena);
+    if (byRef) this.arenas.hold(arena, round);
+    else this.arenas.release(arena);
     await Promise.all(sent);
-  }
-
-  /**
-   * A free shared arena of at least `floats` floats (reused; fresh memory cost about 3 ms per node in
-   * page faults on a loaded 2-core machine), registered with the lane when there is one.
-   */
-  private arena(floats: number): Arena {
-    const i = this.arenas.findIndex((a) => a.view.length >= floats);
-    if (i >= 0) return this.arenas.splice(i, 1)[0];
-    const buffer = new SharedArrayBuffer(floats * 4);
-    return { view: new Float32Array(buffer), id: this.options.lane?.register(buffer) ?? -1, round: -1 };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import type { Kernels, StarlingError } from '@starling/core';
 import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
+import { HelloLoop } from '../hello-loop.js';
 import { loadKernels } from '../kernel-choice.js';
 import { refuseWelcome } from '../refuse-welcome.js';
 import { chocoPeer } from './choco-setup.js';
@@ -43,12 +44,12 @@ export class GossipHost {
   private readonly monitor: MonitorReporter;
   private readonly lostHosts = new Set<string>();
   private early: IncomingMessage[] = [];
-  private helloTimer: NodeJS.Timeout | null = null;
+  private readonly hellos = new HelloLoop(() => this.hello());
   private done = 0;
   private closed = false;
   /** Gossip messages refused by this host (unknown destination, wrong sender host, bad payload). */
   refused = 0;
-  /** Set when the host refused its `welcome` (a bad config); `finished` has settled by then. */
+  /** Set when the host refused its `welcome` (a bad config), before `finished` settles. */
   failure: StarlingError | null = null;
 
   private constructor(
@@ -92,7 +93,7 @@ export class GossipHost {
       onHost: (h, alive, reason) => host?.onHost(h, alive, reason),
     });
     host = new GossipHost(o, links, hostId);
-    host.sayHello();
+    host.hellos.start();
     return host;
   }
 
@@ -102,10 +103,11 @@ export class GossipHost {
   }
 
   /** Stops every peer and closes the sockets and the pool; safe to call twice. */
-  async close(reason = 'closed'): Promise<void> {
+  async close(reason = 'closed', failure: StarlingError | null = null): Promise<void> {
     if (this.closed) return;
+    this.failure = failure;
     this.closed = true;
-    if (this.helloTimer) clearInterval(this.helloTimer);
+    this.hellos.stop();
     for (const t of this.timers.values()) clearTimeout(t);
     await Promise.race([this.monitor.settled(), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.coordinator.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
@@ -115,37 +117,28 @@ export class GossipHost {
     this.finish(reason);
   }
 
-  /** Refuses a welcome whose config is bad: `error` to the coordinator, then `bye` and close. */
-  private async refuse(cause: unknown, ref: number): Promise<void> {
-    this.failure = await refuseWelcome(this.coordinator, this.o.log, cause, ref);
-    await this.close(`bad welcome.config: ${this.failure.message.split('; ')[0]}`.slice(0, 256));
-  }
-
-  private sayHello(): void {
-    const hello = () =>
-      void this.coordinator.send({
-        type: 'hello',
-        round: 0,
-        node: -1,
-        host: this.hostId,
-        caps: { kernels: 'auto', cores: this.o.threads ?? availableParallelism(), version: '0.1.0' },
-        nodes: [],
-        endpoint: this.links.address,
-      });
-    hello();
-    this.helloTimer = setInterval(hello, 1000);
+  private hello(): void {
+    void this.coordinator.send({
+      type: 'hello',
+      round: 0,
+      node: -1,
+      host: this.hostId,
+      caps: { kernels: 'auto', cores: this.o.threads ?? availableParallelism(), version: '0.1.0' },
+      nodes: [],
+      endpoint: this.links.address,
+    });
   }
 
   private onCoordinator(m: IncomingMessage): void {
     const h = m.header;
     if (h.type === 'welcome' && this.config === null) {
-      if (this.helloTimer) clearInterval(this.helloTimer);
-      this.helloTimer = null;
+      this.hellos.stop();
       let config: GossipHostConfig;
       try {
         config = parseGossipHostConfig(h.config);
       } catch (err) {
-        void this.refuse(err, h.seq);
+        // A bad config: `error bad-config` to the server, then bye and close with the error as the failure.
+        void refuseWelcome(this.coordinator, this.o.log, err, h.seq, (failure, reason) => this.close(reason, failure));
         return;
       }
       this.coordinator.setRun(h.run);
