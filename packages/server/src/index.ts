@@ -19,6 +19,7 @@ export { ParameterServer } from './parameter-server/parameter-server.js';
 export type { RoundCallback } from './parameter-server/round-reporter.js';
 export type { ServerLog } from './parameter-server/server-log.js';
 export type { ZmqRunReport, ZmqServerOptions } from './parameter-server/server-options.js';
+export { RoundMachine } from './round-machine.js';
 export type {
   Participation,
   RoundHooks,
@@ -27,8 +28,7 @@ export type {
   RoundSummary,
   ServerCommand,
   ServerEvent,
-} from './round-machine.js';
-export { RoundMachine } from './round-machine.js';
+} from './round-types.js';
 export { ServerOptimizer } from './server-optimizer.js';
 export { adaptiveSchema, adaptiveStep } from './server-optimizers/adaptive.js';
 export type { ServerMoments, ServerOptimizerKind, ServerStep } from './server-optimizers/server-optimizer-kind.js';

@@ -1,6 +1,7 @@
 import type { Encoded, LocalPlan, LocalResult } from '@starling/core';
 import type { Downlink } from './downlink.js';
-import type { RoundMachine, RoundSummary, ServerCommand } from './round-machine.js';
+import type { RoundMachine } from './round-machine.js';
+import type { RoundSummary, ServerCommand } from './round-types.js';
 import { type RoundTraffic, TrafficMeter } from './traffic.js';
 import type { UpdateDecoder } from './update-decoder.js';
 

@@ -1,7 +1,8 @@
 import { jsKernels, Rng } from '@starling/core';
 import { describe, expect, it } from 'vitest';
 import type { Aggregator } from './aggregators/aggregator.js';
-import { RoundMachine, type RoundMachineOptions, type RoundPlan, type ServerCommand } from './round-machine.js';
+import { RoundMachine } from './round-machine.js';
+import type { RoundMachineOptions, RoundPlan, ServerCommand } from './round-types.js';
 import { ServerOptimizer } from './server-optimizer.js';
 
 const plan = (over: Partial<RoundPlan> = {}): RoundPlan => ({

@@ -1,6 +1,7 @@
 import { jsKernels, Rng } from '@starling/core';
 import { describe, expect, it } from 'vitest';
-import { RoundMachine, type RoundPlan, type ServerCommand } from './round-machine.js';
+import { RoundMachine } from './round-machine.js';
+import type { RoundPlan, ServerCommand } from './round-types.js';
 import { ServerOptimizer } from './server-optimizer.js';
 
 const plan = (over: Partial<RoundPlan> = {}): RoundPlan => ({

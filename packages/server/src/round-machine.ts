@@ -12,16 +12,6 @@ import type {
 import type { ServerOptimizer } from './server-optimizer.js';
 import { cappedWeights } from './weights.js';
 
-export type {
-  Participation,
-  RoundHooks,
-  RoundMachineOptions,
-  RoundPlan,
-  RoundSummary,
-  ServerCommand,
-  ServerEvent,
-} from './round-types.js';
-
 /**
  * The parameter server's synchronous round logic as a state machine with no I/O: every runtime
  * (inline, threads, processes, cluster) feeds it the same events and carries out its commands, so they

@@ -1,6 +1,7 @@
 import { jsKernels, KindTable, Rng, StarlingError } from '@starling/core';
 import { describe, expect, it } from 'vitest';
-import { RoundMachine, type RoundPlan } from '../round-machine.js';
+import { RoundMachine } from '../round-machine.js';
+import type { RoundPlan } from '../round-types.js';
 import { ServerOptimizer } from '../server-optimizer.js';
 import { aggregators, makeAggregator } from './aggregator-table.js';
 import { SCALED_SUM_KIND } from './fixtures/scaled-sum.js';

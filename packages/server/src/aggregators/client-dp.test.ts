@@ -8,7 +8,8 @@ import {
   RunPrivacy,
 } from '@starling/core';
 import { describe, expect, it } from 'vitest';
-import { RoundMachine, type RoundPlan } from '../round-machine.js';
+import { RoundMachine } from '../round-machine.js';
+import type { RoundPlan } from '../round-types.js';
 import { ServerOptimizer } from '../server-optimizer.js';
 import type { Aggregator } from './aggregator.js';
 import { withClientDp } from './client-dp.js';

@@ -1,6 +1,7 @@
 import { jsKernels, Rng } from '@starling/core';
 import { describe, expect, it } from 'vitest';
-import { RoundMachine, type RoundPlan } from '../round-machine.js';
+import { RoundMachine } from '../round-machine.js';
+import type { RoundPlan } from '../round-types.js';
 import { ServerOptimizer } from '../server-optimizer.js';
 import { cappedWeights } from '../weights.js';
 import { meanAggregator } from './mean.js';
