@@ -10,3 +10,7 @@ export type { AlgorithmEntry, AlgorithmKind } from './drivers/algorithms.js';
 export { ALGORITHMS } from './drivers/algorithms.js';
 export type { HostKind, HostProcessOptions } from './hosts/host-main.js';
 export { runHostProcess } from './hosts/host-main.js';
+export type { CheckpointBody, CheckpointValue } from './checkpoint/checkpoint-codec.js';
+export { decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint-codec.js';
+export type { LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
+export { CheckpointStore, checkpointName } from './checkpoint/checkpoint-store.js';
