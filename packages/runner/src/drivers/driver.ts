@@ -1,6 +1,7 @@
 import type { Kernels, Layout } from '@starling/core';
 import type { Logger } from 'pino';
 import type { MetricsLine } from '../artifacts/metrics-line.js';
+import type { CheckpointValue } from '../checkpoint/checkpoint-codec.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { RunFootprint } from '../preflight/footprint.js';
 
@@ -20,6 +21,19 @@ export interface RunContext {
    * the line carries a fresh evaluation of the model (progress displays update on those).
    */
   record(line: MetricsLine, evaluated: boolean): Promise<void>;
+  /**
+   * The checkpoint this run continues from (`starling resume`), or null for a fresh run. A driver
+   * restores `state` (what its own `capture` returned) after `prepare` and runs rounds `round + 1` on.
+   */
+  readonly resume: { readonly round: number; readonly state: CheckpointValue } | null;
+  /**
+   * Called by the driver at every round boundary (after round `round` is recorded, before the next
+   * round starts) with a function that captures the driver's whole state at that boundary: model,
+   * optimizer and ledger state, every RNG position, node-held state. The pipeline calls `capture` only
+   * when a checkpoint is due (docs/checkpoints.md) and writes it; awaited, so the run does not move on
+   * while the state is captured.
+   */
+  boundary(round: number, capture: () => CheckpointValue | Promise<CheckpointValue>): Promise<void>;
 }
 
 /** What `prepare` resolved before round 0: the plan, and the records written before training. */
