@@ -53,6 +53,7 @@ export async function runHostProcess(
     void host.close(`${kind} host stopped by ${signal}`);
   };
   for (const s of stopOn) process.once(s, stop);
+  log.info({ connect: o.connect }, kind === 'worker' ? 'worker host started' : 'gossip host started');
   const reason = await host.finished;
   for (const s of stopOn) process.off(s, stop);
   log.info({ reason }, kind === 'worker' ? 'worker host finished' : 'gossip host finished');
