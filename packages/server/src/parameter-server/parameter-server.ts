@@ -76,13 +76,11 @@ export class ParameterServer {
     const sayBye = async (reason: string) => {
       bye = null;
       await Promise.all(
-        router
-          .peers()
-          .map((peer) =>
-            router.send(peer, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], {
-              timeoutMs: 2000,
-            }),
-          ),
+        router.peers().map((peer) =>
+          router.send(peer, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], {
+            timeoutMs: 2000,
+          }),
+        ),
       ).catch(() => {});
     };
     try {
