@@ -1,6 +1,7 @@
 /**
  * The one error type Starling throws on purpose. `code` says what kind of failure it is; the CLI maps
- * `usage`, `config`, `data`, `privacy` and `resources` codes to exit code 2 and everything else to exit code 1.
+ * `usage`, `config`, `data`, `privacy` and `resources` codes to exit code 2, `interrupted` to 130 (128 + SIGINT,
+ * what a shell reports for Ctrl-C) and everything else to exit code 1.
  */
 export type StarlingErrorCode =
   | 'config' // an experiment config or option is invalid
@@ -11,6 +12,8 @@ export type StarlingErrorCode =
   | 'privacy' // the planned run would exceed its privacy budget (refused before it starts)
   | 'resources' // the planned run would not fit the machine (memory pre-flight; refused before it starts)
   | 'runtime' // a run failed while executing
+  | 'diverged' // training produced NaN or ±Inf (a run failed while executing; the message names the likely cause)
+  | 'interrupted' // the run was stopped by a signal (SIGINT/SIGTERM) or an AbortSignal
   | 'internal'; // an invariant of Starling itself was broken
 
 /** Codes that mean "the user asked for something invalid" (exit code 2): a plan over budget or over memory is a config problem. */
@@ -80,5 +83,13 @@ export const errors = {
   /** A failure while running. */
   runtime(message: string, cause?: unknown): StarlingError {
     return new StarlingError('runtime', message, { cause });
+  },
+  /** Training went non-finite (NaN or ±Inf in a model, an update or a loss). */
+  diverged(message: string): StarlingError {
+    return new StarlingError('diverged', message);
+  },
+  /** The run was asked to stop (a signal or an aborted `AbortSignal`); it stopped at `where`. */
+  interrupted(where: string): StarlingError {
+    return new StarlingError('interrupted', `interrupted ${where}`);
   },
 } as const;

@@ -176,3 +176,4 @@ export type { Evaluation } from './train/evaluate.js';
 export { evaluate } from './train/evaluate.js';
 export type { LocalPlan, LocalResult, NodePrivacy, StepOptimizer } from './train/local-training.js';
 export { NodeTrainer } from './train/node-trainer.js';
+export { nonFiniteResult } from './train/non-finite-result.js';

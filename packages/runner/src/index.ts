@@ -1,4 +1,4 @@
-export { exitCodeFor } from './api/exit-code.js';
+export { exitCodeFor, INTERRUPTED_EXIT_CODE, isInterrupted } from './api/exit-code.js';
 export type { RunOptions } from './api/run-experiment.js';
 export { configBaseDir, runExperiment } from './api/run-experiment.js';
 export type { RunSummary } from './api/run-summary.js';

@@ -13,12 +13,13 @@ export { CLIP_SLACK, withClientDp } from './aggregators/client-dp.js';
 export { MEAN_KIND, meanAggregator } from './aggregators/mean.js';
 export type { DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
-export type { InlineClients, InlineCompression } from './inline-runtime.js';
+export type { InlineClients, InlineCompression, InlineRunOptions } from './inline-runtime.js';
 export { runInline } from './inline-runtime.js';
 export { ParameterServer } from './parameter-server/parameter-server.js';
 export type { RoundCallback } from './parameter-server/round-reporter.js';
 export type { ServerLog } from './parameter-server/server-log.js';
 export type { ZmqRunReport, ZmqServerOptions } from './parameter-server/server-options.js';
+export { failureCounts, failureKinds } from './round-failures.js';
 export { RoundMachine } from './round-machine.js';
 export type {
   Participation,

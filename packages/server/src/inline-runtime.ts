@@ -1,4 +1,4 @@
-import type { Encoded, LocalPlan, LocalResult } from '@starling/core';
+import { type Encoded, errors, type LocalPlan, type LocalResult, nonFiniteResult } from '@starling/core';
 import type { Downlink } from './downlink.js';
 import type { RoundMachine } from './round-machine.js';
 import type { RoundSummary, ServerCommand } from './round-types.js';
@@ -13,6 +13,16 @@ export interface InlineCompression {
   readonly decoder?: UpdateDecoder;
   /** The server's compressed downlink (`compression.down`): nodes train from its public copy x̂. */
   readonly downlink?: Downlink;
+}
+
+/** What an inline run takes besides its clients: compression, and a signal that stops it. */
+export interface InlineRunOptions extends InlineCompression {
+  /**
+   * Aborting stops the run at the next round boundary (after the closed round's `onRound`, before the
+   * next round trains): `runInline` then rejects with a StarlingError of code `interrupted`. The loop
+   * yields to the event loop once per round while a signal is given, so a signal handler can run.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -42,9 +52,9 @@ export async function runInline(
   nodes: InlineClients,
   plan: LocalPlan,
   onRound: (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>,
-  compression: InlineCompression = {},
+  options: InlineRunOptions = {},
 ): Promise<number> {
-  const { encodeUp, decoder, downlink } = compression;
+  const { encodeUp, decoder, downlink, signal } = options;
   const meter = new TrafficMeter();
   const deltas: Float32Array[] = [];
   const queue: ServerCommand[] = machine.handle({ type: 'start' });
@@ -65,6 +75,14 @@ export async function runInline(
           const r = nodes.train(id, model, cmd.round, plan, delta);
           let sent = delta;
           if (encodeUp && decoder) {
+            // A diverged node fails here, before its encoder (whose error-feedback memory NaN would poison).
+            const bad = nonFiniteResult(delta, r.trainLoss);
+            if (bad !== null) {
+              queue.push(
+                ...machine.handle({ type: 'failure', round: cmd.round, node: id, reason: `non-finite: ${bad}` }),
+              );
+              continue;
+            }
             const enc = encodeUp(id, delta, cmd.round);
             meter.up(cmd.round, enc.bytes.byteLength, enc.theoreticalBits);
             sent = decoder.decode({ data: enc.bytes, codec: enc.codec });
@@ -87,6 +105,11 @@ export async function runInline(
       case 'round-closed': {
         const p = meter.take(cmd.summary.round);
         await onRound(cmd.summary, { bytesUp: p.payloadBytesUp, bytesDown: p.payloadBytesDown, ...p });
+        if (signal) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          const last = queue[0]?.type === 'finished'; // the run is complete: nothing left to stop
+          if (signal.aborted && !last) throw errors.interrupted(`after round ${cmd.summary.round}`);
+        }
         break;
       }
       case 'finished':

@@ -86,14 +86,58 @@ describe('RoundMachine', () => {
     expect(Array.from(m.params)).toEqual([0, 0]);
   });
 
-  it('rejects unsolicited, duplicate and non-finite updates', () => {
-    const m = machine(plan({ participation: { kind: 'count', value: 1 } }), [0, 1]);
-    const chosen = dispatched(m.handle({ type: 'start' })).nodes[0];
-    const other = chosen === 0 ? 1 : 0;
+  it('rejects unsolicited and duplicate updates', () => {
+    const m = machine(plan({ participation: { kind: 'count', value: 2 } }), [0, 1, 2]);
+    const chosen = dispatched(m.handle({ type: 'start' })).nodes;
+    const other = [0, 1, 2].find((n) => !chosen.includes(n)) as number;
     expect(m.handle(update(0, other, 1))[0]).toMatchObject({ type: 'rejected' });
-    const bad = update(0, chosen, 1);
+    m.handle(update(0, chosen[0], 1));
+    expect(m.handle(update(0, chosen[0], 1))[0]).toMatchObject({ type: 'rejected', reason: /already answered/ });
+  });
+
+  it('fails a node whose update or training loss is non-finite, and the round still closes', () => {
+    const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 1 }), [0, 1]);
+    m.handle({ type: 'start' });
+    const bad = update(0, 0, 1);
     bad.delta[1] = Number.NaN;
-    expect(m.handle(bad)[0]).toMatchObject({ type: 'rejected', reason: 'non-finite value at index 1' });
+    expect(m.handle(bad)).toEqual([]);
+    const cmds = m.handle({ ...update(0, 1, 1), trainLoss: Number.POSITIVE_INFINITY });
+    expect(cmds[0]).toMatchObject({
+      type: 'round-closed',
+      summary: {
+        aggregated: false,
+        results: [],
+        failures: [
+          { node: 0, reason: 'non-finite: update[1] is NaN' },
+          { node: 1, reason: 'non-finite: training loss Infinity' },
+        ],
+      },
+    });
+    expect(Array.from(m.params)).toEqual([0, 0]);
+  });
+
+  it('fails the run after maxFailedRounds consecutive rounds aggregated nothing', () => {
+    const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 10, maxFailedRounds: 2 }), [0]);
+    m.handle({ type: 'start' });
+    const nan = (round: number) => ({ ...update(round, 0, 1), trainLoss: Number.NaN });
+    m.handle(nan(0));
+    m.handle(update(1, 0, 1)); // aggregated: the streak starts over
+    expect(m.handle(nan(2)).map((c) => c.type)).toEqual(['round-closed', 'dispatch', 'arm-deadline']);
+    const cmds = m.handle(nan(3));
+    expect(cmds.map((c) => c.type)).toEqual(['round-closed', 'finished']);
+    const failed = '2 consecutive rounds aggregated nothing (rounds 2-3); in round 3 1 of 1 selected nodes failed';
+    expect(cmds[1]).toEqual({ type: 'finished', completedRounds: 4, failed: `${failed} (non-finite ×1)` });
+    expect(m.failed).toMatch(/^2 consecutive rounds aggregated nothing/);
+    expect(m.handle(update(4, 0, 1))).toEqual([]);
+  });
+
+  it('never fails the run for empty rounds without maxFailedRounds', () => {
+    const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 5 }), [0]);
+    m.handle({ type: 'start' });
+    for (let r = 0; r < 4; r++) m.handle({ type: 'failure', round: r, node: 0, reason: 'train-failed: boom' });
+    const cmds = m.handle({ type: 'failure', round: 4, node: 0, reason: 'train-failed: boom' });
+    expect(cmds.map((c) => c.type)).toEqual(['round-closed', 'finished']);
+    expect(m.failed).toBeNull();
   });
 
   it('finishes after the planned rounds', () => {

@@ -1,6 +1,7 @@
-import { compressKernelsOf, errors, type Kernels, type Rng } from '@starling/core';
+import { compressKernelsOf, errors, type Kernels, nonFiniteResult, type Rng } from '@starling/core';
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
+import { FailedRounds } from './round-failures.js';
 import type {
   RoundHooks,
   RoundMachineOptions,
@@ -32,6 +33,8 @@ export class RoundMachine {
   private readonly delta: Float32Array;
   private done = false;
   private stopReason: string | null = null;
+  private failure: string | null = null;
+  private readonly failedRounds: FailedRounds;
   private readonly aggregator: Aggregator;
   private readonly hooks: RoundHooks;
 
@@ -61,6 +64,16 @@ export class RoundMachine {
       throw errors.option('algorithm.fraction', 'in (0, 1]', p.rate);
     if (!(minCompletion > 0 && minCompletion <= 1))
       throw errors.option('algorithm.minCompletion', 'in (0, 1]', minCompletion);
+    this.failedRounds = new FailedRounds(plan.maxFailedRounds ?? null);
+  }
+
+  /**
+   * Why the run failed (`plan.maxFailedRounds` consecutive rounds aggregated nothing), or null. The
+   * machine then finished after the last of those rounds; the runtime ends normally and the caller
+   * turns this into an error.
+   */
+  get failed(): string | null {
+    return this.failure;
   }
 
   /** Why the run finished before `plan.rounds` (a `beforeRound` hook's reason), or null. */
@@ -104,8 +117,10 @@ export class RoundMachine {
     if (!(Number.isFinite(e.samples) && e.samples >= 0)) return reject(`invalid sample count ${e.samples}`);
     // The one check every runtime's updates pass (inline training, decoded payloads, socket frames);
     // the native scan makes it cheap enough to keep on the hot path.
-    const bad = compressKernelsOf(this.kernels).firstNonFinite(e.delta);
-    if (bad >= 0) return reject(`non-finite value at index ${bad}`);
+    // A non-finite update is the node's training diverging, not a protocol fault: it fails the node in
+    // this round (reason `non-finite`), so the round still closes and counts towards `maxFailedRounds`.
+    const bad = nonFiniteResult(e.delta, e.trainLoss, compressKernelsOf(this.kernels).firstNonFinite);
+    if (bad !== null) return this.fail(e.round, e.node, `non-finite: ${bad}`);
     this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
     return this.answered() ? this.close() : [];
   }
@@ -177,6 +192,13 @@ export class RoundMachine {
     };
     this.results.clear();
     const cmds: ServerCommand[] = [{ type: 'round-closed', summary }];
+    const failed = this.failedRounds.count(summary);
+    if (failed !== null) {
+      this.done = true;
+      this.failure = failed;
+      cmds.push({ type: 'finished', completedRounds: this.round + 1, failed });
+      return cmds;
+    }
     if (this.round + 1 >= this.plan.rounds) {
       this.done = true;
       cmds.push({ type: 'finished', completedRounds: this.round + 1 });

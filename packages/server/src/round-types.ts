@@ -23,6 +23,12 @@ export interface RoundPlan {
   readonly deadlineMs: number | null;
   /** The largest share of the aggregate one update may claim (1: plain sample weighting). */
   readonly maxClientWeight: number;
+  /**
+   * Stop the run after this many consecutive rounds in which nodes were selected and nothing was
+   * aggregated (every node failed, e.g. training went non-finite, or too few replied); the machine
+   * then reports `failed`. Null or absent: never stop for that.
+   */
+  readonly maxFailedRounds?: number | null;
 }
 
 /**
@@ -73,4 +79,11 @@ export type ServerCommand =
   | { type: 'arm-deadline'; round: number; ms: number }
   | { type: 'round-closed'; summary: RoundSummary }
   | { type: 'rejected'; node: number; round: number; reason: string }
-  | { type: 'finished'; completedRounds: number; stoppedEarly?: string };
+  | {
+      type: 'finished';
+      completedRounds: number;
+      /** A `beforeRound` hook's reason (e.g. the privacy budget). */
+      stoppedEarly?: string;
+      /** Set when the run failed (see `RoundPlan.maxFailedRounds` and `RoundMachine.failed`). */
+      failed?: string;
+    };

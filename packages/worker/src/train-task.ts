@@ -1,8 +1,10 @@
 import {
   ClientExecutor,
   type CompressorState,
+  compressKernelsOf,
   freshOptimizerMemory,
   type Kernels,
+  nonFiniteResult,
   Optimizer,
   type OptimizerState,
   Rng,
@@ -56,6 +58,11 @@ export interface TrainResult {
   readonly payload?: UpdatePayload;
   /** With `setup.compression.up`: the compressor state to carry to the node's next round. */
   readonly upState?: CompressorState;
+  /**
+   * Set when training diverged: Δ or the training loss holds NaN/±Inf (`update[i] is NaN`, see
+   * `nonFiniteResult`). The update must not be sent; it is not compressed (no payload, no upState).
+   */
+  readonly nonFinite?: string;
 }
 
 /** A pool thread's executor for one setup: working buffers and one optimizer, shared by every client. */
@@ -97,7 +104,8 @@ function uplinkFor(task: TrainTask, key: string, kernels: Kernels): NodeUplink |
  * The piscina entry: binds this thread's executor to the node (its examples, its stream
  * `Rng.fromSeed(seed).fork('node', id)` and the optimizer state the task carries, or a fresh one on the
  * node's first round), trains one round and returns Δ = x_local − x_global (after the node's privacy
- * step, if any). With `setup.compression.up` it then compresses Δ with the node's compressor, restored
+ * step, if any); a Δ or loss with NaN/±Inf is returned with `nonFinite` set and nothing compressed.
+ * With `setup.compression.up` it then compresses Δ with the node's compressor, restored
  * from `upState`, and returns the payload and the new compressor state. Pure function of the task, so a
  * node's result does not depend on which thread ran it.
  */
@@ -119,6 +127,8 @@ export default function trainTask(task: TrainTask): TrainResult {
     steps: r.steps,
     state: optimizer.state(),
   };
+  const nonFinite = nonFiniteResult(delta, r.trainLoss, compressKernelsOf(kernels).firstNonFinite);
+  if (nonFinite !== null) return { ...result, nonFinite };
   const uplink = uplinkFor(task, key, kernels);
   if (uplink === null) return result;
   uplink.compressor.load(task.upState ?? {});

@@ -58,7 +58,8 @@ const TASK_FILE = fileURLToPath(new URL('./train-block.js', import.meta.url));
  * Each node's optimizer state and uplink compressor state (error-feedback memory, PowerSGD warm start)
  * stay here between rounds; a compressed update travels as a `u8` `delta` with `codec` = the kind.
  * Task models are rebuilt by a `ModelReceiver` (raw, compressed, or deltas against the held copy);
- * a delta that does not fit the held copy is answered with `error` code `stale-model` per node. When the server goes silent the host says
+ * a delta that does not fit the held copy is answered with `error` code `stale-model` per node, and a
+ * node whose training went NaN/±Inf with `error` code `non-finite` (never an update). When the server goes silent the host says
  * `hello` again until it is welcomed back (re-registration). `finished` settles when the server says
  * `bye` or the host is closed.
  */
@@ -96,6 +97,11 @@ export class WorkerHost {
       maxThreads: threads,
       concurrentTasksPerWorker: 2,
       idleTimeout: 60_000,
+    });
+    // A block still training when the host closes answers a destroyed pool, which piscina reports as an
+    // 'error' event: without a listener that would crash the process (a run that failed or was stopped).
+    this.pool.on('error', (err: unknown) => {
+      if (!this.closed) options.log.error({ err }, 'training pool error');
     });
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
@@ -264,6 +270,12 @@ export class WorkerHost {
     const sent = results.map((r, j) => {
       this.states.set(r.node, r.state);
       if (r.upState) this.upStates.set(r.node, r.upState);
+      if (r.nonFinite !== undefined) {
+        // Diverged training: the server counts the node as failed (`non-finite`) instead of waiting for it.
+        this.options.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
+        const message = r.nonFinite.slice(0, 1000);
+        return this.endpoint.send({ type: 'error', round, node: r.node, code: 'non-finite', message, ref: -1 });
+      }
       const metrics: Record<string, number> = { train_loss: r.trainLoss, steps: r.steps };
       if (r.payload) metrics.theoretical_bits = r.payload.theoreticalBits;
       const p = global.length;

@@ -3,6 +3,7 @@ import { errors } from '@starling/core';
 import { configBaseDir, loadConfig, runExperiment } from '@starling/runner';
 import { kernelsModeFromEnv } from '@starling/worker';
 import { makeProgress, type Progress } from './progress.js';
+import { stopOnSignals } from './signals.js';
 
 /** What `starling run` and `starling server` pass (their parsed flags). */
 export interface RunCliOptions {
@@ -26,7 +27,9 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
   const showProgress = !args.quiet && !args.json;
   let progress: Progress = makeProgress(0, false);
   const startedAt = new Date(); // the CLI is the edge that reads the clock
+  const stop = stopOnSignals();
   const summary = await runExperiment(cfg, {
+    signal: stop.signal,
     startedAt,
     out: args.out === undefined ? undefined : resolve(args.out),
     kernels: args.kernels ?? kernelsModeFromEnv() ?? cfg.kernels,
@@ -39,7 +42,10 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
     onRound: (line, evaluated) => {
       if (evaluated) progress.update(line.round, { loss: line.test_loss, accuracy: line.test_accuracy });
     },
-  }).finally(() => progress.stop());
+  }).finally(() => {
+    progress.stop();
+    stop.release();
+  });
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (!args.quiet) {
     const acc = summary.test_accuracy === null ? '-' : summary.test_accuracy.toFixed(4);

@@ -1,24 +1,38 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadKernels } from '@starling/worker';
-import pino, { type Logger } from 'pino';
+import type pino from 'pino';
+import type { Logger } from 'pino';
 import { runMeta } from '../artifacts/meta.js';
 import type { MetricsLine } from '../artifacts/metrics-line.js';
 import { defaultRunPath, RunDir } from '../artifacts/run-dir.js';
+import { RunStatusFile } from '../artifacts/run-status.js';
 import { validateConfig } from '../config/load.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { ALGORITHMS } from '../drivers/algorithms.js';
 import type { RunContext, RunOutcome } from '../drivers/driver.js';
 import { checkMemory, type MemoryPlan } from '../preflight/preflight.js';
-import { exitCodeFor } from './exit-code.js';
+import { exitCodeFor, isInterrupted } from './exit-code.js';
 import type { RunSummary } from './run-summary.js';
 
 const repoDir = fileURLToPath(new URL('../../../..', import.meta.url));
 
 /** Options of {@link runExperiment}; every one has a default. */
 export interface RunOptions {
-  /** The run folder (must be absent or empty). Default `runs/<name>-<yyyymmdd-hhmmss>` (see `startedAt`) under the working directory. */
+  /**
+   * The run folder (must be absent or empty, and creatable and writable: anything else is refused at once
+   * with a `usage` error naming `--out`). Default `runs/<name>-<yyyymmdd-hhmmss>` (see `startedAt`)
+   * under the working directory.
+   */
   readonly out?: string;
+  /**
+   * Stops the run when aborted (the CLI wires SIGINT and SIGTERM to it): inline runs stop after the
+   * round in progress, socket runtimes at once (hosts are told `bye`). What was recorded stays;
+   * meta.json says `status: interrupted` with `last_completed_round`, no summary or model is written,
+   * and `runExperiment` rejects with a StarlingError of code `interrupted` (exit code 130). A string
+   * `signal.reason` (e.g. `SIGINT`) is recorded in meta.json's `reason`.
+   */
+  readonly signal?: AbortSignal;
   /** Kernel backend: overrides the config's `kernels` (`auto` falls back to js with a warning). */
   readonly kernels?: 'auto' | 'native' | 'js';
   /**
@@ -60,33 +74,80 @@ export interface RunOptions {
  */
 export async function runExperiment(config: unknown, options: RunOptions = {}): Promise<RunSummary> {
   const cfg = validateConfig(config, 'experiment config');
-  const out = resolve(options.out ?? defaultRunPath(resolve('runs'), cfg.name, options.startedAt ?? null));
+  const out =
+    options.out === undefined
+      ? defaultRunPath(resolve('runs'), cfg.name, options.startedAt ?? null)
+      : options.out.trim() === ''
+        ? options.out // refused by RunDir, naming --out
+        : resolve(options.out);
   const dir = new RunDir(out);
-  const log =
-    options.log ??
-    pino(
-      { level: options.logLevel ?? 'info', base: { run: cfg.name } },
-      pino.destination({ dest: dir.file('run.log'), sync: true }),
-    );
-  const progress = { started: false };
+  const log = options.log ?? dir.logger(options.logLevel ?? 'info', cfg.name);
+  const t0 = performance.now();
+  const run: RunState = { started: false, elapsed: () => (performance.now() - t0) / 1000, status: null };
   try {
-    return await runIn(cfg, dir, log, {
+    return await runIn(cfg, dir, log, run, {
       ...options,
       onStart: (info) => {
-        progress.started = true;
+        run.started = true;
         options.onStart?.(info);
       },
     });
   } catch (err) {
     // A run refused before round 0 (config, privacy budget, memory) leaves no folder behind.
-    if (!progress.started && exitCodeFor(err) === 2) dir.discard();
-    else log.error({ err }, 'run failed');
+    if (!run.started && exitCodeFor(err) === 2) dir.discard();
+    else endRun(run, log, err, options.signal);
     throw err;
   }
 }
 
-async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: RunOptions): Promise<RunSummary> {
-  const t0 = performance.now();
+/** What the pipeline knows of a run in progress. */
+interface RunState {
+  /** Whether the run passed its pre-flight checks (round 0 is about to start). */
+  started: boolean;
+  /** Wall seconds since the run started. */
+  readonly elapsed: () => number;
+  /** The status in meta.json, once meta.json was first written. */
+  status: RunStatusFile | null;
+}
+
+/**
+ * Records how a started run ended badly: `interrupted` (a signal: exit code 130) or `failed` (any
+ * other error) in meta.json, with the reason and the last completed round. On a full disk that write
+ * may fail too; the run's own error is what the caller sees either way.
+ *
+ * Checkpoint-on-interrupt hook (issue 13): the `interrupted` branch is where the pipeline, once it
+ * keeps checkpoints, writes the last round boundary's checkpoint (the drivers stop at a boundary:
+ * inline after a recorded round, socket runtimes between event batches with no round half-applied).
+ */
+function endRun(run: RunState, log: Logger, err: unknown, signal: AbortSignal | undefined): void {
+  const last = run.status?.current.last_completed_round ?? -1;
+  const message = err instanceof Error ? err.message : String(err);
+  if (isInterrupted(err)) {
+    const by = typeof signal?.reason === 'string' ? `${signal.reason}: ` : '';
+    log.warn({ lastCompletedRound: last, reason: `${by}${message}` }, 'run interrupted');
+    settle(run, log, 'interrupted', `${by}${message}`);
+  } else {
+    log.error({ err, lastCompletedRound: last }, 'run failed');
+    settle(run, log, 'failed', message);
+  }
+}
+
+function settle(run: RunState, log: Logger, status: 'interrupted' | 'failed', reason: string): void {
+  try {
+    run.status?.end(status, reason);
+  } catch (err) {
+    log.error({ err }, 'could not record the run status in meta.json');
+  }
+}
+
+async function runIn(
+  cfg: ExperimentConfig,
+  dir: RunDir,
+  log: Logger,
+  run: RunState,
+  options: RunOptions,
+): Promise<RunSummary> {
+  const { elapsed } = run;
   const loaded = loadKernels(options.kernels ?? cfg.kernels);
   if (loaded.warning) log.warn({ backend: loaded.backend }, loaded.warning);
   dir.writeJson('config.resolved.json', cfg);
@@ -98,8 +159,9 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
     startedAt: options.startedAt ?? null,
     repoDir,
   });
-  dir.writeJson('meta.json', meta);
-  const elapsed = () => (performance.now() - t0) / 1000;
+  const status = new RunStatusFile(dir, meta, elapsed);
+  status.update({});
+  run.status = status;
   const ctx: RunContext = {
     cfg,
     kernels: loaded.kernels,
@@ -107,8 +169,11 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
     log,
     baseDir: options.baseDir ?? resolve('.'),
     elapsed,
+    signal: options.signal,
     async record(line, evaluated) {
       dir.appendMetrics(line);
+      dir.checkWrites();
+      status.roundDone(line.round);
       await options.onRound?.(line, evaluated);
     },
     // Checkpoints are not written yet (issue 13): the contract is in place for the drivers.
@@ -124,7 +189,7 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
     },
     prepared(prep) {
       dir.writeJson('partition.json', prep.partitionSummary);
-      dir.writeJson('meta.json', { ...meta, ...prep.meta, memory: checked.memory });
+      status.update({ ...prep.meta, memory: checked.memory });
       options.onStart?.({ name: cfg.name, rounds: prep.rounds, out: dir.path });
     },
   });
@@ -149,6 +214,7 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   dir.writeJson('summary.json', summary);
+  status.end('completed', null);
   log.info(summary, 'run complete');
   return summary;
 }

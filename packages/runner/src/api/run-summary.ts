@@ -15,7 +15,7 @@ export interface RunSummary {
   model_sha256: string;
   out: string;
   /**
-   * Driver fields (see docs/config.md#outputs): federated runs add `stopped_early`, `privacy`,
+   * Driver fields (see docs/run-folder.md and docs/config.md): federated runs add `stopped_early`, `privacy`,
    * `payload_bytes_up`/`_down` and `theoretical_bits_up`; gossip runs add `consensus_error`,
    * `node_accuracy_mean`/`_std`, `peers_lost`, `payload_bytes` and `gossip_compression`.
    */

@@ -1,28 +1,30 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { errors, type Layout } from '@starling/core';
+import type { Layout } from '@starling/core';
+import pino, { type Logger } from 'pino';
 import type { MetricsLine } from './metrics-line.js';
+import { prepareOutFolder } from './out-folder.js';
+import { writeFailure } from './write-failure.js';
 
 /**
  * The folder a run writes: config.resolved.json, meta.json, metrics.jsonl, summary.json, model.bin +
- * model.layout.json, partition.json and run.log. Files are written as soon as they are known, so an
- * interrupted run keeps everything up to its last round.
+ * model.layout.json, partition.json and run.log (docs/run-folder.md). Files are written as soon as they
+ * are known, so an interrupted run keeps everything up to its last round. JSON files are replaced
+ * atomically (a temp file renamed over the old one). Every write that fails throws a `runtime`
+ * StarlingError naming the file (`disk full (ENOSPC)` on a full disk).
  */
 export class RunDir {
   readonly path: string;
   /** Whether this run made the folder (rather than finding it empty). */
   private readonly created: boolean;
+  /** The first failed write of the run log (the log cannot throw; the next record does). */
+  private logFailure: Error | null = null;
 
+  /** Creates or accepts `path` (absolute); see {@link prepareOutFolder} for what is refused. */
   constructor(path: string) {
-    const exists = existsSync(path);
-    if (exists && readdirSync(path).length > 0) {
-      // A run never overwrites another run's results.
-      throw errors.usage(`output folder ${path} exists and is not empty; choose another --out`);
-    }
-    mkdirSync(path, { recursive: true });
+    this.created = prepareOutFolder(path);
     this.path = path;
-    this.created = !exists;
   }
 
   /**
@@ -38,18 +40,55 @@ export class RunDir {
     return join(this.path, name);
   }
 
+  /**
+   * A pino logger writing `run.log` synchronously. A failed log write does not crash the run; it is
+   * raised by the next {@link RunDir.checkWrites} (every metrics line).
+   */
+  logger(level: pino.LevelWithSilent, name: string): Logger {
+    const dest = pino.destination({ dest: this.file('run.log'), sync: true });
+    dest.on('error', (err: Error) => {
+      this.logFailure ??= err;
+    });
+    return pino({ level, base: { run: name } }, dest);
+  }
+
+  /** Throws the first failed write of `run.log`, if any. */
+  checkWrites(): void {
+    if (this.logFailure) throw writeFailure(this.file('run.log'), this.logFailure);
+  }
+
+  /** Writes `name` as JSON through a temp file renamed over it, so a reader never sees half a file. */
   writeJson(name: string, value: unknown): void {
-    writeFileSync(this.file(name), `${JSON.stringify(value, null, 2)}\n`);
+    const file = this.file(name);
+    const temp = this.file(`.${name}.tmp`);
+    try {
+      writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
+      renameSync(temp, file);
+    } catch (err) {
+      if (existsSync(temp)) rmSync(temp, { force: true });
+      throw writeFailure(file, err);
+    }
   }
 
   appendMetrics(line: MetricsLine): void {
-    appendFileSync(this.file('metrics.jsonl'), `${JSON.stringify(line)}\n`);
+    const file = this.file('metrics.jsonl');
+    try {
+      appendFileSync(file, `${JSON.stringify(line)}\n`);
+    } catch (err) {
+      throw writeFailure(file, err);
+    }
   }
 
   /** Writes the model as little-endian float32 (`model.bin`) with its layout; returns the SHA-256 of model.bin. */
   writeModel(params: Float32Array, layout: Layout): string {
     const bytes = Buffer.from(params.buffer, params.byteOffset, params.byteLength);
-    writeFileSync(this.file('model.bin'), bytes);
+    const file = this.file('model.bin');
+    try {
+      writeFileSync(file, bytes);
+    } catch (err) {
+      rmSync(file, { force: true }); // half a model must not pass for a model
+      throw writeFailure(file, err);
+    }
     this.writeJson('model.layout.json', { dtype: 'f32', byteOrder: 'little', ...layout });
     return createHash('sha256').update(bytes).digest('hex');
   }

@@ -5,6 +5,13 @@ import { partitionSchema } from './schema-data.js';
 
 const posInt = z.number().int().positive();
 
+/**
+ * `maxFailedRounds`: the run fails (exit code 1) after this many consecutive rounds in which nodes
+ * were selected and nothing was aggregated (every node failed, e.g. training went non-finite, or fewer
+ * than `minCompletion` replied); null: never. Default 3.
+ */
+const maxFailedRounds = posInt.nullable().default(3);
+
 const federated = {
   rounds: posInt,
   clients: posInt,
@@ -15,6 +22,7 @@ const federated = {
   minCompletion: z.number().gt(0).lte(1).default(0.5),
   deadlineS: z.number().positive().nullable().default(null),
   maxClientWeight: z.number().gt(0).lte(1).default(1),
+  maxFailedRounds,
   serverOptimizer: serverOptimizerSchema.prefault({ kind: 'plain' }),
   /** How the round's updates are combined (the `aggregators` table; client-level DP wraps it). */
   aggregator: aggregatorSchema.prefault({ kind: 'mean' }),
@@ -37,7 +45,12 @@ const gossip = {
 
 /** `algorithm`: what is trained where. A round of `centralized` is one epoch over the training set. */
 export const algorithmSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('centralized'), rounds: posInt, batchSize: posInt.default(32) }),
+  z.strictObject({
+    kind: z.literal('centralized'),
+    rounds: posInt,
+    batchSize: posInt.default(32),
+    maxFailedRounds,
+  }),
   z.strictObject({ kind: z.literal('fedsgd'), ...federated, batchSize: posInt.nullable().default(null) }),
   z.strictObject({
     kind: z.literal('fedavg'),

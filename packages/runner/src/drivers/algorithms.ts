@@ -1,3 +1,4 @@
+import { errors } from '@starling/core';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { RunFootprint } from '../preflight/footprint.js';
 import type { PreparedRun, RunContext, RunDriver, RunOutcome } from './driver.js';
@@ -31,6 +32,7 @@ function entry<P extends PreparedRun, R>(family: AlgorithmEntry['family'], drive
       hooks.footprint(driver.footprint(ctx));
       const prep = driver.prepare(ctx);
       hooks.prepared(prep);
+      if (ctx.signal?.aborted) throw errors.interrupted('before round 0');
       const report = await driver.execute(prep, ctx);
       return driver.summarize(prep, report, ctx);
     },

@@ -17,6 +17,12 @@ export interface RunContext {
   /** Wall seconds since the run started (the `time_s` of metrics lines). */
   elapsed(): number;
   /**
+   * Aborted when the run must stop (SIGINT/SIGTERM at the CLI). A driver hands it to its runtime, which
+   * stops at the next round boundary (inline) or at once (socket runtimes: hosts are told `bye`) and
+   * rejects with a StarlingError of code `interrupted`.
+   */
+  readonly signal?: AbortSignal;
+  /**
    * Writes one `metrics.jsonl` line and hands it to the caller's `onRound`. `evaluated` says whether
    * the line carries a fresh evaluation of the model (progress displays update on those).
    */

@@ -1,3 +1,4 @@
+import { errors } from '@starling/core';
 import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
 import pino from 'pino';
 
@@ -22,11 +23,18 @@ function stderrLog(o: HostProcessOptions): HostLog {
 }
 
 /**
- * Runs one host in this process until its run ends (`bye`, or every peer finished) or SIGINT/SIGTERM
- * closes it; resolves with the reason. The same function serves `starling worker`, `starling peer` and
- * the children the `processes` runtime spawns.
+ * Runs one host in this process until its run ends (`bye`, or every peer finished) or one of
+ * `stopOn` closes it; resolves with the reason, or rejects with an `interrupted` StarlingError (exit
+ * code 130) when a signal closed it (the host says `bye` first). The same function serves
+ * `starling worker`, `starling peer` and the children the `processes` runtime spawns (those stop on
+ * SIGTERM only: a terminal's Ctrl-C reaches the whole process group, and their parent, which tells
+ * them `bye`, owns their lifetime).
  */
-export async function runHostProcess(kind: HostKind, o: HostProcessOptions): Promise<string> {
+export async function runHostProcess(
+  kind: HostKind,
+  o: HostProcessOptions,
+  stopOn: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'],
+): Promise<string> {
   const log = stderrLog(o);
   const host =
     kind === 'worker'
@@ -39,12 +47,18 @@ export async function runHostProcess(kind: HostKind, o: HostProcessOptions): Pro
           threads: o.threads,
           log,
         });
-  const stop = () => void host.close('signal');
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  let stoppedBy: NodeJS.Signals | null = null;
+  const stop = (signal: NodeJS.Signals) => {
+    stoppedBy ??= signal;
+    void host.close(`${kind} host stopped by ${signal}`);
+  };
+  for (const s of stopOn) process.once(s, stop);
+  log.info({ connect: o.connect }, kind === 'worker' ? 'worker host started' : 'gossip host started');
   const reason = await host.finished;
+  for (const s of stopOn) process.off(s, stop);
   log.info({ reason }, kind === 'worker' ? 'worker host finished' : 'gossip host finished');
   // A refused welcome (bad config) is a config error: exit code 2.
   if (host.failure) throw host.failure;
+  if (stoppedBy !== null) throw errors.interrupted(`by ${stoppedBy}`);
   return reason;
 }

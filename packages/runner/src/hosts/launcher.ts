@@ -120,5 +120,15 @@ export async function launchHosts(o: {
     };
     children.push(spawnHost(o.kind, options, o.log));
   }
-  return { close: () => Promise.all(children.map(waitExit)).then(() => undefined) };
+  // If this process exits before the children (a second Ctrl-C: process.exit), they go with it.
+  const killAll = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  };
+  process.on('exit', killAll);
+  return {
+    close: () =>
+      Promise.all(children.map(waitExit)).then(() => {
+        process.off('exit', killAll);
+      }),
+  };
 }

@@ -26,7 +26,8 @@ interface Wired {
  * timers (`Deadlines`), closed rounds reported with their traffic (`RoundReporter`), a lost host's
  * nodes failed at once, and a host that says `hello` again welcomed back with the same nodes. Events
  * are handled one batch at a time in arrival order, so commands never interleave. Ends with `bye` to
- * every host. The wire protocol is docs/protocol.md.
+ * every host, whether the run finished, failed or was interrupted (`opts.signal`). The wire protocol is
+ * docs/protocol.md.
  */
 export class ParameterServer {
   private readonly membership: Membership;
@@ -36,6 +37,8 @@ export class ParameterServer {
   private readonly completion = new RunCompletion();
   private queue: Promise<void> = Promise.resolve();
   private wired: Wired | null = null;
+  /** Set once `opts.signal` aborted: no event is handled after that. */
+  private stopping = false;
 
   constructor(
     private readonly machine: RoundMachine,
@@ -65,21 +68,55 @@ export class ParameterServer {
     };
     this.opts.onListening?.(router.address);
     const joinTimer = setTimeout(() => this.joinTimedOut(), this.opts.joinTimeoutMs);
+    const { signal } = this.opts;
+    const onAbort = () => this.interrupt();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) this.interrupt();
+    let bye: string | null = 'run failed';
+    const sayBye = async (reason: string) => {
+      bye = null;
+      await Promise.all(
+        router.peers().map((peer) =>
+          router.send(peer, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], {
+            timeoutMs: 2000,
+          }),
+        ),
+      ).catch(() => {});
+    };
     try {
       const rounds = await this.completion.done;
-      await Promise.all(
-        router.peers().map((peer) => router.send(peer, { type: 'bye', round: 0, node: -1, reason: 'run finished' })),
-      );
+      await sayBye('run finished');
       const stats = router.stats();
       const links = Object.fromEntries(
         Object.entries(stats.peers).map(([peer, c]) => [peer, { bytesUp: c.bytesReceived, bytesDown: c.bytesSent }]),
       );
       return { rounds, links, stats, rejectedUpdates: this.intake.rejected };
+    } catch (err) {
+      bye = this.stopping ? 'server interrupted' : `run failed: ${err instanceof Error ? err.message : String(err)}`;
+      throw err;
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       clearTimeout(joinTimer);
       this.deadlines.clearAll();
+      // Every ending says bye, so no host waits for a server that is gone.
+      if (bye !== null) await sayBye(bye);
       await router.close({ lingerMs: 200 });
     }
+  }
+
+  /**
+   * Stops the run on `opts.signal`: once the event batch in progress is handled (never a whole round:
+   * training happens on the hosts), the run fails with an `interrupted` StarlingError; batches queued
+   * after it are skipped, so nothing is recorded after the stop. Hosts are then told bye.
+   */
+  private interrupt(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    const stop = () => {
+      const open = this.machine.currentRound;
+      this.completion.fail(errors.interrupted(open < 0 ? 'before round 0' : `while round ${open} was open`));
+    };
+    this.queue = this.queue.then(stop, stop);
   }
 
   private get io(): Wired {
@@ -163,7 +200,7 @@ export class ParameterServer {
   /** Queues a batch of events; batches run one at a time, in order. */
   private feed(events: ServerEvent[]): void {
     this.queue = this.queue.then(async () => {
-      for (const e of events) await this.execute(this.machine.handle(e));
+      for (const e of events) if (!this.stopping) await this.execute(this.machine.handle(e));
     });
     this.queue.catch((e) => this.completion.fail(e));
   }

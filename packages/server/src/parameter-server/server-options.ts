@@ -28,6 +28,11 @@ export interface ZmqServerOptions {
   readonly downlink?: Downlink;
   /** Shared memory with hosts in this process (`threads`): updates of codec `shm` are read from it. */
   readonly lane?: SharedLane;
+  /**
+   * Aborting stops the run at once, without waiting for the open round: the server says `bye` to every
+   * host and `run()` rejects with a StarlingError of code `interrupted`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a finished ZeroMQ run reports besides its rounds. */

@@ -28,6 +28,11 @@ export interface GossipCoordinatorOptions {
   readonly onRound: (round: GossipRound) => void | Promise<void>;
   readonly heartbeatMs?: number;
   readonly peerTimeoutMs?: number;
+  /**
+   * Aborting stops the run at once (after the round being released, if any): the coordinator says
+   * `bye` to every host and rejects with a StarlingError of code `interrupted`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What a finished gossip run reports besides its rounds. */
@@ -49,7 +54,8 @@ export interface GossipCoordinatorReport {
  * ids and welcomes it with the setup, its nodes' examples and every node's host and endpoint. The hosts
  * then gossip among themselves; the coordinator only collects their per-round reports (`update`
  * messages, with the model on report rounds), releases whole rounds in order to `onRound`, stops
- * waiting for the nodes of a lost host, and says `bye` to every host after the last round.
+ * waiting for the nodes of a lost host, fails the run when a host reports a peer gone non-finite
+ * (`error` code `non-finite`), and says `bye` to every host when the run ends, however it ends.
  */
 export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise<GossipCoordinatorReport> {
   const nodes = Array.from({ length: o.setup.peers }, (_, i) => i);
@@ -67,8 +73,9 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     failRun = reject;
   });
 
+  let stopping = false;
   const release = (rounds: GossipRound[]) => {
-    for (const r of rounds) queue = queue.then(() => o.onRound(r));
+    for (const r of rounds) queue = queue.then(() => (stopping ? undefined : o.onRound(r)));
     if (monitor.finished) queue.then(finishRun, failRun);
     queue.catch(failRun);
   };
@@ -114,6 +121,8 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         );
         if (joined.size === o.hosts) start();
       }
+    } else if (h.type === 'error' && started && h.code === 'non-finite' && owners[h.node] === m.peer) {
+      failRun(errors.diverged(`peer ${h.node} went non-finite in round ${h.round}: ${h.message}`));
     } else if (h.type === 'update' && started) {
       const report = decodeReport(h, m.tensors);
       if (owners[h.node] !== m.peer || (report.model !== null && report.model.length !== o.modelSize)) {
@@ -157,16 +166,29 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     });
   }
 
-  try {
-    await done;
+  const interrupt = () => {
+    if (stopping) return;
+    stopping = true;
+    const stop = () => failRun(errors.interrupted(`after round ${monitor.nextRound - 1}`));
+    queue = queue.then(stop, stop);
+  };
+  o.signal?.addEventListener('abort', interrupt, { once: true });
+  if (o.signal?.aborted) interrupt();
+  let bye: string | null = 'run failed';
+  const sayBye = async (reason: string) => {
+    bye = null;
     const live = new Set(router.peers());
     await Promise.all(
       [...joined.keys()]
         .filter((host) => live.has(host))
         .map((host) =>
-          router.send(host, { type: 'bye', round: 0, node: -1, reason: 'run finished' }, [], { timeoutMs: 2000 }),
+          router.send(host, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], { timeoutMs: 2000 }),
         ),
-    );
+    ).catch(() => {});
+  };
+  try {
+    await done;
+    await sayBye('run finished');
     const hosts = Object.fromEntries(
       [...joined].map(([host, endpoint]) => [host, { endpoint, nodes: nodes.filter((n) => owners[n] === host) }]),
     );
@@ -177,8 +199,14 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       monitor: router.stats(),
       refused,
     };
+  } catch (err) {
+    bye = stopping ? 'coordinator interrupted' : `run failed: ${err instanceof Error ? err.message : String(err)}`;
+    throw err;
   } finally {
+    o.signal?.removeEventListener('abort', interrupt);
     clearTimeout(joinTimer);
+    // Every ending says bye, so no host gossips on for a run that is over.
+    if (bye !== null) await sayBye(bye);
     await router.close({ lingerMs: 200 });
   }
 }

@@ -281,6 +281,13 @@ export class GossipHost {
   private async train(node: number, round: number, from: Float32Array): Promise<void> {
     try {
       const r = await (this.training as PeerTraining).train(node, round, from);
+      if (r.nonFinite !== undefined) {
+        // A diverged peer would poison its neighbours: the coordinator fails the run (and says bye).
+        this.o.log.error({ node, round, problem: r.nonFinite }, 'training went non-finite; the peer stops');
+        const message = r.nonFinite.slice(0, 1000);
+        void this.coordinator.send({ type: 'error', round, node, code: 'non-finite', message, ref: -1 });
+        return;
+      }
       this.feed(node, { type: 'trained', round, delta: r.delta, trainLoss: r.trainLoss, steps: r.steps });
     } catch (err) {
       if (this.closed) return;

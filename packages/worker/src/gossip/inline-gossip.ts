@@ -1,4 +1,4 @@
-import type { Kernels, OptimizerState } from '@starling/core';
+import { errors, type Kernels, type OptimizerState } from '@starling/core';
 import trainTask from '../train-task.js';
 import type { HostLog } from '../worker-host.js';
 import { chocoPeer } from './choco-setup.js';
@@ -23,6 +23,12 @@ export interface InlineGossipOptions {
   readonly onRound: (round: GossipRound) => void | Promise<void>;
   /** Where refused (malformed) payloads are logged. */
   readonly log?: Pick<HostLog, 'warn'>;
+  /**
+   * Aborting stops the run after the round being released (its `onRound` done): `runGossipInline` then
+   * rejects with a StarlingError of code `interrupted`. The loop yields to the event loop once per round
+   * while a signal is given, so a signal handler can run.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -73,6 +79,9 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
           state: states.get(node) ?? null,
         });
         states.set(node, r.state);
+        if (r.nonFinite !== undefined) {
+          throw errors.diverged(`peer ${node} went non-finite in round ${c.round}: ${r.nonFinite}`);
+        }
         queue.push([node, { type: 'trained', round: c.round, delta: r.delta, trainLoss: r.trainLoss, steps: r.steps }]);
       } else if (c.type === 'refused') {
         o.log?.warn({ node, from: c.from, round: c.round, reason: c.reason }, 'gossip payload refused');
@@ -86,7 +95,10 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
           samples: o.partition[node].length,
           model: c.model,
         };
-        for (const round of monitor.add(report)) await o.onRound(round);
+        for (const round of monitor.add(report)) {
+          await o.onRound(round);
+          if (o.signal) await stopIfAborted(o.signal, round.round, setup.rounds);
+        }
       }
     }
   };
@@ -104,4 +116,10 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
     }
   }
   return { rounds: monitor.nextRound };
+}
+
+/** Yields to the event loop, then throws `interrupted` if `signal` aborted and rounds remain after `round`. */
+async function stopIfAborted(signal: AbortSignal, round: number, rounds: number): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (signal.aborted && round + 1 < rounds) throw errors.interrupted(`after round ${round}`);
 }

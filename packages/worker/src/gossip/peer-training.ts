@@ -22,6 +22,9 @@ export class PeerTraining {
     threads: number,
   ) {
     this.pool = new Piscina({ filename: TASK_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    // A task still training when the host closes (the run ended or failed) answers a destroyed pool,
+    // which piscina reports as an 'error' event: without a listener that would crash the process.
+    this.pool.on('error', () => {});
   }
 
   /** Gives peer `node` its training examples (indices into the training split). */

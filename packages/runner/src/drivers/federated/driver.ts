@@ -1,4 +1,6 @@
 import { evaluate } from '@starling/core';
+import { failureKinds } from '@starling/server';
+import { failedRoundsError } from '../divergence.js';
 import type { RunDriver, RunOutcome } from '../driver.js';
 import { checkCompressionSupported } from './compression.js';
 import { executeRounds, type RuntimeReport } from './execute.js';
@@ -40,40 +42,50 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
     const global = prep.machine.params;
     let last = { loss: null as number | null, accuracy: null as number | null };
     const totals = { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0 };
-    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, async (s, traffic) => {
-      const evalNow = (s.round + 1) % cfg.eval.every === 0 || s.round + 1 === prep.rounds;
-      if (evalNow) {
-        const e = evaluate(model, cfg.loss.kind, kernels, global, prep.data.test);
-        last = { loss: e.loss, accuracy: e.accuracy };
-      }
-      totals.up += traffic.bytesUp;
-      totals.down += traffic.bytesDown;
-      totals.payloadUp += traffic.payloadBytesUp;
-      totals.payloadDown += traffic.payloadBytesDown;
-      totals.bits += traffic.theoreticalBitsUp;
-      const line = {
-        round: s.round,
-        time_s: ctx.elapsed(),
-        train_loss: s.trainLoss,
-        test_loss: evalNow ? last.loss : null,
-        test_accuracy: evalNow ? last.accuracy : null,
-        bytes_up: traffic.bytesUp,
-        bytes_down: traffic.bytesDown,
-        payload_bytes_up: traffic.payloadBytesUp,
-        payload_bytes_down: traffic.payloadBytesDown,
-        theoretical_bits_up: traffic.theoreticalBitsUp,
-        epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
-        participants: s.results.length,
-        failures: s.failures.length,
-        aggregated: s.aggregated,
-        ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
-      };
-      await ctx.record(line, evalNow);
-      ctx.log.info(
-        { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
-        'round complete',
-      );
-    });
+    const runtime = await executeRounds(
+      cfg,
+      prep,
+      kernels,
+      ctx.log,
+      async (s, traffic) => {
+        const evalNow = (s.round + 1) % cfg.eval.every === 0 || s.round + 1 === prep.rounds;
+        if (evalNow) {
+          const e = evaluate(model, cfg.loss.kind, kernels, global, prep.data.test);
+          last = { loss: e.loss, accuracy: e.accuracy };
+        }
+        totals.up += traffic.bytesUp;
+        totals.down += traffic.bytesDown;
+        totals.payloadUp += traffic.payloadBytesUp;
+        totals.payloadDown += traffic.payloadBytesDown;
+        totals.bits += traffic.theoreticalBitsUp;
+        const line = {
+          round: s.round,
+          time_s: ctx.elapsed(),
+          train_loss: s.trainLoss,
+          test_loss: evalNow ? last.loss : null,
+          test_accuracy: evalNow ? last.accuracy : null,
+          bytes_up: traffic.bytesUp,
+          bytes_down: traffic.bytesDown,
+          payload_bytes_up: traffic.payloadBytesUp,
+          payload_bytes_down: traffic.payloadBytesDown,
+          theoretical_bits_up: traffic.theoreticalBitsUp,
+          epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
+          participants: s.results.length,
+          failures: s.failures.length,
+          failure_reasons: failureKinds(s.failures),
+          aggregated: s.aggregated,
+          ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
+        };
+        await ctx.record(line, evalNow);
+        ctx.log.info(
+          { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
+          'round complete',
+        );
+      },
+      ctx.signal,
+    );
+    const failed = prep.machine.failed;
+    if (failed !== null) throw failedRoundsError(cfg, failed);
     return { runtime, last, totals };
   },
 

@@ -16,13 +16,17 @@ export interface RuntimeReport {
 
 export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
 
-/** Runs every round in the configured runtime; the round logic is the same object in all of them. */
+/**
+ * Runs every round in the configured runtime; the round logic is the same object in all of them.
+ * `signal` stops it (inline after the round in progress, sockets at once) with an `interrupted` error.
+ */
 export async function executeRounds(
   cfg: ExperimentConfig,
   prep: PreparedFederated,
   kernels: Kernels,
   log: ServerLog,
   onRound: OnRound,
+  signal?: AbortSignal,
 ): Promise<RuntimeReport> {
   const rt = cfg.runtime;
   const ids = prep.parts.map((_, i) => i);
@@ -40,6 +44,7 @@ export async function executeRounds(
       decoder,
       downlink: downlink ?? undefined,
       encodeUp: prep.setup.compression?.up ? encodeUp : undefined,
+      signal,
     });
     return { rounds, links: {}, rejected: {} };
   }
@@ -65,6 +70,7 @@ export async function executeRounds(
         downlink: prep.compression.downlink ?? undefined,
         nonFiniteScan: kernels.compress?.firstNonFinite,
         lane,
+        signal,
       },
       onRound,
     );

@@ -66,6 +66,7 @@ function roundPlan(a: ServerAlgorithm): RoundPlan {
       minCompletion: 1,
       deadlineMs: null,
       maxClientWeight: 1,
+      maxFailedRounds: a.maxFailedRounds,
     };
   }
   const participation: Participation =
@@ -78,6 +79,7 @@ function roundPlan(a: ServerAlgorithm): RoundPlan {
     minCompletion: a.minCompletion,
     deadlineMs: a.deadlineS === null ? null : a.deadlineS * 1000,
     maxClientWeight: a.maxClientWeight,
+    maxFailedRounds: a.maxFailedRounds,
   };
 }
 

@@ -1,4 +1,6 @@
 import { errors } from '@starling/core';
+import type { GossipRound } from '@starling/worker';
+import { explainDivergence } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { executeGossip, type GossipRuntimeReport } from './execute.js';
 import { gossipFootprint } from './footprint.js';
@@ -68,7 +70,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       average: null,
       lost: 0,
     };
-    const runtime = await executeGossip(cfg, prep, kernels, ctx.log, async (round) => {
+    const onRound = async (round: GossipRound): Promise<void> => {
       const { fields, average } = await gossipRoundMetrics(round, ev);
       for (const x of round.reports)
         for (const [j, b] of Object.entries(x.links))
@@ -84,6 +86,9 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       }
       await ctx.record({ round: round.round, time_s: ctx.elapsed(), ...fields, epsilon: null }, average !== null);
       logRound(ctx, round.round, fields);
+    };
+    const runtime = await executeGossip(cfg, prep, kernels, ctx.log, onRound, ctx.signal).catch((err: unknown) => {
+      throw explainDivergence(cfg, err);
     });
     return { runtime, ...r };
   },

@@ -19,7 +19,8 @@ export interface GossipRuntimeReport {
  * ipc), training in its pool. `processes`: `workers` host processes, the peers split in contiguous
  * blocks (workers = peers gives one process per peer). `cluster`: waits for `hosts`
  * `starling peer --connect` hosts started elsewhere. Outside inline, this process is the coordinator:
- * rendezvous and monitor only, never on the gossip path.
+ * rendezvous and monitor only, never on the gossip path. `signal` stops the run with an `interrupted`
+ * error; a peer gone non-finite fails it with a `diverged` one.
  */
 export async function executeGossip(
   cfg: ExperimentConfig,
@@ -27,10 +28,19 @@ export async function executeGossip(
   kernels: Kernels,
   log: HostLog,
   onRound: (r: GossipRound) => void | Promise<void>,
+  signal?: AbortSignal,
 ): Promise<GossipRuntimeReport> {
   const rt = cfg.runtime;
   if (rt.kind === 'inline') {
-    const r = await runGossipInline({ run: cfg.name, setup: prep.setup, partition: prep.parts, kernels, onRound, log });
+    const r = await runGossipInline({
+      run: cfg.name,
+      setup: prep.setup,
+      partition: prep.parts,
+      kernels,
+      onRound,
+      log,
+      signal,
+    });
     return { rounds: r.rounds, hosts: {}, lost: [] };
   }
   const hosts: { launched?: Promise<LaunchedHosts> } = {};
@@ -48,6 +58,7 @@ export async function executeGossip(
         hosts.launched = launchHosts({ kind: 'peer', runtime: rt, address, run: cfg.name, log });
       },
       onRound,
+      signal,
     });
     return { rounds: report.rounds, hosts: report.hosts, lost: report.lost };
   } finally {

@@ -1,0 +1,36 @@
+import { errors, StarlingError } from '@starling/core';
+import type { ExperimentConfig } from '../config/schema.js';
+
+/**
+ * The likely causes of training that went NaN/±Inf, with this run's values: the learning rate, missing
+ * gradient clipping, non-finite input data.
+ */
+export function divergenceCauses(cfg: ExperimentConfig): string {
+  const o = cfg.optimizer;
+  const clip =
+    o.clipNorm === undefined
+      ? 'gradients are not clipped (set optimizer.clipNorm, e.g. 1)'
+      : `gradients are clipped only at optimizer.clipNorm = ${o.clipNorm}`;
+  return `the learning rate is too high (optimizer.lr = ${o.lr}; try 10× lower), ${clip}, or the data holds NaN/Inf`;
+}
+
+/**
+ * The error of a federated run whose round machine failed (`algorithm.maxFailedRounds` rounds in a row
+ * aggregated nothing), naming the likely cause: divergence when nodes failed `non-finite`, else lost
+ * or slow hosts.
+ */
+export function failedRoundsError(cfg: ExperimentConfig, failed: string): StarlingError {
+  const head = `run stopped: ${failed}`;
+  if (failed.includes('non-finite'))
+    return errors.diverged(`${head}. Training went NaN/Inf; likely cause: ${divergenceCauses(cfg)}`);
+  return errors.runtime(
+    `${head}. Likely cause: hosts lost or too slow for algorithm.deadlineS, or algorithm.minCompletion too high ` +
+      '(algorithm.maxFailedRounds sets how many such rounds a run tolerates)',
+  );
+}
+
+/** `err` with the likely causes appended when it is a `diverged` error (a gossip peer went non-finite). */
+export function explainDivergence(cfg: ExperimentConfig, err: unknown): unknown {
+  if (!(err instanceof StarlingError) || err.code !== 'diverged') return err;
+  return errors.diverged(`run stopped: ${err.message}. Likely cause: ${divergenceCauses(cfg)}`);
+}
