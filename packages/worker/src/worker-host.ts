@@ -109,6 +109,8 @@ export class WorkerHost {
       log: options.log,
       heartbeatMs: options.heartbeatMs ?? 250,
       peerTimeoutMs: options.peerTimeoutMs ?? 2000,
+      // A task's model is copied (ModelReceiver, sharedModel) before onMessage returns.
+      reuseJoinBuffers: true,
     });
     this.sayHello();
   }
