@@ -63,6 +63,8 @@ export abstract class Endpoint {
   protected readonly tickMs: number;
   private lastTick: number;
   private loop: Promise<void> = Promise.resolve();
+  /** The largest payload expected from a peer (see `expectPayload`). */
+  private expected = 0;
   private decodeOptions: DecodeOptions;
   private closing: Promise<void> | undefined;
 
@@ -129,6 +131,19 @@ export abstract class Endpoint {
     if (problem !== null)
       throw errors.option('transport.nonFiniteScan', 'a scan that agrees with firstNonFinite', problem);
     this.decodeOptions = { ...this.decodeOptions, nonFiniteScan: scan };
+  }
+
+  /**
+   * Announces the largest payload this endpoint expects to receive (e.g. 4·P bytes of a model once a
+   * worker host learned the model). A message is delivered only once all of it has arrived, and what the
+   * peer sent after it (its heartbeats) waits behind it on the wire, so a still-connected peer may be
+   * silent that much longer: `bytes × BUSY_MS_PER_BYTE` ms are added to `connectedSilenceMs`. A dropped
+   * connection is still reported at once. Throws a `config` StarlingError for a negative or fractional size.
+   */
+  expectPayload(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes < 0)
+      throw errors.option('transport.expectPayload', 'a byte count', bytes);
+    this.expected = bytes;
   }
 
   /** A snapshot of the byte and message counters. */
@@ -225,9 +240,10 @@ export abstract class Endpoint {
     const last = this.seqIn.get(peer);
     if (last !== undefined && h.seq !== (last === MAX_SEQ ? 0 : last + 1)) this.counters.seqGap(peer);
     this.seqIn.set(peer, h.seq);
-    const known = this.live.has(peer);
-    this.live.set(peer, this.opts.now());
-    if (!known) this.emitPeer({ kind: 'joined', peer, reason: 'message' });
+    const known = this.live.get(peer);
+    // max: a peer still within its allowance for a large message (see `busy`) keeps it
+    this.live.set(peer, Math.max(this.opts.now(), known ?? 0));
+    if (known === undefined) this.emitPeer({ kind: 'joined', peer, reason: 'message' });
     if (h.type === 'heartbeat') return;
     this.call(() => this.opts.onMessage({ peer, header: h, tensors: res.tensors, bytes: res.bytes }));
     if (h.type === 'bye' && this.live.delete(peer)) this.gone(peer, 'left', h.reason);
@@ -291,10 +307,11 @@ export abstract class Endpoint {
     const late = now - this.lastTick - this.tickMs;
     this.lastTick = now;
     if (late > this.tickMs) this.forgive(late);
+    const patience = this.opts.connectedSilenceMs + this.expected * BUSY_MS_PER_BYTE;
     for (const [peer, seen] of [...this.live]) {
       const silent = now - seen;
       if (silent <= this.opts.peerTimeoutMs) continue;
-      if (silent > this.opts.connectedSilenceMs || !this.connectedTo(peer, now)) this.markLost(peer, 'timeout');
+      if (silent > patience || !this.connectedTo(peer, now)) this.markLost(peer, 'timeout');
     }
     if (this.opts.heartbeatMs > 0) this.heartbeat();
   }

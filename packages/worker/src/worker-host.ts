@@ -167,6 +167,8 @@ export class WorkerHost {
       const layout = this.setup.layout;
       const kernels = loadKernels(this.setup.setup.kernels).kernels;
       this.receiver = layout ? new ModelReceiver(layout, kernels) : null;
+      // A raw model (4·P bytes) on its way here silences the server that long: not a loss.
+      if (layout) this.endpoint.expectPayload(4 * layout.size);
       this.useScan(kernels.compress?.firstNonFinite);
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {
