@@ -157,10 +157,11 @@ describe('decodeMessage rejects', () => {
     expect(out.ok ? 'ok' : out.detail).toMatch(/non-finite value at index 9876/);
   });
 
-  it('a message above maxMessageBytes and a header above maxHeaderBytes', () => {
+  it('a payload above maxMessageBytes (the header not counted) and a header above maxHeaderBytes', () => {
     const fs = [raw.pack(full('update', { tensors: [desc(100)] })), f32(100)];
-    expect(decodeMessage(fs, { maxMessageBytes: 400, maxHeaderBytes: 1024 }).ok).toBe(false);
-    expect(decodeMessage(fs, { maxMessageBytes: 1000, maxHeaderBytes: 1024 }).ok).toBe(true);
+    const r0 = decodeMessage(fs, { maxMessageBytes: 399, maxHeaderBytes: 1024 });
+    expect(r0.ok ? 'ok' : r0.reason).toBe('too-large');
+    expect(decodeMessage(fs, { maxMessageBytes: 400, maxHeaderBytes: 1024 }).ok).toBe(true);
     const r = decodeMessage(fs, { maxMessageBytes: 1000, maxHeaderBytes: 16 });
     expect(r.ok ? 'ok' : r.reason).toBe('header-size');
   });

@@ -1,9 +1,18 @@
 import { errors } from '@starling/core';
 import { Packr, Unpackr } from 'msgpackr';
+import { type JoinScratch, joinFrames, splitFrame } from './chunks.js';
 import { type Dtype, dtypeOf, LITTLE_ENDIAN, type TensorArray, viewFrame } from './dtypes.js';
 import { HEADER_SCHEMAS, type Header, type TensorDescriptor } from './messages.js';
 import { firstNonFinite, type NonFiniteScan } from './non-finite.js';
-import { MAX_TENSORS, MESSAGE_TYPES, type MessageType, PROTOCOL_VERSION } from './protocol.js';
+import {
+  DEFAULT_CHUNK_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  MAX_PAYLOAD_FRAMES,
+  MAX_TENSORS,
+  MESSAGE_TYPES,
+  type MessageType,
+  PROTOCOL_VERSION,
+} from './protocol.js';
 import { conforms, describe, isPlainObject } from './schema.js';
 
 /** A tensor handed to `send`: its bytes are copied at encode unless `owned` hands the array over. */
@@ -42,7 +51,7 @@ export type CodecRejectReason =
 
 /** Size limits applied when decoding, in bytes. */
 export interface DecodeLimits {
-  /** Largest accepted message: header plus all tensor frames. */
+  /** Largest accepted message payload: all tensor frames together (the header has its own limit). */
   readonly maxMessageBytes: number;
   /** Largest accepted header frame. */
   readonly maxHeaderBytes: number;
@@ -52,10 +61,18 @@ export interface DecodeLimits {
 export interface DecodeOptions extends DecodeLimits {
   /** Used instead of `firstNonFinite` on f32 frames; must agree with it (see `checkNonFiniteScan`). */
   readonly nonFiniteScan?: NonFiniteScan;
+  /**
+   * Where chunked payloads are joined: reused buffers, so such a tensor's data is only valid until the
+   * next message is decoded. Default: a fresh buffer per chunked tensor.
+   */
+  readonly joinScratch?: JoinScratch;
 }
 
-/** Defaults: 256 MiB per message, 1 MiB per header. */
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxMessageBytes: 256 * 2 ** 20, maxHeaderBytes: 2 ** 20 };
+/** Defaults: 256 MiB of tensor payload per message, 1 MiB per header. */
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = {
+  maxMessageBytes: DEFAULT_MAX_PAYLOAD_BYTES,
+  maxHeaderBytes: 2 ** 20,
+};
 
 /** The outcome of {@link decodeMessage}: a validated message, or the reason it was refused. */
 export type DecodeResult =
@@ -78,24 +95,34 @@ function checkEndian(): void {
 }
 
 /**
- * Copies (or, with `owned`, wraps) tensors into frames and builds their descriptors. Payloads are not
+ * Copies (or, with `owned`, wraps) tensors into frames and builds their descriptors. A tensor of more
+ * than `chunkBytes` bytes becomes `chunks` consecutive frames (views of one copy, in pieces of
+ * `chunkBytes`, the last one shorter), so no frame starves ZMTP heartbeats on the wire. Payloads are not
  * scanned for NaN/Inf here (the receiver does, and answers with an `error` of code `non-finite`);
  * scanning on both sides cost 10-25% of broadcast throughput. Use `firstNonFinite` to check early.
  */
-export function encodeTensors(tensors: readonly TensorInput[]): EncodedTensors {
+export function encodeTensors(tensors: readonly TensorInput[], chunkBytes = DEFAULT_CHUNK_BYTES): EncodedTensors {
   checkEndian();
   if (tensors.length > MAX_TENSORS) throw errors.protocol(`a message carries at most ${MAX_TENSORS} tensors`);
+  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1)
+    throw errors.protocol('chunkBytes must be a positive integer');
   const descriptors: TensorDescriptor[] = [];
   const frames: Buffer[] = [];
   let bytes = 0;
   for (const t of tensors) {
     const dtype = dtypeOf(t.data);
     const { buffer, byteOffset, byteLength } = t.data;
-    frames.push(t.owned ? Buffer.from(buffer, byteOffset, byteLength) : Buffer.copyBytesFrom(t.data));
-    const d: TensorDescriptor = { name: t.name, dtype, length: t.data.length, bytes: t.data.byteLength };
+    const frame = t.owned ? Buffer.from(buffer, byteOffset, byteLength) : Buffer.copyBytesFrom(t.data);
+    const chunks = splitFrame(frame, chunkBytes);
+    for (const c of chunks) frames.push(c);
+    const d: TensorDescriptor = { name: t.name, dtype, length: t.data.length, bytes: byteLength };
     if (t.codec !== undefined) d.codec = t.codec;
+    if (chunks.length > 1) d.chunks = chunks.length;
     descriptors.push(d);
-    bytes += t.data.byteLength;
+    bytes += byteLength;
+  }
+  if (frames.length > MAX_PAYLOAD_FRAMES) {
+    throw errors.protocol(`a message carries at most ${MAX_PAYLOAD_FRAMES} payload frames, got ${frames.length}`);
   }
   return { descriptors, frames, bytes };
 }
@@ -111,19 +138,25 @@ export function encodeHeader(header: Header): Buffer {
 }
 
 /**
- * Encodes one message as ZeroMQ frames: `[header, ...tensor frames]`. `header.tensors` is replaced by
- * the descriptors of `tensors`. The returned buffers belong to the transport and are never reused.
+ * Encodes one message as ZeroMQ frames: `[header, ...tensor frames]` (a tensor above `chunkBytes` as
+ * several frames). `header.tensors` is replaced by the descriptors of `tensors`. The returned buffers
+ * belong to the transport and are never reused.
  */
-export function encodeMessage(header: Omit<Header, 'tensors'>, tensors: readonly TensorInput[] = []): Buffer[] {
-  const enc = encodeTensors(tensors);
+export function encodeMessage(
+  header: Omit<Header, 'tensors'>,
+  tensors: readonly TensorInput[] = [],
+  chunkBytes = DEFAULT_CHUNK_BYTES,
+): Buffer[] {
+  const enc = encodeTensors(tensors, chunkBytes);
   return [encodeHeader({ ...header, tensors: enc.descriptors } as Header), ...enc.frames];
 }
 
 /**
  * Decodes and validates one message (frames without the routing envelope). Never throws on bad
- * input: returns the reason instead. Checks, in order: frame count, total and header size, msgpack,
- * version, type, the type's strict schema, descriptor count = frame count, each frame's size, and
- * NaN/Inf in float payloads (f32 with `limits.nonFiniteScan` when given).
+ * input: returns the reason instead. Checks, in order: frame count, payload and header size, msgpack,
+ * version, type, the type's strict schema, frames described = frames present, each payload's size (a
+ * chunked payload is joined into one fresh buffer), and NaN/Inf in float payloads (f32 with
+ * `limits.nonFiniteScan` when given).
  */
 export function decodeMessage(frames: readonly Buffer[], limits: DecodeOptions = DEFAULT_DECODE_LIMITS): DecodeResult {
   let bytes = 0;
@@ -138,10 +171,13 @@ export function decodeMessage(frames: readonly Buffer[], limits: DecodeOptions =
     type,
     bytes,
   });
-  if (frames.length < 1 || frames.length > MAX_TENSORS + 1) {
-    return fail('frames', `a message has 1..${MAX_TENSORS + 1} frames, got ${frames.length}`);
+  if (frames.length < 1 || frames.length > MAX_PAYLOAD_FRAMES + 1) {
+    return fail('frames', `a message has 1..${MAX_PAYLOAD_FRAMES + 1} frames, got ${frames.length}`);
   }
-  if (bytes > limits.maxMessageBytes) return fail('too-large', `message of ${bytes} bytes > ${limits.maxMessageBytes}`);
+  const payload = bytes - frames[0].byteLength;
+  if (payload > limits.maxMessageBytes) {
+    return fail('too-large', `message payload of ${payload} bytes > ${limits.maxMessageBytes}`);
+  }
   if (frames[0].byteLength > limits.maxHeaderBytes) {
     return fail('header-size', `header of ${frames[0].byteLength} bytes > ${limits.maxHeaderBytes}`);
   }
@@ -160,17 +196,24 @@ export function decodeMessage(frames: readonly Buffer[], limits: DecodeOptions =
   const why = { problem: null as string | null };
   if (!conforms<Header>(HEADER_SCHEMAS[type], raw, 'header', why)) return fail('schema', why.problem ?? 'header');
   const header = raw;
-  if (header.tensors.length !== frames.length - 1) {
-    return fail('tensor-count', `header describes ${header.tensors.length} tensors but ${frames.length - 1} followed`);
+  let described = 0;
+  for (const d of header.tensors) described += d.chunks ?? 1;
+  if (described !== frames.length - 1) {
+    return fail('tensor-count', `header describes ${described} payload frames but ${frames.length - 1} followed`);
   }
   checkEndian();
   const tensors: DecodedTensor[] = [];
-  for (let i = 0; i < header.tensors.length; i++) {
-    const d = header.tensors[i];
-    const frame = frames[i + 1];
-    if (frame.byteLength !== d.bytes) {
-      return fail('tensor-size', `tensor ${describe(d.name)} declares ${d.bytes} bytes, frame has ${frame.byteLength}`);
+  let next = 1;
+  for (const [index, d] of header.tensors.entries()) {
+    const count = d.chunks ?? 1;
+    const frame = joinFrames(frames, next, count, d.bytes, limits.joinScratch, index);
+    if (frame === null) {
+      let got = 0;
+      for (let i = next; i < next + count; i++) got += frames[i].byteLength;
+      const what = count === 1 ? 'frame has' : `its ${count} chunks (each non-empty) have`;
+      return fail('tensor-size', `tensor ${describe(d.name)} declares ${d.bytes} bytes, ${what} ${got}`);
     }
+    next += count;
     const data = viewFrame(frame, d.dtype);
     if (d.dtype === 'f32' || d.dtype === 'f64') {
       const scan = d.dtype === 'f32' ? (limits.nonFiniteScan ?? firstNonFinite) : firstNonFinite;

@@ -1,8 +1,16 @@
 import { errors } from '@starling/core';
+import { MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from './chunks.js';
 import type { CodecRejectReason, DecodedTensor } from './codec.js';
 import type { Header } from './messages.js';
 import { checkNonFiniteScan, type NonFiniteScan } from './non-finite.js';
-import { ID_PATTERN, MAX_NODE_ID, type MessageType, NO_NODE } from './protocol.js';
+import {
+  DEFAULT_CHUNK_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  ID_PATTERN,
+  MAX_NODE_ID,
+  type MessageType,
+  NO_NODE,
+} from './protocol.js';
 
 /** Why an endpoint refused an arrived message: a codec reason or one of the endpoint's own checks. */
 export type RejectReason = CodecRejectReason | 'routing-id' | 'direction' | 'wrong-run';
@@ -50,8 +58,23 @@ export interface EndpointOptions {
   readonly node?: number;
   /** Message types this endpoint accepts (defaults per socket kind, see protocol.ts). */
   readonly accept?: readonly MessageType[];
-  /** Largest message accepted; also the socket's ZMQ_MAXMSGSIZE (default 256 MiB). */
+  /**
+   * Largest message payload accepted (all tensor frames together, header excluded); also the socket's
+   * ZMQ_MAXMSGSIZE, which libzmq applies per frame (default 256 MiB).
+   */
   readonly maxMessageBytes?: number;
+  /**
+   * Tensors larger than this are sent as several frames of this size ("chunks", joined again by the
+   * receiver), so no frame is on the wire long enough to time out ZMTP heartbeats (default 8 MiB,
+   * 1 MiB to 1 GiB).
+   */
+  readonly chunkBytes?: number;
+  /**
+   * Join received chunked tensors into buffers this endpoint reuses for the next message (default
+   * false: a fresh buffer each time). Then such a tensor's `data` is valid only until `onMessage`
+   * returns: for receivers that copy what they keep, such as a worker host's task model.
+   */
+  readonly reuseJoinBuffers?: boolean;
   /** Largest header frame accepted (default 1 MiB). */
   readonly maxHeaderBytes?: number;
   /**
@@ -122,7 +145,8 @@ export function resolveOptions(o: EndpointOptions, accept: readonly MessageType[
     ...o,
     node: check('node', o.node ?? NO_NODE, NO_NODE, MAX_NODE_ID),
     accept: o.accept ?? accept,
-    maxMessageBytes: check('maxMessageBytes', o.maxMessageBytes ?? 256 * 2 ** 20, 1024, 2 ** 32 - 1),
+    maxMessageBytes: check('maxMessageBytes', o.maxMessageBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1024, 2 ** 32 - 1),
+    chunkBytes: check('chunkBytes', o.chunkBytes ?? DEFAULT_CHUNK_BYTES, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
     maxHeaderBytes: check('maxHeaderBytes', o.maxHeaderBytes ?? 2 ** 20, 256, 2 ** 30),
     heartbeatMs: check('heartbeatMs', o.heartbeatMs ?? 500, 0, 60_000),
     peerTimeoutMs: check('peerTimeoutMs', o.peerTimeoutMs ?? 3000, 50, 600_000),
@@ -141,6 +165,7 @@ export function resolveOptions(o: EndpointOptions, accept: readonly MessageType[
     sendHighWaterMark: check('sendHighWaterMark', o.sendHighWaterMark ?? 64, 1, 1_000_000),
     receiveHighWaterMark: check('receiveHighWaterMark', o.receiveHighWaterMark ?? 64, 1, 1_000_000),
     replyErrors: o.replyErrors ?? true,
+    reuseJoinBuffers: o.reuseJoinBuffers ?? false,
     log: o.log ?? SILENT,
     now: o.now ?? (() => performance.now()),
   };

@@ -1,5 +1,6 @@
 import { errors } from '@starling/core';
 import type { Dealer, Router } from 'zeromq';
+import { JoinScratch } from './chunks.js';
 import {
   type DecodeOptions,
   decodeMessage,
@@ -14,6 +15,15 @@ import type { Header, OutgoingHeader } from './messages.js';
 import { checkNonFiniteScan, type NonFiniteScan } from './non-finite.js';
 import { Outboxes, type SendOutcome, type SendResult } from './outbox.js';
 import { MAX_SEQ, type MessageType, PROTOCOL_VERSION } from './protocol.js';
+
+/**
+ * Extra silence allowed to a peer per byte of a large message it was just handed, in ms: it has to
+ * receive, join and decode the payload (and usually copy it) before it speaks again. 1 s per 16 MiB:
+ * on the project's 2-core VMs under load, writing fresh memory ran at 30-100 MB/s.
+ */
+export const BUSY_MS_PER_BYTE = 1000 / (16 * 2 ** 20);
+/** Messages below this size earn no allowance (1 MiB). */
+const BUSY_MIN_BYTES = 2 ** 20;
 
 /** Per-send options. */
 export interface SendOptions {
@@ -53,6 +63,8 @@ export abstract class Endpoint {
   protected readonly tickMs: number;
   private lastTick: number;
   private loop: Promise<void> = Promise.resolve();
+  /** The largest payload expected from a peer (see `expectPayload`). */
+  private expected = 0;
   private decodeOptions: DecodeOptions;
   private closing: Promise<void> | undefined;
 
@@ -63,13 +75,17 @@ export abstract class Endpoint {
     this.opts = options;
     this.runId = this.opts.run;
     this.accept = new Set(this.opts.accept);
-    const { maxMessageBytes, maxHeaderBytes, nonFiniteScan } = this.opts;
-    this.decodeOptions = { maxMessageBytes, maxHeaderBytes, nonFiniteScan };
+    const { maxMessageBytes, maxHeaderBytes, nonFiniteScan, reuseJoinBuffers } = this.opts;
+    const joinScratch = reuseJoinBuffers ? new JoinScratch() : undefined;
+    this.decodeOptions = { maxMessageBytes, maxHeaderBytes, nonFiniteScan, joinScratch };
     const { now, sendTimeoutMs, maxQueuedMessages, maxQueuedBytes } = this.opts;
     this.outboxes = new Outboxes(
       {
         attempt: (peer, frames) => this.attempt(peer, frames),
-        sent: (peer, type, bytes) => this.counters.sent(peer, type, bytes),
+        sent: (peer, type, bytes) => {
+          this.counters.sent(peer, type, bytes);
+          if (bytes >= BUSY_MIN_BYTES) this.busy(peer, bytes);
+        },
         dropped: (peer, _type, reason) => this.counters.drop(peer, reason),
         unreachable: (peer) => this.unreachable(peer),
       },
@@ -117,6 +133,19 @@ export abstract class Endpoint {
     this.decodeOptions = { ...this.decodeOptions, nonFiniteScan: scan };
   }
 
+  /**
+   * Announces the largest payload this endpoint expects to receive (e.g. 4·P bytes of a model once a
+   * worker host learned the model). A message is delivered only once all of it has arrived, and what the
+   * peer sent after it (its heartbeats) waits behind it on the wire, so a still-connected peer may be
+   * silent that much longer: `bytes × BUSY_MS_PER_BYTE` ms are added to `connectedSilenceMs`. A dropped
+   * connection is still reported at once. Throws a `config` StarlingError for a negative or fractional size.
+   */
+  expectPayload(bytes: number): void {
+    if (!Number.isSafeInteger(bytes) || bytes < 0)
+      throw errors.option('transport.expectPayload', 'a byte count', bytes);
+    this.expected = bytes;
+  }
+
   /** A snapshot of the byte and message counters. */
   stats(): EndpointStats {
     return this.counters.snapshot();
@@ -143,7 +172,7 @@ export abstract class Endpoint {
 
   /** Encodes tensors once for several sends (frames are shared read-only). */
   protected encodeShared(tensors: readonly TensorInput[]): EncodedTensors {
-    return encodeTensors(tensors);
+    return encodeTensors(tensors, this.opts.chunkBytes);
   }
 
   /** Stamps `v`, `seq`, `run`, descriptors; queues; throws synchronously on an invalid header. */
@@ -211,9 +240,10 @@ export abstract class Endpoint {
     const last = this.seqIn.get(peer);
     if (last !== undefined && h.seq !== (last === MAX_SEQ ? 0 : last + 1)) this.counters.seqGap(peer);
     this.seqIn.set(peer, h.seq);
-    const known = this.live.has(peer);
-    this.live.set(peer, this.opts.now());
-    if (!known) this.emitPeer({ kind: 'joined', peer, reason: 'message' });
+    const known = this.live.get(peer);
+    // max: a peer still within its allowance for a large message (see `busy`) keeps it
+    this.live.set(peer, Math.max(this.opts.now(), known ?? 0));
+    if (known === undefined) this.emitPeer({ kind: 'joined', peer, reason: 'message' });
     if (h.type === 'heartbeat') return;
     this.call(() => this.opts.onMessage({ peer, header: h, tensors: res.tensors, bytes: res.bytes }));
     if (h.type === 'bye' && this.live.delete(peer)) this.gone(peer, 'left', h.reason);
@@ -230,6 +260,16 @@ export abstract class Endpoint {
     const message = detail.length > 1024 ? `${detail.slice(0, 1021)}...` : detail;
     const error = { type: 'error', round: this.round, node: this.opts.node, code: reason, message, ref: seq } as const;
     void this.enqueue(peer, error, { descriptors: [], frames: [], bytes: 0 }, { timeoutMs: 1000 });
+  }
+
+  /**
+   * `peer` was just handed a large message: its silence while it receives and decodes it is expected, so
+   * its last-heard time moves forward by `bytes × BUSY_MS_PER_BYTE`. Losing the connection still counts
+   * at once (a dead or frozen peer is never shielded by this).
+   */
+  private busy(peer: string, bytes: number): void {
+    const seen = this.live.get(peer);
+    if (seen !== undefined) this.live.set(peer, Math.max(seen, this.opts.now()) + bytes * BUSY_MS_PER_BYTE);
   }
 
   /** Forgets a live peer: `lost` (silence, disconnection) or `left` (bye). */
@@ -267,10 +307,11 @@ export abstract class Endpoint {
     const late = now - this.lastTick - this.tickMs;
     this.lastTick = now;
     if (late > this.tickMs) this.forgive(late);
+    const patience = this.opts.connectedSilenceMs + this.expected * BUSY_MS_PER_BYTE;
     for (const [peer, seen] of [...this.live]) {
       const silent = now - seen;
       if (silent <= this.opts.peerTimeoutMs) continue;
-      if (silent > this.opts.connectedSilenceMs || !this.connectedTo(peer, now)) this.markLost(peer, 'timeout');
+      if (silent > patience || !this.connectedTo(peer, now)) this.markLost(peer, 'timeout');
     }
     if (this.opts.heartbeatMs > 0) this.heartbeat();
   }

@@ -45,9 +45,12 @@ export { checkNonFiniteScan, firstNonFinite } from './non-finite.js';
 export type { DropReason, SendResult } from './outbox.js';
 export type { MessageType } from './protocol.js';
 export {
+  DEFAULT_CHUNK_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
   ENDPOINT_PATTERN,
   ID_PATTERN,
   MAX_NODE_ID,
+  MAX_PAYLOAD_FRAMES,
   MAX_ROUND,
   MAX_SEQ,
   MAX_TENSORS,

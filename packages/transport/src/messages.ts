@@ -6,6 +6,7 @@ import {
   ID_PATTERN,
   MAX_NODE_ID,
   MAX_NODES_PER_HOST,
+  MAX_PAYLOAD_FRAMES,
   MAX_ROUND,
   MAX_SEQ,
   MAX_TENSORS,
@@ -18,7 +19,10 @@ import {
 } from './protocol.js';
 import { arr, type Infer, int, num, obj, oneOf, opt, record, refine, type Schema, str } from './schema.js';
 
-/** Describes one raw frame after the header; `bytes` must equal `length` times the dtype's size. */
+/**
+ * Describes one tensor payload after the header; `bytes` must equal `length` times the dtype's size.
+ * The payload is one frame, or `chunks` (2 or more) consecutive non-empty frames whose concatenation it is.
+ */
 export const tensorDescriptor = refine(
   obj({
     name: str(1, 128, TENSOR_NAME_PATTERN),
@@ -26,6 +30,7 @@ export const tensorDescriptor = refine(
     length: int(0, MAX_U32),
     bytes: int(0, MAX_U32),
     codec: opt(str(1, 64, CODE_PATTERN)),
+    chunks: opt(int(2, MAX_PAYLOAD_FRAMES)),
   }),
   (d, p) =>
     d.bytes === d.length * itemSize(d.dtype)

@@ -19,8 +19,24 @@ export const MAX_U32 = 2 ** 32 - 1;
 /** Most virtual nodes one host may carry or be given in one message. */
 export const MAX_NODES_PER_HOST = 100_000;
 
-/** Most tensor frames one message may carry. */
+/** Most tensors one message may carry. */
 export const MAX_TENSORS = 256;
+
+/**
+ * Most payload frames one message may carry (all tensors' chunks together): 4096 chunks of the
+ * smallest allowed chunk size (1 MiB) cover the largest message an endpoint can be configured for.
+ */
+export const MAX_PAYLOAD_FRAMES = 4096;
+
+/**
+ * The reference sender's chunk size: a tensor payload larger than this travels as consecutive frames of
+ * this size (the last one shorter), so that no single ZeroMQ frame takes long enough on the wire to
+ * starve ZMTP heartbeats (docs/protocol.md, section 2).
+ */
+export const DEFAULT_CHUNK_BYTES = 8 * 2 ** 20;
+
+/** The default limit on a message's tensor payloads (all frames after the header), 256 MiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 2 ** 20;
 
 /** Host ids, run ids and ZeroMQ routing ids: 1 to 64 characters of letters, digits and `._:-`. */
 export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;

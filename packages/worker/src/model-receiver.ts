@@ -29,13 +29,19 @@ export class ModelReceiver {
     this.held = -1;
   }
 
-  /** Applies a task's model frames for `round` and returns the model to train from (owned by this receiver). */
+  /**
+   * Applies a task's model frames for `round` and returns the model to train from (owned by this
+   * receiver, and overwritten by the next `receive`).
+   */
   receive(round: number, kind: 'full' | 'delta', tensors: readonly DecodedTensor[]): Float32Array {
     const size = this.layout.size;
     if (kind === 'full') {
       const t = tensors.length === 1 ? tensors[0] : undefined;
       if (t === undefined || t.name !== 'model') throw errors.protocol('a full task carries one tensor named model');
-      const out = new Float32Array(size);
+      // The previous copy is reused (fresh memory is slow to fault in; the caller copies what this
+      // returns before the next task arrives); until it is complete this receiver holds no round.
+      const out = this.model?.length === size ? this.model : new Float32Array(size);
+      this.held = -1;
       if (t.codec === undefined) {
         if (!(t.data instanceof Float32Array) || t.data.length !== size) {
           throw errors.protocol(`task model must be ${size} float32 values, got ${t.length} ${t.dtype}`);

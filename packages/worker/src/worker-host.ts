@@ -115,6 +115,8 @@ export class WorkerHost {
       log: options.log,
       heartbeatMs: options.heartbeatMs ?? 250,
       peerTimeoutMs: options.peerTimeoutMs ?? 2000,
+      // A task's model is copied (ModelReceiver, sharedModel) before onMessage returns.
+      reuseJoinBuffers: true,
     });
     this.sayHello();
   }
@@ -171,6 +173,8 @@ export class WorkerHost {
       const layout = this.setup.layout;
       const kernels = loadKernels(this.setup.setup.kernels).kernels;
       this.receiver = layout ? new ModelReceiver(layout, kernels) : null;
+      // A raw model (4·P bytes) on its way here silences the server that long: not a loss.
+      if (layout) this.endpoint.expectPayload(4 * layout.size);
       this.useScan(kernels.compress?.firstNonFinite);
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {

@@ -11,6 +11,7 @@ import { validateConfig } from '../config/load.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { ALGORITHMS } from '../drivers/algorithms.js';
 import type { RunContext, RunOutcome } from '../drivers/driver.js';
+import { checkPayloadLimit } from '../preflight/payload-limit.js';
 import { checkMemory, type MemoryPlan } from '../preflight/preflight.js';
 import { exitCodeFor, isInterrupted } from './exit-code.js';
 import type { RunSummary } from './run-summary.js';
@@ -183,6 +184,7 @@ async function runIn(
   const checked: { memory?: MemoryPlan } = {};
   const outcome: RunOutcome = await ALGORITHMS[cfg.algorithm.kind].run(ctx, {
     footprint(f) {
+      checkPayloadLimit(f.params, cfg.runtime.kind);
       const memory = checkMemory(f, options.force === true);
       checked.memory = memory;
       if (memory.forced) log.warn(memory, 'memory pre-flight: the run may not fit, going ahead (forced)');

@@ -61,6 +61,8 @@ export class ParameterServer {
       onMessage: (m) => this.onMessage(m),
       onPeer: (e) => this.onPeer(e),
     });
+    // A raw Δ (4·P bytes) on its way here silences its host that long: not a loss.
+    router.expectPayload(4 * this.machine.params.length);
     this.wired = {
       router,
       dispatcher: new Dispatcher(router, this.meter, this.opts.downlink),
