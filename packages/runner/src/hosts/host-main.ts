@@ -10,6 +10,8 @@ export interface HostProcessOptions {
   /** Peers only: where the host's gossip ROUTER binds, and the address others should dial. */
   readonly bind?: string;
   readonly advertise?: string;
+  /** Give up (exit 1) after this many seconds without the server or coordinator (default 60). */
+  readonly serverWaitS?: number;
   /** Level of the JSON log on stderr. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
@@ -28,9 +30,10 @@ function stderrLog(o: HostProcessOptions): HostLog {
  */
 export async function runHostProcess(kind: HostKind, o: HostProcessOptions): Promise<string> {
   const log = stderrLog(o);
+  const serverWaitMs = (o.serverWaitS ?? 60) * 1000;
   const host =
     kind === 'worker'
-      ? new WorkerHost({ connect: o.connect, hostId: o.hostId, threads: o.threads, log })
+      ? new WorkerHost({ connect: o.connect, hostId: o.hostId, threads: o.threads, log, serverWaitMs })
       : await GossipHost.start({
           connect: o.connect,
           bind: o.bind,
@@ -38,13 +41,14 @@ export async function runHostProcess(kind: HostKind, o: HostProcessOptions): Pro
           hostId: o.hostId,
           threads: o.threads,
           log,
+          serverWaitMs,
         });
   const stop = () => void host.close('signal');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const reason = await host.finished;
   log.info({ reason }, kind === 'worker' ? 'worker host finished' : 'gossip host finished');
-  // A refused welcome (bad config) is a config error: exit code 2.
+  // A refused welcome (bad config) is a config error: exit code 2; no server for too long: exit code 1.
   if (host.failure) throw host.failure;
   return reason;
 }
