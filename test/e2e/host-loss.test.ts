@@ -26,10 +26,10 @@ async function runWith(fault: Fault, offset: number) {
     out,
     '--json',
   ]);
-  await waitFor(() => server.err().includes('listening on'), 30_000, 'server to listen');
+  await waitFor(() => server.err().includes('listening on'), 90_000, 'server to listen');
   const worker = (id: string) => startStarling(['worker', '--connect', address, '--host-id', id, '--threads', '1']);
   const first = worker('a');
-  await waitFor(() => metrics(out).length >= 5, 60_000, 'five rounds');
+  await waitFor(() => metrics(out).length >= 5, 120_000, 'five rounds');
   let second: ReturnType<typeof worker> | undefined;
   if (fault === 'stop') {
     first.child.kill('SIGSTOP');
@@ -64,7 +64,7 @@ describe('losing the only worker host', () => {
     const r = await runWith('none', 70);
     expect(r.code, r.err).toBe(0);
     reference = r.summary.model_sha256;
-  }, 120_000);
+  }, 300_000);
 
   it.each([
     ['stop', 'SIGSTOP for 3 s', 71],
@@ -84,7 +84,7 @@ describe('losing the only worker host', () => {
       if (fault === 'kill-replace') expect(r.log).toContain('host takes over the nodes of a lost host');
       expect(r.lastWorker).toBe(0); // the worker that finished the run left on the server's bye
     },
-    120_000,
+    300_000,
   );
 });
 
@@ -106,19 +106,19 @@ describe('bounded waits', () => {
       '--out',
       out,
     ]);
-    await waitFor(() => server.err().includes('listening on'), 30_000, 'server to listen');
+    await waitFor(() => server.err().includes('listening on'), 90_000, 'server to listen');
     const worker = startStarling(['worker', '--connect', address, '--host-id', 'a', '--threads', '1']);
-    await waitFor(() => metrics(out).length >= 3, 60_000, 'three rounds');
+    await waitFor(() => metrics(out).length >= 3, 120_000, 'three rounds');
     worker.child.kill('SIGKILL');
     const killedAt = performance.now();
     expect(await server.exit).toBe(1);
     const took = (performance.now() - killedAt) / 1000;
     expect(took).toBeGreaterThanOrEqual(2);
-    expect(took).toBeLessThan(10);
+    expect(took).toBeLessThan(30); // 2 s plus noticing the loss and exiting, on a loaded machine
     expect(server.err()).toMatch(
       /every worker host was gone for 2 s \(runtime\.hostWaitS, starling server --host-wait-s\)/,
     );
-  }, 120_000);
+  }, 300_000);
 
   it('a worker whose server was killed, and a peer that never finds its coordinator, exit 1 after --server-wait-s', async () => {
     const address = `tcp://127.0.0.1:${testPort(75)}`;
@@ -135,10 +135,10 @@ describe('bounded waits', () => {
       '--out',
       out,
     ]);
-    await waitFor(() => server.err().includes('listening on'), 30_000, 'server to listen');
+    await waitFor(() => server.err().includes('listening on'), 90_000, 'server to listen');
     const wait = ['--server-wait-s', '2', '--threads', '1'];
     const worker = startStarling(['worker', '--connect', address, '--host-id', 'a', ...wait]);
-    await waitFor(() => metrics(out).length >= 3, 60_000, 'three rounds');
+    await waitFor(() => metrics(out).length >= 3, 120_000, 'three rounds');
     const nowhere = `tcp://127.0.0.1:${testPort(76)}`;
     const peer = startStarling([
       'peer',
@@ -157,8 +157,8 @@ describe('bounded waits', () => {
     expect(w, worker.err()).toBe(1);
     expect(p, peer.err()).toBe(1);
     expect(took).toBeGreaterThanOrEqual(2);
-    expect(took).toBeLessThan(15);
+    expect(took).toBeLessThan(30);
     expect(worker.err()).toContain(`no server at ${address} for 2 s (--server-wait-s); giving up`);
     expect(peer.err()).toContain(`no coordinator at ${nowhere} for 2 s (--server-wait-s); giving up`);
-  }, 120_000);
+  }, 300_000);
 });

@@ -27,7 +27,7 @@ describe('a gossip peer killed during start-up', () => {
       out,
       '--json',
     ]);
-    await waitFor(() => coordinator.err().includes('listening on'), 30_000, 'coordinator to listen');
+    await waitFor(() => coordinator.err().includes('listening on'), 90_000, 'coordinator to listen');
     const peers = Array.from({ length: PEERS }, (_, i) =>
       startStarling([
         'peer',
@@ -37,7 +37,7 @@ describe('a gossip peer killed during start-up', () => {
     );
     // p-3 carries node 3; it dies right after its welcome, while its pool thread still loads the data for
     // its first local steps, so no gossip from it ever reached a neighbour: their links never knew it
-    await waitFor(() => peers[3].err().includes('gossip peers starting'), 120_000, 'p-3 to be welcomed');
+    await waitFor(() => peers[3].err().includes('gossip peers starting'), 180_000, 'p-3 to be welcomed');
     peers[3].child.kill('SIGKILL');
     expect(await coordinator.exit, coordinator.err()).toBe(0);
     const codes = await Promise.all(peers.map((p) => p.exit));
@@ -54,5 +54,5 @@ describe('a gossip peer killed during start-up', () => {
     expect(perRound).toBeLessThan(2);
     expect(time[ROUNDS - 1] - time[1]).toBeLessThan(30); // all later rounds together take less than one deadline
     expect(JSON.parse(coordinator.out())).toMatchObject({ peers_lost: 1, rounds: ROUNDS });
-  }, 240_000);
+  }, 400_000);
 });
