@@ -147,4 +147,16 @@ describe('RoundMachine', () => {
     const cmds = m.handle(update(1, 0, 1));
     expect(cmds.map((c) => c.type)).toEqual(['round-closed', 'finished']);
   });
+
+  it('says which selected nodes are still awaited in the open round (none before the start or after the finish)', () => {
+    const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 1 }), [0, 1, 2]);
+    expect(m.awaiting).toEqual([]);
+    m.handle({ type: 'start' });
+    expect(m.awaiting).toEqual([0, 1, 2]);
+    m.handle(update(0, 1, 1));
+    m.handle({ type: 'failure', round: 0, node: 2, reason: 'x' });
+    expect(m.awaiting).toEqual([0]);
+    m.handle(update(0, 0, 1));
+    expect(m.awaiting).toEqual([]);
+  });
 });

@@ -86,6 +86,15 @@ export class RoundMachine {
     return this.round;
   }
 
+  /**
+   * The nodes selected for the open round that have neither an accepted update nor a failure, ascending
+   * (empty before the start and after the finish). A runtime sends these again to a host that came back.
+   */
+  get awaiting(): number[] {
+    if (this.done || this.round < 0) return [];
+    return this.selected.filter((n) => !this.results.has(n) && !this.failures.has(n)).sort((a, b) => a - b);
+  }
+
   /** Feeds one event and returns the commands it causes, in order. */
   handle(event: ServerEvent): ServerCommand[] {
     if (this.done) return [];

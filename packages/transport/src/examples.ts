@@ -60,4 +60,5 @@ export const EXAMPLE_HEADERS: { readonly [T in MessageType]: Extract<OutgoingHea
     ref: 17,
   },
   gossip: { type: 'gossip', run: 'dpsgd-ring-16', round: 7, node: 4, to: 5 },
+  lost: { type: 'lost', run: 'dpsgd-ring-16', round: 7, node: -1, host: 'p-05', nodes: [5] },
 };

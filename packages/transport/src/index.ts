@@ -33,6 +33,7 @@ export type {
   HeaderOf,
   HeartbeatHeader,
   HelloHeader,
+  LostHeader,
   OutgoingHeader,
   TaskHeader,
   TensorDescriptor,

@@ -105,8 +105,14 @@ const error = obj({
 
 const gossip = obj({ ...common('gossip', MAX_TENSORS, nodeId, 1), to: nodeId });
 
+const lost = obj({
+  ...common('lost', 0, int(NO_NODE, MAX_NODE_ID), 1),
+  host: str(1, 64, ID_PATTERN),
+  nodes: uniqueNodes(MAX_NODES_PER_HOST, 0),
+});
+
 /** The strict schema of every message type's header. */
-export const HEADER_SCHEMAS = { hello, welcome, task, update, heartbeat, bye, error, gossip } satisfies Record<
+export const HEADER_SCHEMAS = { hello, welcome, task, update, heartbeat, bye, error, gossip, lost } satisfies Record<
   MessageType,
   Schema<unknown>
 >;
@@ -130,6 +136,11 @@ export type ByeHeader = Infer<typeof bye>;
 export type ErrorHeader = Infer<typeof error>;
 /** A gossip payload from node `node` to node `to` for round `round` (issue #5). */
 export type GossipHeader = Infer<typeof gossip>;
+/**
+ * From a gossip coordinator to its hosts: host `host` is gone and its `nodes` with it, so their
+ * neighbours stop waiting for them (sent even when the host died before any gossip link to it was up).
+ */
+export type LostHeader = Infer<typeof lost>;
 
 /** Any valid header, discriminated by `type`. */
 export type Header =
@@ -140,7 +151,8 @@ export type Header =
   | HeartbeatHeader
   | ByeHeader
   | ErrorHeader
-  | GossipHeader;
+  | GossipHeader
+  | LostHeader;
 
 /** The header of one message type. */
 export type HeaderOf<T extends MessageType> = Extract<Header, { type: T }>;

@@ -1,6 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { CompressorState, OptimizerState, StarlingError } from '@starling/core';
+import { errors, type StarlingError } from '@starling/core';
 import {
   DealerEndpoint,
   type DecodedTensor,
@@ -18,7 +18,9 @@ import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
 import type { HostSetup } from './node-setup.js';
+import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
+import { ServerWait } from './server-wait.js';
 import type { TrainBlockResult, TrainBlockTask } from './train-block.js';
 import type { TrainResult } from './train-task.js';
 
@@ -41,6 +43,11 @@ export interface WorkerHostOptions {
   readonly heartbeatMs?: number;
   readonly peerTimeoutMs?: number;
   /**
+   * How long the host goes on without hearing from its server (at the start, or after losing it) before
+   * it gives up: `finished` settles and `failure` says why (default 60 000 ms; `--server-wait-s`).
+   */
+  readonly serverWaitMs?: number;
+  /**
    * Shared memory with a server in this process (the `threads` runtime): raw Δs are then sent as `shm`
    * references into the host's arenas instead of model-sized frames (see `SharedLane`).
    */
@@ -60,8 +67,10 @@ const TASK_FILE = fileURLToPath(new URL('./train-block.js', import.meta.url));
  * Task models are rebuilt by a `ModelReceiver` (raw, compressed, or deltas against the held copy);
  * a delta that does not fit the held copy is answered with `error` code `stale-model` per node, and a
  * node whose training went NaN/±Inf with `error` code `non-finite` (never an update). When the server goes silent the host says
- * `hello` again until it is welcomed back (re-registration). `finished` settles when the server says
- * `bye` or the host is closed.
+ * `hello` again until it is welcomed back (re-registration). A round sent again (the server lost this
+ * host, or a restart) is trained again from the state before it (`NodeStates`), except for nodes that
+ * are training it or answered it since the link last dropped. `finished` settles when the server says
+ * `bye`, when the host is closed, or after `serverWaitMs` without the server (then `failure` is set).
  */
 export class WorkerHost {
   readonly hostId: string;
@@ -69,8 +78,11 @@ export class WorkerHost {
   private readonly endpoint: DealerEndpoint;
   private readonly pool: Piscina;
   private setup: HostSetup | null = null;
-  private readonly states = new Map<number, OptimizerState>();
-  private readonly upStates = new Map<number, CompressorState>();
+  private readonly states = new NodeStates();
+  /** The round each node is training now, and the round it last answered since the link last dropped. */
+  private readonly training = new Map<number, number>();
+  private readonly answered = new Map<number, number>();
+  private readonly serverWait: ServerWait;
   private receiver: ModelReceiver | null = null;
   /** The pool threads' copy of the current task model, and how many `runTask` calls still read it. */
   private model: Float32Array | null = null;
@@ -103,12 +115,22 @@ export class WorkerHost {
     this.pool.on('error', (err: unknown) => {
       if (!this.closed) options.log.error({ err }, 'training pool error');
     });
+    const waitMs = options.serverWaitMs ?? 60_000;
+    this.serverWait = new ServerWait(waitMs, () => {
+      const why = `no server at ${options.connect} for ${waitMs / 1000} s (--server-wait-s); giving up`;
+      options.log.error({ connect: options.connect, waitS: waitMs / 1000 }, why);
+      void this.close('no server', errors.runtime(`worker host ${this.hostId}: ${why}`));
+    });
+    this.serverWait.start();
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
       onMessage: (m) => this.onMessage(m),
       onPeer: (e) => {
+        if (e.kind === 'joined') this.serverWait.stop();
         if (e.kind === 'lost') {
           options.log.warn({ reason: e.reason }, 'server lost; registering again');
+          this.answered.clear(); // updates sent before the drop may not have arrived: train them again if asked
+          this.serverWait.start();
           this.sayHello();
         }
       },
@@ -132,6 +154,7 @@ export class WorkerHost {
     this.failure = failure;
     this.closed = true;
     this.hellos.stop();
+    this.serverWait.stop();
     await this.endpoint.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
     await this.endpoint.close({ lingerMs: 100 });
     await this.pool.destroy();
@@ -179,7 +202,9 @@ export class WorkerHost {
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {
       const model = this.taskModel(h.round, h.nodes, h.model, m.tensors);
-      if (model) void this.runTask(h.round, h.nodes, model);
+      const busy = (n: number) => this.training.get(n) === h.round || this.answered.get(n) === h.round;
+      const nodes = h.nodes.filter((n) => !busy(n));
+      if (model && nodes.length > 0) void this.runTask(h.round, nodes, model);
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     }
@@ -224,6 +249,8 @@ export class WorkerHost {
     if (!setup) return;
     this.endpoint.setRound(round);
     this.arenas.releaseBefore(round);
+    this.states.settle(round);
+    for (const n of nodes) this.training.set(n, round);
     const shared = this.sharedModel(model);
     this.modelUsers++;
     // About two blocks per thread, at most BLOCK_NODES nodes each: small enough that updates stream to the
@@ -243,16 +270,16 @@ export class WorkerHost {
     const setup = this.setup;
     if (!setup) return;
     const arena = this.arenas.take(block.length * global.length);
+    const starts = block.map((node) => this.states.startOf(node, round));
     const task: TrainBlockTask = {
       out: arena.view.subarray(0, block.length * global.length),
       setup: setup.setup,
       round,
       global,
-      nodes: block.map((node) => ({
+      nodes: block.map((node, j) => ({
         node,
         indices: Int32Array.from(setup.partition[String(node)] ?? []),
-        state: this.states.get(node) ?? null,
-        upState: this.upStates.get(node) ?? null,
+        ...starts[j],
       })),
     };
     let results: readonly TrainResult[];
@@ -267,13 +294,13 @@ export class WorkerHost {
       for (const node of block) {
         void this.endpoint.send({ type: 'error', round, node, code: 'train-failed', message, ref: -1 });
       }
+      this.answer(round, block);
       return;
     }
     const lane = this.options.lane;
     const byRef = lane !== undefined && results.every((r) => !r.payload);
     const sent = results.map((r, j) => {
-      this.states.set(r.node, r.state);
-      if (r.upState) this.upStates.set(r.node, r.upState);
+      this.states.record(r.node, round, starts[j], r.state, r.upState);
       if (r.nonFinite !== undefined) {
         // Diverged training: the server counts the node as failed (`non-finite`) instead of waiting for it.
         this.options.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
@@ -290,11 +317,20 @@ export class WorkerHost {
           : { name: 'delta', data: r.delta };
       return this.endpoint.send({ type: 'update', round, node: r.node, weight: r.samples, metrics }, [tensor]);
     });
+    this.answer(round, block);
     // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
     // until it closes the round.
     if (byRef) this.arenas.hold(arena, round);
     else this.arenas.release(arena);
     await Promise.all(sent);
+  }
+
+  /** `nodes` answered `round` (an update or an error is queued): a repeated task for it is skipped. */
+  private answer(round: number, nodes: readonly number[]): void {
+    for (const n of nodes) {
+      if (this.training.get(n) === round) this.training.delete(n);
+      this.answered.set(n, round);
+    }
   }
 
   /**

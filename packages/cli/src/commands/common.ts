@@ -19,6 +19,11 @@ export function withHostOptions<T>(y: Argv<T>) {
   return y
     .option('host-id', { type: 'string', describe: 'unique host id (default <hostname>-<pid>)' })
     .option('threads', { type: 'number', describe: 'training threads (default: all cores)' })
+    .option('server-wait-s', {
+      type: 'number',
+      default: 60,
+      describe: 'give up (exit 1) after this many seconds without the server or coordinator',
+    })
     .option('log-level', {
       choices: LOG_LEVELS,
       default: 'warn' as const,

@@ -28,6 +28,7 @@ export const peerCommand = defineCommand({
       advertise: args.advertise,
       hostId: args.hostId,
       threads: args.threads,
+      serverWaitS: args.serverWaitS,
       logLevel: args.logLevel,
     }),
 });

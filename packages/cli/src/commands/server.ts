@@ -8,10 +8,15 @@ export const serverCommand = defineCommand({
   builder: (y) =>
     runOptions(y)
       .option('bind', { type: 'string', default: 'tcp://*:7000', describe: 'endpoint to listen on' })
-      .option('hosts', { type: 'number', default: 1, describe: 'worker hosts to wait for before round 0' }),
+      .option('hosts', { type: 'number', default: 1, describe: 'worker hosts to wait for before round 0' })
+      .option('host-wait-s', {
+        type: 'number',
+        default: 60,
+        describe: 'once every worker host is gone, seconds to wait for one to return or be replaced',
+      }),
   handler: async (args) => {
     const { runFromCli } = await import('../tools/run.js');
-    const runtime = `runtime={kind: cluster, bind: "${args.bind}", hosts: ${args.hosts}}`;
+    const runtime = `runtime={kind: cluster, bind: "${args.bind}", hosts: ${args.hosts}, hostWaitS: ${args.hostWaitS}}`;
     await runFromCli({ ...args, set: [...args.set, runtime] });
   },
 });

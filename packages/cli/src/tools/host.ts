@@ -15,5 +15,9 @@ export async function hostMain(kind: HostKind, o: HostProcessOptions): Promise<v
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1)) {
     throw errors.usage(`--threads must be a positive integer, got ${o.threads}`);
   }
+  const wait = o.serverWaitS;
+  if (wait !== undefined && !(Number.isFinite(wait) && wait > 0 && wait <= 2_000_000)) {
+    throw errors.usage(`--server-wait-s must be a number of seconds in (0, 2000000], got ${wait}`);
+  }
   await runHostProcess(kind, o);
 }

@@ -69,6 +69,12 @@ export const algorithmSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('consensus'), ...gossip }),
 ]);
 
+/**
+ * `runtime.hostWaitS`: once every worker host that carries nodes is gone, how long the parameter server
+ * waits (seconds) for one to come back or for a replacement before the run fails (docs/runtimes.md).
+ */
+const hostWaitS = () => z.number().nonnegative().max(2_000_000).default(60);
+
 export const runtimeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('inline') }),
   z.strictObject({ kind: z.literal('threads'), transport: z.enum(['tcp', 'ipc']).default('tcp') }),
@@ -76,6 +82,7 @@ export const runtimeSchema = z.discriminatedUnion('kind', [
     kind: z.literal('processes'),
     workers: posInt.default(2),
     transport: z.enum(['tcp', 'ipc']).default('tcp'),
+    hostWaitS: hostWaitS(),
   }),
   z.strictObject({
     kind: z.literal('cluster'),
@@ -85,6 +92,7 @@ export const runtimeSchema = z.discriminatedUnion('kind', [
       .default('tcp://*:7000'),
     hosts: posInt.default(1),
     joinTimeoutS: z.number().positive().default(300),
+    hostWaitS: hostWaitS(),
   }),
 ]);
 

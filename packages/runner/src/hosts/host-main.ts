@@ -11,6 +11,8 @@ export interface HostProcessOptions {
   /** Peers only: where the host's gossip ROUTER binds, and the address others should dial. */
   readonly bind?: string;
   readonly advertise?: string;
+  /** Give up (exit 1) after this many seconds without the server or coordinator (default 60). */
+  readonly serverWaitS?: number;
   /** Level of the JSON log on stderr. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
@@ -36,9 +38,10 @@ export async function runHostProcess(
   stopOn: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'],
 ): Promise<string> {
   const log = stderrLog(o);
+  const serverWaitMs = (o.serverWaitS ?? 60) * 1000;
   const host =
     kind === 'worker'
-      ? new WorkerHost({ connect: o.connect, hostId: o.hostId, threads: o.threads, log })
+      ? new WorkerHost({ connect: o.connect, hostId: o.hostId, threads: o.threads, log, serverWaitMs })
       : await GossipHost.start({
           connect: o.connect,
           bind: o.bind,
@@ -46,6 +49,7 @@ export async function runHostProcess(
           hostId: o.hostId,
           threads: o.threads,
           log,
+          serverWaitMs,
         });
   let stoppedBy: NodeJS.Signals | null = null;
   const stop = (signal: NodeJS.Signals) => {
@@ -57,7 +61,7 @@ export async function runHostProcess(
   const reason = await host.finished;
   for (const s of stopOn) process.off(s, stop);
   log.info({ reason }, kind === 'worker' ? 'worker host finished' : 'gossip host finished');
-  // A refused welcome (bad config) is a config error: exit code 2.
+  // A refused welcome (bad config) is a config error: exit code 2; no server for too long: exit code 1.
   if (host.failure) throw host.failure;
   if (stoppedBy !== null) throw errors.interrupted(`by ${stoppedBy}`);
   return reason;

@@ -33,6 +33,11 @@ export function joinTimeoutMs(rt: SocketRuntime): number {
   return rt.kind === 'cluster' ? rt.joinTimeoutS * 1000 : 60_000 + 5_000 * hostCount(rt);
 }
 
+/** How long the parameter server waits for a host once every host is gone: `runtime.hostWaitS` (60 s for threads). */
+export function hostWaitMs(rt: SocketRuntime): number {
+  return (rt.kind === 'threads' ? 60 : rt.hostWaitS) * 1000;
+}
+
 /** A unique ipc:// endpoint for this run and purpose, in the temp folder. */
 export function ipcEndpoint(run: string, what: string): string {
   return `ipc://${join(tmpdir(), `starling-${run}-${process.pid}-${what}.sock`)}`;

@@ -34,17 +34,52 @@ describe('Membership', () => {
     expect(m.hello('h0')).toBe('rejoin'); // a hello clears the loss too
     expect(m.reconnected('h0')).toBe(false);
     expect(m.markLost('h9')).toEqual([]);
-    expect(m.reconnected('h9')).toBe(false); // a spare carries no nodes
+    expect(m.reconnected('h9')).toBe(true); // a known spare is welcomed back too (it may take over nodes)
+    expect(m.reconnected('stranger')).toBe(false);
   });
 
-  it('a host lost before the start is not welcomed back by reconnecting', () => {
+  it('a host lost before the start is forgotten: the run waits for another one', () => {
     const m = new Membership(2, [0, 1]);
     m.hello('a');
-    m.markLost('a');
+    expect(m.markLost('a')).toEqual([]);
+    expect(m.joined).toBe(0);
     expect(m.reconnected('a')).toBe(false);
+    expect(m.hello('b')).toBe('waiting');
+    expect(m.hello('a')).toBe('complete'); // it said hello again
+    expect(m.start()).toEqual(['a', 'b']);
+  });
+
+  it('knows whether a host that carries nodes is connected, the connected spares and the lost carriers', () => {
+    const m = new Membership(2, [0, 1, 2, 3]);
+    m.hello('a');
     m.hello('b');
     m.start();
-    // Still marked lost from before the start (as before the split), so a later reconnect welcomes it.
-    expect(m.reconnected('a')).toBe(true);
+    expect(m.carriersConnected()).toBe(true);
+    m.markLost('b');
+    expect(m.carriersConnected()).toBe(true);
+    m.markLost('a');
+    expect(m.carriersConnected()).toBe(false);
+    expect(m.lostCarriers()).toEqual(['a', 'b']);
+    expect(m.connectedSpare()).toBeUndefined();
+    m.hello('z');
+    m.hello('s');
+    expect(m.connectedSpare()).toBe('s');
+    m.markLost('s');
+    expect(m.connectedSpare()).toBe('z');
+  });
+
+  it('moves a lost host’s block whole to a spare, which then owns the nodes; the old host becomes a spare', () => {
+    const m = new Membership(2, [0, 1, 2, 3]);
+    m.hello('a');
+    m.hello('b');
+    m.start();
+    m.markLost('b');
+    expect(m.hello('c')).toBe('spare');
+    expect(m.transfer('b', 'c')).toEqual([2, 3]);
+    expect(m.nodesOf('c')).toEqual([2, 3]);
+    expect(m.ownerOf(3)).toBe('c');
+    expect(m.nodesOf('b')).toEqual([]);
+    expect(m.lostCarriers()).toEqual([]);
+    expect(m.hello('b')).toBe('spare'); // back after its nodes moved
   });
 });

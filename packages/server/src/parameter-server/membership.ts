@@ -1,8 +1,8 @@
 /** What a `hello` from a host means for the run (see `Membership.hello`). */
 export type HelloOutcome =
-  /** A host that already carries nodes registered again: welcome it back with the same nodes. */
+  /** A host that carries nodes registered again (e.g. restarted with the same id): welcome it back with them. */
   | 'rejoin'
-  /** A host arrived after the start: welcome it with no nodes. */
+  /** After the start, a host that carries no nodes: it may take over a lost host's nodes, else it is a spare. */
   | 'spare'
   /** A repeated hello before the start: nothing to do. */
   | 'repeat'
@@ -12,9 +12,10 @@ export type HelloOutcome =
   | 'complete';
 
 /**
- * Who carries which nodes: the worker hosts that joined, their contiguous blocks of node ids (hosts
- * sorted by id, fixed at the start), and the hosts currently lost. No I/O: the parameter server acts
- * on what it returns.
+ * Who carries which nodes: the worker hosts that joined, their blocks of node ids (contiguous at the
+ * start, hosts sorted by id), the spares (hosts known after the start that carry nothing), and the hosts
+ * currently lost. A lost host's block can move whole to a spare (`transfer`). No I/O: the parameter
+ * server acts on what it returns.
  */
 export class Membership {
   private readonly pending: string[] = [];
@@ -37,18 +38,19 @@ export class Membership {
     return this.begun;
   }
 
-  /** How many hosts said hello before the start. */
+  /** How many hosts said hello before the start (and were not lost since). */
   get joined(): number {
     return this.pending.length;
   }
 
   /** Records a `hello` from `host` and says what to do about it. */
   hello(host: string): HelloOutcome {
-    if (this.assigned.has(host)) {
+    if (this.begun) {
       this.lost.delete(host);
-      return 'rejoin';
+      if (this.nodesOf(host).length > 0) return 'rejoin';
+      this.assigned.set(host, []);
+      return 'spare';
     }
-    if (this.begun) return 'spare';
     if (this.pending.includes(host)) return 'repeat';
     this.pending.push(host);
     return this.pending.length === this.expected ? 'complete' : 'waiting';
@@ -70,17 +72,58 @@ export class Membership {
   }
 
   /**
-   * A host speaks again without a hello (it never noticed the gap, e.g. its main thread was blocked):
-   * true when it was lost after the start and carries nodes, so it must be welcomed back.
+   * A host speaks again without a hello (it never noticed the gap, e.g. its process was stopped): true
+   * when it was lost after the start, so it must be welcomed back (with its nodes, or as a spare).
    */
   reconnected(host: string): boolean {
-    return this.begun && this.lost.delete(host) && this.assigned.has(host);
+    return this.begun && this.assigned.has(host) && this.lost.delete(host);
   }
 
-  /** Marks `host` lost and returns the nodes it carries (empty for a spare or an unknown host). */
+  /**
+   * Marks `host` lost and returns the nodes it carries (empty for a spare or an unknown host). Before
+   * the start a lost host is forgotten instead: the run waits for `expected` hosts that are alive.
+   */
   markLost(host: string): readonly number[] {
+    if (!this.begun) {
+      const at = this.pending.indexOf(host);
+      if (at >= 0) this.pending.splice(at, 1);
+      return [];
+    }
     this.lost.add(host);
     return this.nodesOf(host);
+  }
+
+  /** True while `host` is lost (after the start). */
+  isLost(host: string): boolean {
+    return this.lost.has(host);
+  }
+
+  /** True when at least one host that carries nodes is connected. */
+  carriersConnected(): boolean {
+    for (const [host, nodes] of this.assigned) if (nodes.length > 0 && !this.lost.has(host)) return true;
+    return false;
+  }
+
+  /** The first connected host (by id) that carries no nodes, if any. */
+  connectedSpare(): string | undefined {
+    return [...this.assigned]
+      .filter(([h, nodes]) => nodes.length === 0 && !this.lost.has(h))
+      .map(([h]) => h)
+      .sort()[0];
+  }
+
+  /** Lost hosts that still carry nodes, sorted by id. */
+  lostCarriers(): string[] {
+    return [...this.lost].filter((h) => this.nodesOf(h).length > 0).sort();
+  }
+
+  /** Moves every node of `from` to `to` (which carried none) and returns them; `from` becomes a spare. */
+  transfer(from: string, to: string): number[] {
+    const nodes = this.nodesOf(from);
+    this.assigned.set(from, []);
+    this.assigned.set(to, nodes);
+    for (const n of nodes) this.owner.set(n, to);
+    return nodes;
   }
 
   /** The nodes `host` carries (empty before the start or for a spare host). */

@@ -5,6 +5,7 @@ import type { ServerCommand, ServerEvent } from '../round-types.js';
 import { TrafficMeter } from '../traffic.js';
 import { Deadlines } from './deadlines.js';
 import { Dispatcher } from './dispatcher.js';
+import { HostRecovery } from './host-recovery.js';
 import { Membership } from './membership.js';
 import { type RoundCallback, RoundReporter } from './round-reporter.js';
 import { RunCompletion } from './run-completion.js';
@@ -23,11 +24,12 @@ interface Wired {
  * nodes over them in contiguous blocks (`Membership`), welcomes them, then carries out the round
  * machine's commands: one `task` per host per round (`Dispatcher`: the model encoded once, or the
  * downlink's deltas), updates and training errors fed back as events (`UpdateIntake`), deadlines as
- * timers (`Deadlines`), closed rounds reported with their traffic (`RoundReporter`), a lost host's
- * nodes failed at once, and a host that says `hello` again welcomed back with the same nodes. Events
- * are handled one batch at a time in arrival order, so commands never interleave. Ends with `bye` to
- * every host, whether the run finished, failed or was interrupted (`opts.signal`). The wire protocol is
- * docs/protocol.md.
+ * timers (`Deadlines`), closed rounds reported with their traffic (`RoundReporter`). Lost and returning
+ * hosts are `HostRecovery`'s: a lost host's nodes fail at once while other hosts carry on, move to a
+ * spare host, or, when every host is gone, are waited for up to `hostWaitMs`; a host that says `hello`
+ * again gets its nodes back and a new one takes over a lost host's nodes. Events are handled one batch
+ * at a time in arrival order, so commands never interleave. Ends with `bye` to every host, whether the
+ * run finished, failed or was interrupted (`opts.signal`). The wire protocol is docs/protocol.md.
  */
 export class ParameterServer {
   private readonly membership: Membership;
@@ -35,6 +37,7 @@ export class ParameterServer {
   private readonly deadlines = new Deadlines();
   private readonly intake: UpdateIntake;
   private readonly completion = new RunCompletion();
+  private readonly recovery: HostRecovery;
   private queue: Promise<void> = Promise.resolve();
   private wired: Wired | null = null;
   /** Set once `opts.signal` aborted: no event is handled after that. */
@@ -48,6 +51,15 @@ export class ParameterServer {
   ) {
     this.membership = new Membership(opts.hosts, nodeIds);
     this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane);
+    this.recovery = new HostRecovery(this.membership, opts.hostWaitMs ?? 60_000, opts.log, {
+      welcome: (host) => void this.welcome(host),
+      feed: (events) => this.feed(events),
+      redispatch: (host) => this.enqueue(() => this.redispatch(host)),
+      fail: (err) => this.completion.fail(err),
+      pauseDeadlines: () => this.deadlines.pause(),
+      resumeDeadlines: () => this.deadlines.resume(),
+      round: () => this.machine.currentRound,
+    });
   }
 
   /** Binds, runs every round and says `bye`; resolves with the report once the round machine finishes. */
@@ -87,6 +99,7 @@ export class ParameterServer {
     };
     try {
       const rounds = await this.completion.done;
+      this.recovery.close();
       await sayBye('run finished');
       const stats = router.stats();
       const links = Object.fromEntries(
@@ -100,6 +113,7 @@ export class ParameterServer {
       signal?.removeEventListener('abort', onAbort);
       clearTimeout(joinTimer);
       this.deadlines.clearAll();
+      this.recovery.close();
       // Every ending says bye, so no host waits for a server that is gone.
       if (bye !== null) await sayBye(bye);
       await router.close({ lingerMs: 200 });
@@ -135,16 +149,9 @@ export class ParameterServer {
   }
 
   private onPeer(e: PeerEvent): void {
-    if (e.kind === 'joined') {
-      // A host we had given up on speaks again without saying hello: welcome it back, as after a hello.
-      if (this.membership.reconnected(e.peer)) this.rejoin(e.peer);
-      return;
-    }
-    const nodes = this.membership.markLost(e.peer);
-    this.opts.log.warn({ host: e.peer, kind: e.kind, reason: e.reason, nodes: nodes.length }, 'host gone');
-    if (this.membership.started) {
-      this.feed(nodes.map((node) => ({ type: 'node-lost', node, reason: `host ${e.peer} ${e.kind}: ${e.reason}` })));
-    }
+    if (e.kind !== 'joined') this.recovery.lost(e.peer, `${e.kind}: ${e.reason}`);
+    // A host we had given up on speaks again without saying hello: welcome it back, as after a hello.
+    else if (this.membership.reconnected(e.peer)) this.recovery.arrived(e.peer);
   }
 
   private onMessage(m: IncomingMessage): void {
@@ -163,9 +170,7 @@ export class ParameterServer {
 
   private onHello(host: string): void {
     const outcome = this.membership.hello(host);
-    if (outcome === 'rejoin') this.rejoin(host);
-    else if (outcome === 'spare')
-      void this.welcome(host); // welcomed with no nodes
+    if (outcome === 'rejoin' || outcome === 'spare') this.recovery.arrived(host);
     else if (outcome === 'waiting' || outcome === 'complete') {
       this.opts.log.info({ host, joined: this.membership.joined, expected: this.opts.hosts }, 'host joined');
       if (outcome === 'complete') this.start();
@@ -194,28 +199,45 @@ export class ParameterServer {
     });
   }
 
-  private rejoin(host: string): void {
-    void this.welcome(host);
-    this.feed(this.membership.nodesOf(host).map((node) => ({ type: 'node-joined', node })));
-  }
-
   /** Queues a batch of events; batches run one at a time, in order. */
   private feed(events: ServerEvent[]): void {
-    this.queue = this.queue.then(async () => {
+    this.enqueue(async () => {
       for (const e of events) if (!this.stopping) await this.execute(this.machine.handle(e));
     });
+  }
+
+  /** Queues a step after every batch queued before it. */
+  private enqueue(step: () => void | Promise<void>): void {
+    this.queue = this.queue.then(step);
     this.queue.catch((e) => this.completion.fail(e));
+  }
+
+  /** Sends the open round again to `host` for the awaited nodes it carries (it came back or took over). */
+  private redispatch(host: string): void {
+    const round = this.machine.currentRound;
+    const nodes = this.machine.awaiting.filter((node) => this.membership.ownerOf(node) === host);
+    if (nodes.length === 0) return;
+    this.opts.log.info({ host, round, nodes: nodes.length }, 'open round sent again');
+    this.dispatch({ type: 'dispatch', round, nodes, model: this.machine.params });
+  }
+
+  private dispatch(cmd: Extract<ServerCommand, { type: 'dispatch' }>): void {
+    this.io.dispatcher.dispatch(
+      cmd,
+      (node) => this.membership.ownerOf(node),
+      // A held node (every host gone) waits for its host or a replacement instead of failing.
+      (node) => {
+        if (!this.recovery.holds(node))
+          this.feed([{ type: 'failure', round: cmd.round, node, reason: 'host not connected' }]);
+      },
+    );
   }
 
   private async execute(commands: ServerCommand[]): Promise<void> {
     for (const cmd of commands) {
       switch (cmd.type) {
         case 'dispatch':
-          this.io.dispatcher.dispatch(
-            cmd,
-            (node) => this.membership.ownerOf(node),
-            (node) => this.feed([{ type: 'failure', round: cmd.round, node, reason: 'host not connected' }]),
-          );
+          this.dispatch(cmd);
           break;
         case 'arm-deadline':
           this.deadlines.arm(cmd.round, cmd.ms, () => this.feed([{ type: 'deadline', round: cmd.round }]));

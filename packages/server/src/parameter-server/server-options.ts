@@ -15,6 +15,12 @@ export interface ZmqServerOptions {
   readonly hostConfig: (host: string, nodes: readonly number[]) => JsonValue;
   /** Give up when fewer than `hosts` registered within this time (ms). */
   readonly joinTimeoutMs: number;
+  /**
+   * Once every host that carries nodes is gone, how long to wait (ms) for one to come back or for a
+   * replacement before the run fails; the open round is held meanwhile (default 60 000, the config's
+   * `runtime.hostWaitS`).
+   */
+  readonly hostWaitMs?: number;
   readonly log: ServerLog;
   /** Called once the socket is bound, with the resolved address (e.g. the port picked for `:*`). */
   readonly onListening?: (address: string) => void;

@@ -89,10 +89,12 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     ...GOSSIP_ZMTP,
     onMessage: (m) => onMessage(m),
     onPeer: (e) => {
-      if (e.kind === 'joined' || !started || monitor.finished) return;
+      if (e.kind === 'joined' || monitor.finished) return;
+      if (!started) return forget(e.peer, `${e.kind}: ${e.reason}`);
       const gone = nodes.filter((n) => owners[n] === e.peer && !lost.has(n));
       if (gone.length === 0) return;
       o.log.warn({ host: e.peer, kind: e.kind, reason: e.reason, nodes: gone }, 'gossip host gone');
+      announce(e.peer, gone);
       for (const n of gone) {
         lost.add(n);
         release(monitor.lose(n));
@@ -104,6 +106,25 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     if (!started)
       failRun(errors.runtime(`only ${joined.size} of ${o.hosts} gossip hosts joined within ${o.joinTimeoutMs} ms`));
   }, o.joinTimeoutMs);
+
+  /** Before the start a lost host is forgotten: the run waits for `hosts` live ones (it may say hello again). */
+  function forget(host: string, why: string): void {
+    if (!joined.delete(host)) return;
+    o.log.warn({ host, reason: why, joined: joined.size, expected: o.hosts }, 'gossip host gone before the start');
+  }
+
+  /**
+   * Tells every other live host that `host` and its `gone` nodes are lost (message `lost`), so their
+   * neighbours stop waiting for them: a host killed before its gossip links were up is never noticed by
+   * the links themselves.
+   */
+  function announce(host: string, gone: number[]): void {
+    const round = monitor.nextRound;
+    for (const peer of router.peers()) {
+      if (peer === host) continue;
+      void router.send(peer, { type: 'lost', round, node: -1, host, nodes: gone }, [], { timeoutMs: 10_000 });
+    }
+  }
 
   function onMessage(m: IncomingMessage): void {
     const h = m.header;

@@ -16,4 +16,10 @@ export interface GossipHostOptions {
   /** Heartbeats on every link, and the silence after which a host counts as lost (defaults 500 and 5000). */
   readonly heartbeatMs?: number;
   readonly peerTimeoutMs?: number;
+  /**
+   * How long the host goes on without hearing from its coordinator (at the start, or after losing it)
+   * before it gives up: `finished` settles and `failure` says why (default 60 000 ms; `--server-wait-s`).
+   * A host whose peers all finished closes at once when the coordinator goes, as before.
+   */
+  readonly serverWaitMs?: number;
 }

@@ -1,9 +1,10 @@
 import { availableParallelism, hostname } from 'node:os';
-import type { Kernels, StarlingError } from '@starling/core';
+import { errors, type Kernels, type StarlingError } from '@starling/core';
 import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
 import { HelloLoop } from '../hello-loop.js';
 import { loadKernels } from '../kernel-choice.js';
 import { refuseWelcome } from '../refuse-welcome.js';
+import { ServerWait } from '../server-wait.js';
 import { chocoPeer } from './choco-setup.js';
 import { parseGossipHostConfig } from './gossip-config-schema.js';
 import type { GossipHostOptions } from './gossip-host-options.js';
@@ -24,10 +25,12 @@ import { GOSSIP_TENSOR } from './wire-size.js';
  * for their incoming gossip, says `hello` with that address to the coordinator, gets the run's setup,
  * its nodes and every host's address in `welcome`, then runs each peer's round logic (`GossipPeer`) on
  * its own, with no coordinator in the loop: training in a piscina pool, deadlines as timers, lost hosts
- * (ZMTP and application heartbeats) turned into `neighbour-lost` events. Each round it sends the peer's
+ * (ZMTP and application heartbeats, or the coordinator's `lost` message) turned into `neighbour-lost`
+ * events. Each round it sends the peer's
  * report (and, on report rounds, its model) to the coordinator as an `update`: the monitor channel,
  * a different socket from the gossip links, so it never counts as gossip bytes. `finished` settles
- * when the coordinator says `bye`, or when every peer is done and the coordinator is gone.
+ * when the coordinator says `bye`, when every peer is done and the coordinator is gone, or after
+ * `serverWaitMs` without the coordinator (then `failure` is set).
  */
 export class GossipHost {
   readonly hostId: string;
@@ -45,6 +48,7 @@ export class GossipHost {
   private readonly lostHosts = new Set<string>();
   private early: IncomingMessage[] = [];
   private readonly hellos = new HelloLoop(() => this.hello());
+  private readonly coordinatorWait: ServerWait;
   private done = 0;
   private closed = false;
   /** Gossip messages refused by this host (unknown destination, wrong sender host, bad payload). */
@@ -61,6 +65,13 @@ export class GossipHost {
     this.finished = new Promise((resolve) => {
       this.finish = resolve;
     });
+    const waitMs = o.serverWaitMs ?? 60_000;
+    this.coordinatorWait = new ServerWait(waitMs, () => {
+      const why = `no coordinator at ${o.connect} for ${waitMs / 1000} s (--server-wait-s); giving up`;
+      o.log.error({ connect: o.connect, waitS: waitMs / 1000 }, why);
+      void this.close('no coordinator', errors.runtime(`gossip host ${hostId}: ${why}`));
+    });
+    this.coordinatorWait.start();
     this.coordinator = DealerEndpoint.connect(o.connect, {
       routingId: hostId,
       peerName: 'coordinator',
@@ -70,8 +81,10 @@ export class GossipHost {
       ...GOSSIP_ZMTP,
       onMessage: (m) => this.onCoordinator(m),
       onPeer: (e) => {
+        if (e.kind === 'joined') this.coordinatorWait.stop();
         if (e.kind !== 'lost') return; // `left` comes with the coordinator's bye, handled as a message
-        this.o.log.warn({ reason: e.reason }, 'coordinator lost; gossip goes on');
+        this.coordinatorWait.start();
+        this.o.log.warn({ reason: e.reason, waitS: waitMs / 1000 }, 'coordinator lost; gossip goes on');
         if (this.allDone()) void this.close('finished; coordinator gone');
       },
     });
@@ -108,6 +121,7 @@ export class GossipHost {
     this.failure = failure;
     this.closed = true;
     this.hellos.stop();
+    this.coordinatorWait.stop();
     for (const t of this.timers.values()) clearTimeout(t);
     await Promise.race([this.monitor.settled(), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.coordinator.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
@@ -144,6 +158,8 @@ export class GossipHost {
       this.coordinator.setRun(h.run);
       this.links.configure(h.run, config.endpoints);
       this.begin(config, h.nodes);
+    } else if (h.type === 'lost') {
+      this.onHost(h.host, false, 'announced lost by the coordinator');
     } else if (h.type === 'bye') {
       void this.close(`coordinator said bye: ${h.reason}`);
     }

@@ -3,7 +3,14 @@ import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type Ser
 import { SharedLane, toJsonValue } from '@starling/transport';
 import { type NodeUplink, nodeUplink, VirtualClients } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
-import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
+import {
+  hostCount,
+  hostWaitMs,
+  joinTimeoutMs,
+  type LaunchedHosts,
+  launchHosts,
+  localEndpoint,
+} from '../../hosts/launcher.js';
 import type { PreparedFederated } from './prepare.js';
 
 /** What a runtime reports at the end besides the per-round callbacks. */
@@ -64,6 +71,7 @@ export async function executeRounds(
         hosts: hostCount(rt),
         hostConfig: (_host, nodes) => toJsonValue(prep.hostSetup(nodes), 'welcome.config'),
         joinTimeoutMs: joinTimeoutMs(rt),
+        hostWaitMs: hostWaitMs(rt),
         log,
         onListening: startHosts,
         updates: prep.compression.decoder,
