@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { runMeta } from '../artifacts/meta.js';
 import type { MetricsLine } from '../artifacts/metrics-line.js';
 import { defaultRunPath, RunDir } from '../artifacts/run-dir.js';
+import { Checkpointing } from '../checkpoint/checkpointing.js';
 import { validateConfig } from '../config/load.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { ALGORITHMS } from '../drivers/algorithms.js';
@@ -69,8 +70,11 @@ export async function runExperiment(config: unknown, options: RunOptions = {}): 
       pino.destination({ dest: dir.file('run.log'), sync: true }),
     );
   const progress = { started: false };
+  const meta = { base_dir: options.baseDir ?? resolve('.') };
+  const driver = ALGORITHMS[cfg.algorithm.kind].family;
+  const checkpoints = new Checkpointing({ cfg, runPath: dir.path, driver, log, meta });
   try {
-    return await runIn(cfg, dir, log, {
+    return await runIn(cfg, dir, log, checkpoints, {
       ...options,
       onStart: (info) => {
         progress.started = true;
@@ -85,7 +89,17 @@ export async function runExperiment(config: unknown, options: RunOptions = {}): 
   }
 }
 
-async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: RunOptions): Promise<RunSummary> {
+/**
+ * The run itself, for a fresh run and for `resumeExperiment` alike: `checkpoints` carries the
+ * checkpoint policy, the checkpoint to resume from (if any) and what it adds to meta.json.
+ */
+export async function runIn(
+  cfg: ExperimentConfig,
+  dir: RunDir,
+  log: Logger,
+  checkpoints: Checkpointing,
+  options: RunOptions,
+): Promise<RunSummary> {
   const t0 = performance.now();
   const loaded = loadKernels(options.kernels ?? cfg.kernels);
   if (loaded.warning) log.warn({ backend: loaded.backend }, loaded.warning);
@@ -98,8 +112,9 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
     startedAt: options.startedAt ?? null,
     repoDir,
   });
+  Object.assign(meta, checkpoints.meta);
   dir.writeJson('meta.json', meta);
-  const elapsed = () => (performance.now() - t0) / 1000;
+  const elapsed = () => checkpoints.timeOffsetS + (performance.now() - t0) / 1000;
   const ctx: RunContext = {
     cfg,
     kernels: loaded.kernels,
@@ -111,9 +126,8 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
       dir.appendMetrics(line);
       await options.onRound?.(line, evaluated);
     },
-    // Checkpoints are not written yet (issue 13): the contract is in place for the drivers.
-    resume: null,
-    async boundary() {},
+    resume: checkpoints.resume,
+    boundary: (round, capture) => checkpoints.boundary(round, capture),
   };
   const checked: { memory?: MemoryPlan } = {};
   const outcome: RunOutcome = await ALGORITHMS[cfg.algorithm.kind].run(ctx, {
@@ -125,6 +139,7 @@ async function runIn(cfg: ExperimentConfig, dir: RunDir, log: Logger, options: R
     prepared(prep) {
       dir.writeJson('partition.json', prep.partitionSummary);
       dir.writeJson('meta.json', { ...meta, ...prep.meta, memory: checked.memory });
+      checkpoints.planned(prep.rounds);
       options.onStart?.({ name: cfg.name, rounds: prep.rounds, out: dir.path });
     },
   });

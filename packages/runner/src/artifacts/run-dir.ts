@@ -14,9 +14,14 @@ export class RunDir {
   /** Whether this run made the folder (rather than finding it empty). */
   private readonly created: boolean;
 
-  constructor(path: string) {
+  /**
+   * @param mode `new` (default): the folder must be absent or empty; `existing`: a run folder to
+   * continue (`resumeExperiment`), which must exist
+   */
+  constructor(path: string, mode: 'new' | 'existing' = 'new') {
     const exists = existsSync(path);
-    if (exists && readdirSync(path).length > 0) {
+    if (mode === 'existing' && !exists) throw errors.usage(`run folder ${path} does not exist`);
+    if (mode === 'new' && exists && readdirSync(path).length > 0) {
       // A run never overwrites another run's results.
       throw errors.usage(`output folder ${path} exists and is not empty; choose another --out`);
     }

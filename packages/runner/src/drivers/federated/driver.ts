@@ -1,8 +1,10 @@
 import { evaluate } from '@starling/core';
 import type { RunDriver, RunOutcome } from '../driver.js';
 import { checkCompressionSupported } from './compression.js';
-import { executeRounds, type RuntimeReport } from './execute.js';
+import { executeRounds, type OnRound, type RuntimeReport } from './execute.js';
+import { captureFederated, type FederatedProgress, restoreFederated } from './federated-state.js';
 import { federatedFootprint } from './footprint.js';
+import { InlineNodes } from './inline-nodes.js';
 import { type PreparedFederated, prepareRun } from './prepare.js';
 import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy.js';
 
@@ -38,14 +40,23 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
     const { cfg, kernels } = ctx;
     const { model, privacy } = prep;
     const global = prep.machine.params;
-    let last = { loss: null as number | null, accuracy: null as number | null };
-    const totals = { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0 };
-    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, async (s, traffic) => {
+    const progress: FederatedProgress = {
+      totals: { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0 },
+      last: { loss: null, accuracy: null },
+    };
+    const { totals } = progress;
+    const inline = cfg.runtime.kind === 'inline' ? new InlineNodes(prep, kernels) : null;
+    if (ctx.resume) {
+      restoreFederated(prep, ctx.resume, inline, progress);
+      ctx.log.info({ round: ctx.resume.round }, 'resumed from checkpoint');
+    }
+    const onRound: OnRound = async (s, traffic) => {
       const evalNow = (s.round + 1) % cfg.eval.every === 0 || s.round + 1 === prep.rounds;
       if (evalNow) {
         const e = evaluate(model, cfg.loss.kind, kernels, global, prep.data.test);
-        last = { loss: e.loss, accuracy: e.accuracy };
+        progress.last = { loss: e.loss, accuracy: e.accuracy };
       }
+      const last = progress.last;
       totals.up += traffic.bytesUp;
       totals.down += traffic.bytesDown;
       totals.payloadUp += traffic.payloadBytesUp;
@@ -73,8 +84,10 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
         'round complete',
       );
-    });
-    return { runtime, last, totals };
+      await ctx.boundary(s.round, () => captureFederated(prep, s.round, inline, progress));
+    };
+    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, onRound, inline);
+    return { runtime, last: progress.last, totals };
   },
 
   summarize(prep, report, ctx): RunOutcome {

@@ -1,9 +1,9 @@
-import type { Kernels } from '@starling/core';
+import { errors, type Kernels } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
 import { SharedLane, toJsonValue } from '@starling/transport';
-import { type NodeUplink, nodeUplink, VirtualClients } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
+import type { InlineNodes } from './inline-nodes.js';
 import type { PreparedFederated } from './prepare.js';
 
 /** What a runtime reports at the end besides the per-round callbacks. */
@@ -16,30 +16,27 @@ export interface RuntimeReport {
 
 export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
 
-/** Runs every round in the configured runtime; the round logic is the same object in all of them. */
+/**
+ * Runs every round in the configured runtime; the round logic is the same object in all of them. An
+ * inline run trains `inline`'s nodes (made by the driver, which checkpoints them).
+ */
 export async function executeRounds(
   cfg: ExperimentConfig,
   prep: PreparedFederated,
   kernels: Kernels,
   log: ServerLog,
   onRound: OnRound,
+  inline: InlineNodes | null,
 ): Promise<RuntimeReport> {
   const rt = cfg.runtime;
   const ids = prep.parts.map((_, i) => i);
   if (rt.kind === 'inline') {
-    const nodes = new VirtualClients(prep.setup, prep.parts, kernels);
-    // Each node's uplink compressor lives here from its first round to the end, as on a worker host.
-    const uplinks = new Map<number, NodeUplink>();
+    if (!inline) throw errors.runtime('an inline run needs its InlineNodes');
     const { decoder, downlink } = prep.compression;
-    const encodeUp = (id: number, delta: Float32Array, round: number) => {
-      let u = uplinks.get(id);
-      if (!u) uplinks.set(id, (u = nodeUplink(prep.setup, id, prep.model.layout, kernels)!));
-      return { ...u.encode(delta, round), codec: u.compressor.kind };
-    };
-    const rounds = await runInline(prep.machine, nodes, prep.setup.local, onRound, {
+    const rounds = await runInline(prep.machine, inline.clients, prep.setup.local, onRound, {
       decoder,
       downlink: downlink ?? undefined,
-      encodeUp: prep.setup.compression?.up ? encodeUp : undefined,
+      encodeUp: inline.encodeUp,
     });
     return { rounds, links: {}, rejected: {} };
   }
