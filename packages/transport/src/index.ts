@@ -33,6 +33,7 @@ export type {
   HeaderOf,
   HeartbeatHeader,
   HelloHeader,
+  NodeStateHeader,
   OutgoingHeader,
   TaskHeader,
   TensorDescriptor,
@@ -40,6 +41,8 @@ export type {
   WelcomeHeader,
 } from './messages.js';
 export { HEADER_SCHEMAS } from './messages.js';
+export type { NodeStatePayload } from './node-state.js';
+export { nodeStateMessage, readNodeState } from './node-state.js';
 export type { NonFiniteScan } from './non-finite.js';
 export { checkNonFiniteScan, firstNonFinite } from './non-finite.js';
 export type { DropReason, SendResult } from './outbox.js';

@@ -100,11 +100,32 @@ const error = obj({
 
 const gossip = obj({ ...common('gossip', MAX_TENSORS, nodeId, 1), to: nodeId });
 
+/** Most optimizer state vectors one node carries (Adam's m and v, AdaDelta's s and u). */
+const MAX_SLOTS = 8;
+
+const nodeState = obj({
+  ...common('node-state', MAX_TENSORS),
+  op: oneOf(['request', 'node', 'end'] as const),
+  /** `node`: the node's optimizer step count. */
+  step: opt(int(0, Number.MAX_SAFE_INTEGER)),
+  /** `node`: how many leading tensors are optimizer state vectors (`slot/<i>`). */
+  slots: opt(int(0, MAX_SLOTS)),
+  /** `end`: how many `node` messages came before it. */
+  count: opt(int(0, MAX_NODES_PER_HOST)),
+});
+
 /** The strict schema of every message type's header. */
-export const HEADER_SCHEMAS = { hello, welcome, task, update, heartbeat, bye, error, gossip } satisfies Record<
-  MessageType,
-  Schema<unknown>
->;
+export const HEADER_SCHEMAS = {
+  hello,
+  welcome,
+  task,
+  update,
+  heartbeat,
+  bye,
+  error,
+  gossip,
+  'node-state': nodeState,
+} satisfies Record<MessageType, Schema<unknown>>;
 
 /**
  * Registration of a worker host or gossip host: who it is, what it runs on, which virtual nodes it
@@ -126,8 +147,17 @@ export type ErrorHeader = Infer<typeof error>;
 /** A gossip payload from node `node` to node `to` for round `round` (issue #5). */
 export type GossipHeader = Infer<typeof gossip>;
 
+/**
+ * A worker node's persistent state for run checkpoints (docs/protocol.md): `request` (server → host:
+ * send your nodes' state), `node` (host → server in reply, server → host to restore after `welcome`:
+ * one node's optimizer step, `slots` optimizer vectors `slot/<i>` then its uplink compressor state
+ * `up/<key>`, all f32) and `end` (host → server: `count` nodes sent).
+ */
+export type NodeStateHeader = Infer<typeof nodeState>;
+
 /** Any valid header, discriminated by `type`. */
 export type Header =
+  | NodeStateHeader
   | HelloHeader
   | WelcomeHeader
   | TaskHeader

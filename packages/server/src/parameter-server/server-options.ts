@@ -1,4 +1,4 @@
-import type { EndpointStats, JsonValue, NonFiniteScan, SharedLane } from '@starling/transport';
+import type { EndpointStats, JsonValue, NodeStatePayload, NonFiniteScan, SharedLane } from '@starling/transport';
 import type { Downlink } from '../downlink.js';
 import type { UpdateDecoder } from '../update-decoder.js';
 import type { ServerLog } from './server-log.js';
@@ -28,6 +28,11 @@ export interface ZmqServerOptions {
   readonly downlink?: Downlink;
   /** Shared memory with hosts in this process (`threads`): updates of codec `shm` are read from it. */
   readonly lane?: SharedLane;
+  /**
+   * A resumed run: each node's checkpointed state (by node id), sent to its host right after the host's
+   * first `welcome`, before any task (`node-state`, docs/protocol.md).
+   */
+  readonly restoreNodeState?: ReadonlyMap<number, NodeStatePayload>;
 }
 
 /** What a finished ZeroMQ run reports besides its rounds. */

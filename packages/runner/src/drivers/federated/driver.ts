@@ -4,6 +4,7 @@ import { checkCompressionSupported } from './compression.js';
 import { executeRounds, type OnRound, type RuntimeReport } from './execute.js';
 import { captureFederated, type FederatedProgress, restoreFederated } from './federated-state.js';
 import { federatedFootprint } from './footprint.js';
+import { HostNodes } from './host-nodes.js';
 import { InlineNodes } from './inline-nodes.js';
 import { type PreparedFederated, prepareRun } from './prepare.js';
 import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy.js';
@@ -45,9 +46,9 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       last: { loss: null, accuracy: null },
     };
     const { totals } = progress;
-    const inline = cfg.runtime.kind === 'inline' ? new InlineNodes(prep, kernels) : null;
+    const nodes = cfg.runtime.kind === 'inline' ? new InlineNodes(prep, kernels) : new HostNodes();
     if (ctx.resume) {
-      restoreFederated(prep, ctx.resume, inline, progress);
+      restoreFederated(prep, ctx.resume, nodes, progress);
       ctx.log.info({ round: ctx.resume.round }, 'resumed from checkpoint');
     }
     const onRound: OnRound = async (s, traffic) => {
@@ -84,9 +85,9 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
         'round complete',
       );
-      await ctx.boundary(s.round, () => captureFederated(prep, s.round, inline, progress));
+      await ctx.boundary(s.round, () => captureFederated(prep, s.round, nodes, progress));
     };
-    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, onRound, inline);
+    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, onRound, nodes);
     return { runtime, last: progress.last, totals };
   },
 

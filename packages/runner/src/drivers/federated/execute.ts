@@ -3,7 +3,8 @@ import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type Ser
 import { SharedLane, toJsonValue } from '@starling/transport';
 import type { ExperimentConfig } from '../../config/schema.js';
 import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
-import type { InlineNodes } from './inline-nodes.js';
+import { HostNodes } from './host-nodes.js';
+import { InlineNodes } from './inline-nodes.js';
 import type { PreparedFederated } from './prepare.js';
 
 /** What a runtime reports at the end besides the per-round callbacks. */
@@ -17,8 +18,8 @@ export interface RuntimeReport {
 export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
 
 /**
- * Runs every round in the configured runtime; the round logic is the same object in all of them. An
- * inline run trains `inline`'s nodes (made by the driver, which checkpoints them).
+ * Runs every round in the configured runtime; the round logic is the same object in all of them. The
+ * driver makes `nodes` (in this process inline, on worker hosts otherwise) and checkpoints them.
  */
 export async function executeRounds(
   cfg: ExperimentConfig,
@@ -26,17 +27,17 @@ export async function executeRounds(
   kernels: Kernels,
   log: ServerLog,
   onRound: OnRound,
-  inline: InlineNodes | null,
+  nodes: InlineNodes | HostNodes,
 ): Promise<RuntimeReport> {
   const rt = cfg.runtime;
   const ids = prep.parts.map((_, i) => i);
   if (rt.kind === 'inline') {
-    if (!inline) throw errors.runtime('an inline run needs its InlineNodes');
+    if (!(nodes instanceof InlineNodes)) throw errors.runtime('an inline run trains InlineNodes');
     const { decoder, downlink } = prep.compression;
-    const rounds = await runInline(prep.machine, inline.clients, prep.setup.local, onRound, {
+    const rounds = await runInline(prep.machine, nodes.clients, prep.setup.local, onRound, {
       decoder,
       downlink: downlink ?? undefined,
-      encodeUp: inline.encodeUp,
+      encodeUp: nodes.encodeUp,
     });
     return { rounds, links: {}, rejected: {} };
   }
@@ -62,8 +63,12 @@ export async function executeRounds(
         downlink: prep.compression.downlink ?? undefined,
         nonFiniteScan: kernels.compress?.firstNonFinite,
         lane,
+        restoreNodeState: nodes instanceof HostNodes ? (nodes.restore ?? undefined) : undefined,
       },
       onRound,
+      (server) => {
+        if (nodes instanceof HostNodes) nodes.attach(server);
+      },
     );
     // Transport-level refusals by reason, plus updates the server refused (malformed payload, late, ...).
     const rejected = {

@@ -1,6 +1,7 @@
 import { errors } from '@starling/core';
 import { z } from 'zod';
 import type { CheckpointValue } from '../../checkpoint/checkpoint-codec.js';
+import type { HostNodes } from './host-nodes.js';
 import type { InlineNodes } from './inline-nodes.js';
 import type { PreparedFederated } from './prepare.js';
 
@@ -16,9 +17,9 @@ const f64 = z.instanceof(Float64Array);
 
 /**
  * The `state` of a federated checkpoint (docs/checkpoints.md): the global model, the server optimizer's
- * moments, the privacy ledger, the downlink's x̂ and delta chain, every node's persistent state (inline
- * runs; over sockets `nodes` is null: worker hosts hold no state the run depends on, see
- * `hostsHoldState`), and the run's byte totals and last evaluation. Every stream of randomness is forked
+ * moments, the privacy ledger, the downlink's x̂ and delta chain, every node's persistent state
+ * (optimizer step and vectors, uplink compressor state; held in this process inline, collected from
+ * the worker hosts over sockets), and the run's byte totals and last evaluation. Every stream of randomness is forked
  * per round (participants, aggregation, noise, data order, compression), so no stream position is needed.
  */
 const federatedStateSchema = z.strictObject({
@@ -34,16 +35,14 @@ const federatedStateSchema = z.strictObject({
       held: z.record(z.string(), z.number()),
     })
     .nullable(),
-  nodes: z
-    .array(
-      z.strictObject({
-        id: z.number().int().nonnegative(),
-        step: z.number().int().nonnegative(),
-        slots: z.array(f32).nullable(),
-        up: z.record(z.string(), f32).nullable(),
-      }),
-    )
-    .nullable(),
+  nodes: z.array(
+    z.strictObject({
+      id: z.number().int().nonnegative(),
+      step: z.number().int().nonnegative(),
+      slots: z.array(f32).nullable(),
+      up: z.record(z.string(), f32).nullable(),
+    }),
+  ),
   totals: z.strictObject({
     up: z.number(),
     down: z.number(),
@@ -55,12 +54,12 @@ const federatedStateSchema = z.strictObject({
 });
 
 /** The whole state of a parameter-server run after round `round` (copies; nothing is shared). */
-export function captureFederated(
+export async function captureFederated(
   prep: PreparedFederated,
   round: number,
-  nodes: InlineNodes | null,
+  nodes: InlineNodes | HostNodes,
   progress: FederatedProgress,
-): CheckpointValue {
+): Promise<CheckpointValue> {
   const p = prep.privacy?.state(round) ?? null;
   const privacy = p && {
     round: p.round,
@@ -72,7 +71,7 @@ export function captureFederated(
     server: prep.serverOptimizer.state(),
     privacy,
     downlink: prep.compression.downlink?.state() ?? null,
-    nodes: nodes?.state() ?? null,
+    nodes: await nodes.state(round),
     totals: { ...progress.totals },
     last: { ...progress.last },
   };
@@ -86,7 +85,7 @@ export function captureFederated(
 export function restoreFederated(
   prep: PreparedFederated,
   resume: { readonly round: number; readonly state: CheckpointValue },
-  nodes: InlineNodes | null,
+  nodes: InlineNodes | HostNodes,
   progress: FederatedProgress,
 ): void {
   const parsed = federatedStateSchema.safeParse(resume.state);
@@ -95,13 +94,12 @@ export function restoreFederated(
   const misfit = (what: string) => errors.data('checkpoint', `${what} does not fit this run`);
   if ((s.privacy === null) !== (prep.privacy === null)) throw misfit('the privacy ledger');
   if ((s.downlink === null) !== (prep.compression.downlink === null)) throw misfit('the downlink state');
-  if (nodes !== null && s.nodes === null) throw misfit('a checkpoint without node state');
   prep.machine.resumeAt(resume.round, s.params);
   prep.serverOptimizer.load(s.server);
   if (prep.privacy && s.privacy)
     prep.privacy.load({ round: s.privacy.round, accountant: s.privacy.accountant, rdp: s.privacy.rdp });
   if (prep.compression.downlink && s.downlink) prep.compression.downlink.load(s.downlink);
-  if (nodes && s.nodes) nodes.load(s.nodes);
+  nodes.load(s.nodes);
   Object.assign(progress.totals, s.totals);
   progress.last = { ...s.last };
 }

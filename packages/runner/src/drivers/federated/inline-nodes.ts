@@ -48,7 +48,7 @@ export class InlineNodes {
   }
 
   /** Every node that has trained or compressed, in id order (copies). */
-  state(): NodeCheckpoint[] {
+  state(_round?: number): NodeCheckpoint[] {
     const memories = this.clients.state();
     const ids = [...new Set([...memories.keys(), ...this.uplinks.keys()])].sort((a, b) => a - b);
     return ids.map((id) => {

@@ -1,0 +1,53 @@
+import type { CompressorState, OptimizerState } from '@starling/core';
+import {
+  type DealerEndpoint,
+  type DecodedTensor,
+  type NodeStateHeader,
+  nodeStateMessage,
+  readNodeState,
+} from '@starling/transport';
+
+/** What a worker host keeps per node between rounds: optimizer state and uplink compressor state. */
+export interface HostNodeStates {
+  readonly states: Map<number, OptimizerState>;
+  readonly upStates: Map<number, CompressorState>;
+}
+
+/**
+ * Answers a `node-state` `request` (a run checkpoint): one `node-state` `node` message per node the host
+ * holds state for, in node order, then `end` with their count (docs/protocol.md).
+ */
+export async function replyNodeStates(endpoint: DealerEndpoint, round: number, held: HostNodeStates): Promise<void> {
+  const ids = [...new Set([...held.states.keys(), ...held.upStates.keys()])].sort((a, b) => a - b);
+  const sent = ids.map((node) => {
+    const s = held.states.get(node);
+    const slots = (s?.slots ?? []).map((v) => (v instanceof Float32Array ? v : Float32Array.from(v)));
+    const { header, tensors } = nodeStateMessage(round, {
+      node,
+      step: s?.step ?? 0,
+      slots,
+      up: held.upStates.get(node) ?? {},
+    });
+    return endpoint.send(header, tensors);
+  });
+  await Promise.all(sent);
+  await endpoint.send({ type: 'node-state', round, node: -1, op: 'end', count: ids.length });
+}
+
+/**
+ * Restores one node's state from a `node-state` `node` message (a resumed run; sent after `welcome`,
+ * before the first task). Returns an error sentence when the message is malformed.
+ */
+export function applyNodeState(
+  h: NodeStateHeader,
+  tensors: readonly DecodedTensor[],
+  kind: OptimizerState['kind'],
+  held: HostNodeStates,
+): string | null {
+  const p = readNodeState(h, tensors);
+  if (typeof p === 'string') return p;
+  held.states.set(p.node, { kind, step: p.step, slots: p.slots.map((v) => v.slice()) });
+  const up = Object.entries(p.up);
+  if (up.length > 0) held.upStates.set(p.node, Object.fromEntries(up.map(([k, v]) => [k, v.slice()])));
+  return null;
+}
