@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { Rng } from '@starling/core';
-import { starling, tempDir } from '../cli/cli-helpers.js';
-import { metrics, startStarling, waitFor } from './e2e-helpers.js';
+import { repo, starling, tempDir } from '../cli/cli-helpers.js';
+import { metrics, waitFor } from './e2e-helpers.js';
 
 /** One kill-and-resume scenario: a `starling run` argument list and when to kill it. */
 export interface KillResumeCase {
@@ -32,6 +33,28 @@ export interface KillResumeOutcome {
   readonly resumeStderr: string;
 }
 
+/**
+ * Starts `starling <args>` (js kernels) as the leader of a new process group, so that `killGroup`
+ * SIGKILLs it together with the host processes it spawned (a crashed machine: no host outlives it).
+ */
+function startGroup(args: string[]): { killGroup: () => void; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [join(repo, 'packages/cli/bin/starling.js'), ...args], {
+    cwd: repo,
+    env: { ...process.env, STARLING_KERNELS: 'js' },
+    detached: true,
+    stdio: 'ignore',
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const killGroup = () => {
+    try {
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  return { killGroup, exit };
+}
+
 const checkpointRounds = (dir: string): number[] =>
   existsSync(dir)
     ? readdirSync(dir)
@@ -43,7 +66,7 @@ const checkpointRounds = (dir: string): number[] =>
 
 /**
  * Runs `c.args` once uninterrupted (with `checkpoint.every=0`: no checkpoint at all) for reference,
- * then again with `checkpoint.every=c.every`, SIGKILLs that run once metrics.jsonl shows a round at or
+ * then again with `checkpoint.every=c.every`, SIGKILLs that run (and every host process it spawned) once metrics.jsonl shows a round at or
  * after one drawn from `Rng.fromSeed(c.seed)` among those after which a checkpoint (two with
  * `truncateNewest`) exists, optionally truncates the newest checkpoint, and runs `starling resume`.
  * Both runs use the js kernels (STARLING_KERNELS=js, as every e2e test). Throws when the run finished
@@ -62,7 +85,7 @@ export async function killAndResume(c: KillResumeCase): Promise<KillResumeOutcom
   const last = c.rounds - 3; // leave rounds to resume
   if (last < first) throw new Error(`no room to kill: rounds ${c.rounds}, every ${c.every}`);
   const target = first + Rng.fromSeed(c.seed).int(last - first + 1);
-  const run = startStarling(['run', ...c.args, '--set', `checkpoint.every=${c.every}`, '--out', out, '--quiet']);
+  const run = startGroup(['run', ...c.args, '--set', `checkpoint.every=${c.every}`, '--out', out, '--quiet']);
   const reached = () => {
     const m = metrics(out);
     return m.length > 0 && Number(m[m.length - 1].round) >= target;
@@ -74,7 +97,7 @@ export async function killAndResume(c: KillResumeCase): Promise<KillResumeOutcom
     60_000,
     `round ${target}`,
   );
-  run.child.kill('SIGKILL');
+  run.killGroup();
   await run.exit;
   if (existsSync(join(out, 'summary.json'))) throw new Error(`the run finished before round ${target} was seen`);
   const m = metrics(out);

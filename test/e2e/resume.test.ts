@@ -97,6 +97,34 @@ describe('kill -9 and starling resume give the uninterrupted run', () => {
     expectSameRun(o, rounds);
   });
 
+  it('over processes: EF top-k uplinks and momentum clients, whose state lives on the worker hosts', async () => {
+    const rounds = 24;
+    const o = await killAndResume({
+      args: [
+        'experiments/compression-fedavg.yaml',
+        '--set',
+        `algorithm.rounds=${rounds}`,
+        '--set',
+        'data.limit=2000',
+        '--set',
+        'model.hidden=[32]',
+        '--set',
+        'compression.up={kind: topk, ratio: 0.05, errorFeedback: true}',
+        '--set',
+        'optimizer={kind: momentum, lr: 0.05}',
+        '--set',
+        'runtime={kind: processes, workers: 2}',
+      ],
+      rounds,
+      every: 4,
+      seed: 15,
+    });
+    expect(o.resumed.model_sha256).toBe(o.reference.model_sha256);
+    for (const k of ['rounds', 'test_accuracy', 'test_loss', 'payload_bytes_up', 'payload_bytes_down']) {
+      expect(o.resumed[k], k).toEqual(o.reference[k]);
+    }
+  });
+
   it('a truncated newest checkpoint is detected and the previous one used', async () => {
     const rounds = 24;
     const o = await killAndResume({
