@@ -1,6 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { Rng } from '@starling/core';
 import { repo, starling, tempDir } from '../cli/cli-helpers.js';
 import { metrics, waitFor } from './e2e-helpers.js';
