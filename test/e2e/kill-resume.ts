@@ -94,7 +94,7 @@ export async function killAndResume(c: KillResumeCase): Promise<KillResumeOutcom
   void run.exit.then(() => (finished = true));
   await waitFor(
     () => finished || (reached() && checkpointRounds(join(out, 'checkpoints')).length >= needed),
-    60_000,
+    240_000,
     `round ${target}`,
   );
   run.killGroup();

@@ -43,6 +43,9 @@ function loadCheckpoint(
   for (const s of found.skipped) log.warn(s, 'checkpoint skipped: it failed verification');
   const body = found.body;
   if (body.run !== cfg.name) throw errors.usage(`${found.path} belongs to run ${body.run}, not ${cfg.name}`);
+  const driver = ALGORITHMS[cfg.algorithm.kind].family;
+  if (body.driver !== driver)
+    throw errors.usage(`${found.path} holds a ${body.driver} run's state, not a ${driver} run's`);
   if (body.configSha256 !== configSha256(cfg)) {
     throw errors.usage(
       `${found.path} was written under another config than ${path}/config.resolved.json (SHA-256 differs)`,
