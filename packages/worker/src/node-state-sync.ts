@@ -36,7 +36,8 @@ export async function replyNodeStates(endpoint: DealerEndpoint, round: number, h
 
 /**
  * Restores one node's state from a `node-state` `node` message (a resumed run; sent after `welcome`,
- * before the first task). Returns an error sentence when the message is malformed.
+ * before the first task); step 0 with no tensors resets the node (it had not trained). Returns an error
+ * sentence when the message is malformed.
  */
 export function applyNodeState(
   h: NodeStateHeader,
@@ -46,6 +47,12 @@ export function applyNodeState(
 ): string | null {
   const p = readNodeState(h, tensors);
   if (typeof p === 'string') return p;
+  if (p.step === 0 && p.slots.length === 0 && Object.keys(p.up).length === 0) {
+    // A node that had not trained by the checkpoint: whatever this host kept for it is forgotten.
+    held.states.delete(p.node);
+    held.upStates.delete(p.node);
+    return null;
+  }
   held.states.set(p.node, { kind, step: p.step, slots: p.slots.map((v) => v.slice()) });
   const up = Object.entries(p.up);
   if (up.length > 0) held.upStates.set(p.node, Object.fromEntries(up.map(([k, v]) => [k, v.slice()])));

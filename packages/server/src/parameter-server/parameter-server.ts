@@ -100,14 +100,17 @@ export class ParameterServer {
     return this.nodeStates.collect(router, hosts, round);
   }
 
-  /** A resumed run: hands `host` its nodes' checkpointed state right after its first `welcome`. */
+  /**
+   * A resumed run: hands `host` each of its nodes' checkpointed state right after its first `welcome`
+   * (step 0 and no tensors for a node that had not trained: the host forgets what it holds for it).
+   */
   private restoreNodeState(host: string): void {
     const restore = this.opts.restoreNodeState;
     if (!restore) return;
     const round = Math.max(0, this.machine.currentRound);
     for (const node of this.membership.nodesOf(host)) {
-      const state = restore.get(node);
-      if (!state) continue;
+      // Nodes without checkpointed state are reset: a host that outlived the old server may hold newer state.
+      const state = restore.get(node) ?? { node, step: 0, slots: [], up: {} };
       const { header, tensors } = nodeStateMessage(round, state);
       void this.io.router.send(host, header, tensors);
     }
