@@ -3,6 +3,7 @@ import { exitCodeFor } from '@starling/runner';
 import yargs from 'yargs';
 import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
+import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { serverCommand } from './commands/server.js';
 import { topologyCommand } from './commands/topology.js';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('starling')
     .command(runCommand)
+    .command(resumeCommand)
     .command(serverCommand)
     .command(topologyCommand)
     .command(privacyCommand)

@@ -157,7 +157,7 @@ export { epsilonAtOrder, RDP_CONVERSIONS, rdpToEpsilon } from './privacy/rdp-con
 export { checkOrders, DEFAULT_RDP_ORDERS } from './privacy/rdp-orders.js';
 export type { PrivacyRunShape, ResolvedPrivacy } from './privacy/run-plan.js';
 export { ceilSignificant, planRunPrivacy } from './privacy/run-plan.js';
-export type { ClientRelease, PrivacyRoundStatus } from './privacy/run-privacy.js';
+export type { ClientRelease, PrivacyRoundStatus, RunPrivacyState } from './privacy/run-privacy.js';
 export { BUDGET_STOP, RunPrivacy } from './privacy/run-privacy.js';
 export type { SampledGaussianSteps } from './privacy/sampled-gaussian-rdp.js';
 export { sampledGaussianRdp, sampledGaussianRdpCurve } from './privacy/sampled-gaussian-rdp.js';

@@ -1,4 +1,6 @@
 export { exitCodeFor, INTERRUPTED_EXIT_CODE, isInterrupted } from './api/exit-code.js';
+export type { ResumeOptions } from './api/resume-experiment.js';
+export { resumeExperiment } from './api/resume-experiment.js';
 export type { RunOptions } from './api/run-experiment.js';
 export { configBaseDir, runExperiment } from './api/run-experiment.js';
 export type { RunSummary } from './api/run-summary.js';
@@ -7,6 +9,8 @@ export type { CheckpointBody, CheckpointValue } from './checkpoint/checkpoint-co
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint-codec.js';
 export type { LoadedCheckpoint } from './checkpoint/checkpoint-store.js';
 export { CheckpointStore, checkpointName } from './checkpoint/checkpoint-store.js';
+export type { CheckpointingOptions, ResumePoint } from './checkpoint/checkpointing.js';
+export { Checkpointing, configSha256, RunInterrupted } from './checkpoint/checkpointing.js';
 export { applyOverride, loadConfig, readConfigFile, validateConfig } from './config/load.js';
 export type { ExperimentConfig } from './config/schema.js';
 export { experimentSchema } from './config/schema.js';

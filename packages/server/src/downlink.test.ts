@@ -124,4 +124,22 @@ describe('Downlink', () => {
       /compression\.down\.count must be at most the model size/,
     );
   });
+
+  it('a downlink restored from state() continues with the same x̂ and messages', () => {
+    const xs = Array.from({ length: 6 }, (_, t) => vec(10 + t));
+    const whole = make({ kind: 'topk', ratio: 0.2 });
+    const first = make({ kind: 'topk', ratio: 0.2 });
+    for (let t = 0; t < 3; t++) {
+      whole.advance(t, xs[t]);
+      first.advance(t, xs[t]);
+      whole.messageFor(t === 1 ? 'a' : 'b');
+      first.messageFor(t === 1 ? 'a' : 'b');
+    }
+    const resumed = make({ kind: 'topk', ratio: 0.2 });
+    resumed.load(first.state());
+    for (let t = 3; t < 6; t++) {
+      expect(Array.from(resumed.advance(t, xs[t]))).toEqual(Array.from(whole.advance(t, xs[t])));
+      for (const who of ['a', 'b', 'c']) expect(resumed.messageFor(who)).toEqual(whole.messageFor(who));
+    }
+  });
 });

@@ -22,6 +22,18 @@ interface DeltaRecord {
 }
 
 /**
+ * A checkpoint of a {@link Downlink}: x̂ and the round it belongs to, the last `model` payload, the
+ * delta chain kept for recipients, and the round each recipient holds (`held`, by recipient name).
+ */
+export type DownlinkState = {
+  readonly round: number;
+  readonly xhat: Float32Array;
+  readonly current: Uint8Array | null;
+  readonly history: readonly { readonly base: number; readonly round: number; readonly bytes: Uint8Array }[];
+  readonly held: Readonly<Record<string, number>>;
+};
+
+/**
  * The parameter server's side of a compressed downlink (`compression.down`). It keeps the public copy
  * x̂ that hosts train from, while the server's own model x is what is aggregated, evaluated and saved.
  * Each dispatch calls `advance(round, x)`:
@@ -137,6 +149,30 @@ export class Downlink {
       tensors: chain.map((d) => ({ name: `delta/${d.base}-${d.round}`, data: d.bytes, codec: kind })),
       payloadBytes: chain.reduce((s, d) => s + d.bytes.length, 0),
     };
+  }
+
+  /** A checkpoint (copies). The compressor keeps no state (error feedback is refused above). */
+  state(): DownlinkState {
+    return {
+      round: this.round,
+      xhat: this.xhat.slice(),
+      current: this.current?.slice() ?? null,
+      history: this.history.map((d) => ({ base: d.base, round: d.round, bytes: d.bytes.slice() })),
+      held: Object.fromEntries(this.held),
+    };
+  }
+
+  /** Restores a checkpoint from {@link state} (recipients that hold nothing, e.g. new hosts, get x̂ raw). */
+  load(state: DownlinkState): void {
+    if (state.xhat.length !== this.layout.size) {
+      throw errors.shape('downlink checkpoint x̂ length', this.layout.size, state.xhat.length);
+    }
+    this.xhat.set(state.xhat);
+    this.round = state.round;
+    this.current = state.current?.slice() ?? null;
+    this.history = state.history.map((d) => ({ base: d.base, round: d.round, bytes: d.bytes.slice() }));
+    this.held.clear();
+    for (const [recipient, round] of Object.entries(state.held)) this.held.set(recipient, round);
   }
 
   /** Forgets what `recipient` holds (it re-registered or reported a stale model): it gets x̂ raw next. */

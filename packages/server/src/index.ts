@@ -11,7 +11,7 @@ export { aggregatorSchema, aggregators, makeAggregator } from './aggregators/agg
 export type { ClientDpLedger } from './aggregators/client-dp.js';
 export { CLIP_SLACK, withClientDp } from './aggregators/client-dp.js';
 export { MEAN_KIND, meanAggregator } from './aggregators/mean.js';
-export type { DownlinkTarget, ModelMessage } from './downlink.js';
+export type { DownlinkState, DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
 export type { InlineClients, InlineCompression, InlineRunOptions } from './inline-runtime.js';
 export { runInline } from './inline-runtime.js';

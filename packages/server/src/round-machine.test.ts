@@ -159,4 +159,27 @@ describe('RoundMachine', () => {
     m.handle(update(0, 0, 1));
     expect(m.awaiting).toEqual([]);
   });
+
+  it('resumeAt(r) continues with round r + 1, its participants and the model handed over', () => {
+    const p = plan({ rounds: 5, deadlineMs: null });
+    const run = (m: RoundMachine, cmds: ServerCommand[], upTo: number) => {
+      const picked: number[][] = [];
+      for (let d = dispatched(cmds); d && d.round <= upTo; ) {
+        picked.push([...d.nodes]);
+        let next: ServerCommand[] = [];
+        for (const n of d.nodes) next = m.handle(update(d.round, n, 0.1 * (n + 1) + d.round));
+        d = dispatched(next);
+      }
+      return picked;
+    };
+    const whole = machine(p);
+    const all = run(whole, whole.handle({ type: 'start' }), 4);
+    const first = machine(p);
+    run(first, first.handle({ type: 'start' }), 1);
+    const resumed = machine(p);
+    resumed.resumeAt(1, first.params);
+    expect(run(resumed, resumed.handle({ type: 'start' }), 4)).toEqual(all.slice(2));
+    expect(Array.from(resumed.params)).toEqual(Array.from(whole.params));
+    expect(() => machine(p).resumeAt(4, first.params)).toThrow(/cannot resume after round 4/);
+  });
 });

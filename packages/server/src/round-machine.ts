@@ -26,6 +26,8 @@ export class RoundMachine {
   /** The global model (length = layout size). Read it between events; the machine updates it in place. */
   readonly params: Float32Array;
   private round = -1;
+  /** The last round completed before this machine started (−1: a fresh run; see `resumeAt`). */
+  private resumedAfter = -1;
   private selected: number[] = [];
   private readonly results = new Map<number, { samples: number; trainLoss: number; delta: Float32Array }>();
   private readonly failures = new Map<number, string>();
@@ -95,12 +97,29 @@ export class RoundMachine {
     return this.selected.filter((n) => !this.results.has(n) && !this.failures.has(n)).sort((a, b) => a - b);
   }
 
+  /**
+   * Continues a run from a checkpoint taken after round `round`: copies `params` (the model after that
+   * round) into `this.params`, and the next `start` opens round `round + 1`. Only before `start`. The
+   * participants of a round come from `fork('participants', round)`, so the rounds that follow draw
+   * exactly what they would have drawn without the interruption.
+   */
+  resumeAt(round: number, params: Float32Array): void {
+    if (this.round !== -1 || this.done) throw errors.runtime('RoundMachine.resumeAt: the machine has started');
+    if (!Number.isInteger(round) || round < 0 || round + 1 >= this.plan.rounds) {
+      throw errors.runtime(`cannot resume after round ${round} of a run of ${this.plan.rounds} rounds`);
+    }
+    if (params.length !== this.params.length)
+      throw errors.shape('resumed model length', this.params.length, params.length);
+    this.params.set(params);
+    this.resumedAfter = round;
+  }
+
   /** Feeds one event and returns the commands it causes, in order. */
   handle(event: ServerEvent): ServerCommand[] {
     if (this.done) return [];
     switch (event.type) {
       case 'start':
-        return this.round === -1 ? this.open(0) : [];
+        return this.round === -1 ? this.open(this.resumedAfter + 1) : [];
       case 'node-joined':
         this.available.add(event.node);
         return [];

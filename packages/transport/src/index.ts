@@ -34,6 +34,7 @@ export type {
   HeartbeatHeader,
   HelloHeader,
   LostHeader,
+  NodeStateHeader,
   OutgoingHeader,
   TaskHeader,
   TensorDescriptor,
@@ -41,6 +42,8 @@ export type {
   WelcomeHeader,
 } from './messages.js';
 export { HEADER_SCHEMAS } from './messages.js';
+export type { NodeStatePayload } from './node-state.js';
+export { nodeStateMessage, readNodeState } from './node-state.js';
 export type { NonFiniteScan } from './non-finite.js';
 export { checkNonFiniteScan, firstNonFinite } from './non-finite.js';
 export type { DropReason, SendResult } from './outbox.js';

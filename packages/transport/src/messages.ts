@@ -111,11 +111,33 @@ const lost = obj({
   nodes: uniqueNodes(MAX_NODES_PER_HOST, 0),
 });
 
+/** Most optimizer state vectors one node carries (Adam's m and v, AdaDelta's s and u). */
+const MAX_SLOTS = 8;
+
+const nodeState = obj({
+  ...common('node-state', MAX_TENSORS),
+  op: oneOf(['request', 'node', 'end'] as const),
+  /** `node`: the node's optimizer step count. */
+  step: opt(int(0, Number.MAX_SAFE_INTEGER)),
+  /** `node`: how many leading tensors are optimizer state vectors (`slot/<i>`). */
+  slots: opt(int(0, MAX_SLOTS)),
+  /** `end`: how many `node` messages came before it. */
+  count: opt(int(0, MAX_NODES_PER_HOST)),
+});
+
 /** The strict schema of every message type's header. */
-export const HEADER_SCHEMAS = { hello, welcome, task, update, heartbeat, bye, error, gossip, lost } satisfies Record<
-  MessageType,
-  Schema<unknown>
->;
+export const HEADER_SCHEMAS = {
+  hello,
+  welcome,
+  task,
+  update,
+  heartbeat,
+  bye,
+  error,
+  gossip,
+  lost,
+  'node-state': nodeState,
+} satisfies Record<MessageType, Schema<unknown>>;
 
 /**
  * Registration of a worker host or gossip host: who it is, what it runs on, which virtual nodes it
@@ -142,8 +164,17 @@ export type GossipHeader = Infer<typeof gossip>;
  */
 export type LostHeader = Infer<typeof lost>;
 
+/**
+ * A worker node's persistent state for run checkpoints (docs/protocol.md): `request` (server → host:
+ * send your nodes' state), `node` (host → server in reply, server → host to restore after `welcome`:
+ * one node's optimizer step, `slots` optimizer vectors `slot/<i>` then its uplink compressor state
+ * `up/<key>`, all f32) and `end` (host → server: `count` nodes sent).
+ */
+export type NodeStateHeader = Infer<typeof nodeState>;
+
 /** Any valid header, discriminated by `type`. */
 export type Header =
+  | NodeStateHeader
   | HelloHeader
   | WelcomeHeader
   | TaskHeader

@@ -64,13 +64,22 @@ export const MESSAGE_TYPES = [
   'error',
   'gossip',
   'lost',
+  'node-state',
 ] as const;
 
 /** One of {@link MESSAGE_TYPES}. */
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** Types a worker host or gossip peer may send to a ROUTER (server or gossip peer). */
-export const TO_ROUTER: readonly MessageType[] = ['hello', 'update', 'heartbeat', 'bye', 'error', 'gossip'];
+export const TO_ROUTER: readonly MessageType[] = [
+  'hello',
+  'update',
+  'heartbeat',
+  'bye',
+  'error',
+  'gossip',
+  'node-state',
+];
 
 /** Types a ROUTER (server, gossip coordinator) may send to a DEALER (worker host, gossip host). */
-export const TO_DEALER: readonly MessageType[] = ['welcome', 'task', 'heartbeat', 'bye', 'error', 'lost'];
+export const TO_DEALER: readonly MessageType[] = ['welcome', 'task', 'heartbeat', 'bye', 'error', 'lost', 'node-state'];

@@ -52,4 +52,23 @@ export class NodeStates {
   settle(round: number): void {
     for (const e of this.entries.values()) if (e.round < round) e.before = null;
   }
+
+  /** Node ids this host holds state for, ascending. */
+  nodes(): number[] {
+    return [...this.entries.keys()].sort((a, b) => a - b);
+  }
+
+  /** The state `node` holds now (after its last trained round); fresh when it has none. */
+  current(node: number): NodeState {
+    return this.entries.get(node)?.after ?? FRESH;
+  }
+
+  /**
+   * Replaces `node`'s state with a checkpoint's (a resumed run, before any task); null forgets the node
+   * (it had not trained by the checkpoint). The restored state is what the node's next round starts from.
+   */
+  restore(node: number, state: NodeState | null): void {
+    if (state === null) this.entries.delete(node);
+    else this.entries.set(node, { round: -1, before: null, after: state });
+  }
 }

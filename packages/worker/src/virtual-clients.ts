@@ -1,5 +1,6 @@
 import {
   ClientExecutor,
+  errors,
   freshOptimizerMemory,
   type Kernels,
   type LocalPlan,
@@ -46,6 +47,28 @@ export class VirtualClients {
   /** Whether `id` is a registered client. */
   has(id: number): boolean {
     return Number.isInteger(id) && id >= 0 && id < this.parts.length;
+  }
+
+  /**
+   * A checkpoint of every client that has trained: its optimizer memory (step count and copies of its
+   * vectors), by client id. Client streams need no position: every round forks them anew.
+   */
+  state(): Map<number, OptimizerMemory> {
+    const out = new Map<number, OptimizerMemory>();
+    for (const [id, r] of this.records) {
+      out.set(id, { step: r.memory.step, slots: r.memory.slots?.map((v) => v.slice()) ?? null });
+    }
+    return out;
+  }
+
+  /** Restores clients' memories from {@link state} (copied); clients not named start fresh. */
+  load(states: ReadonlyMap<number, OptimizerMemory>): void {
+    this.records.clear();
+    for (const [id, m] of states) {
+      if (!this.has(id)) throw errors.data('checkpoint', `client ${id} is not a client of this run`);
+      const memory = { step: m.step, slots: m.slots?.map((v) => v.slice()) ?? null };
+      this.records.set(id, { rng: Rng.fromSeed(this.setup.seed).fork('node', id), memory });
+    }
   }
 
   /** Trains client `id` from `global` for `round` and writes its update Δ into `delta`. */

@@ -6,6 +6,7 @@ import {
   type DecodedTensor,
   type EndpointLog,
   type IncomingMessage,
+  type NodeStateHeader,
   type NonFiniteScan,
   SHARED_CODEC,
   type SharedLane,
@@ -18,6 +19,7 @@ import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
 import type { HostSetup } from './node-setup.js';
+import { applyNodeState, replyNodeStates } from './node-state-sync.js';
 import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
 import { ServerWait } from './server-wait.js';
@@ -207,7 +209,21 @@ export class WorkerHost {
       if (model && nodes.length > 0) void this.runTask(h.round, nodes, model);
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
+    } else if (h.type === 'node-state' && this.setup) {
+      this.nodeState(h, m.tensors);
     }
+  }
+
+  /** Run checkpoints: reports the nodes' state on `request`, restores one node's on `node`. */
+  private nodeState(h: NodeStateHeader, tensors: readonly DecodedTensor[]): void {
+    const held = this.states;
+    if (h.op === 'request') {
+      void replyNodeStates(this.endpoint, h.round, held);
+      return;
+    }
+    const kind = this.setup?.setup.optimizer.kind;
+    const problem = kind && h.op === 'node' ? applyNodeState(h, tensors, kind, held) : null;
+    if (problem) this.options.log.warn({ problem, node: h.node }, 'node-state refused');
   }
 
   /** Scans received model frames with `scan` (the native kernels'); keeps the reference if it disagrees. */

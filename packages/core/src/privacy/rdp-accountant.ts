@@ -171,4 +171,17 @@ export class RdpAccountant {
     this.total = new Float64Array(orders.length);
     for (const entry of history) this.step(entry);
   }
+
+  /**
+   * `load(state)`, then the composed RDP set to `rdp` (from `rdp()` at the time of `state()`) instead of
+   * the sum replayed from the merged ledger: n additions of a curve round differently from one addition
+   * of n times it, so only this restores ε to the last bit (run checkpoints).
+   */
+  restore(state: RdpAccountantState, rdp: Float64Array): void {
+    this.load(state);
+    if (!(rdp instanceof Float64Array) || rdp.length !== this.total.length) {
+      throw errors.option('accountant rdp', `a Float64Array of ${this.total.length} orders`, rdp?.length);
+    }
+    this.total = rdp.slice();
+  }
 }

@@ -6,6 +6,7 @@ import { calibrateNoiseMultiplier } from './calibrate-noise.js';
 import { noisyMeanOfClipped } from './client-dp.js';
 import { privacyEpsilon } from './privacy-commands.js';
 import type { PrivacySpec } from './privacy-spec.js';
+import { RdpAccountant } from './rdp-accountant.js';
 import { ceilSignificant, type PrivacyRunShape, planRunPrivacy } from './run-plan.js';
 import { BUDGET_STOP, RunPrivacy } from './run-privacy.js';
 
@@ -153,6 +154,39 @@ describe('RunPrivacy', () => {
       expect(release(p, 0, [], out)).toBe(true);
       expect(out.some((v) => v !== 0)).toBe(true);
       expect(p.accountant.state().history).toEqual([{ noiseMultiplier: 2, sampleRate: 0.1, steps: 1 }]);
+    });
+  });
+
+  describe('checkpoints', () => {
+    it('state(r) is the ledger at the end of round r although round r + 1 was already charged', () => {
+      const plan = planRunPrivacy(dpsgd({ noiseMultiplier: 1.1 }), { ...centralized, rounds: 10 });
+      const p = new RunPrivacy(plan, Rng.fromSeed(1));
+      for (let r = 0; r <= 6; r++) p.beforeRound(r); // the server opens round 6 before reporting round 5
+      const s = p.state(5);
+      expect(s.accountant.history).toEqual([{ noiseMultiplier: 1.1, sampleRate: 0.05, steps: 120 }]);
+      expect(() => p.state(2)).toThrow(/no record of round 2/);
+    });
+
+    it('a ledger restored from state(r) continues to the bit-identical ε of the uninterrupted one', () => {
+      // Varying per-round charges (client mode, recalibrated rounds), so the merged ledger has several entries.
+      const plan = planRunPrivacy({ mode: 'client', delta: 1e-5, clipNorm: 1, noiseMultiplier: 1.3 }, federated);
+      const replies = [4, 3, 4, 4, 2, 4, 4, 4, 3, 4, 4, 4, 4, 1, 4, 4, 4, 4, 4, 4];
+      const round = (p: RunPrivacy, r: number) => {
+        p.beforeRound(r);
+        p.clientRelease(r, 4, replies[r]);
+      };
+      const whole = new RunPrivacy(plan, Rng.fromSeed(1));
+      for (let r = 0; r < replies.length; r++) round(whole, r);
+      const first = new RunPrivacy(plan, Rng.fromSeed(1));
+      for (let r = 0; r <= 11; r++) round(first, r);
+      const resumed = new RunPrivacy(plan, Rng.fromSeed(1));
+      resumed.load(first.state(11));
+      for (let r = 12; r < replies.length; r++) round(resumed, r);
+      expect(resumed.epsilon()).toBe(whole.epsilon());
+      expect(Array.from(resumed.accountant.rdp())).toEqual(Array.from(whole.accountant.rdp()));
+      // Replaying the merged ledger alone adds n·curve where the run added curve n times.
+      const replayed = RdpAccountant.fromState(first.state(11).accountant);
+      expect(Array.from(replayed.rdp())).not.toEqual(Array.from(first.accountant.rdp()));
     });
   });
 });

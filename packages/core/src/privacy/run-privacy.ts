@@ -1,7 +1,7 @@
 import { errors } from '../errors.js';
 import type { Rng } from '../rng/rng.js';
 import type { CentralNoise } from './client-dp.js';
-import { RdpAccountant } from './rdp-accountant.js';
+import { RdpAccountant, type RdpAccountantState } from './rdp-accountant.js';
 import type { ResolvedPrivacy } from './run-plan.js';
 import type { SampledGaussianSteps } from './sampled-gaussian-rdp.js';
 
@@ -10,6 +10,17 @@ export const BUDGET_STOP = 'privacy budget';
 
 /** What happened to the privacy ledger in one round (metrics.jsonl `dp_round`). */
 export type PrivacyRoundStatus = 'charged' | 'recalibrated' | 'skipped' | 'over budget';
+
+/**
+ * A checkpoint of a run's privacy ledger as it stood at the end of `round`: the accountant's ledger and
+ * its composed RDP (exact, so ε resumes to the last bit). The central noise stream needs no position:
+ * round t draws from `fork('round', t)`, never from the stream itself.
+ */
+export interface RunPrivacyState {
+  readonly round: number;
+  readonly accountant: RdpAccountantState;
+  readonly rdp: Float64Array;
+}
 
 /**
  * What the ledger lets the server release for one client-mode round: out = (Σ_k Δ_k + N(0, std²·I)) /
@@ -42,6 +53,8 @@ export class RunPrivacy {
   private stopReason: string | null = null;
   private readonly status = new Map<number, PrivacyRoundStatus>();
   private readonly spent = new Map<number, number>();
+  /** The ledger right after the two most recently settled rounds (for `state`). */
+  private snapshots: RunPrivacyState[] = [];
 
   /**
    * @param plan from `planRunPrivacy`
@@ -77,6 +90,27 @@ export class RunPrivacy {
   private settle(round: number, status: PrivacyRoundStatus): void {
     this.status.set(round, status);
     this.spent.set(round, this.epsilon());
+    const snapshot = { round, accountant: this.accountant.state(), rdp: this.accountant.rdp() };
+    this.snapshots = [...this.snapshots.filter((s) => s.round !== round).slice(-1), snapshot];
+  }
+
+  /**
+   * The ledger as it stood at the end of `round` (one of the last two settled rounds). In `dpsgd` and
+   * `local` mode the server opens (and charges) round t + 1 before round t is reported, so the live
+   * accountant may already hold the next round's charge; this is the state before it.
+   */
+  state(round: number): RunPrivacyState {
+    const s = this.snapshots.find((x) => x.round === round);
+    if (!s) throw errors.runtime(`privacy ledger: no record of round ${round} to checkpoint`);
+    return { round, accountant: s.accountant, rdp: s.rdp.slice() };
+  }
+
+  /** Restores a ledger from {@link state}: the run continues with round `state.round + 1`. */
+  load(state: RunPrivacyState): void {
+    this.accountant.restore(state.accountant, state.rdp);
+    this.stopReason = null;
+    this.snapshots = [{ round: state.round, accountant: state.accountant, rdp: state.rdp.slice() }];
+    this.spent.set(state.round, this.epsilon());
   }
 
   /** What the ledger did in `round` (undefined if the round never reached the ledger). */

@@ -7,6 +7,7 @@ import { runMeta } from '../artifacts/meta.js';
 import type { MetricsLine } from '../artifacts/metrics-line.js';
 import { defaultRunPath, RunDir } from '../artifacts/run-dir.js';
 import { RunStatusFile } from '../artifacts/run-status.js';
+import { Checkpointing } from '../checkpoint/checkpointing.js';
 import { validateConfig } from '../config/load.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { ALGORITHMS } from '../drivers/algorithms.js';
@@ -83,10 +84,36 @@ export async function runExperiment(config: unknown, options: RunOptions = {}): 
         : resolve(options.out);
   const dir = new RunDir(out);
   const log = options.log ?? dir.logger(options.logLevel ?? 'info', cfg.name);
+  const driver = ALGORITHMS[cfg.algorithm.kind].family;
+  const meta = { base_dir: options.baseDir ?? resolve('.') };
+  const checkpoints = new Checkpointing({ cfg, runPath: dir.path, driver, log, meta });
+  return runGuarded(cfg, dir, log, checkpoints, options, 'new');
+}
+
+/**
+ * Runs a run folder's rounds and records how the run ended, for a fresh run (`runExperiment`) and a
+ * resumed one (`resumeExperiment`) alike: `checkpoints` carries the checkpoint policy, the checkpoint to
+ * resume from (if any) and what it adds to meta.json. Aborting `options.signal` asks `checkpoints` for a
+ * checkpoint at the next round boundary (inline runs stop there; socket runtimes stop at once and keep
+ * the last periodic checkpoint). A fresh run refused before round 0 (exit code 2) leaves no folder; a
+ * refused resume leaves its folder as it was.
+ */
+export async function runGuarded(
+  cfg: ExperimentConfig,
+  dir: RunDir,
+  log: Logger,
+  checkpoints: Checkpointing,
+  options: RunOptions,
+  folder: 'new' | 'existing',
+): Promise<RunSummary> {
   const t0 = performance.now();
-  const run: RunState = { started: false, elapsed: () => (performance.now() - t0) / 1000, status: null };
+  const elapsed = () => checkpoints.timeOffsetS + (performance.now() - t0) / 1000;
+  const run: RunState = { started: false, elapsed, status: null };
+  const onAbort = () => checkpoints.interrupt();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) checkpoints.interrupt();
   try {
-    return await runIn(cfg, dir, log, run, {
+    return await runIn(cfg, dir, log, run, checkpoints, {
       ...options,
       onStart: (info) => {
         run.started = true;
@@ -94,10 +121,13 @@ export async function runExperiment(config: unknown, options: RunOptions = {}): 
       },
     });
   } catch (err) {
-    // A run refused before round 0 (config, privacy budget, memory) leaves no folder behind.
-    if (!run.started && exitCodeFor(err) === 2) dir.discard();
-    else endRun(run, log, err, options.signal);
+    if (!run.started && exitCodeFor(err) === 2) {
+      // A run refused before round 0 (config, privacy budget, memory) leaves no folder behind.
+      if (folder === 'new') dir.discard();
+    } else endRun(run, log, err, options.signal);
     throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -116,9 +146,8 @@ interface RunState {
  * other error) in meta.json, with the reason and the last completed round. On a full disk that write
  * may fail too; the run's own error is what the caller sees either way.
  *
- * Checkpoint-on-interrupt hook (issue 13): the `interrupted` branch is where the pipeline, once it
- * keeps checkpoints, writes the last round boundary's checkpoint (the drivers stop at a boundary:
- * inline after a recorded round, socket runtimes between event batches with no round half-applied).
+ * The checkpoint of an interrupted run is written before this, at the round boundary where the run
+ * stopped (`Checkpointing.interrupt`); the error's message names it.
  */
 function endRun(run: RunState, log: Logger, err: unknown, signal: AbortSignal | undefined): void {
   const last = run.status?.current.last_completed_round ?? -1;
@@ -146,6 +175,7 @@ async function runIn(
   dir: RunDir,
   log: Logger,
   run: RunState,
+  checkpoints: Checkpointing,
   options: RunOptions,
 ): Promise<RunSummary> {
   const { elapsed } = run;
@@ -160,6 +190,7 @@ async function runIn(
     startedAt: options.startedAt ?? null,
     repoDir,
   });
+  Object.assign(meta, checkpoints.meta);
   const status = new RunStatusFile(dir, meta, elapsed);
   status.update({});
   run.status = status;
@@ -177,9 +208,8 @@ async function runIn(
       status.roundDone(line.round);
       await options.onRound?.(line, evaluated);
     },
-    // Checkpoints are not written yet (issue 13): the contract is in place for the drivers.
-    resume: null,
-    async boundary() {},
+    resume: checkpoints.resume,
+    boundary: (round, capture) => checkpoints.boundary(round, capture),
   };
   const checked: { memory?: MemoryPlan } = {};
   const outcome: RunOutcome = await ALGORITHMS[cfg.algorithm.kind].run(ctx, {
@@ -192,6 +222,7 @@ async function runIn(
     prepared(prep) {
       dir.writeJson('partition.json', prep.partitionSummary);
       status.update({ ...prep.meta, memory: checked.memory });
+      checkpoints.planned(prep.rounds);
       options.onStart?.({ name: cfg.name, rounds: prep.rounds, out: dir.path });
     },
   });

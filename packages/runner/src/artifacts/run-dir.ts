@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Layout } from '@starling/core';
+import { errors, type Layout } from '@starling/core';
 import pino, { type Logger } from 'pino';
 import type { MetricsLine } from './metrics-line.js';
 import { prepareOutFolder } from './out-folder.js';
@@ -21,9 +21,16 @@ export class RunDir {
   /** The first failed write of the run log (the log cannot throw; the next record does). */
   private logFailure: Error | null = null;
 
-  /** Creates or accepts `path` (absolute); see {@link prepareOutFolder} for what is refused. */
-  constructor(path: string) {
-    this.created = prepareOutFolder(path);
+  /**
+   * Creates or accepts `path` (absolute); see {@link prepareOutFolder} for what is refused.
+   * @param mode `new` (default): a folder for a new run, absent or empty; `existing`: a run folder to
+   * continue (`resumeExperiment`), which must exist
+   */
+  constructor(path: string, mode: 'new' | 'existing' = 'new') {
+    if (mode === 'existing') {
+      if (!existsSync(path)) throw errors.usage(`run folder ${path} does not exist`);
+      this.created = false;
+    } else this.created = prepareOutFolder(path);
     this.path = path;
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { algorithmSchema, runtimeSchema } from './schema-algorithm.js';
+import { checkpointSchema } from './schema-checkpoint.js';
 import { compressionSchema } from './schema-compression.js';
 import { dataSchema } from './schema-data.js';
 import { privacySchema } from './schema-privacy.js';
@@ -20,6 +21,7 @@ export const experimentSchema = z
     kernels: z.enum(['auto', 'native', 'js']).default('auto'),
     privacy: privacySchema,
     compression: compressionSchema,
+    checkpoint: checkpointSchema,
   })
   .superRefine((cfg, ctx) => {
     const algorithm = cfg.algorithm;

@@ -1,5 +1,11 @@
 import { errors } from '@starling/core';
-import { type IncomingMessage, type PeerEvent, RouterEndpoint } from '@starling/transport';
+import {
+  type IncomingMessage,
+  type NodeStatePayload,
+  nodeStateMessage,
+  type PeerEvent,
+  RouterEndpoint,
+} from '@starling/transport';
 import type { RoundMachine } from '../round-machine.js';
 import type { ServerCommand, ServerEvent } from '../round-types.js';
 import { TrafficMeter } from '../traffic.js';
@@ -7,6 +13,7 @@ import { Deadlines } from './deadlines.js';
 import { Dispatcher } from './dispatcher.js';
 import { HostRecovery } from './host-recovery.js';
 import { Membership } from './membership.js';
+import { NodeStateCollector } from './node-state-collector.js';
 import { type RoundCallback, RoundReporter } from './round-reporter.js';
 import { RunCompletion } from './run-completion.js';
 import type { ZmqRunReport, ZmqServerOptions } from './server-options.js';
@@ -42,6 +49,7 @@ export class ParameterServer {
   private wired: Wired | null = null;
   /** Set once `opts.signal` aborted: no event is handled after that. */
   private stopping = false;
+  private readonly nodeStates = new NodeStateCollector();
 
   constructor(
     private readonly machine: RoundMachine,
@@ -135,6 +143,32 @@ export class ParameterServer {
     this.queue = this.queue.then(stop, stop);
   }
 
+  /**
+   * The persistent state of every node, collected from the hosts (`node-state`, docs/protocol.md) for a
+   * run checkpoint after `round`; call it from the round callback, when no task is out.
+   */
+  collectNodeState(round: number): Promise<NodeStatePayload[]> {
+    const router = this.io.router;
+    const hosts = router.peers().filter((h) => this.membership.nodesOf(h).length > 0);
+    return this.nodeStates.collect(router, hosts, round);
+  }
+
+  /**
+   * A resumed run: hands `host` each of its nodes' checkpointed state right after its first `welcome`
+   * (step 0 and no tensors for a node that had not trained: the host forgets what it holds for it).
+   */
+  private restoreNodeState(host: string): void {
+    const restore = this.opts.restoreNodeState;
+    if (!restore) return;
+    const round = Math.max(0, this.machine.currentRound);
+    for (const node of this.membership.nodesOf(host)) {
+      // Nodes without checkpointed state are reset: a host that outlived the old server may hold newer state.
+      const state = restore.get(node) ?? { node, step: 0, slots: [], up: {} };
+      const { header, tensors } = nodeStateMessage(round, state);
+      void this.io.router.send(host, header, tensors);
+    }
+  }
+
   private get io(): Wired {
     if (!this.wired) throw errors.runtime('parameter server: socket used before it was bound');
     return this.wired;
@@ -162,6 +196,8 @@ export class ParameterServer {
     } else if (h.type === 'update' && started) {
       const event = this.intake.accept(m, h, this.membership.ownerOf(h.node));
       if (event) this.feed([event]);
+    } else if (h.type === 'node-state') {
+      this.nodeStates.accept(m.peer, h, m.tensors);
     } else if (h.type === 'error' && started && h.node >= 0 && this.membership.ownerOf(h.node) === m.peer) {
       if (h.code === 'stale-model') this.opts.downlink?.forget(m.peer);
       this.feed([{ type: 'failure', round: h.round, node: h.node, reason: `${h.code}: ${h.message}` }]);
@@ -179,7 +215,10 @@ export class ParameterServer {
 
   private start(): void {
     const hosts = this.membership.start();
-    for (const host of hosts) void this.welcome(host);
+    for (const host of hosts) {
+      void this.welcome(host);
+      this.restoreNodeState(host);
+    }
     this.feed([{ type: 'start' }]);
   }
 

@@ -1,4 +1,4 @@
-import type { EndpointStats, JsonValue, NonFiniteScan, SharedLane } from '@starling/transport';
+import type { EndpointStats, JsonValue, NodeStatePayload, NonFiniteScan, SharedLane } from '@starling/transport';
 import type { Downlink } from '../downlink.js';
 import type { UpdateDecoder } from '../update-decoder.js';
 import type { ServerLog } from './server-log.js';
@@ -39,6 +39,11 @@ export interface ZmqServerOptions {
    * host and `run()` rejects with a StarlingError of code `interrupted`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * A resumed run: each node's checkpointed state (by node id), sent to its host right after the host's
+   * first `welcome`, before any task (`node-state`, docs/protocol.md).
+   */
+  readonly restoreNodeState?: ReadonlyMap<number, NodeStatePayload>;
 }
 
 /** What a finished ZeroMQ run reports besides its rounds. */

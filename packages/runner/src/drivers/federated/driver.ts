@@ -3,8 +3,11 @@ import { failureKinds } from '@starling/server';
 import { failedRoundsError } from '../divergence.js';
 import type { RunDriver, RunOutcome } from '../driver.js';
 import { checkCompressionSupported } from './compression.js';
-import { executeRounds, type RuntimeReport } from './execute.js';
+import { executeRounds, type OnRound, type RuntimeReport } from './execute.js';
+import { captureFederated, type FederatedProgress, restoreFederated } from './federated-state.js';
 import { federatedFootprint } from './footprint.js';
+import { HostNodes } from './host-nodes.js';
+import { InlineNodes } from './inline-nodes.js';
 import { type PreparedFederated, prepareRun } from './prepare.js';
 import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy.js';
 
@@ -40,53 +43,57 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
     const { cfg, kernels } = ctx;
     const { model, privacy } = prep;
     const global = prep.machine.params;
-    let last = { loss: null as number | null, accuracy: null as number | null };
-    const totals = { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0 };
-    const runtime = await executeRounds(
-      cfg,
-      prep,
-      kernels,
-      ctx.log,
-      async (s, traffic) => {
-        const evalNow = (s.round + 1) % cfg.eval.every === 0 || s.round + 1 === prep.rounds;
-        if (evalNow) {
-          const e = evaluate(model, cfg.loss.kind, kernels, global, prep.data.test);
-          last = { loss: e.loss, accuracy: e.accuracy };
-        }
-        totals.up += traffic.bytesUp;
-        totals.down += traffic.bytesDown;
-        totals.payloadUp += traffic.payloadBytesUp;
-        totals.payloadDown += traffic.payloadBytesDown;
-        totals.bits += traffic.theoreticalBitsUp;
-        const line = {
-          round: s.round,
-          time_s: ctx.elapsed(),
-          train_loss: s.trainLoss,
-          test_loss: evalNow ? last.loss : null,
-          test_accuracy: evalNow ? last.accuracy : null,
-          bytes_up: traffic.bytesUp,
-          bytes_down: traffic.bytesDown,
-          payload_bytes_up: traffic.payloadBytesUp,
-          payload_bytes_down: traffic.payloadBytesDown,
-          theoretical_bits_up: traffic.theoreticalBitsUp,
-          epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
-          participants: s.results.length,
-          failures: s.failures.length,
-          failure_reasons: failureKinds(s.failures),
-          aggregated: s.aggregated,
-          ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
-        };
-        await ctx.record(line, evalNow);
-        ctx.log.info(
-          { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
-          'round complete',
-        );
-      },
-      ctx.signal,
-    );
+    const progress: FederatedProgress = {
+      totals: { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0 },
+      last: { loss: null, accuracy: null },
+    };
+    const { totals } = progress;
+    const nodes = cfg.runtime.kind === 'inline' ? new InlineNodes(prep, kernels) : new HostNodes();
+    if (ctx.resume) {
+      restoreFederated(prep, ctx.resume, nodes, progress);
+      ctx.log.info({ round: ctx.resume.round }, 'resumed from checkpoint');
+    }
+    const onRound: OnRound = async (s, traffic) => {
+      const evalNow = (s.round + 1) % cfg.eval.every === 0 || s.round + 1 === prep.rounds;
+      if (evalNow) {
+        const e = evaluate(model, cfg.loss.kind, kernels, global, prep.data.test);
+        progress.last = { loss: e.loss, accuracy: e.accuracy };
+      }
+      const last = progress.last;
+      totals.up += traffic.bytesUp;
+      totals.down += traffic.bytesDown;
+      totals.payloadUp += traffic.payloadBytesUp;
+      totals.payloadDown += traffic.payloadBytesDown;
+      totals.bits += traffic.theoreticalBitsUp;
+      const line = {
+        round: s.round,
+        time_s: ctx.elapsed(),
+        train_loss: s.trainLoss,
+        test_loss: evalNow ? last.loss : null,
+        test_accuracy: evalNow ? last.accuracy : null,
+        bytes_up: traffic.bytesUp,
+        bytes_down: traffic.bytesDown,
+        payload_bytes_up: traffic.payloadBytesUp,
+        payload_bytes_down: traffic.payloadBytesDown,
+        theoretical_bits_up: traffic.theoreticalBitsUp,
+        epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
+        participants: s.results.length,
+        failures: s.failures.length,
+        failure_reasons: failureKinds(s.failures),
+        aggregated: s.aggregated,
+        ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
+      };
+      await ctx.record(line, evalNow);
+      ctx.log.info(
+        { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
+        'round complete',
+      );
+      await ctx.boundary(s.round, () => captureFederated(prep, s.round, nodes, progress));
+    };
+    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, onRound, nodes, ctx.signal);
     const failed = prep.machine.failed;
     if (failed !== null) throw failedRoundsError(cfg, failed);
-    return { runtime, last, totals };
+    return { runtime, last: progress.last, totals };
   },
 
   summarize(prep, report, ctx): RunOutcome {

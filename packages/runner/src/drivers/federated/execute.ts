@@ -1,7 +1,6 @@
-import type { Kernels } from '@starling/core';
+import { errors, type Kernels } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
 import { SharedLane, toJsonValue } from '@starling/transport';
-import { type NodeUplink, nodeUplink, VirtualClients } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import {
   hostCount,
@@ -11,6 +10,8 @@ import {
   launchHosts,
   localEndpoint,
 } from '../../hosts/launcher.js';
+import { HostNodes } from './host-nodes.js';
+import { InlineNodes } from './inline-nodes.js';
 import type { PreparedFederated } from './prepare.js';
 
 /** What a runtime reports at the end besides the per-round callbacks. */
@@ -24,7 +25,8 @@ export interface RuntimeReport {
 export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
 
 /**
- * Runs every round in the configured runtime; the round logic is the same object in all of them.
+ * Runs every round in the configured runtime; the round logic is the same object in all of them. The
+ * driver makes `nodes` (in this process inline, on worker hosts otherwise) and checkpoints them.
  * `signal` stops it (inline after the round in progress, sockets at once) with an `interrupted` error.
  */
 export async function executeRounds(
@@ -33,24 +35,18 @@ export async function executeRounds(
   kernels: Kernels,
   log: ServerLog,
   onRound: OnRound,
+  nodes: InlineNodes | HostNodes,
   signal?: AbortSignal,
 ): Promise<RuntimeReport> {
   const rt = cfg.runtime;
   const ids = prep.parts.map((_, i) => i);
   if (rt.kind === 'inline') {
-    const nodes = new VirtualClients(prep.setup, prep.parts, kernels);
-    // Each node's uplink compressor lives here from its first round to the end, as on a worker host.
-    const uplinks = new Map<number, NodeUplink>();
+    if (!(nodes instanceof InlineNodes)) throw errors.runtime('an inline run trains InlineNodes');
     const { decoder, downlink } = prep.compression;
-    const encodeUp = (id: number, delta: Float32Array, round: number) => {
-      let u = uplinks.get(id);
-      if (!u) uplinks.set(id, (u = nodeUplink(prep.setup, id, prep.model.layout, kernels)!));
-      return { ...u.encode(delta, round), codec: u.compressor.kind };
-    };
-    const rounds = await runInline(prep.machine, nodes, prep.setup.local, onRound, {
+    const rounds = await runInline(prep.machine, nodes.clients, prep.setup.local, onRound, {
       decoder,
       downlink: downlink ?? undefined,
-      encodeUp: prep.setup.compression?.up ? encodeUp : undefined,
+      encodeUp: nodes.encodeUp,
       signal,
     });
     return { rounds, links: {}, rejected: {} };
@@ -79,8 +75,12 @@ export async function executeRounds(
         nonFiniteScan: kernels.compress?.firstNonFinite,
         lane,
         signal,
+        restoreNodeState: nodes instanceof HostNodes ? (nodes.restore ?? undefined) : undefined,
       },
       onRound,
+      (server) => {
+        if (nodes instanceof HostNodes) nodes.attach(server);
+      },
     );
     // Transport-level refusals by reason, plus updates the server refused (malformed payload, late, ...).
     const rejected = {

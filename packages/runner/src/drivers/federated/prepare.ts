@@ -33,6 +33,8 @@ export interface PreparedFederated extends PreparedRun {
   /** Example indices per node id (node ids are 0..K−1). */
   readonly parts: Int32Array[];
   readonly machine: RoundMachine;
+  /** The server optimizer the machine applies (its moments are checkpointed). */
+  readonly serverOptimizer: ServerOptimizer;
   readonly plan: RoundPlan;
   /** The run's privacy ledger and budget guard (null without `privacy`); see privacy.ts. */
   readonly privacy: RunPrivacy | null;
@@ -135,6 +137,7 @@ export function prepareRun(
     model,
     parts,
     machine,
+    serverOptimizer,
     plan,
     partitionSummary: summarizePartition(parts, train.y, train.classes),
     privacy,

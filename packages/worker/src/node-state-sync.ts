@@ -1,0 +1,56 @@
+import type { OptimizerState } from '@starling/core';
+import {
+  type DealerEndpoint,
+  type DecodedTensor,
+  type NodeStateHeader,
+  nodeStateMessage,
+  readNodeState,
+} from '@starling/transport';
+import type { NodeStates } from './node-states.js';
+
+/**
+ * Answers a `node-state` `request` (a run checkpoint): one `node-state` `node` message per node the host
+ * holds state for, in node order, then `end` with their count (docs/protocol.md).
+ */
+export async function replyNodeStates(endpoint: DealerEndpoint, round: number, held: NodeStates): Promise<void> {
+  const ids = held.nodes();
+  const sent = ids.map((node) => {
+    const { state: s, upState } = held.current(node);
+    const slots = (s?.slots ?? []).map((v) => (v instanceof Float32Array ? v : Float32Array.from(v)));
+    const { header, tensors } = nodeStateMessage(round, {
+      node,
+      step: s?.step ?? 0,
+      slots,
+      up: upState ?? {},
+    });
+    return endpoint.send(header, tensors);
+  });
+  await Promise.all(sent);
+  await endpoint.send({ type: 'node-state', round, node: -1, op: 'end', count: ids.length });
+}
+
+/**
+ * Restores one node's state from a `node-state` `node` message (a resumed run; sent after `welcome`,
+ * before the first task); step 0 with no tensors resets the node (it had not trained). Returns an error
+ * sentence when the message is malformed.
+ */
+export function applyNodeState(
+  h: NodeStateHeader,
+  tensors: readonly DecodedTensor[],
+  kind: OptimizerState['kind'],
+  held: NodeStates,
+): string | null {
+  const p = readNodeState(h, tensors);
+  if (typeof p === 'string') return p;
+  if (p.step === 0 && p.slots.length === 0 && Object.keys(p.up).length === 0) {
+    // A node that had not trained by the checkpoint: whatever this host kept for it is forgotten.
+    held.restore(p.node, null);
+    return null;
+  }
+  const up = Object.entries(p.up);
+  held.restore(p.node, {
+    state: { kind, step: p.step, slots: p.slots.map((v) => v.slice()) },
+    upState: up.length > 0 ? Object.fromEntries(up.map(([k, v]) => [k, v.slice()])) : null,
+  });
+  return null;
+}
