@@ -60,4 +60,13 @@ export const EXAMPLE_HEADERS: { readonly [T in MessageType]: Extract<OutgoingHea
     ref: 17,
   },
   gossip: { type: 'gossip', run: 'dpsgd-ring-16', round: 7, node: 4, to: 5 },
+  proceed: { type: 'proceed', run: 'dpsgd-ring-16', round: 8, node: -1 },
+  snapshot: { type: 'snapshot', run: 'dpsgd-ring-16', round: 7, node: -1 },
+  'peer-state': {
+    type: 'peer-state',
+    run: 'dpsgd-ring-16',
+    round: 7,
+    node: 4,
+    state: { node: 4, x: { $tensor: 'x' }, optimizer: null, choco: null },
+  },
 };

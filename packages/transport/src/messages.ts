@@ -100,11 +100,26 @@ const error = obj({
 
 const gossip = obj({ ...common('gossip', MAX_TENSORS, nodeId, 1), to: nodeId });
 
+const proceed = obj(common('proceed', 0, int(NO_NODE, MAX_NODE_ID), 1));
+
+const snapshot = obj(common('snapshot', 0, int(NO_NODE, MAX_NODE_ID), 1));
+
+const peerState = obj({ ...common('peer-state', MAX_TENSORS, nodeId, 1), state: json() });
+
 /** The strict schema of every message type's header. */
-export const HEADER_SCHEMAS = { hello, welcome, task, update, heartbeat, bye, error, gossip } satisfies Record<
-  MessageType,
-  Schema<unknown>
->;
+export const HEADER_SCHEMAS = {
+  hello,
+  welcome,
+  task,
+  update,
+  heartbeat,
+  bye,
+  error,
+  gossip,
+  proceed,
+  snapshot,
+  'peer-state': peerState,
+} satisfies Record<MessageType, Schema<unknown>>;
 
 /**
  * Registration of a worker host or gossip host: who it is, what it runs on, which virtual nodes it
@@ -125,6 +140,12 @@ export type ByeHeader = Infer<typeof bye>;
 export type ErrorHeader = Infer<typeof error>;
 /** A gossip payload from node `node` to node `to` for round `round` (issue #5). */
 export type GossipHeader = Infer<typeof gossip>;
+/** Coordinator to gossip host: its peers may begin every round up to `round` (checkpointed runs hold them between rounds). */
+export type ProceedHeader = Infer<typeof proceed>;
+/** Coordinator to gossip host: send the state of every peer it carries, held after round `round`. */
+export type SnapshotHeader = Infer<typeof snapshot>;
+/** One gossip peer's state after round `round`, both ways: a host's reply to `snapshot`, or a restore after `welcome`. */
+export type PeerStateHeader = Infer<typeof peerState>;
 
 /** Any valid header, discriminated by `type`. */
 export type Header =
@@ -135,7 +156,10 @@ export type Header =
   | HeartbeatHeader
   | ByeHeader
   | ErrorHeader
-  | GossipHeader;
+  | GossipHeader
+  | ProceedHeader
+  | SnapshotHeader
+  | PeerStateHeader;
 
 /** The header of one message type. */
 export type HeaderOf<T extends MessageType> = Extract<Header, { type: T }>;

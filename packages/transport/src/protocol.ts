@@ -38,13 +38,42 @@ export const CODE_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
 export const METRIC_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /** Every message type, in the order docs/protocol.md describes them. */
-export const MESSAGE_TYPES = ['hello', 'welcome', 'task', 'update', 'heartbeat', 'bye', 'error', 'gossip'] as const;
+export const MESSAGE_TYPES = [
+  'hello',
+  'welcome',
+  'task',
+  'update',
+  'heartbeat',
+  'bye',
+  'error',
+  'gossip',
+  'proceed',
+  'snapshot',
+  'peer-state',
+] as const;
 
 /** One of {@link MESSAGE_TYPES}. */
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 /** Types a worker host or gossip peer may send to a ROUTER (server or gossip peer). */
-export const TO_ROUTER: readonly MessageType[] = ['hello', 'update', 'heartbeat', 'bye', 'error', 'gossip'];
+export const TO_ROUTER: readonly MessageType[] = [
+  'hello',
+  'update',
+  'heartbeat',
+  'bye',
+  'error',
+  'gossip',
+  'peer-state',
+];
 
 /** Types a ROUTER (server) may send to a DEALER (worker host). */
-export const TO_DEALER: readonly MessageType[] = ['welcome', 'task', 'heartbeat', 'bye', 'error'];
+export const TO_DEALER: readonly MessageType[] = [
+  'welcome',
+  'task',
+  'heartbeat',
+  'bye',
+  'error',
+  'proceed',
+  'snapshot',
+  'peer-state',
+];
