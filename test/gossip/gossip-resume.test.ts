@@ -1,100 +1,99 @@
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import {
-  ALGORITHMS,
-  type CheckpointValue,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  loadConfig,
-  type MetricsLine,
-} from '@starling/runner';
-import { loadKernels } from '@starling/worker';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeCheckpoint } from '@starling/runner';
 import { describe, expect, it } from 'vitest';
+import { repo, tempDir } from '../cli/cli-helpers.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-// The runner's own pino (the test package does not depend on pino): a silent root logger as the CLI makes one.
-const pino = createRequire(import.meta.resolve('@starling/runner'))('pino');
-
-/** One run of a gossip config through its driver, with a hand-made RunContext as run-experiment.ts builds it. */
-async function drive(
-  file: string,
-  sets: readonly string[],
-  opts: { captureAt?: number; resume?: { round: number; state: CheckpointValue } } = {},
-) {
-  const cfg = loadConfig(join(ROOT, file), sets);
-  const loaded = loadKernels('js');
-  const lines: MetricsLine[] = [];
-  const boundaries: number[] = [];
-  let captured: { round: number; state: CheckpointValue; bytes: number } | null = null;
-  const outcome = await ALGORITHMS[cfg.algorithm.kind].run(
-    {
-      cfg,
-      kernels: loaded.kernels,
-      hostKernels: 'js',
-      log: pino({ level: 'silent' }),
-      baseDir: ROOT,
-      elapsed: () => 0,
-      async record(line) {
-        lines.push(line);
-      },
-      resume: opts.resume ?? null,
-      async boundary(round, capture) {
-        boundaries.push(round);
-        if (round !== opts.captureAt) return;
-        // Through the checkpoint file format, as the pipeline writes and `starling resume` reads it.
-        const file = Buffer.concat(
-          encodeCheckpoint({ run: cfg.name, configSha256: '', round, driver: 'gossip', state: await capture() }),
-        );
-        captured = { round, state: decodeCheckpoint(file, 'test.ckpt').state, bytes: file.length };
-      },
-    },
-    { footprint() {}, prepared() {} },
-  );
-  return { outcome, lines, boundaries, captured: captured as typeof captured };
+type Line = Record<string, unknown>;
+interface Driven {
+  model_sha256: string;
+  lines: Line[];
+  boundaries: number[];
+  outcome: { rounds: number; summary: unknown; bytes: unknown; links: unknown; test: unknown };
+  capture: { ms: number | null; bytes: number | null };
 }
 
-/** Runs uninterrupted (capturing at round k), then resumes from the capture; both must end on the same bits. */
-async function interruptAndResume(file: string, sets: readonly string[], k: number, rounds: number) {
-  const whole = await drive(file, sets, { captureAt: k });
+/**
+ * One run of a gossip config through its driver with a hand-made RunContext (drive-gossip.mjs, a process
+ * of its own: peer processes start from the built runner), capturing a checkpoint file at `captureAt`
+ * and/or resuming from `resume`.
+ */
+function drive(config: string, sets: readonly string[], captureAt: number, out: string, resume?: string): Driven {
+  const args = [join(repo, 'test/gossip/drive-gossip.mjs'), config, JSON.stringify(sets), String(captureAt), out];
+  const r = spawnSync(process.execPath, resume ? [...args, resume] : args, {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, STARLING_KERNELS: 'js' },
+  });
+  if (r.status !== 0) throw new Error(`drive-gossip failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const withoutTime = (lines: Line[]) => lines.map(({ time_s, ...l }) => l);
+/** Socket bytes count message headers, whose msgpack `seq` is shorter on a fresh link after a resume. */
+const withoutSocketBytes = (lines: Line[]) => withoutTime(lines).map(({ bytes_up, bytes_down, ...l }) => l);
+
+/**
+ * Runs uninterrupted, writing a checkpoint file after round k, then a second run resumed from that file;
+ * checks the boundaries each saw and that both end on the same model bits, metrics and summary.
+ */
+function interruptAndResume(config: string, sets: readonly string[], k: number, rounds: number, sockets = false) {
+  const dir = tempDir('gossip-resume-');
+  const ckpt = join(dir, `round-${k}.ckpt`);
+  const whole = drive(config, sets, k, ckpt);
   expect(whole.boundaries).toEqual(Array.from({ length: rounds }, (_, t) => t));
-  const saved = whole.captured;
-  if (saved === null) throw new Error(`no capture at round ${k}`);
-  const resumed = await drive(file, sets, { resume: { round: saved.round, state: saved.state } });
+  expect(decodeCheckpoint(readFileSync(ckpt), ckpt)).toMatchObject({ round: k, driver: 'gossip' });
+  const resumed = drive(config, sets, -1, join(dir, 'unused.ckpt'), ckpt);
   expect(resumed.boundaries).toEqual(Array.from({ length: rounds - k - 1 }, (_, t) => k + 1 + t));
-  expect(resumed.lines.map((l) => l.round)).toEqual(whole.lines.slice(k + 1).map((l) => l.round));
-  return { whole, resumed, bytes: saved.bytes };
+  expect(resumed.model_sha256).toBe(whole.model_sha256);
+  const same = sockets ? withoutSocketBytes : withoutTime;
+  expect(same(resumed.lines)).toEqual(same(whole.lines.slice(k + 1)));
+  // the summary; over sockets without the byte counts and the hosts' ports
+  const { links: l1, bytes: b1, ...o1 } = resumed.outcome;
+  const { links: l2, bytes: b2, ...o2 } = whole.outcome;
+  expect(o1).toEqual(o2);
+  if (!sockets) expect([l1, b1]).toEqual([l2, b2]);
+  return { whole, resumed };
 }
-
-/** SHA-256 of a model's bytes, as `model_sha256` hashes them. */
-const bits = (x: Float32Array) =>
-  createHash('sha256')
-    .update(Buffer.from(x.buffer, x.byteOffset, x.byteLength))
-    .digest('hex');
 
 const small = ['algorithm.rounds=10', 'eval.every=3'];
+const momentum = 'optimizer={kind: momentum, lr: 0.05, momentum: 0.9}';
 
-describe('gossip checkpoints: capture at round 4 of 10, resume, same final bits', () => {
-  it('D-PSGD on a ring, inline', async () => {
-    const { whole, resumed } = await interruptAndResume(
+describe('gossip checkpoints: capture after round 4 of 10, resume from the file, same final bits', () => {
+  it('D-PSGD on a 16-ring with momentum, inline', () => {
+    const { whole } = interruptAndResume(
       'experiments/dpsgd-ring-16.yaml',
-      [...small, 'runtime={kind: inline}', 'optimizer={kind: momentum, lr: 0.05, momentum: 0.9}'],
+      [...small, 'runtime={kind: inline}', momentum],
       4,
       10,
     );
-    expect(whole.outcome.test.accuracy).toBeGreaterThan(0.3);
-    expect(bits(resumed.outcome.model)).toBe(bits(whole.outcome.model));
-    // the metrics after the boundary and the summary (bytes, links, last evaluation) match too
-    expect(resumed.lines).toEqual(whole.lines.slice(5));
-    expect(resumed.outcome.summary).toEqual(whole.outcome.summary);
-    expect(resumed.outcome.bytes).toEqual(whole.outcome.bytes);
-    expect(resumed.outcome.links).toEqual(whole.outcome.links);
+    expect((whole.outcome.test as { accuracy: number }).accuracy).toBeGreaterThan(0.3);
   });
 
-  it('CHOCO-SGD (compression-gossip.yaml, top-k 1%), inline', async () => {
-    const { whole, resumed } = await interruptAndResume('experiments/compression-gossip.yaml', small, 4, 10);
-    expect(bits(resumed.outcome.model)).toBe(bits(whole.outcome.model));
-    expect(resumed.lines).toEqual(whole.lines.slice(5));
-    expect(resumed.outcome.summary).toEqual(whole.outcome.summary);
+  it('D-PSGD over 4 peer processes (8 peers, momentum), on the bits of the inline run', () => {
+    const sets = [...small, 'algorithm.peers=8', momentum];
+    const { whole } = interruptAndResume(
+      'experiments/dpsgd-ring-16.yaml',
+      [...sets, 'runtime={kind: processes, workers: 4, transport: tcp}'],
+      4,
+      10,
+      true,
+    );
+    const inline = drive('experiments/dpsgd-ring-16.yaml', [...sets, 'runtime={kind: inline}'], -1, '/dev/null');
+    expect(whole.model_sha256).toBe(inline.model_sha256);
+  });
+
+  it('CHOCO-SGD (compression-gossip.yaml, top-k 1%), inline and over threads', () => {
+    const inline = interruptAndResume('experiments/compression-gossip.yaml', small, 4, 10);
+    const threads = interruptAndResume(
+      'experiments/compression-gossip.yaml',
+      [...small, 'runtime={kind: threads}'],
+      4,
+      10,
+      true,
+    );
+    expect(threads.whole.model_sha256).toBe(inline.whole.model_sha256);
   });
 });
