@@ -3,8 +3,8 @@
 // Usage: node drive-gossip.mjs <config> <sets as JSON> <capture round or -1> <checkpoint out> [checkpoint to resume from]
 // Prints {model_sha256, lines, boundaries, outcome, capture: {ms, bytes}} as JSON on stdout.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { ALGORITHMS, decodeCheckpoint, encodeCheckpoint, loadConfig } from '@starling/runner';
 import { loadKernels } from '@starling/worker';
 
@@ -36,7 +36,9 @@ const outcome = await ALGORITHMS[cfg.algorithm.kind].run(
       const state = await captureState();
       capture.ms = performance.now() - t0;
       // Through the checkpoint file format, as the pipeline writes it and `starling resume` reads it.
-      const bytes = Buffer.concat(encodeCheckpoint({ run: cfg.name, configSha256: '', round, driver: 'gossip', state }));
+      const bytes = Buffer.concat(
+        encodeCheckpoint({ run: cfg.name, configSha256: '', round, driver: 'gossip', state }),
+      );
       capture.bytes = bytes.length;
       writeFileSync(out, bytes);
     },
@@ -44,6 +46,8 @@ const outcome = await ALGORITHMS[cfg.algorithm.kind].run(
   { footprint() {}, prepared() {} },
 );
 const m = outcome.model;
-const sha = createHash('sha256').update(Buffer.from(m.buffer, m.byteOffset, m.byteLength)).digest('hex');
+const sha = createHash('sha256')
+  .update(Buffer.from(m.buffer, m.byteOffset, m.byteLength))
+  .digest('hex');
 const { model, layout, ...rest } = outcome;
 console.log(JSON.stringify({ model_sha256: sha, lines, boundaries, outcome: rest, capture }));

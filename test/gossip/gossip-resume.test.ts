@@ -72,6 +72,27 @@ describe('gossip checkpoints: capture after round 4 of 10, resume from the file,
     expect((whole.outcome.test as { accuracy: number }).accuracy).toBeGreaterThan(0.3);
   });
 
+  it('D-PSGD combine-then-adapt on a time-varying one-peer exponential graph with Adam, and consensus, inline', () => {
+    const sets = [...small, 'runtime={kind: inline}', 'algorithm.order=cta', 'optimizer={kind: adam, lr: 0.01}'];
+    interruptAndResume(
+      'experiments/dpsgd-ring-16.yaml',
+      [...sets, 'algorithm.topology={kind: one_peer_exponential}'],
+      6,
+      10,
+    );
+    interruptAndResume('experiments/consensus-ring-16.yaml', small, 2, 10);
+  });
+
+  it('a capture after the last round resumes to the same outcome without running a round', () => {
+    const dir = tempDir('gossip-resume-');
+    const sets = ['algorithm.rounds=4', 'eval.every=3', 'runtime={kind: inline}'];
+    const whole = drive('experiments/dpsgd-ring-16.yaml', sets, 3, join(dir, 'last.ckpt'));
+    const resumed = drive('experiments/dpsgd-ring-16.yaml', sets, -1, join(dir, 'unused'), join(dir, 'last.ckpt'));
+    expect([resumed.lines, resumed.boundaries]).toEqual([[], []]);
+    expect(resumed.model_sha256).toBe(whole.model_sha256);
+    expect(resumed.outcome).toEqual(whole.outcome);
+  });
+
   it('D-PSGD over 4 peer processes (8 peers, momentum), on the bits of the inline run', () => {
     const sets = [...small, 'algorithm.peers=8', momentum];
     const { whole } = interruptAndResume(
