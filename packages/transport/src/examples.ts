@@ -62,4 +62,13 @@ export const EXAMPLE_HEADERS: { readonly [T in MessageType]: Extract<OutgoingHea
   gossip: { type: 'gossip', run: 'dpsgd-ring-16', round: 7, node: 4, to: 5 },
   lost: { type: 'lost', run: 'dpsgd-ring-16', round: 7, node: -1, host: 'p-05', nodes: [5] },
   'node-state': { type: 'node-state', run: 'fedavg-mnist-1', round: 9, node: 1, op: 'node', step: 27, slots: 1 },
+  proceed: { type: 'proceed', run: 'dpsgd-ring-16', round: 8, node: -1 },
+  snapshot: { type: 'snapshot', run: 'dpsgd-ring-16', round: 7, node: -1 },
+  'peer-state': {
+    type: 'peer-state',
+    run: 'dpsgd-ring-16',
+    round: 7,
+    node: 4,
+    state: { node: 4, x: { $tensor: 'x' }, optimizer: null, choco: null },
+  },
 };

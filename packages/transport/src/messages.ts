@@ -125,6 +125,12 @@ const nodeState = obj({
   count: opt(int(0, MAX_NODES_PER_HOST)),
 });
 
+const proceed = obj(common('proceed', 0, int(NO_NODE, MAX_NODE_ID), 1));
+
+const snapshot = obj(common('snapshot', 0, int(NO_NODE, MAX_NODE_ID), 1));
+
+const peerState = obj({ ...common('peer-state', MAX_TENSORS, nodeId, 1), state: json() });
+
 /** The strict schema of every message type's header. */
 export const HEADER_SCHEMAS = {
   hello,
@@ -137,6 +143,9 @@ export const HEADER_SCHEMAS = {
   gossip,
   lost,
   'node-state': nodeState,
+  proceed,
+  snapshot,
+  'peer-state': peerState,
 } satisfies Record<MessageType, Schema<unknown>>;
 
 /**
@@ -172,6 +181,13 @@ export type LostHeader = Infer<typeof lost>;
  */
 export type NodeStateHeader = Infer<typeof nodeState>;
 
+/** Coordinator to gossip host: its peers may begin every round up to `round` (checkpointed runs hold them between rounds). */
+export type ProceedHeader = Infer<typeof proceed>;
+/** Coordinator to gossip host: send the state of every peer it carries, held after round `round`. */
+export type SnapshotHeader = Infer<typeof snapshot>;
+/** One gossip peer's state after round `round`, both ways: a host's reply to `snapshot`, or a restore after `welcome`. */
+export type PeerStateHeader = Infer<typeof peerState>;
+
 /** Any valid header, discriminated by `type`. */
 export type Header =
   | NodeStateHeader
@@ -183,7 +199,10 @@ export type Header =
   | ByeHeader
   | ErrorHeader
   | GossipHeader
-  | LostHeader;
+  | LostHeader
+  | ProceedHeader
+  | SnapshotHeader
+  | PeerStateHeader;
 
 /** The header of one message type. */
 export type HeaderOf<T extends MessageType> = Extract<Header, { type: T }>;

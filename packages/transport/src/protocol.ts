@@ -65,6 +65,9 @@ export const MESSAGE_TYPES = [
   'gossip',
   'lost',
   'node-state',
+  'proceed',
+  'snapshot',
+  'peer-state',
 ] as const;
 
 /** One of {@link MESSAGE_TYPES}. */
@@ -79,7 +82,19 @@ export const TO_ROUTER: readonly MessageType[] = [
   'error',
   'gossip',
   'node-state',
+  'peer-state',
 ];
 
 /** Types a ROUTER (server, gossip coordinator) may send to a DEALER (worker host, gossip host). */
-export const TO_DEALER: readonly MessageType[] = ['welcome', 'task', 'heartbeat', 'bye', 'error', 'lost', 'node-state'];
+export const TO_DEALER: readonly MessageType[] = [
+  'welcome',
+  'task',
+  'heartbeat',
+  'bye',
+  'error',
+  'lost',
+  'node-state',
+  'proceed',
+  'snapshot',
+  'peer-state',
+];

@@ -1,3 +1,4 @@
+export type { ChocoCopiesState } from './gossip/choco-copies.js';
 export type { ChocoSetup } from './gossip/choco-setup.js';
 export { checkChoco } from './gossip/choco-setup.js';
 export { averageModel, consensusError } from './gossip/consensus-metrics.js';
@@ -12,6 +13,8 @@ export { isReportRound } from './gossip/gossip-setup.js';
 export { gossipTopology } from './gossip/gossip-topology.js';
 export type { InlineGossipOptions } from './gossip/inline-gossip.js';
 export { runGossipInline } from './gossip/inline-gossip.js';
+export type { PeerCheckpoint } from './gossip/peer-checkpoint.js';
+export { checkPeerCheckpoint, optimizerCheckpoint } from './gossip/peer-checkpoint.js';
 export {
   hostSetupSchema,
   layoutSchema,

@@ -1,10 +1,23 @@
-import type { Compressor, Rng } from '@starling/core';
+import { type Compressor, errors, type Rng } from '@starling/core';
 
 /** What one CHOCO peer sends in a round: the encoder's payload and its size as the paper counts it. */
 export interface ChocoMessage {
   readonly payload: Uint8Array;
   readonly theoreticalBits: number;
 }
+
+/**
+ * A {@link ChocoCopies} at a round boundary, for checkpoints: every copy x̂_j (float32, the model's
+ * length) with the number of rounds added to it, the payloads that wait for a missing earlier round,
+ * the broken copies and the compressor's own state (PowerSGD warm starts; empty for the others).
+ * The compression stream needs no position: it is forked per round, never advanced.
+ */
+export type ChocoCopiesState = {
+  readonly copies: readonly { readonly node: number; readonly applied: number; readonly hat: Float32Array }[];
+  readonly pending: readonly { readonly node: number; readonly round: number; readonly q: Float32Array }[];
+  readonly broken: readonly number[];
+  readonly compressor: Readonly<Record<string, Float32Array>>;
+};
 
 /**
  * The public copies x̂_j one CHOCO-Gossip peer keeps of itself and of its in-neighbours (Koloskova,
@@ -142,5 +155,50 @@ export class ChocoCopies {
       out[k] = value[k] + gamma * s;
     }
     return out;
+  }
+
+  /**
+   * The state after round `round` (copies are fresh arrays: x̂ is written in place later). Payloads of
+   * later rounds are left out: after a restore their senders send them again.
+   */
+  snapshot(round: number): ChocoCopiesState {
+    const pending: { node: number; round: number; q: Float32Array }[] = [];
+    for (const [node, box] of this.pending)
+      for (const [r, q] of box) if (r <= round) pending.push({ node, round: r, q: q.slice() });
+    return {
+      copies: [...this.hat].map(([node, hat]) => ({
+        node,
+        applied: this.applied.get(node) as number,
+        hat: hat.slice(),
+      })),
+      pending: pending.sort((a, b) => a.node - b.node || a.round - b.round),
+      broken: [...this.broken].sort((a, b) => a - b),
+      compressor: this.compressor.state(),
+    };
+  }
+
+  /** Puts back a {@link snapshot} of a peer with the same node, neighbours and compressor. */
+  restore(s: ChocoCopiesState): void {
+    const bad = (why: string) => errors.data('checkpoint', `CHOCO copies of node ${this.node}: ${why}`);
+    const want = [...this.hat.keys()].sort((a, b) => a - b);
+    const got = s.copies.map((c) => c.node).sort((a, b) => a - b);
+    if (want.join() !== got.join()) throw bad(`copies of nodes [${got}], expected [${want}]`);
+    for (const c of s.copies) {
+      if (c.hat.length !== this.compressor.size)
+        throw bad(`x̂_${c.node} has ${c.hat.length} entries, expected ${this.compressor.size}`);
+      (this.hat.get(c.node) as Float32Array).set(c.hat);
+      this.applied.set(c.node, c.applied);
+    }
+    this.pending.clear();
+    for (const p of s.pending) {
+      if (!this.hat.has(p.node) || p.q.length !== this.compressor.size)
+        throw bad(`a pending payload of node ${p.node}`);
+      let box = this.pending.get(p.node);
+      if (!box) this.pending.set(p.node, (box = new Map()));
+      box.set(p.round, p.q.slice());
+    }
+    this.broken.clear();
+    for (const j of s.broken) this.broken.add(j);
+    this.compressor.load(s.compressor);
   }
 }

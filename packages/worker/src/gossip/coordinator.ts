@@ -1,9 +1,11 @@
 import { errors } from '@starling/core';
 import { type EndpointStats, type IncomingMessage, RouterEndpoint, toJsonValue } from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
+import { GossipBoundaries } from './coordinator-checkpoint.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
 import type { GossipHostConfig, GossipSetup } from './gossip-setup.js';
+import type { PeerCheckpoint } from './peer-checkpoint.js';
 import { decodeReport } from './report-codec.js';
 
 /** How the coordinator of a gossip run listens, whom it waits for and where rounds go. Times in ms. */
@@ -33,6 +35,13 @@ export interface GossipCoordinatorOptions {
    * `bye` to every host and rejects with a StarlingError of code `interrupted`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Called after each round's `onRound` with a capture of every peer's state (by node id, fetched from
+   * the hosts); awaited. With it, hosts hold their peers between rounds until told to `proceed`.
+   */
+  readonly boundary?: (round: number, capture: () => Promise<PeerCheckpoint[]>) => Promise<void>;
+  /** Continue after round `round` from these peer states (by node id); needs `boundary`. */
+  readonly resume?: { readonly round: number; readonly peers: readonly PeerCheckpoint[] };
 }
 
 /** What a finished gossip run reports besides its rounds. */
@@ -59,10 +68,12 @@ export interface GossipCoordinatorReport {
  */
 export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise<GossipCoordinatorReport> {
   const nodes = Array.from({ length: o.setup.peers }, (_, i) => i);
-  const monitor = new GossipMonitor(nodes, o.setup.rounds);
+  const from = o.resume ? o.resume.round + 1 : 0;
+  const monitor = new GossipMonitor(nodes, o.setup.rounds, from);
   const joined = new Map<string, string>();
   const owners: string[] = [];
   const lost = new Set<number>();
+  let boundaries: GossipBoundaries | null = null;
   let started = false;
   let refused = 0;
   let queue: Promise<void> = Promise.resolve();
@@ -75,7 +86,11 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
 
   let stopping = false;
   const release = (rounds: GossipRound[]) => {
-    for (const r of rounds) queue = queue.then(() => (stopping ? undefined : o.onRound(r)));
+    for (const r of rounds) {
+      queue = queue
+        .then(() => (stopping ? undefined : o.onRound(r)))
+        .then(() => (stopping ? undefined : boundaries?.pass(r.round)));
+    }
     if (monitor.finished) queue.then(finishRun, failRun);
     queue.catch(failRun);
   };
@@ -83,7 +98,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const router = await RouterEndpoint.listen(o.bind, {
     run: o.run,
     log: o.log,
-    accept: ['hello', 'update', 'heartbeat', 'bye', 'error'],
+    accept: ['hello', 'update', 'heartbeat', 'bye', 'error', 'peer-state'],
     heartbeatMs: o.heartbeatMs ?? 500,
     peerTimeoutMs: o.peerTimeoutMs ?? 10_000,
     ...GOSSIP_ZMTP,
@@ -99,8 +114,14 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         lost.add(n);
         release(monitor.lose(n));
       }
+      boundaries?.onLost(gone);
     },
   });
+  if (o.boundary) {
+    const { boundary, resume } = o;
+    const m = { router, peers: nodes.length, rounds: o.setup.rounds, modelSize: o.modelSize, log: o.log };
+    boundaries = new GossipBoundaries({ ...m, owners, lost, boundary, ...(resume ? { resume } : {}) });
+  }
   o.onListening?.(router.address);
   const joinTimer = setTimeout(() => {
     if (!started)
@@ -152,7 +173,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         return;
       }
       release(monitor.add(report));
-    }
+    } else if (h.type === 'peer-state' && started) boundaries?.onState(m);
   }
 
   function start(): void {
@@ -163,6 +184,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       owners[n] = hosts[Math.floor((n * hosts.length) / nodes.length)];
     });
     for (const host of hosts) void welcome(host);
+    if (monitor.finished) release([]);
   }
 
   function welcome(host: string) {
@@ -173,8 +195,9 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       partition: Object.fromEntries(mine.map((n) => [String(n), Array.from(o.partition[n] ?? [])])),
       owners,
       endpoints: Object.fromEntries(joined),
+      ...(boundaries ? { lockstep: true, from } : {}),
     };
-    return router.send(host, {
+    const sent = router.send(host, {
       type: 'welcome',
       round: 0,
       node: -1,
@@ -185,6 +208,8 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       heartbeatMs: o.heartbeatMs ?? 500,
       timeoutMs: o.peerTimeoutMs ?? 10_000,
     });
+    boundaries?.restore(host, mine);
+    return sent;
   }
 
   const interrupt = () => {

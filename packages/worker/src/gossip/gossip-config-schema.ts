@@ -47,6 +47,8 @@ export const gossipHostConfigSchema = z.strictObject({
   partition: partitionMapSchema,
   owners: z.array(z.string().min(1)),
   endpoints: z.record(z.string(), z.string().regex(/^(tcp|ipc):\/\/\S+$/)),
+  lockstep: z.boolean().optional(),
+  from: z.number().int().nonnegative().optional(),
 });
 
 /**

@@ -1,21 +1,23 @@
 import { availableParallelism, hostname } from 'node:os';
-import { errors, type Kernels, type StarlingError } from '@starling/core';
+import { errors, type Kernels, StarlingError } from '@starling/core';
 import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
 import { HelloLoop } from '../hello-loop.js';
 import { loadKernels } from '../kernel-choice.js';
 import { refuseWelcome } from '../refuse-welcome.js';
 import { ServerWait } from '../server-wait.js';
-import { chocoPeer } from './choco-setup.js';
+import { type ChocoPeer, chocoPeer } from './choco-setup.js';
 import { parseGossipHostConfig } from './gossip-config-schema.js';
 import type { GossipHostOptions } from './gossip-host-options.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipPeer } from './gossip-peer.js';
 import { type GossipHostConfig, isReportRound } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
+import { PendingRestore, sendPeerStates } from './host-checkpoint.js';
 import { HostLinks } from './host-links.js';
 import { initialModel } from './initial-model.js';
 import { MonitorReporter } from './monitor-reporter.js';
 import { NodeTraffic } from './node-traffic.js';
+import type { PeerCheckpoint } from './peer-checkpoint.js';
 import type { PeerCommand, PeerEvent } from './peer-events.js';
 import { PeerTraining } from './peer-training.js';
 import { GOSSIP_TENSOR } from './wire-size.js';
@@ -31,6 +33,10 @@ import { GOSSIP_TENSOR } from './wire-size.js';
  * a different socket from the gossip links, so it never counts as gossip bytes. `finished` settles
  * when the coordinator says `bye`, when every peer is done and the coordinator is gone, or after
  * `serverWaitMs` without the coordinator (then `failure` is set).
+ *
+ * With `welcome.config.lockstep` the peers hold after each round until the coordinator's `proceed`,
+ * and the host answers `snapshot` with each peer's `peer-state`; with `config.from` > 0 it first waits
+ * for a `peer-state` of each of its nodes and starts them from it (docs/protocol.md).
  */
 export class GossipHost {
   readonly hostId: string;
@@ -41,6 +47,8 @@ export class GossipHost {
   private kernels: Kernels | null = null;
   private training: PeerTraining | null = null;
   private readonly peers = new Map<number, GossipPeer>();
+  private readonly chocos = new Map<number, ChocoPeer>();
+  private restoring: PendingRestore | null = null;
   private readonly indices = new Map<number, Int32Array>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly traffic = new NodeTraffic();
@@ -145,7 +153,7 @@ export class GossipHost {
 
   private onCoordinator(m: IncomingMessage): void {
     const h = m.header;
-    if (h.type === 'welcome' && this.config === null) {
+    if (h.type === 'welcome' && this.config === null && this.restoring === null) {
       this.hellos.stop();
       let config: GossipHostConfig;
       try {
@@ -157,16 +165,39 @@ export class GossipHost {
       }
       this.coordinator.setRun(h.run);
       this.links.configure(h.run, config.endpoints);
-      this.begin(config, h.nodes);
+      if ((config.from ?? 0) > 0 && h.nodes.length > 0) this.restoring = new PendingRestore(config, h.nodes);
+      else this.begin(config, h.nodes);
     } else if (h.type === 'lost') {
       this.onHost(h.host, false, 'announced lost by the coordinator');
+    } else if (h.type === 'peer-state' && this.restoring) {
+      this.restore(this.restoring, m);
+    } else if (h.type === 'proceed') {
+      for (const node of this.peers.keys()) this.feed(node, { type: 'proceed', round: h.round });
+    } else if (h.type === 'snapshot') {
+      const peers = { peers: this.peers, chocos: this.chocos, training: this.training };
+      sendPeerStates(peers, h.round, this.coordinator, this.o.log);
     } else if (h.type === 'bye') {
       void this.close(`coordinator said bye: ${h.reason}`);
     }
   }
 
-  private begin(config: GossipHostConfig, nodes: readonly number[]): void {
+  private restore(r: PendingRestore, m: IncomingMessage): void {
+    let complete: boolean;
+    try {
+      complete = r.add(m);
+    } catch (err) {
+      this.o.log.error({ err }, 'a peer-state to resume from does not fit this run');
+      void this.close('bad peer-state', err instanceof StarlingError ? err : null);
+      return;
+    }
+    if (!complete) return;
+    this.restoring = null;
+    this.begin(r.config, r.nodes, r.states);
+  }
+
+  private begin(config: GossipHostConfig, nodes: readonly number[], saved?: ReadonlyMap<number, PeerCheckpoint>): void {
     const s = config.gossip;
+    const from = config.from ?? 0;
     this.config = config;
     this.kernels = loadKernels(s.node.kernels).kernels;
     const topology = gossipTopology(s);
@@ -177,6 +208,11 @@ export class GossipHost {
     for (const node of nodes) {
       this.indices.set(node, Int32Array.from(config.partition[String(node)] ?? []));
       this.training?.assign(node, this.indices.get(node) as Int32Array);
+      const state = saved?.get(node);
+      const choco = chocoPeer(s, node, topology, this.kernels);
+      if (choco) this.chocos.set(node, choco);
+      if (state?.choco) choco?.copies.restore(state.choco);
+      if (state) this.training?.restore(node, state.optimizer);
       const peer = new GossipPeer({
         node,
         algorithm: s.algorithm,
@@ -185,8 +221,10 @@ export class GossipHost {
         reportRound: (r) => isReportRound(s, r),
         deadlineMs: s.roundDeadlineMs,
         kernels: this.kernels,
-        initial: initialModel(s, node),
-        choco: chocoPeer(s, node, topology, this.kernels),
+        initial: state?.x ?? initialModel(s, node),
+        from,
+        ...(config.lockstep ? { granted: from } : {}),
+        choco,
       });
       this.peers.set(node, peer);
     }

@@ -39,12 +39,16 @@ export class GossipMonitor {
   private readonly pending = new Map<number, Map<number, PeerReport>>();
   private readonly last = new Map<number, number>();
   private readonly goneFrom = new Map<number, number>();
-  private next = 0;
+  private next: number;
 
+  /** @param from the first round to collect (a resumed run starts after its checkpoint's round) */
   constructor(
     private readonly nodes: readonly number[],
     readonly rounds: number,
-  ) {}
+    from = 0,
+  ) {
+    this.next = from;
+  }
 
   /** True once every round was released. */
   get finished(): boolean {

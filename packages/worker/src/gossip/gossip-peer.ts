@@ -17,8 +17,15 @@ export interface GossipPeerOptions {
   /** Wait for neighbours after sending (ms). */
   readonly deadlineMs: number;
   readonly kernels: Kernels;
-  /** x⁰ (not written by the peer). */
+  /** x at the start of round `from` (x⁰ for a fresh run; not written by the peer). */
   readonly initial: Float32Array;
+  /** The first round to run (default 0; a resumed peer starts after its checkpoint's round). */
+  readonly from?: number;
+  /**
+   * The last round the peer may begin before a `proceed` event grants more (default: every round).
+   * A driver that captures checkpoints holds its peers at each round boundary this way.
+   */
+  readonly granted?: number;
   /** Messages for rounds further ahead than this are discarded (default 64). */
   readonly maxAhead?: number;
   /** CHOCO-SGD state (`chocoPeer`): send compressed differences against public copies instead of values. */
@@ -41,6 +48,10 @@ const EMPTY = new Uint8Array(0);
  * with x_i ← v_i + γ Σ_j W_ij (x̂_j − x̂_i) (+ Δ_i for `cta`), over the neighbours whose copy is
  * current, weights renormalized as above when some are left out (see `ChocoCopies`). Late payloads
  * are not discarded: they complete the sender's copy, which is used again from the next round on.
+ *
+ * With `granted`, the peer finishes round t and stands still until a `proceed` event grants round
+ * t + 1 (messages of t + 1 that arrive meanwhile are kept): its state is then the state between rounds
+ * that a checkpoint captures (`params`, and the CHOCO copies).
  */
 export class GossipPeer {
   readonly node: number;
@@ -49,6 +60,8 @@ export class GossipPeer {
   private value: Float32Array | null = null;
   private delta: Float32Array | null = null;
   private training = false;
+  private held = false;
+  private granted: number;
   private trainLoss: number | null = null;
   private steps = 0;
   private late = 0;
@@ -63,6 +76,7 @@ export class GossipPeer {
   constructor(private readonly o: GossipPeerOptions) {
     this.node = o.node;
     this.x = o.initial;
+    this.granted = o.granted ?? Number.POSITIVE_INFINITY;
   }
 
   /** The current model x_i (replaced, never written in place, at each round's end). */
@@ -79,14 +93,26 @@ export class GossipPeer {
     return this.round >= this.o.rounds;
   }
 
+  /**
+   * The last completed round while the peer stands between two rounds (held by `granted`, or
+   * finished), else null: `params` and the CHOCO copies then hold the state after that round.
+   */
+  get boundary(): number | null {
+    return this.held || (this.finished && this.round > 0) ? this.round - 1 : null;
+  }
+
   handle(e: PeerEvent): PeerCommand[] {
     const out: PeerCommand[] = [];
     switch (e.type) {
       case 'start':
         if (this.round !== -1) return out;
-        this.round = 0;
-        if (this.o.rounds === 0) return [{ type: 'finished', rounds: 0 }];
-        this.begin(out);
+        this.round = this.o.from ?? 0;
+        if (this.finished) return [{ type: 'finished', rounds: this.round }];
+        this.beginIfGranted(out);
+        break;
+      case 'proceed':
+        this.granted = Math.max(this.granted, e.round);
+        if (this.held) this.beginIfGranted(out);
         break;
       case 'trained':
         if (e.round !== this.round || !this.training) return out;
@@ -119,9 +145,14 @@ export class GossipPeer {
     while (this.ready()) {
       this.finishRound(out);
       if (this.finished) out.push({ type: 'finished', rounds: this.round });
-      else this.begin(out);
+      else this.beginIfGranted(out);
     }
     return out;
+  }
+
+  private beginIfGranted(out: PeerCommand[]): void {
+    this.held = this.round > this.granted;
+    if (!this.held) this.begin(out);
   }
 
   private row(): MixingRow {

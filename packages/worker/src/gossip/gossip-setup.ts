@@ -50,6 +50,13 @@ export interface GossipHostConfig {
   readonly owners: readonly string[];
   /** Each host's gossip endpoint (its bound ROUTER), keyed by host id. */
   readonly endpoints: Readonly<Record<string, string>>;
+  /** Peers hold after each round until the coordinator says `proceed` (a run that may checkpoint). */
+  readonly lockstep?: boolean;
+  /**
+   * The first round (default 0). Above 0 the run resumes: the host waits for a `peer-state` of each of
+   * its nodes (the state after round `from − 1`) before its peers start.
+   */
+  readonly from?: number;
 }
 
 /** True when peers send their model to the monitor after round `round` (0-based). */

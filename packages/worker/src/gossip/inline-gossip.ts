@@ -8,6 +8,7 @@ import { type GossipSetup, isReportRound } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
 import { initialModel } from './initial-model.js';
 import { NodeTraffic } from './node-traffic.js';
+import { optimizerCheckpoint, type PeerCheckpoint } from './peer-checkpoint.js';
 import type { PeerCommand, PeerEvent } from './peer-events.js';
 import { gossipWireBytes } from './wire-size.js';
 
@@ -29,6 +30,13 @@ export interface InlineGossipOptions {
    * while a signal is given, so a signal handler can run.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Called after `onRound` of every round (the last one included) with a capture of every peer's state
+   * at that boundary (by node id); awaited, and no peer begins the next round before it settles.
+   */
+  readonly boundary?: (round: number, capture: () => PeerCheckpoint[]) => Promise<void>;
+  /** Continue after round `round` from these peer states (by node id, checked by `checkPeerCheckpoint`). */
+  readonly resume?: { readonly round: number; readonly peers: readonly PeerCheckpoint[] };
 }
 
 /**
@@ -36,28 +44,44 @@ export interface InlineGossipOptions {
  * and training runs at once, so deadlines never fire and no neighbour is ever dropped. The peers' round
  * logic, training (`train-task.ts`) and mixing are the ones the ZeroMQ hosts run, so a run without
  * failures ends on the same bits. Bytes are counted as the messages would take on the wire.
+ *
+ * With `boundary`, peers run in lockstep: each round ends with every peer held between rounds, the
+ * round's `onRound`, then `boundary`; with `resume`, every peer starts from its checkpointed state at
+ * round `resume.round + 1` (which round an event happens in never changes a bit, only when).
  */
 export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds: number }> {
   const { setup } = o;
   const topology = gossipTopology(setup);
   const ids = Array.from({ length: setup.peers }, (_, i) => i);
-  const peers = ids.map(
-    (node) =>
-      new GossipPeer({
-        node,
-        algorithm: setup.algorithm,
-        topology,
-        rounds: setup.rounds,
-        reportRound: (r) => isReportRound(setup, r),
-        deadlineMs: setup.roundDeadlineMs,
-        kernels: o.kernels,
-        initial: initialModel(setup, node),
-        choco: chocoPeer(setup, node, topology, o.kernels),
-      }),
-  );
+  const from = o.resume ? o.resume.round + 1 : 0;
   const states = new Map<number, OptimizerState>();
+  const chocos = ids.map((node) => chocoPeer(setup, node, topology, o.kernels));
+  const peers = ids.map((node) => {
+    const saved = o.resume?.peers[node];
+    if (saved?.optimizer) states.set(node, saved.optimizer);
+    if (saved?.choco) chocos[node]?.copies.restore(saved.choco);
+    return new GossipPeer({
+      node,
+      algorithm: setup.algorithm,
+      topology,
+      rounds: setup.rounds,
+      reportRound: (r) => isReportRound(setup, r),
+      deadlineMs: setup.roundDeadlineMs,
+      kernels: o.kernels,
+      initial: saved?.x ?? initialModel(setup, node),
+      from,
+      ...(o.boundary ? { granted: from } : {}),
+      choco: chocos[node],
+    });
+  });
+  const capture = (round: number) =>
+    peers.map((p, node): PeerCheckpoint => {
+      if (p.boundary !== round) throw errors.runtime(`peer ${node} is not between rounds ${round} and ${round + 1}`);
+      const choco = chocos[node]?.copies.snapshot(round) ?? null;
+      return { node, x: p.params, optimizer: optimizerCheckpoint(states.get(node) ?? null), choco };
+    });
   const traffic = new NodeTraffic();
-  const monitor = new GossipMonitor(ids, setup.rounds);
+  const monitor = new GossipMonitor(ids, setup.rounds, from);
   const queue: [number, PeerEvent][] = ids.map((i) => [i, { type: 'start' }]);
   const codec = setup.choco?.compressor.kind;
 
@@ -103,17 +127,29 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
     }
   };
 
-  for (let head = 0; head < queue.length; head++) {
-    const [node, event] = queue[head];
-    if (event.type === 'received') {
-      const bytes = gossipWireBytes(o.run, event.round, event.from, node, event.value, codec);
-      traffic.received(node, event.round, bytes);
+  const drain = async () => {
+    for (let head = 0; head < queue.length; head++) {
+      const [node, event] = queue[head];
+      if (event.type === 'received') {
+        const bytes = gossipWireBytes(o.run, event.round, event.from, node, event.value, codec);
+        traffic.received(node, event.round, bytes);
+      }
+      await execute(node, peers[node].handle(event));
+      if (head > 4096 && head * 2 > queue.length) {
+        queue.splice(0, head + 1);
+        head = -1;
+      }
     }
-    await execute(node, peers[node].handle(event));
-    if (head > 4096 && head * 2 > queue.length) {
-      queue.splice(0, head + 1);
-      head = -1;
-    }
+    queue.length = 0;
+  };
+  await drain();
+  // With a boundary, the drained queue leaves every peer held after the round the monitor released last.
+  for (let round = monitor.nextRound - 1; o.boundary && round >= from; round = monitor.nextRound - 1) {
+    await o.boundary(round, () => capture(round));
+    if (monitor.finished) break;
+    for (const node of ids) queue.push([node, { type: 'proceed', round: round + 1 }]);
+    await drain();
+    if (monitor.nextRound !== round + 2) throw errors.runtime(`gossip stalled after round ${round + 1}`);
   }
   return { rounds: monitor.nextRound };
 }

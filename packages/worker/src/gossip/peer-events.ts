@@ -17,6 +17,8 @@ export type PeerEvent =
       readonly value: Float32Array | Uint8Array;
     }
   | { readonly type: 'deadline'; readonly round: number }
+  /** Grants every round up to `round` (see `GossipPeerOptions.granted`). */
+  | { readonly type: 'proceed'; readonly round: number }
   | { readonly type: 'neighbour-lost'; readonly node: number }
   | { readonly type: 'neighbour-back'; readonly node: number };
 

@@ -47,6 +47,17 @@ export class PeerTraining {
     return r;
   }
 
+  /** Peer `node`'s optimizer state after its last training (null before its first); never written later. */
+  state(node: number): OptimizerState | null {
+    return this.states.get(node) ?? null;
+  }
+
+  /** Puts back peer `node`'s optimizer state from a checkpoint (null: a fresh optimizer). */
+  restore(node: number, state: OptimizerState | null): void {
+    if (state === null) this.states.delete(node);
+    else this.states.set(node, state);
+  }
+
   /** Stops the pool's threads. */
   destroy(): Promise<void> {
     return this.pool.destroy();

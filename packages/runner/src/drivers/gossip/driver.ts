@@ -2,23 +2,16 @@ import { errors } from '@starling/core';
 import type { GossipRound } from '@starling/worker';
 import { explainDivergence } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
-import { executeGossip, type GossipRuntimeReport } from './execute.js';
+import { emptyTally, type GossipTally, gossipCheckpointValue, readGossipCheckpoint } from './checkpoint-state.js';
+import { executeGossip, type GossipCheckpointHooks, type GossipRuntimeReport } from './execute.js';
 import { gossipFootprint } from './footprint.js';
 import { gossipRoundMetrics } from './metrics.js';
 import { gossipAlgorithm, type PreparedGossip, prepareGossip } from './prepare.js';
 
 /** What execution leaves for the summary. */
-interface GossipReport {
+interface GossipReport extends GossipTally {
   readonly runtime: GossipRuntimeReport;
-  readonly links: Record<string, number>;
-  readonly totals: { up: number; down: number; payload: number };
-  readonly last: { loss: number | null; accuracy: number | null; consensus: number | null };
-  readonly spread: { mean: number | null; std: number | null };
-  readonly average: Float32Array | null;
-  readonly lost: number;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function logRound(ctx: RunContext, round: number, fields: Awaited<ReturnType<typeof gossipRoundMetrics>>['fields']) {
   if (fields.refused_payloads > 0) ctx.log.warn({ round, refused: fields.refused_payloads }, 'payloads refused');
@@ -33,7 +26,9 @@ function logRound(ctx: RunContext, round: number, fields: Awaited<ReturnType<typ
  * path. Metrics per round: contract fields plus consensus error and node-accuracy spread;
  * `bytes_up`/`bytes_down` are gossip bytes sent/received summed over the peers, `payload_bytes` the
  * encoders' share of them (CHOCO-SGD with `compression.gossip`); `links.json` holds bytes per directed
- * link `i->j` and the hosts; the final model is the peers' average x̄.
+ * link `i->j` and the hosts; the final model is the peers' average x̄. At every round boundary the
+ * peers are held while `ctx.boundary` runs; its capture is every peer's state and the driver's tally
+ * (checkpoint-state.ts), and `ctx.resume` restores them after `prepare`.
  */
 export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
   footprint: gossipFootprint,
@@ -62,32 +57,39 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       test: prep.data.test,
       evaluateModels: prep.algorithm.kind === 'dpsgd',
     };
-    const r: Mutable<Omit<GossipReport, 'runtime'>> = {
-      links: {},
-      totals: { up: 0, down: 0, payload: 0 },
-      last: { loss: null, accuracy: null, consensus: null },
-      spread: { mean: null, std: null },
-      average: null,
-      lost: 0,
+    const saved = ctx.resume
+      ? readGossipCheckpoint(ctx.resume.state, 'checkpoint', prep.algorithm.peers, prep.model.layout.size)
+      : null;
+    const r: GossipTally = saved?.tally ?? emptyTally();
+    const hooks: GossipCheckpointHooks = {
+      resume: ctx.resume && saved ? { round: ctx.resume.round, peers: saved.peers } : null,
+      boundary: (round, capture) => ctx.boundary(round, async () => gossipCheckpointValue(await capture(), r)),
     };
-    const onRound = async (round: GossipRound): Promise<void> => {
-      const { fields, average } = await gossipRoundMetrics(round, ev);
-      for (const x of round.reports)
-        for (const [j, b] of Object.entries(x.links))
-          r.links[`${x.node}->${j}`] = (r.links[`${x.node}->${j}`] ?? 0) + b;
-      r.totals.up += fields.bytes_up;
-      r.totals.down += fields.bytes_down;
-      r.totals.payload += fields.payload_bytes;
-      r.lost = round.lost.length;
-      if (average) {
-        r.average = average;
-        r.last = { loss: fields.test_loss, accuracy: fields.test_accuracy, consensus: fields.consensus_error };
-        r.spread = { mean: fields.node_accuracy_mean, std: fields.node_accuracy_std };
-      }
-      await ctx.record({ round: round.round, time_s: ctx.elapsed(), ...fields, epsilon: null }, average !== null);
-      logRound(ctx, round.round, fields);
-    };
-    const runtime = await executeGossip(cfg, prep, kernels, ctx.log, onRound, ctx.signal).catch((err: unknown) => {
+    const runtime = await executeGossip(
+      cfg,
+      prep,
+      kernels,
+      ctx.log,
+      async (round) => {
+        const { fields, average } = await gossipRoundMetrics(round, ev);
+        for (const x of round.reports)
+          for (const [j, b] of Object.entries(x.links))
+            r.links[`${x.node}->${j}`] = (r.links[`${x.node}->${j}`] ?? 0) + b;
+        r.totals.up += fields.bytes_up;
+        r.totals.down += fields.bytes_down;
+        r.totals.payload += fields.payload_bytes;
+        r.lost = round.lost.length;
+        if (average) {
+          r.average = average;
+          r.last = { loss: fields.test_loss, accuracy: fields.test_accuracy, consensus: fields.consensus_error };
+          r.spread = { mean: fields.node_accuracy_mean, std: fields.node_accuracy_std };
+        }
+        await ctx.record({ round: round.round, time_s: ctx.elapsed(), ...fields, epsilon: null }, average !== null);
+        logRound(ctx, round.round, fields);
+      },
+      hooks,
+      ctx.signal,
+    ).catch((err: unknown) => {
       throw explainDivergence(cfg, err);
     });
     return { runtime, ...r };

@@ -1,5 +1,11 @@
 import type { Kernels } from '@starling/core';
-import { type GossipRound, type HostLog, runGossipCoordinator, runGossipInline } from '@starling/worker';
+import {
+  type GossipRound,
+  type HostLog,
+  type PeerCheckpoint,
+  runGossipCoordinator,
+  runGossipInline,
+} from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
 import type { PreparedGossip } from './prepare.js';
@@ -13,14 +19,23 @@ export interface GossipRuntimeReport {
   readonly lost: readonly number[];
 }
 
+/** Checkpoint hooks of a gossip run: where it resumes from, and the call at each round boundary. */
+export interface GossipCheckpointHooks {
+  /** The last completed round and every peer's state (by node id), or null for a fresh run. */
+  readonly resume: { readonly round: number; readonly peers: readonly PeerCheckpoint[] } | null;
+  /** Called after each round's `onRound` with a capture of every peer's state; awaited before the next round. */
+  readonly boundary: (round: number, capture: () => Promise<PeerCheckpoint[]>) => Promise<void>;
+}
+
 /**
  * Runs the gossip rounds in the configured runtime. `inline`: every peer in this thread with an in-memory
  * exchange. `threads`: one gossip host in this process carrying every peer (its own gossip ROUTER, tcp or
  * ipc), training in its pool. `processes`: `workers` host processes, the peers split in contiguous
  * blocks (workers = peers gives one process per peer). `cluster`: waits for `hosts`
  * `starling peer --connect` hosts started elsewhere. Outside inline, this process is the coordinator:
- * rendezvous and monitor only, never on the gossip path. `signal` stops the run with an `interrupted`
- * error; a peer gone non-finite fails it with a `diverged` one.
+ * rendezvous and monitor only, never on the gossip path. Every runtime holds its peers at each round
+ * boundary until `hooks.boundary` settles, and starts them from `hooks.resume` when set. `signal` stops
+ * the run with an `interrupted` error; a peer gone non-finite fails it with a `diverged` one.
  */
 export async function executeGossip(
   cfg: ExperimentConfig,
@@ -28,9 +43,11 @@ export async function executeGossip(
   kernels: Kernels,
   log: HostLog,
   onRound: (r: GossipRound) => void | Promise<void>,
+  hooks: GossipCheckpointHooks,
   signal?: AbortSignal,
 ): Promise<GossipRuntimeReport> {
   const rt = cfg.runtime;
+  const resume = hooks.resume ? { resume: hooks.resume } : {};
   if (rt.kind === 'inline') {
     const r = await runGossipInline({
       run: cfg.name,
@@ -40,6 +57,8 @@ export async function executeGossip(
       onRound,
       log,
       signal,
+      boundary: (round, capture) => hooks.boundary(round, async () => capture()),
+      ...resume,
     });
     return { rounds: r.rounds, hosts: {}, lost: [] };
   }
@@ -59,6 +78,8 @@ export async function executeGossip(
       },
       onRound,
       signal,
+      boundary: hooks.boundary,
+      ...resume,
     });
     return { rounds: report.rounds, hosts: report.hosts, lost: report.lost };
   } finally {
