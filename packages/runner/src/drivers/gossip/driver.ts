@@ -1,5 +1,4 @@
 import { errors } from '@starling/core';
-import type { GossipRound } from '@starling/worker';
 import { explainDivergence } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { emptyTally, type GossipTally, gossipCheckpointValue, readGossipCheckpoint } from './checkpoint-state.js';
