@@ -1,6 +1,7 @@
 import { compressKernelsOf, errors, type Kernels, type Rng } from '@starling/core';
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
+import { RoundStream } from './round-stream.js';
 import type {
   RoundHooks,
   RoundMachineOptions,
@@ -34,6 +35,9 @@ export class RoundMachine {
   private stopReason: string | null = null;
   private readonly aggregator: Aggregator;
   private readonly hooks: RoundHooks;
+  private readonly expectedSamples: ((node: number) => number) | undefined;
+  /** The open round's streaming aggregation, or null (no stream, or it fell back to `aggregate`). */
+  private stream: RoundStream | null = null;
 
   constructor(
     params: Float32Array,
@@ -47,6 +51,7 @@ export class RoundMachine {
     this.params = params;
     this.aggregator = options.aggregator ?? meanAggregator();
     this.hooks = { beforeRound: options.beforeRound };
+    this.expectedSamples = options.expectedSamples;
     this.delta = new Float32Array(params.length);
     for (const n of nodes) this.available.add(n);
     const { participation: p, minCompletion, rounds } = plan;
@@ -107,6 +112,7 @@ export class RoundMachine {
     const bad = compressKernelsOf(this.kernels).firstNonFinite(e.delta);
     if (bad >= 0) return reject(`non-finite value at index ${bad}`);
     this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
+    this.stream?.offer(e.node, e.samples, (n) => this.results.get(n)?.delta);
     return this.answered() ? this.close() : [];
   }
 
@@ -115,6 +121,7 @@ export class RoundMachine {
       return [];
     }
     this.failures.set(node, reason);
+    this.stream?.abandon();
     return this.answered() ? this.close() : [];
   }
 
@@ -132,6 +139,7 @@ export class RoundMachine {
     this.round = round;
     this.results.clear();
     this.failures.clear();
+    this.stream = null;
     const pool = [...this.available].sort((a, b) => a - b);
     if (pool.length === 0) throw errors.runtime(`no nodes available for round ${round}`);
     const p = this.plan.participation;
@@ -143,8 +151,11 @@ export class RoundMachine {
     } else {
       const want =
         p.kind === 'fraction' ? Math.max(1, Math.round(p.value * pool.length)) : Math.min(p.value, pool.length);
-      this.selected = Array.from(rng.sample(pool.length, want), (i) => pool[i]);
+      // In id order: hosts train and reply roughly in that order, so the streaming mean adds each update
+      // soon after it arrives (who is selected is unchanged; every runtime gives the same bits anyway).
+      this.selected = Array.from(rng.sample(pool.length, want), (i) => pool[i]).sort((a, b) => a - b);
     }
+    this.stream = this.openStream();
     const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: this.selected, model: this.params }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
     return cmds;
@@ -185,6 +196,17 @@ export class RoundMachine {
     return [...cmds, ...this.open(this.round + 1)];
   }
 
+  /** The round's streaming aggregation when the aggregator has one and every selected count is known. */
+  private openStream(): RoundStream | null {
+    if (!this.expectedSamples || !this.aggregator.stream) return null;
+    const order = this.selected; // increasing id order (see open)
+    const samples = order.map((n) => this.expectedSamples?.(n) ?? -1);
+    if (!samples.every((s) => Number.isFinite(s) && s >= 0)) return null;
+    const sink = this.aggregator.stream(this.kernels, this.params.length);
+    if (!sink) return null;
+    return new RoundStream(order, samples, cappedWeights(samples, this.plan.maxClientWeight), sink);
+  }
+
   /** Runs the aggregator on the round's replies (node-id order) and applies its result; false: model unchanged. */
   private aggregate(updates: readonly AggregatorUpdate[]): boolean {
     if (this.aggregator.quorum === 'plan') {
@@ -201,7 +223,10 @@ export class RoundMachine {
       kernels: this.kernels,
       rng: this.rng.fork('aggregate', this.round),
     };
-    if (!this.aggregator.aggregate(updates, weights, this.delta, ctx)) return false;
+    // Every selected node replied with its expected count: the stream summed exactly these updates with
+    // exactly these weights while the round ran.
+    if (this.stream?.complete) this.stream.finish(this.delta);
+    else if (!this.aggregator.aggregate(updates, weights, this.delta, ctx)) return false;
     this.optimizer.apply(this.params, this.delta);
     return true;
   }

@@ -44,6 +44,13 @@ export interface RoundMachineOptions extends RoundHooks {
    * sample-weighted mean). Client-level DP is `withClientDp(inner, ledger)` around it.
    */
   readonly aggregator?: Aggregator;
+  /**
+   * The sample count each node reports (its partition size for FedAvg), known before the round: with it
+   * an aggregator that streams (`Aggregator.stream`, e.g. `mean`) sums each update as it arrives in
+   * node-id order instead of after the last reply. Results are the same bits either way; a reply with
+   * another count, a failure or a deadline falls back to aggregating at the close.
+   */
+  readonly expectedSamples?: (node: number) => number;
 }
 
 /** What the runtime tells the round logic. */
