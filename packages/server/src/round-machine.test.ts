@@ -94,6 +94,16 @@ describe('RoundMachine', () => {
     const bad = update(0, chosen, 1);
     bad.delta[1] = Number.NaN;
     expect(m.handle(bad)[0]).toMatchObject({ type: 'rejected', reason: 'non-finite value at index 1' });
+    // `finite: false` is no claim: the machine still scans and refuses.
+    expect(m.handle({ ...bad, finite: false })[0]).toMatchObject({ type: 'rejected', reason: /non-finite/ });
+  });
+
+  it('skips its scan only for an update the runtime says it already found finite', () => {
+    const m = machine(plan({ participation: { kind: 'count', value: 1 }, rounds: 1 }), [0]);
+    m.handle({ type: 'start' });
+    const claimed = { ...update(0, 0, 1), finite: true };
+    claimed.delta[0] = Number.POSITIVE_INFINITY; // a false claim gets through: the claim is the runtime's duty
+    expect(m.handle(claimed).map((c) => c.type)).toEqual(['round-closed', 'finished']);
   });
 
   it('finishes after the planned rounds', () => {

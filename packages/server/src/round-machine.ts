@@ -107,9 +107,10 @@ export class RoundMachine {
     if (e.delta.length !== this.params.length)
       return reject(`update length ${e.delta.length} != ${this.params.length}`);
     if (!(Number.isFinite(e.samples) && e.samples >= 0)) return reject(`invalid sample count ${e.samples}`);
-    // The one check every runtime's updates pass (inline training, decoded payloads, socket frames);
-    // the native scan makes it cheap enough to keep on the hot path.
-    const bad = compressKernelsOf(this.kernels).firstNonFinite(e.delta);
+    // The one check every runtime's updates pass (inline training, decoded payloads, socket frames),
+    // unless the runtime made it already where it was cheaper (`finite`: a pool thread's scan of a Δ
+    // still in its cache); the native scan makes it cheap enough to keep on the hot path.
+    const bad = e.finite === true ? -1 : compressKernelsOf(this.kernels).firstNonFinite(e.delta);
     if (bad >= 0) return reject(`non-finite value at index ${bad}`);
     this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
     this.stream?.offer(e.node, e.samples, (n) => this.results.get(n)?.delta);

@@ -56,7 +56,20 @@ export interface RoundMachineOptions extends RoundHooks {
 /** What the runtime tells the round logic. */
 export type ServerEvent =
   | { type: 'start' }
-  | { type: 'update'; round: number; node: number; samples: number; trainLoss: number; delta: Float32Array }
+  | {
+      type: 'update';
+      round: number;
+      node: number;
+      samples: number;
+      trainLoss: number;
+      delta: Float32Array;
+      /**
+       * True when the runtime has already checked that every entry of `delta` is finite (a `threads` pool
+       * thread scans each Δ it writes while it is in cache); the machine then skips its own scan.
+       * Absent or false: the machine scans, and refuses a non-finite update, as always.
+       */
+      finite?: boolean;
+    }
   | { type: 'failure'; round: number; node: number; reason: string }
   | { type: 'deadline'; round: number }
   | { type: 'node-joined'; node: number }

@@ -44,6 +44,19 @@ describe('trainBlock', () => {
     expect(new Set(results.map((r) => r.delta[0])).size).toBe(3); // three different updates
   });
 
+  it('reports each raw Δ finite after scanning it, and a non-finite one as not', () => {
+    expect(trainBlock(block()).finite).toEqual([true, true, true]);
+    const huge = block();
+    huge.global.fill(3e38); // the local step overflows: Δ holds ±Inf or NaN
+    try {
+      const r = trainBlock(huge);
+      expect(r.results.some((x) => x.delta.some((v) => !Number.isFinite(v)))).toBe(true);
+      expect(r.finite).toEqual(r.results.map((x) => x.delta.every((v) => Number.isFinite(v))));
+    } finally {
+      global.set(Float32Array.from({ length: SIZE }, (_, i) => 0.1 * i - 0.3));
+    }
+  });
+
   it('refuses an out of the wrong size', () => {
     expect(() => trainBlock({ ...block(), out: new Float32Array(SIZE) })).toThrow(/block out has 7 floats/);
   });

@@ -57,8 +57,12 @@ export class UpdateIntake {
     }
     let decoded: Float32Array;
     let payload: IncomingUpdate = delta;
+    let finite = false;
     try {
-      if (this.lane && delta.codec === SHARED_CODEC) payload = { data: this.lane.resolve(delta.data) };
+      if (this.lane && delta.codec === SHARED_CODEC) {
+        payload = { data: this.lane.resolve(delta.data) };
+        finite = this.lane.isVouched(delta.data);
+      }
       decoded = this.decoder.decode(payload);
     } catch (err) {
       this.refused++;
@@ -70,6 +74,15 @@ export class UpdateIntake {
       this.decoder.kind === null ? 32 * decoded.length : reported !== undefined && reported >= 0 ? reported : 0;
     this.meter.up(h.round, UpdateDecoder.payloadBytes(payload), bits);
     const trainLoss = h.metrics.train_loss ?? 0;
-    return { type: 'update', round: h.round, node: h.node, samples: h.weight, trainLoss, delta: decoded };
+    const event = {
+      type: 'update' as const,
+      round: h.round,
+      node: h.node,
+      samples: h.weight,
+      trainLoss,
+      delta: decoded,
+    };
+    // A raw Δ the in-process host's pool thread scanned while it was in cache: the machine skips its scan.
+    return finite && this.decoder.kind === null ? { ...event, finite } : event;
   }
 }
