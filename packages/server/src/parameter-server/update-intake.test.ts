@@ -72,7 +72,7 @@ describe('UpdateIntake', () => {
       const e = intake.accept(m, h, 'host-0');
       return e?.type === 'update' ? e.finite : 'no update';
     };
-    expect(accept()).toBeUndefined();
+    expect(accept()).toBeUndefined(); // not vouched: the round machine scans it
     lane.vouch(id, 2, 3);
     expect(accept()).toBe(true);
     lane.rewrite(id);
@@ -91,6 +91,7 @@ describe('UpdateIntake', () => {
       samples: 12,
       trainLoss: 0.25,
       delta,
+      finite: true, // the transport scanned every f32 frame on arrival: the machine need not again
     });
     expect(meter.take(3)).toEqual({ payloadBytesUp: 12, payloadBytesDown: 0, theoreticalBitsUp: 96 });
     expect(intake.rejected).toBe(0);
