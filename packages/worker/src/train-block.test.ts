@@ -27,6 +27,7 @@ const block = (): TrainBlockTask => ({
   global,
   nodes,
   out: new Float32Array(new SharedArrayBuffer(4 * SIZE * nodes.length)),
+  scan: true,
 });
 
 describe('trainBlock', () => {
@@ -46,6 +47,7 @@ describe('trainBlock', () => {
 
   it('reports each raw Δ finite after scanning it, and a non-finite one as not', () => {
     expect(trainBlock(block()).finite).toEqual([true, true, true]);
+    expect(trainBlock({ ...block(), scan: false }).finite).toEqual([false, false, false]);
     const huge = block();
     huge.global.fill(3e38); // the local step overflows: Δ holds ±Inf or NaN
     try {

@@ -235,6 +235,7 @@ export class WorkerHost {
     const arena = this.arenas.take(block.length * global.length);
     const task: TrainBlockTask = {
       out: arena.view.subarray(0, block.length * global.length),
+      scan: this.options.lane !== undefined, // in process: the server skips the scan the pool made
       setup: setup.setup,
       round,
       global,
