@@ -52,6 +52,7 @@ StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("rowSumSquares", &S::RowSumSquares),
                            InstanceMethod("scaleRows", &S::ScaleRows),
                            InstanceMethod("weightedSum", &S::WeightedSum),
+                           InstanceMethod("accumulate", &S::Accumulate),
                            InstanceMethod("optimizerStep", &S::OptimizerStep),
                            InstanceMethod("fmaPeak", &S::FmaPeak),
                            InstanceMethod("firstNonFinite", &S::FirstNonFinite),

@@ -45,6 +45,7 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   Napi::Value RowSumSquares(const Napi::CallbackInfo& info);
   Napi::Value ScaleRows(const Napi::CallbackInfo& info);
   Napi::Value WeightedSum(const Napi::CallbackInfo& info);
+  Napi::Value Accumulate(const Napi::CallbackInfo& info);
   Napi::Value OptimizerStep(const Napi::CallbackInfo& info);
   Napi::Value FmaPeak(const Napi::CallbackInfo& info);
 

@@ -230,6 +230,18 @@ V S::WeightedSum(const Info& info) {
   return info.Env().Undefined();
 }
 
+// (weight, x, acc): acc += weight·x, acc float64 of x's length.
+V S::Accumulate(const Info& info) {
+  bool ok = true;
+  const size_t n = f32_length(info, 1);
+  const float* x = f32_arg(info, 1, n, "x", &ok);
+  RETURN_IF_FAILED;
+  double* acc = typed_arg<double>(info, 2, napi_float64_array, n, "acc", &ok);
+  RETURN_IF_FAILED;
+  table_->accumulate(static_cast<long>(n), num_arg(info, 0), x, acc);
+  return info.Env().Undefined();
+}
+
 // (kind, lr, wd, h0..h6, params, grad, state0?, state1?); see OptArgs in table.h.
 V S::OptimizerStep(const Info& info) {
   bool ok = true;

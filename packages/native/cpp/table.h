@@ -61,6 +61,8 @@ struct KernelTable {
   // Runs `iterations` rounds of independent FMA chains; returns the flops done and writes a checksum.
   double (*fma_peak)(long iterations, float* checksum);
   void (*sub)(long n, const float* a, const float* b, float* out);
+  // acc[i] += w·x[i] in float64: weighted_sum's per-entry operation, one vector at a time.
+  void (*accumulate)(long n, double w, const float* x, double* acc);
 };
 
 // nullptr where the level was not compiled in (e.g. AVX tables on ARM64).

@@ -54,6 +54,8 @@ export interface NativeBinding {
   rowSumSquares(rows: number, cols: number, x: Float32Array, out: Float32Array): void;
   scaleRows(rows: number, cols: number, x: Float32Array, scales: Float32Array): void;
   weightedSum(weights: Float64Array, vectors: readonly Float32Array[], out: Float32Array): void;
+  /** `acc += weight·x` (acc float64, x's length). */
+  accumulate(weight: number, x: Float32Array, acc: Float64Array): void;
   /**
    * `kind` indexes sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw. `h` holds up to
    * seven hyper-parameters, complements and bias corrections precomputed in float64 (cpp/table.h):

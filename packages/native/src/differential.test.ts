@@ -173,6 +173,33 @@ describe.each(binding.simdLevels())('native kernels at SIMD level %s match the J
     expectClose(a, b, (i) => 2 * U * Math.abs(b[i]) + 1e-12 * 90, 'weightedSum');
   });
 
+  it('accumulate, one vector at a time from zero, rounds to weightedSum bit for bit (each backend)', () => {
+    // 1037 entries: whole vectors, a scalar tail and two 512-entry blocks of weighted_sum. Signed zeros,
+    // subnormals and huge values next to random ones: any difference in contraction shows in the bits.
+    const n = 1037;
+    const vectors = Array.from({ length: 9 }, (_, v) => {
+      const x = random(n, 5);
+      x.set([0, -0, 1e-40, -3e38, 3e38, 1.5, -1.5], 7 * v);
+      return x;
+    });
+    const weights = Array.from({ length: 9 }, (_, v) => (v === 4 ? 0 : rng.uniformIn(-1, 2)));
+    for (const k of [native, jsKernels]) {
+      const [want, got] = [new Float32Array(n), new Float32Array(n)];
+      k.weightedSum(weights, vectors, want);
+      const acc = new Float64Array(n);
+      for (let v = 0; v < vectors.length; v++) k.accumulate?.(weights[v], vectors[v], acc);
+      got.set(acc);
+      expect(new Uint32Array(got.buffer)).toEqual(new Uint32Array(want.buffer));
+    }
+  });
+
+  it('accumulate refuses an acc of the wrong type or length', () => {
+    const x = random(8);
+    expect(() => native.accumulate?.(1, x, new Float64Array(7))).toThrow(/acc.length/);
+    // @ts-expect-error a Float32Array accumulator, as a careless caller might pass
+    expect(() => native.accumulate?.(1, x, new Float32Array(8))).toThrow(/Float64Array/);
+  });
+
   const steps: OptimizerStep[] = [
     { kind: 'sgd', lr: 0.1, weightDecay: 0.01 },
     { kind: 'momentum', lr: 0.1, weightDecay: 0.01, momentum: 0.9 },

@@ -167,6 +167,18 @@ export function nativeKernels(binding: NativeBinding): Kernels {
       binding.weightedSum(w, vectors, out);
     },
 
+    accumulate(weight, x, acc) {
+      checkNumber('accumulate', 'weight', weight);
+      checkF32('accumulate', 'x', x, 0, '0');
+      if (!(acc instanceof Float64Array)) throw errors.shape('accumulate: acc', 'a Float64Array', typeof acc);
+      if (acc.length !== x.length) throw errors.shape('accumulate: acc.length', `x.length = ${x.length}`, acc.length);
+      const [a0, x0] = [acc.byteOffset, x.byteOffset];
+      if (acc.buffer === x.buffer && a0 < x0 + x.byteLength && x0 < a0 + acc.byteLength) {
+        throw errors.shape('accumulate: acc', 'disjoint from x', 'overlapping');
+      }
+      binding.accumulate(weight, x, acc);
+    },
+
     optimizerStep(step, params, grad, state) {
       nativeOptimizerStep(binding, step, params, grad, state);
     },

@@ -1,4 +1,5 @@
 export type {
+  AggregateStream,
   AggregationContext,
   Aggregator,
   AggregatorQuorum,

@@ -140,6 +140,14 @@ describe('RoundMachine', () => {
     expect(m.failed).toBeNull();
   });
 
+  it('skips its delta scan only for an update the runtime says it already found finite', () => {
+    const m = machine(plan({ participation: { kind: 'count', value: 1 }, rounds: 1 }), [0]);
+    m.handle({ type: 'start' });
+    const claimed = { ...update(0, 0, 1), finite: true };
+    claimed.delta[0] = Number.POSITIVE_INFINITY; // a false claim gets through: the claim is the runtime's duty
+    expect(m.handle(claimed).map((c) => c.type)).toEqual(['round-closed', 'finished']);
+  });
+
   it('finishes after the planned rounds', () => {
     const m = machine(plan({ participation: { kind: 'fraction', value: 1 }, rounds: 2 }), [0]);
     m.handle({ type: 'start' });

@@ -2,6 +2,7 @@ import { compressKernelsOf, errors, type Kernels, nonFiniteResult, type Rng } fr
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
 import { FailedRounds } from './round-failures.js';
+import { RoundStream } from './round-stream.js';
 import type {
   RoundHooks,
   RoundMachineOptions,
@@ -39,6 +40,9 @@ export class RoundMachine {
   private readonly failedRounds: FailedRounds;
   private readonly aggregator: Aggregator;
   private readonly hooks: RoundHooks;
+  private readonly expectedSamples: ((node: number) => number) | undefined;
+  /** The open round's streaming aggregation, or null (no stream, or it fell back to `aggregate`). */
+  private stream: RoundStream | null = null;
 
   constructor(
     params: Float32Array,
@@ -52,6 +56,7 @@ export class RoundMachine {
     this.params = params;
     this.aggregator = options.aggregator ?? meanAggregator();
     this.hooks = { beforeRound: options.beforeRound };
+    this.expectedSamples = options.expectedSamples;
     this.delta = new Float32Array(params.length);
     for (const n of nodes) this.available.add(n);
     const { participation: p, minCompletion, rounds } = plan;
@@ -147,9 +152,13 @@ export class RoundMachine {
     // the native scan makes it cheap enough to keep on the hot path.
     // A non-finite update is the node's training diverging, not a protocol fault: it fails the node in
     // this round (reason `non-finite`), so the round still closes and counts towards `maxFailedRounds`.
-    const bad = nonFiniteResult(e.delta, e.trainLoss, compressKernelsOf(this.kernels).firstNonFinite);
+    // The delta scan is skipped when the runtime made it already where it was cheaper (`finite`: a pool
+    // thread's scan of a Δ still in its cache, or the transport's scan of a raw frame on arrival).
+    const scan = e.finite === true ? () => -1 : compressKernelsOf(this.kernels).firstNonFinite;
+    const bad = nonFiniteResult(e.delta, e.trainLoss, scan);
     if (bad !== null) return this.fail(e.round, e.node, `non-finite: ${bad}`);
     this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
+    this.stream?.offer(e.node, e.samples, (n) => this.results.get(n)?.delta);
     return this.answered() ? this.close() : [];
   }
 
@@ -158,6 +167,7 @@ export class RoundMachine {
       return [];
     }
     this.failures.set(node, reason);
+    this.stream?.abandon();
     return this.answered() ? this.close() : [];
   }
 
@@ -175,6 +185,7 @@ export class RoundMachine {
     this.round = round;
     this.results.clear();
     this.failures.clear();
+    this.stream = null;
     const pool = [...this.available].sort((a, b) => a - b);
     if (pool.length === 0) throw errors.runtime(`no nodes available for round ${round}`);
     const p = this.plan.participation;
@@ -186,8 +197,11 @@ export class RoundMachine {
     } else {
       const want =
         p.kind === 'fraction' ? Math.max(1, Math.round(p.value * pool.length)) : Math.min(p.value, pool.length);
-      this.selected = Array.from(rng.sample(pool.length, want), (i) => pool[i]);
+      // In id order: hosts train and reply roughly in that order, so the streaming mean adds each update
+      // soon after it arrives (who is selected is unchanged; every runtime gives the same bits anyway).
+      this.selected = Array.from(rng.sample(pool.length, want), (i) => pool[i]).sort((a, b) => a - b);
     }
+    this.stream = this.openStream();
     const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: this.selected, model: this.params }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
     return cmds;
@@ -235,6 +249,17 @@ export class RoundMachine {
     return [...cmds, ...this.open(this.round + 1)];
   }
 
+  /** The round's streaming aggregation when the aggregator has one and every selected count is known. */
+  private openStream(): RoundStream | null {
+    if (!this.expectedSamples || !this.aggregator.stream) return null;
+    const order = this.selected; // increasing id order (see open)
+    const samples = order.map((n) => this.expectedSamples?.(n) ?? -1);
+    if (!samples.every((s) => Number.isFinite(s) && s >= 0)) return null;
+    const sink = this.aggregator.stream(this.kernels, this.params.length);
+    if (!sink) return null;
+    return new RoundStream(order, samples, cappedWeights(samples, this.plan.maxClientWeight), sink);
+  }
+
   /** Runs the aggregator on the round's replies (node-id order) and applies its result; false: model unchanged. */
   private aggregate(updates: readonly AggregatorUpdate[]): boolean {
     if (this.aggregator.quorum === 'plan') {
@@ -251,7 +276,10 @@ export class RoundMachine {
       kernels: this.kernels,
       rng: this.rng.fork('aggregate', this.round),
     };
-    if (!this.aggregator.aggregate(updates, weights, this.delta, ctx)) return false;
+    // Every selected node replied with its expected count: the stream summed exactly these updates with
+    // exactly these weights while the round ran.
+    if (this.stream?.complete) this.stream.finish(this.delta);
+    else if (!this.aggregator.aggregate(updates, weights, this.delta, ctx)) return false;
     this.optimizer.apply(this.params, this.delta);
     return true;
   }

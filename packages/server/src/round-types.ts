@@ -50,12 +50,32 @@ export interface RoundMachineOptions extends RoundHooks {
    * sample-weighted mean). Client-level DP is `withClientDp(inner, ledger)` around it.
    */
   readonly aggregator?: Aggregator;
+  /**
+   * The sample count each node reports (its partition size for FedAvg), known before the round: with it
+   * an aggregator that streams (`Aggregator.stream`, e.g. `mean`) sums each update as it arrives in
+   * node-id order instead of after the last reply. Results are the same bits either way; a reply with
+   * another count, a failure or a deadline falls back to aggregating at the close.
+   */
+  readonly expectedSamples?: (node: number) => number;
 }
 
 /** What the runtime tells the round logic. */
 export type ServerEvent =
   | { type: 'start' }
-  | { type: 'update'; round: number; node: number; samples: number; trainLoss: number; delta: Float32Array }
+  | {
+      type: 'update';
+      round: number;
+      node: number;
+      samples: number;
+      trainLoss: number;
+      delta: Float32Array;
+      /**
+       * True when the runtime has already checked that every entry of `delta` is finite (a `threads` pool
+       * thread scans each Δ it writes while it is in cache); the machine then skips its own scan.
+       * Absent or false: the machine scans, and refuses a non-finite update, as always.
+       */
+      finite?: boolean;
+    }
   | { type: 'failure'; round: number; node: number; reason: string }
   | { type: 'deadline'; round: number }
   | { type: 'node-joined'; node: number }

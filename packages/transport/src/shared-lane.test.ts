@@ -27,4 +27,18 @@ describe('SharedLane', () => {
     expect(lane.resolve(lane.reference(id, 4, 4)).length).toBe(4);
     expect(() => lane.resolve(lane.reference(id, 0, 4))).not.toThrow();
   });
+
+  it('vouches for exactly the ranges its writer scanned, until the arena is rewritten', () => {
+    const lane = new SharedLane();
+    const a = lane.register(new SharedArrayBuffer(4 * 8));
+    const b = lane.register(new SharedArrayBuffer(4 * 8));
+    lane.vouch(a, 4, 4);
+    expect(lane.isVouched(lane.reference(a, 4, 4))).toBe(true);
+    expect(lane.isVouched(lane.reference(a, 0, 4))).toBe(false); // another range
+    expect(lane.isVouched(lane.reference(a, 4, 3))).toBe(false); // another length
+    expect(lane.isVouched(lane.reference(b, 4, 4))).toBe(false); // another arena
+    expect(lane.isVouched(new Uint8Array(11))).toBe(false);
+    lane.rewrite(a);
+    expect(lane.isVouched(lane.reference(a, 4, 4))).toBe(false);
+  });
 });

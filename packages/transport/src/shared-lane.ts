@@ -17,6 +17,8 @@ const REF_BYTES = 12;
  */
 export class SharedLane {
   private readonly arenas = new Map<number, SharedArrayBuffer>();
+  /** Per arena: float offset → length of each range its writer scanned and found finite since it last wrote it. */
+  private readonly vouched = new Map<number, Map<number, number>>();
   private next = 0;
 
   /** Registers `arena` and returns its id. */
@@ -24,6 +26,29 @@ export class SharedLane {
     const id = this.next++;
     this.arenas.set(id, arena);
     return id;
+  }
+
+  /**
+   * The writer of arena `id` scanned the `length` floats at `offset` after writing them and found no NaN
+   * or ±Inf; the reader may then skip its own scan ({@link isVouched}). Holds until {@link rewrite}.
+   */
+  vouch(id: number, offset: number, length: number): void {
+    let ranges = this.vouched.get(id);
+    if (!ranges) this.vouched.set(id, (ranges = new Map()));
+    ranges.set(offset, length);
+  }
+
+  /** Arena `id` is about to be written again: every claim about its contents is void. */
+  rewrite(id: number): void {
+    this.vouched.get(id)?.clear();
+  }
+
+  /** True when the floats `ref` names were vouched finite by their writer since its last rewrite. */
+  isVouched(ref: ArrayBufferView): boolean {
+    if (!(ref instanceof Uint8Array) || ref.byteLength !== REF_BYTES) return false;
+    const view = new DataView(ref.buffer, ref.byteOffset, REF_BYTES);
+    const length = this.vouched.get(view.getUint32(0, true))?.get(view.getUint32(4, true));
+    return length !== undefined && length === view.getUint32(8, true);
   }
 
   /** The reference bytes for `length` floats at float `offset` of arena `id`. */

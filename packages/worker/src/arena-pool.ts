@@ -20,10 +20,14 @@ export class ArenaPool {
   /** @param lane the in-process server's shared lane, which every new arena is registered with */
   constructor(private readonly lane: SharedLane | undefined) {}
 
-  /** A free arena of at least `floats` floats, or a new one. */
+  /** A free arena of at least `floats` floats, or a new one; whatever the lane was told about it is void. */
   take(floats: number): Arena {
     const i = this.free.findIndex((a) => a.view.length >= floats);
-    if (i >= 0) return this.free.splice(i, 1)[0];
+    if (i >= 0) {
+      const arena = this.free.splice(i, 1)[0];
+      this.lane?.rewrite(arena.id);
+      return arena;
+    }
     const buffer = new SharedArrayBuffer(floats * 4);
     return { view: new Float32Array(buffer), id: this.lane?.register(buffer) ?? -1, round: -1 };
   }

@@ -27,6 +27,7 @@ const block = (): TrainBlockTask => ({
   global,
   nodes,
   out: new Float32Array(new SharedArrayBuffer(4 * SIZE * nodes.length)),
+  scan: true,
 });
 
 describe('trainBlock', () => {
@@ -42,6 +43,20 @@ describe('trainBlock', () => {
       expect(results[j].state.slots.map((s) => Array.from(s))).toEqual(alone.state.slots.map((s) => Array.from(s)));
     });
     expect(new Set(results.map((r) => r.delta[0])).size).toBe(3); // three different updates
+  });
+
+  it('reports each raw Δ finite after scanning it, and a non-finite one as not', () => {
+    expect(trainBlock(block()).finite).toEqual([true, true, true]);
+    expect(trainBlock({ ...block(), scan: false }).finite).toEqual([false, false, false]);
+    const huge = block();
+    huge.global.fill(3e38); // the local step overflows: Δ holds ±Inf or NaN
+    try {
+      const r = trainBlock(huge);
+      expect(r.results.some((x) => x.delta.some((v) => !Number.isFinite(v)))).toBe(true);
+      expect(r.finite).toEqual(r.results.map((x) => x.delta.every((v) => Number.isFinite(v))));
+    } finally {
+      global.set(Float32Array.from({ length: SIZE }, (_, i) => 0.1 * i - 0.3));
+    }
   });
 
   it('refuses an out of the wrong size', () => {

@@ -1,5 +1,6 @@
-import type { CompressorState, OptimizerState } from '@starling/core';
+import { type CompressorState, compressKernelsOf, type OptimizerState } from '@starling/core';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { loadKernels } from './kernel-choice.js';
 import type { NodeSetup } from './node-setup.js';
 import trainTask, { type TrainResult } from './train-task.js';
 
@@ -29,11 +30,19 @@ export interface TrainBlockTask {
    * `out.subarray(j·P, (j+1)·P)` and the results' `delta` are these views (nothing is copied back).
    */
   readonly out: Float32Array;
+  /** Scan each raw Δ for NaN/Inf here (`TrainBlockResult.finite`); only worth it when the host can say so. */
+  readonly scan?: boolean;
 }
 
 /** What a block task returns: one {@link TrainResult} per node, in block order. */
 export interface TrainBlockResult {
   readonly results: readonly TrainResult[];
+  /**
+   * Per node: true when its raw Δ (no `payload`) was scanned here right after it was written, while
+   * still in this core's cache, and has no NaN or ±Inf. Lets an in-process server skip its own scan of
+   * that Δ (`SharedLane.vouch`); false for a compressed update, a non-finite Δ, or without `task.scan`.
+   */
+  readonly finite: readonly boolean[];
 }
 
 /** Trains every node of the block from `task.global` (see {@link TrainBlockTask}). */
@@ -42,6 +51,7 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
   if (task.out.length !== task.nodes.length * p) {
     throw new RangeError(`block out has ${task.out.length} floats, want ${task.nodes.length} × ${p}`);
   }
+  const scan = task.scan ? compressKernelsOf(loadKernels(task.setup.kernels).kernels).firstNonFinite : null;
   const results = task.nodes.map((n, j) =>
     trainTask({
       setup: task.setup,
@@ -54,7 +64,7 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
       out: task.out.subarray(j * p, (j + 1) * p),
     }),
   );
-  return { results };
+  return { results, finite: results.map((r) => scan !== null && !r.payload && scan(r.delta) < 0) };
 }
 
 /** The optimizer state vectors of the results that span their own ArrayBuffer (transferable, each once). */

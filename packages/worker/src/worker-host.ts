@@ -289,6 +289,7 @@ export class WorkerHost {
     const starts = block.map((node) => this.states.startOf(node, round));
     const task: TrainBlockTask = {
       out: arena.view.subarray(0, block.length * global.length),
+      scan: this.options.lane !== undefined, // in process: the server skips the scan the pool made
       setup: setup.setup,
       round,
       global,
@@ -299,9 +300,10 @@ export class WorkerHost {
       })),
     };
     let results: readonly TrainResult[];
+    let finite: readonly boolean[];
     try {
       const done: TrainBlockResult = await this.pool.run(task, { name: 'pooledTrainBlock' });
-      results = done.results;
+      ({ results, finite } = done);
     } catch (err) {
       this.arenas.release(arena);
       if (this.closed) return;
@@ -329,7 +331,12 @@ export class WorkerHost {
       const tensor = r.payload
         ? { name: 'delta', data: r.payload.bytes, codec: r.payload.codec, owned: true }
         : byRef
-          ? { name: 'delta', data: lane.reference(arena.id, j * p, p), codec: SHARED_CODEC, owned: true }
+          ? {
+              name: 'delta',
+              data: this.reference(lane, arena.id, j * p, p, finite[j]),
+              codec: SHARED_CODEC,
+              owned: true,
+            }
           : { name: 'delta', data: r.delta };
       return this.endpoint.send({ type: 'update', round, node: r.node, weight: r.samples, metrics }, [tensor]);
     });
@@ -347,6 +354,12 @@ export class WorkerHost {
       if (this.training.get(n) === round) this.training.delete(n);
       this.answered.set(n, round);
     }
+  }
+
+  /** A lane reference to a Δ; `finite`: the pool thread scanned it (the server then need not). */
+  private reference(lane: SharedLane, arena: number, offset: number, length: number, finite: boolean): Uint8Array {
+    if (finite) lane.vouch(arena, offset, length);
+    return lane.reference(arena, offset, length);
   }
 
   /**

@@ -130,6 +130,10 @@ export const jsKernels: Kernels = {
     out.set(acc);
   },
 
+  accumulate(weight, x, acc) {
+    for (let i = 0; i < acc.length; i++) acc[i] += weight * x[i];
+  },
+
   optimizerStep(step: OptimizerStep, params, grad, state) {
     const n = params.length;
     const wd = step.weightDecay;

@@ -106,6 +106,15 @@ export interface Kernels {
    */
   weightedSum(weights: ArrayLike<number>, vectors: readonly Float32Array[], out: Float32Array): void;
 
+  /**
+   * `acc[i] += weight·x[i]` in float64, the same per-entry operation `weightedSum` does for each vector:
+   * starting from `acc` = 0, accumulating the vectors one call each in index order and rounding `acc` to
+   * float32 (`out.set(acc)`) gives exactly `weightedSum`'s bits. Lets a reduction start before every
+   * vector exists (the round machine's streaming mean). `acc.length` = `x.length`. Absent: callers fall
+   * back to `weightedSum` (a backend that cannot promise the same bits must leave it out).
+   */
+  accumulate?(weight: number, x: Float32Array, acc: Float64Array): void;
+
   /** One optimizer update over flat vectors; see {@link OptimizerStep}. */
   optimizerStep(step: OptimizerStep, params: Float32Array, grad: Float32Array, state: readonly Float32Array[]): void;
 

@@ -43,6 +43,18 @@ export type AggregatorQuorum = 'plan' | 'own';
 export type ClientSensitivity = 'unit-sum';
 
 /**
+ * An aggregator's reduction fed one update at a time, in increasing node-id order, with weights fixed
+ * before the first: the round machine adds each update as soon as every lower-id reply is in, so the
+ * reduction overlaps the training of later nodes instead of running after the last reply.
+ */
+export interface AggregateStream {
+  /** Adds the next update in node-id order with its weight p_k (read only; not kept). */
+  add(delta: Float32Array, weight: number): void;
+  /** Writes the aggregate of the updates added so far into `out` (every entry). */
+  finish(out: Float32Array): void;
+}
+
+/**
  * Turns a round's updates into the pseudo-gradient the server optimizer applies (the `aggregate`
  * of Flower's strategies; McMahan et al. 2017 for the weighted mean). Data-shaped and free of I/O:
  * the same inputs give the same bits in every runtime.
@@ -66,4 +78,13 @@ export interface Aggregator {
     out: Float32Array,
     ctx: AggregationContext,
   ): boolean;
+  /**
+   * Optional streaming form, started at a round's open: fed every update of the round in node-id order
+   * with the weights `aggregate` would get, its `finish` must write exactly the bits `aggregate` writes
+   * (returning true). Null when it cannot promise that (e.g. kernels without `accumulate`); the round
+   * machine then calls `aggregate` at the close. Only used when every selected node replies with the
+   * sample count it was expected to report; otherwise the machine falls back to `aggregate`.
+   * @param size the model's length
+   */
+  stream?(kernels: Kernels, size: number): AggregateStream | null;
 }

@@ -1,5 +1,6 @@
+import type { Kernels } from '@starling/core';
 import { z } from 'zod';
-import type { AggregationContext, Aggregator, AggregatorUpdate } from './aggregator.js';
+import type { AggregateStream, AggregationContext, Aggregator, AggregatorUpdate } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
 
 /**
@@ -10,6 +11,8 @@ import type { AggregatorKind } from './aggregator-kind.js';
  * weights it writes the plain sum Σ_k Δ_k, which is what `withClientDp` relies on (`unit-sum`).
  */
 export function meanAggregator(): Aggregator {
+  // The streaming form's float64 accumulator, kept across rounds (one round streams at a time).
+  let acc: Float64Array | null = null;
   return {
     kind: 'mean',
     quorum: 'plan',
@@ -22,6 +25,15 @@ export function meanAggregator(): Aggregator {
         out,
       );
       return true;
+    },
+    // Σ_k p_k Δ_k added one Δ at a time with `kernels.accumulate`, which does weightedSum's per-entry
+    // operation: from zero, in node-id order, then one rounding to float32 gives weightedSum's bits.
+    stream(kernels: Kernels, size: number): AggregateStream | null {
+      const add = kernels.accumulate?.bind(kernels);
+      if (!add) return null;
+      if (acc?.length !== size) acc = new Float64Array(size);
+      const sum = acc.fill(0);
+      return { add: (delta, weight) => add(weight, delta, sum), finish: (out) => out.set(sum) };
     },
   };
 }

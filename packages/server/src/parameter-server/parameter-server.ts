@@ -273,6 +273,9 @@ export class ParameterServer {
   }
 
   private async execute(commands: ServerCommand[]): Promise<void> {
+    // A closed round's report (evaluation, metrics) is awaited after the next round's dispatch, so hosts
+    // train while it runs; its traffic is taken when the round closes, before the dispatch's bytes.
+    let reported: Promise<void> = Promise.resolve();
     for (const cmd of commands) {
       switch (cmd.type) {
         case 'dispatch':
@@ -283,16 +286,19 @@ export class ParameterServer {
           break;
         case 'round-closed':
           this.deadlines.clear(cmd.summary.round);
-          await this.io.reporter.report(cmd.summary);
+          reported = this.io.reporter.report(cmd.summary);
+          reported.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled
           break;
         case 'rejected':
           this.intake.countRejected();
           this.opts.log.warn({ node: cmd.node, round: cmd.round, reason: cmd.reason }, 'update rejected');
           break;
         case 'finished':
+          await reported;
           this.completion.finish(cmd.completedRounds);
           break;
       }
     }
+    await reported;
   }
 }

@@ -2,7 +2,10 @@ import type { EndpointStats } from '@starling/transport';
 import type { RoundSummary } from '../round-types.js';
 import type { RoundTraffic, TrafficMeter } from '../traffic.js';
 
-/** Called with each closed round (evaluation, metrics); the next round waits for it. */
+/**
+ * Called with each closed round (evaluation, metrics). Over sockets the next round is already dispatched
+ * (the machine's params are its model until that round closes), and its updates wait for the callback.
+ */
 export type RoundCallback = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
 
 /**
@@ -18,7 +21,7 @@ export class RoundReporter {
     private readonly onRound: RoundCallback,
   ) {}
 
-  /** Reports `summary` and waits for the callback. */
+  /** Reports `summary` and waits for the callback; the traffic is taken at the call, before any await. */
   async report(summary: RoundSummary): Promise<void> {
     const t = this.totals();
     const traffic: RoundTraffic = {

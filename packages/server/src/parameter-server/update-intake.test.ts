@@ -63,6 +63,22 @@ describe('UpdateIntake', () => {
     expect(intake.accept(bad.m, bad.h, 'host-0')).toMatchObject({ type: 'failure', node: 7 });
   });
 
+  it("passes on the writer's finite claim for a vouched shm Δ only", () => {
+    const lane = new SharedLane();
+    const id = lane.register(new SharedArrayBuffer(4 * 6));
+    const intake = new UpdateIntake(undefined, new TrafficMeter(), log, lane);
+    const accept = () => {
+      const { m, h } = message('host-0', lane.reference(id, 2, 3), SHARED_CODEC);
+      const e = intake.accept(m, h, 'host-0');
+      return e?.type === 'update' ? e.finite : 'no update';
+    };
+    expect(accept()).toBeUndefined(); // not vouched: the round machine scans it
+    lane.vouch(id, 2, 3);
+    expect(accept()).toBe(true);
+    lane.rewrite(id);
+    expect(accept()).toBeUndefined();
+  });
+
   it('turns a raw f32 update from the owning host into an event and meters 32 bits per value', () => {
     const meter = new TrafficMeter();
     const intake = new UpdateIntake(undefined, meter, log);
@@ -75,6 +91,7 @@ describe('UpdateIntake', () => {
       samples: 12,
       trainLoss: 0.25,
       delta,
+      finite: true, // the transport scanned every f32 frame on arrival: the machine need not again
     });
     expect(meter.take(3)).toEqual({ payloadBytesUp: 12, payloadBytesDown: 0, theoreticalBitsUp: 96 });
     expect(intake.rejected).toBe(0);

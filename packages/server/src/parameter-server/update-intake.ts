@@ -23,6 +23,8 @@ const RAW_F32: Decode = {
  * uplink payload, and counts every update refused here or by the round logic. With a `lane` (hosts in
  * this process), a `delta` of codec `shm` is resolved to the Δ in shared memory first and then decoded
  * as a raw f32 delta; it is metered as the f32 payload it delivers, as if it had crossed the wire.
+ * A raw Δ that was already scanned for NaN/Inf (every f32 frame by the transport, a shm Δ when its writer
+ * vouched for it) is passed on with `finite: true`, so the round machine does not scan it a second time.
  */
 export class UpdateIntake {
   private refused = 0;
@@ -57,8 +59,14 @@ export class UpdateIntake {
     }
     let decoded: Float32Array;
     let payload: IncomingUpdate = delta;
+    // A raw f32 frame was scanned for NaN/Inf by the transport on arrival (an IncomingMessage is
+    // validated); a shm Δ may have been scanned by the pool thread that wrote it (the lane says).
+    let finite = delta.dtype === 'f32' && delta.codec === undefined;
     try {
-      if (this.lane && delta.codec === SHARED_CODEC) payload = { data: this.lane.resolve(delta.data) };
+      if (this.lane && delta.codec === SHARED_CODEC) {
+        payload = { data: this.lane.resolve(delta.data) };
+        finite = this.lane.isVouched(delta.data);
+      }
       decoded = this.decoder.decode(payload);
     } catch (err) {
       this.refused++;
@@ -70,6 +78,15 @@ export class UpdateIntake {
       this.decoder.kind === null ? 32 * decoded.length : reported !== undefined && reported >= 0 ? reported : 0;
     this.meter.up(h.round, UpdateDecoder.payloadBytes(payload), bits);
     const trainLoss = h.metrics.train_loss ?? 0;
-    return { type: 'update', round: h.round, node: h.node, samples: h.weight, trainLoss, delta: decoded };
+    const event = {
+      type: 'update' as const,
+      round: h.round,
+      node: h.node,
+      samples: h.weight,
+      trainLoss,
+      delta: decoded,
+    };
+    // Already scanned (and the decoding is the identity): the round machine skips its own scan.
+    return finite && this.decoder.kind === null ? { ...event, finite } : event;
   }
 }

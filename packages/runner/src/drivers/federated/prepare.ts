@@ -128,6 +128,8 @@ export function prepareRun(
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,
     aggregator: privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate,
+    // Every node reports its partition size as its sample count: lets the mean stream (same bits).
+    expectedSamples: (node) => parts[node]?.length ?? -1,
   });
   return {
     rounds: plan.rounds,
