@@ -15,7 +15,7 @@ import type { NodeStates } from './node-states.js';
 export async function replyNodeStates(endpoint: DealerEndpoint, round: number, held: NodeStates): Promise<void> {
   const ids = held.nodes();
   const sent = ids.map((node) => {
-    const { state: s, upState } = held.current(node);
+    const { state: s, upState } = held.stateAfter(node, round);
     const slots = (s?.slots ?? []).map((v) => (v instanceof Float32Array ? v : Float32Array.from(v)));
     const { header, tensors } = nodeStateMessage(round, {
       node,

@@ -1,4 +1,4 @@
-import type { CompressorState, OptimizerState } from '@starling/core';
+import { type CompressorState, errors, type OptimizerState } from '@starling/core';
 
 /** What a node carries from one round to its next: optimizer state and uplink compressor state. */
 export interface NodeState {
@@ -58,9 +58,17 @@ export class NodeStates {
     return [...this.entries.keys()].sort((a, b) => a - b);
   }
 
-  /** The state `node` holds now (after its last trained round); fresh when it has none. */
-  current(node: number): NodeState {
-    return this.entries.get(node)?.after ?? FRESH;
+  /**
+   * The state `node` held after round `round`: after its last trained round up to `round`, or, when it
+   * has already trained a later round (the server dispatched it before collecting a checkpoint), the state
+   * that round started from. Fresh when it has none.
+   */
+  stateAfter(node: number, round: number): NodeState {
+    const e = this.entries.get(node);
+    if (!e) return FRESH;
+    if (e.round <= round) return e.after;
+    if (!e.before) throw errors.runtime(`node ${node}: the state after round ${round} is no longer held`);
+    return e.before;
   }
 
   /**

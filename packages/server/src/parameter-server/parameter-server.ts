@@ -288,6 +288,7 @@ export class ParameterServer {
           this.deadlines.clear(cmd.summary.round);
           reported = this.io.reporter.report(cmd.summary);
           reported.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled
+          if (!this.opts.reportAfterDispatch) await reported;
           break;
         case 'rejected':
           this.intake.countRejected();

@@ -44,6 +44,13 @@ export interface ZmqServerOptions {
    * first `welcome`, before any task (`node-state`, docs/protocol.md).
    */
   readonly restoreNodeState?: ReadonlyMap<number, NodeStatePayload>;
+  /**
+   * Dispatch the next round before awaiting a closed round's report (evaluation, metrics, checkpoint), so
+   * hosts train while it runs. Only for runs whose report reads nothing the dispatch changes: not with a
+   * compressed downlink (the dispatch advances x̂). Node state collected for a checkpoint is the state
+   * after the reported round either way (hosts keep the state a round started from). Default false.
+   */
+  readonly reportAfterDispatch?: boolean;
 }
 
 /** What a finished ZeroMQ run reports besides its rounds. */

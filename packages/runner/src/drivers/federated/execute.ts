@@ -76,6 +76,8 @@ export async function executeRounds(
         lane,
         signal,
         restoreNodeState: nodes instanceof HostNodes ? (nodes.restore ?? undefined) : undefined,
+        // Hosts train the next round while a round is reported, unless the dispatch moves the downlink's x̂.
+        reportAfterDispatch: !prep.compression.downlink,
       },
       onRound,
       (server) => {
