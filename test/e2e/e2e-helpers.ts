@@ -83,7 +83,7 @@ export async function startCluster(
     out,
     '--json',
   ]);
-  await waitFor(() => server.err().includes('listening on'), 30_000, 'server to listen');
+  await waitFor(() => server.err().includes('listening on'), 90_000, 'server to listen');
   const workers = Object.fromEntries(
     hostIds.map((id) => [id, startStarling(['worker', '--connect', address, '--host-id', id, '--threads', '1'])]),
   );
