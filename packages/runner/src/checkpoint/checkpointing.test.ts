@@ -53,7 +53,11 @@ describe('Checkpointing', () => {
     ck.interrupt();
     const stop = ck.boundary(4, capture(4));
     await expect(stop).rejects.toBeInstanceOf(RunInterrupted);
-    await expect(stop).rejects.toMatchObject({ round: 4, checkpoint: join(dir, checkpointName(4)), code: 'runtime' });
+    await expect(stop).rejects.toMatchObject({
+      round: 4,
+      checkpoint: join(dir, checkpointName(4)),
+      code: 'interrupted',
+    });
     expect(readdirSync(dir)).toEqual([checkpointName(4)]);
   });
 
