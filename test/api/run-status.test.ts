@@ -35,11 +35,14 @@ describe('runExperiment and the run status', () => {
         if (line.round === 4) stop.abort('SIGINT');
       },
     });
-    await expect(run).rejects.toMatchObject({ code: 'interrupted', message: 'interrupted after round 4' });
+    await expect(run).rejects.toMatchObject({
+      code: 'interrupted',
+      message: expect.stringMatching(/^interrupted after round 4; checkpoint .*round-000004\.ckpt/),
+    });
     expect(seen).toEqual([0, 1, 2, 3, 4]);
     expect(meta(out)).toMatchObject({
       status: 'interrupted',
-      reason: 'SIGINT: interrupted after round 4',
+      reason: expect.stringMatching(/^SIGINT: interrupted after round 4; checkpoint .*round-000004\.ckpt/),
       last_completed_round: 4,
     });
     expect(existsSync(join(out, 'summary.json'))).toBe(false);

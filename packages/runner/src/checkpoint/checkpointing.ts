@@ -22,10 +22,7 @@ export class RunInterrupted extends StarlingError {
     readonly round: number,
     readonly checkpoint: string,
   ) {
-    super(
-      'interrupted',
-      `run interrupted after round ${round}; checkpoint ${checkpoint} (continue with starling resume)`,
-    );
+    super('interrupted', `interrupted after round ${round}; checkpoint ${checkpoint} (continue with starling resume)`);
     this.name = 'RunInterrupted';
   }
 }
@@ -54,7 +51,8 @@ export interface CheckpointingOptions {
  * after every round; a checkpoint is written to `<run>/checkpoints/` after round r when
  * `(r + 1) % checkpoint.every === 0` and r is not the last planned round (a completed run has its model
  * and summary), or at the first boundary after `interrupt()`. A write error (ENOSPC, EIO) fails the run
- * with a `runtime` error; the earlier checkpoints stay intact (`CheckpointStore.write`).
+ * with a `runtime` error; the earlier checkpoints stay intact (`CheckpointStore.write`). A capture that
+ * fails (a gossip peer lost with its host) skips that checkpoint with a warning and the run goes on.
  */
 export class Checkpointing {
   readonly store: CheckpointStore;
@@ -119,7 +117,17 @@ export class Checkpointing {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (!this.due(round)) return;
     const t0 = performance.now();
-    const state = await capture();
+    let state: CheckpointValue;
+    try {
+      state = await capture();
+    } catch (err) {
+      // The run is sound, only its state cannot be captured now (a gossip peer lost with its host, a host
+      // that did not send its nodes' state): the previous checkpoint stays the one to resume from.
+      const why = err instanceof Error ? err.message : String(err);
+      this.log.warn({ round, reason: why }, 'checkpoint skipped: the state could not be captured');
+      if (this.interruptRequested) throw errors.interrupted(`after round ${round} (no checkpoint: ${why})`);
+      return;
+    }
     const body = { run: this.cfg.name, configSha256: this.sha, round, driver: this.driver, state };
     let path: string;
     try {
