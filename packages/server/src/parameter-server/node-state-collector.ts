@@ -27,7 +27,7 @@ const copy = (p: NodeStatePayload): NodeStatePayload => ({
  * Collects the worker nodes' persistent state for a run checkpoint (docs/protocol.md, `node-state`):
  * sends `request` to each host carrying nodes and resolves, once every host has answered with its
  * `node` messages and an `end` whose count matches, with every node's state in node order. Fails with a
- * `runtime` error when a host does not answer within `timeoutMs` or its answer is malformed.
+ * `runtime` error when a host does not answer within `timeoutMs`, is lost first, or its answer is malformed.
  */
 export class NodeStateCollector {
   private pending: Pending | null = null;
@@ -68,6 +68,13 @@ export class NodeStateCollector {
       }
       p.waiting.delete(peer);
       if (p.waiting.size === 0) this.finish(null);
+    }
+  }
+
+  /** `host` was lost: a collection still waiting for it fails at once (its nodes' state left with it). */
+  hostLost(host: string): void {
+    if (this.pending?.waiting.has(host)) {
+      this.finish(errors.runtime(`host ${host} was lost before it reported its nodes' state`));
     }
   }
 

@@ -183,7 +183,11 @@ export class ParameterServer {
   }
 
   private onPeer(e: PeerEvent): void {
-    if (e.kind !== 'joined') this.recovery.lost(e.peer, `${e.kind}: ${e.reason}`);
+    if (e.kind !== 'joined') {
+      // A checkpoint waiting for this host's node state fails now (the checkpoint is skipped), not in 60 s.
+      this.nodeStates.hostLost(e.peer);
+      this.recovery.lost(e.peer, `${e.kind}: ${e.reason}`);
+    }
     // A host we had given up on speaks again without saying hello: welcome it back, as after a hello.
     else if (this.membership.reconnected(e.peer)) this.recovery.arrived(e.peer);
   }
