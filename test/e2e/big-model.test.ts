@@ -62,7 +62,7 @@ describe.skipIf(process.env.STARLING_BIG_TESTS !== '1')('a 200 MB model (issue 1
 
   it('a model over the 256 MiB payload limit is refused at start with exit code 2, naming both sizes', () => {
     const out = join(tempDir(), 'run');
-    // 784-90000-10: 71,460,010 parameters, 285.8 MB as float32
+    // 784-90000-10: 71,550,010 parameters (784·90000 + 90000 + 90000·10 + 10), 286.2 MB as float32
     const r = starling([
       'run',
       ...bigFedAvg,
@@ -74,7 +74,7 @@ describe.skipIf(process.env.STARLING_BIG_TESTS !== '1')('a 200 MB model (issue 1
       out,
     ]);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toContain('the model has 71460010 parameters, 285.8 MB as float32');
+    expect(r.stderr).toContain('the model has 71550010 parameters, 286.2 MB as float32');
     expect(r.stderr).toContain('268435456 bytes (256 MiB)');
   }, 300_000);
 });
