@@ -8,7 +8,6 @@ import {
   type IncomingMessage,
   type NodeStateHeader,
   type NonFiniteScan,
-  SHARED_CODEC,
   type SharedLane,
 } from '@starling/transport';
 import { Piscina } from 'piscina';
@@ -18,11 +17,14 @@ import { HelloLoop } from './hello-loop.js';
 import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
+import { type DeltaRoute, nodeAnswer } from './node-answer.js';
 import type { HostSetup } from './node-setup.js';
 import { applyNodeState, replyNodeStates } from './node-state-sync.js';
 import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
+import { RoundAnswers } from './round-answers.js';
 import { ServerWait } from './server-wait.js';
+import { SharedTaskModel } from './shared-task-model.js';
 import type { TrainBlockResult, TrainBlockTask } from './train-block.js';
 import type { TrainResult } from './train-task.js';
 
@@ -81,14 +83,11 @@ export class WorkerHost {
   private readonly pool: Piscina;
   private setup: HostSetup | null = null;
   private readonly states = new NodeStates();
-  /** The round each node is training now, and the round it last answered since the link last dropped. */
-  private readonly training = new Map<number, number>();
-  private readonly answered = new Map<number, number>();
+  private readonly answers = new RoundAnswers();
   private readonly serverWait: ServerWait;
   private receiver: ModelReceiver | null = null;
-  /** The pool threads' copy of the current task model, and how many `runTask` calls still read it. */
-  private model: Float32Array | null = null;
-  private modelUsers = 0;
+  /** The pool threads' copy of the current task model. */
+  private readonly taskModels = new SharedTaskModel();
   private readonly arenas: ArenaPool;
   private finish!: (reason: string) => void;
   private readonly hellos = new HelloLoop(() => this.hello());
@@ -131,7 +130,7 @@ export class WorkerHost {
         if (e.kind === 'joined') this.serverWait.stop();
         if (e.kind === 'lost') {
           options.log.warn({ reason: e.reason }, 'server lost; registering again');
-          this.answered.clear(); // updates sent before the drop may not have arrived: train them again if asked
+          this.answers.linkDropped();
           this.serverWait.start();
           this.sayHello();
         }
@@ -139,7 +138,7 @@ export class WorkerHost {
       log: options.log,
       heartbeatMs: options.heartbeatMs ?? 250,
       peerTimeoutMs: options.peerTimeoutMs ?? 2000,
-      // A task's model is copied (ModelReceiver, sharedModel) before onMessage returns.
+      // A task's model is copied (ModelReceiver, SharedTaskModel) before onMessage returns.
       reuseJoinBuffers: true,
     });
     this.sayHello();
@@ -204,8 +203,7 @@ export class WorkerHost {
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {
       const model = this.taskModel(h.round, h.nodes, h.model, m.tensors);
-      const busy = (n: number) => this.training.get(n) === h.round || this.answered.get(n) === h.round;
-      const nodes = h.nodes.filter((n) => !busy(n));
+      const nodes = this.answers.pending(h.round, h.nodes);
       if (model && nodes.length > 0) void this.runTask(h.round, nodes, model);
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
@@ -266,14 +264,13 @@ export class WorkerHost {
     this.endpoint.setRound(round);
     this.arenas.releaseBefore(round);
     this.states.settle(round);
-    for (const n of nodes) this.training.set(n, round);
-    const shared = this.sharedModel(model);
-    this.modelUsers++;
+    this.answers.start(round, nodes);
+    const shared = this.taskModels.acquire(model);
     // About two blocks per thread, at most BLOCK_NODES nodes each: small enough that updates stream to the
     // server while later blocks train instead of arriving in one burst at the end of the round.
     const blocks = blocksOf(nodes, Math.max(2 * this.pool.maxThreads, Math.ceil(nodes.length / BLOCK_NODES)));
     await Promise.all(blocks.map((block) => this.runBlock(round, block, shared)));
-    if (shared === this.model) this.modelUsers--;
+    this.taskModels.release(shared);
   }
 
   /**
@@ -312,35 +309,25 @@ export class WorkerHost {
       for (const node of block) {
         void this.endpoint.send({ type: 'error', round, node, code: 'train-failed', message, ref: -1 });
       }
-      this.answer(round, block);
+      this.answers.answer(round, block);
       return;
     }
     const lane = this.options.lane;
     const byRef = lane !== undefined && results.every((r) => !r.payload);
+    const p = global.length;
     const sent = results.map((r, j) => {
       this.states.record(r.node, round, starts[j], r.state, r.upState);
       if (r.nonFinite !== undefined) {
-        // Diverged training: the server counts the node as failed (`non-finite`) instead of waiting for it.
         this.options.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
-        const message = r.nonFinite.slice(0, 1000);
-        return this.endpoint.send({ type: 'error', round, node: r.node, code: 'non-finite', message, ref: -1 });
       }
-      const metrics: Record<string, number> = { train_loss: r.trainLoss, steps: r.steps };
-      if (r.payload) metrics.theoretical_bits = r.payload.theoreticalBits;
-      const p = global.length;
-      const tensor = r.payload
-        ? { name: 'delta', data: r.payload.bytes, codec: r.payload.codec, owned: true }
-        : byRef
-          ? {
-              name: 'delta',
-              data: this.reference(lane, arena.id, j * p, p, finite[j]),
-              codec: SHARED_CODEC,
-              owned: true,
-            }
-          : { name: 'delta', data: r.delta };
-      return this.endpoint.send({ type: 'update', round, node: r.node, weight: r.samples, metrics }, [tensor]);
+      const route: DeltaRoute =
+        byRef && !r.nonFinite
+          ? { kind: 'shared', reference: this.reference(lane, arena.id, j * p, p, finite[j]) }
+          : { kind: 'copy' };
+      const { header, tensors } = nodeAnswer(r, round, route);
+      return this.endpoint.send(header, tensors);
     });
-    this.answer(round, block);
+    this.answers.answer(round, block);
     // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
     // until it closes the round.
     if (byRef) this.arenas.hold(arena, round);
@@ -348,31 +335,9 @@ export class WorkerHost {
     await Promise.all(sent);
   }
 
-  /** `nodes` answered `round` (an update or an error is queued): a repeated task for it is skipped. */
-  private answer(round: number, nodes: readonly number[]): void {
-    for (const n of nodes) {
-      if (this.training.get(n) === round) this.training.delete(n);
-      this.answered.set(n, round);
-    }
-  }
-
   /** A lane reference to a Δ; `finite`: the pool thread scanned it (the server then need not). */
   private reference(lane: SharedLane, arena: number, offset: number, length: number, finite: boolean): Uint8Array {
     if (finite) lane.vouch(arena, offset, length);
     return lane.reference(arena, offset, length);
-  }
-
-  /**
-   * The task model in shared memory for the pool threads. The buffer of the previous round is reused
-   * when no task still reads it (the usual case); a task that overlaps a running one (a round closed
-   * by its deadline) gets a fresh buffer, and the old one stays with the tasks that hold it.
-   */
-  private sharedModel(model: Float32Array): Float32Array {
-    if (this.modelUsers > 0 || this.model?.length !== model.length) {
-      this.model = new Float32Array(new SharedArrayBuffer(model.byteLength));
-      this.modelUsers = 0;
-    }
-    this.model.set(model);
-    return this.model;
   }
 }
