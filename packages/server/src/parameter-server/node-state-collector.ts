@@ -3,6 +3,7 @@ import {
   type DecodedTensor,
   type NodeStateHeader,
   type NodeStatePayload,
+  nodeStateMessage,
   type RouterEndpoint,
   readNodeState,
 } from '@starling/transport';
@@ -85,5 +86,24 @@ export class NodeStateCollector {
     clearTimeout(p.timer);
     if (err) p.reject(err);
     else p.resolve([...p.got.values()].sort((a, b) => a.node - b.node));
+  }
+}
+
+/**
+ * A resumed run: sends `host` one `node-state` `node` message per node in `nodes` with its checkpointed
+ * state (step 0 and no tensors for a node without one, which had not trained: the host forgets what it
+ * holds for it, since a host that outlived the old server may hold newer state).
+ */
+export function sendNodeStates(
+  router: RouterEndpoint,
+  host: string,
+  nodes: readonly number[],
+  restore: ReadonlyMap<number, NodeStatePayload>,
+  round: number,
+): void {
+  for (const node of nodes) {
+    const state = restore.get(node) ?? { node, step: 0, slots: [], up: {} };
+    const { header, tensors } = nodeStateMessage(round, state);
+    void router.send(host, header, tensors);
   }
 }

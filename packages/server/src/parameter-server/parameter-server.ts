@@ -1,11 +1,5 @@
 import { errors } from '@starling/core';
-import {
-  type IncomingMessage,
-  type NodeStatePayload,
-  nodeStateMessage,
-  type PeerEvent,
-  RouterEndpoint,
-} from '@starling/transport';
+import { type IncomingMessage, type NodeStatePayload, type PeerEvent, RouterEndpoint } from '@starling/transport';
 import type { RoundMachine } from '../round-machine.js';
 import type { ServerCommand, ServerEvent } from '../round-types.js';
 import { TrafficMeter } from '../traffic.js';
@@ -13,7 +7,7 @@ import { Deadlines } from './deadlines.js';
 import { Dispatcher } from './dispatcher.js';
 import { HostRecovery } from './host-recovery.js';
 import { Membership } from './membership.js';
-import { NodeStateCollector } from './node-state-collector.js';
+import { NodeStateCollector, sendNodeStates } from './node-state-collector.js';
 import { type RoundCallback, RoundReporter } from './round-reporter.js';
 import { RunCompletion } from './run-completion.js';
 import type { ZmqRunReport, ZmqServerOptions } from './server-options.js';
@@ -153,20 +147,11 @@ export class ParameterServer {
     return this.nodeStates.collect(router, hosts, round);
   }
 
-  /**
-   * A resumed run: hands `host` each of its nodes' checkpointed state right after its first `welcome`
-   * (step 0 and no tensors for a node that had not trained: the host forgets what it holds for it).
-   */
+  /** A resumed run: hands `host` its nodes' checkpointed state right after its first `welcome`. */
   private restoreNodeState(host: string): void {
     const restore = this.opts.restoreNodeState;
-    if (!restore) return;
     const round = Math.max(0, this.machine.currentRound);
-    for (const node of this.membership.nodesOf(host)) {
-      // Nodes without checkpointed state are reset: a host that outlived the old server may hold newer state.
-      const state = restore.get(node) ?? { node, step: 0, slots: [], up: {} };
-      const { header, tensors } = nodeStateMessage(round, state);
-      void this.io.router.send(host, header, tensors);
-    }
+    if (restore) sendNodeStates(this.io.router, host, this.membership.nodesOf(host), restore, round);
   }
 
   private get io(): Wired {
