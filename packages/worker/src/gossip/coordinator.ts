@@ -78,13 +78,20 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   let refused = 0;
   let queue: Promise<void> = Promise.resolve();
   let finishRun: () => void = () => {};
-  let failRun: (e: unknown) => void = () => {};
+  let rejectRun: (e: unknown) => void = () => {};
   const done = new Promise<void>((resolve, reject) => {
     finishRun = resolve;
-    failRun = reject;
+    rejectRun = reject;
   });
 
+  // Once the run stops (interrupt or failure) no further round is recorded, whatever arrives after:
+  // the hosts' departures after the coordinator's own `bye` would otherwise release every remaining
+  // round as "all peers lost".
   let stopping = false;
+  const failRun = (e: unknown) => {
+    stopping = true;
+    rejectRun(e);
+  };
   const release = (rounds: GossipRound[]) => {
     for (const r of rounds) {
       queue = queue
@@ -104,11 +111,16 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     ...GOSSIP_ZMTP,
     onMessage: (m) => onMessage(m),
     onPeer: (e) => {
-      if (e.kind === 'joined' || monitor.finished) return;
+      if (e.kind === 'joined' || monitor.finished || stopping) return;
       if (!started) return forget(e.peer, `${e.kind}: ${e.reason}`);
       const gone = nodes.filter((n) => owners[n] === e.peer && !lost.has(n));
       if (gone.length === 0) return;
       o.log.warn({ host: e.peer, kind: e.kind, reason: e.reason, nodes: gone }, 'gossip host gone');
+      if (lost.size + gone.length === nodes.length) {
+        // No peer is left to gossip: recording the remaining rounds as empty would be a run of nothing.
+        failRun(errors.runtime(`every gossip peer was lost (the last host, ${e.peer}, ${e.kind}: ${e.reason})`));
+        return;
+      }
       announce(e.peer, gone);
       for (const n of gone) {
         lost.add(n);
@@ -246,7 +258,9 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       refused,
     };
   } catch (err) {
-    bye = stopping ? 'coordinator interrupted' : `run failed: ${err instanceof Error ? err.message : String(err)}`;
+    bye = o.signal?.aborted
+      ? 'coordinator interrupted'
+      : `run failed: ${err instanceof Error ? err.message : String(err)}`;
     throw err;
   } finally {
     o.signal?.removeEventListener('abort', interrupt);
