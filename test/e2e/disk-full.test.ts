@@ -76,6 +76,10 @@ describe.skipIf(probe === null)('a full disk stops the run with a clear error', 
     expect(run.err()).toMatch(/cannot write \S+\/run\/(metrics\.jsonl|meta\.json): disk full \(ENOSPC\)/);
     expect(run.err()).not.toMatch(/\n\s+at /); // a message, not a crash
     for (const pid of hosts) expect(() => process.kill(pid, 0)).toThrow(); // gone
+    // The disk is still full: meta.json's temp file finds no room, so it is overwritten in place.
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ status: 'failed', reason: expect.stringMatching(/disk full \(ENOSPC\)/) });
+    expect(meta.last_completed_round).toBeGreaterThanOrEqual(1);
   });
 
   it('inline: no room for model.bin; exit 1 naming it, no half model left, meta.json says failed', async () => {

@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { errors, type Layout } from '@starling/core';
 import pino, { type Logger } from 'pino';
@@ -74,6 +85,27 @@ export class RunDir {
     } catch (err) {
       if (existsSync(temp)) rmSync(temp, { force: true });
       throw writeFailure(file, err);
+    }
+  }
+
+  /**
+   * Writes `name` as JSON over the blocks the file already has (no temp file), for the last word of a
+   * run on a full disk, where {@link RunDir.writeJson}'s temp file finds no room: a file no longer than
+   * the blocks it already holds needs none. A reader may see half a file while this runs; use it only
+   * when the atomic write failed.
+   */
+  overwriteJson(name: string, value: unknown): void {
+    const file = this.file(name);
+    const bytes = Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+    let fd: number | null = null;
+    try {
+      fd = openSync(file, 'r+');
+      writeSync(fd, bytes, 0, bytes.length, 0);
+      ftruncateSync(fd, bytes.length);
+    } catch (err) {
+      throw writeFailure(file, err);
+    } finally {
+      if (fd !== null) closeSync(fd);
     }
   }
 

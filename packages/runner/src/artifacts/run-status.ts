@@ -54,10 +54,22 @@ export class RunStatusFile {
     if (this.now() - this.writtenAt >= STATUS_INTERVAL_S) this.write();
   }
 
-  /** The run's final status; written at once. */
+  /**
+   * The run's final status; written at once. When the atomic write fails (a full disk has no room for
+   * its temp file), meta.json is overwritten in place, so a run stopped by a full disk does not stay
+   * `running`; if that fails too, the atomic write's error is thrown.
+   */
   end(status: Exclude<RunStatus, 'running'>, reason: string | null): void {
     this.fields = { ...this.fields, status, reason };
-    this.write();
+    try {
+      this.write();
+    } catch (err) {
+      try {
+        this.dir.overwriteJson('meta.json', { ...this.meta, ...this.fields });
+      } catch {
+        throw err;
+      }
+    }
   }
 
   private write(): void {
