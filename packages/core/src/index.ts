@@ -81,6 +81,7 @@ export { ACTIVATIONS, OPTIMIZER_STATE_SLOTS } from './kernels/kernels.js';
 export { firstNonFinite } from './kernels/non-finite.js';
 export type { Layout, TensorSpec } from './layout.js';
 export { makeLayout, tensorView } from './layout.js';
+export { InterruptGrace } from './lifecycle/interrupt-grace.js';
 export type { DenseNetSpec, PerExampleClip } from './models/dense-net.js';
 export { DenseNet } from './models/dense-net.js';
 export type { InitKind } from './models/init.js';

@@ -1,4 +1,4 @@
-import { errors } from '@starling/core';
+import { errors, InterruptGrace } from '@starling/core';
 import { type IncomingMessage, type NodeStatePayload, type PeerEvent, RouterEndpoint } from '@starling/transport';
 import type { RoundMachine } from '../round-machine.js';
 import type { ServerCommand, ServerEvent } from '../round-types.js';
@@ -41,8 +41,10 @@ export class ParameterServer {
   private readonly recovery: HostRecovery;
   private queue: Promise<void> = Promise.resolve();
   private wired: Wired | null = null;
-  /** Set once `opts.signal` aborted: no event is handled after that. */
+  /** Set once the run stops on `opts.signal`: no event is handled after that. */
   private stopping = false;
+  /** How an abort stops the run: at once, or after the open round closed (`interruptGraceMs`). */
+  private readonly grace: InterruptGrace;
   private readonly nodeStates = new NodeStateCollector();
 
   constructor(
@@ -52,6 +54,7 @@ export class ParameterServer {
     private readonly onRound: RoundCallback,
   ) {
     this.membership = new Membership(opts.hosts, nodeIds);
+    this.grace = new InterruptGrace(opts.interruptGraceMs ?? 0, () => this.stopNow());
     this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane);
     this.recovery = new HostRecovery(this.membership, opts.hostWaitMs ?? 60_000, opts.log, {
       welcome: (host) => void this.welcome(host),
@@ -80,7 +83,14 @@ export class ParameterServer {
     this.wired = {
       router,
       dispatcher: new Dispatcher(router, this.meter, this.opts.downlink),
-      reporter: new RoundReporter(() => router.stats().totals, this.meter, this.onRound),
+      reporter: new RoundReporter(
+        () => router.stats().totals,
+        this.meter,
+        async (summary, traffic) => {
+          await this.onRound(summary, traffic);
+          this.grace.roundPassed(); // a round that closed during the grace: the run stops after its report
+        },
+      ),
     };
     this.opts.onListening?.(router.address);
     const joinTimer = setTimeout(() => this.joinTimedOut(), this.opts.joinTimeoutMs);
@@ -109,11 +119,15 @@ export class ParameterServer {
       );
       return { rounds, links, stats, rejectedUpdates: this.intake.rejected };
     } catch (err) {
-      bye = this.stopping ? 'server interrupted' : `run failed: ${err instanceof Error ? err.message : String(err)}`;
+      bye =
+        this.stopping || this.grace.draining
+          ? 'server interrupted'
+          : `run failed: ${err instanceof Error ? err.message : String(err)}`;
       throw err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       clearTimeout(joinTimer);
+      this.grace.close();
       this.deadlines.clearAll();
       this.recovery.close();
       // Every ending says bye, so no host waits for a server that is gone.
@@ -122,12 +136,18 @@ export class ParameterServer {
     }
   }
 
-  /**
-   * Stops the run on `opts.signal`: once the event batch in progress is handled (never a whole round:
-   * training happens on the hosts), the run fails with an `interrupted` StarlingError; batches queued
-   * after it are skipped, so nothing is recorded after the stop. Hosts are then told bye.
-   */
+  /** `opts.signal` aborted: the open round may still close within `interruptGraceMs` (see the option). */
   private interrupt(): void {
+    const round = this.machine.currentRound;
+    if (this.grace.abort(round >= 0)) this.opts.log.info({ round }, 'interrupted: letting the open round close');
+  }
+
+  /**
+   * Stops the run: once the event batch in progress is handled (never a whole round: training happens on
+   * the hosts), the run fails with an `interrupted` StarlingError; batches queued after it are skipped,
+   * so nothing is recorded after the stop. Hosts are then told bye.
+   */
+  private stopNow(): void {
     if (this.stopping) return;
     this.stopping = true;
     const stop = () => {

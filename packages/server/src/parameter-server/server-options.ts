@@ -35,10 +35,17 @@ export interface ZmqServerOptions {
   /** Shared memory with hosts in this process (`threads`): updates of codec `shm` are read from it. */
   readonly lane?: SharedLane;
   /**
-   * Aborting stops the run at once, without waiting for the open round: the server says `bye` to every
-   * host and `run()` rejects with a StarlingError of code `interrupted`.
+   * Aborting stops the run: the server says `bye` to every host and `run()` rejects with a StarlingError
+   * of code `interrupted`; see `interruptGraceMs` for when.
    */
   readonly signal?: AbortSignal;
+  /**
+   * After `signal` aborts, how long (ms) the open round may still close and be reported before the run
+   * stops (default 0: at once, the open round abandoned). The round callback of that round runs, so a
+   * caller that writes a checkpoint on interrupt there gets one of the round that closed; the run
+   * stops right after that callback (or with the error it throws), or when the grace runs out.
+   */
+  readonly interruptGraceMs?: number;
   /**
    * A resumed run: each node's checkpointed state (by node id), sent to its host right after the host's
    * first `welcome`, before any task (`node-state`, docs/protocol.md).

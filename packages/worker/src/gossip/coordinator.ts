@@ -1,4 +1,4 @@
-import { errors } from '@starling/core';
+import { errors, InterruptGrace } from '@starling/core';
 import { type EndpointStats, type IncomingMessage, RouterEndpoint, toJsonValue } from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
 import { GossipBoundaries } from './coordinator-checkpoint.js';
@@ -31,10 +31,17 @@ export interface GossipCoordinatorOptions {
   readonly heartbeatMs?: number;
   readonly peerTimeoutMs?: number;
   /**
-   * Aborting stops the run at once (after the round being released, if any): the coordinator says
-   * `bye` to every host and rejects with a StarlingError of code `interrupted`.
+   * Aborting stops the run (after the round being released, if any): the coordinator says `bye` to
+   * every host and rejects with a StarlingError of code `interrupted`; see `interruptGraceMs` for when.
    */
   readonly signal?: AbortSignal;
+  /**
+   * With `boundary`: after `signal` aborts, how long (ms) the peers may still finish the round in
+   * progress, so its boundary runs (a caller that checkpoints on interrupt writes that round's
+   * checkpoint there and throws); the run stops right after that boundary, or when the grace runs out.
+   * Default 0: at once.
+   */
+  readonly interruptGraceMs?: number;
   /**
    * Called after each round's `onRound` with a capture of every peer's state (by node id, fetched from
    * the hosts); awaited. With it, hosts hold their peers between rounds until told to `proceed`.
@@ -96,7 +103,8 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     for (const r of rounds) {
       queue = queue
         .then(() => (stopping ? undefined : o.onRound(r)))
-        .then(() => (stopping ? undefined : boundaries?.pass(r.round)));
+        .then(() => (stopping ? undefined : boundaries?.pass(r.round)))
+        .then(() => grace.roundPassed()); // a round that passed during the grace: stop now
     }
     if (monitor.finished) queue.then(finishRun, failRun);
     queue.catch(failRun);
@@ -230,8 +238,15 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     const stop = () => failRun(errors.interrupted(`after round ${monitor.nextRound - 1}`));
     queue = queue.then(stop, stop);
   };
-  o.signal?.addEventListener('abort', interrupt, { once: true });
-  if (o.signal?.aborted) interrupt();
+  // Peers held at every boundary finish their round within the grace; that boundary checkpoints.
+  const grace = new InterruptGrace(o.interruptGraceMs ?? 0, interrupt);
+  const onAbort = () => {
+    if (grace.abort(boundaries !== null && started && !stopping)) {
+      o.log.info({ round: monitor.nextRound }, 'interrupted: letting the peers finish the round');
+    }
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  if (o.signal?.aborted) onAbort();
   let bye: string | null = 'run failed';
   const sayBye = async (reason: string) => {
     bye = null;
@@ -263,8 +278,9 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       : `run failed: ${err instanceof Error ? err.message : String(err)}`;
     throw err;
   } finally {
-    o.signal?.removeEventListener('abort', interrupt);
+    o.signal?.removeEventListener('abort', onAbort);
     clearTimeout(joinTimer);
+    grace.close();
     // Every ending says bye, so no host gossips on for a run that is over.
     if (bye !== null) await sayBye(bye);
     await router.close({ lingerMs: 200 });

@@ -121,7 +121,8 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
         };
         for (const round of monitor.add(report)) {
           await o.onRound(round);
-          if (o.signal) await stopIfAborted(o.signal, round.round, setup.rounds);
+          // With a boundary the signal is looked at after it, so an interrupt's checkpoint is written first.
+          if (o.signal && !o.boundary) await stopIfAborted(o.signal, round.round, setup.rounds);
         }
       }
     }
@@ -147,6 +148,7 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
   for (let round = monitor.nextRound - 1; o.boundary && round >= from; round = monitor.nextRound - 1) {
     await o.boundary(round, () => capture(round));
     if (monitor.finished) break;
+    if (o.signal) await stopIfAborted(o.signal, round, setup.rounds);
     for (const node of ids) queue.push([node, { type: 'proceed', round: round + 1 }]);
     await drain();
     if (monitor.nextRound !== round + 2) throw errors.runtime(`gossip stalled after round ${round + 1}`);

@@ -10,6 +10,7 @@ import {
   launchHosts,
   localEndpoint,
 } from '../../hosts/launcher.js';
+import { INTERRUPT_GRACE_MS } from '../interrupt-grace.js';
 import { HostNodes } from './host-nodes.js';
 import { InlineNodes } from './inline-nodes.js';
 import type { PreparedFederated } from './prepare.js';
@@ -27,7 +28,8 @@ export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | P
 /**
  * Runs every round in the configured runtime; the round logic is the same object in all of them. The
  * driver makes `nodes` (in this process inline, on worker hosts otherwise) and checkpoints them.
- * `signal` stops it (inline after the round in progress, sockets at once) with an `interrupted` error.
+ * `signal` stops it with an `interrupted` error: inline after the round in progress, over sockets once
+ * the open round closed (at most {@link INTERRUPT_GRACE_MS} later).
  */
 export async function executeRounds(
   cfg: ExperimentConfig,
@@ -75,6 +77,7 @@ export async function executeRounds(
         nonFiniteScan: kernels.compress?.firstNonFinite,
         lane,
         signal,
+        interruptGraceMs: INTERRUPT_GRACE_MS,
         restoreNodeState: nodes instanceof HostNodes ? (nodes.restore ?? undefined) : undefined,
         // Hosts train the next round while a round is reported, unless the dispatch moves the downlink's x̂.
         reportAfterDispatch: !prep.compression.downlink,

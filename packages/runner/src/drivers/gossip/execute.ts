@@ -8,6 +8,7 @@ import {
 } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
+import { INTERRUPT_GRACE_MS } from '../interrupt-grace.js';
 import type { PreparedGossip } from './prepare.js';
 
 /** What a gossip runtime reports at the end besides the per-round callbacks. */
@@ -35,7 +36,9 @@ export interface GossipCheckpointHooks {
  * `starling peer --connect` hosts started elsewhere. Outside inline, this process is the coordinator:
  * rendezvous and monitor only, never on the gossip path. Every runtime holds its peers at each round
  * boundary until `hooks.boundary` settles, and starts them from `hooks.resume` when set. `signal` stops
- * the run with an `interrupted` error; a peer gone non-finite fails it with a `diverged` one.
+ * the run with an `interrupted` error at the next round boundary (over sockets at most
+ * {@link INTERRUPT_GRACE_MS} later), after that boundary's hook; a peer gone non-finite fails it with a
+ * `diverged` one.
  */
 export async function executeGossip(
   cfg: ExperimentConfig,
@@ -78,6 +81,7 @@ export async function executeGossip(
       },
       onRound,
       signal,
+      interruptGraceMs: INTERRUPT_GRACE_MS,
       boundary: hooks.boundary,
       ...resume,
     });
