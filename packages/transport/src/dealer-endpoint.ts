@@ -6,6 +6,8 @@ import { type EndpointOptions, type ResolvedOptions, resolveOptions } from './en
 import type { OutgoingHeader } from './messages.js';
 import type { SendOutcome, SendResult } from './outbox.js';
 import { ID_PATTERN, TO_DEALER } from './protocol.js';
+import { dealerCurveOptions } from './security/dealer-curve.js';
+import type { DealerSecurity } from './security/identity.js';
 import { watchConnections } from './watch-connections.js';
 
 /** Options of a {@link DealerEndpoint}. */
@@ -17,6 +19,12 @@ export interface DealerOptions extends EndpointOptions {
   /** First and largest reconnection delay in ms (defaults 100 and 1000). */
   readonly reconnectMs?: number;
   readonly reconnectMaxMs?: number;
+  /**
+   * CURVE client with a key bound to the routing id (docs/security.md): `routingId` must equal
+   * `identity.name`; the socket's ZeroMQ routing id becomes `NAME~TAG`, which the server verifies.
+   * Absent: plaintext, as before.
+   */
+  readonly security?: DealerSecurity;
 }
 
 /**
@@ -72,7 +80,7 @@ export class DealerEndpoint extends Endpoint {
     if (!ID_PATTERN.test(peerName)) throw errors.option('transport.peerName', `${ID_PATTERN}`, peerName);
     const o = resolveOptions(options, TO_DEALER);
     const socket = new Dealer({
-      routingId: options.routingId,
+      ...dealerCurveOptions(options.routingId, options.security),
       linger: 0,
       sendTimeout: 0,
       immediate: false,
