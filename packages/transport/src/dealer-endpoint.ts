@@ -8,6 +8,7 @@ import type { SendOutcome, SendResult } from './outbox.js';
 import { ID_PATTERN, TO_DEALER } from './protocol.js';
 import { dealerCurveOptions } from './security/dealer-curve.js';
 import type { DealerSecurity } from './security/identity.js';
+import { redialOnAuthFailure } from './security/redial.js';
 import { watchConnections } from './watch-connections.js';
 
 /** Options of a {@link DealerEndpoint}. */
@@ -43,6 +44,8 @@ export class DealerEndpoint extends Endpoint {
   private linkUp = false;
   /** Pending loss after a disconnection, cancelled by a new handshake (`reconnectGraceMs`). */
   private grace: NodeJS.Timeout | undefined;
+  /** Stops dialling again after ZAP denials (secured DEALERs only). */
+  private stopRedial = () => {};
 
   private constructor(socket: Dealer, address: string, options: ResolvedOptions, peerName: string) {
     super(socket, options);
@@ -93,6 +96,10 @@ export class DealerEndpoint extends Endpoint {
       reconnectMaxInterval: options.reconnectMaxMs ?? 1000,
     });
     const endpoint = new DealerEndpoint(socket, address, o, peerName);
+    if (options.security !== undefined) {
+      const delays = { minMs: options.reconnectMs ?? 100, maxMs: options.reconnectMaxMs ?? 1000 };
+      endpoint.stopRedial = redialOnAuthFailure(socket, address, delays, o.log);
+    }
     try {
       socket.connect(address);
     } catch (e) {
@@ -117,6 +124,7 @@ export class DealerEndpoint extends Endpoint {
 
   override close(options?: { lingerMs?: number }): Promise<void> {
     clearTimeout(this.grace);
+    this.stopRedial();
     return super.close(options);
   }
 

@@ -33,7 +33,8 @@ export interface DealerSecurity {
  * the one place where seeded randomness would be wrong). Throws a `config` StarlingError for a bad name.
  */
 export function generateIdentity(name: string): CurveIdentity {
-  if (typeof name !== 'string' || !ID_PATTERN.test(name)) throw errors.option('keys.name', `${ID_PATTERN}`, name);
+  if (typeof name !== 'string' || !ID_PATTERN.test(name))
+    throw errors.option('keys.name', `a name matching ${ID_PATTERN}`, name);
   const pair = curveKeyPair(); // starling-allow-entropy: key generation needs real entropy
   return { name, publicKey: pair.publicKey, secretKey: pair.secretKey };
 }
