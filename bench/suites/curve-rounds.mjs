@@ -20,7 +20,9 @@ function keysIn(dir) {
   const allow = join(dir, 'allow');
   mkdirSync(allow, { recursive: true });
   for (const name of ['server', 'w0', 'w1']) {
-    const r = spawnSync(process.execPath, [bin, 'keys', 'generate', '--name', name, '--out', keys], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, 'keys', 'generate', '--name', name, '--out', keys], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`starling keys generate failed: ${r.stderr}`);
     if (name !== 'server') copyFileSync(join(keys, `${name}.key`), join(allow, `${name}.key`));
   }
