@@ -36,7 +36,7 @@ export function runFiles(out: string) {
 /**
  * A hostile process holding a real allow-listed key pair (`keyFile`'s) that connects to a CURVE server
  * with the routing id of another host (`claim`, with the tag its own key gives), says `hello` every
- * 200 ms for `seconds`, then prints `{"received": N}`: how many messages the server let through to it.
+ * 200 ms for `seconds` (printing `started` after the first), then prints `{"received": N}`: how many messages the server let through to it.
  */
 export function startImpostor(o: {
   connect: string;
@@ -44,7 +44,11 @@ export function startImpostor(o: {
   serverKeyFile: string;
   claim: string;
   seconds: number;
-}): { child: ChildProcess; result: Promise<{ code: number | null; received: number; out: string }> } {
+}): {
+  child: ChildProcess;
+  out: () => string;
+  result: Promise<{ code: number | null; received: number; out: string }>;
+} {
   const transport = join(repo, 'packages/transport/dist/index.js');
   const script = `
     const t = await import(${JSON.stringify(transport)});
@@ -60,6 +64,8 @@ export function startImpostor(o: {
     });
     const hello = () => d.send({ type: 'hello', round: 0, node: -1, host: ${JSON.stringify(o.claim)},
       caps: { kernels: 'auto', cores: 1, version: '0.1.0' }, nodes: [] });
+    hello();
+    process.stdout.write('started\n');
     const timer = setInterval(hello, 200);
     await new Promise((r) => setTimeout(r, ${o.seconds * 1000}));
     clearInterval(timer);
@@ -76,5 +82,5 @@ export function startImpostor(o: {
       resolve({ code, received: m ? Number(m[1]) : -1, out });
     }),
   );
-  return { child, result };
+  return { child, out: () => out, result };
 }
