@@ -1,6 +1,6 @@
 import { errors, type Kernels } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
-import { SharedLane, toJsonValue } from '@starling/transport';
+import { type RouterSecurity, SharedLane, toJsonValue } from '@starling/transport';
 import type { ExperimentConfig } from '../../config/schema.js';
 import {
   hostCount,
@@ -30,6 +30,7 @@ export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | P
  * driver makes `nodes` (in this process inline, on worker hosts otherwise) and checkpoints them.
  * `signal` stops it with an `interrupted` error: inline after the round in progress, over sockets once
  * the open round closed (at most {@link INTERRUPT_GRACE_MS} later).
+ * `security`: CURVE on the server's ROUTER (a cluster run with `runtime.security`), or null.
  */
 export async function executeRounds(
   cfg: ExperimentConfig,
@@ -39,6 +40,7 @@ export async function executeRounds(
   onRound: OnRound,
   nodes: InlineNodes | HostNodes,
   signal?: AbortSignal,
+  security: RouterSecurity | null = null,
 ): Promise<RuntimeReport> {
   const rt = cfg.runtime;
   const ids = prep.parts.map((_, i) => i);
@@ -78,6 +80,7 @@ export async function executeRounds(
         lane,
         signal,
         interruptGraceMs: INTERRUPT_GRACE_MS,
+        ...(security ? { security } : {}),
         restoreNodeState: nodes instanceof HostNodes ? (nodes.restore ?? undefined) : undefined,
         // Hosts train the next round while a round is reported, unless the dispatch moves the downlink's x̂.
         reportAfterDispatch: !prep.compression.downlink,

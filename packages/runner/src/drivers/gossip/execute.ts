@@ -1,4 +1,5 @@
 import type { Kernels } from '@starling/core';
+import type { RouterSecurity } from '@starling/transport';
 import {
   type GossipRound,
   type HostLog,
@@ -39,6 +40,8 @@ export interface GossipCheckpointHooks {
  * the run with an `interrupted` error at the next round boundary (over sockets at most
  * {@link INTERRUPT_GRACE_MS} later), after that boundary's hook; a peer gone non-finite fails it with a
  * `diverged` one.
+ * `security`: CURVE on the coordinator's ROUTER (a cluster run with `runtime.security`; the welcome then
+ * carries every host's public key for their gossip links), or null.
  */
 export async function executeGossip(
   cfg: ExperimentConfig,
@@ -48,6 +51,7 @@ export async function executeGossip(
   onRound: (r: GossipRound) => void | Promise<void>,
   hooks: GossipCheckpointHooks,
   signal?: AbortSignal,
+  security: RouterSecurity | null = null,
 ): Promise<GossipRuntimeReport> {
   const rt = cfg.runtime;
   const resume = hooks.resume ? { resume: hooks.resume } : {};
@@ -82,6 +86,7 @@ export async function executeGossip(
       onRound,
       signal,
       interruptGraceMs: INTERRUPT_GRACE_MS,
+      ...(security ? { security } : {}),
       boundary: hooks.boundary,
       ...resume,
     });
