@@ -16,11 +16,19 @@ export function divergenceCauses(cfg: ExperimentConfig): string {
 
 /**
  * The error of a federated run whose round machine failed (`algorithm.maxFailedRounds` rounds in a row
- * aggregated nothing), naming the likely cause: divergence when nodes failed `non-finite`, else lost
- * or slow hosts.
+ * aggregated nothing), naming the likely cause: refused updates or aggregates (a faulty or hostile host,
+ * or divergence), divergence when nodes failed `non-finite`, else lost or slow hosts.
  */
 export function failedRoundsError(cfg: ExperimentConfig, failed: string): StarlingError {
   const head = `run stopped: ${failed}`;
+  if (/non-finite-aggregate|norm-bound|bad-weight/.test(failed)) {
+    return errors.diverged(
+      `${head}. The server refused the updates or their aggregate (norm-bound: an update above ` +
+        'algorithm.maxUpdateNorm; bad-weight: a declared sample count that is not the assigned one; ' +
+        'non-finite-aggregate: the mean or the model after the server step would hold NaN/Inf). ' +
+        `Likely cause: a faulty or hostile host sending oversized updates, or training that diverges (${divergenceCauses(cfg)})`,
+    );
+  }
   if (failed.includes('non-finite'))
     return errors.diverged(`${head}. Training went NaN/Inf; likely cause: ${divergenceCauses(cfg)}`);
   return errors.runtime(

@@ -1,7 +1,7 @@
 import { evaluate } from '@starling/core';
-import { failureKinds } from '@starling/server';
+import { failureKinds, type RoundSummary } from '@starling/server';
 import { failedRoundsError } from '../divergence.js';
-import type { RunDriver, RunOutcome } from '../driver.js';
+import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { checkCompressionSupported } from './compression.js';
 import { executeRounds, type OnRound, type RuntimeReport } from './execute.js';
 import { captureFederated, type FederatedProgress, restoreFederated } from './federated-state.js';
@@ -10,6 +10,18 @@ import { HostNodes } from './host-nodes.js';
 import { InlineNodes } from './inline-nodes.js';
 import { type PreparedFederated, prepareRun } from './prepare.js';
 import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy.js';
+
+/** Updates refused by a server rule (weight, norm bound) and a refused aggregate are warned, once a round. */
+function warnRefusals(log: RunContext['log'], s: RoundSummary): void {
+  const refused = s.failures.filter((f) => f.reason.startsWith('bad-weight') || f.reason.startsWith('norm-bound'));
+  if (refused.length > 0) {
+    const nodes = refused.map((f) => f.node);
+    log.warn({ round: s.round, nodes, reasons: failureKinds(refused), first: refused[0].reason }, 'updates refused');
+  }
+  if (s.refused !== undefined) {
+    log.warn({ round: s.round, reason: s.refused }, 'aggregate refused: the model is left unchanged this round');
+  }
+}
 
 /** What execution leaves for the summary: the runtime's report and the last evaluation. */
 interface FederatedReport {
@@ -79,10 +91,11 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
         participants: s.results.length,
         failures: s.failures.length,
-        failure_reasons: failureKinds(s.failures),
+        failure_reasons: failureKinds(s.failures, s.refused),
         aggregated: s.aggregated,
         ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
       };
+      warnRefusals(ctx.log, s);
       await ctx.record(line, evalNow);
       ctx.log.info(
         { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },

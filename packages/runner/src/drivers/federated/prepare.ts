@@ -82,6 +82,7 @@ function roundPlan(a: ServerAlgorithm): RoundPlan {
     deadlineMs: a.deadlineS === null ? null : a.deadlineS * 1000,
     maxClientWeight: a.maxClientWeight,
     maxFailedRounds: a.maxFailedRounds,
+    maxUpdateNorm: a.maxUpdateNorm ?? null,
   };
 }
 
@@ -128,8 +129,10 @@ export function prepareRun(
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,
     aggregator: privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate,
-    // Every node reports its partition size as its sample count: lets the mean stream (same bits).
+    // Every node reports its partition size as its sample count: lets the mean stream (same bits), and
+    // an update that declares another weight is refused (bad-weight).
     expectedSamples: (node) => parts[node]?.length ?? -1,
+    assignedSamples: (node) => parts[node]?.length ?? -1,
   });
   return {
     rounds: plan.rounds,
