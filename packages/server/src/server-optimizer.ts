@@ -58,7 +58,11 @@ export class ServerOptimizer {
     const value = params[p];
     params.set(saved.params);
     // A moment the step allocated (first use) goes again; one that existed gets its values back.
-    const restore = (now: Float32Array | null, was: Float32Array | null) => (was && now ? (now.set(was), now) : null);
+    const restore = (now: Float32Array | null, was: Float32Array | null) => {
+      if (!was || !now) return null;
+      now.set(was);
+      return now;
+    };
     this.moments = { m: restore(this.moments.m, saved.m), v: restore(this.moments.v, saved.v) };
     return `model[${p}] would be ${value}`;
   }
