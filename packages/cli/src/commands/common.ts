@@ -19,6 +19,10 @@ export function withHostOptions<T>(y: Argv<T>) {
   return y
     .option('host-id', { type: 'string', describe: 'unique host id (default <hostname>-<pid>)' })
     .option('threads', { type: 'number', describe: 'training threads (default: all cores)' })
+    .option('data-dir', {
+      type: 'string',
+      describe: "folder the run's relative data paths resolve against on this machine (default: the working directory)",
+    })
     .option('server-wait-s', {
       type: 'number',
       default: 60,

@@ -28,6 +28,7 @@ export const peerCommand = defineCommand({
       advertise: args.advertise,
       hostId: args.hostId,
       threads: args.threads,
+      dataDir: args.dataDir,
       serverWaitS: args.serverWaitS,
       logLevel: args.logLevel,
     }),

@@ -16,6 +16,7 @@ export const workerCommand = defineCommand({
       connect: args.connect,
       hostId: args.hostId,
       threads: args.threads,
+      dataDir: args.dataDir,
       serverWaitS: args.serverWaitS,
       logLevel: args.logLevel,
     }),

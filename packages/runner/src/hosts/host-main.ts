@@ -13,6 +13,8 @@ export interface HostProcessOptions {
   readonly advertise?: string;
   /** Give up (exit 1) after this many seconds without the server or coordinator (default 60). */
   readonly serverWaitS?: number;
+  /** Folder that relative data paths resolve against on this host (default: the working directory). */
+  readonly dataDir?: string;
   /** Level of the JSON log on stderr. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
@@ -41,7 +43,14 @@ export async function runHostProcess(
   const serverWaitMs = (o.serverWaitS ?? 60) * 1000;
   const host =
     kind === 'worker'
-      ? new WorkerHost({ connect: o.connect, hostId: o.hostId, threads: o.threads, log, serverWaitMs })
+      ? new WorkerHost({
+          connect: o.connect,
+          hostId: o.hostId,
+          threads: o.threads,
+          log,
+          serverWaitMs,
+          dataDir: o.dataDir,
+        })
       : await GossipHost.start({
           connect: o.connect,
           bind: o.bind,
@@ -50,6 +59,7 @@ export async function runHostProcess(
           threads: o.threads,
           log,
           serverWaitMs,
+          dataDir: o.dataDir,
         });
   let stoppedBy: NodeJS.Signals | null = null;
   const stop = (signal: NodeJS.Signals) => {

@@ -3,6 +3,7 @@ import { errors, type Kernels, StarlingError } from '@starling/core';
 import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
 import { HelloLoop } from '../hello-loop.js';
 import { loadKernels } from '../kernel-choice.js';
+import { onHost } from '../node-setup.js';
 import { refuseWelcome } from '../refuse-welcome.js';
 import { ServerWait } from '../server-wait.js';
 import { type ChocoPeer, chocoPeer } from './choco-setup.js';
@@ -163,6 +164,7 @@ export class GossipHost {
         void refuseWelcome(this.coordinator, this.o.log, err, h.seq, (failure, reason) => this.close(reason, failure));
         return;
       }
+      config = { ...config, gossip: { ...config.gossip, node: onHost(config.gossip.node, this.o.dataDir) } };
       this.coordinator.setRun(h.run);
       this.links.configure(h.run, config.endpoints);
       if ((config.from ?? 0) > 0 && h.nodes.length > 0) this.restoring = new PendingRestore(config, h.nodes);

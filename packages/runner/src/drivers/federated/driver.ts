@@ -27,7 +27,7 @@ function warnRefusals(log: RunContext['log'], s: RoundSummary): void {
 interface FederatedReport {
   readonly runtime: RuntimeReport;
   readonly last: { loss: number | null; accuracy: number | null };
-  readonly totals: { up: number; down: number; payloadUp: number; payloadDown: number; bits: number };
+  readonly totals: FederatedProgress['totals'];
 }
 
 /**
@@ -56,7 +56,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
     const { model, privacy } = prep;
     const global = prep.machine.params;
     const progress: FederatedProgress = {
-      totals: { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0 },
+      totals: { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0, refused: 0 },
       last: { loss: null, accuracy: null },
     };
     const { totals } = progress;
@@ -77,6 +77,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       totals.payloadUp += traffic.payloadBytesUp;
       totals.payloadDown += traffic.payloadBytesDown;
       totals.bits += traffic.theoreticalBitsUp;
+      totals.refused += traffic.refusedBytes ?? 0;
       const line = {
         round: s.round,
         time_s: ctx.elapsed(),
@@ -88,6 +89,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         payload_bytes_up: traffic.payloadBytesUp,
         payload_bytes_down: traffic.payloadBytesDown,
         theoretical_bits_up: traffic.theoreticalBitsUp,
+        refused_bytes: traffic.refusedBytes ?? 0,
         epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
         participants: s.results.length,
         failures: s.failures.length,
@@ -138,6 +140,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         payload_bytes_up: t.payloadUp,
         payload_bytes_down: t.payloadDown,
         theoretical_bits_up: t.bits,
+        refused_bytes: t.refused,
       },
     };
   },

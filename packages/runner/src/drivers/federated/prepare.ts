@@ -18,7 +18,7 @@ import {
   type ServerOptimizerInput,
   withClientDp,
 } from '@starling/server';
-import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
+import { forWire, type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
@@ -148,7 +148,7 @@ export function prepareRun(
     privacy,
     compression,
     hostSetup: (nodes) => ({
-      setup,
+      setup: forWire(setup),
       partition: Object.fromEntries(nodes.map((n) => [String(n), Array.from(parts[n])])),
       layout: model.layout,
     }),
