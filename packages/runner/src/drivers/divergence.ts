@@ -37,6 +37,22 @@ export function failedRoundsError(cfg: ExperimentConfig, failed: string): Starli
   );
 }
 
+/**
+ * The error of a federated run whose global model evaluates to a NaN/±Inf test loss after `round`: the
+ * aggregate of finite updates drove the model out of range (e.g. a host sending updates of 1e30).
+ */
+export function nonFiniteModelError(cfg: ExperimentConfig, round: number, loss: number): StarlingError {
+  const a = cfg.algorithm;
+  const bound =
+    'maxUpdateNorm' in a && a.maxUpdateNorm !== undefined
+      ? `algorithm.maxUpdateNorm = ${a.maxUpdateNorm} did not keep it in range`
+      : 'set algorithm.maxUpdateNorm to refuse oversized updates';
+  return errors.diverged(
+    `run stopped: the global model's test loss is ${loss} after round ${round}. Likely cause: a faulty or ` +
+      `hostile host sending oversized updates (${bound}), or training that diverges (${divergenceCauses(cfg)})`,
+  );
+}
+
 /** `err` with the likely causes appended when it is a `diverged` error (a gossip peer went non-finite). */
 export function explainDivergence(cfg: ExperimentConfig, err: unknown): unknown {
   if (!(err instanceof StarlingError) || err.code !== 'diverged') return err;

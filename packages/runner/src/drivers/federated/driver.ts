@@ -1,6 +1,6 @@
 import { evaluate } from '@starling/core';
 import { failureKinds, type RoundSummary } from '@starling/server';
-import { failedRoundsError } from '../divergence.js';
+import { failedRoundsError, nonFiniteModelError } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { checkCompressionSupported } from './compression.js';
 import { executeRounds, type OnRound, type RuntimeReport } from './execute.js';
@@ -70,6 +70,8 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       if (evalNow) {
         const e = evaluate(model, cfg.loss.kind, kernels, global, prep.data.test);
         progress.last = { loss: e.loss, accuracy: e.accuracy };
+        // A model whose loss is NaN/Inf is useless; never let such a run end as a success.
+        if (!Number.isFinite(e.loss)) throw nonFiniteModelError(cfg, s.round, e.loss);
       }
       const last = progress.last;
       totals.up += traffic.bytesUp;
