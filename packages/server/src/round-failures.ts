@@ -1,10 +1,13 @@
 import { errors } from '@starling/core';
 import type { RoundSummary } from './round-types.js';
 
-/** How many failures of each kind (a reason up to its first `:`, e.g. `non-finite`, `deadline`). */
-export function failureKinds(failures: readonly { reason: string }[]): Record<string, number> {
+/**
+ * How many failures of each kind (a reason up to its first `:`, e.g. `non-finite`, `deadline`). With
+ * `refused` (a round whose aggregate was refused, `RoundSummary.refused`), its kind counts once too.
+ */
+export function failureKinds(failures: readonly { reason: string }[], refused?: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const f of failures) {
+  for (const f of refused === undefined ? failures : [...failures, { reason: refused }]) {
     const kind = f.reason.split(':')[0].trim();
     counts[kind] = (counts[kind] ?? 0) + 1;
   }
@@ -45,7 +48,7 @@ export class FailedRounds {
     return (
       `${this.streak} consecutive round${this.streak === 1 ? '' : 's'} aggregated nothing (${rounds}); ` +
       `in round ${s.round} ${s.failures.length} of ${s.selected.length} selected nodes failed ` +
-      `(${failureCounts(s.failures) || 'too few replies'})`
+      `(${[s.refused, failureCounts(s.failures)].filter(Boolean).join('; ') || 'too few replies'})`
     );
   }
 }

@@ -1,4 +1,4 @@
-import { compressKernelsOf, errors, type Kernels, nonFiniteResult, type Rng } from '@starling/core';
+import { compressKernelsOf, errors, type Kernels, type Rng } from '@starling/core';
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
 import { FailedRounds } from './round-failures.js';
@@ -12,6 +12,7 @@ import type {
   ServerEvent,
 } from './round-types.js';
 import type { ServerOptimizer } from './server-optimizer.js';
+import { UpdateScreen } from './update-screen.js';
 import { cappedWeights } from './weights.js';
 
 /**
@@ -41,6 +42,9 @@ export class RoundMachine {
   private readonly aggregator: Aggregator;
   private readonly hooks: RoundHooks;
   private readonly expectedSamples: ((node: number) => number) | undefined;
+  private readonly screen: UpdateScreen;
+  /** Why the closing round's aggregate was refused (see `RoundSummary.refused`), or null. */
+  private refusal: string | null = null;
   /** The open round's streaming aggregation, or null (no stream, or it fell back to `aggregate`). */
   private stream: RoundStream | null = null;
 
@@ -72,6 +76,8 @@ export class RoundMachine {
     if (!(minCompletion > 0 && minCompletion <= 1))
       throw errors.option('algorithm.minCompletion', 'in (0, 1]', minCompletion);
     this.failedRounds = new FailedRounds(plan.maxFailedRounds ?? null);
+    const scan = compressKernelsOf(kernels).firstNonFinite;
+    this.screen = new UpdateScreen(kernels, scan, plan.maxUpdateNorm ?? null, options.assignedSamples);
   }
 
   /**
@@ -148,15 +154,15 @@ export class RoundMachine {
     if (e.delta.length !== this.params.length)
       return reject(`update length ${e.delta.length} != ${this.params.length}`);
     if (!(Number.isFinite(e.samples) && e.samples >= 0)) return reject(`invalid sample count ${e.samples}`);
-    // The one check every runtime's updates pass (inline training, decoded payloads, socket frames);
-    // the native scan makes it cheap enough to keep on the hot path.
-    // A non-finite update is the node's training diverging, not a protocol fault: it fails the node in
-    // this round (reason `non-finite`), so the round still closes and counts towards `maxFailedRounds`.
-    // The delta scan is skipped when the runtime made it already where it was cheaper (`finite`: a pool
-    // thread's scan of a Δ still in its cache, or the transport's scan of a raw frame on arrival).
-    const scan = e.finite === true ? () => -1 : compressKernelsOf(this.kernels).firstNonFinite;
-    const bad = nonFiniteResult(e.delta, e.trainLoss, scan);
-    if (bad !== null) return this.fail(e.round, e.node, `non-finite: ${bad}`);
+    // The checks every runtime's updates pass (inline training, decoded payloads, socket frames), see
+    // UpdateScreen: the declared weight, NaN/Inf (the node's training diverging, not a protocol fault) and
+    // the norm bound. A failing update fails the node in this round, so the round still closes and counts
+    // towards `maxFailedRounds`; one that breaks a server rule (weight, norm) is also reported `rejected`.
+    const bad = this.screen.check(e);
+    if (bad !== null) {
+      const failed = this.fail(e.round, e.node, bad);
+      return bad.startsWith('non-finite') ? failed : [...reject(bad), ...failed];
+    }
     this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
     this.stream?.offer(e.node, e.samples, (n) => this.results.get(n)?.delta);
     return this.answered() ? this.close() : [];
@@ -231,7 +237,9 @@ export class RoundMachine {
       failures: [...this.failures.entries()].sort((a, b) => a[0] - b[0]).map(([node, reason]) => ({ node, reason })),
       aggregated,
       trainLoss,
+      ...(this.refusal !== null ? { refused: this.refusal } : {}),
     };
+    this.refusal = null;
     this.results.clear();
     const cmds: ServerCommand[] = [{ type: 'round-closed', summary }];
     const failed = this.failedRounds.count(summary);
@@ -280,7 +288,12 @@ export class RoundMachine {
     // exactly these weights while the round ran.
     if (this.stream?.complete) this.stream.finish(this.delta);
     else if (!this.aggregator.aggregate(updates, weights, this.delta, ctx)) return false;
-    this.optimizer.apply(this.params, this.delta);
-    return true;
+    // A finite aggregate can still carry a non-finite entry (weights × huge finite updates overflow
+    // float32) or produce one in the step (x + lr·Δ beyond float32): such a round is refused and the
+    // model and optimizer state stay as they were; the round counts as failed (maxFailedRounds).
+    const bad = this.optimizer.applyFinite(this.params, this.delta, compressKernelsOf(this.kernels).firstNonFinite);
+    if (bad === null) return true;
+    this.refusal = `non-finite-aggregate: ${bad}`;
+    return false;
   }
 }

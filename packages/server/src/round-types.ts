@@ -29,6 +29,11 @@ export interface RoundPlan {
    * then reports `failed`. Null or absent: never stop for that.
    */
   readonly maxFailedRounds?: number | null;
+  /**
+   * `algorithm.maxUpdateNorm`: an update Δ with ‖Δ‖₂ above this (after decompression, as aggregated) is
+   * refused and fails its node (reason `norm-bound`). Null or absent: no bound.
+   */
+  readonly maxUpdateNorm?: number | null;
 }
 
 /**
@@ -57,6 +62,13 @@ export interface RoundMachineOptions extends RoundHooks {
    * another count, a failure or a deadline falls back to aggregating at the close.
    */
   readonly expectedSamples?: (node: number) => number;
+  /**
+   * The sample count the server assigned each node (its partition size): an update that declares
+   * another weight is refused and fails its node (reason `bad-weight`), so no node can claim a larger
+   * share of the mean than it was given. Absent: declared weights are trusted (as in unit tests that
+   * feed the machine directly).
+   */
+  readonly assignedSamples?: (node: number) => number;
 }
 
 /** What the runtime tells the round logic. */
@@ -91,6 +103,12 @@ export interface RoundSummary {
   readonly aggregated: boolean;
   /** Sample-weighted mean of the reported local training losses (null without results). */
   readonly trainLoss: number | null;
+  /**
+   * Set when the round's aggregate was refused although updates arrived: `non-finite-aggregate: ...`
+   * (the aggregate or the model after the server step held NaN/±Inf; the model and the server
+   * optimizer's state were left unchanged, `aggregated` is false and the round counts as failed).
+   */
+  readonly refused?: string;
 }
 
 /** What the round logic asks the runtime to do. */

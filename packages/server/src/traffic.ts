@@ -11,6 +11,11 @@ export interface RoundTraffic {
   readonly payloadBytesUp: number;
   readonly payloadBytesDown: number;
   readonly theoreticalBitsUp: number;
+  /**
+   * Socket runtimes: bytes received this round that the run refused (from peers that are not registered
+   * hosts, or messages the server refused), kept out of `bytesUp` (see `RefusedTraffic`). Absent inline.
+   */
+  readonly refusedBytes?: number;
 }
 
 interface Tally {

@@ -42,11 +42,13 @@ export const layoutSchema = z.strictObject({
   size: count,
 });
 
-/** `NodeSetup`: what every node of a run is built from (the same section schemas the CLI validates). */
+/**
+ * `NodeSetup` as a host receives it: what every node of a run is built from (the same section schemas the
+ * CLI validates). No `dataBaseDir`: the server's folders are not sent; the host resolves data paths itself.
+ */
 export const nodeSetupSchema = z.strictObject({
   seed: count.max(Number.MAX_SAFE_INTEGER),
   data: dataSpecSchema,
-  dataBaseDir: z.string().optional(),
   model: modelSpecSchema,
   loss: z.enum(LOSS_KINDS),
   optimizer: optimizerSchema,

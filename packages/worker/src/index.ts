@@ -3,7 +3,7 @@ export type { ChocoSetup } from './gossip/choco-setup.js';
 export { checkChoco } from './gossip/choco-setup.js';
 export { averageModel, consensusError } from './gossip/consensus-metrics.js';
 export type { GossipCoordinatorOptions, GossipCoordinatorReport } from './gossip/coordinator.js';
-export { runGossipCoordinator } from './gossip/coordinator.js';
+export { admitPeer, runGossipCoordinator } from './gossip/coordinator.js';
 export { gossipHostConfigSchema, gossipSetupSchema, parseGossipHostConfig } from './gossip/gossip-config-schema.js';
 export { GossipHost } from './gossip/gossip-host.js';
 export type { GossipHostOptions } from './gossip/gossip-host-options.js';
@@ -27,7 +27,7 @@ export {
 export { kernelsModeFromEnv, loadKernels } from './kernel-choice.js';
 export { ModelReceiver } from './model-receiver.js';
 export type { HostSetup, NodeCompression, NodeSetup, Workspace } from './node-setup.js';
-export { buildNode, workspaceFor } from './node-setup.js';
+export { buildNode, forWire, onHost, workspaceFor } from './node-setup.js';
 export type { NodeUplink } from './node-uplink.js';
 export { nodeUplink } from './node-uplink.js';
 export { refuseWelcome } from './refuse-welcome.js';

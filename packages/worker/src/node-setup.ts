@@ -25,7 +25,10 @@ import {
 export interface NodeSetup {
   readonly seed: number;
   readonly data: DataSpec;
-  /** Folder that relative data paths resolve against. */
+  /**
+   * Folder that relative data paths resolve against, on the machine that loads the data: set where the
+   * setup is used, never sent (a host sets its own, see {@link onHost}; {@link forWire} drops it).
+   */
   readonly dataBaseDir?: string;
   readonly model: ModelSpec;
   readonly loss: LossKind;
@@ -111,4 +114,22 @@ export function buildNode(
     setup.privacy,
   );
   return { trainer, optimizer };
+}
+
+/**
+ * The setup as it travels in `welcome.config`: without `dataBaseDir`, a folder of the server's machine
+ * that means nothing to a host (docs/protocol.md, "welcome.config").
+ */
+export function forWire(setup: NodeSetup): NodeSetup {
+  const { dataBaseDir: _serverFolder, ...wire } = setup;
+  return wire;
+}
+
+/**
+ * A welcomed setup as a host uses it: relative data paths resolve against `dataDir` (`starling worker
+ * --data-dir`, or the folder of the config for hosts a run launches itself); undefined: the host's
+ * working directory.
+ */
+export function onHost(setup: NodeSetup, dataDir: string | undefined): NodeSetup {
+  return dataDir === undefined ? setup : { ...setup, dataBaseDir: dataDir };
 }

@@ -20,7 +20,7 @@ import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
 import { type DeltaRoute, nodeAnswer } from './node-answer.js';
-import type { HostSetup } from './node-setup.js';
+import { type HostSetup, onHost } from './node-setup.js';
 import { applyNodeState, replyNodeStates } from './node-state-sync.js';
 import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
@@ -63,6 +63,11 @@ export interface WorkerHostOptions {
    * references into the host's arenas instead of model-sized frames (see `SharedLane`).
    */
   readonly lane?: SharedLane;
+  /**
+   * Folder that relative data paths of the run's data spec resolve against on this host (`--data-dir`);
+   * default the working directory. The server's own folder is never sent (docs/protocol.md).
+   */
+  readonly dataDir?: string;
 }
 
 /** The most nodes a pool task trains (see {@link WorkerHost.runTask}). */
@@ -201,7 +206,7 @@ export class WorkerHost {
         return;
       }
       this.endpoint.setRun(h.run);
-      this.setup = setup;
+      this.setup = { ...setup, setup: onHost(setup.setup, this.options.dataDir) };
       const layout = this.setup.layout;
       const kernels = loadKernels(this.setup.setup.kernels).kernels;
       this.receiver = layout ? new ModelReceiver(layout, kernels) : null;

@@ -24,6 +24,10 @@ export function withHostOptions<T>(y: Argv<T>) {
     })
     .option('server-key', { type: 'string', describe: "CURVE: the server's public key file (NAME.key)" })
     .option('threads', { type: 'number', describe: 'training threads (default: all cores)' })
+    .option('data-dir', {
+      type: 'string',
+      describe: "folder the run's relative data paths resolve against on this machine (default: the working directory)",
+    })
     .option('server-wait-s', {
       type: 'number',
       default: 60,

@@ -30,6 +30,7 @@ export const peerCommand = defineCommand({
       key: args.key,
       serverKey: args.serverKey,
       threads: args.threads,
+      dataDir: args.dataDir,
       serverWaitS: args.serverWaitS,
       logLevel: args.logLevel,
     }),

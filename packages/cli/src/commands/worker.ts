@@ -18,6 +18,7 @@ export const workerCommand = defineCommand({
       key: args.key,
       serverKey: args.serverKey,
       threads: args.threads,
+      dataDir: args.dataDir,
       serverWaitS: args.serverWaitS,
       logLevel: args.logLevel,
     }),

@@ -23,6 +23,11 @@ const federated = {
   deadlineS: z.number().positive().nullable().default(null),
   maxClientWeight: z.number().gt(0).lte(1).default(1),
   maxFailedRounds,
+  /**
+   * L2 bound on one update Δ (after decompression): a larger one is refused and fails its node (reason
+   * `norm-bound`). Absent: no bound. A guard against poisoned or broken updates, not a robust aggregator.
+   */
+  maxUpdateNorm: z.number().positive().finite().optional(),
   serverOptimizer: serverOptimizerSchema.prefault({ kind: 'plain' }),
   /** How the round's updates are combined (the `aggregators` table; client-level DP wraps it). */
   aggregator: aggregatorSchema.prefault({ kind: 'mean' }),

@@ -20,6 +20,8 @@ export interface HostProcessOptions {
   readonly serverKey?: string;
   /** Give up (exit 1) after this many seconds without the server or coordinator (default 60). */
   readonly serverWaitS?: number;
+  /** Folder that relative data paths resolve against on this host (default: the working directory). */
+  readonly dataDir?: string;
   /** Level of the JSON log on stderr. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
@@ -72,7 +74,15 @@ export async function runHostProcess(
   const secure = security ? { security } : {};
   const host =
     kind === 'worker'
-      ? new WorkerHost({ connect: o.connect, hostId, threads: o.threads, log, serverWaitMs, ...secure })
+      ? new WorkerHost({
+          connect: o.connect,
+          hostId,
+          threads: o.threads,
+          log,
+          serverWaitMs,
+          dataDir: o.dataDir,
+          ...secure,
+        })
       : await GossipHost.start({
           ...secure,
           connect: o.connect,
@@ -82,6 +92,7 @@ export async function runHostProcess(
           threads: o.threads,
           log,
           serverWaitMs,
+          dataDir: o.dataDir,
         });
   let stoppedBy: NodeJS.Signals | null = null;
   const stop = (signal: NodeJS.Signals) => {

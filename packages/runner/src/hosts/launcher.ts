@@ -38,6 +38,20 @@ export function hostWaitMs(rt: SocketRuntime): number {
   return (rt.kind === 'threads' ? 60 : rt.hostWaitS) * 1000;
 }
 
+/** The id of the `i`-th host a local runtime launches. */
+function launchedId(i: number): string {
+  return `host-${i}`;
+}
+
+/**
+ * The ids of the hosts `threads` and `processes` launch (the server and the gossip coordinator admit
+ * only these), or undefined for `cluster`, where hosts are started elsewhere and CURVE admits them.
+ */
+export function launchedHostIds(rt: SocketRuntime): ReadonlySet<string> | undefined {
+  if (rt.kind === 'cluster') return undefined;
+  return new Set(Array.from({ length: hostCount(rt) }, (_, i) => launchedId(i)));
+}
+
 /** A unique ipc:// endpoint for this run and purpose, in the temp folder. */
 export function ipcEndpoint(run: string, what: string): string {
   return `ipc://${join(tmpdir(), `starling-${run}-${process.pid}-${what}.sock`)}`;
@@ -75,12 +89,13 @@ async function startInProcess(
   bind: string,
   log: HostLog,
   lane: SharedLane | undefined,
+  dataDir: string | undefined,
 ): Promise<LaunchedHosts> {
   if (kind === 'worker') {
-    const host = new WorkerHost({ connect, hostId: 'host-0', log, lane });
+    const host = new WorkerHost({ connect, hostId: launchedId(0), log, lane, dataDir });
     return { close: () => host.close('run finished') };
   }
-  const host = await GossipHost.start({ connect, hostId: 'host-0', bind, log });
+  const host = await GossipHost.start({ connect, hostId: launchedId(0), bind, log, dataDir });
   return {
     async close() {
       await Promise.race([host.finished, new Promise((r) => setTimeout(r, EXIT_GRACE_MS).unref())]);
@@ -103,6 +118,8 @@ export async function launchHosts(o: {
   readonly log: HostLog;
   /** Shared memory with the server, for a `threads` worker host (Δs sent by reference). */
   readonly lane?: SharedLane;
+  /** Where the hosts resolve relative data paths: the config file's folder (never sent in the welcome). */
+  readonly dataDir?: string;
 }): Promise<LaunchedHosts> {
   const rt = o.runtime;
   const hosts = hostCount(rt);
@@ -112,15 +129,16 @@ export async function launchHosts(o: {
     return { close: async () => {} };
   }
   const gossipBind = (i: number) => localEndpoint(rt.transport, o.run, `gossip-${i}`);
-  if (rt.kind === 'threads') return startInProcess(o.kind, o.address, gossipBind(0), o.log, o.lane);
+  if (rt.kind === 'threads') return startInProcess(o.kind, o.address, gossipBind(0), o.log, o.lane, o.dataDir);
   const threads = Math.max(1, Math.floor(availableParallelism() / hosts));
   const children: ChildProcess[] = [];
   for (let i = 0; i < hosts; i++) {
     const options: HostProcessOptions = {
       connect: o.address,
-      hostId: `host-${i}`,
+      hostId: launchedId(i),
       threads,
       logLevel: 'warn',
+      ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
       ...(o.kind === 'peer' ? { bind: gossipBind(i) } : {}),
     };
     children.push(spawnHost(o.kind, options, o.log));

@@ -93,6 +93,11 @@ export class Membership {
     return this.nodesOf(host);
   }
 
+  /** True when `host` said hello and was admitted: waiting for the start, or known since (carrier or spare). */
+  registered(host: string): boolean {
+    return this.assigned.has(host) || this.pending.includes(host);
+  }
+
   /** True while `host` is lost (after the start). */
   isLost(host: string): boolean {
     return this.lost.has(host);

@@ -5,9 +5,11 @@ import type { ServerCommand, ServerEvent } from '../round-types.js';
 import { TrafficMeter } from '../traffic.js';
 import { Deadlines } from './deadlines.js';
 import { Dispatcher } from './dispatcher.js';
+import { HelloDesk } from './hello-desk.js';
 import { HostRecovery } from './host-recovery.js';
 import { Membership } from './membership.js';
 import { NodeStateCollector, sendNodeStates } from './node-state-collector.js';
+import { RefusedTraffic } from './refused-traffic.js';
 import { type RoundCallback, RoundReporter } from './round-reporter.js';
 import { RunCompletion } from './run-completion.js';
 import type { ZmqRunReport, ZmqServerOptions } from './server-options.js';
@@ -46,6 +48,8 @@ export class ParameterServer {
   /** How an abort stops the run: at once, or after the open round closed (`interruptGraceMs`). */
   private readonly grace: InterruptGrace;
   private readonly nodeStates = new NodeStateCollector();
+  private readonly hellos: HelloDesk;
+  private readonly refusedTraffic = new RefusedTraffic();
 
   constructor(
     private readonly machine: RoundMachine,
@@ -55,7 +59,21 @@ export class ParameterServer {
   ) {
     this.membership = new Membership(opts.hosts, nodeIds);
     this.grace = new InterruptGrace(opts.interruptGraceMs ?? 0, () => this.stopNow());
-    this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane);
+    this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane, (peer, bytes) =>
+      this.refusedTraffic.refuse(peer, bytes),
+    );
+    const rule = { kind: 'worker', ...(opts.admit ? { ids: opts.admit } : {}) } as const;
+    this.hellos = new HelloDesk(rule, this.membership, opts.hosts, opts.log, {
+      bye: (host, reason) =>
+        void this.io.router.send(host, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], {
+          timeoutMs: 1000,
+        }),
+      refused: (host, bytes) => this.refusedTraffic.refuse(host, bytes),
+      welcome: (host) => void this.welcome(host),
+      arrived: (host) => this.recovery.arrived(host),
+      start: () => this.start(),
+      round: () => this.machine.currentRound,
+    });
     this.recovery = new HostRecovery(this.membership, opts.hostWaitMs ?? 60_000, opts.log, {
       welcome: (host) => void this.welcome(host),
       feed: (events) => this.feed(events),
@@ -85,7 +103,7 @@ export class ParameterServer {
       router,
       dispatcher: new Dispatcher(router, this.meter, this.opts.downlink),
       reporter: new RoundReporter(
-        () => router.stats().totals,
+        () => this.received(router),
         this.meter,
         async (summary, traffic) => {
           await this.onRound(summary, traffic);
@@ -175,6 +193,13 @@ export class ParameterServer {
     if (restore) sendNodeStates(this.io.router, host, this.membership.nodesOf(host), restore, round);
   }
 
+  /** The socket's cumulative bytes, refused traffic apart (see `RefusedTraffic`). */
+  private received(router: RouterEndpoint) {
+    const stats = router.stats();
+    const split = this.refusedTraffic.take(stats, (peer) => this.membership.registered(peer));
+    return { up: split.run, down: stats.totals.bytesSent, refused: split.refused };
+  }
+
   private get io(): Wired {
     if (!this.wired) throw errors.runtime('parameter server: socket used before it was bound');
     return this.wired;
@@ -201,8 +226,9 @@ export class ParameterServer {
   private onMessage(m: IncomingMessage): void {
     const h = m.header;
     const started = this.membership.started;
+    const previousSeq = this.hellos.seen(m);
     if (h.type === 'hello') {
-      this.onHello(m.peer);
+      this.hellos.hello(m, h, previousSeq);
     } else if (h.type === 'update' && started) {
       const event = this.intake.accept(m, h, this.membership.ownerOf(h.node));
       if (event) this.feed([event]);
@@ -211,15 +237,6 @@ export class ParameterServer {
     } else if (h.type === 'error' && started && h.node >= 0 && this.membership.ownerOf(h.node) === m.peer) {
       if (h.code === 'stale-model') this.opts.downlink?.forget(m.peer);
       this.feed([{ type: 'failure', round: h.round, node: h.node, reason: `${h.code}: ${h.message}` }]);
-    }
-  }
-
-  private onHello(host: string): void {
-    const outcome = this.membership.hello(host);
-    if (outcome === 'rejoin' || outcome === 'spare') this.recovery.arrived(host);
-    else if (outcome === 'waiting' || outcome === 'complete') {
-      this.opts.log.info({ host, joined: this.membership.joined, expected: this.opts.hosts }, 'host joined');
-      if (outcome === 'complete') this.start();
     }
   }
 
@@ -301,7 +318,7 @@ export class ParameterServer {
           if (!this.opts.reportAfterDispatch) await reported;
           break;
         case 'rejected':
-          this.intake.countRejected();
+          this.intake.countRejected(cmd.node);
           this.opts.log.warn({ node: cmd.node, round: cmd.round, reason: cmd.reason }, 'update rejected');
           break;
         case 'finished':

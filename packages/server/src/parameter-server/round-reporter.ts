@@ -1,4 +1,3 @@
-import type { EndpointStats } from '@starling/transport';
 import type { RoundSummary } from '../round-types.js';
 import type { RoundTraffic, TrafficMeter } from '../traffic.js';
 
@@ -8,15 +7,22 @@ import type { RoundTraffic, TrafficMeter } from '../traffic.js';
  */
 export type RoundCallback = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
 
+/** Cumulative bytes at the server's socket: the run's received and sent bytes, and refused received bytes. */
+export interface ReceivedTotals {
+  readonly up: number;
+  readonly down: number;
+  readonly refused: number;
+}
+
 /**
  * Reports closed rounds: the socket bytes moved since the previous report (headers and framing
- * included) and the round's payload totals from the traffic meter, handed to the run's callback.
+ * included; refused traffic apart) and the round's payload totals from the traffic meter, handed to the run's callback.
  */
 export class RoundReporter {
-  private last = { up: 0, down: 0 };
+  private last = { up: 0, down: 0, refused: 0 };
 
   constructor(
-    private readonly totals: () => EndpointStats['totals'],
+    private readonly totals: () => ReceivedTotals,
     private readonly meter: TrafficMeter,
     private readonly onRound: RoundCallback,
   ) {}
@@ -25,11 +31,12 @@ export class RoundReporter {
   async report(summary: RoundSummary): Promise<void> {
     const t = this.totals();
     const traffic: RoundTraffic = {
-      bytesUp: t.bytesReceived - this.last.up,
-      bytesDown: t.bytesSent - this.last.down,
+      bytesUp: t.up - this.last.up,
+      bytesDown: t.down - this.last.down,
+      refusedBytes: t.refused - this.last.refused,
       ...this.meter.take(summary.round),
     };
-    this.last = { up: t.bytesReceived, down: t.bytesSent };
+    this.last = t;
     await this.onRound(summary, traffic);
   }
 }

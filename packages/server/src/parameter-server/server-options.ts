@@ -20,6 +20,11 @@ export interface ZmqServerOptions {
   readonly hosts: number;
   /** The welcome `config` for a host given these nodes (the run's setup and their partition). */
   readonly hostConfig: (host: string, nodes: readonly number[]) => JsonValue;
+  /**
+   * The host ids this runtime launched (`threads`, `processes`): a hello from another id is refused with
+   * `bye` and logged. Absent (cluster): any id may register; CURVE's allow-list decides who connects.
+   */
+  readonly admit?: ReadonlySet<string>;
   /** Give up when fewer than `hosts` registered within this time (ms). */
   readonly joinTimeoutMs: number;
   /**

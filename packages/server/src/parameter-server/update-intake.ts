@@ -28,6 +28,8 @@ const RAW_F32: Decode = {
  */
 export class UpdateIntake {
   private refused = 0;
+  /** The host and wire size of each node's last update, to account for it if the round logic rejects it. */
+  private readonly last = new Map<number, { peer: string; bytes: number }>();
   private readonly decoder: Decode;
 
   constructor(
@@ -35,6 +37,7 @@ export class UpdateIntake {
     private readonly meter: TrafficMeter,
     private readonly log: ServerLog,
     private readonly lane?: SharedLane,
+    private readonly onRefused: (peer: string, bytes: number) => void = () => {},
   ) {
     this.decoder = decoder ?? RAW_F32;
   }
@@ -44,9 +47,12 @@ export class UpdateIntake {
     return this.refused;
   }
 
-  /** Counts one update the round logic rejected (late, unsolicited, duplicate, non-finite). */
-  countRejected(): void {
+  /** Counts one update of `node` the round logic rejected (late, unsolicited, duplicate, refused by a bound). */
+  countRejected(node: number): void {
     this.refused++;
+    const last = this.last.get(node);
+    if (last) this.onRefused(last.peer, last.bytes);
+    this.last.delete(node);
   }
 
   /** The event for an update message from a host that `owner` says carries its node, or null to drop it. */
@@ -54,6 +60,7 @@ export class UpdateIntake {
     const delta = m.tensors.find((t) => t.name === 'delta');
     if (!delta || owner !== m.peer) {
       this.refused++;
+      this.onRefused(m.peer, m.bytes);
       this.log.warn({ host: m.peer, node: h.node }, 'update without a delta or from the wrong host');
       return null;
     }
@@ -70,6 +77,7 @@ export class UpdateIntake {
       decoded = this.decoder.decode(payload);
     } catch (err) {
       this.refused++;
+      this.onRefused(m.peer, m.bytes);
       this.log.warn({ host: m.peer, node: h.node, round: h.round, err }, 'malformed update rejected');
       return { type: 'failure', round: h.round, node: h.node, reason: `rejected update: ${String(err)}` };
     }
@@ -77,6 +85,7 @@ export class UpdateIntake {
     const bits =
       this.decoder.kind === null ? 32 * decoded.length : reported !== undefined && reported >= 0 ? reported : 0;
     this.meter.up(h.round, UpdateDecoder.payloadBytes(payload), bits);
+    this.last.set(h.node, { peer: m.peer, bytes: m.bytes });
     const trainLoss = h.metrics.train_loss ?? 0;
     const event = {
       type: 'update' as const,

@@ -6,6 +6,7 @@ import {
   type RouterSecurity,
   toJsonValue,
 } from '@starling/transport';
+import { forWire } from '../node-setup.js';
 import type { HostLog } from '../worker-host.js';
 import { GossipBoundaries } from './coordinator-checkpoint.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
@@ -22,6 +23,11 @@ export interface GossipCoordinatorOptions {
   readonly run: string;
   /** Gossip hosts to wait for before the run starts; the peers are split over them. */
   readonly hosts: number;
+  /**
+   * The host ids this runtime launched (`threads`, `processes`): a hello from another id is refused with
+   * `bye` and logged, so a rogue local process cannot take a host's place. Absent (cluster): any id.
+   */
+  readonly admit?: ReadonlySet<string>;
   readonly setup: GossipSetup;
   /** Example indices per node id. */
   readonly partition: readonly Int32Array[];
@@ -82,6 +88,21 @@ function hostKeys(security: RouterSecurity, hosts: readonly string[]): Record<st
 }
 
 /**
+ * Whether a `hello` from `host` may register with a gossip run: its gossip `endpoint`, or why it is
+ * refused: a worker host (its hello has no endpoint), or an id the runtime did not launch (`admit`).
+ */
+export function admitPeer(
+  host: string,
+  endpoint: string | undefined,
+  admit?: ReadonlySet<string>,
+): { readonly endpoint: string } | { readonly refused: string } {
+  if (endpoint === undefined) return { refused: 'a gossip run needs starling peer hosts' };
+  if (admit && !admit.has(host))
+    return { refused: `host ${host} is not one of the ${admit.size} hosts this run launched` };
+  return { endpoint };
+}
+
+/**
  * The run's rendezvous and monitor, never on the gossip path: binds a ROUTER, waits for `hosts` gossip
  * hosts to say `hello` with their gossip endpoint, gives each (sorted by id) a contiguous block of node
  * ids and welcomes it with the setup, its nodes' examples and every node's host and endpoint. The hosts
@@ -100,6 +121,8 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   let boundaries: GossipBoundaries | null = null;
   let started = false;
   let refused = 0;
+  /** Refused hosts already warned about (a refused host says hello every second). */
+  const warned = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
   let finishRun: () => void = () => {};
   let rejectRun: (e: unknown) => void = () => {};
@@ -180,7 +203,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   function announce(host: string, gone: number[]): void {
     const round = monitor.nextRound;
     for (const peer of router.peers()) {
-      if (peer === host) continue;
+      if (peer === host || !joined.has(peer)) continue; // never anything to a host that did not register
       void router.send(peer, { type: 'lost', round, node: -1, host, nodes: gone }, [], { timeoutMs: 10_000 });
     }
   }
@@ -188,13 +211,17 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   function onMessage(m: IncomingMessage): void {
     const h = m.header;
     if (h.type === 'hello') {
-      if (h.endpoint === undefined) {
-        void router.send(m.peer, { type: 'bye', round: 0, node: -1, reason: 'a gossip run needs starling peer hosts' });
+      const admitted = admitPeer(m.peer, h.endpoint, o.admit);
+      if ('refused' in admitted) {
+        if (!warned.has(m.peer)) o.log.warn({ host: m.peer, reason: admitted.refused }, 'hello refused');
+        warned.add(m.peer);
+        const bye = { type: 'bye', round: 0, node: -1, reason: admitted.refused } as const;
+        void router.send(m.peer, bye, [], { timeoutMs: 1000 });
       } else if (started) {
         if (joined.has(m.peer)) void welcome(m.peer);
         else void router.send(m.peer, { type: 'bye', round: 0, node: -1, reason: 'the run has started' });
       } else if (!joined.has(m.peer)) {
-        joined.set(m.peer, h.endpoint);
+        joined.set(m.peer, admitted.endpoint);
         o.log.info(
           { host: m.peer, endpoint: h.endpoint, joined: joined.size, expected: o.hosts },
           'gossip host joined',
@@ -229,7 +256,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     const mine = nodes.filter((n) => owners[n] === host);
     const config: GossipHostConfig = {
       kind: 'gossip',
-      gossip: o.setup,
+      gossip: { ...o.setup, node: forWire(o.setup.node) },
       partition: Object.fromEntries(mine.map((n) => [String(n), Array.from(o.partition[n] ?? [])])),
       owners,
       endpoints: Object.fromEntries(joined),

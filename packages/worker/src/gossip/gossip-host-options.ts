@@ -29,4 +29,6 @@ export interface GossipHostOptions {
    * A host whose peers all finished closes at once when the coordinator goes, as before.
    */
   readonly serverWaitMs?: number;
+  /** Folder that relative data paths resolve against on this host (`--data-dir`); default the working directory. */
+  readonly dataDir?: string;
 }

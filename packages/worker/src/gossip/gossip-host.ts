@@ -4,6 +4,7 @@ import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
 import { HelloLoop } from '../hello-loop.js';
 import { hostIdFor } from '../host-id.js';
 import { loadKernels } from '../kernel-choice.js';
+import { onHost } from '../node-setup.js';
 import { refuseWelcome } from '../refuse-welcome.js';
 import { ServerWait } from '../server-wait.js';
 import { type ChocoPeer, chocoPeer } from './choco-setup.js';
@@ -166,6 +167,7 @@ export class GossipHost {
         void refuseWelcome(this.coordinator, this.o.log, err, h.seq, (failure, reason) => this.close(reason, failure));
         return;
       }
+      config = { ...config, gossip: { ...config.gossip, node: onHost(config.gossip.node, this.o.dataDir) } };
       try {
         this.links.configure(h.run, config.endpoints, config.keys);
       } catch (err) {

@@ -1,7 +1,7 @@
 import { evaluate } from '@starling/core';
-import { failureKinds } from '@starling/server';
-import { failedRoundsError } from '../divergence.js';
-import type { RunDriver, RunOutcome } from '../driver.js';
+import { failureKinds, type RoundSummary } from '@starling/server';
+import { failedRoundsError, nonFiniteModelError } from '../divergence.js';
+import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { checkCompressionSupported } from './compression.js';
 import { executeRounds, type OnRound, type RuntimeReport } from './execute.js';
 import { captureFederated, type FederatedProgress, restoreFederated } from './federated-state.js';
@@ -11,11 +11,23 @@ import { InlineNodes } from './inline-nodes.js';
 import { type PreparedFederated, prepareRun } from './prepare.js';
 import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy.js';
 
+/** Updates refused by a server rule (weight, norm bound) and a refused aggregate are warned, once a round. */
+function warnRefusals(log: RunContext['log'], s: RoundSummary): void {
+  const refused = s.failures.filter((f) => f.reason.startsWith('bad-weight') || f.reason.startsWith('norm-bound'));
+  if (refused.length > 0) {
+    const nodes = refused.map((f) => f.node);
+    log.warn({ round: s.round, nodes, reasons: failureKinds(refused), first: refused[0].reason }, 'updates refused');
+  }
+  if (s.refused !== undefined) {
+    log.warn({ round: s.round, reason: s.refused }, 'aggregate refused: the model is left unchanged this round');
+  }
+}
+
 /** What execution leaves for the summary: the runtime's report and the last evaluation. */
 interface FederatedReport {
   readonly runtime: RuntimeReport;
   readonly last: { loss: number | null; accuracy: number | null };
-  readonly totals: { up: number; down: number; payloadUp: number; payloadDown: number; bits: number };
+  readonly totals: FederatedProgress['totals'];
 }
 
 /**
@@ -44,7 +56,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
     const { model, privacy } = prep;
     const global = prep.machine.params;
     const progress: FederatedProgress = {
-      totals: { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0 },
+      totals: { up: 0, down: 0, payloadUp: 0, payloadDown: 0, bits: 0, refused: 0 },
       last: { loss: null, accuracy: null },
     };
     const { totals } = progress;
@@ -58,6 +70,8 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       if (evalNow) {
         const e = evaluate(model, cfg.loss.kind, kernels, global, prep.data.test);
         progress.last = { loss: e.loss, accuracy: e.accuracy };
+        // A model whose loss is NaN/Inf is useless; never let such a run end as a success.
+        if (!Number.isFinite(e.loss)) throw nonFiniteModelError(cfg, s.round, e.loss);
       }
       const last = progress.last;
       totals.up += traffic.bytesUp;
@@ -65,6 +79,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       totals.payloadUp += traffic.payloadBytesUp;
       totals.payloadDown += traffic.payloadBytesDown;
       totals.bits += traffic.theoreticalBitsUp;
+      totals.refused += traffic.refusedBytes ?? 0;
       const line = {
         round: s.round,
         time_s: ctx.elapsed(),
@@ -76,13 +91,15 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         payload_bytes_up: traffic.payloadBytesUp,
         payload_bytes_down: traffic.payloadBytesDown,
         theoretical_bits_up: traffic.theoreticalBitsUp,
+        refused_bytes: traffic.refusedBytes ?? 0,
         epsilon: privacy ? privacy.epsilonAfter(s.round) : null,
         participants: s.results.length,
         failures: s.failures.length,
-        failure_reasons: failureKinds(s.failures),
+        failure_reasons: failureKinds(s.failures, s.refused),
         aggregated: s.aggregated,
         ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
       };
+      warnRefusals(ctx.log, s);
       await ctx.record(line, evalNow);
       ctx.log.info(
         { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
@@ -125,6 +142,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         payload_bytes_up: t.payloadUp,
         payload_bytes_down: t.payloadDown,
         theoretical_bits_up: t.bits,
+        refused_bytes: t.refused,
       },
     };
   },

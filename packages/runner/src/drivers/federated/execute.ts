@@ -7,6 +7,7 @@ import {
   hostWaitMs,
   joinTimeoutMs,
   type LaunchedHosts,
+  launchedHostIds,
   launchHosts,
   localEndpoint,
 } from '../../hosts/launcher.js';
@@ -59,7 +60,8 @@ export async function executeRounds(
   // threads: the host lives in this process, so Δs reach the server through shared memory.
   const lane = rt.kind === 'threads' ? new SharedLane() : undefined;
   const startHosts = (address: string) => {
-    hosts.launched = launchHosts({ kind: 'worker', runtime: rt, address, run: cfg.name, log, lane });
+    const dataDir = prep.setup.dataBaseDir;
+    hosts.launched = launchHosts({ kind: 'worker', runtime: rt, address, run: cfg.name, log, lane, dataDir });
   };
   try {
     const report = await runZmqServer(
@@ -69,6 +71,7 @@ export async function executeRounds(
         bind: rt.kind === 'cluster' ? rt.bind : localEndpoint(rt.transport, cfg.name, 'server'),
         run: cfg.name,
         hosts: hostCount(rt),
+        admit: launchedHostIds(rt),
         hostConfig: (_host, nodes) => toJsonValue(prep.hostSetup(nodes), 'welcome.config'),
         joinTimeoutMs: joinTimeoutMs(rt),
         hostWaitMs: hostWaitMs(rt),

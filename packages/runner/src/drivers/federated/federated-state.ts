@@ -7,7 +7,15 @@ import type { PreparedFederated } from './prepare.js';
 
 /** What a federated run has summed and last evaluated by a round boundary (summary.json needs them). */
 export interface FederatedProgress {
-  readonly totals: { up: number; down: number; payloadUp: number; payloadDown: number; bits: number };
+  readonly totals: {
+    up: number;
+    down: number;
+    payloadUp: number;
+    payloadDown: number;
+    bits: number;
+    /** Refused received bytes (`refused_bytes`), apart from `up`. */
+    refused: number;
+  };
   last: { loss: number | null; accuracy: number | null };
 }
 
@@ -49,6 +57,7 @@ const federatedStateSchema = z.strictObject({
     payloadUp: z.number(),
     payloadDown: z.number(),
     bits: z.number(),
+    refused: z.number().default(0), // absent in checkpoints written before refused traffic was split off
   }),
   last: z.strictObject({ loss: z.number().nullable(), accuracy: z.number().nullable() }),
 });

@@ -36,7 +36,8 @@ export function federatedFootprint(ctx: RunContext): RunFootprint {
     clients,
     clientsWithState: state === 0 ? 0 : Math.min(clients, perRound * rounds),
     stateVectorsPerClient: state,
-    serverVectors: 2 + serverOptimizer + downlink + perRound,
+    // model, aggregate, the model and moments kept to undo a refused step (ServerOptimizer.applyFinite)
+    serverVectors: 3 + 2 * serverOptimizer + downlink + perRound,
     executorVectors: 4,
     hosts: localHosts(cfg.runtime),
   };

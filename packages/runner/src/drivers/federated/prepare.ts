@@ -18,7 +18,7 @@ import {
   type ServerOptimizerInput,
   withClientDp,
 } from '@starling/server';
-import { type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
+import { forWire, type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
 import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
@@ -82,6 +82,7 @@ function roundPlan(a: ServerAlgorithm): RoundPlan {
     deadlineMs: a.deadlineS === null ? null : a.deadlineS * 1000,
     maxClientWeight: a.maxClientWeight,
     maxFailedRounds: a.maxFailedRounds,
+    maxUpdateNorm: a.maxUpdateNorm ?? null,
   };
 }
 
@@ -128,8 +129,10 @@ export function prepareRun(
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,
     aggregator: privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate,
-    // Every node reports its partition size as its sample count: lets the mean stream (same bits).
+    // Every node reports its partition size as its sample count: lets the mean stream (same bits), and
+    // an update that declares another weight is refused (bad-weight).
     expectedSamples: (node) => parts[node]?.length ?? -1,
+    assignedSamples: (node) => parts[node]?.length ?? -1,
   });
   return {
     rounds: plan.rounds,
@@ -145,7 +148,7 @@ export function prepareRun(
     privacy,
     compression,
     hostSetup: (nodes) => ({
-      setup,
+      setup: forWire(setup),
       partition: Object.fromEntries(nodes.map((n) => [String(n), Array.from(parts[n])])),
       layout: model.layout,
     }),

@@ -8,7 +8,14 @@ import {
   runGossipInline,
 } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
-import { hostCount, joinTimeoutMs, type LaunchedHosts, launchHosts, localEndpoint } from '../../hosts/launcher.js';
+import {
+  hostCount,
+  joinTimeoutMs,
+  type LaunchedHosts,
+  launchedHostIds,
+  launchHosts,
+  localEndpoint,
+} from '../../hosts/launcher.js';
 import { INTERRUPT_GRACE_MS } from '../interrupt-grace.js';
 import type { PreparedGossip } from './prepare.js';
 
@@ -75,13 +82,21 @@ export async function executeGossip(
       bind: rt.kind === 'cluster' ? rt.bind : localEndpoint(rt.transport, cfg.name, 'coordinator'),
       run: cfg.name,
       hosts: hostCount(rt),
+      admit: launchedHostIds(rt),
       setup: prep.setup,
       partition: prep.parts,
       modelSize: prep.model.layout.size,
       joinTimeoutMs: joinTimeoutMs(rt),
       log,
       onListening: (address) => {
-        hosts.launched = launchHosts({ kind: 'peer', runtime: rt, address, run: cfg.name, log });
+        hosts.launched = launchHosts({
+          kind: 'peer',
+          runtime: rt,
+          address,
+          run: cfg.name,
+          log,
+          dataDir: prep.setup.node.dataBaseDir,
+        });
       },
       onRound,
       signal,
