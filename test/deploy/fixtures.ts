@@ -27,7 +27,7 @@ export function makeKeysDir(names: readonly string[]): { dir: string; remove: ()
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+const MODELS: Record<string, new () => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
@@ -40,7 +40,8 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
 export function validateManifest(obj: { apiVersion: string; kind: string }): void {
   const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
   if (!Model) throw new Error(`no schema for ${obj.apiVersion}/${obj.kind}`);
-  new Model(obj as never).validate();
+  // An empty model carries apiVersion and kind; the rendered fields go on top, then the schema check.
+  Object.assign(new Model(), obj).validate();
 }
 
 /**

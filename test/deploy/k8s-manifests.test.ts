@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type K8sObject, manifestsYaml, readConfigFile, renderK8s, runExperiment } from '@starling/runner';
+import { manifestsYaml, readConfigFile, renderK8s, runExperiment } from '@starling/runner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { peerCommand } from '../../packages/cli/src/commands/peer.js';
@@ -109,11 +109,11 @@ describe.each(CASES)('starling deploy k8s: $family config', (c) => {
         ...(c.role === 'worker' ? ['Job'] : ['Service', 'StatefulSet']),
       ].sort(),
     );
-    for (const o of objects) validateManifest(o as K8sObject);
+    for (const o of objects) validateManifest(o);
     const hosts = find(objects, c.role === 'worker' ? 'Job' : 'StatefulSet', c.role);
     const broken = structuredClone(hosts);
     broken.spec.template.spec.containers[0].resources.requests.memory = 'lots';
-    expect(() => validateManifest(broken as K8sObject)).toThrow(/memory/);
+    expect(() => validateManifest(broken)).toThrow(/memory/);
   });
 
   it('runs the hosts as an Indexed Job of N workers or a StatefulSet of N peers behind a headless Service', () => {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { errors } from '@starling/core';
 import { applyOverride, configBaseDir, manifestsYaml, readConfigFile, renderK8s } from '@starling/runner';
@@ -27,15 +27,17 @@ function configSource(args: DeployK8sOptions): { config: unknown; text: string; 
   return { config, text: `${JSON.stringify(config, null, 2)}\n`, file: `${basename(file, extname(file))}.json` };
 }
 
-function prepareOut(dir: string, force: boolean): void {
-  mkdirSync(dir, { recursive: true });
-  if (!force && readdirSync(dir).length > 0) {
+function checkOut(dir: string, force: boolean): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw errors.usage(`--out ${dir} is not a folder`);
+  if (!force && existsSync(dir) && readdirSync(dir).length > 0) {
     throw errors.usage(`--out ${dir} is not empty (pass --force to overwrite the manifests in it)`);
   }
 }
 
 /** The `starling deploy k8s` handler: config and keys → manifests on stdout or in `--out`. */
 export async function deployK8s(args: DeployK8sOptions): Promise<void> {
+  const out = args.out === undefined ? undefined : resolve(args.out);
+  if (out !== undefined) checkOut(out, args.force);
   const src = configSource(args);
   const { plan, objects } = renderK8s({
     config: src.config,
@@ -49,12 +51,11 @@ export async function deployK8s(args: DeployK8sOptions): Promise<void> {
     threads: args.threads,
     storage: args.storage,
   });
-  if (args.out === undefined) {
+  if (out === undefined) {
     process.stdout.write(manifestsYaml(objects));
     return;
   }
-  const out = resolve(args.out);
-  prepareOut(out, args.force);
+  mkdirSync(out, { recursive: true });
   const secrets = objects.filter((o) => o.kind === 'Secret');
   const rest = objects.filter((o) => o.kind !== 'Secret');
   writeFileSync(join(out, 'manifests.yaml'), manifestsYaml(rest));
