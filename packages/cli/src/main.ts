@@ -1,6 +1,7 @@
 import { errors } from '@starling/core';
 import { exitCodeFor } from '@starling/runner';
 import yargs from 'yargs';
+import { deployCommand } from './commands/deploy.js';
 import { keysCommand } from './commands/keys.js';
 import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(workerCommand)
     .command(peerCommand)
     .command(keysCommand)
+    .command(deployCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

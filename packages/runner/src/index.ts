@@ -14,6 +14,18 @@ export { Checkpointing, configSha256, RunInterrupted } from './checkpoint/checkp
 export { applyOverride, loadConfig, readConfigFile, validateConfig } from './config/load.js';
 export type { ExperimentConfig } from './config/schema.js';
 export { experimentSchema } from './config/schema.js';
+export type { HostKeyFiles } from './deploy/host-keys.js';
+export { readHostKeys } from './deploy/host-keys.js';
+export { serverArgs } from './deploy/k8s-coordinator.js';
+export { hostArgs, hostKeyNames, INDEX_ENV } from './deploy/k8s-hosts.js';
+export { GOSSIP_PORT, hostKeyName, POD_LAYOUT, RUN_AS, SERVER_KEY_NAME, SERVER_PORT } from './deploy/k8s-layout.js';
+export type { K8sObject } from './deploy/k8s-objects.js';
+export type { K8sPlan } from './deploy/k8s-plan.js';
+export { objectNames } from './deploy/k8s-plan.js';
+export type { PodMemory } from './deploy/pod-memory.js';
+export { podMemory } from './deploy/pod-memory.js';
+export type { K8sDeployOptions, K8sManifests } from './deploy/render-k8s.js';
+export { manifestsYaml, renderK8s } from './deploy/render-k8s.js';
 export type { AlgorithmEntry, AlgorithmKind } from './drivers/algorithms.js';
 export { ALGORITHMS } from './drivers/algorithms.js';
 export type { HostKind, HostProcessOptions } from './hosts/host-main.js';

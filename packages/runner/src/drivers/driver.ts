@@ -48,6 +48,9 @@ export interface RunContext {
   boundary(round: number, capture: () => CheckpointValue | Promise<CheckpointValue>): Promise<void>;
 }
 
+/** What a driver's `footprint` reads: the config, the backend the hosts load and where data paths resolve. */
+export type FootprintContext = Pick<RunContext, 'cfg' | 'hostKernels' | 'baseDir'>;
+
 /** What `prepare` resolved before round 0: the plan, and the records written before training. */
 export interface PreparedRun {
   /** Rounds planned (`algorithm.rounds`). */
@@ -87,7 +90,7 @@ export interface RunDriver<P extends PreparedRun, R> {
    * What the run will hold in memory, from the config and the loaded data set only (before any
    * model-sized allocation), for the pre-flight check.
    */
-  footprint(ctx: RunContext): RunFootprint;
+  footprint(ctx: FootprintContext): RunFootprint;
   prepare(ctx: RunContext): P;
   execute(prep: P, ctx: RunContext): Promise<R>;
   summarize(prep: P, report: R, ctx: RunContext): RunOutcome;

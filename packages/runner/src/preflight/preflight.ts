@@ -3,7 +3,8 @@ import type { RunFootprint } from './footprint.js';
 import { availableMemory, estimateMemory, type MemoryEstimate } from './memory-estimate.js';
 
 const MB = 2 ** 20;
-const mb = (bytes: number) => Math.round(bytes / MB);
+/** Bytes to MB (2^20 bytes), rounded to the nearest: the unit of `estimate_mb` in meta.json. */
+export const mb = (bytes: number): number => Math.round(bytes / MB);
 
 /** The memory check of a run, as recorded in meta.json (`memory`) and summary.json. */
 export interface MemoryPlan {

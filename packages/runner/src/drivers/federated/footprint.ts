@@ -2,7 +2,7 @@ import { OPTIMIZER_STATE_SLOTS } from '@starling/core';
 import { workspaceFor } from '@starling/worker';
 import type { RunFootprint } from '../../preflight/footprint.js';
 import { dataBytes, localHosts } from '../../preflight/hosts.js';
-import type { RunContext } from '../driver.js';
+import type { FootprintContext } from '../driver.js';
 import { baseNodeSetup } from './prepare.js';
 
 /**
@@ -12,7 +12,7 @@ import { baseNodeSetup } from './prepare.js';
  * uplink error-feedback memory. Participants per round under Poisson sampling (client-level DP) get
  * three standard deviations of margin.
  */
-export function federatedFootprint(ctx: RunContext): RunFootprint {
+export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   const { cfg } = ctx;
   const { data, model } = workspaceFor(baseNodeSetup(cfg, ctx.hostKernels, ctx.baseDir));
   const a = cfg.algorithm;

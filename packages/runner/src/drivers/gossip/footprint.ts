@@ -3,7 +3,7 @@ import { buildTopology, degreeStats } from '@starling/topologies';
 import { workspaceFor } from '@starling/worker';
 import type { RunFootprint } from '../../preflight/footprint.js';
 import { dataBytes, localHosts } from '../../preflight/hosts.js';
-import type { RunContext } from '../driver.js';
+import type { FootprintContext } from '../driver.js';
 import { gossipAlgorithm, gossipNodeSetup } from './prepare.js';
 
 /**
@@ -12,7 +12,7 @@ import { gossipAlgorithm, gossipNodeSetup } from './prepare.js';
  * with CHOCO-SGD, a public copy per neighbour and of itself; the coordinator collects every peer's
  * model on evaluation rounds.
  */
-export function gossipFootprint(ctx: RunContext): RunFootprint {
+export function gossipFootprint(ctx: FootprintContext): RunFootprint {
   const { cfg } = ctx;
   const a = gossipAlgorithm(cfg);
   if (!a) throw errors.option('algorithm.kind', 'dpsgd or consensus for a gossip run', cfg.algorithm.kind);
