@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { starling, tempDir } from '../cli/cli-helpers.js';
 import { metrics, waitFor } from '../e2e/e2e-helpers.js';
 import { smallGossip } from '../gossip/gossip-helpers.js';
-import { type LinkCap, NetnsCluster } from './netns-cluster.js';
 import { listNamespaces, netnsUnavailable } from './netns.js';
+import { type LinkCap, NetnsCluster } from './netns-cluster.js';
 
 const unavailable = netnsUnavailable();
 if (unavailable) console.warn(`multi-host tests in network namespaces are skipped: ${unavailable}`);
@@ -70,7 +70,17 @@ describe.skipIf(unavailable !== '')(
       await waitFor(() => server.err().includes('listening on'), 90_000, 'server to listen');
       const hosts = ['w1', 'w2'].map((id) => {
         const bind = kind === 'peer' ? ['--bind', `tcp://${cluster.address(id)}:*`] : [];
-        return cluster.starling(id, [kind, '--connect', endpoint, '--host-id', id, '--threads', '1', ...bind, ...hostFlags]);
+        return cluster.starling(id, [
+          kind,
+          '--connect',
+          endpoint,
+          '--host-id',
+          id,
+          '--threads',
+          '1',
+          ...bind,
+          ...hostFlags,
+        ]);
       });
       const code = await server.exit;
       const hostCodes = await Promise.all(hosts.map((h) => h.exit));

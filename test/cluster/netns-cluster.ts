@@ -36,13 +36,23 @@ const live = new Set<NetnsCluster>();
 let seq = 0;
 let hooked = false;
 
-/** Whatever happens to the test process, its namespaces and the processes in them go with it. */
+const destroyAll = () => {
+  for (const c of live) c.destroy();
+};
+
+/** Cleans up on a signal (vitest ends its fork workers with SIGTERM), then dies of it as it would have. */
+function onSignal(signal: NodeJS.Signals): void {
+  destroyAll();
+  process.removeListener(signal, onSignal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+/** Whatever ends the test process, its namespaces and the processes in them go with it. */
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', () => {
-    for (const c of live) c.destroy();
-  });
+  process.on('exit', destroyAll);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, onSignal);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetnsCluster, type Started } from './netns-cluster.js';
 import {
   cidrsOverlap,
   deleteNamespace,
@@ -12,6 +11,7 @@ import {
   pickSubnet,
   removeStaleNamespaces,
 } from './netns.js';
+import { NetnsCluster, type Started } from './netns-cluster.js';
 
 const unavailable = netnsUnavailable();
 if (unavailable) console.warn(`network namespace harness tests are skipped: ${unavailable}`);
@@ -76,7 +76,9 @@ describe.skipIf(unavailable !== '')(
       try {
         const up = await transfer(cluster, 'a', 'b', bytes);
         const down = await transfer(cluster, 'b', 'a', bytes);
-        console.info(`2 MB: ${free.toFixed(3)} s uncapped, ${up.toFixed(3)} s up / ${down.toFixed(3)} s down at 20 mbit`);
+        console.info(
+          `2 MB: ${free.toFixed(3)} s uncapped, ${up.toFixed(3)} s up / ${down.toFixed(3)} s down at 20 mbit`,
+        );
         for (const t of [up, down]) {
           expect(t).toBeGreaterThan(floor * 0.95);
           expect(t).toBeLessThan(floor * 4);

@@ -91,7 +91,9 @@ export function cidrsOverlap(a: string, b: string): boolean {
 export function hostPrefixes(): string[] {
   const routes = sh('ip', ['-4', '-o', 'route', 'show', 'table', 'all']).out.split('\n');
   const addrs = sh('ip', ['-4', '-o', 'addr', 'show']).out.split('\n');
-  const fromRoutes = routes.map((l) => l.trim().split(/\s+/)).map((w) => (w[0] === 'local' || w[0] === 'broadcast' ? w[1] : w[0]));
+  const fromRoutes = routes
+    .map((l) => l.trim().split(/\s+/))
+    .map((w) => (w[0] === 'local' || w[0] === 'broadcast' ? w[1] : w[0]));
   const fromAddrs = addrs.map((l) => /inet (\S+)/.exec(l)?.[1]);
   return [...fromRoutes, ...fromAddrs].filter((p): p is string => !!p && parseCidr(p) !== undefined);
 }
@@ -112,11 +114,14 @@ export function pickSubnet(seed: number, taken: readonly string[] = hostPrefixes
 export function netnsUnavailable(): string {
   if (process.platform !== 'linux') return `network namespaces need Linux (this is ${process.platform})`;
   const ns = `${NETNS_PREFIX}${process.pid}-probe`;
-  const steps: [('ip' | 'tc'), string[]][] = [
+  const steps: ['ip' | 'tc', string[]][] = [
     ['ip', ['netns', 'add', ns]],
     ['ip', ['-n', ns, 'link', 'add', 'br0', 'type', 'bridge']],
     ['ip', ['-n', ns, 'link', 'add', 'a0', 'type', 'veth', 'peer', 'name', 'b0']],
-    ['tc', ['-n', ns, 'qdisc', 'add', 'dev', 'a0', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '100ms']],
+    [
+      'tc',
+      ['-n', ns, 'qdisc', 'add', 'dev', 'a0', 'root', 'tbf', 'rate', '1mbit', 'burst', '32kbit', 'latency', '100ms'],
+    ],
   ];
   try {
     for (const [cmd, args] of steps) {
