@@ -46,7 +46,8 @@ describe.skipIf(unavailable !== '')(
       expect(listNamespaces().filter((ns) => made.includes(ns))).toEqual([]);
     });
 
-    const timings = { uncapped: Number.NaN, capped: Number.NaN };
+    const timings = { uncapped: [] as number[], capped: [] as number[] };
+    const show = (t: number[]) => `median ${median(t).toFixed(3)} s, best ${Math.min(...t).toFixed(3)} s`;
 
     it('parameter server and two workers on three machines end on the inline model bits', async () => {
       const r = await runOnMachines(cluster, plain('worker', FEDAVG));
@@ -54,10 +55,10 @@ describe.skipIf(unavailable !== '')(
       expect(r.summary.model_sha256).toBe(reference.fedavg);
       expect(r.lines).toHaveLength(ROUNDS);
       expect(r.lines.every((l) => l.participants === 10 && l.failures === 0)).toBe(true);
-      timings.uncapped = median(roundTimes(r.lines));
+      timings.uncapped = roundTimes(r.lines);
     }, 120_000);
 
-    it('with w2 behind a 20 mbit tbf cap: the same bits, and rounds no faster than its bytes over the cap', async () => {
+    it('with w2 behind a 20 mbit tbf cap: the same bits, and no round faster than its bytes over the cap', async () => {
       cluster.cap('w2', CAP);
       const before = cluster.linkBytes('w2');
       try {
@@ -67,14 +68,15 @@ describe.skipIf(unavailable !== '')(
         const sent = cluster.linkBytes('w2').tx - before.tx;
         const perRoundUp = r.summary.payload_bytes_up / ROUNDS / 2;
         expect(sent).toBeGreaterThan(perRoundUp * ROUNDS);
-        timings.capped = median(roundTimes(r.lines));
+        timings.capped = roundTimes(r.lines);
         const floor = (perRoundUp * 8) / CAP_BITS_PER_S;
         console.info(
-          `round time (median of ${ROUNDS - 1}): ${timings.uncapped.toFixed(3)} s uncapped, ${timings.capped.toFixed(3)} s with w2 at ${CAP.rate} (its uplink alone needs ${floor.toFixed(3)} s per round; w2 sent ${sent} bytes)`,
+          `round times over ${ROUNDS - 1} rounds: ${show(timings.uncapped)} uncapped; ${show(timings.capped)} with w2 at ${CAP.rate} (w2's updates alone need ${floor.toFixed(3)} s per round; w2 sent ${sent} bytes)`,
         );
-        // a round cannot end before w2's updates crossed its link (the uncapped time is reported, not
-        // compared: on a shared 2-core machine the load moves it more than the cap does)
-        expect(timings.capped).toBeGreaterThanOrEqual(floor);
+        // every round waits for w2's updates to cross its link; the best uncapped round (one quiet
+        // moment of a shared 2-core machine is enough) beats the best capped one
+        expect(Math.min(...timings.capped)).toBeGreaterThanOrEqual(floor);
+        expect(Math.min(...timings.uncapped)).toBeLessThan(Math.min(...timings.capped));
         // the tbf really held w2's packets back, in both directions
         const tbf = cluster.capStats('w2');
         expect(tbf.uplink).toMatchObject({ kind: 'tbf' });
