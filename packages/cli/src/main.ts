@@ -1,6 +1,7 @@
 import { errors } from '@starling/core';
 import { exitCodeFor } from '@starling/runner';
 import yargs from 'yargs';
+import { keysCommand } from './commands/keys.js';
 import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
 import { resumeCommand } from './commands/resume.js';
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(privacyCommand)
     .command(workerCommand)
     .command(peerCommand)
+    .command(keysCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

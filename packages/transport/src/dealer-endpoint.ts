@@ -6,6 +6,9 @@ import { type EndpointOptions, type ResolvedOptions, resolveOptions } from './en
 import type { OutgoingHeader } from './messages.js';
 import type { SendOutcome, SendResult } from './outbox.js';
 import { ID_PATTERN, TO_DEALER } from './protocol.js';
+import { dealerCurveOptions } from './security/dealer-curve.js';
+import type { DealerSecurity } from './security/identity.js';
+import { redialOnAuthFailure } from './security/redial.js';
 import { watchConnections } from './watch-connections.js';
 
 /** Options of a {@link DealerEndpoint}. */
@@ -17,6 +20,12 @@ export interface DealerOptions extends EndpointOptions {
   /** First and largest reconnection delay in ms (defaults 100 and 1000). */
   readonly reconnectMs?: number;
   readonly reconnectMaxMs?: number;
+  /**
+   * CURVE client with a key bound to the routing id (docs/security.md): `routingId` must equal
+   * `identity.name`; the socket's ZeroMQ routing id becomes `NAME~TAG`, which the server verifies.
+   * Absent: plaintext, as before.
+   */
+  readonly security?: DealerSecurity;
 }
 
 /**
@@ -35,6 +44,8 @@ export class DealerEndpoint extends Endpoint {
   private linkUp = false;
   /** Pending loss after a disconnection, cancelled by a new handshake (`reconnectGraceMs`). */
   private grace: NodeJS.Timeout | undefined;
+  /** Stops dialling again after ZAP denials (secured DEALERs only). */
+  private stopRedial = () => {};
 
   private constructor(socket: Dealer, address: string, options: ResolvedOptions, peerName: string) {
     super(socket, options);
@@ -72,7 +83,7 @@ export class DealerEndpoint extends Endpoint {
     if (!ID_PATTERN.test(peerName)) throw errors.option('transport.peerName', `${ID_PATTERN}`, peerName);
     const o = resolveOptions(options, TO_DEALER);
     const socket = new Dealer({
-      routingId: options.routingId,
+      ...dealerCurveOptions(options.routingId, options.security),
       linger: 0,
       sendTimeout: 0,
       immediate: false,
@@ -85,6 +96,10 @@ export class DealerEndpoint extends Endpoint {
       reconnectMaxInterval: options.reconnectMaxMs ?? 1000,
     });
     const endpoint = new DealerEndpoint(socket, address, o, peerName);
+    if (options.security !== undefined) {
+      const delays = { minMs: options.reconnectMs ?? 100, maxMs: options.reconnectMaxMs ?? 1000 };
+      endpoint.stopRedial = redialOnAuthFailure(socket, address, delays, o.log);
+    }
     try {
       socket.connect(address);
     } catch (e) {
@@ -109,6 +124,7 @@ export class DealerEndpoint extends Endpoint {
 
   override close(options?: { lingerMs?: number }): Promise<void> {
     clearTimeout(this.grace);
+    this.stopRedial();
     return super.close(options);
   }
 

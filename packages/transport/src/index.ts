@@ -24,7 +24,7 @@ export type {
 export { EXAMPLE_HEADERS } from './examples.js';
 export type { JsonValue } from './json-value.js';
 export { toJsonValue } from './json-value.js';
-export type { EndpointStats, LinkCounters } from './link-stats.js';
+export type { EndpointStats, LinkCounters, RefusedCounters } from './link-stats.js';
 export type {
   ByeHeader,
   ErrorHeader,
@@ -69,4 +69,21 @@ export {
 } from './protocol.js';
 export type { RouterOptions } from './router-endpoint.js';
 export { peerIdOf, RouterEndpoint } from './router-endpoint.js';
+export type { CurveIdentity, DealerSecurity, RouterSecurity } from './security/identity.js';
+export { generateIdentity } from './security/identity.js';
+export type { KeyFilePaths, NamedKey } from './security/key-files.js';
+export {
+  KEY_FILE_KIND,
+  loadAllowList,
+  loadIdentity,
+  loadPublicKey,
+  PUBLIC_SUFFIX,
+  SECRET_SUFFIX,
+  writeIdentity,
+} from './security/key-files.js';
+export { secureRoutingId, TAG_LENGTH, TAG_SEPARATOR, tagFor } from './security/routing-tag.js';
+export { publicKeyOf, sharedSecret } from './security/x25519.js';
+export { isCurveKey, z85Decode, z85Encode } from './security/z85.js';
+export type { ZapRegistration } from './security/zap-handler.js';
+export { registerZapDomain, ZAP_ENDPOINT, zapHandlerOpen } from './security/zap-handler.js';
 export { SHARED_CODEC, SharedLane } from './shared-lane.js';

@@ -32,6 +32,20 @@ export interface EndpointStats {
   readonly handlerErrors: number;
   /** ZeroMQ connection events seen on the socket (per TCP/IPC connection, not per peer). */
   readonly connections: Record<string, number>;
+  /** Refused traffic, counted apart from everything above (zero unless the endpoint has `security`). */
+  readonly refused: RefusedCounters;
+}
+
+/**
+ * Traffic a secured ROUTER refused before decoding it: messages from routing ids that do not verify
+ * (reason `unauthenticated`), and connections whose CURVE handshake failed (no CURVE, wrong server key,
+ * or a key its ZAP allow-list denies). None of it is in `totals`, `peers` or the per-type counters.
+ */
+export interface RefusedCounters {
+  messages: number;
+  /** Bytes of the refused messages' frames (routing envelope excluded). */
+  bytes: number;
+  connections: number;
 }
 
 function zero(): LinkCounters {
@@ -59,6 +73,7 @@ export class LinkStats {
   private readonly sentByType: Record<string, { messages: number; bytes: number }> = {};
   private readonly receivedByType: Record<string, { messages: number; bytes: number }> = {};
   private readonly connections: Record<string, number> = {};
+  private readonly refused: RefusedCounters = { messages: 0, bytes: 0, connections: 0 };
   handlerErrors = 0;
 
   private peer(id: string): LinkCounters {
@@ -109,6 +124,17 @@ export class LinkStats {
     bump(this.connections, event);
   }
 
+  /** Counts a refused message of `bytes` (never in the totals). */
+  refuse(bytes: number): void {
+    this.refused.messages++;
+    this.refused.bytes += bytes;
+  }
+
+  /** Counts a refused connection (failed CURVE handshake). */
+  refuseConnection(): void {
+    this.refused.connections++;
+  }
+
   snapshot(): EndpointStats {
     const copy = <T extends object>(o: T): T => structuredClone(o);
     return {
@@ -120,6 +146,7 @@ export class LinkStats {
       receivedByType: copy(this.receivedByType),
       handlerErrors: this.handlerErrors,
       connections: { ...this.connections },
+      refused: { ...this.refused },
     };
   }
 }

@@ -6,12 +6,21 @@ import { type EndpointOptions, type ResolvedOptions, resolveOptions } from './en
 import type { OutgoingHeader } from './messages.js';
 import type { SendOutcome, SendResult } from './outbox.js';
 import { ID_PATTERN, TO_ROUTER } from './protocol.js';
+import type { RouterSecurity } from './security/identity.js';
+import { RouterGuard } from './security/router-guard.js';
 import { watchConnections } from './watch-connections.js';
 
 /** Options of a {@link RouterEndpoint}. */
 export interface RouterOptions extends EndpointOptions {
   /** A new connection with a known routing id takes it over (default true, so restarted hosts rejoin). */
   readonly handover?: boolean;
+  /**
+   * CURVE with a ZAP allow-list and routing ids bound to keys (docs/security.md): only clients whose key is
+   * in `allow` complete a handshake, and only messages from routing ids `NAME~TAG` that verify for NAME's key
+   * reach the application, as `peer = NAME`. Everything else is refused, counted in `stats().refused`.
+   * Absent: plaintext, as before.
+   */
+  readonly security?: RouterSecurity;
 }
 
 /** Decodes a ZeroMQ routing id into a peer id, or null when it is not a valid id (binary, too long). */
@@ -38,34 +47,35 @@ export class RouterEndpoint extends Endpoint {
   private readonly unroutable = new Map<string, number>();
   private probe: NodeJS.Timeout | undefined;
 
-  private constructor(socket: Router, address: string, options: ResolvedOptions) {
+  private constructor(
+    socket: Router,
+    address: string,
+    options: ResolvedOptions,
+    private readonly guard: RouterGuard | undefined,
+  ) {
     super(socket, options);
     this.address = address;
+    guard?.attach(socket, this.counters);
     watchConnections(socket, this.counters, () => {
       clearTimeout(this.probe);
       if (!this.closed) this.probe = setTimeout(() => this.heartbeat(), 20);
     });
     this.startReceiving(async () => {
-      const [id, ...frames] = await socket.receive();
-      return { peer: peerIdOf(id), frames };
+      for (;;) {
+        const [id, ...frames] = await socket.receive();
+        if (guard === undefined) return { peer: peerIdOf(id), frames };
+        const peer = guard.admit(id!, frames);
+        if (peer !== null) return { peer, frames };
+      }
     });
   }
 
   /** Binds a ROUTER to `address` (`tcp://127.0.0.1:*` picks a free port; see `address`). */
   static async listen(address: string, options: RouterOptions): Promise<RouterEndpoint> {
     const o = resolveOptions(options, TO_ROUTER);
-    const socket = new Router({
-      mandatory: true,
-      handover: options.handover ?? true,
-      linger: 0,
-      sendTimeout: 0,
-      sendHighWaterMark: o.sendHighWaterMark,
-      receiveHighWaterMark: o.receiveHighWaterMark,
-      maxMessageSize: o.maxMessageBytes,
-      heartbeatInterval: o.zmtpHeartbeatMs,
-      heartbeatTimeout: o.zmtpTimeoutMs,
-    });
-    const endpoint = new RouterEndpoint(socket, address, o);
+    const guard = options.security === undefined ? undefined : await RouterGuard.open(options.security, o.log);
+    const socket = RouterEndpoint.socket(o, options.handover ?? true, guard);
+    const endpoint = new RouterEndpoint(socket, address, o, guard);
     try {
       await socket.bind(address);
     } catch (e) {
@@ -74,6 +84,26 @@ export class RouterEndpoint extends Endpoint {
     }
     (endpoint as { address: string }).address = socket.lastEndpoint ?? address;
     return endpoint;
+  }
+
+  private static socket(o: ResolvedOptions, handover: boolean, guard: RouterGuard | undefined): Router {
+    try {
+      return new Router({
+        ...guard?.socketOptions(),
+        mandatory: true,
+        handover,
+        linger: 0,
+        sendTimeout: 0,
+        sendHighWaterMark: o.sendHighWaterMark,
+        receiveHighWaterMark: o.receiveHighWaterMark,
+        maxMessageSize: o.maxMessageBytes,
+        heartbeatInterval: o.zmtpHeartbeatMs,
+        heartbeatTimeout: o.zmtpTimeoutMs,
+      });
+    } catch (e) {
+      guard?.close();
+      throw e;
+    }
   }
 
   /** Peers currently known (heard from, not lost or gone), in no particular order. */
@@ -115,14 +145,29 @@ export class RouterEndpoint extends Endpoint {
     return this.outboxes.queued(peer);
   }
 
+  /**
+   * Replaces a secured router's allow-list (name -> z85 public key), e.g. a gossip inbox once the welcome
+   * named the run's hosts. Live peers no longer allowed (or with a new key) are lost (`revoked`). Throws a
+   * `config` StarlingError on a router without `security` or for a malformed list.
+   */
+  setAllow(allow: ReadonlyMap<string, string>): void {
+    if (this.guard === undefined) throw errors.option('transport.security', 'set to change an allow-list', undefined);
+    for (const name of this.guard.setAllow(allow)) this.markLost(name, 'revoked');
+  }
+
   override close(options?: { lingerMs?: number }): Promise<void> {
     clearTimeout(this.probe);
+    this.guard?.close();
     return super.close(options);
   }
 
   protected async attempt(peer: string, frames: Buffer[]): Promise<SendOutcome> {
     let id = this.ids.get(peer);
-    if (!id) this.ids.set(peer, (id = Buffer.from(peer, 'latin1')));
+    if (this.guard !== undefined) {
+      // with security a NAME is sent to at its verified id only; an unlisted NAME is sent nothing
+      id = this.guard.routeOf(peer);
+      if (id === undefined) return 'unreachable';
+    } else if (!id) this.ids.set(peer, (id = Buffer.from(peer, 'latin1')));
     try {
       await (this.socket as Router).send([id, ...frames]);
       this.routed.set(peer, this.opts.now());

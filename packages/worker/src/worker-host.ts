@@ -1,8 +1,9 @@
-import { availableParallelism, hostname } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { errors, type StarlingError } from '@starling/core';
 import {
   DealerEndpoint,
+  type DealerSecurity,
   type DecodedTensor,
   type EndpointLog,
   type IncomingMessage,
@@ -14,6 +15,7 @@ import { Piscina } from 'piscina';
 import { ArenaPool } from './arena-pool.js';
 import { blocksOf } from './blocks.js';
 import { HelloLoop } from './hello-loop.js';
+import { hostIdFor } from './host-id.js';
 import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
@@ -38,11 +40,16 @@ export interface HostLog extends EndpointLog {
 export interface WorkerHostOptions {
   /** The server's endpoint, e.g. `tcp://10.0.0.5:7000` or `ipc:///tmp/starling.sock`. */
   readonly connect: string;
-  /** A unique host id (letters, digits, `._:-`); default `<hostname>-<pid>`. */
+  /** A unique host id (letters, digits, `._:-`); default `<hostname>-<pid>`, or the key's name with `security`. */
   readonly hostId?: string;
   /** Pool threads that train nodes (default: the machine's cores). */
   readonly threads?: number;
   readonly log: HostLog;
+  /**
+   * CURVE to a server with `runtime.security`: this host's key pair (its name is the host id; a
+   * different `hostId` is a `config` error) and the server's public key. Absent: plaintext.
+   */
+  readonly security?: DealerSecurity;
   /** Application heartbeat interval and silence after which the server counts as lost (ms). */
   readonly heartbeatMs?: number;
   readonly peerTimeoutMs?: number;
@@ -96,7 +103,7 @@ export class WorkerHost {
   failure: StarlingError | null = null;
 
   constructor(private readonly options: WorkerHostOptions) {
-    this.hostId = options.hostId ?? `${hostname().replace(/[^A-Za-z0-9._:-]/g, '-')}-${process.pid}`;
+    this.hostId = hostIdFor(options.hostId, options.security);
     this.arenas = new ArenaPool(options.lane);
     this.finished = new Promise((resolve) => {
       this.finish = resolve;
@@ -125,6 +132,7 @@ export class WorkerHost {
     this.serverWait.start();
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
+      ...(options.security ? { security: options.security } : {}),
       onMessage: (m) => this.onMessage(m),
       onPeer: (e) => {
         if (e.kind === 'joined') this.serverWait.stop();

@@ -17,7 +17,12 @@ export function withCommonOptions<T>(y: Argv<T>) {
 /** The options of a host process (`starling worker`, `starling peer`). */
 export function withHostOptions<T>(y: Argv<T>) {
   return y
-    .option('host-id', { type: 'string', describe: 'unique host id (default <hostname>-<pid>)' })
+    .option('host-id', { type: 'string', describe: "unique host id (default <hostname>-<pid>, or the key's name)" })
+    .option('key', {
+      type: 'string',
+      describe: "CURVE: this host's secret key file (NAME.key_secret from starling keys generate; NAME is the host id)",
+    })
+    .option('server-key', { type: 'string', describe: "CURVE: the server's public key file (NAME.key)" })
     .option('threads', { type: 'number', describe: 'training threads (default: all cores)' })
     .option('server-wait-s', {
       type: 'number',

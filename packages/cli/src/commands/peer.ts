@@ -1,7 +1,7 @@
 import { withHostOptions } from './common.js';
 import { defineCommand } from './define.js';
 
-/** `starling peer --connect tcp://COORDINATOR:PORT [--bind tcp://0.0.0.0:PORT] [--advertise tcp://ME:PORT]` */
+/** `starling peer --connect tcp://COORDINATOR:PORT [--bind tcp://0.0.0.0:PORT] [--advertise tcp://ME:PORT] [--key FILE --server-key FILE]` */
 export const peerCommand = defineCommand({
   command: 'peer',
   describe: 'run a gossip host that carries decentralized peers for a starling run or server',
@@ -27,6 +27,8 @@ export const peerCommand = defineCommand({
       bind: args.bind,
       advertise: args.advertise,
       hostId: args.hostId,
+      key: args.key,
+      serverKey: args.serverKey,
       threads: args.threads,
       serverWaitS: args.serverWaitS,
       logLevel: args.logLevel,

@@ -1,7 +1,7 @@
 import { withHostOptions } from './common.js';
 import { defineCommand } from './define.js';
 
-/** `starling worker --connect tcp://HOST:PORT [--threads N] [--host-id ID]` */
+/** `starling worker --connect tcp://HOST:PORT [--threads N] [--host-id ID] [--key FILE --server-key FILE]` */
 export const workerCommand = defineCommand({
   command: 'worker',
   describe: 'run a worker host that trains virtual nodes for a starling server',
@@ -15,6 +15,8 @@ export const workerCommand = defineCommand({
     (await import('../tools/host.js')).hostMain('worker', {
       connect: args.connect,
       hostId: args.hostId,
+      key: args.key,
+      serverKey: args.serverKey,
       threads: args.threads,
       serverWaitS: args.serverWaitS,
       logLevel: args.logLevel,

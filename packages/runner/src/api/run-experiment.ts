@@ -12,6 +12,7 @@ import { validateConfig } from '../config/load.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { ALGORITHMS } from '../drivers/algorithms.js';
 import type { RunContext, RunOutcome } from '../drivers/driver.js';
+import { clusterSecurity } from '../hosts/cluster-security.js';
 import { checkPayloadLimit } from '../preflight/payload-limit.js';
 import { checkMemory, type MemoryPlan } from '../preflight/preflight.js';
 import { exitCodeFor, isInterrupted } from './exit-code.js';
@@ -181,6 +182,9 @@ async function runIn(
   const { elapsed } = run;
   const loaded = loadKernels(options.kernels ?? cfg.kernels);
   if (loaded.warning) log.warn({ backend: loaded.backend }, loaded.warning);
+  const baseDir = options.baseDir ?? resolve('.');
+  // Keys and the open-bind refusal are checked before anything else is prepared (exit code 2, no folder).
+  const security = clusterSecurity(cfg.runtime, baseDir, log);
   dir.writeJson('config.resolved.json', cfg);
   const meta = runMeta({
     seed: cfg.seed,
@@ -199,7 +203,8 @@ async function runIn(
     kernels: loaded.kernels,
     hostKernels: loaded.backend === 'native' ? 'native' : 'js',
     log,
-    baseDir: options.baseDir ?? resolve('.'),
+    baseDir,
+    security,
     elapsed,
     signal: options.signal,
     async record(line, evaluated) {

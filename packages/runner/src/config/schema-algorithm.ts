@@ -75,6 +75,16 @@ export const algorithmSchema = z.discriminatedUnion('kind', [
  */
 const hostWaitS = () => z.number().nonnegative().max(2_000_000).default(60);
 
+/**
+ * `runtime.security` of a cluster run: CURVE on the server's (or gossip coordinator's) ROUTER. `key` is the
+ * server's secret key file (`starling keys generate`), `allow` a `.key` file or a folder of them: the hosts
+ * admitted, each under the name in its key (its host id). Paths are relative to the config file's folder.
+ */
+export const clusterSecuritySchema = z.strictObject({
+  key: z.string().min(1),
+  allow: z.string().min(1),
+});
+
 export const runtimeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('inline') }),
   z.strictObject({ kind: z.literal('threads'), transport: z.enum(['tcp', 'ipc']).default('tcp') }),
@@ -93,8 +103,12 @@ export const runtimeSchema = z.discriminatedUnion('kind', [
     hosts: posInt.default(1),
     joinTimeoutS: z.number().positive().default(300),
     hostWaitS: hostWaitS(),
+    security: clusterSecuritySchema.optional(),
+    /** Listen on a non-loopback address without `security` (a warning says what that exposes). */
+    insecure: z.boolean().default(false),
   }),
 ]);
 
 export type AlgorithmConfig = z.infer<typeof algorithmSchema>;
 export type RuntimeConfig = z.infer<typeof runtimeSchema>;
+export type ClusterSecurityConfig = z.infer<typeof clusterSecuritySchema>;

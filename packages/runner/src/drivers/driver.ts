@@ -1,4 +1,5 @@
 import type { Kernels, Layout } from '@starling/core';
+import type { RouterSecurity } from '@starling/transport';
 import type { Logger } from 'pino';
 import type { MetricsLine } from '../artifacts/metrics-line.js';
 import type { CheckpointValue } from '../checkpoint/checkpoint-codec.js';
@@ -14,6 +15,11 @@ export interface RunContext {
   readonly log: Logger;
   /** Folder that relative data paths resolve against (the config file's folder for the CLI). */
   readonly baseDir: string;
+  /**
+   * CURVE on the listener of a cluster run (`runtime.security`, loaded and checked before round 0), or
+   * null: plaintext (every other runtime, or a cluster on loopback or with `runtime.insecure`).
+   */
+  readonly security?: RouterSecurity | null;
   /** Wall seconds since the run started (the `time_s` of metrics lines). */
   elapsed(): number;
   /**

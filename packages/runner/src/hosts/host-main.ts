@@ -1,4 +1,5 @@
 import { errors } from '@starling/core';
+import { type DealerSecurity, loadIdentity, loadPublicKey } from '@starling/transport';
 import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
 import pino from 'pino';
 
@@ -11,6 +12,12 @@ export interface HostProcessOptions {
   /** Peers only: where the host's gossip ROUTER binds, and the address others should dial. */
   readonly bind?: string;
   readonly advertise?: string;
+  /**
+   * CURVE (`--key`, `--server-key`): this host's secret key file (its name is the host id) and the server's
+   * (or coordinator's) public key file. Both or neither.
+   */
+  readonly key?: string;
+  readonly serverKey?: string;
   /** Give up (exit 1) after this many seconds without the server or coordinator (default 60). */
   readonly serverWaitS?: number;
   /** Level of the JSON log on stderr. */
@@ -20,8 +27,29 @@ export interface HostProcessOptions {
 /** The kinds of host a run can launch: a worker host of a parameter server, or a gossip host of peers. */
 export type HostKind = 'worker' | 'peer';
 
-function stderrLog(o: HostProcessOptions): HostLog {
-  return pino({ level: o.logLevel, base: { host: o.hostId } }, pino.destination(2));
+function stderrLog(o: HostProcessOptions, hostId: string | undefined): HostLog {
+  return pino({ level: o.logLevel, base: { host: hostId } }, pino.destination(2));
+}
+
+/**
+ * The host's CURVE security from `--key` and `--server-key`, or null without them. A file that is
+ * missing, unreadable or malformed is a `data` error naming it; one flag without the other, or a
+ * `--host-id` other than the key's name, is a `usage` error (exit code 2 either way).
+ */
+export function hostSecurity(o: HostProcessOptions): DealerSecurity | null {
+  if (o.key === undefined && o.serverKey === undefined) return null;
+  if (o.key === undefined || o.serverKey === undefined) {
+    throw errors.usage(
+      "--key and --server-key go together: this host's secret key file and the server's public key file",
+    );
+  }
+  const identity = loadIdentity(o.key);
+  if (o.hostId !== undefined && o.hostId !== identity.name) {
+    throw errors.usage(
+      `--host-id ${o.hostId} differs from the name of the key in ${o.key} (${identity.name}): a host's id is its key's name`,
+    );
+  }
+  return { identity, serverKey: loadPublicKey(o.serverKey).publicKey };
 }
 
 /**
@@ -37,16 +65,20 @@ export async function runHostProcess(
   o: HostProcessOptions,
   stopOn: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'],
 ): Promise<string> {
-  const log = stderrLog(o);
+  const security = hostSecurity(o);
+  const hostId = security?.identity.name ?? o.hostId;
+  const log = stderrLog(o, hostId);
   const serverWaitMs = (o.serverWaitS ?? 60) * 1000;
+  const secure = security ? { security } : {};
   const host =
     kind === 'worker'
-      ? new WorkerHost({ connect: o.connect, hostId: o.hostId, threads: o.threads, log, serverWaitMs })
+      ? new WorkerHost({ connect: o.connect, hostId, threads: o.threads, log, serverWaitMs, ...secure })
       : await GossipHost.start({
+          ...secure,
           connect: o.connect,
           bind: o.bind,
           advertise: o.advertise,
-          hostId: o.hostId,
+          hostId,
           threads: o.threads,
           log,
           serverWaitMs,
@@ -57,7 +89,10 @@ export async function runHostProcess(
     void host.close(`${kind} host stopped by ${signal}`);
   };
   for (const s of stopOn) process.once(s, stop);
-  log.info({ connect: o.connect }, kind === 'worker' ? 'worker host started' : 'gossip host started');
+  log.info(
+    { connect: o.connect, curve: security !== null },
+    kind === 'worker' ? 'worker host started' : 'gossip host started',
+  );
   const reason = await host.finished;
   for (const s of stopOn) process.off(s, stop);
   log.info({ reason }, kind === 'worker' ? 'worker host finished' : 'gossip host finished');

@@ -72,6 +72,7 @@ export class ParameterServer {
       heartbeatMs: this.opts.heartbeatMs ?? 250,
       peerTimeoutMs: this.opts.peerTimeoutMs ?? 2000,
       nonFiniteScan: this.opts.nonFiniteScan,
+      ...(this.opts.security ? { security: this.opts.security } : {}),
       onMessage: (m) => this.onMessage(m),
       onPeer: (e) => this.onPeer(e),
     });

@@ -1,4 +1,11 @@
-import type { EndpointStats, JsonValue, NodeStatePayload, NonFiniteScan, SharedLane } from '@starling/transport';
+import type {
+  EndpointStats,
+  JsonValue,
+  NodeStatePayload,
+  NonFiniteScan,
+  RouterSecurity,
+  SharedLane,
+} from '@starling/transport';
 import type { Downlink } from '../downlink.js';
 import type { UpdateDecoder } from '../update-decoder.js';
 import type { ServerLog } from './server-log.js';
@@ -22,6 +29,11 @@ export interface ZmqServerOptions {
    */
   readonly hostWaitMs?: number;
   readonly log: ServerLog;
+  /**
+   * CURVE on the ROUTER (a cluster run with `runtime.security`): only hosts whose key is in `allow` get
+   * through, each under the name its key was issued to (its host id); absent: plaintext.
+   */
+  readonly security?: RouterSecurity;
   /** Called once the socket is bound, with the resolved address (e.g. the port picked for `:*`). */
   readonly onListening?: (address: string) => void;
   readonly heartbeatMs?: number;

@@ -1,5 +1,11 @@
 import { errors } from '@starling/core';
-import { type EndpointStats, type IncomingMessage, RouterEndpoint, toJsonValue } from '@starling/transport';
+import {
+  type EndpointStats,
+  type IncomingMessage,
+  RouterEndpoint,
+  type RouterSecurity,
+  toJsonValue,
+} from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
 import { GossipBoundaries } from './coordinator-checkpoint.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
@@ -24,6 +30,12 @@ export interface GossipCoordinatorOptions {
   /** Give up when fewer than `hosts` registered within this time. */
   readonly joinTimeoutMs: number;
   readonly log: HostLog;
+  /**
+   * CURVE on the ROUTER (a cluster run with `runtime.security`): only allow-listed hosts join, each under
+   * its key's name, and the welcome carries every joined host's public key (`config.keys`) so the hosts'
+   * gossip inboxes admit exactly those. Absent: plaintext.
+   */
+  readonly security?: RouterSecurity;
   /** Called once the socket is bound, with the resolved address. */
   readonly onListening?: (address: string) => void;
   /** Each round's reports, in round order, once every live peer has reported it. */
@@ -55,6 +67,11 @@ export interface GossipCoordinatorReport {
   readonly monitor: EndpointStats;
   /** Reports refused (wrong host for the node, bad model). */
   readonly refused: number;
+}
+
+/** Each joined host's public key (z85): a verified routing id is an allow-listed name (the transport checks). */
+function hostKeys(security: RouterSecurity, hosts: readonly string[]): Record<string, string> {
+  return Object.fromEntries(hosts.map((h) => [h, security.allow.get(h) ?? '']));
 }
 
 /**
@@ -109,6 +126,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     heartbeatMs: o.heartbeatMs ?? 500,
     peerTimeoutMs: o.peerTimeoutMs ?? 10_000,
     ...GOSSIP_ZMTP,
+    ...(o.security ? { security: o.security } : {}),
     onMessage: (m) => onMessage(m),
     onPeer: (e) => {
       if (e.kind === 'joined' || monitor.finished || stopping) return;
@@ -207,6 +225,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       partition: Object.fromEntries(mine.map((n) => [String(n), Array.from(o.partition[n] ?? [])])),
       owners,
       endpoints: Object.fromEntries(joined),
+      ...(o.security ? { keys: hostKeys(o.security, [...joined.keys()]) } : {}),
       ...(boundaries ? { lockstep: true, from } : {}),
     };
     const sent = router.send(host, {

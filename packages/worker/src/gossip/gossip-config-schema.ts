@@ -1,5 +1,6 @@
 import { compressorSchema, parseSpec } from '@starling/core';
 import { topologySpecSchema } from '@starling/topologies';
+import { isCurveKey } from '@starling/transport';
 import { z } from 'zod';
 import { nodeSetupSchema, partitionMapSchema } from '../host-setup-schema.js';
 import type { GossipHostConfig, GossipSetup } from './gossip-setup.js';
@@ -47,6 +48,7 @@ export const gossipHostConfigSchema = z.strictObject({
   partition: partitionMapSchema,
   owners: z.array(z.string().min(1)),
   endpoints: z.record(z.string(), z.string().regex(/^(tcp|ipc):\/\/\S+$/)),
+  keys: z.record(z.string(), z.string().refine(isCurveKey, 'must be a 40-character z85 key')).optional(),
   lockstep: z.boolean().optional(),
   from: z.number().int().nonnegative().optional(),
 });

@@ -1,3 +1,4 @@
+import type { DealerSecurity } from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
 
 /** How a gossip host joins a run. Times in milliseconds. */
@@ -8,8 +9,14 @@ export interface GossipHostOptions {
   readonly bind?: string;
   /** The gossip address other hosts connect to (default: the bound one). */
   readonly advertise?: string;
-  /** A unique host id (letters, digits, `._:-`); default `<hostname>-<pid>`. */
+  /** A unique host id (letters, digits, `._:-`); default `<hostname>-<pid>`, or the key's name with `security`. */
   readonly hostId?: string;
+  /**
+   * CURVE for a run with `runtime.security`: this host's key pair (its name is the host id) and the
+   * coordinator's public key. The gossip inbox then admits only the hosts whose keys the coordinator's
+   * welcome lists (`welcome.config.keys`), and each peer link authenticates the receiving host by its key.
+   */
+  readonly security?: DealerSecurity;
   /** Pool threads that train the host's peers (default: the machine's cores). */
   readonly threads?: number;
   readonly log: HostLog;

@@ -1,7 +1,8 @@
-import { availableParallelism, hostname } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { errors, type Kernels, StarlingError } from '@starling/core';
 import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
 import { HelloLoop } from '../hello-loop.js';
+import { hostIdFor } from '../host-id.js';
 import { loadKernels } from '../kernel-choice.js';
 import { refuseWelcome } from '../refuse-welcome.js';
 import { ServerWait } from '../server-wait.js';
@@ -82,6 +83,7 @@ export class GossipHost {
     this.coordinatorWait.start();
     this.coordinator = DealerEndpoint.connect(o.connect, {
       routingId: hostId,
+      ...(o.security ? { security: o.security } : {}),
       peerName: 'coordinator',
       log: o.log,
       heartbeatMs: o.heartbeatMs ?? 500,
@@ -101,10 +103,11 @@ export class GossipHost {
 
   /** Binds the gossip ROUTER, connects to the coordinator and says `hello` until welcomed. */
   static async start(o: GossipHostOptions): Promise<GossipHost> {
-    const hostId = o.hostId ?? `${hostname().replace(/[^A-Za-z0-9._:-]/g, '-')}-${process.pid}`;
+    const hostId = hostIdFor(o.hostId, o.security);
     let host: GossipHost | undefined;
     const links = await HostLinks.open({
       hostId,
+      ...(o.security ? { identity: o.security.identity } : {}),
       bind: o.bind ?? 'tcp://127.0.0.1:*',
       advertise: o.advertise,
       log: o.log,
@@ -163,8 +166,13 @@ export class GossipHost {
         void refuseWelcome(this.coordinator, this.o.log, err, h.seq, (failure, reason) => this.close(reason, failure));
         return;
       }
+      try {
+        this.links.configure(h.run, config.endpoints, config.keys);
+      } catch (err) {
+        void refuseWelcome(this.coordinator, this.o.log, err, h.seq, (failure, reason) => this.close(reason, failure));
+        return;
+      }
       this.coordinator.setRun(h.run);
-      this.links.configure(h.run, config.endpoints);
       if ((config.from ?? 0) > 0 && h.nodes.length > 0) this.restoring = new PendingRestore(config, h.nodes);
       else this.begin(config, h.nodes);
     } else if (h.type === 'lost') {

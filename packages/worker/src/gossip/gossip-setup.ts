@@ -50,6 +50,11 @@ export interface GossipHostConfig {
   readonly owners: readonly string[];
   /** Each host's gossip endpoint (its bound ROUTER), keyed by host id. */
   readonly endpoints: Readonly<Record<string, string>>;
+  /**
+   * A CURVE run's (`runtime.security`) public key of each host, z85 keyed by host id: a host's gossip
+   * inbox admits exactly these, and its link to a host authenticates that host by its key. Absent: plaintext.
+   */
+  readonly keys?: Readonly<Record<string, string>>;
   /** Peers hold after each round until the coordinator says `proceed` (a run that may checkpoint). */
   readonly lockstep?: boolean;
   /**

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { errors } from '@starling/core';
 import {
+  type CurveIdentity,
   DealerEndpoint,
   type EndpointLog,
   type IncomingMessage,
@@ -16,6 +17,11 @@ import { GOSSIP_ZMTP } from './gossip-liveness.js';
 export interface HostLinksOptions {
   /** This host's id: its routing id on every link, and the name other hosts know it by. */
   readonly hostId: string;
+  /**
+   * CURVE on every link: this host's key pair (its name is `hostId`). The inbox admits nobody until
+   * `configure` names the run's hosts and their keys.
+   */
+  readonly identity?: CurveIdentity;
   /** Where the gossip ROUTER binds (`tcp://127.0.0.1:*`, `tcp://0.0.0.0:7100`, `ipc:///tmp/g.sock`). */
   readonly bind: string;
   /** The address other hosts connect to (default: the bound address, a wildcard host replaced by this machine's name). */
@@ -47,6 +53,7 @@ export class HostLinks {
   private readonly dealers = new Map<string, DealerEndpoint>();
   private endpoints: Readonly<Record<string, string>> = {};
   private run: string | undefined;
+  private keys: Readonly<Record<string, string>> = {};
 
   private constructor(
     private readonly o: HostLinksOptions,
@@ -59,6 +66,7 @@ export class HostLinks {
   static async open(o: HostLinksOptions): Promise<HostLinks> {
     let links: HostLinks | undefined;
     const inbox = await RouterEndpoint.listen(o.bind, {
+      ...(o.identity ? { security: { identity: o.identity, allow: new Map<string, string>() } } : {}),
       accept: ['gossip', 'heartbeat', 'bye', 'error'],
       log: o.log,
       heartbeatMs: o.heartbeatMs,
@@ -73,8 +81,28 @@ export class HostLinks {
     return links;
   }
 
-  /** Sets the run id (stamped on sends, required of arrivals) and every host's gossip endpoint. */
-  configure(run: string, endpoints: Readonly<Record<string, string>>): void {
+  /**
+   * Sets the run id (stamped on sends, required of arrivals), every host's gossip endpoint and, with
+   * CURVE, every host's public key: the inbox then admits exactly those hosts (this one included: it
+   * sends to its own nodes through its inbox too). With CURVE and no key for some host (or another key
+   * for this one) it throws a `config` error; without CURVE, `keys` is not used.
+   */
+  configure(run: string, endpoints: Readonly<Record<string, string>>, keys?: Readonly<Record<string, string>>): void {
+    if (this.o.identity) {
+      const missing = Object.keys(endpoints).filter((h) => keys?.[h] === undefined);
+      if (missing.length > 0) {
+        throw errors.option('welcome.config.keys', `a public key for every host (this host has a key)`, missing);
+      }
+      if (keys?.[this.o.hostId] !== this.o.identity.publicKey) {
+        throw errors.option(
+          `welcome.config.keys.${this.o.hostId}`,
+          "this host's own public key",
+          keys?.[this.o.hostId],
+        );
+      }
+      this.inbox.setAllow(new Map(Object.keys(endpoints).map((h) => [h, (keys as Record<string, string>)[h]])));
+      this.keys = keys as Record<string, string>;
+    }
     this.run = run;
     this.endpoints = endpoints;
     this.inbox.setRun(run);
@@ -104,8 +132,10 @@ export class HostLinks {
     if (!d) {
       const address = this.endpoints[host];
       if (address === undefined) throw errors.runtime(`no gossip endpoint is known for host ${host}`);
+      const identity = this.o.identity;
       d = DealerEndpoint.connect(address, {
         routingId: this.o.hostId,
+        ...(identity ? { security: { identity, serverKey: this.keys[host] as string } } : {}),
         peerName: host,
         run: this.run,
         accept: ['heartbeat', 'bye', 'error'],

@@ -90,7 +90,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       );
       await ctx.boundary(s.round, () => captureFederated(prep, s.round, nodes, progress));
     };
-    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, onRound, nodes, ctx.signal);
+    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, onRound, nodes, ctx.signal, ctx.security ?? null);
     const failed = prep.machine.failed;
     if (failed !== null) throw failedRoundsError(cfg, failed);
     return { runtime, last: progress.last, totals };

@@ -1,6 +1,6 @@
 import { errors, type Kernels } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
-import { SharedLane, toJsonValue } from '@starling/transport';
+import { type RouterSecurity, SharedLane, toJsonValue } from '@starling/transport';
 import type { ExperimentConfig } from '../../config/schema.js';
 import {
   hostCount,
@@ -28,6 +28,7 @@ export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | P
  * Runs every round in the configured runtime; the round logic is the same object in all of them. The
  * driver makes `nodes` (in this process inline, on worker hosts otherwise) and checkpoints them.
  * `signal` stops it (inline after the round in progress, sockets at once) with an `interrupted` error.
+ * `security`: CURVE on the server's ROUTER (a cluster run with `runtime.security`), or null.
  */
 export async function executeRounds(
   cfg: ExperimentConfig,
@@ -37,6 +38,7 @@ export async function executeRounds(
   onRound: OnRound,
   nodes: InlineNodes | HostNodes,
   signal?: AbortSignal,
+  security: RouterSecurity | null = null,
 ): Promise<RuntimeReport> {
   const rt = cfg.runtime;
   const ids = prep.parts.map((_, i) => i);
@@ -75,6 +77,7 @@ export async function executeRounds(
         nonFiniteScan: kernels.compress?.firstNonFinite,
         lane,
         signal,
+        ...(security ? { security } : {}),
         restoreNodeState: nodes instanceof HostNodes ? (nodes.restore ?? undefined) : undefined,
         // Hosts train the next round while a round is reported, unless the dispatch moves the downlink's x̂.
         reportAfterDispatch: !prep.compression.downlink,

@@ -88,6 +88,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       },
       hooks,
       ctx.signal,
+      ctx.security ?? null,
     ).catch((err: unknown) => {
       throw explainDivergence(cfg, err);
     });

@@ -1,4 +1,5 @@
 import type { Kernels } from '@starling/core';
+import type { RouterSecurity } from '@starling/transport';
 import {
   type GossipRound,
   type HostLog,
@@ -35,7 +36,9 @@ export interface GossipCheckpointHooks {
  * `starling peer --connect` hosts started elsewhere. Outside inline, this process is the coordinator:
  * rendezvous and monitor only, never on the gossip path. Every runtime holds its peers at each round
  * boundary until `hooks.boundary` settles, and starts them from `hooks.resume` when set. `signal` stops
- * the run with an `interrupted` error; a peer gone non-finite fails it with a `diverged` one.
+ * the run with an `interrupted` error; a peer gone non-finite fails it with a `diverged` one. `security`:
+ * CURVE on the coordinator's ROUTER (a cluster run with `runtime.security`; the welcome then carries
+ * every host's public key for their gossip links), or null.
  */
 export async function executeGossip(
   cfg: ExperimentConfig,
@@ -45,6 +48,7 @@ export async function executeGossip(
   onRound: (r: GossipRound) => void | Promise<void>,
   hooks: GossipCheckpointHooks,
   signal?: AbortSignal,
+  security: RouterSecurity | null = null,
 ): Promise<GossipRuntimeReport> {
   const rt = cfg.runtime;
   const resume = hooks.resume ? { resume: hooks.resume } : {};
@@ -78,6 +82,7 @@ export async function executeGossip(
       },
       onRound,
       signal,
+      ...(security ? { security } : {}),
       boundary: hooks.boundary,
       ...resume,
     });
