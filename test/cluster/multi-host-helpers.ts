@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { starling, tempDir } from '../cli/cli-helpers.js';
 import { metrics, waitFor } from '../e2e/e2e-helpers.js';
 import { smallGossip } from '../gossip/gossip-helpers.js';
-import type { NetnsCluster } from './netns-cluster.js';
+import type { LinkCap, NetnsCluster } from './netns-cluster.js';
 
 /** Rounds of {@link FEDAVG}. */
 export const ROUNDS = 8;
@@ -21,6 +21,11 @@ export const FEDAVG = [
 
 /** D-PSGD (atc) on a ring of 4 peers over synthetic blobs, 6 rounds; two peers per host on two hosts. */
 export const GOSSIP = [...smallGossip('experiments/dpsgd-ring-16.yaml'), '--set', 'algorithm.peers=4'];
+
+/** The bandwidth cap put on one machine's link (both directions). */
+export const CAP: LinkCap = { rate: '20mbit', burst: '32kbit', latency: '400ms' };
+/** {@link CAP}'s rate in bits per second. */
+export const CAP_BITS_PER_S = 20e6;
 
 /** `starling run` of the same experiment in one process: the bits every multi-host run must end on. */
 export function inlineHash(args: readonly string[]): string {
@@ -83,6 +88,7 @@ export async function runOnMachines(cluster: NetnsCluster, run: ClusterRun, port
     summary: JSON.parse(server.out()),
     lines: metrics(out),
     log: readFileSync(join(out, 'run.log'), 'utf8'),
+    links: JSON.parse(readFileSync(join(out, 'links.json'), 'utf8')),
     serverErr: server.err(),
   };
 }
