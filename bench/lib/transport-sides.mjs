@@ -84,6 +84,7 @@ export async function zmqSide(address, peers, scan = 'js', curve = undefined) {
   const models = new Map();
   return {
     pids: children.map((c) => c.pid),
+    stats: () => server.stats(),
     async broadcast(bytes, messages, owned) {
       if (!models.has(bytes)) models.set(bytes, new Float32Array(bytes / 4).fill(0.5));
       const model = models.get(bytes);
