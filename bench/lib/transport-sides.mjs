@@ -33,12 +33,20 @@ const task = (round, config) => ({
   deadlineMs: 0,
 });
 
-function spawnPeers(kind, address, n, ...extra) {
-  return Array.from({ length: n }, (_, i) =>
-    spawn(process.execPath, [peerScript, kind, address, `peer-${i}`, ...extra], {
+/** `curve` (optional): `{ server, peers }` identities; peer i then connects as a CURVE client holding peers[i]. */
+function spawnPeers(kind, address, n, extra = [], curve = undefined) {
+  return Array.from({ length: n }, (_, i) => {
+    const env = curve
+      ? {
+          ...process.env,
+          STARLING_BENCH_CURVE: JSON.stringify({ identity: curve.peers[i], serverKey: curve.server.publicKey }),
+        }
+      : process.env;
+    return spawn(process.execPath, [peerScript, kind, address, `peer-${i}`, ...extra], {
       stdio: ['ignore', 'inherit', 'inherit'],
-    }),
-  );
+      env,
+    });
+  });
 }
 
 async function stop(children) {
@@ -51,25 +59,32 @@ async function stop(children) {
  * scan (`scan` 'js') or @starling/native's ('native'). `broadcast(bytes, messages, owned)` sends
  * `messages` models to every peer (copied at encode, or handed over with `owned: true`) and returns
  * the seconds until every peer confirmed them all; `ping()` returns one task/update round trip in µs.
+ * With `curve` (`{ server, peers }` CurveIdentity objects, peers named `peer-<i>`) every link is CURVE
+ * encrypted with the server's ZAP allow-list and bound routing ids.
  */
-export async function zmqSide(address, peers, scan = 'js') {
+export async function zmqSide(address, peers, scan = 'js', curve = undefined) {
   let done = 0;
   let pongs = 0;
   const sig = signal();
+  const security = curve
+    ? { identity: curve.server, allow: new Map(curve.peers.map((p) => [p.name, p.publicKey])) }
+    : undefined;
   const server = await RouterEndpoint.listen(address, {
     run: RUN,
+    security,
     onMessage(m) {
       if (m.header.type === 'bye') done++;
       else pongs++;
       sig.poke();
     },
   });
-  const children = spawnPeers('zmq', server.address, peers, scan);
+  const children = spawnPeers('zmq', server.address, peers, [scan], curve);
   while (server.peers().length < peers) await new Promise((r) => setTimeout(r, 10));
   const ids = server.peers().sort();
   const models = new Map();
   return {
     pids: children.map((c) => c.pid),
+    stats: () => server.stats(),
     async broadcast(bytes, messages, owned) {
       if (!models.has(bytes)) models.set(bytes, new Float32Array(bytes / 4).fill(0.5));
       const model = models.get(bytes);
