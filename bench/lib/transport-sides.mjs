@@ -58,7 +58,8 @@ async function stop(children) {
  * A RouterEndpoint with `peers` DealerEndpoint children, which scan received f32 payloads with the JS
  * scan (`scan` 'js') or @starling/native's ('native'). `broadcast(bytes, messages, owned)` sends
  * `messages` models to every peer (copied at encode, or handed over with `owned: true`) and returns
- * the seconds until every peer confirmed them all; `ping()` returns one task/update round trip in µs.
+ * the seconds until every peer confirmed them all (throws after `timeoutMs`, default 10 min, naming the socket's
+ * connection events); `ping()` returns one task/update round trip in µs.
  * With `curve` (`{ server, peers }` CurveIdentity objects, peers named `peer-<i>`) every link is CURVE
  * encrypted with the server's ZAP allow-list and bound routing ids.
  */
@@ -85,7 +86,7 @@ export async function zmqSide(address, peers, scan = 'js', curve = undefined) {
   return {
     pids: children.map((c) => c.pid),
     stats: () => server.stats(),
-    async broadcast(bytes, messages, owned) {
+    async broadcast(bytes, messages, owned, timeoutMs = 600_000) {
       if (!models.has(bytes)) models.set(bytes, new Float32Array(bytes / 4).fill(0.5));
       const model = models.get(bytes);
       done = 0;
@@ -98,7 +99,19 @@ export async function zmqSide(address, peers, scan = 'js', curve = undefined) {
         );
         await new Promise((res) => setImmediate(res));
       }
+      // a link that dropped loses messages and the peers never confirm: give up after `timeoutMs`
+      const timer = setTimeout(() => {
+        done = Number.POSITIVE_INFINITY;
+        sig.poke();
+      }, timeoutMs);
       await sig.wait(() => done >= peers);
+      clearTimeout(timer);
+      if (done === Number.POSITIVE_INFINITY) {
+        const { connections } = server.stats();
+        throw new Error(
+          `broadcast of ${messages} x ${bytes} B not confirmed in ${timeoutMs} ms (${JSON.stringify(connections)})`,
+        );
+      }
       return (performance.now() - t0) / 1e3;
     },
     async ping() {

@@ -12,7 +12,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 /**
  * Yields per payload a `curve-broadcast` record: `plain_gb_per_s` and `curve_gb_per_s` (model bytes delivered
  * to all peers per second, median of repeats after one warm-up), `curve_ratio` = curve / plain, and CPU
- * milliseconds per GB of sender and peers for both (`*_cpu_ms_per_gb`, Linux only). Then a `curve-round-trip`
+ * milliseconds per GB of sender and peers for both (`*_cpu_ms_per_gb`, Linux only), and the ZeroMQ disconnections
+ * each side's ROUTER saw so far (`*_disconnects`; a broadcast a dropped link never confirms fails the suite
+ * after 2 minutes with the connection events in the message). Then a `curve-round-trip`
  * record with the median small-message round trip of each (`plain_median_us`, `curve_median_us`, ratio).
  * `quick`: 2 repeats and 150 pings.
  * @param {{ peers?: number, repeats?: number, quick?: boolean }} [options]
@@ -41,7 +43,7 @@ export default async function* run(options = {}) {
         for (const name of names) {
           const side = sides[name];
           const c0 = CPU_TIME_AVAILABLE ? cpuSeconds(side.pids) : 0;
-          const s = await side.broadcast(bytes, messages, false);
+          const s = await side.broadcast(bytes, messages, false, 120_000);
           if (r < 0) continue;
           secs[name].push(s);
           if (CPU_TIME_AVAILABLE) cpu[name] += cpuSeconds(side.pids) - c0;
@@ -50,6 +52,7 @@ export default async function* run(options = {}) {
       const gb = (peers * messages * bytes) / 1e9;
       const rate = (name) => gb / median(secs[name]);
       const cost = (name) => (CPU_TIME_AVAILABLE ? (1e3 * cpu[name]) / (gb * repeats) : null);
+      const disconnects = (name) => sides[name].stats().connections.disconnect ?? 0;
       yield {
         name: 'curve-broadcast',
         transport: 'tcp',
@@ -61,6 +64,8 @@ export default async function* run(options = {}) {
         curve_ratio: rate('curve') / rate('plain'),
         plain_cpu_ms_per_gb: cost('plain'),
         curve_cpu_ms_per_gb: cost('curve'),
+        plain_disconnects: disconnects('plain'),
+        curve_disconnects: disconnects('curve'),
         median_of: repeats,
       };
     }
