@@ -113,12 +113,13 @@ describe('starling server with CURVE (--key, --allow)', () => {
       keyFile: join(keys, 'w1.key_secret'),
       serverKeyFile: join(keys, 'server.key'),
       claim: 'w2',
-      seconds: 5,
     });
     await waitFor(() => impostor.out().includes('started'), 60_000, 'the impostor to start');
-    await new Promise((r) => setTimeout(r, 500));
+    // its claim reaches the server (and is refused) before the real hosts start
+    await waitFor(() => runFiles(out).log.includes('"reason":"unauthenticated"'), 60_000, 'the claim to be refused');
     const ws = ['w1', 'w2'].map((w) => worker(address, hostKeyFlags(keys, w)));
-    const [code, fake] = await Promise.all([s.exit, impostor.result]);
+    const code = await s.exit;
+    const fake = await impostor.stop();
     expect(code, s.err()).toBe(0);
     expect(await Promise.all(ws.map((w) => w.exit))).toEqual([0, 0]);
     expect(fake.code, fake.out).toBe(0);
