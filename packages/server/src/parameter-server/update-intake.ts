@@ -25,6 +25,7 @@ const RAW_F32: Decode = {
  * as a raw f32 delta; it is metered as the f32 payload it delivers, as if it had crossed the wire.
  * A raw Δ that was already scanned for NaN/Inf (every f32 frame by the transport, a shm Δ when its writer
  * vouched for it) is passed on with `finite: true`, so the round machine does not scan it a second time.
+ * `onRefused` is told the sender and wire size of every refused update (refused traffic, `refused_bytes`).
  */
 export class UpdateIntake {
   private refused = 0;
