@@ -1,7 +1,8 @@
 // The peer processes of bench/suites/transport.mjs:
 // `node transport-peer.mjs <zmq|plain|raw> <address> <id> [js|native]`.
 // zmq: a DealerEndpoint (scanning f32 payloads with the JS scan, or with @starling/native's when the
-// last argument is `native`); plain: a bare zeromq DEALER; raw: a Node `net` socket.
+// last argument is `native`); plain: a bare zeromq DEALER; raw: a Node `net` socket. A zmq peer is a CURVE
+// client when STARLING_BENCH_CURVE holds `{ identity, serverKey }` as JSON (its DealerEndpoint `security`).
 import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { DealerEndpoint } from '../../packages/transport/dist/index.js';
@@ -18,8 +19,10 @@ async function zmqPeer(address, id, scan) {
     nonFiniteScan = loadKernels('native').kernels.compress.firstNonFinite;
   }
   let got = 0;
+  const curve = process.env.STARLING_BENCH_CURVE;
   const ep = DealerEndpoint.connect(address, {
     routingId: id,
+    security: curve ? JSON.parse(curve) : undefined,
     run: RUN,
     nonFiniteScan,
     onMessage({ header, tensors }) {

@@ -33,12 +33,20 @@ const task = (round, config) => ({
   deadlineMs: 0,
 });
 
-function spawnPeers(kind, address, n, ...extra) {
-  return Array.from({ length: n }, (_, i) =>
-    spawn(process.execPath, [peerScript, kind, address, `peer-${i}`, ...extra], {
+/** `curve` (optional): `{ server, peers }` identities; peer i then connects as a CURVE client holding peers[i]. */
+function spawnPeers(kind, address, n, extra = [], curve = undefined) {
+  return Array.from({ length: n }, (_, i) => {
+    const env = curve
+      ? {
+          ...process.env,
+          STARLING_BENCH_CURVE: JSON.stringify({ identity: curve.peers[i], serverKey: curve.server.publicKey }),
+        }
+      : process.env;
+    return spawn(process.execPath, [peerScript, kind, address, `peer-${i}`, ...extra], {
       stdio: ['ignore', 'inherit', 'inherit'],
-    }),
-  );
+      env,
+    });
+  });
 }
 
 async function stop(children) {
@@ -50,27 +58,35 @@ async function stop(children) {
  * A RouterEndpoint with `peers` DealerEndpoint children, which scan received f32 payloads with the JS
  * scan (`scan` 'js') or @starling/native's ('native'). `broadcast(bytes, messages, owned)` sends
  * `messages` models to every peer (copied at encode, or handed over with `owned: true`) and returns
- * the seconds until every peer confirmed them all; `ping()` returns one task/update round trip in µs.
+ * the seconds until every peer confirmed them all (throws after `timeoutMs`, default 10 min, naming the socket's
+ * connection events); `ping()` returns one task/update round trip in µs.
+ * With `curve` (`{ server, peers }` CurveIdentity objects, peers named `peer-<i>`) every link is CURVE
+ * encrypted with the server's ZAP allow-list and bound routing ids.
  */
-export async function zmqSide(address, peers, scan = 'js') {
+export async function zmqSide(address, peers, scan = 'js', curve = undefined) {
   let done = 0;
   let pongs = 0;
   const sig = signal();
+  const security = curve
+    ? { identity: curve.server, allow: new Map(curve.peers.map((p) => [p.name, p.publicKey])) }
+    : undefined;
   const server = await RouterEndpoint.listen(address, {
     run: RUN,
+    security,
     onMessage(m) {
       if (m.header.type === 'bye') done++;
       else pongs++;
       sig.poke();
     },
   });
-  const children = spawnPeers('zmq', server.address, peers, scan);
+  const children = spawnPeers('zmq', server.address, peers, [scan], curve);
   while (server.peers().length < peers) await new Promise((r) => setTimeout(r, 10));
   const ids = server.peers().sort();
   const models = new Map();
   return {
     pids: children.map((c) => c.pid),
-    async broadcast(bytes, messages, owned) {
+    stats: () => server.stats(),
+    async broadcast(bytes, messages, owned, timeoutMs = 600_000) {
       if (!models.has(bytes)) models.set(bytes, new Float32Array(bytes / 4).fill(0.5));
       const model = models.get(bytes);
       done = 0;
@@ -83,7 +99,19 @@ export async function zmqSide(address, peers, scan = 'js') {
         );
         await new Promise((res) => setImmediate(res));
       }
+      // a link that dropped loses messages and the peers never confirm: give up after `timeoutMs`
+      const timer = setTimeout(() => {
+        done = Number.POSITIVE_INFINITY;
+        sig.poke();
+      }, timeoutMs);
       await sig.wait(() => done >= peers);
+      clearTimeout(timer);
+      if (done === Number.POSITIVE_INFINITY) {
+        const { connections } = server.stats();
+        throw new Error(
+          `broadcast of ${messages} x ${bytes} B not confirmed in ${timeoutMs} ms (${JSON.stringify(connections)})`,
+        );
+      }
       return (performance.now() - t0) / 1e3;
     },
     async ping() {

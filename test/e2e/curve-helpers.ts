@@ -35,16 +35,15 @@ export function runFiles(out: string) {
 
 /**
  * A hostile process holding a real allow-listed key pair (`keyFile`'s) that connects to a CURVE server
- * with the routing id of another host (`claim`, with the tag its own key gives), says `hello` every
- * 200 ms for `seconds`, then prints `{"received": N}`: how many messages the server let through to it.
+ * with the routing id of another host (`claim`, with the tag its own key gives) and says `hello` every
+ * 200 ms (printing `started` after the first) until SIGTERM; then it prints `{"received": N}`: how many
+ * messages the server let through to it.
  */
-export function startImpostor(o: {
-  connect: string;
-  keyFile: string;
-  serverKeyFile: string;
-  claim: string;
-  seconds: number;
-}): { child: ChildProcess; result: Promise<{ code: number | null; received: number; out: string }> } {
+export function startImpostor(o: { connect: string; keyFile: string; serverKeyFile: string; claim: string }): {
+  child: ChildProcess;
+  out: () => string;
+  stop: () => Promise<{ code: number | null; received: number; out: string }>;
+} {
   const transport = join(repo, 'packages/transport/dist/index.js');
   const script = `
     const t = await import(${JSON.stringify(transport)});
@@ -60,21 +59,26 @@ export function startImpostor(o: {
     });
     const hello = () => d.send({ type: 'hello', round: 0, node: -1, host: ${JSON.stringify(o.claim)},
       caps: { kernels: 'auto', cores: 1, version: '0.1.0' }, nodes: [] });
+    hello();
+    process.stdout.write('started\\n');
     const timer = setInterval(hello, 200);
-    await new Promise((r) => setTimeout(r, ${o.seconds * 1000}));
-    clearInterval(timer);
-    await d.close({ lingerMs: 0 });
-    process.stdout.write(JSON.stringify({ received }) + '\\n');
+    process.once('SIGTERM', async () => {
+      clearInterval(timer);
+      await d.close({ lingerMs: 0 });
+      process.stdout.write(JSON.stringify({ received }) + '\\n');
+      process.exit(0);
+    });
   `;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: repo });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
-  const result = new Promise<{ code: number | null; received: number; out: string }>((resolve) =>
-    child.once('exit', (code) => {
-      const m = /\{"received":(\d+)\}/.exec(out);
-      resolve({ code, received: m ? Number(m[1]) : -1, out });
-    }),
-  );
-  return { child, result };
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    const code = await exited;
+    const m = /\{"received":(\d+)\}/.exec(out);
+    return { code, received: m ? Number(m[1]) : -1, out };
+  };
+  return { child, out: () => out, stop };
 }

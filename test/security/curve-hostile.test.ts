@@ -7,7 +7,7 @@ import {
   secureRoutingId,
 } from '@starling/transport';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { dealer, router, sleep, waitFor } from '../transport/fixtures.js';
+import { dealer, router, sameBytes, sleep, waitFor } from '../transport/fixtures.js';
 import { hostile, recordingLog } from './hostile-helpers.js';
 
 const server = generateIdentity('server');
@@ -173,5 +173,22 @@ describe('a CURVE ROUTER facing hostile processes', () => {
     expect(() =>
       dealer('tcp://127.0.0.1:1', { routingId: 'bob', security: { identity: alice, serverKey: server.publicKey } }),
     ).toThrow(/transport.routingId must be the key's name "alice", got "bob"/);
+  });
+});
+
+describe('payloads over CURVE', () => {
+  it('a 3 MiB tensor crosses a secured link intact both ways (1 MiB chunks by default)', async () => {
+    const srv = await router('tcp', { security });
+    const d = honest(srv.endpoint.address, alice);
+    await waitFor(() => srv.messages.length === 1, 5000, 'the hello');
+    const model = Float32Array.from({ length: 3 * 2 ** 18 }, (_, i) => Math.sin(i));
+    await srv.endpoint.send('alice', EXAMPLE_HEADERS.task, [{ name: 'model', data: model }]);
+    await waitFor(() => d.messages.some((m) => m.header.type === 'task'), 10_000, 'the task');
+    const task = d.messages.find((m) => m.header.type === 'task')!;
+    expect(sameBytes(task.tensors[0]!.data, model)).toBe(true);
+    await d.endpoint.send(EXAMPLE_HEADERS.update, [{ name: 'delta', data: model }]);
+    await waitFor(() => srv.messages.length === 2, 10_000, 'the update');
+    expect(sameBytes(srv.messages[1]!.tensors[0]!.data, model)).toBe(true);
+    expect(srv.messages[1]!.peer).toBe('alice');
   });
 });

@@ -7,7 +7,7 @@ import type { OutgoingHeader } from './messages.js';
 import type { SendOutcome, SendResult } from './outbox.js';
 import { ID_PATTERN, TO_DEALER } from './protocol.js';
 import { dealerCurveOptions } from './security/dealer-curve.js';
-import type { DealerSecurity } from './security/identity.js';
+import { type DealerSecurity, withCurveChunks } from './security/identity.js';
 import { redialOnAuthFailure } from './security/redial.js';
 import { watchConnections } from './watch-connections.js';
 
@@ -81,7 +81,7 @@ export class DealerEndpoint extends Endpoint {
     }
     const peerName = options.peerName ?? 'server';
     if (!ID_PATTERN.test(peerName)) throw errors.option('transport.peerName', `${ID_PATTERN}`, peerName);
-    const o = resolveOptions(options, TO_DEALER);
+    const o = resolveOptions(withCurveChunks(options), TO_DEALER);
     const socket = new Dealer({
       ...dealerCurveOptions(options.routingId, options.security),
       linger: 0,

@@ -70,7 +70,7 @@ export {
 export type { RouterOptions } from './router-endpoint.js';
 export { peerIdOf, RouterEndpoint } from './router-endpoint.js';
 export type { CurveIdentity, DealerSecurity, RouterSecurity } from './security/identity.js';
-export { generateIdentity } from './security/identity.js';
+export { CURVE_CHUNK_BYTES, generateIdentity } from './security/identity.js';
 export type { KeyFilePaths, NamedKey } from './security/key-files.js';
 export {
   KEY_FILE_KIND,

@@ -6,7 +6,7 @@ import { type EndpointOptions, type ResolvedOptions, resolveOptions } from './en
 import type { OutgoingHeader } from './messages.js';
 import type { SendOutcome, SendResult } from './outbox.js';
 import { ID_PATTERN, TO_ROUTER } from './protocol.js';
-import type { RouterSecurity } from './security/identity.js';
+import { type RouterSecurity, withCurveChunks } from './security/identity.js';
 import { RouterGuard } from './security/router-guard.js';
 import { watchConnections } from './watch-connections.js';
 
@@ -72,7 +72,7 @@ export class RouterEndpoint extends Endpoint {
 
   /** Binds a ROUTER to `address` (`tcp://127.0.0.1:*` picks a free port; see `address`). */
   static async listen(address: string, options: RouterOptions): Promise<RouterEndpoint> {
-    const o = resolveOptions(options, TO_ROUTER);
+    const o = resolveOptions(withCurveChunks(options), TO_ROUTER);
     const guard = options.security === undefined ? undefined : await RouterGuard.open(options.security, o.log);
     const socket = RouterEndpoint.socket(o, options.handover ?? true, guard);
     const endpoint = new RouterEndpoint(socket, address, o, guard);

@@ -4,6 +4,14 @@ import { ID_PATTERN } from '../protocol.js';
 import { publicKeyOf } from './x25519.js';
 import { isCurveKey } from './z85.js';
 
+/**
+ * Default `chunkBytes` of a secured endpoint (1 MiB, the smallest allowed). libzmq sends a ZMTP PING only
+ * between frames, and over CURVE each frame is encrypted and decrypted whole: with 8 MiB frames to two peers
+ * on a loaded 2-core machine the PONG came later than the 600 ms ZMTP timeout and the link dropped (lost
+ * messages, bench/suites/transport-curve.mjs); with 1 MiB frames it did not. Plaintext keeps 8 MiB.
+ */
+export const CURVE_CHUNK_BYTES = 2 ** 20;
+
 /** A CURVE key pair with the name it is issued to (z85 strings). */
 export interface CurveIdentity {
   /** The host id of whoever holds the key (`ID_PATTERN`). */
@@ -50,4 +58,12 @@ export function identityProblem(id: CurveIdentity): string | null {
   if (!isCurveKey(id.secretKey)) return 'secretKey is not a 40-character z85 key';
   if (publicKeyOf(id.secretKey) !== id.publicKey) return 'publicKey does not belong to secretKey';
   return null;
+}
+
+/** `options` with `chunkBytes` defaulting to {@link CURVE_CHUNK_BYTES} when `security` is set (unchanged otherwise). */
+export function withCurveChunks<O extends { readonly security?: unknown; readonly chunkBytes?: number }>(
+  options: O,
+): O {
+  if (options.security === undefined || options.chunkBytes !== undefined) return options;
+  return { ...options, chunkBytes: CURVE_CHUNK_BYTES };
 }
