@@ -104,6 +104,7 @@ describe('hosts and servers exit 130 on SIGINT and SIGTERM', () => {
       '1',
       '--log-level',
       'info',
+      ...(kind === 'peer' ? ['--bind', 'tcp://127.0.0.1:*'] : []),
     ]);
     await waitFor(() => host.err().includes('host started'), 60_000, 'the host to start');
     host.child.kill(signal);

@@ -114,7 +114,11 @@ describe('a host refuses a malformed welcome.config', () => {
 
   it('starling peer: exits with code 2 on a welcome whose topology kind is unknown', async () => {
     const server = await router('tcp');
-    const peer = startStarling(['peer', '--connect', server.endpoint.address, '--host-id', 'g-proc', '--threads', '1']);
+    const peer = startStarling([
+      'peer',
+      ...['--connect', server.endpoint.address, '--host-id', 'g-proc', '--bind', 'tcp://127.0.0.1:*'],
+      ...['--threads', '1'],
+    ]);
     onTestFinished(() => void peer.child.kill());
     const gossip = {
       node: goodSetup,

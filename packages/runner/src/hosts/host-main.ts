@@ -2,6 +2,7 @@ import { errors } from '@starling/core';
 import { type DealerSecurity, loadIdentity, loadPublicKey } from '@starling/transport';
 import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
 import pino from 'pino';
+import { isLoopbackBind } from './cluster-security.js';
 
 /** A host process's options: what `starling worker` / `starling peer` take, already checked. */
 export interface HostProcessOptions {
@@ -18,6 +19,8 @@ export interface HostProcessOptions {
    */
   readonly key?: string;
   readonly serverKey?: string;
+  /** Peers only: listen in plaintext on a non-loopback `bind` anyway (`--insecure`; see `refuseOpenInbox`). */
+  readonly insecure?: boolean;
   /** Give up (exit 1) after this many seconds without the server or coordinator (default 60). */
   readonly serverWaitS?: number;
   /** Folder that relative data paths resolve against on this host (default: the working directory). */
@@ -55,6 +58,26 @@ export function hostSecurity(o: HostProcessOptions): DealerSecurity | null {
 }
 
 /**
+ * A gossip host without a key receives gossip in plaintext: its inbox (`--bind`) must then listen on
+ * loopback or ipc, or the host must be told `--insecure` (a warning on stderr says what that exposes);
+ * otherwise a `usage` error (exit code 2). Hosts the `processes` runtime starts bind loopback.
+ */
+export function refuseOpenInbox(o: HostProcessOptions): void {
+  const bind = o.bind ?? 'tcp://0.0.0.0:*';
+  if (isLoopbackBind(bind)) return;
+  const exposure =
+    'anyone who can reach it can send this host gossip for its peers (poisoning their models) and read what it is sent';
+  if (!o.insecure) {
+    throw errors.usage(
+      `starling peer without --key listens in plaintext on ${bind}: refusing to listen openly, where ${exposure}. ` +
+        'Give it a key (--key FILE --server-key FILE; keys from starling keys generate), bind a loopback address ' +
+        '(--bind tcp://127.0.0.1:*), or pass --insecure to listen anyway',
+    );
+  }
+  process.stderr.write(`warning: insecure: gossip inbox on ${bind} without CURVE: ${exposure}\n`);
+}
+
+/**
  * Runs one host in this process until its run ends (`bye`, or every peer finished) or one of
  * `stopOn` closes it; resolves with the reason, or rejects with an `interrupted` StarlingError (exit
  * code 130) when a signal closed it (the host says `bye` first). The same function serves
@@ -68,6 +91,7 @@ export async function runHostProcess(
   stopOn: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'],
 ): Promise<string> {
   const security = hostSecurity(o);
+  if (kind === 'peer' && security === null) refuseOpenInbox(o);
   const hostId = security?.identity.name ?? o.hostId;
   const log = stderrLog(o, hostId);
   const serverWaitMs = (o.serverWaitS ?? 60) * 1000;
