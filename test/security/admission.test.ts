@@ -184,6 +184,9 @@ describe('refused traffic', () => {
       await fuzz.send(frames);
       sent += frames.reduce((a, f) => a + f.byteLength, 0);
     }
+    // `send` resolves once the frames are queued, not delivered; refused bytes are counted at each round's
+    // report, so let the fuzz arrive before the host starts the (fast) two rounds.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const host = scriptedHost(s.address(), 'w');
     await s.report;
     const up = s.traffic.reduce((a, t) => a + t.bytesUp, 0);
