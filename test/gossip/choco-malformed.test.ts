@@ -1,36 +1,12 @@
 import { DealerEndpoint, RouterEndpoint } from '@starling/transport';
-import {
-  GossipHost,
-  type GossipRound,
-  type GossipSetup,
-  type GossipHost as Host,
-  runGossipCoordinator,
-} from '@starling/worker';
+import { GossipHost, type GossipRound, type GossipHost as Host, runGossipCoordinator } from '@starling/worker';
 import { describe, expect, it } from 'vitest';
+import { consensusRing4 } from './consensus-ring.js';
 
 const quiet = { info() {}, error() {}, debug() {} };
 
 /** Four consensus peers on a ring with top-1 CHOCO: h-a carries nodes 0 and 1, the fake h-b nodes 2 and 3. */
-const setup: GossipSetup = {
-  node: {
-    seed: 4,
-    data: { kind: 'synthetic-linear', n: 16, d: 5 },
-    model: { kind: 'linear' },
-    loss: 'mse',
-    optimizer: { kind: 'sgd', lr: 0.1 },
-    local: { epochs: 1, batchSize: 4, maxSteps: 1 },
-    kernels: 'js',
-  },
-  algorithm: { kind: 'consensus' },
-  peers: 4,
-  rounds: 5,
-  topology: { kind: 'ring', nodes: 4 },
-  inputs: 5,
-  classes: 0,
-  evalEvery: 1,
-  roundDeadlineMs: 20_000,
-  choco: { compressor: { kind: 'topk', count: 1 }, gamma: 0.5 },
-};
+const setup = consensusRing4(5, { choco: { compressor: { kind: 'topk', count: 1 }, gamma: 0.5 } });
 
 /**
  * A host that joins like `starling peer` but only sends one malformed CHOCO payload from each of its

@@ -1,29 +1,12 @@
 import { DealerEndpoint } from '@starling/transport';
-import { type GossipRound, type GossipSetup, runGossipCoordinator } from '@starling/worker';
+import { type GossipRound, runGossipCoordinator } from '@starling/worker';
 import { describe, expect, it } from 'vitest';
+import { consensusRing4 } from './consensus-ring.js';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** Four consensus peers on a ring; the two hosts are scripted dealers (nodes 0-1 on h-a, 2-3 on h-b). */
-const setup: GossipSetup = {
-  node: {
-    seed: 4,
-    data: { kind: 'synthetic-linear', n: 16, d: 5 },
-    model: { kind: 'linear' },
-    loss: 'mse',
-    optimizer: { kind: 'sgd', lr: 0.1 },
-    local: { epochs: 1, batchSize: 4, maxSteps: 1 },
-    kernels: 'js',
-  },
-  algorithm: { kind: 'consensus' },
-  peers: 4,
-  rounds: 20,
-  topology: { kind: 'ring', nodes: 4 },
-  inputs: 5,
-  classes: 0,
-  evalEvery: 1,
-  roundDeadlineMs: 20_000,
-};
+const setup = consensusRing4(20);
 
 /**
  * A host that says hello, and once welcomed runs `script` with its control socket; it leaves (closes
