@@ -31,15 +31,33 @@ inline double combine8(const double l[8]) { return ((l[0] + l[1]) + (l[2] + l[3]
 // acc holds 8 lanes per pair i < j, pairs in row order; adds coordinates [c0, c1) (c0 a multiple of 8).
 using ChunkFn = void (*)(const float* const* v, long n, long c0, long c1, double* acc);
 
+// Any [c0, c1): lane c & 7 of each pair (the tail after the last multiple of 8).
+void tail_portable(const float* const* v, long n, long c0, long c1, double* acc) {
+  for (long i = 0; i < n; i++) {
+    for (long j = i + 1; j < n; j++, acc += 8) {
+      for (long c = c0; c < c1; c++) {
+        const double dd = static_cast<double>(v[i][c]) - static_cast<double>(v[j][c]);
+        acc[c & 7] += dd * dd;
+      }
+    }
+  }
+}
+
+// [c0, c1) of whole groups of 8, with the 8 lanes in locals so they stay in registers.
 void chunk_portable(const float* const* v, long n, long c0, long c1, double* acc) {
   for (long i = 0; i < n; i++) {
     for (long j = i + 1; j < n; j++, acc += 8) {
       const float* a = v[i];
       const float* b = v[j];
-      for (long c = c0; c < c1; c++) {
-        const double dd = static_cast<double>(a[c]) - static_cast<double>(b[c]);
-        acc[c & 7] += dd * dd;
+      double l[8];
+      for (int q = 0; q < 8; q++) l[q] = acc[q];
+      for (long c = c0; c < c1; c += 8) {
+        for (int q = 0; q < 8; q++) {
+          const double dd = static_cast<double>(a[c + q]) - static_cast<double>(b[c + q]);
+          l[q] += dd * dd;
+        }
       }
+      for (int q = 0; q < 8; q++) acc[q] = l[q];
     }
   }
 }
@@ -48,7 +66,7 @@ void run(ChunkFn chunk, const float* const* v, long n, long d, double* out) {
   std::vector<double> acc(static_cast<size_t>(n * (n - 1) / 2 * 8), 0.0);
   const long full = d - d % 8;
   for (long c0 = 0; c0 < full; c0 += kChunk) chunk(v, n, c0, std::min(full, c0 + kChunk), acc.data());
-  chunk_portable(v, n, full, d, acc.data());
+  tail_portable(v, n, full, d, acc.data());
   const double* a = acc.data();
   for (long i = 0; i < n; i++) {
     out[i * n + i] = 0;
