@@ -19,7 +19,6 @@
         "cpp/robust-network.cc",
         "cpp/robust-select-portable.cc",
         "cpp/robust-select-avx2.cc",
-        "cpp/robust-select-avx512.cc",
         "cpp/robust-distance.cc",
         "cpp/robust-table.cc"
       ],

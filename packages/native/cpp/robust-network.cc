@@ -1,15 +1,17 @@
 // Sorting networks for the SIMD selection kernels: one comparator list per call, applied to W
 // coordinates at once (each SIMD lane sorts its own column with min/max), so no branch depends on data.
+// The stages p < group (which sort each aligned group of `group` rows) are left to the caller, which runs
+// them in registers.
 #include <algorithm>
 
 #include "robust.h"
 
 namespace starling {
 
-std::vector<Comparator> selection_network(long n, long first, long last) {
+std::vector<Comparator> selection_network(long n, long first, long last, long group) {
   // Batcher's odd-even merge sort, iterative form (Knuth, TAOCP vol. 3, 5.3.4, exercise 11 style).
   std::vector<Comparator> all;
-  for (long p = 1; p < n; p <<= 1) {
+  for (long p = group; p < n; p <<= 1) {
     for (long k = p; k >= 1; k >>= 1) {
       for (long j = k % p; j + k < n; j += 2 * k) {
         for (long i = 0; i < k && i + j + k < n; i++) {
