@@ -27,10 +27,12 @@ function sameBits(a, b) {
 
 /**
  * Yields per kernel a `js` record and a `native` record per SIMD level: `{ name, backend, simd?, n, d,
- * input_gb_per_s, floats_per_s, native_vs_js, median_ms, median_of, identical }`. input_gb_per_s counts
- * the n·d input floats (4 bytes each) per second of one call; `identical` says the native output equals
- * the reference's bit for bit. Backends alternate within each repeat, so load from other processes falls
- * on all of them.
+ * input_gb_per_s, floats_per_s, native_vs_js, native_vs_js_cpu, median_ms, median_cpu_ms, median_of,
+ * identical }`.
+ * input_gb_per_s counts the n·d input floats (4 bytes each) per second of one call (wall clock);
+ * median_cpu_ms is this process's CPU time per call, steadier than wall time on a shared machine (the
+ * kernels are single-threaded); `identical` says the output equals the reference's bit for bit. Backends
+ * alternate within each repeat, so load from other processes falls on all of them.
  * @param {{ repeats?: number, quick?: boolean, n?: number, d?: number, beta?: number }} [options]
  *   (`quick`: 3 repeats and d = 50,000)
  */
@@ -60,19 +62,24 @@ export default async function* run(options = {}) {
     const runs = backends.map((b) => ({
       ...b,
       times: [],
+      cpu: [],
       out: { f32: new Float32Array(d), f64: new Float64Array(n * n) },
     }));
     for (let r = 0; r < repeats; r++) {
       for (const b of runs) {
         if (b.simd) binding.setSimd(b.simd);
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         call(b.kernels, vectors, b.out);
         b.times.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        b.cpu.push((c.user + c.system) / 1e3);
         await yieldToLoop();
       }
     }
     if (binding) binding.setSimd('auto');
     const jsMs = median(runs[0].times);
+    const jsCpu = median(runs[0].cpu);
     for (const b of runs) {
       const ms = median(b.times);
       yield {
@@ -84,7 +91,9 @@ export default async function* run(options = {}) {
         input_gb_per_s: bytes / 1e9 / (ms / 1e3),
         floats_per_s: (n * d) / (ms / 1e3),
         native_vs_js: jsMs / ms,
+        native_vs_js_cpu: jsCpu / median(b.cpu),
         median_ms: ms,
+        median_cpu_ms: median(b.cpu),
         median_of: repeats,
         identical: sameBits(b.out[kind], runs[0].out[kind]),
       };
