@@ -163,7 +163,7 @@ describe('withClientDp around the mean', () => {
   it('refuses an inner aggregator without a client-DP sensitivity bound, with a config error', () => {
     const median: Aggregator = { kind: 'median', quorum: 'plan', aggregate: () => true };
     expect(() => withClientDp(median, ledger())).toThrow(
-      'algorithm.aggregator.kind must be an aggregator with a known client-DP sensitivity (mean) under privacy.mode client, got "median"',
+      'algorithm.aggregator.kind must be an aggregator with a known client-DP sensitivity (mean, norm_bound) under privacy.mode client (median: no client-DP sensitivity bound is known for it), got "median"',
     );
   });
 
