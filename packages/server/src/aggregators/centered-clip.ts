@@ -2,7 +2,7 @@ import { errors } from '@starling/core';
 import { z } from 'zod';
 import type { Aggregator, AggregatorState } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
-import { bucketingOption } from './bucketing.js';
+import { bucketingOption, bucketVectors } from './bucketing.js';
 import { robustAggregator } from './robust-aggregator.js';
 import { distancesTo } from './weiszfeld.js';
 
@@ -83,4 +83,6 @@ export const CENTERED_CLIP_KIND: AggregatorKind<z.infer<typeof centeredClipSchem
   schema: centeredClipSchema,
   create: ({ tau, iterations, momentum, bucketing }) =>
     centeredClipAggregator({ tau, iterations, momentum }, bucketing),
+  // v and the step in float64, the float32 center, plus the bucket means.
+  footprint: (spec, updates) => 5 + bucketVectors(spec.bucketing, updates),
 };
