@@ -186,6 +186,10 @@ export { sampledGaussianRdp, sampledGaussianRdpCurve } from './privacy/sampled-g
 export { philox4x32 } from './rng/philox.js';
 export type { RngPosition } from './rng/rng.js';
 export { Rng } from './rng/rng.js';
+export { coordinateMedian, trimmedMean } from './robust/coordinate-select.js';
+export { pairwiseSquaredDistances, squaredDistance8 } from './robust/pairwise-distances.js';
+export type { RobustKernels } from './robust/robust-kernels.js';
+export { jsRobustKernels, robustKernelsOf } from './robust/robust-kernels.js';
 export { formatIssues, issuePath } from './spec/format-issues.js';
 export type { KindEntry, KindSpec } from './spec/kind-table.js';
 export { KindTable } from './spec/kind-table.js';

@@ -10,6 +10,7 @@ import {
   summarizePartition,
 } from '@starling/core';
 import {
+  type Aggregator,
   makeAggregator,
   type Participation,
   RoundMachine,
@@ -36,6 +37,8 @@ export interface PreparedFederated extends PreparedRun {
   readonly machine: RoundMachine;
   /** The server optimizer the machine applies (its moments are checkpointed). */
   readonly serverOptimizer: ServerOptimizer;
+  /** The aggregator the machine calls (its state, e.g. centered clipping's momentum, is checkpointed). */
+  readonly aggregator: Aggregator;
   readonly plan: RoundPlan;
   /** The run's privacy ledger and budget guard (null without `privacy`); see privacy.ts. */
   readonly privacy: RunPrivacy | null;
@@ -137,9 +140,10 @@ export function prepareRun(
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
   const aggregate = makeAggregator(a.kind === 'centralized' ? { kind: 'mean' } : a.aggregator);
+  const aggregator = privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate;
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,
-    aggregator: privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate,
+    aggregator,
     // Every node reports its partition size as its sample count: lets the mean stream (same bits), and
     // an update that declares another weight is refused (bad-weight).
     expectedSamples: (node) => parts[node]?.length ?? -1,
@@ -160,6 +164,7 @@ export function prepareRun(
     parts,
     machine,
     serverOptimizer,
+    aggregator,
     plan,
     partitionSummary: summarizePartition(parts, train.y, train.classes),
     privacy,
