@@ -126,6 +126,9 @@ export function prepareRun(
   const plan: RoundPlan = dp?.central
     ? { ...roundPlan(a), participation: { kind: 'poisson', rate: dp.central.clientRate } }
     : roundPlan(a);
+  if (a.kind === 'centralized' && cfg.adversary !== null) {
+    throw errors.option('adversary', 'null for a centralized run (one node trains on everything)', cfg.adversary);
+  }
   const adversary =
     a.kind === 'centralized'
       ? undefined
