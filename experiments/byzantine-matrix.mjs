@@ -12,7 +12,7 @@
 // Default: 8 rounds on 20,000 training images. --quick: 3 rounds on 10,000 (a smoke run); --write-doc replaces the table between
 // the markers in docs/robustness.md. Needs `npx tsc -b` first.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runExperiment } from '../packages/runner/dist/index.js';
@@ -137,15 +137,18 @@ for (const [partitionName, partition] of PARTITIONS) {
   }
 }
 const wall = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage();
+const cpuS = (cpu.user + cpu.system) / 1e6;
 const byz = results.find((r) => r.byzantine.length > 0)?.byzantine ?? [];
 const setup = [
   `${dataName}; 100 clients, all in every round; MLP 784-32-10 (ReLU), SGD lr 0.05, E = 1, B = 32;`,
   `${o.rounds} rounds; seed ${o.seed}; inline runtime, native kernels; 20 Byzantine clients`,
   `(\`fraction: 0.2\`, drawn from the seed: ids ${byz.join(', ')}). Test accuracy of the final model;`,
-  `"div." = the run stopped on a non-finite model. Whole matrix: ${wall.toFixed(0)} s.`,
+  `"div." = the run stopped on a non-finite model. Whole matrix: ${wall.toFixed(0)} s wall, ${cpuS.toFixed(0)} s CPU`,
+  `(${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0].toFixed(1)} at the end).`,
 ].join('\n');
 const markdown = [setup, '', ...PARTITIONS.map(([p]) => `${table(results, p)}\n`)].join('\n');
-if (o.json) console.log(JSON.stringify({ setup: { ...o, data }, results, wall_s: wall }));
+if (o.json) console.log(JSON.stringify({ setup: { ...o, data }, results, wall_s: wall, cpu_s: cpuS }));
 else console.log(markdown);
 if (o.writeDoc) {
   const doc = join(repo, 'docs/robustness.md');
