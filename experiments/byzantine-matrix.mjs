@@ -4,7 +4,11 @@
 // 20 % are Byzantine, all clients every round (so f = 20 of n = 100 in every aggregation).
 //
 //   node experiments/byzantine-matrix.mjs [--quick] [--rounds R] [--seed S] [--data fashion-mnist|mnist]
-//                                         [--write-doc] [--json]
+//                                         [--write-doc] [--json] [--rows mean,krum,...] [--cols none,alie,...]
+//                                         [--partitions iid|dirichlet] [--alie-z Z]...
+//
+// --rows / --cols / --partitions keep the aggregators / attacks / partitions whose label starts with one
+// of the given prefixes; --alie-z adds an omniscient ALIE column with that z (repeatable).
 //
 // Data: Fashion-MNIST when Debian's dataset-fashion-mnist is installed (/usr/share/datasets/fashion-mnist),
 // else the bundled MNIST digits. Every run goes through `runExperiment` (the path `starling run` takes)
@@ -22,6 +26,10 @@ const FASHION = '/usr/share/datasets/fashion-mnist';
 
 function parseArgs(argv) {
   const o = { quick: false, rounds: null, seed: 1, data: null, writeDoc: false, json: false };
+  o.rows = null;
+  o.cols = null;
+  o.partitions = null;
+  o.alieZ = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') o.quick = true;
@@ -30,6 +38,10 @@ function parseArgs(argv) {
     else if (a === '--data') o.data = argv[++i];
     else if (a === '--write-doc') o.writeDoc = true;
     else if (a === '--json') o.json = true;
+    else if (a === '--rows') o.rows = argv[++i].split(',');
+    else if (a === '--cols') o.cols = argv[++i].split(',');
+    else if (a === '--partitions') o.partitions = argv[++i].split(',');
+    else if (a === '--alie-z') o.alieZ.push(Number(argv[++i]));
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -103,10 +115,10 @@ async function runOne(cfg) {
 }
 
 function table(results, partitionName) {
-  const head = `| aggregator | ${ATTACKS.map(([a]) => a).join(' | ')} |`;
-  const rule = `|---|${ATTACKS.map(() => '---:').join('|')}|`;
-  const rows = AGGREGATORS.map(([agg]) => {
-    const cells = ATTACKS.map(([att]) => {
+  const head = `| aggregator | ${attacks.map(([a]) => a).join(' | ')} |`;
+  const rule = `|---|${attacks.map(() => '---:').join('|')}|`;
+  const rows = aggregators.map(([agg]) => {
+    const cells = attacks.map(([att]) => {
       const r = results.find((x) => x.partition === partitionName && x.aggregator === agg && x.attack === att);
       return r.accuracy === null ? 'div.' : r.accuracy.toFixed(3);
     });
@@ -116,6 +128,18 @@ function table(results, partitionName) {
 }
 
 const o = parseArgs(process.argv.slice(2));
+/** Keeps the entries whose label starts with one of `prefixes` (all when null). */
+const pick = (list, prefixes) =>
+  prefixes === null
+    ? list
+    : list.filter(([label]) => prefixes.some((p) => label.toLowerCase().startsWith(p.toLowerCase())));
+for (const z of o.alieZ) ATTACKS.push([`ALIE z=${z} (omn.)`, { attack: { kind: 'alie', z }, knowledge: 'omniscient' }]);
+const aggregators = pick(AGGREGATORS, o.rows);
+const attacks = pick(ATTACKS, o.cols);
+const partitions = pick(PARTITIONS, o.partitions);
+if (o.writeDoc && (o.rows || o.cols || o.partitions || o.alieZ.length > 0 || o.rounds !== null)) {
+  throw new Error('--write-doc writes the full matrix only (no --rows, --cols, --partitions, --alie-z, --rounds)');
+}
 const fashion = o.data !== 'mnist' && existsSync(FASHION);
 if (o.data === 'fashion-mnist' && !fashion) throw new Error(`Fashion-MNIST is not installed under ${FASHION}`);
 o.rounds ??= o.quick ? 3 : 8;
@@ -126,9 +150,9 @@ const data = fashion
 const dataName = fashion ? `Fashion-MNIST (${limit} training images, ${data.testLimit} test)` : 'bundled MNIST digits';
 const results = [];
 const started = performance.now();
-for (const [partitionName, partition] of PARTITIONS) {
-  for (const [agg, aggregator] of AGGREGATORS) {
-    for (const [att, adversary] of ATTACKS) {
+for (const [partitionName, partition] of partitions) {
+  for (const [agg, aggregator] of aggregators) {
+    for (const [att, adversary] of attacks) {
       const r = await runOne(config(o, data, partition, aggregator, adversary));
       results.push({ partition: partitionName, aggregator: agg, attack: att, ...r });
       const shown = r.accuracy === null ? `diverged (${r.error})` : r.accuracy.toFixed(4);
@@ -147,7 +171,7 @@ const setup = [
   `"div." = the run stopped on a non-finite model. Whole matrix: ${wall.toFixed(0)} s wall, ${cpuS.toFixed(0)} s CPU`,
   `(${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0].toFixed(1)} at the end).`,
 ].join('\n');
-const markdown = [setup, '', ...PARTITIONS.map(([p]) => `${table(results, p)}\n`)].join('\n');
+const markdown = [setup, '', ...partitions.map(([p]) => `${table(results, p)}\n`)].join('\n');
 if (o.json) console.log(JSON.stringify({ setup: { ...o, data }, results, wall_s: wall, cpu_s: cpuS }));
 else console.log(markdown);
 if (o.writeDoc) {
