@@ -14,7 +14,14 @@
         "cpp/sign.cc",
         "cpp/scan.cc",
         "cpp/qsgd-pack.cc",
-        "cpp/qsgd-unpack.cc"
+        "cpp/qsgd-unpack.cc",
+        "cpp/robust-methods.cc",
+        "cpp/robust-network.cc",
+        "cpp/robust-select-portable.cc",
+        "cpp/robust-select-avx2.cc",
+        "cpp/robust-select-avx512.cc",
+        "cpp/robust-distance.cc",
+        "cpp/robust-table.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -11,6 +11,7 @@ struct Level {
   const char* name;
   const KernelTable* table;
   const CompressTable* compress;
+  const RobustTable* robust;
   bool supported;
 };
 
@@ -24,9 +25,10 @@ static void levels(Level out[3]) {
            __builtin_cpu_supports("avx512vl");
 #endif
   // The avx512 level reuses the AVX2 compression loops (they are memory- and shuffle-bound).
-  out[0] = {"portable", table_portable(), compress_table_portable(), true};
-  out[1] = {"avx2", table_avx2(), compress_table_avx2(f16c), avx2 && table_avx2() != nullptr};
-  out[2] = {"avx512", table_avx512(), compress_table_avx2(f16c), avx512 && table_avx512() != nullptr};
+  out[0] = {"portable", table_portable(), compress_table_portable(), robust_table_portable(), true};
+  out[1] = {"avx2", table_avx2(), compress_table_avx2(f16c), robust_table_avx2(), avx2 && table_avx2() != nullptr};
+  out[2] = {"avx512", table_avx512(), compress_table_avx2(f16c), robust_table_avx512(),
+            avx512 && table_avx512() != nullptr};
 }
 
 using S = StarlingNative;
@@ -65,9 +67,13 @@ StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("unpackSigns", &S::UnpackSigns),
                            InstanceMethod("qsgdQuantizePack", &S::QsgdQuantizePack),
                            InstanceMethod("qsgdUnpack", &S::QsgdUnpack),
+                           InstanceMethod("coordinateMedian", &S::CoordinateMedian),
+                           InstanceMethod("trimmedMean", &S::TrimmedMean),
+                           InstanceMethod("pairwiseSquaredDistances", &S::PairwiseSquaredDistances),
                        });
   table_ = table_portable();
   compress_ = compress_table_portable();
+  robust_ = robust_table_portable();
   const char* env_level = std::getenv("STARLING_SIMD");
   Select(env, env_level ? env_level : "auto", "STARLING_SIMD");
 }
@@ -84,6 +90,7 @@ bool StarlingNative::Select(Napi::Env env, const std::string& want, const char* 
     if (best || want == l.name) {
       table_ = l.table;
       compress_ = l.compress;
+      robust_ = l.robust;
     }
     if (want == l.name) return true;
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compress.h"
+#include "robust.h"
 #include "table.h"
 
 namespace starling {
@@ -18,6 +19,7 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
  private:
   const KernelTable* table_ = nullptr;
   const CompressTable* compress_ = nullptr;
+  const RobustTable* robust_ = nullptr;
   int threads_ = 1;
   Scratch scratch_;
 
@@ -62,6 +64,11 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   Napi::Value UnpackSigns(const Napi::CallbackInfo& info);
   Napi::Value QsgdQuantizePack(const Napi::CallbackInfo& info);
   Napi::Value QsgdUnpack(const Napi::CallbackInfo& info);
+
+  // robust-methods.cc: the robust aggregators' loops.
+  Napi::Value CoordinateMedian(const Napi::CallbackInfo& info);
+  Napi::Value TrimmedMean(const Napi::CallbackInfo& info);
+  Napi::Value PairwiseSquaredDistances(const Napi::CallbackInfo& info);
 };
 
 }  // namespace starling

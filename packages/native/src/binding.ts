@@ -108,4 +108,12 @@ export interface NativeBinding {
     offset: number,
   ): void;
   qsgdUnpack(bytes: Uint8Array, offset: number, norm: number, s: number, width: number, out: Float32Array): number;
+
+  // The robust aggregators' loops (cpp/robust-*.cc); see RobustKernels in @starling/core.
+  /** n ≥ 1 vectors of out.length entries. */
+  coordinateMedian(vectors: readonly Float32Array[], out: Float32Array): void;
+  /** n ≥ 1 vectors of out.length entries, integer trim with 2·trim < n. */
+  trimmedMean(vectors: readonly Float32Array[], trim: number, out: Float32Array): void;
+  /** n ≥ 1 vectors of one length; out holds at least n² entries. */
+  pairwiseSquaredDistances(vectors: readonly Float32Array[], out: Float64Array): void;
 }

@@ -4,3 +4,4 @@ export { INSTALL_LOG, KERNELS_MODES, kernelsModeFromEnv, loadKernels } from './l
 export { loadBinding } from './loader.js';
 export { nativeCompressKernels } from './native-compress-kernels.js';
 export { nativeKernels } from './native-kernels.js';
+export { nativeRobustKernels } from './native-robust-kernels.js';

@@ -5,6 +5,7 @@ import type { NativeBinding, SimdLevel } from './binding.js';
 import { compressSelfCheck } from './compress-self-check.js';
 import { loadBinding, PACKAGE_ROOT } from './loader.js';
 import { nativeKernels } from './native-kernels.js';
+import { robustSelfCheck } from './robust-self-check.js';
 import { selfCheck } from './self-check.js';
 
 /** Which kernels to use: `auto` prefers native and falls back to js with a warning; `native` insists. */
@@ -64,7 +65,7 @@ export function loadKernels(mode: KernelsMode = 'auto', options: LoadKernelsOpti
     }
   }
   if (binding) {
-    const problem = selfCheck(binding) ?? compressSelfCheck(binding);
+    const problem = selfCheck(binding) ?? compressSelfCheck(binding) ?? robustSelfCheck(binding);
     if (problem === undefined) {
       if (options.threads !== undefined) binding.setThreads(options.threads);
       return { kernels: nativeKernels(binding), backend: 'native', simd: binding.simd() };

@@ -2,6 +2,7 @@ import { ACTIVATIONS, type Activation, errors, type Kernels } from '@starling/co
 import type { NativeBinding } from './binding.js';
 import { nativeCompressKernels } from './native-compress-kernels.js';
 import { nativeOptimizerStep } from './native-optimizer.js';
+import { nativeRobustKernels } from './native-robust-kernels.js';
 import { checkDim, checkDisjoint, checkF32, checkNumber, checkSameOrDisjoint } from './validate.js';
 
 function activationIndex(fn: string, act: Activation): number {
@@ -184,5 +185,7 @@ export function nativeKernels(binding: NativeBinding): Kernels {
     },
 
     compress: nativeCompressKernels(binding),
+
+    robust: nativeRobustKernels(binding),
   };
 }

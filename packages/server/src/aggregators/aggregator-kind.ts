@@ -14,4 +14,10 @@ export interface AggregatorKind<Spec extends { readonly kind: string } = { reado
   readonly schema: z.ZodType<Spec>;
   /** Builds the aggregator from validated options. */
   create(spec: Spec): Aggregator;
+  /**
+   * Model-sized float32 vectors the aggregator holds beyond the round's updates (work buffers, bucket
+   * means, state; a float64 vector counts 2), for the memory pre-flight. Absent: none.
+   * @param updates the most updates a round aggregates
+   */
+  footprint?(spec: Spec, updates: number): number;
 }

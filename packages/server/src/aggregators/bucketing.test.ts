@@ -1,6 +1,7 @@
 import { jsKernels, Rng } from '@starling/core';
 import { describe, expect, it } from 'vitest';
-import { bucketMeans } from './bucketing.js';
+import { aggregators } from './aggregator-table.js';
+import { bucketMeans, bucketVectors } from './bucketing.js';
 import { aggregateOnce, contextFor, honestUpdates, plainMean } from './fixtures/robust-inputs.js';
 import { medianAggregator } from './median.js';
 
@@ -38,5 +39,19 @@ describe('bucketing', () => {
     expect(Array.from(aggregateOnce(medianAggregator(3), vectors, ctx))).toEqual(
       Array.from(aggregateOnce(medianAggregator(), buckets)),
     );
+  });
+});
+
+describe('the memory footprint of the robust kinds', () => {
+  it('counts the bucket means and the float64 work vectors (model-sized float32 vectors)', () => {
+    expect([bucketVectors(undefined, 20), bucketVectors(1, 20), bucketVectors(2, 20), bucketVectors(3, 20)]).toEqual([
+      0, 0, 10, 7,
+    ]);
+    const of = (spec: { kind: string; [k: string]: unknown }) =>
+      aggregators.get(spec.kind)?.footprint?.(aggregators.schema.parse(spec), 20) ?? 0;
+    expect(of({ kind: 'mean' })).toBe(0);
+    expect(of({ kind: 'median', bucketing: 2 })).toBe(10);
+    expect(of({ kind: 'geomed' })).toBe(2);
+    expect(of({ kind: 'centered_clip', tau: 1, bucketing: 4 })).toBe(5 + 5);
   });
 });

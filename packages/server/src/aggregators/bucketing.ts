@@ -34,3 +34,8 @@ export function bucketMeans(deltas: readonly Float32Array[], s: number, rng: Rng
   }
   return out;
 }
+
+/** The bucket means a round holds: ⌈n/s⌉ model-sized vectors with bucketing s > 1, else none. */
+export function bucketVectors(bucketing: number | undefined, updates: number): number {
+  return bucketing === undefined || bucketing === 1 ? 0 : Math.ceil(updates / bucketing);
+}

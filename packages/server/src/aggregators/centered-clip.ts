@@ -2,7 +2,7 @@ import { errors } from '@starling/core';
 import { z } from 'zod';
 import type { Aggregator, AggregatorState } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
-import { bucketingOption } from './bucketing.js';
+import { bucketingOption, bucketVectors } from './bucketing.js';
 import { robustAggregator } from './robust-aggregator.js';
 import { distancesTo } from './weiszfeld.js';
 
@@ -22,8 +22,8 @@ export interface CenteredClipOptions {
  * round) it repeats L times
  *     v ← v + (1/n) Σ_k clip_τ(Δ_k − v),   clip_τ(x) = x · min(1, τ/‖x‖₂),
  * in float64 (inputs in order), and returns v rounded to float32. Each iteration moves v by at most τ, and
- * f Byzantine inputs move it by at most 2fτ/n more than honest ones would. The server keeps
- * m ← β·m + (1 − β)·v (float32) as the next round's center: the "history" of the paper, kept at the
+ * f Byzantine inputs move it by at most 2fτ/n more than honest ones would. The server keeps m = v after
+ * the first aggregate, then m ← β·m + (1 − β)·v (float32), as the next round's center: the "history" of the paper, kept at the
  * server because sampled clients have no momentum of their own (β = 0 is the reference implementation of
  * Karimireddy, He, Jaggi 2022, where the center is the previous aggregate). m is checkpointed (`state`),
  * so a resumed run continues on the same bits. m advances at every aggregate, also in a round the server
@@ -83,4 +83,6 @@ export const CENTERED_CLIP_KIND: AggregatorKind<z.infer<typeof centeredClipSchem
   schema: centeredClipSchema,
   create: ({ tau, iterations, momentum, bucketing }) =>
     centeredClipAggregator({ tau, iterations, momentum }, bucketing),
+  // v and the step in float64, the float32 center, plus the bucket means.
+  footprint: (spec, updates) => 5 + bucketVectors(spec.bucketing, updates),
 };

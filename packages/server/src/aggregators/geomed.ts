@@ -2,7 +2,7 @@ import { robustKernelsOf } from '@starling/core';
 import { z } from 'zod';
 import type { Aggregator } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
-import { bucketingOption } from './bucketing.js';
+import { bucketingOption, bucketVectors } from './bucketing.js';
 import { robustAggregator } from './robust-aggregator.js';
 import { type WeiszfeldOptions, weiszfeld } from './weiszfeld.js';
 
@@ -48,4 +48,6 @@ export const GEOMED_KIND: AggregatorKind<z.infer<typeof geomedSchema>> = {
     'geometric median by smoothed Weiszfeld from the coordinate-wise median, unweighted (RFA, Pillutla et al. 2022)',
   schema: geomedSchema,
   create: ({ iterations, nu, tolerance, bucketing }) => geomedAggregator({ iterations, nu, tolerance }, bucketing),
+  // z in float64, plus the bucket means.
+  footprint: (spec, updates) => 2 + bucketVectors(spec.bucketing, updates),
 };

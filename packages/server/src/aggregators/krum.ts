@@ -2,7 +2,7 @@ import { robustKernelsOf } from '@starling/core';
 import { z } from 'zod';
 import type { Aggregator } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
-import { bucketingOption } from './bucketing.js';
+import { bucketingOption, bucketVectors } from './bucketing.js';
 import { krumScores, lowestScores } from './krum-scores.js';
 import { robustAggregator } from './robust-aggregator.js';
 
@@ -38,4 +38,5 @@ export const KRUM_KIND: AggregatorKind<z.infer<typeof krumSchema>> = {
   summary: 'the update closest to its n − f − 2 nearest neighbours (Blanchard et al. 2017)',
   schema: krumSchema,
   create: (spec) => krumAggregator(spec.f, spec.bucketing),
+  footprint: (spec, updates) => bucketVectors(spec.bucketing, updates),
 };

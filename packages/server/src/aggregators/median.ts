@@ -2,7 +2,7 @@ import { robustKernelsOf } from '@starling/core';
 import { z } from 'zod';
 import type { Aggregator } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
-import { bucketingOption } from './bucketing.js';
+import { bucketingOption, bucketVectors } from './bucketing.js';
 import { robustAggregator } from './robust-aggregator.js';
 
 /**
@@ -31,4 +31,5 @@ export const MEDIAN_KIND: AggregatorKind<z.infer<typeof medianSchema>> = {
   summary: 'coordinate-wise median of the updates, unweighted (Yin et al. 2018)',
   schema: medianSchema,
   create: (spec) => medianAggregator(spec.bucketing),
+  footprint: (spec, updates) => bucketVectors(spec.bucketing, updates),
 };

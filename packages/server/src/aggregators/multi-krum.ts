@@ -2,7 +2,7 @@ import { robustKernelsOf } from '@starling/core';
 import { z } from 'zod';
 import type { Aggregator } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
-import { bucketingOption } from './bucketing.js';
+import { bucketingOption, bucketVectors } from './bucketing.js';
 import { krumScores, lowestScores } from './krum-scores.js';
 import { robustAggregator } from './robust-aggregator.js';
 
@@ -53,4 +53,5 @@ export const MULTI_KRUM_KIND: AggregatorKind<z.infer<typeof multiKrumSchema>> = 
   summary: 'mean of the m updates with the best Krum scores (default m = n − f; Blanchard et al. 2017)',
   schema: multiKrumSchema,
   create: (spec) => multiKrumAggregator(spec.f, spec.m, spec.bucketing),
+  footprint: (spec, updates) => bucketVectors(spec.bucketing, updates),
 };

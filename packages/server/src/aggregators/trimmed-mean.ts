@@ -2,7 +2,7 @@ import { robustKernelsOf } from '@starling/core';
 import { z } from 'zod';
 import type { Aggregator } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
-import { bucketingOption } from './bucketing.js';
+import { bucketingOption, bucketVectors } from './bucketing.js';
 import { robustAggregator } from './robust-aggregator.js';
 
 /** The number of values trimmed at each end of a coordinate for n inputs: ⌊β·n⌋ (so 2·trim < n for β < 0.5). */
@@ -40,4 +40,5 @@ export const TRIMMED_MEAN_KIND: AggregatorKind<z.infer<typeof trimmedMeanSchema>
   summary: 'coordinate-wise mean after trimming the ⌊β·n⌋ lowest and highest values, unweighted (Yin et al. 2018)',
   schema: trimmedMeanSchema,
   create: (spec) => trimmedMeanAggregator(spec.beta, spec.bucketing),
+  footprint: (spec, updates) => bucketVectors(spec.bucketing, updates),
 };

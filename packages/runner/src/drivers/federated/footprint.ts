@@ -1,4 +1,5 @@
 import { OPTIMIZER_STATE_SLOTS } from '@starling/core';
+import { aggregators } from '@starling/server';
 import { workspaceFor } from '@starling/worker';
 import type { RunFootprint } from '../../preflight/footprint.js';
 import { dataBytes, localHosts } from '../../preflight/hosts.js';
@@ -9,7 +10,7 @@ import { baseNodeSetup } from './prepare.js';
  * The memory footprint of a parameter-server run, from its config and loaded data: every
  * participant's update held until the round closes, the server's model, aggregate, optimizer state and
  * downlink copies, and for each client that can have trained by the end its optimizer moments and
- * uplink error-feedback memory. Participants per round under Poisson sampling (client-level DP) get
+ * uplink error-feedback memory, and a robust aggregator's work vectors. Participants per round under Poisson sampling (client-level DP) get
  * three standard deviations of margin.
  */
 export function federatedFootprint(ctx: FootprintContext): RunFootprint {
@@ -20,11 +21,13 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   const rounds = a.rounds;
   let perRound = 1;
   let serverOptimizer = 0;
+  let aggregator = 0;
   if (a.kind === 'fedavg' || a.kind === 'fedsgd') {
     const mean = a.clientsPerRound ?? Math.max(1, Math.round((a.fraction ?? 1) * clients));
     const poisson = cfg.privacy?.mode === 'client' ? 3 * Math.sqrt(mean) + 1 : 0;
     perRound = Math.min(clients, Math.ceil(mean + poisson));
     serverOptimizer = a.serverOptimizer.kind === 'plain' ? 0 : a.serverOptimizer.kind === 'fedavgm' ? 1 : 2;
+    aggregator = aggregators.get(a.aggregator.kind)?.footprint?.(a.aggregator, perRound) ?? 0;
   }
   const down = cfg.compression.down;
   const downlink = down === undefined ? 0 : down.errorFeedback === true ? 3 : 2;
@@ -36,8 +39,9 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
     clients,
     clientsWithState: state === 0 ? 0 : Math.min(clients, perRound * rounds),
     stateVectorsPerClient: state,
-    // model, aggregate, the model and moments kept to undo a refused step (ServerOptimizer.applyFinite)
-    serverVectors: 3 + 2 * serverOptimizer + downlink + perRound,
+    // model, aggregate, the model and moments kept to undo a refused step (ServerOptimizer.applyFinite),
+    // and a robust aggregator's buffers (its kind's `footprint`)
+    serverVectors: 3 + 2 * serverOptimizer + downlink + perRound + aggregator,
     executorVectors: 4,
     hosts: localHosts(cfg.runtime),
   };
