@@ -21,6 +21,7 @@ import {
 } from '@starling/server';
 import { forWire, type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
+import { adversaryRecord, resolveAdversary } from '../adversary.js';
 import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
 import { prepareCompression, type RunCompression } from './compression.js';
@@ -119,12 +120,25 @@ export function prepareRun(
   const dp = planPrivacyFor(cfg, parts, baseSetup.local);
   const compression = prepareCompression(cfg, model.layout, kernels);
   const withDp: NodeSetup = dp ? { ...baseSetup, privacy: dp.node } : baseSetup;
-  const setup: NodeSetup = compression.node ? { ...withDp, compression: compression.node } : withDp;
+  const compressed: NodeSetup = compression.node ? { ...withDp, compression: compression.node } : withDp;
   const privacy = dp ? new RunPrivacy(dp, rng.fork('dp-central')) : null;
   // Client-level DP is accounted for Poisson client sampling, so that is how clients are drawn.
   const plan: RoundPlan = dp?.central
     ? { ...roundPlan(a), participation: { kind: 'poisson', rate: dp.central.clientRate } }
     : roundPlan(a);
+  if (a.kind === 'centralized' && cfg.adversary !== null) {
+    throw errors.option('adversary', 'null for a centralized run (one node trains on everything)', cfg.adversary);
+  }
+  const adversary =
+    a.kind === 'centralized'
+      ? undefined
+      : resolveAdversary(cfg, {
+          path: 'federated',
+          nodes: parts.length,
+          classes: train.classes,
+          reference: { partition: a.partition, participation: plan.participation },
+        });
+  const setup: NodeSetup = adversary ? { ...compressed, adversary } : compressed;
   const serverOpt: ServerOptimizerInput = a.kind === 'centralized' ? { kind: 'plain' } : a.serverOptimizer;
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
@@ -140,7 +154,13 @@ export function prepareRun(
   });
   return {
     rounds: plan.rounds,
-    meta: privacy ? { privacy: privacyMeta(privacy) } : null,
+    meta:
+      privacy || adversary
+        ? {
+            ...(privacy ? { privacy: privacyMeta(privacy) } : {}),
+            ...(adversary ? { adversary: adversaryRecord(adversary) } : {}),
+          }
+        : null,
     setup,
     data,
     model,

@@ -1,4 +1,5 @@
 import { errors } from '@starling/core';
+import { adversaryRecord } from '../adversary.js';
 import { explainDivergence } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { emptyTally, type GossipTally, gossipCheckpointValue, readGossipCheckpoint } from './checkpoint-state.js';
@@ -114,6 +115,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
         gossip_compression: prep.setup.choco
           ? { compressor: { ...prep.setup.choco.compressor }, gamma: prep.setup.choco.gamma }
           : null,
+        ...(prep.setup.node.adversary ? { adversary: adversaryRecord(prep.setup.node.adversary) } : {}),
       },
     };
   },

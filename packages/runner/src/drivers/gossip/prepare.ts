@@ -18,6 +18,7 @@ import {
   workspaceFor,
 } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
+import { adversaryRecord, resolveAdversary } from '../adversary.js';
 import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
 
@@ -95,9 +96,17 @@ export function prepareGossip(
   kernelsMode: NodeSetup['kernels'],
   baseDir: string,
 ): PreparedGossip {
-  const node = gossipNodeSetup(cfg, a, kernelsMode, baseDir);
+  const honest = gossipNodeSetup(cfg, a, kernelsMode, baseDir);
   const choco = gossipCompression(cfg);
-  const { data, model } = workspaceFor(node);
+  const { data, model } = workspaceFor(honest);
+  const adversary = resolveAdversary(cfg, {
+    path: 'gossip',
+    nodes: a.peers,
+    classes: data.train.classes,
+    choco: choco !== undefined,
+    consensus: a.kind === 'consensus',
+  });
+  const node: NodeSetup = adversary ? { ...honest, adversary } : honest;
   const setup: GossipSetup = {
     node,
     algorithm:
@@ -121,5 +130,6 @@ export function prepareGossip(
       : Array.from({ length: a.peers }, () => new Int32Array(0));
   const partitionSummary =
     a.kind === 'dpsgd' ? summarizePartition(parts, data.train.y, data.train.classes) : { peers: a.peers, data: 'none' };
-  return { rounds: a.rounds, meta: null, algorithm: a, setup, data, model, parts, partitionSummary };
+  const meta = adversary ? { adversary: adversaryRecord(adversary) } : null;
+  return { rounds: a.rounds, meta, algorithm: a, setup, data, model, parts, partitionSummary };
 }
