@@ -97,6 +97,13 @@ export function prepareGossip(
 ): PreparedGossip {
   const node = gossipNodeSetup(cfg, a, kernelsMode, baseDir);
   const choco = gossipCompression(cfg);
+  if (choco && a.aggregator.kind !== 'mean') {
+    throw errors.option(
+      'algorithm.aggregator.kind',
+      'mean with compression.gossip (CHOCO-SGD mixes public copies x̂_j, which clipped gossip does not cover)',
+      a.aggregator.kind,
+    );
+  }
   const { data, model } = workspaceFor(node);
   const setup: GossipSetup = {
     node,
@@ -112,6 +119,7 @@ export function prepareGossip(
     evalEvery: cfg.eval.every,
     roundDeadlineMs: Math.round(a.roundDeadlineS * 1000),
     ...(choco ? { choco } : {}),
+    ...(a.aggregator.kind !== 'mean' ? { aggregator: a.aggregator } : {}),
   };
   gossipTopology(setup);
   if (choco) makeCompressor(choco.compressor, model.layout, { path: 'compression.gossip' });
