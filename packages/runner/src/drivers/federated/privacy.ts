@@ -40,7 +40,7 @@ export function planPrivacyFor(
 }
 
 /** The `privacy` entry of meta.json: the numbers and what they assume, next to each other. */
-export function privacyMeta(p: RunPrivacy): Record<string, unknown> {
+export function privacyMeta(p: Pick<RunPrivacy, 'plan'>): Record<string, unknown> {
   const r = p.plan;
   return {
     mode: r.mode,
