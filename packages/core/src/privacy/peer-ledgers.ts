@@ -38,7 +38,7 @@ export class PeerLedgers {
 
   /** Charges every peer for `round` (one round of its per-round steps). */
   charge(round: number): void {
-    this.accountants.forEach((a, i) => a.step(this.perRound[i]));
+    for (const [i, a] of this.accountants.entries()) a.step(this.perRound[i]);
     const snapshot = this.capture(round);
     this.snapshots = [...this.snapshots.filter((s) => s.round !== round).slice(-1), snapshot];
   }
@@ -72,7 +72,7 @@ export class PeerLedgers {
         `privacy ledgers of ${state.peers.length} peers, expected ${this.accountants.length}`,
       );
     }
-    state.peers.forEach((p, i) => this.accountants[i].restore(p.accountant, p.rdp));
+    for (const [i, p] of state.peers.entries()) this.accountants[i].restore(p.accountant, p.rdp);
     this.snapshots = [this.capture(state.round)];
   }
 }
