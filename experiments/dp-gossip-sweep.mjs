@@ -79,12 +79,16 @@ for (const eps of [...o.eps, null]) {
     backend: summary.backend,
     model_sha256: summary.model_sha256,
   });
-  process.stderr.write(`done: target ${eps ?? 'none'} -> accuracy ${summary.test_accuracy} (${summary.wall_s.toFixed(1)} s)\n`);
+  process.stderr.write(
+    `done: target ${eps ?? 'none'} -> accuracy ${summary.test_accuracy} (${summary.wall_s.toFixed(1)} s)\n`,
+  );
 }
 if (o.json) {
   for (const r of rows) console.log(JSON.stringify(r));
 } else {
-  console.log('| target ε | max ε (peers) | min ε | δ | σ | q per peer | steps per peer | x̄ accuracy | mean peer accuracy | wall s |');
+  console.log(
+    '| target ε | max ε (peers) | min ε | δ | σ | q per peer | steps per peer | x̄ accuracy | mean peer accuracy | wall s |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const target = r.target === null ? 'non-private' : String(r.target);

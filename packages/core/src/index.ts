@@ -1,3 +1,24 @@
+// Adversaries (issue 15, attacks as node behaviour; docs/robustness.md "Attacks")
+export type { AdversarialParts, NodeExecutor } from './adversary/adversarial-executor.js';
+export { AdversarialExecutor } from './adversary/adversarial-executor.js';
+export type { AdversarySpec, AttackKind, AttackSpec, Knowledge } from './adversary/attack-spec.js';
+export { ATTACK_KINDS, adversarySchema, attackSchema, KNOWLEDGE_KINDS, knowledgeOf } from './adversary/attack-spec.js';
+export type { AttackInputs } from './adversary/attacks.js';
+export { applyAttack, needsReference } from './adversary/attacks.js';
+export { chooseByzantine } from './adversary/byzantine-nodes.js';
+export { flipLabels } from './adversary/flip-labels.js';
+export type { NodeAdversary } from './adversary/node-adversary.js';
+export { nodeAdversarySchema } from './adversary/node-adversary.js';
+export type { NodeExecutorSetup } from './adversary/node-executor.js';
+export { makeNodeExecutor } from './adversary/node-executor.js';
+export { alieZ, normalQuantile } from './adversary/normal-quantile.js';
+export type { ParticipationDraw } from './adversary/participants.js';
+export { drawParticipants, participationSchema } from './adversary/participants.js';
+export type { PeerAttack } from './adversary/peer-attack.js';
+export { peerAttack } from './adversary/peer-attack.js';
+export type { ReferenceSetup, ReferenceStats } from './adversary/reference-updates.js';
+export { ReferenceUpdates } from './adversary/reference-updates.js';
+export { RunningMoments } from './adversary/running-moments.js';
 export type { CompressKernels } from './compress/compress-kernels.js';
 export { compressKernelsOf, jsCompressKernels } from './compress/compress-kernels.js';
 export type {
@@ -167,6 +188,10 @@ export { sampledGaussianRdp, sampledGaussianRdpCurve } from './privacy/sampled-g
 export { philox4x32 } from './rng/philox.js';
 export type { RngPosition } from './rng/rng.js';
 export { Rng } from './rng/rng.js';
+export { coordinateMedian, trimmedMean } from './robust/coordinate-select.js';
+export { pairwiseSquaredDistances, squaredDistance8 } from './robust/pairwise-distances.js';
+export type { RobustKernels } from './robust/robust-kernels.js';
+export { jsRobustKernels, robustKernelsOf } from './robust/robust-kernels.js';
 export { formatIssues, issuePath } from './spec/format-issues.js';
 export type { KindEntry, KindSpec } from './spec/kind-table.js';
 export { KindTable } from './spec/kind-table.js';

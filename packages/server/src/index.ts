@@ -3,15 +3,29 @@ export type {
   AggregationContext,
   Aggregator,
   AggregatorQuorum,
+  AggregatorState,
   AggregatorUpdate,
   ClientSensitivity,
 } from './aggregators/aggregator.js';
 export type { AggregatorKind } from './aggregators/aggregator-kind.js';
 export type { MakeAggregatorOptions } from './aggregators/aggregator-table.js';
 export { aggregatorSchema, aggregators, makeAggregator } from './aggregators/aggregator-table.js';
+// Byzantine-robust aggregators (issue 15; docs/robustness.md).
+export { bucketingOption, bucketMeans } from './aggregators/bucketing.js';
+export type { CenteredClipOptions } from './aggregators/centered-clip.js';
+export { CENTERED_CLIP_KIND, centeredClipAggregator } from './aggregators/centered-clip.js';
 export type { ClientDpLedger } from './aggregators/client-dp.js';
 export { CLIP_SLACK, withClientDp } from './aggregators/client-dp.js';
+export { GEOMED_KIND, geomedAggregator } from './aggregators/geomed.js';
+export { KRUM_KIND, krumAggregator } from './aggregators/krum.js';
+export { krumNeighbours, krumScores } from './aggregators/krum-scores.js';
 export { MEAN_KIND, meanAggregator } from './aggregators/mean.js';
+export { MEDIAN_KIND, medianAggregator } from './aggregators/median.js';
+export { MULTI_KRUM_KIND, multiKrumAggregator } from './aggregators/multi-krum.js';
+export { NORM_BOUND_KIND, normBoundAggregator } from './aggregators/norm-bound.js';
+export { TRIMMED_MEAN_KIND, trimmedMeanAggregator } from './aggregators/trimmed-mean.js';
+export type { WeiszfeldOptions } from './aggregators/weiszfeld.js';
+export { weiszfeld } from './aggregators/weiszfeld.js';
 export type { DownlinkState, DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
 export type { InlineClients, InlineCompression, InlineRunOptions } from './inline-runtime.js';

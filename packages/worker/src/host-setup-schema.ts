@@ -4,6 +4,7 @@ import {
   LOSS_KINDS,
   modelSpecSchema,
   NOISE_SOURCES,
+  nodeAdversarySchema,
   optimizerSchema,
   parseSpec,
 } from '@starling/core';
@@ -57,6 +58,7 @@ export const nodeSetupSchema = z.strictObject({
   kernels: z.enum(['auto', 'native', 'js']),
   privacy: nodePrivacySchema.optional(),
   compression: z.strictObject({ up: compressorSchema.optional() }).optional(),
+  adversary: nodeAdversarySchema.optional(),
 });
 
 /** Each carried node's example indices, keyed by node id. */

@@ -10,6 +10,7 @@ import {
   loadData,
   type ModelSpec,
   makeModel,
+  type NodeAdversary,
   type NodePrivacy,
   NodeTrainer,
   Optimizer,
@@ -46,6 +47,11 @@ export interface NodeSetup {
    * optimizer and any privacy step; absent: updates travel as raw float32. See docs/compression.md.
    */
   readonly compression?: NodeCompression;
+  /**
+   * The run's adversary (`adversary:` of the config, resolved: Byzantine ids, attack, knowledge); absent:
+   * every node is honest. See docs/robustness.md, "Attacks".
+   */
+  readonly adversary?: NodeAdversary;
 }
 
 /** The part of `compression` a node applies itself: the uplink compressor spec. */

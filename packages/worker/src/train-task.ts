@@ -1,9 +1,10 @@
 import {
-  ClientExecutor,
   type CompressorState,
   compressKernelsOf,
   freshOptimizerMemory,
   type Kernels,
+  makeNodeExecutor,
+  type NodeExecutor,
   nonFiniteResult,
   Optimizer,
   type OptimizerState,
@@ -67,7 +68,7 @@ export interface TrainResult {
 
 /** A pool thread's executor for one setup: working buffers and one optimizer, shared by every client. */
 interface ThreadExecutor {
-  readonly executor: ClientExecutor;
+  readonly executor: NodeExecutor;
   readonly optimizer: Optimizer;
 }
 const executors = new Map<string, ThreadExecutor>();
@@ -78,7 +79,7 @@ function executorFor(setup: NodeSetup, key: string, kernels: Kernels): ThreadExe
   let ex = executors.get(key);
   if (!ex) {
     const { data, model } = workspaceFor(setup);
-    const executor = new ClientExecutor(model, setup.loss, kernels, data.train, setup.privacy);
+    const executor = makeNodeExecutor({ ...setup, model, kernels, data: data.train });
     ex = { executor, optimizer: new Optimizer(setup.optimizer, model.layout.size, kernels) };
     executors.set(key, ex);
   }

@@ -1,10 +1,11 @@
 import {
-  ClientExecutor,
   errors,
   freshOptimizerMemory,
   type Kernels,
   type LocalPlan,
   type LocalResult,
+  makeNodeExecutor,
+  type NodeExecutor,
   Optimizer,
   type OptimizerMemory,
   Rng,
@@ -26,7 +27,7 @@ interface ClientRecord {
  * exactly as a worker host's pool thread trains it (`trainTask`), so every runtime gives the same bits.
  */
 export class VirtualClients {
-  private readonly executor: ClientExecutor;
+  private readonly executor: NodeExecutor;
   private readonly optimizer: Optimizer;
   private readonly records = new Map<number, ClientRecord>();
 
@@ -40,7 +41,7 @@ export class VirtualClients {
     kernels: Kernels,
   ) {
     const { data, model } = workspaceFor(setup);
-    this.executor = new ClientExecutor(model, setup.loss, kernels, data.train, setup.privacy);
+    this.executor = makeNodeExecutor({ ...setup, model, kernels, data: data.train });
     this.optimizer = new Optimizer(setup.optimizer, model.layout.size, kernels);
   }
 

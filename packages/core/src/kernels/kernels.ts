@@ -1,4 +1,5 @@
 import type { CompressKernels } from '../compress/compress-kernels.js';
+import type { RobustKernels } from '../robust/robust-kernels.js';
 
 /**
  * The numeric kernels every model, optimizer and aggregator is written against. Two backends implement
@@ -120,6 +121,9 @@ export interface Kernels {
 
   /** The compressors' array loops; absent means the TypeScript reference (`jsCompressKernels`). */
   readonly compress?: CompressKernels;
+
+  /** The robust aggregators' selection and distance loops; absent means the TypeScript reference (`jsRobustKernels`). */
+  readonly robust?: RobustKernels;
 }
 
 /** Elementwise non-linearities. leaky_relu has slope 0.01 for x < 0; elu has alpha 1. */

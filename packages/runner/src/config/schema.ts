@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { adversaryConfigSchema } from './schema-adversary.js';
 import { algorithmSchema, runtimeSchema } from './schema-algorithm.js';
 import { checkpointSchema } from './schema-checkpoint.js';
 import { compressionSchema } from './schema-compression.js';
@@ -22,6 +23,7 @@ export const experimentSchema = z
     privacy: privacySchema,
     compression: compressionSchema,
     checkpoint: checkpointSchema,
+    adversary: adversaryConfigSchema,
   })
   .superRefine((cfg, ctx) => {
     const algorithm = cfg.algorithm;

@@ -29,9 +29,11 @@ function configError(f: () => unknown): StarlingError {
 describe('the aggregator table', () => {
   it('builds mean by name and refuses unknown kinds and options, naming the option path', () => {
     expect(makeAggregator({ kind: 'mean' }).kind).toBe('mean');
-    const unknown = configError(() => makeAggregator({ kind: 'median' }));
+    const unknown = configError(() => makeAggregator({ kind: 'medoid' }));
     expect(unknown.code).toBe('config');
-    expect(unknown.message).toBe('algorithm.aggregator.kind must be one of mean, got "median"');
+    expect(unknown.message).toBe(
+      'algorithm.aggregator.kind must be one of mean, median, trimmed_mean, krum, multi_krum, geomed, centered_clip, norm_bound, got "medoid"',
+    );
     expect(configError(() => makeAggregator({ kind: 'mean', trim: 0.1 })).message).toBe(
       'algorithm.aggregator.trim must be absent (the mean aggregator takes kind), got 0.1',
     );
@@ -44,7 +46,7 @@ describe('the aggregator table', () => {
     expect(configError(() => makeAggregator({ kind: 'scaled-sum', factor: 0 }, { table })).message).toBe(
       'algorithm.aggregator.factor must be > 0, got 0',
     );
-    expect(() => makeAggregator({ kind: 'scaled-sum' })).toThrow('must be one of mean, got "scaled-sum"');
+    expect(() => makeAggregator({ kind: 'scaled-sum' })).toThrow('norm_bound, got "scaled-sum"');
     const aggregator = makeAggregator({ kind: 'scaled-sum', factor: 0.5 }, { table });
     const m = new RoundMachine(
       new Float32Array(2),

@@ -1,10 +1,29 @@
 import { type KindSpec, KindTable, parseSpec } from '@starling/core';
 import type { Aggregator } from './aggregator.js';
 import type { AggregatorKind } from './aggregator-kind.js';
+import { CENTERED_CLIP_KIND } from './centered-clip.js';
+import { GEOMED_KIND } from './geomed.js';
+import { KRUM_KIND } from './krum.js';
 import { MEAN_KIND } from './mean.js';
+import { MEDIAN_KIND } from './median.js';
+import { MULTI_KRUM_KIND } from './multi-krum.js';
+import { NORM_BOUND_KIND } from './norm-bound.js';
+import { TRIMMED_MEAN_KIND } from './trimmed-mean.js';
 
-/** The table of aggregator kinds by name. Adding a kind: its file, and one entry here. */
-export const aggregators = new KindTable<KindSpec, AggregatorKind<KindSpec>>('aggregator', [MEAN_KIND]);
+/**
+ * The table of aggregator kinds by name. Adding a kind: its file, and one entry here. The robust kinds
+ * (docs/robustness.md) follow the mean in the order docs and error messages list them.
+ */
+export const aggregators = new KindTable<KindSpec, AggregatorKind<KindSpec>>('aggregator', [
+  MEAN_KIND,
+  MEDIAN_KIND,
+  TRIMMED_MEAN_KIND,
+  KRUM_KIND,
+  MULTI_KRUM_KIND,
+  GEOMED_KIND,
+  CENTERED_CLIP_KIND,
+  NORM_BOUND_KIND,
+]);
 
 /** The schema of `algorithm.aggregator` (any registered kind), composed by the experiment schema. */
 export const aggregatorSchema = aggregators.schema;

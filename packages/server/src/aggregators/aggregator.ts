@@ -43,6 +43,12 @@ export type AggregatorQuorum = 'plan' | 'own';
 export type ClientSensitivity = 'unit-sum';
 
 /**
+ * Server state an aggregator carries from round to round (centered clipping's center), by name, as
+ * copies; what a checkpoint stores so that a resumed run continues on the same bits. `null`: not set yet.
+ */
+export type AggregatorState = { readonly [name: string]: Float32Array | null };
+
+/**
  * An aggregator's reduction fed one update at a time, in increasing node-id order, with weights fixed
  * before the first: the round machine adds each update as soon as every lower-id reply is in, so the
  * reduction overlaps the training of later nodes instead of running after the last reply.
@@ -64,6 +70,15 @@ export interface Aggregator {
   readonly kind: string;
   readonly quorum: AggregatorQuorum;
   readonly clientSensitivity?: ClientSensitivity;
+  /**
+   * Why client-level DP cannot wrap this aggregator (set when `clientSensitivity` is absent): one clause
+   * that `withClientDp` puts into its config error (`the coordinate-wise median is not a sum ...`).
+   */
+  readonly clientDpRefusal?: string;
+  /** The state kept across rounds, as copies (absent: the aggregator is stateless). */
+  state?(): AggregatorState;
+  /** Restores a state from {@link Aggregator.state} (before the first round of a resumed run). */
+  load?(state: AggregatorState): void;
   /**
    * Writes the round's aggregate into `out` and returns true, or returns false to release nothing:
    * the model is left unchanged and the round is reported with `aggregated: false` (a refusal, e.g. a

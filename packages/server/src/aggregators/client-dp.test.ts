@@ -6,14 +6,17 @@ import {
   planRunPrivacy,
   Rng,
   RunPrivacy,
+  StarlingError,
 } from '@starling/core';
 import { describe, expect, it } from 'vitest';
 import { RoundMachine } from '../round-machine.js';
 import type { RoundPlan } from '../round-types.js';
 import { ServerOptimizer } from '../server-optimizer.js';
 import type { Aggregator } from './aggregator.js';
+import { makeAggregator } from './aggregator-table.js';
 import { withClientDp } from './client-dp.js';
 import { meanAggregator } from './mean.js';
+import { normBoundAggregator } from './norm-bound.js';
 
 const DIM = 41;
 const S = 0.5;
@@ -163,7 +166,7 @@ describe('withClientDp around the mean', () => {
   it('refuses an inner aggregator without a client-DP sensitivity bound, with a config error', () => {
     const median: Aggregator = { kind: 'median', quorum: 'plan', aggregate: () => true };
     expect(() => withClientDp(median, ledger())).toThrow(
-      'algorithm.aggregator.kind must be an aggregator with a known client-DP sensitivity (mean) under privacy.mode client, got "median"',
+      'algorithm.aggregator.kind must be an aggregator with a known client-DP sensitivity (mean, norm_bound) under privacy.mode client (median: no client-DP sensitivity bound is known for it), got "median"',
     );
   });
 
@@ -175,5 +178,51 @@ describe('withClientDp around the mean', () => {
     ).toBe(false);
     expect(p.roundStatus(0)).toBe('skipped');
     expect(p.accountant.steps()).toBe(0);
+  });
+});
+
+describe('withClientDp around the robust aggregators', () => {
+  it.each([
+    [{ kind: 'median' }, 'the coordinate-wise median is not a sum'],
+    [{ kind: 'trimmed_mean', beta: 0.1 }, 'the trimmed mean is not a sum'],
+    [{ kind: 'krum', f: 1 }, 'Krum returns one client’s update'],
+    [{ kind: 'multi_krum', f: 1 }, 'Multi-Krum’s selection depends on every client'],
+    [{ kind: 'geomed' }, 'the geometric median is not a sum'],
+    [{ kind: 'centered_clip', tau: 1, bucketing: 2 }, 'centered clipping moves with every client'],
+  ])('refuses %j with a config error naming the kind and the reason', (spec, reason) => {
+    let error: unknown;
+    try {
+      withClientDp(makeAggregator(spec), ledger());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StarlingError);
+    expect((error as StarlingError).code).toBe('config');
+    expect((error as StarlingError).message).toContain(`(${spec.kind}: ${reason}`);
+    expect((error as StarlingError).message).toMatch(/^algorithm\.aggregator\.kind must be /);
+  });
+
+  it('around norm_bound with b ≥ S gives the bits of the mean', () => {
+    const updates = Array.from({ length: 6 }, (_, node) => ({ node, samples: 3, delta: clipped(4, node) }));
+    const selected = updates.map((u) => u.node);
+    const out = (inner: Aggregator) => {
+      const o = new Float32Array(DIM);
+      expect(withClientDp(inner, ledger()).aggregate(updates, new Float64Array(6), o, ctx(1, selected))).toBe(true);
+      return Array.from(o);
+    };
+    expect(out(normBoundAggregator(S * 2))).toEqual(out(meanAggregator()));
+  });
+
+  it('around norm_bound with b < S releases (Σ clip_b(Δ_k) + noise)/D: the bound only shrinks the sensitivity', () => {
+    const b = S / 4;
+    const updates = Array.from({ length: 5 }, (_, node) => ({ node, samples: 3, delta: clipped(6, node) }));
+    const o = new Float32Array(DIM);
+    withClientDp(normBoundAggregator(b), ledger()).aggregate(updates, new Float64Array(5), o, ctx(3, [0, 1, 2, 3, 4]));
+    const r = ledger().clientRelease(3, 5, 5) as ClientRelease;
+    const want = Float32Array.from({ length: DIM }, (_, i) =>
+      updates.reduce((a, u) => a + Math.min(1, b / Math.hypot(...u.delta)) * u.delta[i], 0),
+    );
+    for (let i = 0; i < DIM; i++) want[i] = (want[i] + r.rng.normal(0, r.std)) / r.denominator;
+    for (let i = 0; i < DIM; i++) expect(o[i]).toBeCloseTo(want[i], 6);
   });
 });

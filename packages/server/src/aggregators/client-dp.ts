@@ -48,13 +48,16 @@ function bounded(u: AggregatorUpdate, clipNorm: number): AggregatorUpdate {
  * itself random under Poisson sampling; the noise must then be z·Δ_A added to A's output, without the
  * 1/D scaling meant for a sum. Until an aggregator declares such a bound (a new `ClientSensitivity`),
  * this decorator refuses it with a config error rather than release under-noised updates.
+ * `norm_bound` is `unit-sum` too (each term of its sum has norm ≤ min(b, S)); every other robust kind
+ * is refused with its `clientDpRefusal` as the reason (docs/robustness.md has the arguments).
  * @throws a `config` error when `inner.clientSensitivity` is not `unit-sum`
  */
 export function withClientDp(inner: Aggregator, ledger: ClientDpLedger): Aggregator {
   if (inner.clientSensitivity !== 'unit-sum') {
+    const why = inner.clientDpRefusal ?? 'no client-DP sensitivity bound is known for it';
     throw errors.option(
       'algorithm.aggregator.kind',
-      'an aggregator with a known client-DP sensitivity (mean) under privacy.mode client',
+      `an aggregator with a known client-DP sensitivity (mean, norm_bound) under privacy.mode client (${inner.kind}: ${why})`,
       inner.kind,
     );
   }

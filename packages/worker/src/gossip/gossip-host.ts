@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { errors, type Kernels, StarlingError } from '@starling/core';
+import { errors, type Kernels, peerAttack, StarlingError } from '@starling/core';
 import { DealerEndpoint, type IncomingMessage } from '@starling/transport';
 import { HelloLoop } from '../hello-loop.js';
 import { hostIdFor } from '../host-id.js';
@@ -238,6 +238,7 @@ export class GossipHost {
         ...(config.lockstep ? { granted: from } : {}),
         choco,
         combine,
+        attack: peerAttack(s.node.adversary, node, s.node.seed),
       });
       this.peers.set(node, peer);
     }

@@ -1,4 +1,4 @@
-import type { Kernels } from '@starling/core';
+import type { Kernels, PeerAttack } from '@starling/core';
 import type { MixingRow } from '@starling/topologies';
 import type { ChocoPeer } from './choco-setup.js';
 import type { MixTerm } from './combine.js';
@@ -34,6 +34,12 @@ export interface GossipPeerOptions {
   readonly choco?: ChocoPeer;
   /** How values are combined at the end of a round (default: plain gossip, `gossipMean`). */
   readonly combine?: GossipCombine;
+  /**
+   * A Byzantine peer's attack on what it sends (`peerAttack` of @starling/core); absent or null: honest.
+   * Its own mixing keeps its honest value. A rushing (omniscient) peer sends once it holds every honest
+   * in-neighbour's value of the round (or the deadline passed).
+   */
+  readonly attack?: PeerAttack | null;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -62,6 +68,8 @@ export class GossipPeer {
   private x: Float32Array;
   private round = -1;
   private value: Float32Array | null = null;
+  /** A rushing Byzantine peer's value waits here until its honest in-neighbours have spoken. */
+  private rushed: Float32Array | null = null;
   private delta: Float32Array | null = null;
   private training = false;
   private held = false;
@@ -146,6 +154,7 @@ export class GossipPeer {
         this.lost.delete(e.node);
         break;
     }
+    if (this.rushed !== null) this.sendRushed(out);
     while (this.ready()) {
       this.finishRound(out);
       if (this.finished) out.push({ type: 'finished', rounds: this.round });
@@ -188,6 +197,30 @@ export class GossipPeer {
 
   private send(value: Float32Array, out: PeerCommand[]): void {
     this.value = value;
+    const attack = this.o.attack;
+    if (attack?.rushing) {
+      this.rushed = value;
+      this.sendRushed(out);
+    } else this.transmit(attack ? attack.craft(value, this.round, []) : value, out);
+    if (this.inNeighbours().length > 0) out.push({ type: 'arm-deadline', round: this.round, ms: this.o.deadlineMs });
+  }
+
+  /** A rushing peer's send, once every honest in-neighbour's value is in (or given up on). */
+  private sendRushed(out: PeerCommand[]): void {
+    const attack = this.o.attack;
+    const value = this.rushed;
+    if (!attack || value === null) return;
+    const honest = this.inNeighbours()
+      .map((e) => e.node)
+      .filter((j) => attack.isHonest(j))
+      .sort((a, b) => a - b);
+    if (!honest.every((j) => this.got.has(j) || this.timedOut.has(j) || this.lost.has(j))) return;
+    const heard = honest.map((j) => this.got.get(j)).filter((v): v is Float32Array => v instanceof Float32Array);
+    this.rushed = null;
+    this.transmit(attack.craft(value, this.round, heard), out);
+  }
+
+  private transmit(value: Float32Array, out: PeerCommand[]): void {
     const to = Array.from(this.o.topology.at(this.round).sendTo[this.node]).filter((j) => !this.lost.has(j));
     const c = this.o.choco;
     if (c) {
@@ -201,7 +234,6 @@ export class GossipPeer {
       this.theoreticalBits += 32 * value.length * to.length;
       if (to.length > 0) out.push({ type: 'send', round: this.round, to, value });
     }
-    if (this.inNeighbours().length > 0) out.push({ type: 'arm-deadline', round: this.round, ms: this.o.deadlineMs });
   }
 
   private receive(round: number, from: number, value: Float32Array): void {
@@ -238,7 +270,7 @@ export class GossipPeer {
   }
 
   private ready(): boolean {
-    if (this.round < 0 || this.finished || this.training || this.value === null) return false;
+    if (this.round < 0 || this.finished || this.training || this.value === null || this.rushed !== null) return false;
     const broken = (j: number) => this.o.choco?.copies.isBroken(j) ?? false;
     return this.inNeighbours().every(
       (e) => this.got.has(e.node) || this.timedOut.has(e.node) || this.lost.has(e.node) || broken(e.node),

@@ -1,4 +1,4 @@
-import { errors, type Kernels, type OptimizerState } from '@starling/core';
+import { errors, type Kernels, type OptimizerState, peerAttack } from '@starling/core';
 import trainTask from '../train-task.js';
 import type { HostLog } from '../worker-host.js';
 import { chocoPeer } from './choco-setup.js';
@@ -75,6 +75,7 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
       ...(o.boundary ? { granted: from } : {}),
       choco: chocos[node],
       combine,
+      attack: peerAttack(setup.node.adversary, node, setup.node.seed),
     });
   });
   const capture = (round: number) =>

@@ -1,5 +1,6 @@
 import { evaluate } from '@starling/core';
 import { failureKinds, type RoundSummary } from '@starling/server';
+import { adversaryRecord } from '../adversary.js';
 import { failedRoundsError, nonFiniteModelError } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { checkCompressionSupported } from './compression.js';
@@ -143,6 +144,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         payload_bytes_down: t.payloadDown,
         theoretical_bits_up: t.bits,
         refused_bytes: t.refused,
+        ...(prep.setup.adversary ? { adversary: adversaryRecord(prep.setup.adversary) } : {}),
       },
     };
   },

@@ -25,7 +25,7 @@ const f64 = z.instanceof(Float64Array);
 
 /**
  * The `state` of a federated checkpoint (docs/checkpoints.md): the global model, the server optimizer's
- * moments, the privacy ledger, the downlink's x̂ and delta chain, every node's persistent state
+ * moments, the aggregator's state (centered clipping's momentum), the privacy ledger, the downlink's x̂ and delta chain, every node's persistent state
  * (optimizer step and vectors, uplink compressor state; held in this process inline, collected from
  * the worker hosts over sockets), and the run's byte totals and last evaluation. Every stream of randomness is forked
  * per round (participants, aggregation, noise, data order, compression), so no stream position is needed.
@@ -33,6 +33,8 @@ const f64 = z.instanceof(Float64Array);
 const federatedStateSchema = z.strictObject({
   params: f32,
   server: z.strictObject({ m: f32.nullable(), v: f32.nullable() }),
+  /** The aggregator's state across rounds (centered clipping's center); null for a stateless one and before issue 15. */
+  aggregator: z.record(z.string(), f32.nullable()).nullable().default(null),
   privacy: z.strictObject({ round: z.number(), accountant: z.any(), rdp: f64 }).nullable(),
   downlink: z
     .strictObject({
@@ -78,6 +80,7 @@ export async function captureFederated(
   return {
     params: prep.machine.params.slice(),
     server: prep.serverOptimizer.state(),
+    aggregator: prep.aggregator.state?.() ?? null,
     privacy,
     downlink: prep.compression.downlink?.state() ?? null,
     nodes: await nodes.state(round),
@@ -105,6 +108,8 @@ export function restoreFederated(
   if ((s.downlink === null) !== (prep.compression.downlink === null)) throw misfit('the downlink state');
   prep.machine.resumeAt(resume.round, s.params);
   prep.serverOptimizer.load(s.server);
+  if ((s.aggregator === null) !== (prep.aggregator.state === undefined)) throw misfit('the aggregator state');
+  if (s.aggregator) prep.aggregator.load?.(s.aggregator);
   if (prep.privacy && s.privacy)
     prep.privacy.load({ round: s.privacy.round, accountant: s.privacy.accountant, rdp: s.privacy.rdp });
   if (prep.compression.downlink && s.downlink) prep.compression.downlink.load(s.downlink);

@@ -10,6 +10,7 @@ import {
   summarizePartition,
 } from '@starling/core';
 import {
+  type Aggregator,
   makeAggregator,
   type Participation,
   RoundMachine,
@@ -20,6 +21,7 @@ import {
 } from '@starling/server';
 import { forWire, type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
+import { adversaryRecord, resolveAdversary } from '../adversary.js';
 import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
 import { prepareCompression, type RunCompression } from './compression.js';
@@ -35,6 +37,8 @@ export interface PreparedFederated extends PreparedRun {
   readonly machine: RoundMachine;
   /** The server optimizer the machine applies (its moments are checkpointed). */
   readonly serverOptimizer: ServerOptimizer;
+  /** The aggregator the machine calls (its state, e.g. centered clipping's momentum, is checkpointed). */
+  readonly aggregator: Aggregator;
   readonly plan: RoundPlan;
   /** The run's privacy ledger and budget guard (null without `privacy`); see privacy.ts. */
   readonly privacy: RunPrivacy | null;
@@ -116,19 +120,30 @@ export function prepareRun(
   const dp = planPrivacyFor(cfg, parts, baseSetup.local);
   const compression = prepareCompression(cfg, model.layout, kernels);
   const withDp: NodeSetup = dp ? { ...baseSetup, privacy: dp.node } : baseSetup;
-  const setup: NodeSetup = compression.node ? { ...withDp, compression: compression.node } : withDp;
+  const compressed: NodeSetup = compression.node ? { ...withDp, compression: compression.node } : withDp;
   const privacy = dp ? new RunPrivacy(dp, rng.fork('dp-central')) : null;
   // Client-level DP is accounted for Poisson client sampling, so that is how clients are drawn.
   const plan: RoundPlan = dp?.central
     ? { ...roundPlan(a), participation: { kind: 'poisson', rate: dp.central.clientRate } }
     : roundPlan(a);
+  const adversary =
+    a.kind === 'centralized'
+      ? undefined
+      : resolveAdversary(cfg, {
+          path: 'federated',
+          nodes: parts.length,
+          classes: train.classes,
+          reference: { partition: a.partition, participation: plan.participation },
+        });
+  const setup: NodeSetup = adversary ? { ...compressed, adversary } : compressed;
   const serverOpt: ServerOptimizerInput = a.kind === 'centralized' ? { kind: 'plain' } : a.serverOptimizer;
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
   const aggregate = makeAggregator(a.kind === 'centralized' ? { kind: 'mean' } : a.aggregator);
+  const aggregator = privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate;
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,
-    aggregator: privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate,
+    aggregator,
     // Every node reports its partition size as its sample count: lets the mean stream (same bits), and
     // an update that declares another weight is refused (bad-weight).
     expectedSamples: (node) => parts[node]?.length ?? -1,
@@ -136,13 +151,20 @@ export function prepareRun(
   });
   return {
     rounds: plan.rounds,
-    meta: privacy ? { privacy: privacyMeta(privacy) } : null,
+    meta:
+      privacy || adversary
+        ? {
+            ...(privacy ? { privacy: privacyMeta(privacy) } : {}),
+            ...(adversary ? { adversary: adversaryRecord(adversary) } : {}),
+          }
+        : null,
     setup,
     data,
     model,
     parts,
     machine,
     serverOptimizer,
+    aggregator,
     plan,
     partitionSummary: summarizePartition(parts, train.y, train.classes),
     privacy,

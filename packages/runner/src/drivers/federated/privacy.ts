@@ -84,6 +84,10 @@ export function privacySummary(p: RunPrivacy): Record<string, unknown> {
 export function checkPrivacySupported(cfg: ExperimentConfig): void {
   const kind = cfg.algorithm.kind;
   if (cfg.privacy !== null && (kind === 'dpsgd' || kind === 'consensus')) {
-    throw errors.option('privacy', `planned by the gossip driver for algorithm.kind ${kind}, not the parameter server's`, cfg.privacy.mode);
+    throw errors.option(
+      'privacy',
+      `planned by the gossip driver for algorithm.kind ${kind}, not the parameter server's`,
+      cfg.privacy.mode,
+    );
   }
 }

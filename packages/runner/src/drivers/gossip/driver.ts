@@ -1,4 +1,5 @@
 import { errors, type PeerLedgers } from '@starling/core';
+import { adversaryRecord } from '../adversary.js';
 import { explainDivergence } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
 import { emptyTally, type GossipTally, gossipCheckpointValue, readGossipCheckpoint } from './checkpoint-state.js';
@@ -6,7 +7,7 @@ import { executeGossip, type GossipCheckpointHooks, type GossipRuntimeReport } f
 import { gossipFootprint } from './footprint.js';
 import { gossipRoundMetrics } from './metrics.js';
 import { gossipAlgorithm, type PreparedGossip, prepareGossip } from './prepare.js';
-import { gossipPrivacySummary } from './privacy.js';
+import { gossipPrivacyMeta, gossipPrivacySummary } from './privacy.js';
 
 /** What execution leaves for the summary. */
 interface GossipReport extends GossipTally {
@@ -45,7 +46,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
     const a = gossipAlgorithm(cfg);
     if (!a) throw errors.option('algorithm.kind', 'dpsgd or consensus for a gossip run', cfg.algorithm.kind);
     const prep = prepareGossip(cfg, a, ctx.hostKernels, ctx.baseDir);
-    if (prep.meta) ctx.log.info(prep.meta.privacy as Record<string, unknown>, 'privacy plan');
+    if (prep.privacy) ctx.log.info(gossipPrivacyMeta(prep.privacy), 'privacy plan');
     if (!prep.setup.choco && cfg.compression.gamma !== undefined) {
       ctx.log.warn({ gamma: cfg.compression.gamma }, 'compression.gamma is unused without compression.gossip');
     }
@@ -133,6 +134,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
         ...(prep.privacy
           ? { stopped_early: prep.privacy.stoppedEarly, privacy: gossipPrivacySummary(prep.privacy) }
           : {}),
+        ...(prep.setup.node.adversary ? { adversary: adversaryRecord(prep.setup.node.adversary) } : {}),
       },
     };
   },

@@ -18,6 +18,7 @@ import {
   workspaceFor,
 } from '@starling/worker';
 import type { ExperimentConfig } from '../../config/schema.js';
+import { adversaryRecord, resolveAdversary } from '../adversary.js';
 import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
 import { type GossipPrivacy, gossipPrivacyMeta, planGossipPrivacy } from './privacy.js';
@@ -99,7 +100,7 @@ export function prepareGossip(
   kernelsMode: NodeSetup['kernels'],
   baseDir: string,
 ): PreparedGossip {
-  const node = gossipNodeSetup(cfg, a, kernelsMode, baseDir);
+  const honest = gossipNodeSetup(cfg, a, kernelsMode, baseDir);
   const choco = gossipCompression(cfg);
   if (choco && a.aggregator.kind !== 'mean') {
     throw errors.option(
@@ -108,7 +109,15 @@ export function prepareGossip(
       a.aggregator.kind,
     );
   }
-  const { data, model } = workspaceFor(node);
+  const { data, model } = workspaceFor(honest);
+  const adversary = resolveAdversary(cfg, {
+    path: 'gossip',
+    nodes: a.peers,
+    classes: data.train.classes,
+    choco: choco !== undefined,
+    consensus: a.kind === 'consensus',
+  });
+  const node: NodeSetup = adversary ? { ...honest, adversary } : honest;
   const setup: GossipSetup = {
     node,
     algorithm:
@@ -135,6 +144,10 @@ export function prepareGossip(
     a.kind === 'dpsgd' ? summarizePartition(parts, data.train.y, data.train.classes) : { peers: a.peers, data: 'none' };
   const privacy = planGossipPrivacy(cfg, a, parts, node.local);
   const run = privacy ? { ...setup, node: { ...node, privacy: privacy.node }, rounds: privacy.rounds } : setup;
-  const meta = privacy ? { privacy: gossipPrivacyMeta(privacy) } : null;
+  const records = {
+    ...(adversary ? { adversary: adversaryRecord(adversary) } : {}),
+    ...(privacy ? { privacy: gossipPrivacyMeta(privacy) } : {}),
+  };
+  const meta = adversary || privacy ? records : null;
   return { rounds: run.rounds, meta, algorithm: a, setup: run, data, model, parts, partitionSummary, privacy };
 }
