@@ -87,6 +87,19 @@ describe('gossip checkpoints: capture after round 4 of 10, resume from the file,
     interruptAndResume('experiments/consensus-ring-16.yaml', small, 2, 10);
   });
 
+  it('D-PSGD with DP-SGD at per-peer lot rates: the peer ledgers resume to the same epsilon bits', () => {
+    const sets = [
+      ...small,
+      'runtime={kind: inline}',
+      'algorithm.partition={kind: lognormal, sigma: 1, minSize: 40}',
+      'privacy={mode: dpsgd, delta: 1.0e-5, clipNorm: 1, targetEpsilon: 5}',
+    ];
+    const { whole, resumed } = interruptAndResume('experiments/dpsgd-ring-16.yaml', sets, 4, 10);
+    const summary = whole.outcome.summary as { privacy: { epsilon_peers: number[] } };
+    expect(summary.privacy.epsilon_peers).toHaveLength(16);
+    expect(resumed.lines.at(-1)?.epsilon).toBe(Math.max(...summary.privacy.epsilon_peers));
+  });
+
   it('a capture after the last round resumes to the same outcome without running a round', () => {
     const dir = tempDir('gossip-resume-');
     const sets = ['algorithm.rounds=4', 'eval.every=3', 'runtime={kind: inline}'];

@@ -137,7 +137,7 @@ export type { CentralNoise, UpdatePrivacy } from './privacy/client-dp.js';
 export { noisyMeanOfClipped, privatizeUpdate } from './privacy/client-dp.js';
 export { clipToNorm, finiteL2Norm, normalizeToNorm } from './privacy/clip.js';
 export type { DpSgdOptions, DpSgdRound } from './privacy/dp-sgd.js';
-export { checkDpSgdOptions, DpSgdTrainer, dpSgdStepsPerRound, poissonLot } from './privacy/dp-sgd.js';
+export { checkDpSgdOptions, DpSgdTrainer, dpSgdStepsPerRound, lotSampleRate, poissonLot } from './privacy/dp-sgd.js';
 export type { GaussianCalibration, GaussianOptions } from './privacy/gaussian-mechanism.js';
 export { gaussianMechanism, gaussianSigma } from './privacy/gaussian-mechanism.js';
 export { addGaussianNoise } from './privacy/gaussian-noise.js';
@@ -145,6 +145,8 @@ export type { LaplaceOptions } from './privacy/laplace-mechanism.js';
 export { laplaceMechanism, laplaceScale } from './privacy/laplace-mechanism.js';
 export type { NoiseSource } from './privacy/noise-source.js';
 export { addNoise, addSecureGaussianNoise, describeNoiseSource, NOISE_SOURCES } from './privacy/noise-source.js';
+export type { PeerLedgersOptions, PeerLedgersState } from './privacy/peer-ledgers.js';
+export { PeerLedgers, roundsWithinBudget } from './privacy/peer-ledgers.js';
 export type {
   PrivacyEpsilonArgs,
   PrivacyReport,

@@ -31,6 +31,7 @@ export const nodePrivacySchema = z.strictObject({
       normalizeKappa: z.number().nonnegative().nullable().optional(),
       noiseMultiplier: z.number().nonnegative(),
       sampleRate: z.number().gt(0).lte(1),
+      lotSize: z.number().positive().optional(),
       noise,
     })
     .optional(),

@@ -1,10 +1,19 @@
 export type { ChocoCopiesState } from './gossip/choco-copies.js';
 export type { ChocoSetup } from './gossip/choco-setup.js';
 export { checkChoco } from './gossip/choco-setup.js';
+export { clippedGossip } from './gossip/clipped-gossip.js';
 export { averageModel, consensusError } from './gossip/consensus-metrics.js';
 export { runGossipCoordinator } from './gossip/coordinator.js';
 export { admitPeer } from './gossip/coordinator-admission.js';
 export type { GossipCoordinatorOptions, GossipCoordinatorReport } from './gossip/coordinator-options.js';
+export type { GossipAggregatorKind, GossipAggregatorSpec } from './gossip/gossip-aggregator-table.js';
+export {
+  gossipAggregatorSchema,
+  gossipAggregators,
+  gossipMean,
+  makeGossipCombine,
+} from './gossip/gossip-aggregator-table.js';
+export type { GossipCombine } from './gossip/gossip-combine.js';
 export { gossipHostConfigSchema, gossipSetupSchema, parseGossipHostConfig } from './gossip/gossip-config-schema.js';
 export { GossipHost } from './gossip/gossip-host.js';
 export type { GossipHostOptions } from './gossip/gossip-host-options.js';

@@ -10,5 +10,11 @@ export interface DpSgdOptions {
   readonly noiseMultiplier: number;
   /** Poisson sampling rate q ∈ (0, 1]: each local example joins each lot independently with probability q. */
   readonly sampleRate: number;
+  /**
+   * Expected lot size L > 0: when set, a node with n examples samples at q = min(1, L/n)
+   * (`lotSampleRate`) instead of `sampleRate`, so that each gossip peer's own accountant holds for its
+   * own data set (docs/privacy.md, "DP on the gossip path"). Absent: every node samples at `sampleRate`.
+   */
+  readonly lotSize?: number;
   readonly noise: NoiseSource;
 }

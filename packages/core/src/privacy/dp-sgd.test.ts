@@ -5,7 +5,7 @@ import { Optimizer } from '../optim/optimizer.js';
 import { Rng } from '../rng/rng.js';
 import { gather, makeBatch, type TrainingData } from '../train/batch.js';
 import { NodeTrainer } from '../train/node-trainer.js';
-import { type DpSgdOptions, dpSgdStepsPerRound, poissonLot } from './dp-sgd.js';
+import { type DpSgdOptions, dpSgdStepsPerRound, lotSampleRate, poissonLot } from './dp-sgd.js';
 
 function blobs(n: number, d: number, classes: number, seed: number): TrainingData {
   const rng = Rng.fromSeed(seed);
@@ -99,6 +99,26 @@ describe('DP-SGD in NodeTrainer', () => {
     // 401 draws: the sample std is within ±10% of the truth with overwhelming probability.
     expect(measured).toBeGreaterThan(1.5 * 0.9);
     expect(measured).toBeLessThan(1.5 * 1.1);
+  });
+
+  it("with lotSize L samples a node's lots at its own q = L/n: the bits of sampleRate L/n, not of the shared rate", () => {
+    const data = blobs(80, 5, 3, 8);
+    const plan = { epochs: 3, batchSize: 16, maxSteps: 3 };
+    const run = (dp: DpSgdOptions) => {
+      const { params, t } = trainer(data, dp);
+      const delta = new Float32Array(params.length);
+      const r = t.train(params, 2, plan, delta);
+      return { delta, steps: r.steps };
+    };
+    const base = { clipNorm: 1, noiseMultiplier: 1.1, noise: 'seeded' } as const;
+    const own = run({ ...base, sampleRate: 0.5, lotSize: 16 });
+    expect(own).toEqual(run({ ...base, sampleRate: 16 / 80 }));
+    expect(own.steps).toBe(3);
+    expect(own.delta).not.toEqual(run({ ...base, sampleRate: 0.5 }).delta);
+    expect(lotSampleRate(16, 80)).toBe(0.2);
+    expect(lotSampleRate(100, 80)).toBe(1);
+    expect(() => lotSampleRate(16, 0)).toThrow(/examples/);
+    expect(() => run({ ...base, sampleRate: 0.5, lotSize: 0 })).toThrow(/privacy\.lotSize/);
   });
 
   it('is reproducible from the node stream and changes with the round', () => {

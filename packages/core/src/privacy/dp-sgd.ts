@@ -18,6 +18,18 @@ export function checkDpSgdOptions(o: DpSgdOptions): void {
     throw errors.option('privacy.clipNorm', 'finite when noise is added', o.clipNorm);
   }
   if (!(o.sampleRate > 0 && o.sampleRate <= 1)) throw errors.option('privacy.sampleRate', 'in (0, 1]', o.sampleRate);
+  if (o.lotSize !== undefined && !(o.lotSize > 0 && Number.isFinite(o.lotSize))) {
+    throw errors.option('privacy.lotSize', 'a finite number > 0', o.lotSize);
+  }
+}
+
+/**
+ * The Poisson rate at which a node with `examples` examples draws lots of expected size `lotSize`:
+ * min(1, lotSize / examples). The node and the accountant both call this, so they agree to the bit.
+ */
+export function lotSampleRate(lotSize: number, examples: number): number {
+  if (!(examples > 0)) throw errors.option('privacy', 'a node with examples to draw lots from', examples);
+  return Math.min(1, lotSize / examples);
 }
 
 /**
@@ -56,7 +68,8 @@ export interface DpSgdRound {
  * one node. Each step draws a Poisson lot at rate q from `rng.fork('lot', round).fork('step', t)`,
  * sums the clipped per-example gradients (`DenseNet.clippedGradSum`), adds N(0, (σC)²) noise to the
  * sum (from `rng.fork('dp-noise', round).fork('step', t)` or the secure source) and divides by the
- * expected lot size q·n (fixed, so an empty lot is a pure-noise step), then calls the optimizer.
+ * expected lot size q·n (fixed, so an empty lot is a pure-noise step), then calls the optimizer. With
+ * `lotSize` set, q is the node's own min(1, lotSize/n) (`lotSampleRate`).
  */
 export class DpSgdTrainer {
   private lot = new Int32Array(0);
@@ -85,7 +98,8 @@ export class DpSgdTrainer {
     plan: LocalPlan,
     rng: Rng,
   ): DpSgdRound {
-    const { clipNorm, noiseMultiplier, sampleRate, noise } = this.options;
+    const { clipNorm, noiseMultiplier, noise, lotSize } = this.options;
+    const sampleRate = lotSize === undefined ? this.options.sampleRate : lotSampleRate(lotSize, indices.length);
     const clip = { clipNorm, normalizeKappa: this.options.normalizeKappa ?? null };
     const expected = sampleRate * indices.length;
     const std = noiseMultiplier === 0 ? 0 : noiseMultiplier * clipNorm;

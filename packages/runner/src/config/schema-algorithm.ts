@@ -1,5 +1,6 @@
 import { aggregatorSchema, serverOptimizerSchema } from '@starling/server';
 import { topologySectionSchema } from '@starling/topologies';
+import { gossipAggregatorSchema } from '@starling/worker';
 import { z } from 'zod';
 import { partitionSchema } from './schema-data.js';
 
@@ -46,6 +47,8 @@ const gossip = {
   topology: topologySchema,
   /** A neighbour silent this long after a peer sent its round-t value is left out of round t. */
   roundDeadlineS: z.number().positive().default(30),
+  /** How each peer combines its neighbours' values (the gossip aggregator table in @starling/worker). */
+  aggregator: gossipAggregatorSchema.prefault({ kind: 'mean' }),
 };
 
 /** `algorithm`: what is trained where. A round of `centralized` is one epoch over the training set. */

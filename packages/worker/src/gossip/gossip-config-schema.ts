@@ -3,6 +3,7 @@ import { topologySpecSchema } from '@starling/topologies';
 import { isCurveKey } from '@starling/transport';
 import { z } from 'zod';
 import { nodeSetupSchema, partitionMapSchema } from '../host-setup-schema.js';
+import { gossipAggregatorSchema } from './gossip-aggregator-table.js';
 import type { GossipHostConfig, GossipSetup } from './gossip-setup.js';
 
 const posInt = z.number().int().positive();
@@ -39,6 +40,7 @@ export const gossipSetupSchema = z.strictObject({
   evalEvery: posInt,
   roundDeadlineMs: z.number().nonnegative(),
   choco: z.strictObject({ compressor: compressorSchema, gamma: z.number().gt(0).lte(1) }).optional(),
+  aggregator: gossipAggregatorSchema.optional(),
 });
 
 /** `welcome.config` of a gossip host. */

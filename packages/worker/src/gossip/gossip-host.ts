@@ -8,6 +8,7 @@ import { onHost } from '../node-setup.js';
 import { refuseWelcome } from '../refuse-welcome.js';
 import { ServerWait } from '../server-wait.js';
 import { type ChocoPeer, chocoPeer } from './choco-setup.js';
+import { makeGossipCombine } from './gossip-aggregator-table.js';
 import { parseGossipHostConfig } from './gossip-config-schema.js';
 import type { GossipHostOptions } from './gossip-host-options.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
@@ -211,6 +212,7 @@ export class GossipHost {
     this.config = config;
     this.kernels = loadKernels(s.node.kernels).kernels;
     const topology = gossipTopology(s);
+    const combine = makeGossipCombine(s.aggregator, 'welcome.config.gossip.aggregator');
     if (s.algorithm.kind === 'dpsgd') {
       const threads = this.o.threads ?? availableParallelism();
       this.training = new PeerTraining(s.node, threads);
@@ -235,6 +237,7 @@ export class GossipHost {
         from,
         ...(config.lockstep ? { granted: from } : {}),
         choco,
+        combine,
         attack: peerAttack(s.node.adversary, node, s.node.seed),
       });
       this.peers.set(node, peer);

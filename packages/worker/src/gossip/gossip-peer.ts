@@ -1,7 +1,9 @@
 import type { Kernels, PeerAttack } from '@starling/core';
 import type { MixingRow } from '@starling/topologies';
 import type { ChocoPeer } from './choco-setup.js';
-import { type MixTerm, mix } from './combine.js';
+import type { MixTerm } from './combine.js';
+import { gossipMean } from './gossip-aggregator-table.js';
+import type { GossipCombine } from './gossip-combine.js';
 import type { GossipAlgorithm } from './gossip-setup.js';
 import type { PeerCommand, PeerEvent, PeerRoundReport } from './peer-events.js';
 import type { RoundTopology } from './round-topology.js';
@@ -30,6 +32,8 @@ export interface GossipPeerOptions {
   readonly maxAhead?: number;
   /** CHOCO-SGD state (`chocoPeer`): send compressed differences against public copies instead of values. */
   readonly choco?: ChocoPeer;
+  /** How values are combined at the end of a round (default: plain gossip, `gossipMean`). */
+  readonly combine?: GossipCombine;
   /**
    * A Byzantine peer's attack on what it sends (`peerAttack` of @starling/core); absent or null: honest.
    * Its own mixing keeps its honest value. A rushing (omniscient) peer sends once it holds every honest
@@ -293,7 +297,7 @@ export class GossipPeer {
       const total = dropped.length > 0 ? terms.reduce((s, t) => s + t.weight, 0) : 1;
       const weights = terms.slice(1).map((t) => t.weight / total);
       next = copies.step(value, this.o.choco.gamma, heard, weights);
-    } else mix(this.o.kernels, terms, dropped.length > 0, next);
+    } else (this.o.combine ?? gossipMean).combine(this.o.kernels, this.node, terms, dropped.length > 0, next);
     const delta = this.delta;
     if (delta) for (let k = 0; k < next.length; k++) next[k] += delta[k];
     this.x = next;

@@ -1,6 +1,7 @@
 import type { CompressorSpec } from '@starling/core';
 import type { TopologyOptions } from '@starling/topologies';
 import type { NodeSetup } from '../node-setup.js';
+import type { GossipAggregatorSpec } from './gossip-aggregator-table.js';
 
 /**
  * What every gossip peer runs between exchanges.
@@ -38,6 +39,8 @@ export interface GossipSetup {
   readonly roundDeadlineMs: number;
   /** Compressed gossip (CHOCO-SGD); absent: peers send their values as raw float32. */
   readonly choco?: ChocoSetup;
+  /** How peers combine values (`algorithm.aggregator`); absent: plain gossip (`mean`). */
+  readonly aggregator?: GossipAggregatorSpec;
 }
 
 /** The `welcome.config` of a gossip host: the setup, its nodes' examples and where every node lives. */

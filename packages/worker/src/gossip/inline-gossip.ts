@@ -2,6 +2,7 @@ import { errors, type Kernels, type OptimizerState, peerAttack } from '@starling
 import trainTask from '../train-task.js';
 import type { HostLog } from '../worker-host.js';
 import { chocoPeer } from './choco-setup.js';
+import { makeGossipCombine } from './gossip-aggregator-table.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
 import { GossipPeer } from './gossip-peer.js';
 import { type GossipSetup, isReportRound } from './gossip-setup.js';
@@ -55,6 +56,7 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
   const ids = Array.from({ length: setup.peers }, (_, i) => i);
   const from = o.resume ? o.resume.round + 1 : 0;
   const states = new Map<number, OptimizerState>();
+  const combine = makeGossipCombine(setup.aggregator, 'gossip.aggregator');
   const chocos = ids.map((node) => chocoPeer(setup, node, topology, o.kernels));
   const peers = ids.map((node) => {
     const saved = o.resume?.peers[node];
@@ -72,6 +74,7 @@ export async function runGossipInline(o: InlineGossipOptions): Promise<{ rounds:
       from,
       ...(o.boundary ? { granted: from } : {}),
       choco: chocos[node],
+      combine,
       attack: peerAttack(setup.node.adversary, node, setup.node.seed),
     });
   });

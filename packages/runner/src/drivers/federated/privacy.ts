@@ -40,7 +40,7 @@ export function planPrivacyFor(
 }
 
 /** The `privacy` entry of meta.json: the numbers and what they assume, next to each other. */
-export function privacyMeta(p: RunPrivacy): Record<string, unknown> {
+export function privacyMeta(p: Pick<RunPrivacy, 'plan'>): Record<string, unknown> {
   const r = p.plan;
   return {
     mode: r.mode,
@@ -80,10 +80,14 @@ export function privacySummary(p: RunPrivacy): Record<string, unknown> {
   };
 }
 
-/** Refuses `privacy` with the gossip algorithms, whose update path has no DP yet. */
+/** Refuses `privacy` with the gossip algorithms here: their DP is planned by the gossip driver (gossip/privacy.ts). */
 export function checkPrivacySupported(cfg: ExperimentConfig): void {
   const kind = cfg.algorithm.kind;
   if (cfg.privacy !== null && (kind === 'dpsgd' || kind === 'consensus')) {
-    throw errors.option('privacy', `null with algorithm.kind ${kind} (gossip has no DP yet)`, cfg.privacy.mode);
+    throw errors.option(
+      'privacy',
+      `planned by the gossip driver for algorithm.kind ${kind}, not the parameter server's`,
+      cfg.privacy.mode,
+    );
   }
 }

@@ -1,5 +1,6 @@
-import { errors } from '@starling/core';
+import { errors, type PeerLedgersState, type RdpAccountantState } from '@starling/core';
 import { checkPeerCheckpoint, type PeerCheckpoint } from '@starling/worker';
+import { z } from 'zod';
 import type { CheckpointValue } from '../../checkpoint/checkpoint-codec.js';
 
 /**
@@ -16,10 +17,14 @@ export type GossipTally = {
   lost: number;
 };
 
-/** The gossip driver's checkpoint `state` (docs/checkpoints.md): every peer by node id, and the tally. */
+/**
+ * The gossip driver's checkpoint `state` (docs/checkpoints.md): every peer by node id, the tally and,
+ * with privacy, every peer's privacy ledger (null without privacy).
+ */
 export type GossipCheckpoint = {
   readonly peers: readonly PeerCheckpoint[];
   readonly tally: GossipTally;
+  readonly privacy: PeerLedgersState | null;
 };
 
 /** A fresh tally (round 0). */
@@ -35,8 +40,20 @@ export function emptyTally(): GossipTally {
 }
 
 /** The checkpoint state of a gossip run (typed arrays are kept by reference: the codec copies them). */
-export function gossipCheckpointValue(peers: readonly PeerCheckpoint[], tally: GossipTally): CheckpointValue {
-  return { kind: 'gossip', peers, tally: cloneTally(tally) };
+export function gossipCheckpointValue(
+  peers: readonly PeerCheckpoint[],
+  tally: GossipTally,
+  privacy: PeerLedgersState | null = null,
+): CheckpointValue {
+  // Without privacy the state has no `privacy` key, so checkpoints of runs without DP keep their bytes.
+  const ledgers = privacy && {
+    round: privacy.round,
+    peers: privacy.peers.map((p) => ({
+      accountant: { ...p.accountant, history: p.accountant.history.map((e) => ({ ...e })) },
+      rdp: p.rdp,
+    })),
+  };
+  return { kind: 'gossip', peers, tally: cloneTally(tally), ...(ledgers ? { privacy: ledgers } : {}) };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -72,8 +89,26 @@ export function readGossipCheckpoint(state: unknown, where: string, peers: numbe
   return {
     peers: list.map((p, node) => checkPeerCheckpoint(p, where, node, size)),
     tally: cloneTally(t as GossipTally),
+    privacy: readLedgers(state.privacy, peers, bad),
   };
 }
+
+/** The peers' privacy ledgers of a checkpoint (absent: null); each accountant is validated when loaded. */
+function readLedgers(v: unknown, peers: number, bad: (problem: string) => Error): PeerLedgersState | null {
+  if (v === undefined) return null;
+  const parsed = ledgersSchema.safeParse(v);
+  if (!parsed.success || parsed.data.peers.length !== peers)
+    throw bad(`the privacy ledgers of ${peers} peers are malformed`);
+  return parsed.data;
+}
+
+const ledgersSchema = z.strictObject({
+  round: z.number().int().nonnegative(),
+  // each accountant state is validated by RdpAccountant.restore when loaded
+  peers: z.array(
+    z.strictObject({ accountant: z.custom<RdpAccountantState>(isRecord), rdp: z.instanceof(Float64Array) }),
+  ),
+});
 
 /** A copy of the tally's counters that later rounds cannot change (x̄ is replaced, never written, so shared). */
 function cloneTally(t: GossipTally): GossipTally {

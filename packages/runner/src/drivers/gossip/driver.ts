@@ -1,4 +1,4 @@
-import { errors } from '@starling/core';
+import { errors, type PeerLedgers } from '@starling/core';
 import { adversaryRecord } from '../adversary.js';
 import { explainDivergence } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
@@ -7,10 +7,18 @@ import { executeGossip, type GossipCheckpointHooks, type GossipRuntimeReport } f
 import { gossipFootprint } from './footprint.js';
 import { gossipRoundMetrics } from './metrics.js';
 import { gossipAlgorithm, type PreparedGossip, prepareGossip } from './prepare.js';
+import { gossipPrivacyMeta, gossipPrivacySummary } from './privacy.js';
 
 /** What execution leaves for the summary. */
 interface GossipReport extends GossipTally {
   readonly runtime: GossipRuntimeReport;
+}
+
+/** metrics.jsonl privacy fields: ε = max over peers, every peer's ε (by node id); ε null without privacy. */
+function epsilonFields(ledgers: PeerLedgers | null) {
+  if (!ledgers) return { epsilon: null };
+  const peers = ledgers.epsilons();
+  return { epsilon: Math.max(...peers), epsilon_peers: peers, dp_round: 'charged' };
 }
 
 function logRound(ctx: RunContext, round: number, fields: Awaited<ReturnType<typeof gossipRoundMetrics>>['fields']) {
@@ -37,10 +45,8 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
     const { cfg } = ctx;
     const a = gossipAlgorithm(cfg);
     if (!a) throw errors.option('algorithm.kind', 'dpsgd or consensus for a gossip run', cfg.algorithm.kind);
-    if (cfg.privacy !== null) {
-      throw errors.option('privacy', `null with algorithm.kind ${a.kind} (gossip has no DP yet)`, cfg.privacy.mode);
-    }
     const prep = prepareGossip(cfg, a, ctx.hostKernels, ctx.baseDir);
+    if (prep.privacy) ctx.log.info(gossipPrivacyMeta(prep.privacy), 'privacy plan');
     if (!prep.setup.choco && cfg.compression.gamma !== undefined) {
       ctx.log.warn({ gamma: cfg.compression.gamma }, 'compression.gamma is unused without compression.gossip');
     }
@@ -61,9 +67,15 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       ? readGossipCheckpoint(ctx.resume.state, 'checkpoint', prep.algorithm.peers, prep.model.layout.size)
       : null;
     const r: GossipTally = saved?.tally ?? emptyTally();
+    const ledgers = prep.privacy?.ledgers ?? null;
+    if (saved && (saved.privacy === null) !== (ledgers === null)) {
+      throw errors.data('checkpoint', 'not a gossip checkpoint of this run: the privacy ledgers do not match privacy');
+    }
+    if (ledgers && saved?.privacy) ledgers.load(saved.privacy);
     const hooks: GossipCheckpointHooks = {
       resume: ctx.resume && saved ? { round: ctx.resume.round, peers: saved.peers } : null,
-      boundary: (round, capture) => ctx.boundary(round, async () => gossipCheckpointValue(await capture(), r)),
+      boundary: (round, capture) =>
+        ctx.boundary(round, async () => gossipCheckpointValue(await capture(), r, ledgers?.state(round) ?? null)),
     };
     const runtime = await executeGossip(
       cfg,
@@ -84,7 +96,11 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
           r.last = { loss: fields.test_loss, accuracy: fields.test_accuracy, consensus: fields.consensus_error };
           r.spread = { mean: fields.node_accuracy_mean, std: fields.node_accuracy_std };
         }
-        await ctx.record({ round: round.round, time_s: ctx.elapsed(), ...fields, epsilon: null }, average !== null);
+        ledgers?.charge(round.round);
+        await ctx.record(
+          { round: round.round, time_s: ctx.elapsed(), ...fields, ...epsilonFields(ledgers) },
+          average !== null,
+        );
         logRound(ctx, round.round, fields);
       },
       hooks,
@@ -105,7 +121,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       links: { links: report.links, hosts: runtime.hosts, lost: runtime.lost },
       test: { loss: report.last.loss, accuracy: report.last.accuracy },
       bytes: { up: report.totals.up, down: report.totals.down },
-      epsilon: null,
+      epsilon: prep.privacy ? prep.privacy.ledgers.maxEpsilon() : null,
       summary: {
         consensus_error: report.last.consensus,
         node_accuracy_mean: report.spread.mean,
@@ -115,6 +131,9 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
         gossip_compression: prep.setup.choco
           ? { compressor: { ...prep.setup.choco.compressor }, gamma: prep.setup.choco.gamma }
           : null,
+        ...(prep.privacy
+          ? { stopped_early: prep.privacy.stoppedEarly, privacy: gossipPrivacySummary(prep.privacy) }
+          : {}),
         ...(prep.setup.node.adversary ? { adversary: adversaryRecord(prep.setup.node.adversary) } : {}),
       },
     };

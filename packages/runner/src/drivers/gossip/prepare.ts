@@ -21,6 +21,7 @@ import type { ExperimentConfig } from '../../config/schema.js';
 import { adversaryRecord, resolveAdversary } from '../adversary.js';
 import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
+import { type GossipPrivacy, gossipPrivacyMeta, planGossipPrivacy } from './privacy.js';
 
 export type GossipConfig = Extract<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
 
@@ -32,6 +33,8 @@ export interface PreparedGossip extends PreparedRun {
   readonly model: DenseNet;
   /** Example indices per peer (empty for consensus, which uses no data). */
   readonly parts: Int32Array[];
+  /** DP on the gossip path: the plan and one accountant per peer (privacy.ts); null without `privacy`. */
+  readonly privacy: GossipPrivacy | null;
 }
 
 /** The gossip algorithm of a config, or null for parameter-server kinds. */
@@ -88,7 +91,8 @@ export function gossipNodeSetup(
  * the topology with `nodes` = `peers` and, for random kinds, `seed` defaulting to the run's seed; loads
  * the data and model (for dimensions and evaluation) and partitions the training set over the peers
  * with `Rng.fromSeed(seed)` as `prepareRun` does. The topology (and the CHOCO compressor, against the
- * model's size) is built once here so that bad options fail before any process starts.
+ * model's size) is built once here so that bad options fail before any process starts. With `privacy`,
+ * the peers' DP and ledgers are planned (privacy.ts) and `rounds` is what the budget allows.
  */
 export function prepareGossip(
   cfg: ExperimentConfig,
@@ -98,6 +102,13 @@ export function prepareGossip(
 ): PreparedGossip {
   const honest = gossipNodeSetup(cfg, a, kernelsMode, baseDir);
   const choco = gossipCompression(cfg);
+  if (choco && a.aggregator.kind !== 'mean') {
+    throw errors.option(
+      'algorithm.aggregator.kind',
+      'mean with compression.gossip (CHOCO-SGD mixes public copies x̂_j, which clipped gossip does not cover)',
+      a.aggregator.kind,
+    );
+  }
   const { data, model } = workspaceFor(honest);
   const adversary = resolveAdversary(cfg, {
     path: 'gossip',
@@ -121,6 +132,7 @@ export function prepareGossip(
     evalEvery: cfg.eval.every,
     roundDeadlineMs: Math.round(a.roundDeadlineS * 1000),
     ...(choco ? { choco } : {}),
+    ...(a.aggregator.kind !== 'mean' ? { aggregator: a.aggregator } : {}),
   };
   gossipTopology(setup);
   if (choco) makeCompressor(choco.compressor, model.layout, { path: 'compression.gossip' });
@@ -130,6 +142,12 @@ export function prepareGossip(
       : Array.from({ length: a.peers }, () => new Int32Array(0));
   const partitionSummary =
     a.kind === 'dpsgd' ? summarizePartition(parts, data.train.y, data.train.classes) : { peers: a.peers, data: 'none' };
-  const meta = adversary ? { adversary: adversaryRecord(adversary) } : null;
-  return { rounds: a.rounds, meta, algorithm: a, setup, data, model, parts, partitionSummary };
+  const privacy = planGossipPrivacy(cfg, a, parts, node.local);
+  const run = privacy ? { ...setup, node: { ...node, privacy: privacy.node }, rounds: privacy.rounds } : setup;
+  const records = {
+    ...(adversary ? { adversary: adversaryRecord(adversary) } : {}),
+    ...(privacy ? { privacy: gossipPrivacyMeta(privacy) } : {}),
+  };
+  const meta = adversary || privacy ? records : null;
+  return { rounds: run.rounds, meta, algorithm: a, setup: run, data, model, parts, partitionSummary, privacy };
 }
