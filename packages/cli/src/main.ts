@@ -2,6 +2,7 @@ import { errors } from '@starling/core';
 import { exitCodeFor } from '@starling/runner';
 import yargs from 'yargs';
 import { deployCommand } from './commands/deploy.js';
+import { explainCommand } from './commands/explain.js';
 import { keysCommand } from './commands/keys.js';
 import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('starling')
     .command(runCommand)
+    .command(explainCommand)
     .command(resumeCommand)
     .command(serverCommand)
     .command(topologyCommand)

@@ -28,5 +28,18 @@ export type { K8sDeployOptions, K8sManifests } from './deploy/render-k8s.js';
 export { manifestsYaml, renderK8s } from './deploy/render-k8s.js';
 export type { AlgorithmEntry, AlgorithmKind } from './drivers/algorithms.js';
 export { ALGORITHMS } from './drivers/algorithms.js';
+export type { ExplainOptions } from './explain/explain-experiment.js';
+export { explainExperiment } from './explain/explain-experiment.js';
+export type {
+  Explanation,
+  KernelCallsPlan,
+  LinkPlan,
+  PartitionPlan,
+  PlacementPlan,
+  PrivacyPlan,
+  RoundSpan,
+  TrafficPlan,
+} from './explain/explanation.js';
+export { formatExplanation } from './explain/format-explanation.js';
 export type { HostKind, HostProcessOptions } from './hosts/host-main.js';
 export { runHostProcess } from './hosts/host-main.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { errors } from '@starling/core';
 import { configBaseDir, loadConfig, runExperiment } from '@starling/runner';
 import { kernelsModeFromEnv } from '@starling/worker';
+import { checkSeedFlag } from './explain.js';
 import { makeProgress, type Progress } from './progress.js';
 import { stopOnSignals } from './signals.js';
 
@@ -15,14 +15,18 @@ export interface RunCliOptions {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly force: boolean;
+  /** Print the plan (`starling explain`) instead of running. */
+  readonly dryRun?: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
 
 /** The `starling run` (and `starling server`) handler: argv → config → run → summary on stdout. */
 export async function runFromCli(args: RunCliOptions): Promise<void> {
-  if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) {
-    throw errors.usage(`--seed must be a non-negative integer, got ${args.seed}`);
+  if (args.dryRun) {
+    (await import('./explain.js')).explainFromCli(args);
+    return;
   }
+  checkSeedFlag(args.seed);
   const cfg = loadConfig(args.config, args.set, args.seed);
   const showProgress = !args.quiet && !args.json;
   let progress: Progress = makeProgress(0, false);
