@@ -9,6 +9,7 @@ import { privacyCommand } from './commands/privacy.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { serverCommand } from './commands/server.js';
+import { sweepCommand } from './commands/sweep.js';
 import { topologyCommand } from './commands/topology.js';
 import { workerCommand } from './commands/worker.js';
 
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(explainCommand)
     .command(resumeCommand)
     .command(serverCommand)
+    .command(sweepCommand)
     .command(topologyCommand)
     .command(privacyCommand)
     .command(workerCommand)
