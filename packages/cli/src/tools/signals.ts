@@ -21,9 +21,13 @@ export function stopOnSignals(): { readonly signal: AbortSignal; release(): void
   const onDisconnect = () => {
     if (!controller.signal.aborted) controller.abort('sweep gone');
   };
-  if (process.channel) {
-    process.channel.unref();
-    process.once('disconnect', onDisconnect);
+  if (process.send !== undefined) {
+    // The sweep may have died while this process started: then the channel is already closed.
+    if (!process.connected) onDisconnect();
+    else {
+      process.channel?.unref();
+      process.once('disconnect', onDisconnect);
+    }
   }
   return {
     signal: controller.signal,

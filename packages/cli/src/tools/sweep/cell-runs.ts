@@ -47,8 +47,14 @@ export interface RunEnd {
  * process (a folder left by an earlier, unfinished attempt is removed first). The child gets an IPC
  * channel: when this process dies, even by SIGKILL, the channel closes and the child stops its run
  * (`interrupted`, at the next round boundary), so a killed sweep leaves no orphan training on.
+ * `onSpawn` gets the child's pid (recorded in the sweep's lock, so a later sweep waits for it).
  */
-export function runCell(plan: SweepPlan, run: CellRun, kernels: string | undefined): Promise<RunEnd> {
+export function runCell(
+  plan: SweepPlan,
+  run: CellRun,
+  kernels: string | undefined,
+  onSpawn: (pid: number | undefined) => void,
+): Promise<RunEnd> {
   if (existsSync(run.dir)) rmSync(run.dir, { recursive: true, force: true });
   const sets = [...plan.sets, ...run.cell.sets.map((a) => `${a.key}=${a.value}`)];
   const args = [bin, 'run', plan.config, ...sets.flatMap((s) => ['--set', s])];
@@ -56,6 +62,7 @@ export function runCell(plan: SweepPlan, run: CellRun, kernels: string | undefin
   if (kernels !== undefined) args.push('--kernels', kernels);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    onSpawn(child.pid);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { errors, StarlingError } from '@starling/core';
 import { type CellRun, cellRuns, readSummary, runCell, runStatus } from './cell-runs.js';
 import { csvTable, markdownTable, resultRows } from './results-table.js';
@@ -15,33 +15,72 @@ export interface SweepCliOptions extends SweepFlags {
 const say = (line: string) => process.stderr.write(`sweep: ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Refuses a folder another live sweep is writing; otherwise takes it (`.sweep.lock` holds our pid). */
-function lock(out: string): () => void {
-  const file = join(out, '.sweep.lock');
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, 'utf8'));
-    let alive = false;
-    try {
-      alive = Number.isSafeInteger(pid) && pid !== process.pid && process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (alive) throw errors.usage(`--out ${out}: sweep process ${pid} is writing it (or delete ${file})`);
+function alive(pid: unknown): pid is number {
+  if (!(typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid)) return false;
+  try {
+    return process.kill(pid, 0);
+  } catch {
+    return false;
   }
-  writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
 }
 
 /**
- * Runs whose folder says `running` may belong to the children of a killed sweep, which stop at their
- * next round boundary: give them up to `waitMs` to settle before their folders are replaced.
+ * The sweep folder's lock, `.sweep.lock`: this process's pid and the pid of every run it started. A
+ * folder whose lock names a live sweep is refused; the runs a dead sweep left are waited for (they stop
+ * at their next round boundary once their sweep is gone) before their folders are replaced.
  */
-async function settle(runs: readonly CellRun[], waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs; // the CLI is the edge that reads the clock
-  while (runs.some((r) => runStatus(r.dir) === 'running') && Date.now() < deadline) await sleep(250);
+class SweepLock {
+  private readonly file: string;
+  private readonly runs: Record<string, number> = {};
+
+  constructor(out: string) {
+    this.file = join(out, '.sweep.lock');
+  }
+
+  /** Takes the folder; returns the pids of runs an earlier sweep left (maybe still stopping). */
+  take(): number[] {
+    let old: { pid?: unknown; runs?: Record<string, unknown> } = {};
+    try {
+      old = JSON.parse(readFileSync(this.file, 'utf8'));
+    } catch {
+      // no lock, or a torn one: nobody to wait for
+    }
+    if (alive(old.pid)) {
+      throw errors.usage(
+        `--out ${dirname(this.file)}: sweep process ${old.pid} is writing it (or delete ${this.file})`,
+      );
+    }
+    this.write();
+    return Object.values(old.runs ?? {}).filter(alive);
+  }
+
+  started(dir: string, pid: number | undefined): void {
+    if (pid !== undefined) this.runs[dir] = pid;
+    this.write();
+  }
+
+  private write(): void {
+    writeFileSync(this.file, JSON.stringify({ pid: process.pid, runs: this.runs }));
+  }
+
+  release(): void {
+    rmSync(this.file, { force: true });
+  }
 }
 
-async function runAll(plan: SweepPlan, todo: CellRun[], options: SweepCliOptions, total: number): Promise<string[]> {
+/** Waits up to `waitMs` for the runs of a killed sweep to exit. */
+async function settle(pids: readonly number[], waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs; // the CLI is the edge that reads the clock
+  while (pids.some(alive) && Date.now() < deadline) await sleep(250);
+}
+
+async function runAll(
+  plan: SweepPlan,
+  todo: CellRun[],
+  options: SweepCliOptions,
+  total: number,
+  lock: SweepLock,
+): Promise<string[]> {
   const failed: string[] = [];
   let done = total - todo.length;
   let next = 0;
@@ -49,7 +88,7 @@ async function runAll(plan: SweepPlan, todo: CellRun[], options: SweepCliOptions
     while (next < todo.length) {
       const run = todo[next++];
       const t0 = performance.now();
-      const end = await runCell(plan, run, options.kernels);
+      const end = await runCell(plan, run, options.kernels, (pid) => lock.started(run.dir, pid));
       done++;
       const what = `[${done}/${total}] ${run.cell.label} seed ${run.seed}`;
       const s = (performance.now() - t0) / 1000;
@@ -95,20 +134,22 @@ export async function sweepFromCli(options: SweepCliOptions): Promise<void> {
   }
   const plan = planSweep(options);
   mkdirSync(plan.out, { recursive: true });
-  const release = lock(plan.out);
+  const lock = new SweepLock(plan.out);
+  const leftover = lock.take();
   try {
     writeFileSync(join(plan.out, 'sweep.json'), `${JSON.stringify(plan, null, 2)}\n`);
     const runs = cellRuns(plan);
-    await settle(runs, 15_000);
+    if (leftover.length > 0) say(`waiting for ${leftover.length} run(s) of an earlier sweep to stop`);
+    await settle(leftover, 60_000);
     const todo = runs.filter((r) => runStatus(r.dir) !== 'completed');
     const cells = `${plan.cells.length} cells x ${plan.seeds.length} seeds`;
     say(
       `${runs.length} runs (${cells}) in ${plan.out}: ${runs.length - todo.length} completed, ${todo.length} to run, ${options.parallel} at a time`,
     );
-    const failed = await runAll(plan, todo, options, runs.length);
+    const failed = await runAll(plan, todo, options, runs.length, lock);
     writeResults(plan, runs, options.json);
     if (failed.length > 0) throw new StarlingError('runtime', `${failed.length} run(s) failed: ${failed.join('; ')}`);
   } finally {
-    release();
+    lock.release();
   }
 }
