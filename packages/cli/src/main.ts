@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { errors } from '@starling/core';
 import { exitCodeFor } from '@starling/runner';
 import yargs from 'yargs';
@@ -28,6 +29,12 @@ export function reportError(err: unknown): void {
   console.error(text);
 }
 
+/** The version of the `starling` command (its package.json). */
+function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
+}
+
 /** Runs the `starling` command line and sets `process.exitCode`. */
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
@@ -47,7 +54,9 @@ export async function main(argv: string[]): Promise<void> {
     .strict()
     .recommendCommands()
     .help()
-    .version(false)
+    .alias('h', 'help')
+    .version(cliVersion())
+    .alias('V', 'version')
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       throw err ?? errors.usage(`${msg}\nRun 'starling --help' for usage.`);

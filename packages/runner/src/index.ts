@@ -4,6 +4,8 @@ export { resumeExperiment } from './api/resume-experiment.js';
 export type { RunOptions } from './api/run-experiment.js';
 export { configBaseDir, runExperiment } from './api/run-experiment.js';
 export type { RunSummary } from './api/run-summary.js';
+export type { ConsoleLevel } from './artifacts/console.js';
+export { consoleLine, consoleShows, setConsole } from './artifacts/console.js';
 export type { MetricsLine } from './artifacts/metrics-line.js';
 export type { CheckpointBody, CheckpointValue } from './checkpoint/checkpoint-codec.js';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint-codec.js';

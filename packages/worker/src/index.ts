@@ -12,11 +12,11 @@ export type { GossipRound, PeerReport } from './gossip/gossip-monitor.js';
 export type { GossipAlgorithm, GossipHostConfig, GossipSetup } from './gossip/gossip-setup.js';
 export { isReportRound } from './gossip/gossip-setup.js';
 export { gossipTopology } from './gossip/gossip-topology.js';
-export { GOSSIP_TENSOR, gossipWireBytes } from './gossip/wire-size.js';
 export type { InlineGossipOptions } from './gossip/inline-gossip.js';
 export { runGossipInline } from './gossip/inline-gossip.js';
 export type { PeerCheckpoint } from './gossip/peer-checkpoint.js';
 export { checkPeerCheckpoint, optimizerCheckpoint } from './gossip/peer-checkpoint.js';
+export { GOSSIP_TENSOR, gossipWireBytes } from './gossip/wire-size.js';
 export {
   hostSetupSchema,
   layoutSchema,
