@@ -1,15 +1,28 @@
 import type { SweepCell } from './sweep-plan.js';
 
-/** The summary.json fields the table reports, in column order. */
+/** The summary.json fields the table reports, in column order (dotted: nested, e.g. `privacy.noise_multiplier`). */
 export const METRICS = [
   'test_accuracy',
   'test_loss',
   'consensus_error',
   'epsilon',
+  'privacy.noise_multiplier',
   'bytes_up',
   'bytes_down',
+  'payload_bytes_up',
+  'payload_bytes_down',
   'wall_s',
 ] as const;
+
+/** The value at a dotted path of a summary (undefined when absent). */
+export function fieldOf(summary: Record<string, unknown>, path: string): unknown {
+  let v: unknown = summary;
+  for (const key of path.split('.')) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
 
 /** Mean and sample standard deviation (n − 1; 0 for one run) of the numbers among `xs`; null when none. */
 export function meanStd(xs: readonly unknown[]): { mean: number; std: number; n: number } | null {
@@ -34,12 +47,12 @@ export function resultRows(
 ): ResultRow[] {
   return cells.map((cell) => {
     const runs = summaries.get(cell.slug) ?? [];
-    const stats = Object.fromEntries(METRICS.map((m) => [m, meanStd(runs.map((r) => r.summary[m]))]));
+    const stats = Object.fromEntries(METRICS.map((m) => [m, meanStd(runs.map((r) => fieldOf(r.summary, m)))]));
     return { cell, seeds: runs.map((r) => r.seed), stats };
   });
 }
 
-const digits = (metric: string) => (metric.startsWith('bytes') ? 0 : metric === 'wall_s' ? 1 : 4);
+const digits = (metric: string) => (metric.includes('bytes') ? 0 : metric === 'wall_s' ? 1 : 4);
 
 function cellValue(cell: SweepCell, key: string): string {
   return cell.sets.find((a) => a.key === key)?.value ?? '(config)';

@@ -120,7 +120,9 @@ export function planSweep(flags: SweepFlags): SweepPlan {
     else axes.push(g);
   }
   const sets = [...(file?.set ?? []), ...flags.set];
-  const cells = [...product(axes), ...(file?.cells ?? [])].map(cellOf);
+  const extra = file?.cells ?? [];
+  // Without axes the product is one empty cell (the config as it is): only when there are no extra cells.
+  const cells = [...(axes.length > 0 || extra.length === 0 ? product(axes) : []), ...extra].map(cellOf);
   const base = loadConfig(config, sets);
   for (const cell of cells) {
     try {
