@@ -28,16 +28,12 @@ export function federatedTraffic(
   const downSize = payloadSize(down, layout, kernels, 'compression.down');
   const selected = participantsPerRound(cfg.seed, prep.parts.length, prep.plan.participation, prep.rounds);
   const inline = cfg.runtime.kind === 'inline';
-  const perRound = selected.map((nodes) => {
+  const perRound = selected.map((nodes, round) => {
     const recipients = inline ? nodes.length : new Set(nodes.map(owner)).size;
     // A compressed downlink's smallest message is one delta; the first round always sends x̂ raw.
-    return {
-      bytes_up: nodes.length * upSize.bytes,
-      bytes_down: recipients * (down === undefined ? raw : Math.min(downSize.bytes, raw)),
-      messages: nodes.length,
-    };
+    const downBytes = down === undefined || round === 0 ? raw : Math.min(downSize.bytes, raw);
+    return { bytes_up: nodes.length * upSize.bytes, bytes_down: recipients * downBytes, messages: nodes.length };
   });
-  if (down !== undefined && perRound.length > 0) perRound[0] = { ...perRound[0], bytes_down: selected[0].length * raw };
   const rounds = roundSpans(perRound);
   const links: LinkPlan[] = [
     {
