@@ -1,13 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { errors } from '@starling/core';
 import { exitCodeFor } from '@starling/runner';
 import yargs from 'yargs';
 import { deployCommand } from './commands/deploy.js';
+import { explainCommand } from './commands/explain.js';
 import { keysCommand } from './commands/keys.js';
 import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { serverCommand } from './commands/server.js';
+import { sweepCommand } from './commands/sweep.js';
 import { topologyCommand } from './commands/topology.js';
 import { workerCommand } from './commands/worker.js';
 
@@ -26,13 +29,21 @@ export function reportError(err: unknown): void {
   console.error(text);
 }
 
+/** The version of the `starling` command (its package.json). */
+function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
+}
+
 /** Runs the `starling` command line and sets `process.exitCode`. */
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('starling')
     .command(runCommand)
+    .command(explainCommand)
     .command(resumeCommand)
     .command(serverCommand)
+    .command(sweepCommand)
     .command(topologyCommand)
     .command(privacyCommand)
     .command(workerCommand)
@@ -43,7 +54,9 @@ export async function main(argv: string[]): Promise<void> {
     .strict()
     .recommendCommands()
     .help()
-    .version(false)
+    .alias('h', 'help')
+    .version(cliVersion())
+    .alias('V', 'version')
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       throw err ?? errors.usage(`${msg}\nRun 'starling --help' for usage.`);

@@ -4,6 +4,8 @@ export { resumeExperiment } from './api/resume-experiment.js';
 export type { RunOptions } from './api/run-experiment.js';
 export { configBaseDir, runExperiment } from './api/run-experiment.js';
 export type { RunSummary } from './api/run-summary.js';
+export type { ConsoleLevel } from './artifacts/console.js';
+export { consoleLine, consoleShows, setConsole } from './artifacts/console.js';
 export type { MetricsLine } from './artifacts/metrics-line.js';
 export type { CheckpointBody, CheckpointValue } from './checkpoint/checkpoint-codec.js';
 export { decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint-codec.js';
@@ -28,5 +30,18 @@ export type { K8sDeployOptions, K8sManifests } from './deploy/render-k8s.js';
 export { manifestsYaml, renderK8s } from './deploy/render-k8s.js';
 export type { AlgorithmEntry, AlgorithmKind } from './drivers/algorithms.js';
 export { ALGORITHMS } from './drivers/algorithms.js';
+export type { ExplainOptions } from './explain/explain-experiment.js';
+export { explainExperiment } from './explain/explain-experiment.js';
+export type {
+  Explanation,
+  KernelCallsPlan,
+  LinkPlan,
+  PartitionPlan,
+  PlacementPlan,
+  PrivacyPlan,
+  RoundSpan,
+  TrafficPlan,
+} from './explain/explanation.js';
+export { formatExplanation } from './explain/format-explanation.js';
 export type { HostKind, HostProcessOptions } from './hosts/host-main.js';
 export { runHostProcess } from './hosts/host-main.js';

@@ -25,6 +25,7 @@ export type { InlineGossipOptions } from './gossip/inline-gossip.js';
 export { runGossipInline } from './gossip/inline-gossip.js';
 export type { PeerCheckpoint } from './gossip/peer-checkpoint.js';
 export { checkPeerCheckpoint, optimizerCheckpoint } from './gossip/peer-checkpoint.js';
+export { GOSSIP_TENSOR, gossipWireBytes } from './gossip/wire-size.js';
 export {
   hostSetupSchema,
   layoutSchema,

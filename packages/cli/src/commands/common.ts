@@ -10,7 +10,13 @@ export function withCommonOptions<T>(y: Argv<T>) {
     .option('log-level', {
       choices: LOG_LEVELS,
       default: 'info' as const,
-      describe: 'level of the run.log file',
+      describe:
+        'level of run.log, and of the console with --log-format json (debug: every metrics line, also on the console)',
+    })
+    .option('log-format', {
+      choices: ['text', 'json'] as const,
+      default: 'text' as const,
+      describe: 'console lines on stderr (listening, warnings, progress, done) as text or as pino JSON',
     });
 }
 

@@ -18,6 +18,11 @@ export function runOptions(y: Argv) {
       choices: ['auto', 'native', 'js'] as const,
       describe: 'kernel backend (default: STARLING_KERNELS or the config)',
     })
+    .option('dry-run', {
+      type: 'boolean',
+      default: false,
+      describe: 'print the plan (as `starling explain`) and stop: nothing trained, no run folder',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
     .option('force', {
       type: 'boolean',

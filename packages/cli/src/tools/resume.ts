@@ -1,5 +1,6 @@
-import { resumeExperiment } from '@starling/runner';
+import { consoleLine, resumeExperiment } from '@starling/runner';
 import { kernelsModeFromEnv } from '@starling/worker';
+import { type LogLevel, setupConsole } from './console-setup.js';
 import { makeProgress, type Progress } from './progress.js';
 
 /** What `starling resume` passes (its parsed flags). */
@@ -9,11 +10,14 @@ export interface ResumeCliOptions {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly force: boolean;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  readonly logLevel: LogLevel;
+  /** Console lines as text or pino JSON (`--log-format`). */
+  readonly logFormat?: 'text' | 'json';
 }
 
 /** The `starling resume` handler: run folder → resumed run → summary on stdout (as `starling run`). */
 export async function resumeFromCli(args: ResumeCliOptions): Promise<void> {
+  setupConsole(args.logLevel, args.logFormat ?? 'text');
   const showProgress = !args.quiet && !args.json;
   let progress: Progress = makeProgress(0, false);
   const summary = await resumeExperiment(args.run, {
@@ -22,15 +26,16 @@ export async function resumeFromCli(args: ResumeCliOptions): Promise<void> {
     logLevel: args.logLevel,
     force: args.force,
     onStart: (run) => {
-      progress = makeProgress(run.rounds, showProgress);
+      progress = makeProgress(run.rounds, showProgress, args.logFormat === 'json');
     },
     onRound: (line, evaluated) => {
-      if (evaluated) progress.update(line.round, { loss: line.test_loss, accuracy: line.test_accuracy });
+      progress.update(line, evaluated);
     },
   }).finally(() => progress.stop());
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (!args.quiet) {
     const acc = summary.test_accuracy === null ? '-' : summary.test_accuracy.toFixed(4);
-    process.stderr.write(`done: test_accuracy ${acc} in ${summary.wall_s.toFixed(1)} s -> ${summary.out}\n`);
+    const fields = { test_accuracy: summary.test_accuracy, wall_s: summary.wall_s, out: summary.out };
+    consoleLine('info', fields, `done: test_accuracy ${acc} in ${summary.wall_s.toFixed(1)} s -> ${summary.out}`);
   }
 }

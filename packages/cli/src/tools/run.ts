@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { errors } from '@starling/core';
-import { configBaseDir, loadConfig, runExperiment } from '@starling/runner';
+import { configBaseDir, consoleLine, loadConfig, runExperiment } from '@starling/runner';
 import { kernelsModeFromEnv } from '@starling/worker';
+import { type LogLevel, setupConsole } from './console-setup.js';
+import { checkSeedFlag } from './explain.js';
 import { makeProgress, type Progress } from './progress.js';
 import { stopOnSignals } from './signals.js';
 
@@ -15,15 +16,22 @@ export interface RunCliOptions {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly force: boolean;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Print the plan (`starling explain`) instead of running. */
+  readonly dryRun?: boolean;
+  readonly logLevel: LogLevel;
+  /** Console lines as text or pino JSON (`--log-format`). */
+  readonly logFormat?: 'text' | 'json';
 }
 
 /** The `starling run` (and `starling server`) handler: argv → config → run → summary on stdout. */
 export async function runFromCli(args: RunCliOptions): Promise<void> {
-  if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) {
-    throw errors.usage(`--seed must be a non-negative integer, got ${args.seed}`);
+  if (args.dryRun) {
+    (await import('./explain.js')).explainFromCli(args);
+    return;
   }
+  checkSeedFlag(args.seed);
   const cfg = loadConfig(args.config, args.set, args.seed);
+  setupConsole(args.logLevel, args.logFormat ?? 'text');
   const showProgress = !args.quiet && !args.json;
   let progress: Progress = makeProgress(0, false);
   const startedAt = new Date(); // the CLI is the edge that reads the clock
@@ -37,10 +45,10 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
     logLevel: args.logLevel,
     force: args.force,
     onStart: (run) => {
-      progress = makeProgress(run.rounds, showProgress);
+      progress = makeProgress(run.rounds, showProgress, args.logFormat === 'json');
     },
     onRound: (line, evaluated) => {
-      if (evaluated) progress.update(line.round, { loss: line.test_loss, accuracy: line.test_accuracy });
+      progress.update(line, evaluated);
     },
   }).finally(() => {
     progress.stop();
@@ -49,6 +57,7 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (!args.quiet) {
     const acc = summary.test_accuracy === null ? '-' : summary.test_accuracy.toFixed(4);
-    process.stderr.write(`done: test_accuracy ${acc} in ${summary.wall_s.toFixed(1)} s -> ${summary.out}\n`);
+    const fields = { test_accuracy: summary.test_accuracy, wall_s: summary.wall_s, out: summary.out };
+    consoleLine('info', fields, `done: test_accuracy ${acc} in ${summary.wall_s.toFixed(1)} s -> ${summary.out}`);
   }
 }

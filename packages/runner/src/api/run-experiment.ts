@@ -209,6 +209,7 @@ async function runIn(
     signal: options.signal,
     async record(line, evaluated) {
       dir.appendMetrics(line);
+      log.debug(line, 'metrics line');
       dir.checkWrites();
       status.roundDone(line.round);
       await options.onRound?.(line, evaluated);

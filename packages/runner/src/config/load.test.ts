@@ -53,4 +53,21 @@ describe('loadConfig', () => {
   it('reports a missing file as a usage error', () => {
     expect(() => loadConfig(join(dir, 'nope.yaml'))).toThrow(/cannot read config .*nope\.yaml: no such file/);
   });
+
+  it('blames a bad --set value on the flag, and the file for its own problems', () => {
+    expect(() => loadConfig(file('f.yaml', base), ['algorithm.rounds=abc'])).toThrow(
+      /^invalid command-line flags:\n {2}--set algorithm\.rounds=abc: algorithm\.rounds must be a number, got "abc"$/,
+    );
+    expect(() => loadConfig(file('f2.yaml', `${base}extra: 1\n`), ['algorithm.rounds=abc'])).toThrow(
+      /invalid .*f2\.yaml \(with its flags\):\n {2}--set algorithm\.rounds=abc: .*\n {2}the config has unknown key "extra"/,
+    );
+  });
+
+  it('--set runtime.kind=... keeps the keys the new kind accepts and drops the others', () => {
+    const f = file('rt.yaml', `${base}runtime: { kind: processes, workers: 4, transport: ipc }\n`);
+    expect(loadConfig(f, ['runtime.kind=inline']).runtime).toEqual({ kind: 'inline' });
+    expect(loadConfig(f, ['runtime.kind=threads']).runtime).toMatchObject({ kind: 'threads', transport: 'ipc' });
+    // Without a kind switch an unknown key is still refused, and blamed on its flag.
+    expect(() => loadConfig(f, ['runtime.workerz=3'])).toThrow(/--set runtime\.workerz=3: runtime has unknown key/);
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { errors, StarlingError } from '@starling/core';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { formatIssues } from './format-issues.js';
+import { configFlags, validateWithFlags } from './overrides.js';
 import { type ExperimentConfig, experimentSchema } from './schema.js';
 
 /** Reads a YAML (`.yaml`, `.yml`) or JSON file into plain data; malformed files are config errors. */
@@ -67,10 +68,13 @@ export function validateConfig(raw: unknown, source = 'config'): ExperimentConfi
   throw new StarlingError('config', `invalid ${source}:\n  ${lines.join('\n  ')}`, { path: lines[0] });
 }
 
-/** Reads, overrides and validates an experiment file. */
+/**
+ * Reads, overrides and validates an experiment file: a `--set` that switches a `kind` keeps the keys the
+ * new kind accepts, and problems under a path a flag set are blamed on the flag (see overrides.ts).
+ */
 export function loadConfig(file: string, overrides: readonly string[] = [], seed?: number): ExperimentConfig {
   let raw = readConfigFile(file);
   for (const o of overrides) raw = applyOverride(raw, o);
   if (seed !== undefined) raw = applyOverride(raw, `seed=${seed}`);
-  return validateConfig(raw, file);
+  return validateWithFlags(raw, file, configFlags(overrides, seed));
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { errors } from '@starling/core';
 import { loadAllowList, loadIdentity, type RouterSecurity } from '@starling/transport';
+import { consoleLine } from '../artifacts/console.js';
 import type { RuntimeConfig } from '../config/schema-algorithm.js';
 
 /** The slice of a logger the check uses. */
@@ -61,6 +62,6 @@ export function clusterSecurity(rt: RuntimeConfig, baseDir: string, log: Securit
   }
   const warning = `insecure: listening on ${rt.bind} without CURVE: ${OPEN_BIND_EXPOSURE}`;
   log.warn({ bind: rt.bind }, warning);
-  process.stderr.write(`warning: ${warning}\n`);
+  consoleLine('warn', { bind: rt.bind }, warning);
   return null;
 }

@@ -2,6 +2,7 @@ import { errors } from '@starling/core';
 import { type DealerSecurity, loadIdentity, loadPublicKey } from '@starling/transport';
 import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
 import pino from 'pino';
+import { consoleLine } from '../artifacts/console.js';
 import { isLoopbackBind } from './cluster-security.js';
 
 /** A host process's options: what `starling worker` / `starling peer` take, already checked. */
@@ -74,7 +75,7 @@ export function refuseOpenInbox(o: HostProcessOptions): void {
         '(--bind tcp://127.0.0.1:*), or pass --insecure to listen anyway',
     );
   }
-  process.stderr.write(`warning: insecure: gossip inbox on ${bind} without CURVE: ${exposure}\n`);
+  consoleLine('warn', { bind }, `insecure: gossip inbox on ${bind} without CURVE: ${exposure}`);
 }
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SharedLane } from '@starling/transport';
 import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
+import { consoleLine } from '../artifacts/console.js';
 import type { RuntimeConfig } from '../config/schema-algorithm.js';
 import type { HostKind, HostProcessOptions } from './host-main.js';
 
@@ -125,7 +126,11 @@ export async function launchHosts(o: {
   const hosts = hostCount(rt);
   if (rt.kind === 'cluster') {
     const what = o.kind === 'worker' ? 'worker host(s): starling worker' : 'gossip host(s): starling peer';
-    process.stderr.write(`listening on ${o.address}; waiting for ${hosts} ${what} --connect <this host's address>\n`);
+    consoleLine(
+      'info',
+      { address: o.address, hosts },
+      `listening on ${o.address}; waiting for ${hosts} ${what} --connect <this host's address>`,
+    );
     return { close: async () => {} };
   }
   const gossipBind = (i: number) => localEndpoint(rt.transport, o.run, `gossip-${i}`);

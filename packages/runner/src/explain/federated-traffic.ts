@@ -1,0 +1,61 @@
+import type { Kernels } from '@starling/core';
+import type { ExperimentConfig } from '../config/schema.js';
+import type { PreparedFederated } from '../drivers/federated/prepare.js';
+import type { LinkPlan, TrafficPlan } from './explanation.js';
+import { participantsPerRound } from './participants.js';
+import { payloadSize } from './payload-size.js';
+import { roundSpans, spanTotals } from './round-spans.js';
+
+const label = (spec: { kind: string } | undefined) => (spec === undefined ? 'none (float32)' : spec.kind);
+
+/**
+ * The payload bytes of a parameter-server run, round by round, for a run without failures: each
+ * selected client sends one update (its uplink compressor's payload, or 4·P raw), and the model goes down
+ * once per recipient: every selected client inline, every host carrying a selected client over sockets
+ * (`owner` maps a node to its host). A compressed downlink sends a delta chain or the raw model, which
+ * depends on each recipient's history: its figures are bounds. Also returns the selected nodes per round.
+ */
+export function federatedTraffic(
+  cfg: ExperimentConfig,
+  prep: PreparedFederated,
+  kernels: Kernels,
+  owner: (node: number) => number,
+): { traffic: TrafficPlan; selected: number[][] } {
+  const layout = prep.model.layout;
+  const raw = 4 * layout.size;
+  const { up, down } = cfg.compression;
+  const upSize = payloadSize(up, layout, kernels, 'compression.up');
+  const downSize = payloadSize(down, layout, kernels, 'compression.down');
+  const selected = participantsPerRound(cfg.seed, prep.parts.length, prep.plan.participation, prep.rounds);
+  const inline = cfg.runtime.kind === 'inline';
+  const perRound = selected.map((nodes, round) => {
+    const recipients = inline ? nodes.length : new Set(nodes.map(owner)).size;
+    // A compressed downlink's smallest message is one delta; the first round always sends x̂ raw.
+    const downBytes = down === undefined || round === 0 ? raw : Math.min(downSize.bytes, raw);
+    return { bytes_up: nodes.length * upSize.bytes, bytes_down: recipients * downBytes, messages: nodes.length };
+  });
+  const rounds = roundSpans(perRound);
+  const links: LinkPlan[] = [
+    {
+      link: 'client->server',
+      payload_bytes: upSize.bytes,
+      payload_bytes_max: upSize.max,
+      message_bytes: { min: upSize.bytes, max: upSize.max },
+      compression: label(up),
+      exact: upSize.exact,
+    },
+    {
+      link: inline ? 'server->client' : 'server->host',
+      payload_bytes: down === undefined ? raw : downSize.bytes,
+      payload_bytes_max: raw,
+      message_bytes: { min: down === undefined ? raw : downSize.bytes, max: raw },
+      compression: label(down),
+      exact: down === undefined,
+    },
+  ];
+  const exact = upSize.exact && down === undefined;
+  const note =
+    'payload bytes (payload_bytes_up/down in metrics.jsonl; inline they are bytes_up/down too), for a run ' +
+    `without failures${exact ? '' : '; figures of inexact links are lower bounds'}`;
+  return { traffic: { counted: 'payload', links, rounds, total: spanTotals(rounds), exact, note }, selected };
+}

@@ -1,0 +1,137 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Explanation } from '@starling/runner';
+import { describe, expect, it } from 'vitest';
+import { repo, starling, tempDir } from './cli-helpers.js';
+
+const experiments = readdirSync(join(repo, 'experiments'))
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.sweep.yaml'))
+  .sort();
+
+/**
+ * Overrides that keep each comparison run short: two rounds, and the 16-process gossip configs in one
+ * thread (the same bytes: a separate case below runs one in processes).
+ */
+function shortRun(file: string): string[] {
+  const sets = ['algorithm.rounds=2'];
+  if (file.startsWith('dpsgd-') && file.endsWith('-16.yaml')) sets.push('runtime={kind: inline}');
+  return sets.flatMap((s) => ['--set', s]);
+}
+
+const metrics = (dir: string) =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
+function dryRun(args: string[]): Explanation {
+  const r = starling(['run', ...args, '--dry-run', '--json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+/** The projection against the run: ε per round and at the end, and every round's bytes in both directions. */
+function compare(e: Explanation, out: string, summary: Record<string, unknown>): void {
+  const lines = metrics(out);
+  const perRound = e.traffic.rounds.flatMap((s) => Array.from({ length: s.to - s.from + 1 }, () => s));
+  expect(lines).toHaveLength(perRound.length);
+  const [up, down] = e.family === 'federated' ? ['payload_bytes_up', 'payload_bytes_down'] : ['bytes_up', 'bytes_down'];
+  // Inexact encodings (top-k's varint gaps): each message lies between the smallest and largest payload.
+  const slack = e.traffic.links.reduce((s, l) => Math.max(s, l.payload_bytes_max - l.payload_bytes), 0);
+  lines.forEach((l, i) => {
+    if (e.traffic.exact) {
+      expect([l[up], l[down]]).toEqual([perRound[i].bytes_up, perRound[i].bytes_down]);
+    } else {
+      for (const [real, low] of [
+        [l[up], perRound[i].bytes_up],
+        [l[down], perRound[i].bytes_down],
+      ]) {
+        expect(real).toBeGreaterThanOrEqual(low);
+        expect(real).toBeLessThanOrEqual(low + perRound[i].messages * slack);
+      }
+    }
+    expect(l.epsilon).toBe(e.privacy ? e.privacy.epsilon_per_round[i] : null);
+  });
+  expect(summary.epsilon).toBe(e.privacy ? e.privacy.projected_epsilon : null);
+  if (e.traffic.exact && e.family === 'federated') {
+    expect([summary.payload_bytes_up, summary.payload_bytes_down]).toEqual([
+      e.traffic.total.bytes_up,
+      e.traffic.total.bytes_down,
+    ]);
+  }
+  if (e.traffic.exact && e.family === 'gossip') {
+    expect([summary.bytes_up, summary.bytes_down]).toEqual([e.traffic.total.bytes_up, e.traffic.total.bytes_down]);
+  }
+}
+
+describe('starling run --dry-run (starling explain)', () => {
+  it.each(experiments)('%s: the plan, then a 2-round run spends the projected epsilon and bytes', (file) => {
+    const config = join('experiments', file);
+    const full = dryRun([config]);
+    expect(full.name).toBe(file.replace('.yaml', ''));
+    const args = [config, ...shortRun(file)];
+    const e = dryRun(args);
+    expect(e.rounds).toBe(2);
+    const out = join(tempDir(), 'run');
+    const r = starling(['run', ...args, '--out', out, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    compare(e, out, JSON.parse(r.stdout));
+  });
+
+  it('dpsgd-ring-16 on 2 host processes: the placement, and the gossip bytes the sockets counted', () => {
+    const args = ['experiments/dpsgd-ring-16.yaml', '--set', 'algorithm.rounds=2', '--set', 'runtime.workers=2'];
+    const e = dryRun(args);
+    expect(e.placement.hosts).toEqual([
+      { host: 'host-0', nodes: '0-7', count: 8 },
+      { host: 'host-1', nodes: '8-15', count: 8 },
+    ]);
+    expect(e.topology?.lambda2).toBeCloseTo(0.949253, 6);
+    const out = join(tempDir(), 'run');
+    const r = starling(['run', ...args, '--out', out, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    compare(e, out, JSON.parse(r.stdout));
+    const hosts = JSON.parse(readFileSync(join(out, 'links.json'), 'utf8'));
+    expect(JSON.stringify(hosts)).toContain('host-1');
+  });
+
+  it('federated over threads: the model goes down once per host, compressed updates come up', () => {
+    const args = [
+      'experiments/fedavg-mnist-iid.yaml',
+      ...['--set', 'algorithm.rounds=2', '--set', 'runtime={kind: threads}'],
+      ...['--set', 'compression.up={kind: qsgd, levels: 4}'],
+    ];
+    const e = dryRun(args);
+    expect(e.traffic.rounds[0].bytes_down).toBe(4 * e.params); // one host carries every client
+    const out = join(tempDir(), 'run');
+    const r = starling(['run', ...args, '--out', out, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    compare(e, out, JSON.parse(r.stdout));
+  });
+
+  it('writes no run folder, and explain prints the same plan as run --dry-run', () => {
+    const out = join(tempDir(), 'never');
+    const dry = starling(['run', 'experiments/quickstart.yaml', '--dry-run', '--json', '--out', out]);
+    const explain = starling(['explain', 'experiments/quickstart.yaml', '--json']);
+    expect(dry.code).toBe(0);
+    expect(existsSync(out)).toBe(false);
+    const strip = (s: string) => {
+      const e = JSON.parse(s);
+      delete e.memory.available_mb; // free memory moves between the two calls
+      delete e.memory.fits;
+      return e;
+    };
+    expect(strip(explain.stdout)).toEqual(strip(dry.stdout));
+    const text = starling(['explain', 'experiments/dp-fedavg.yaml']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/examples per client: min 8, median 8, max 8/);
+    expect(text.stdout).toMatch(/epsilon at the end: 3 \(target 3\)/);
+    expect(text.stdout).toMatch(/kernel calls:\n {2}7 per client round/);
+  });
+
+  it('a bad --set is blamed on the flag, exit 2', () => {
+    const r = starling(['explain', 'experiments/quickstart.yaml', '--set', 'algorithm.rounds=abc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--set algorithm\.rounds=abc/);
+  });
+});
