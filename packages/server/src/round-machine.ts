@@ -1,4 +1,4 @@
-import { compressKernelsOf, errors, type Kernels, type Rng } from '@starling/core';
+import { compressKernelsOf, drawParticipants, errors, type Kernels, type Rng } from '@starling/core';
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
 import { FailedRounds } from './round-failures.js';
@@ -194,19 +194,11 @@ export class RoundMachine {
     this.stream = null;
     const pool = [...this.available].sort((a, b) => a - b);
     if (pool.length === 0) throw errors.runtime(`no nodes available for round ${round}`);
-    const p = this.plan.participation;
-    const rng = this.rng.fork('participants', round);
-    if (p.kind === 'poisson') {
-      this.selected = pool.filter(() => rng.uniform() < p.rate);
-      // Nobody drawn: the round closes at once (a client-DP aggregator still releases a noise-only update).
-      if (this.selected.length === 0) return this.close();
-    } else {
-      const want =
-        p.kind === 'fraction' ? Math.max(1, Math.round(p.value * pool.length)) : Math.min(p.value, pool.length);
-      // In id order: hosts train and reply roughly in that order, so the streaming mean adds each update
-      // soon after it arrives (who is selected is unchanged; every runtime gives the same bits anyway).
-      this.selected = Array.from(rng.sample(pool.length, want), (i) => pool[i]).sort((a, b) => a - b);
-    }
+    // In id order: hosts train and reply roughly in that order, so the streaming mean adds each update
+    // soon after it arrives (who is selected is unchanged; every runtime gives the same bits anyway).
+    this.selected = drawParticipants(pool, this.plan.participation, this.rng.fork('participants', round));
+    // Nobody drawn (Poisson): the round closes at once (a client-DP aggregator still releases a noise-only update).
+    if (this.selected.length === 0) return this.close();
     this.stream = this.openStream();
     const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: this.selected, model: this.params }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });

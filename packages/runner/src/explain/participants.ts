@@ -1,8 +1,8 @@
-import { Rng } from '@starling/core';
+import { drawParticipants, Rng } from '@starling/core';
 import type { Participation } from '@starling/server';
 
 /**
- * The node ids selected for each round of a parameter-server run without failures, drawn exactly as
+ * The node ids selected for each round of a parameter-server run without failures, drawn by `drawParticipants`, as
  * `RoundMachine` draws them (packages/server/src/round-machine.ts, `open`): from
  * `Rng.fromSeed(seed).fork('server').fork('participants', round)` over every node, Poisson (each node
  * joins with probability `rate`, in id order) or a uniform sample of the fraction or count. The
@@ -17,17 +17,7 @@ export function participantsPerRound(
   const server = Rng.fromSeed(seed).fork('server');
   const pool = Array.from({ length: nodes }, (_, i) => i);
   const out: number[][] = [];
-  for (let round = 0; round < rounds; round++) {
-    const rng = server.fork('participants', round);
-    if (participation.kind === 'poisson') {
-      out.push(pool.filter(() => rng.uniform() < participation.rate));
-      continue;
-    }
-    const want =
-      participation.kind === 'fraction'
-        ? Math.max(1, Math.round(participation.value * nodes))
-        : Math.min(participation.value, nodes);
-    out.push(Array.from(rng.sample(nodes, want), (i) => pool[i]).sort((a, b) => a - b));
-  }
+  for (let round = 0; round < rounds; round++)
+    out.push(drawParticipants(pool, participation, server.fork('participants', round)));
   return out;
 }
