@@ -21,7 +21,7 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(repo, 'packages/cli/bin/starling.js');
 
 const ROWS = [
-  ['none', 'none (fp32)', []],
+  ['none', 'none (fp32)', ['compression={}']],
   ['fp16', 'fp16', ['compression.up={kind: fp16}']],
   ['qsgd4', 'qsgd s=4', ['compression.up={kind: qsgd, levels: 4}']],
   ['qsgd16', 'qsgd s=16', ['compression.up={kind: qsgd, levels: 16}']],
