@@ -71,3 +71,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(f, ['runtime.workerz=3'])).toThrow(/--set runtime\.workerz=3: runtime has unknown key/);
   });
 });
+
+describe('loadConfig on a sweep file', () => {
+  it('refuses it as a usage error that points to starling sweep', () => {
+    const file = new URL('../../../../experiments/dp-fedavg.sweep.yaml', import.meta.url).pathname;
+    expect(() => loadConfig(file)).toThrow(
+      expect.objectContaining({ code: 'usage', message: expect.stringMatching(/is a sweep file .*starling sweep/) }),
+    );
+  });
+});

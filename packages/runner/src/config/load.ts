@@ -74,6 +74,9 @@ export function validateConfig(raw: unknown, source = 'config'): ExperimentConfi
  */
 export function loadConfig(file: string, overrides: readonly string[] = [], seed?: number): ExperimentConfig {
   let raw = readConfigFile(file);
+  if (raw !== null && typeof raw === 'object' && 'sweep' in raw) {
+    throw new StarlingError('usage', `${file} is a sweep file (top-level sweep:): run it with starling sweep ${file}`);
+  }
   for (const o of overrides) raw = applyOverride(raw, o);
   if (seed !== undefined) raw = applyOverride(raw, `seed=${seed}`);
   return validateWithFlags(raw, file, configFlags(overrides, seed));
