@@ -5,6 +5,17 @@ import { Rng } from '@starling/core';
 import { repo, starling, tempDir } from '../cli/cli-helpers.js';
 import { metrics, waitFor } from './e2e-helpers.js';
 
+/** A run folder's metrics lines (metrics.jsonl, parsed) without their wall-clock `time_s`. */
+export function metricsWithoutTime(dir: string): Record<string, unknown>[] {
+  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const { time_s: _t, ...rest } = JSON.parse(l);
+      return rest;
+    });
+}
+
 /** One kill-and-resume scenario: a `starling run` argument list and when to kill it. */
 export interface KillResumeCase {
   /** `starling run` arguments without `--out` and `--json` (config file and `--set` overrides). */

@@ -1,17 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { killAndResume } from './kill-resume.js';
-
-/** The metrics lines of a run without their wall-clock time. */
-const lines = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => {
-      const { time_s: _t, ...rest } = JSON.parse(l);
-      return rest;
-    });
+import { killAndResume, metricsWithoutTime as lines } from './kill-resume.js';
 
 describe('kill -9 and starling resume with a stateful robust aggregator', () => {
   it('centered clipping with server momentum and bucketing: the momentum is checkpointed, same bits', async () => {

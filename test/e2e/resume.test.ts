@@ -1,17 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type KillResumeOutcome, killAndResume } from './kill-resume.js';
-
-/** The metrics lines of a run without their wall-clock time. */
-const lines = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => {
-      const { time_s: _t, ...rest } = JSON.parse(l);
-      return rest;
-    });
+import { type KillResumeOutcome, killAndResume, metricsWithoutTime as lines } from './kill-resume.js';
 
 /** The resumed run ended on the uninterrupted run's bits, ε, totals and metrics. */
 function expectSameRun(o: KillResumeOutcome, rounds: number): void {
