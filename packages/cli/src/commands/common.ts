@@ -20,6 +20,23 @@ export function withCommonOptions<T>(y: Argv<T>) {
     });
 }
 
+/** The experiment a command reads: `<config>`, `--set path=value`..., `--seed N`, `--kernels K`. */
+export function withConfigOptions<T>(y: Argv<T>) {
+  return y
+    .positional('config', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
+    .option('set', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'override a config key: --set algorithm.rounds=3',
+    })
+    .option('seed', { type: 'number', describe: 'override the seed' })
+    .option('kernels', {
+      choices: ['auto', 'native', 'js'] as const,
+      describe: 'kernel backend (default: STARLING_KERNELS or the config)',
+    });
+}
+
 /** The options of a host process (`starling worker`, `starling peer`). */
 export function withHostOptions<T>(y: Argv<T>) {
   return y

@@ -1,23 +1,11 @@
 import type { Argv } from 'yargs';
-import { withCommonOptions } from './common.js';
+import { withCommonOptions, withConfigOptions } from './common.js';
 import { defineCommand } from './define.js';
 
 /** The options of `starling run` (and of `starling server`, which adds its own). */
 export function runOptions(y: Argv) {
-  return withCommonOptions(y)
-    .positional('config', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
+  return withConfigOptions(withCommonOptions(y))
     .option('out', { type: 'string', describe: 'output folder (default runs/<name>-<time>/)' })
-    .option('set', {
-      type: 'string',
-      array: true,
-      default: [] as string[],
-      describe: 'override a config key: --set algorithm.rounds=3',
-    })
-    .option('seed', { type: 'number', describe: 'override the seed' })
-    .option('kernels', {
-      choices: ['auto', 'native', 'js'] as const,
-      describe: 'kernel backend (default: STARLING_KERNELS or the config)',
-    })
     .option('dry-run', {
       type: 'boolean',
       default: false,
