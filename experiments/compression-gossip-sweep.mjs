@@ -12,14 +12,9 @@
 // docs/compression.md). The ratio is the plain run's gossip bytes (headers included) over the row's.
 // `--tune` runs every gamma of TUNE_GRID per compressor and prints one line per run instead, marking the
 // chosen one. Runs one after another; needs `npx tsc -b` first.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(repo, 'packages/cli/bin/starling.js');
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runStarling } from './lib/run-starling.mjs';
 
 const COMPRESSORS = {
   none: '{kind: none}',
@@ -68,15 +63,9 @@ function parseArgs(argv) {
 }
 
 function run(config, sets, seed) {
-  const out = mkdtempSync(join(tmpdir(), 'starling-gossip-sweep-'));
-  rmSync(out, { recursive: true });
-  const args = [bin, 'run', config, '--json', '--quiet', '--out', out, ...sets.flatMap((s) => ['--set', s])];
-  if (seed !== null) args.push('--seed', String(seed));
-  const r = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`starling run failed (exit ${r.status}): ${r.stderr.trim()}`);
-  const summary = JSON.parse(r.stdout);
-  const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map(JSON.parse);
-  rmSync(out, { recursive: true, force: true });
+  const { summary, extra: lines } = runStarling(config, sets, seed, (out) =>
+    readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map(JSON.parse),
+  );
   const bits = lines.reduce((s, l) => s + (l.payload_bits_theoretical ?? 0), 0);
   return { ...summary, payload_bits: bits };
 }

@@ -11,14 +11,8 @@
 // over the run (`payload_bytes_up` / `payload_bytes_down` in summary.json); in the inline runtime every
 // node counts as a downlink recipient. The ratio is the `none` row's uplink bytes over the row's.
 // Runs one after another; needs `npx tsc -b` first.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(repo, 'packages/cli/bin/starling.js');
+import { join } from 'node:path';
+import { repo, runStarling } from './lib/run-starling.mjs';
 
 const ROWS = [
   ['none', 'none (fp32)', ['compression={}']],
@@ -57,14 +51,7 @@ function parseArgs(argv) {
 }
 
 function run(config, sets, seed) {
-  const out = mkdtempSync(join(tmpdir(), 'starling-compression-sweep-'));
-  rmSync(out, { recursive: true });
-  const args = [bin, 'run', config, '--json', '--quiet', '--out', out, ...sets.flatMap((s) => ['--set', s])];
-  if (seed !== null) args.push('--seed', String(seed));
-  const r = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`starling run failed (exit ${r.status}): ${r.stderr.trim()}`);
-  rmSync(out, { recursive: true, force: true });
-  return JSON.parse(r.stdout);
+  return runStarling(config, sets, seed).summary;
 }
 
 const fmt = (x, digits) => (x === null || x === undefined ? '–' : Number(x).toFixed(digits));

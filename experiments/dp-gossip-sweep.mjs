@@ -11,14 +11,9 @@
 // with the largest lot rate q_i = batch/n_i, so the maximum of the peers' epsilons meets the target.
 // The baseline is the same run without privacy. Runs one after another (about 30 s each on one core);
 // needs `npx tsc -b` first.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(repo, 'packages/cli/bin/starling.js');
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runStarling } from './lib/run-starling.mjs';
 
 function parseArgs(argv) {
   const o = { config: 'experiments/dpsgd-ring-16.yaml', eps: [1, 3, 8], clip: 1, set: [], seed: null, json: false };
@@ -38,15 +33,9 @@ function parseArgs(argv) {
 }
 
 function run(config, sets, seed) {
-  const out = mkdtempSync(join(tmpdir(), 'starling-dp-gossip-'));
-  rmSync(out, { recursive: true });
-  const args = [bin, 'run', config, '--json', '--quiet', '--out', out, ...sets.flatMap((s) => ['--set', s])];
-  if (seed !== null) args.push('--seed', String(seed));
-  const r = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`starling run failed (exit ${r.status}): ${r.stderr.trim()}`);
-  const summary = JSON.parse(r.stdout);
-  const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
-  rmSync(out, { recursive: true, force: true });
+  const { summary, extra: meta } = runStarling(config, sets, seed, (out) =>
+    JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')),
+  );
   return { summary, meta };
 }
 
