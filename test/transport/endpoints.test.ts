@@ -91,3 +91,20 @@ describe.each(['tcp', 'ipc'] as const)('RouterEndpoint and DealerEndpoint over %
     expect(srv.stats().handlerErrors).toBe(4);
   });
 });
+
+describe('RouterEndpoint.sayBye', () => {
+  it('says bye to each connected peer with the reason cut to 256 characters, and skips unknown ones', async () => {
+    const srv = await router('tcp', { heartbeatMs: 0, run: 'fedavg-mnist-1' });
+    const hosts = ['host-a', 'host-b'].map((id) => dealer(srv.endpoint.address, { routingId: id, heartbeatMs: 0 }));
+    for (const h of hosts) expect((await h.endpoint.send(EXAMPLE_HEADERS.hello)).ok).toBe(true);
+    await waitFor(() => srv.endpoint.peers().length === 2, 5000, 'both hosts joined');
+    await srv.endpoint.sayBye(['host-a', 'not-a-peer', 'host-b'], `run finished ${'x'.repeat(400)}`);
+    for (const h of hosts) {
+      await waitFor(() => h.messages.length === 1, 5000, 'the bye');
+      expect(h.messages[0].header).toMatchObject({ type: 'bye', round: 0, node: -1 });
+      const reason = (h.messages[0].header as { reason: string }).reason;
+      expect(reason).toHaveLength(256);
+      expect(reason.startsWith('run finished x')).toBe(true);
+    }
+  });
+});

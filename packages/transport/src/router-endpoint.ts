@@ -126,6 +126,18 @@ export class RouterEndpoint extends Endpoint {
   }
 
   /**
+   * Says `bye` (round 0, node −1, `reason` cut to 256 characters) to each of `peers` that is still
+   * connected, waiting up to 2 s per send, and resolves once every send resolved or timed out; failures
+   * are ignored. How a server or coordinator ends a run so that no host waits for it.
+   */
+  async sayBye(peers: readonly string[], reason: string): Promise<void> {
+    const header = { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) } as const;
+    await Promise.all(
+      peers.filter((p) => this.live.has(p)).map((p) => this.send(p, header, [], { timeoutMs: 2000 })),
+    ).catch(() => {});
+  }
+
+  /**
    * Sends the same tensors (encoded and copied once, frames shared read-only) with a per-peer header
    * to each target. Returns one promise per target, so a caller can wait for the fast peers without
    * waiting for a slow one.

@@ -118,15 +118,9 @@ export class ParameterServer {
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) this.interrupt();
     let bye: string | null = 'run failed';
-    const sayBye = async (reason: string) => {
+    const sayBye = (reason: string) => {
       bye = null;
-      await Promise.all(
-        router.peers().map((peer) =>
-          router.send(peer, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], {
-            timeoutMs: 2000,
-          }),
-        ),
-      ).catch(() => {});
+      return router.sayBye(router.peers(), reason);
     };
     try {
       const rounds = await this.completion.done;

@@ -201,16 +201,9 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   o.signal?.addEventListener('abort', onAbort, { once: true });
   if (o.signal?.aborted) onAbort();
   let bye: string | null = 'run failed';
-  const sayBye = async (reason: string) => {
+  const sayBye = (reason: string) => {
     bye = null;
-    const live = new Set(router.peers());
-    await Promise.all(
-      [...joined.keys()]
-        .filter((host) => live.has(host))
-        .map((host) =>
-          router.send(host, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], { timeoutMs: 2000 }),
-        ),
-    ).catch(() => {});
+    return router.sayBye([...joined.keys()], reason);
   };
   try {
     await done;
