@@ -7,6 +7,7 @@ import { explainCommand } from './commands/explain.js';
 import { keysCommand } from './commands/keys.js';
 import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
+import { reportCommand } from './commands/report.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { serverCommand } from './commands/server.js';
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(resumeCommand)
     .command(serverCommand)
     .command(sweepCommand)
+    .command(reportCommand)
     .command(topologyCommand)
     .command(privacyCommand)
     .command(workerCommand)
