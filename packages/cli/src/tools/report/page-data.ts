@@ -32,6 +32,25 @@ export interface ReportPage {
 /** The ids of the figures `--png` writes when present, in order. */
 export const MAIN_FIGURES = ['accuracy-round', 'accuracy-bytes', 'loss-round', 'consensus-round'] as const;
 
+/** One partition figure per distinct partition.json; runs whose partition equals an earlier run's are named in `same`. */
+function samePartitions(runs: readonly RunData[]): { charts: ChartSpec[]; same: string[] } {
+  const seen = new Map<string, string>();
+  const charts: ChartSpec[] = [];
+  const same: string[] = [];
+  runs.forEach((r, i) => {
+    const key = JSON.stringify(r.partition);
+    const first = seen.get(key);
+    if (r.partition !== null && first !== undefined) {
+      same.push(`${r.name}: the same partition as ${first}`);
+      return;
+    }
+    seen.set(key, r.name);
+    const chart = partitionChart(r, i);
+    if (chart !== null) charts.push(chart);
+  });
+  return { charts, same };
+}
+
 /** Builds the page of one report over `runs` (named, in the order given). */
 export function buildPage(runs: readonly RunData[], title: string): ReportPage {
   const sections: ReportSection[] = [{ title: 'Test accuracy and loss', charts: metricCharts(runs) }];
@@ -52,8 +71,12 @@ export function buildPage(runs: readonly RunData[], title: string): ReportPage {
         ? `no byte matrix for ${links.missing.join(', ')} (interrupted and failed runs write no links.json; inline parameter-server runs count no per-host bytes)`
         : undefined,
   });
-  const partitions = runs.flatMap((r, i) => partitionChart(r, i) ?? []);
-  sections.push({ title: 'Partition: examples per label and client (partition.json)', charts: partitions });
+  const partitions = samePartitions(runs);
+  sections.push({
+    title: 'Partition: examples per label and client (partition.json)',
+    charts: partitions.charts,
+    note: partitions.same.length > 0 ? partitions.same.join('; ') : undefined,
+  });
   return {
     title,
     runs: runs.map(runHeader),

@@ -4,6 +4,20 @@ import type { RunData } from './load-run.js';
 /** How many clients a partition figure shows at most (the first ones by id). */
 export const PARTITION_MAX_CLIENTS = 50;
 
+/** Colours of labels 0..9 (Tableau 10), repeated past 10 labels. */
+const LABEL_COLORS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
+
 /** One client of partition.json: its id and examples per label. */
 interface PartitionClient {
   readonly id: number;
@@ -36,6 +50,7 @@ export function partitionChart(run: RunData, index: number): ChartSpec | null {
     name: `label ${label}`,
     type: 'bar',
     stack: 'labels',
+    color: LABEL_COLORS[label % LABEL_COLORS.length],
     data: shown.map((c) => c.byLabel[label] ?? 0),
   }));
   const note =
@@ -51,7 +66,7 @@ export function partitionChart(run: RunData, index: number): ChartSpec | null {
       title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { type: 'scroll', top: 26 },
-      grid: { left: 60, right: 30, top: 64, bottom: 70 },
+      grid: { left: 60, right: 30, top: 76, bottom: 70 },
       xAxis: {
         type: 'category',
         data: shown.map((c) => String(c.id)),
