@@ -59,8 +59,8 @@ describe('loadRun on real run folders', () => {
     expect(r.metrics.map((m) => m.round)).toEqual([0, 1, 2]);
     expect(r.summary?.rounds).toBe(3);
     expect(r.meta?.status).toBe('completed');
-    expect((r.config?.algorithm as { clients: number }).clients).toBe(10);
-    expect((r.partition?.clients as unknown[]).length).toBe(10);
+    expect(r.config?.algorithm).toMatchObject({ clients: 10 });
+    expect(r.partition?.clients).toHaveLength(10);
     const text = readFileSync(join(done, 'metrics.jsonl'), 'utf8').trim().split('\n');
     expect(r.metrics).toEqual(text.map((l) => JSON.parse(l)));
   });
