@@ -12,6 +12,8 @@ export interface ChartSpec {
   readonly note?: string;
   /** Height in CSS pixels (default 360). */
   readonly height?: number;
+  /** Takes the page's full width (heat maps, partitions); line charts sit two to a row on wide screens. */
+  readonly wide?: boolean;
 }
 
 /** Colours of runs 0, 1, 2, ... (a run keeps its colour in every figure). */
@@ -54,9 +56,9 @@ export function lineFrame(title: string, x: AxisSpec, y: AxisSpec, series: reado
   });
   return {
     animation: false,
-    title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+    title: { text: title, left: 10, textStyle: { fontSize: 14 } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'cross' } },
-    legend: { type: 'scroll', top: 26 },
+    legend: { type: 'scroll', top: 28, left: 10, right: 10 },
     grid: { left: 70, right: 40, top: 64, bottom: 78 },
     toolbox: { right: 10, feature: { dataZoom: { yAxisIndex: 'none' }, restore: {}, saveAsImage: {} } },
     xAxis: axis(x, 26),

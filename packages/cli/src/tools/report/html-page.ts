@@ -26,7 +26,7 @@ const escapeHtml = (s: string) =>
 
 const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
-#report { max-width: 1200px; margin: 0 auto; padding: 16px 24px 48px; }
+#report { max-width: 1400px; margin: 0 auto; padding: 16px 24px 48px; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
 table { border-collapse: collapse; font-size: 13px; background: white; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
@@ -34,8 +34,11 @@ th { background: #f0f0f0; }
 .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 .status-completed { color: #1a7f37; } .status-interrupted, .status-running { color: #9a6700; } .status-failed { color: #cf222e; }
 .warn { color: #9a6700; } .note { color: #666; font-size: 13px; }
-figure { margin: 12px 0; background: white; border: 1px solid #e4e4e4; padding: 8px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 12px; }
+.charts figure.wide { grid-column: 1 / -1; }
+figure { margin: 0; background: white; border: 1px solid #e4e4e4; padding: 8px; }
 figure.drawing { display: inline-block; margin-right: 12px; }
+summary { cursor: pointer; font-size: 13px; margin-bottom: 6px; }
 figcaption { color: #555; font-size: 12px; margin-top: 4px; }
 .chart { width: 100%; }
 `;

@@ -44,7 +44,7 @@ function heatmapOption(title: string, m: Matrix, xName: string, yName: string): 
   const values = m.cells.map((c) => c[2]);
   return {
     animation: false,
-    title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+    title: { text: title, left: 10, textStyle: { fontSize: 14 } },
     tooltip: { position: 'top' },
     grid: { left: 90, right: 90, top: 50, bottom: 60 },
     xAxis: { type: 'category', data: m.cols, name: xName, nameLocation: 'middle', nameGap: 30 },
@@ -81,7 +81,7 @@ export function linkCharts(runs: readonly RunData[]): { charts: ChartSpec[]; mis
       ? heatmapOption(title, m, 'to peer', 'from peer')
       : heatmapOption(title, m, 'direction', 'host');
     const height = Math.min(900, Math.max(320, 120 + 18 * m.rows.length));
-    charts.push({ id: `links-${i}`, title, option, height });
+    charts.push({ id: `links-${i}`, title, option, height, wide: true });
   });
   return { charts, missing };
 }

@@ -57,9 +57,15 @@ export const PAGE_SCRIPT = `
   if (data.configDiff.rows.length === 0) {
     root.appendChild(el('p', data.runs.length < 2 ? 'one run: nothing to compare' : 'the configs are identical', 'note'));
   } else {
-    root.appendChild(table(['key'].concat(data.configDiff.runs), data.configDiff.rows.map(function (row) {
+    var n = data.configDiff.rows.length;
+    var details = el('details');
+    details.id = 'config-diff';
+    details.open = n <= 12;
+    details.appendChild(el('summary', n + (n === 1 ? ' key differs' : ' keys differ') + ' (config.resolved.json)'));
+    details.appendChild(table(['key'].concat(data.configDiff.runs), data.configDiff.rows.map(function (row) {
       return [{ text: row.key, cls: 'mono' }].concat(row.values.map(function (v) { return { text: v === null ? '(absent)' : v, cls: 'mono' }; }));
     })));
+    root.appendChild(details);
   }
   var ids = [];
   var charts = [];
@@ -69,14 +75,16 @@ export const PAGE_SCRIPT = `
     if (s.note) sec.appendChild(el('p', s.note, 'note'));
     root.appendChild(sec);
     if (s.charts.length === 0 && !(s.drawings && s.drawings.length)) sec.appendChild(el('p', 'nothing to show', 'note'));
+    var grid = el('div', null, 'charts');
+    sec.appendChild(grid);
     s.charts.forEach(function (c) {
-      var fig = el('figure');
+      var fig = el('figure', null, c.wide ? 'wide' : '');
       var div = el('div', null, 'chart');
       div.id = 'chart-' + c.id;
       div.style.height = (c.height || 360) + 'px';
       fig.appendChild(div);
       if (c.note) fig.appendChild(el('figcaption', c.note));
-      sec.appendChild(fig);
+      grid.appendChild(fig);
       var chart = echarts.init(div, null, { renderer: 'canvas' });
       chart.setOption(c.option);
       charts.push(chart);

@@ -61,11 +61,12 @@ export function partitionChart(run: RunData, index: number): ChartSpec | null {
     id: `partition-${index}`,
     title,
     note,
+    wide: true,
     option: {
       animation: false,
-      title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+      title: { text: title, left: 10, textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      legend: { type: 'scroll', top: 26 },
+      legend: { type: 'scroll', top: 28, left: 10, right: 10 },
       grid: { left: 60, right: 30, top: 76, bottom: 70 },
       xAxis: {
         type: 'category',
