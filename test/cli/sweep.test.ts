@@ -74,6 +74,13 @@ describe('starling sweep', () => {
     const std = Math.sqrt(accs.reduce((a: number, x: number) => a + (x - mean) ** 2, 0) / 2);
     expect(Number(row[4])).toBeCloseTo(mean, 12);
     expect(Number(row[5])).toBeCloseTo(std, 12);
+    expect(second.stderr).toContain(`sweep: report: ${join(out, 'report.html')} (12 runs)`);
+    const page = /<script id="starling-report" type="application\/json">(.*?)<\/script>/s.exec(
+      readFileSync(join(out, 'report.html'), 'utf8'),
+    );
+    const names: string[] = JSON.parse(page?.[1] ?? '{}').runs.map((r: { name: string }) => r.name);
+    expect(new Set(names).size).toBe(12); // cell/seed-s: the seed folders' names alone repeat
+    expect(names).toContain('optimizer.lr=0.1__algorithm.batchSize=32/seed-1');
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     expect(md).toBe(second.stdout);
     expect(md.trim().split('\n')).toHaveLength(6);

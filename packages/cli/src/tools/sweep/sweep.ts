@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { errors, StarlingError } from '@starling/core';
+import { writeReport } from '../report/report.js';
 import { type CellRun, cellRuns, readSummary, runCell, runStatus } from './cell-runs.js';
 import { csvTable, markdownTable, resultRows } from './results-table.js';
 import { planSweep, type SweepFlags, type SweepPlan } from './sweep-plan.js';
@@ -105,6 +106,19 @@ async function runAll(
   return failed;
 }
 
+/** Writes `report.html` (starling report) over the completed runs; a failure is said, not fatal. */
+function writeSweepReport(plan: SweepPlan, runs: readonly CellRun[]): void {
+  const done = runs.filter((r) => runStatus(r.dir) === 'completed').map((r) => r.dir);
+  if (done.length === 0) return;
+  const file = join(plan.out, 'report.html');
+  try {
+    writeReport(done, file, `Sweep ${plan.name}`);
+    say(`report: ${file} (${done.length} runs)`);
+  } catch (err) {
+    say(`report not written: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 function writeResults(plan: SweepPlan, runs: readonly CellRun[], json: boolean): void {
   const summaries = new Map<string, { seed: number; summary: Record<string, unknown> }[]>();
   for (const r of runs) {
@@ -125,7 +139,8 @@ function writeResults(plan: SweepPlan, runs: readonly CellRun[], json: boolean):
  * `starling sweep`: plans the grid (every cell validated first), then runs each (cell, seed) whose run
  * folder does not say `completed` in its meta.json, `--parallel` at a time, each as a `starling run`
  * child process; progress goes to stderr. Writes sweep.json (the plan), results.md and results.csv
- * (mean ± std over seeds) in the sweep folder and prints the table. A failed run is reported and the
+ * (mean ± std over seeds) and report.html (`starling report` over the completed runs) in the sweep folder
+ * and prints the table. A failed run is reported and the
  * others go on; the command then fails (exit 1) naming them.
  */
 export async function sweepFromCli(options: SweepCliOptions): Promise<void> {
@@ -148,6 +163,7 @@ export async function sweepFromCli(options: SweepCliOptions): Promise<void> {
     );
     const failed = await runAll(plan, todo, options, runs.length, lock);
     writeResults(plan, runs, options.json);
+    writeSweepReport(plan, runs);
     if (failed.length > 0) throw new StarlingError('runtime', `${failed.length} run(s) failed: ${failed.join('; ')}`);
   } finally {
     lock.release();
