@@ -96,6 +96,10 @@ describe('starling report refusals (exit 2, naming the file)', () => {
     expect(refused([bad])).toContain(`${join(bad, 'metrics.jsonl')}:3: malformed metrics line`);
   });
 
+  it('--out naming a folder', () => {
+    expect(refused([done, '--out', dir])).toContain(`--out ${dir} is a folder`);
+  });
+
   it('--png without a Chromium names what is missing (the HTML is still written)', () => {
     const out = join(dir, 'r3.html');
     const err = refused([done, '--out', out, '--png', join(dir, 'png')], {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errors } from '@starling/core';
 import { renderHtml } from './html-page.js';
@@ -49,6 +49,9 @@ export function pngFigureIds(page: ReportPage): string[] {
  */
 export async function reportFromCli(options: ReportCliOptions): Promise<ReportResult> {
   if (options.out.trim() === '') throw errors.usage('--out must name a file, got ""');
+  if (existsSync(options.out) && statSync(options.out).isDirectory()) {
+    throw errors.usage(`--out ${options.out} is a folder; name the HTML file (e.g. ${options.out}/report.html)`);
+  }
   if (options.png !== undefined && options.png.trim() === '') throw errors.usage('--png must name a folder, got ""');
   const page = writeReport(options.runs, options.out);
   const charts = page.sections.flatMap((s) => s.charts.map((c) => c.id));
