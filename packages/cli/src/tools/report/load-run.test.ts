@@ -145,5 +145,6 @@ describe('nameRuns', () => {
       { ...r, dir: '/t/other' },
     ]);
     expect(named.map((x) => x.name)).toEqual(['lr=0.1/seed-1', 'lr=0.2/seed-1', 'other']);
+    expect(nameRuns([r, r]).map((x) => x.name)).toEqual(['done', 'done (2)']);
   });
 });

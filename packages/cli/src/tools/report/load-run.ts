@@ -96,7 +96,8 @@ export function loadRun(dir: string): RunData {
 
 /**
  * Names runs by their folder names; where two folders share a name (a sweep's `<cell>/seed-1`), each
- * takes as many trailing path parts as it needs to be unique (`lr=0.1/seed-1`).
+ * takes as many trailing path parts as it needs to be unique (`lr=0.1/seed-1`); a folder given twice
+ * is numbered (`run (2)`).
  */
 export function nameRuns(runs: readonly RunData[]): RunData[] {
   const parts = runs.map((r) =>
@@ -104,17 +105,23 @@ export function nameRuns(runs: readonly RunData[]): RunData[] {
       .split(sep)
       .filter((p) => p !== ''),
   );
-  const names = parts.map((p) => p[p.length - 1] ?? r0(p));
-  for (let depth = 2; new Set(names).size < names.length && depth <= 8; depth++) {
-    const seen = new Map<string, number>();
-    for (const n of names) seen.set(n, (seen.get(n) ?? 0) + 1);
+  const names = parts.map((p) => p[p.length - 1] ?? '/');
+  const paths = parts.map((p) => p.join('/'));
+  for (let depth = 2; depth <= 8; depth++) {
+    const folders = new Map<string, Set<string>>(); // name -> the distinct folders that have it
     names.forEach((n, i) => {
-      if ((seen.get(n) ?? 0) > 1) names[i] = parts[i].slice(-depth).join('/');
+      folders.set(n, (folders.get(n) ?? new Set()).add(paths[i]));
+    });
+    if ([...folders.values()].every((f) => f.size === 1)) break;
+    names.forEach((n, i) => {
+      if ((folders.get(n)?.size ?? 0) > 1) names[i] = parts[i].slice(-depth).join('/');
     });
   }
-  return runs.map((r, i) => ({ ...r, name: names[i] }));
-}
-
-function r0(parts: readonly string[]): string {
-  return parts.join('/') || '/';
+  // the same folder given twice: number the repeats, so that legends stay apart
+  const count = new Map<string, number>();
+  return runs.map((r, i) => {
+    const k = (count.get(names[i]) ?? 0) + 1;
+    count.set(names[i], k);
+    return { ...r, name: k === 1 ? names[i] : `${names[i]} (${k})` };
+  });
 }

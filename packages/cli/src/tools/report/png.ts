@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { errors } from '@starling/core';
 
 /** Where a Chromium is looked for: `STARLING_CHROMIUM`, then the Debian / Ubuntu / Chrome paths. */
@@ -89,6 +88,3 @@ function resizeForPaper(id: string): void {
   chart.setOption({ toolbox: { show: false }, dataZoom: [{ type: 'inside' }, { type: 'slider', show: false }] });
   chart.resize();
 }
-
-/** The file URL of a report, for messages. */
-export const fileUrl = (file: string): string => pathToFileURL(resolve(file)).href;
