@@ -39,6 +39,7 @@ function planningContext(cfg: ExperimentConfig, options: ExplainOptions): RunCon
     security: null,
     elapsed: () => 0,
     record: async () => {},
+    telemetry: () => {},
     resume: null,
     boundary: async () => {},
   };

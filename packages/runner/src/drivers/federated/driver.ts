@@ -1,5 +1,6 @@
 import { evaluate } from '@starling/core';
 import { failureKinds, type RoundSummary } from '@starling/server';
+import type { HostPresence } from '@starling/transport';
 import { adversaryRecord } from '../adversary.js';
 import { failedRoundsError, nonFiniteModelError } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
@@ -101,6 +102,8 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
       };
       warnRefusals(ctx.log, s);
+      for (const f of s.failures)
+        ctx.telemetry({ kind: 'straggler', round: s.round, node: f.node, reason: f.reason, count: 1 });
       await ctx.record(line, evalNow);
       ctx.log.info(
         { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
@@ -108,7 +111,18 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       );
       await ctx.boundary(s.round, () => captureFederated(prep, s.round, nodes, progress));
     };
-    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, onRound, nodes, ctx.signal, ctx.security ?? null);
+    const onHost = (e: HostPresence) => ctx.telemetry({ kind: 'host', ...e });
+    const runtime = await executeRounds(
+      cfg,
+      prep,
+      kernels,
+      ctx.log,
+      onRound,
+      nodes,
+      ctx.signal,
+      ctx.security ?? null,
+      onHost,
+    );
     const failed = prep.machine.failed;
     if (failed !== null) throw failedRoundsError(cfg, failed);
     return { runtime, last: progress.last, totals };
