@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { configBaseDir, consoleLine, loadConfig, runExperiment } from '@starling/runner';
 import { kernelsModeFromEnv } from '@starling/worker';
 import { type LogLevel, setupConsole } from './console-setup.js';
+import { dashboardPort } from './dashboard/dashboard-port.js';
+import { type DashboardSession, openDashboard } from './dashboard/dashboard-session.js';
 import { checkSeedFlag } from './explain.js';
 import { makeProgress, type Progress } from './progress.js';
 import { stopOnSignals } from './signals.js';
@@ -21,6 +23,8 @@ export interface RunCliOptions {
   readonly logLevel: LogLevel;
   /** Console lines as text or pino JSON (`--log-format`). */
   readonly logFormat?: 'text' | 'json';
+  /** `--dashboard [port]`: serve the live dashboard (see docs/dashboard.md); absent: none. */
+  readonly dashboard?: string | number | boolean;
 }
 
 /** The `starling run` (and `starling server`) handler: argv → config → run → summary on stdout. */
@@ -30,8 +34,11 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
     return;
   }
   checkSeedFlag(args.seed);
+  const port = dashboardPort(args.dashboard);
   const cfg = loadConfig(args.config, args.set, args.seed);
   setupConsole(args.logLevel, args.logFormat ?? 'text');
+  // Opened before round 0, so a port in use is refused (exit 2) before anything runs.
+  const dashboard: DashboardSession | null = port === null ? null : await openDashboard(port);
   const showProgress = !args.quiet && !args.json;
   let progress: Progress = makeProgress(0, false);
   const startedAt = new Date(); // the CLI is the edge that reads the clock
@@ -50,10 +57,22 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
     onRound: (line, evaluated) => {
       progress.update(line, evaluated);
     },
-  }).finally(() => {
-    progress.stop();
-    stop.release();
-  });
+    ...(dashboard ? { onTelemetry: dashboard.telemetry } : {}),
+  })
+    .then(
+      async (s) => {
+        await dashboard?.finish(null);
+        return s;
+      },
+      async (err: unknown) => {
+        await dashboard?.finish(err);
+        throw err;
+      },
+    )
+    .finally(() => {
+      progress.stop();
+      stop.release();
+    });
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (!args.quiet) {
     const acc = summary.test_accuracy === null ? '-' : summary.test_accuracy.toFixed(4);
