@@ -12,6 +12,7 @@ header h1 { font-size: 18px; margin: 0; }
 .bar > div { height: 100%; width: 0; background: #5fb4ff; transition: width .2s; }
 main { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 14px; padding: 14px 20px; }
 section { background: #fff; border-radius: 8px; padding: 10px 14px; box-shadow: 0 1px 2px #0002; }
+.wide { grid-column: 1 / -1; }
 section h2 { font-size: 14px; margin: 0 0 6px; color: #4a5468; }
 .chart { height: 260px; }
 .cards { display: flex; gap: 18px; flex-wrap: wrap; } .cards div b { display: block; font-size: 20px; }
@@ -33,7 +34,7 @@ const BODY = `
   <span id="elapsed"></span><span id="reason"></span>
 </header>
 <main>
-  <section><h2>Now</h2><div class="cards">
+  <section class="wide"><h2>Now</h2><div class="cards">
     <div>test accuracy<b id="acc">-</b></div><div>test loss<b id="loss">-</b></div>
     <div>bytes up / down<b id="bytes">-</b></div><div>ε spent<b id="eps">-</b></div>
     <div id="cons-card" class="hidden">consensus error<b id="cons">-</b></div>
