@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,5 +38,33 @@ export function startRun(args: readonly string[]): Promise<DashboardRun> {
     void exit.then((r) =>
       reject(new Error(`starling exited (${r.code}) before printing its dashboard URL:\n${r.stderr}`)),
     );
+  });
+}
+
+/** The events of a dashboard's `/events` stream as a plain HTTP client reads them. */
+export interface EventLog {
+  readonly events: Record<string, unknown>[];
+  /** Resolves when the server ended the stream. */
+  readonly ended: Promise<void>;
+}
+
+/** Follows `url`'s `/events` (server-sent events) with node:http, parsing each `data:` line. */
+export function followEvents(url: string): Promise<EventLog> {
+  return new Promise((resolve, reject) => {
+    const req = get(new URL('/events', url), (res) => {
+      const events: Record<string, unknown>[] = [];
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        for (let at = buf.indexOf('\n\n'); at >= 0; at = buf.indexOf('\n\n')) {
+          const data = /^data: (.*)$/m.exec(buf.slice(0, at));
+          buf = buf.slice(at + 2);
+          if (data) events.push(JSON.parse(data[1]));
+        }
+      });
+      resolve({ events, ended: new Promise((done) => res.on('end', () => done())) });
+    });
+    req.on('error', reject);
   });
 }
