@@ -155,6 +155,8 @@ describe.skipIf(chromiumMissing !== '')('live dashboard (starling run --dashboar
     expect(await page.textContent('#peers-count')).toBe('(16 alive, 0 lost)');
     expect(await page.$$eval('#peers span', (s) => s.map((x) => x.className))).toEqual(Array(16).fill('joined'));
     expect(await page.isVisible('#cons-box')).toBe(true);
+    const hosts = await page.$$eval('#hosts tbody tr', (rows) => rows.map((r) => r.textContent ?? ''));
+    expect(hosts).toEqual([expect.stringMatching(/^host-0joined/)]);
     const cons = evaluated(out, 'consensus_error');
     expect(cons.length).toBeGreaterThan(0);
     expect(await chartData(page, 'chart-cons', 0)).toEqual(cons);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { smallFedAvg, startStarling, waitFor } from '../e2e/e2e-helpers.js';
-import { followEvents } from './dashboard-run.js';
+import { followEvents, startRun } from './dashboard-run.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -89,4 +89,33 @@ describe('starling server --dashboard', () => {
       first.child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it('an interrupted run (SIGINT) ends the stream with status interrupted, and the CLI exits 130', async () => {
+    const out = join(tmp(), 'run');
+    const run = await startRun([
+      'run',
+      ...smallFedAvg,
+      ...[
+        '--set',
+        'algorithm.rounds=500',
+        '--set',
+        'runtime.kind=threads',
+        '--dashboard',
+        '0',
+        '--out',
+        out,
+        '--quiet',
+      ],
+    ]);
+    const log = await followEvents(run.url);
+    await waitFor(() => log.events.filter((e) => e.kind === 'round').length >= 2, 120_000, 'two rounds');
+    run.child.kill('SIGINT');
+    await log.ended;
+    const r = await run.exit;
+    expect(r.code, r.stderr).toBe(130);
+    const end = log.events.at(-1);
+    expect(end).toMatchObject({ kind: 'end', status: 'interrupted', reason: expect.stringMatching(/^SIGINT: /) });
+    const last = log.events.filter((e) => e.kind === 'round').at(-1)?.line as { round: number } | undefined;
+    expect(end?.lastRound).toBe(last?.round);
+  }, 200_000);
 });
