@@ -1,9 +1,9 @@
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StarlingError } from '@starling/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DASHBOARD_PORT, dashboardPort } from './dashboard-port.js';
-import { startDashboard } from './dashboard-server.js';
+import { localHost, startDashboard } from './dashboard-server.js';
 
 describe('dashboardPort (--dashboard [port])', () => {
   it('reads no flag, the bare flag, and port numbers', () => {
@@ -46,6 +46,17 @@ describe('startDashboard', () => {
     expect((await fetch(new URL('/nope', d.url))).status).toBe(404);
     d.telemetry({ kind: 'links', round: 0, bytes: { '0->1': 10 } });
     d.telemetry({ kind: 'links', round: 1, bytes: { '0->1': 5, '1->0': 7 } });
+    // Another name (DNS rebinding) is refused; only the loopback names are served.
+    const port = Number(new URL(d.url).port);
+    const asOther = await new Promise<number | undefined>((resolve, reject) =>
+      get({ host: '127.0.0.1', port, path: '/', headers: { host: `evil.example:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).on('error', reject),
+    );
+    expect(asOther).toBe(403);
+    expect(localHost(`localhost:${port}`, port)).toBe(true);
+    expect(localHost(`127.0.0.1:${port + 1}`, port)).toBe(false);
     await d.close({ status: 'completed', reason: null });
     // Closed: nothing listens on the port any more.
     await expect(fetch(d.url)).rejects.toThrow();

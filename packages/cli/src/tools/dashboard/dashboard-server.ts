@@ -30,6 +30,11 @@ function echartsBundle(): Buffer {
   return readFileSync(require.resolve('echarts/dist/echarts.min.js'));
 }
 
+/** True when a request's `Host` header names this machine's loopback on `port` (not some other name). */
+export function localHost(host: string | undefined, port: number): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -58,9 +63,15 @@ export async function startDashboard(port: number, clock: () => number): Promise
   const sse = new SseBroadcaster();
   const page = dashboardPage();
   const echarts = echartsBundle();
+  let bound = port;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET') {
+    if (!localHost(req.headers.host, bound)) {
+      // DNS rebinding: a web page whose name now points at 127.0.0.1 must not read the run.
+      res
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end('forbidden: open the dashboard as 127.0.0.1 or localhost\n');
+    } else if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
     } else if (path === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
@@ -72,7 +83,7 @@ export async function startDashboard(port: number, clock: () => number): Promise
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
   });
-  const bound = await listen(server, port);
+  bound = await listen(server, port);
   server.unref();
   const feed = new TelemetryFeed(sse, clock);
   return {
