@@ -43,7 +43,7 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
   let progress: Progress = makeProgress(0, false);
   const startedAt = new Date(); // the CLI is the edge that reads the clock
   const stop = stopOnSignals();
-  const summary = await runExperiment(cfg, {
+  const running = runExperiment(cfg, {
     signal: stop.signal,
     startedAt,
     out: args.out === undefined ? undefined : resolve(args.out),
@@ -58,21 +58,12 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
       progress.update(line, evaluated);
     },
     ...(dashboard ? { onTelemetry: dashboard.telemetry } : {}),
-  })
-    .then(
-      async (s) => {
-        await dashboard?.finish(null);
-        return s;
-      },
-      async (err: unknown) => {
-        await dashboard?.finish(err);
-        throw err;
-      },
-    )
-    .finally(() => {
-      progress.stop();
-      stop.release();
-    });
+  });
+  // With a dashboard, its end event and closing come before the CLI prints and exits.
+  const summary = await (dashboard ? dashboard.follow(running) : running).finally(() => {
+    progress.stop();
+    stop.release();
+  });
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (!args.quiet) {
     const acc = summary.test_accuracy === null ? '-' : summary.test_accuracy.toFixed(4);

@@ -246,7 +246,7 @@ async function runIn(
       run.telemetry({ kind: 'round', line, evaluated });
       await options.onRound?.(line, evaluated);
     },
-    telemetry: run.telemetry,
+    ...(options.onTelemetry ? { telemetry: run.telemetry } : {}),
     resume: checkpoints.resume,
     boundary: (round, capture) => checkpoints.boundary(round, capture),
   };

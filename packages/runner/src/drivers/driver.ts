@@ -36,9 +36,10 @@ export interface RunContext {
   record(line: MetricsLine, evaluated: boolean): Promise<void>;
   /**
    * Reports a telemetry event (hosts, peers, stragglers, links; `record` reports the round lines
-   * itself). Never throws; a no-op when the caller asked for none. Drivers must not let it change a run.
+   * itself). Never throws. Absent when the caller asked for none: drivers then make no events at all.
+   * It must never change a run.
    */
-  readonly telemetry: TelemetrySink;
+  readonly telemetry?: TelemetrySink;
   /**
    * The checkpoint this run continues from (`starling resume`), or null for a fresh run. A driver
    * restores `state` (what its own `capture` returned) after `prepare` and runs rounds `round + 1` on.

@@ -39,7 +39,6 @@ function planningContext(cfg: ExperimentConfig, options: ExplainOptions): RunCon
     security: null,
     elapsed: () => 0,
     record: async () => {},
-    telemetry: () => {},
     resume: null,
     boundary: async () => {},
   };

@@ -7,6 +7,8 @@ export interface DashboardSession {
   readonly telemetry: TelemetrySink;
   /** The run settled (`err` null: completed): sends the end if the run did not, closes the server. */
   finish(err: unknown): Promise<void>;
+  /** `run`, settled after `finish` (with its error, or null) closed the dashboard. */
+  follow<T>(run: Promise<T>): Promise<T>;
 }
 
 /**
@@ -18,13 +20,25 @@ export async function openDashboard(port: number): Promise<DashboardSession> {
   const t0 = performance.now();
   const dashboard: Dashboard = await startDashboard(port, () => (performance.now() - t0) / 1000);
   consoleLine('info', { dashboard: dashboard.url }, `dashboard: ${dashboard.url}`);
+  const finish = (err: unknown) => {
+    const reason = err === null ? null : err instanceof Error ? err.message : String(err);
+    const status = err === null ? 'completed' : isInterrupted(err) ? 'interrupted' : 'failed';
+    return dashboard.close({ status, reason });
+  };
   return {
     url: dashboard.url,
     telemetry: dashboard.telemetry,
-    finish: (err) => {
-      const reason = err === null ? null : err instanceof Error ? err.message : String(err);
-      const status = err === null ? 'completed' : isInterrupted(err) ? 'interrupted' : 'failed';
-      return dashboard.close({ status, reason });
-    },
+    finish,
+    follow: (run) =>
+      run.then(
+        async (value) => {
+          await finish(null);
+          return value;
+        },
+        async (err: unknown) => {
+          await finish(err);
+          throw err;
+        },
+      ),
   };
 }

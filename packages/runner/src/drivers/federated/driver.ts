@@ -54,7 +54,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
   },
 
   async execute(prep, ctx) {
-    const { cfg, kernels } = ctx;
+    const { cfg, kernels, telemetry } = ctx;
     const { model, privacy } = prep;
     const global = prep.machine.params;
     const progress: FederatedProgress = {
@@ -102,8 +102,9 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
       };
       warnRefusals(ctx.log, s);
-      for (const f of s.failures)
-        ctx.telemetry({ kind: 'straggler', round: s.round, node: f.node, reason: f.reason, count: 1 });
+      if (telemetry)
+        for (const f of s.failures)
+          telemetry({ kind: 'straggler', round: s.round, node: f.node, reason: f.reason, count: 1 });
       await ctx.record(line, evalNow);
       ctx.log.info(
         { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
@@ -111,7 +112,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       );
       await ctx.boundary(s.round, () => captureFederated(prep, s.round, nodes, progress));
     };
-    const onHost = (e: HostPresence) => ctx.telemetry({ kind: 'host', ...e });
+    const onHost = telemetry ? (e: HostPresence) => telemetry({ kind: 'host', ...e }) : undefined;
     const runtime = await executeRounds(
       cfg,
       prep,

@@ -78,14 +78,15 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       boundary: (round, capture) =>
         ctx.boundary(round, async () => gossipCheckpointValue(await capture(), r, ledgers?.state(round) ?? null)),
     };
-    const peers = new PeerTelemetry(ctx.telemetry);
+    const { telemetry } = ctx;
+    const peers = telemetry ? new PeerTelemetry(telemetry) : null;
     const runtime = await executeGossip(
       cfg,
       prep,
       kernels,
       ctx.log,
       async (round) => {
-        peers.round(round);
+        peers?.round(round);
         const { fields, average } = await gossipRoundMetrics(round, ev);
         for (const x of round.reports)
           for (const [j, b] of Object.entries(x.links))
@@ -109,7 +110,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       hooks,
       ctx.signal,
       ctx.security ?? null,
-      (e) => ctx.telemetry({ kind: 'host', ...e }),
+      telemetry ? (e) => telemetry({ kind: 'host', ...e }) : undefined,
     ).catch((err: unknown) => {
       throw explainDivergence(cfg, err);
     });
