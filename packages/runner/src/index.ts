@@ -4,6 +4,7 @@ export { resumeExperiment } from './api/resume-experiment.js';
 export type { RunOptions } from './api/run-experiment.js';
 export { configBaseDir, runExperiment } from './api/run-experiment.js';
 export type { RunSummary } from './api/run-summary.js';
+export type { TelemetryEvent, TelemetrySink } from './api/telemetry-event.js';
 export type { ConsoleLevel } from './artifacts/console.js';
 export { consoleLine, consoleShows, setConsole } from './artifacts/console.js';
 export type { MetricsLine } from './artifacts/metrics-line.js';

@@ -22,6 +22,8 @@ export type {
   RejectReason,
 } from './endpoint-options.js';
 export { EXAMPLE_HEADERS } from './examples.js';
+export type { HostPresence } from './host-presence.js';
+export { HostWatch } from './host-presence.js';
 export type { JsonValue } from './json-value.js';
 export { toJsonValue } from './json-value.js';
 export type { EndpointStats, LinkCounters, RefusedCounters } from './link-stats.js';

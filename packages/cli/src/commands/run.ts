@@ -16,10 +16,15 @@ export function runOptions(y: Argv) {
       type: 'boolean',
       default: false,
       describe: 'run even if the memory pre-flight projects more memory than is available',
+    })
+    .option('dashboard', {
+      type: 'string',
+      describe:
+        'serve a live dashboard of the run on http://127.0.0.1:PORT/ (default port 7070; 0: a free one; put it after <config> or write --dashboard=PORT)',
     });
 }
 
-/** `starling run <config> [--out DIR] [--set path=value]... [--seed N] [--json]` */
+/** `starling run <config> [--out DIR] [--set path=value]... [--seed N] [--json] [--dashboard [port]]` */
 export const runCommand = defineCommand({
   command: 'run <config>',
   describe: 'run an experiment from a YAML or JSON config',

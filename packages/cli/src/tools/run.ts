@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { configBaseDir, consoleLine, loadConfig, runExperiment } from '@starling/runner';
 import { kernelsModeFromEnv } from '@starling/worker';
 import { type LogLevel, setupConsole } from './console-setup.js';
+import { dashboardPort } from './dashboard/dashboard-port.js';
+import { type DashboardSession, openDashboard } from './dashboard/dashboard-session.js';
 import { checkSeedFlag } from './explain.js';
 import { makeProgress, type Progress } from './progress.js';
 import { stopOnSignals } from './signals.js';
@@ -21,6 +23,8 @@ export interface RunCliOptions {
   readonly logLevel: LogLevel;
   /** Console lines as text or pino JSON (`--log-format`). */
   readonly logFormat?: 'text' | 'json';
+  /** `--dashboard [port]`: serve the live dashboard (see docs/dashboard.md); absent: none. */
+  readonly dashboard?: string | number | boolean;
 }
 
 /** The `starling run` (and `starling server`) handler: argv → config → run → summary on stdout. */
@@ -30,13 +34,16 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
     return;
   }
   checkSeedFlag(args.seed);
+  const port = dashboardPort(args.dashboard);
   const cfg = loadConfig(args.config, args.set, args.seed);
   setupConsole(args.logLevel, args.logFormat ?? 'text');
+  // Opened before round 0, so a port in use is refused (exit 2) before anything runs.
+  const dashboard: DashboardSession | null = port === null ? null : await openDashboard(port);
   const showProgress = !args.quiet && !args.json;
   let progress: Progress = makeProgress(0, false);
   const startedAt = new Date(); // the CLI is the edge that reads the clock
   const stop = stopOnSignals();
-  const summary = await runExperiment(cfg, {
+  const running = runExperiment(cfg, {
     signal: stop.signal,
     startedAt,
     out: args.out === undefined ? undefined : resolve(args.out),
@@ -50,7 +57,10 @@ export async function runFromCli(args: RunCliOptions): Promise<void> {
     onRound: (line, evaluated) => {
       progress.update(line, evaluated);
     },
-  }).finally(() => {
+    ...(dashboard ? { onTelemetry: dashboard.telemetry } : {}),
+  });
+  // With a dashboard, its end event and closing come before the CLI prints and exits.
+  const summary = await (dashboard ? dashboard.follow(running) : running).finally(() => {
     progress.stop();
     stop.release();
   });

@@ -17,6 +17,7 @@ import { checkPayloadLimit } from '../preflight/payload-limit.js';
 import { checkMemory, type MemoryPlan } from '../preflight/preflight.js';
 import { exitCodeFor, isInterrupted } from './exit-code.js';
 import type { RunSummary } from './run-summary.js';
+import type { TelemetryEvent, TelemetrySink } from './telemetry-event.js';
 
 const repoDir = fileURLToPath(new URL('../../../..', import.meta.url));
 
@@ -59,6 +60,12 @@ export interface RunOptions {
    * fresh evaluation of the model. A returned promise is awaited before the run goes on.
    */
   readonly onRound?: (line: MetricsLine, evaluated: boolean) => void | Promise<void>;
+  /**
+   * Called with every {@link TelemetryEvent} as it happens (start, each metrics line, hosts joining and
+   * lost, gossip peers, stragglers, per-link bytes, the end), synchronously and never awaited: keep it
+   * quick. What it throws is logged and ignored. Absent: the run is the same (same model bits).
+   */
+  readonly onTelemetry?: TelemetrySink;
 }
 
 /**
@@ -109,18 +116,21 @@ export async function runGuarded(
 ): Promise<RunSummary> {
   const t0 = performance.now();
   const elapsed = () => checkpoints.timeOffsetS + (performance.now() - t0) / 1000;
-  const run: RunState = { started: false, elapsed, status: null };
+  const telemetry = safeSink(options.onTelemetry, log);
+  const run: RunState = { started: false, elapsed, status: null, telemetry };
   const onAbort = () => checkpoints.interrupt();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) checkpoints.interrupt();
   try {
-    return await runIn(cfg, dir, log, run, checkpoints, {
+    const summary = await runIn(cfg, dir, log, run, checkpoints, {
       ...options,
       onStart: (info) => {
         run.started = true;
         options.onStart?.(info);
       },
     });
+    telemetry({ kind: 'end', status: 'completed', reason: null, lastRound: lastRound(run) });
+    return summary;
   } catch (err) {
     if (!run.started && exitCodeFor(err) === 2) {
       // A run refused before round 0 (config, privacy budget, memory) leaves no folder behind.
@@ -140,6 +150,25 @@ interface RunState {
   readonly elapsed: () => number;
   /** The status in meta.json, once meta.json was first written. */
   status: RunStatusFile | null;
+  /** Where telemetry goes (a no-op without `RunOptions.onTelemetry`). */
+  readonly telemetry: TelemetrySink;
+}
+
+/** The last round recorded in meta.json (-1 when none). */
+function lastRound(run: RunState): number {
+  return run.status?.current.last_completed_round ?? -1;
+}
+
+/** `sink` made safe to call: a throw is logged, never the run's problem; absent: a no-op. */
+function safeSink(sink: TelemetrySink | undefined, log: Logger): TelemetrySink {
+  if (!sink) return () => {};
+  return (event: TelemetryEvent) => {
+    try {
+      sink(event);
+    } catch (err) {
+      log.warn({ err, event: event.kind }, 'telemetry callback failed');
+    }
+  };
 }
 
 /**
@@ -151,15 +180,17 @@ interface RunState {
  * stopped (`Checkpointing.interrupt`); the error's message names it.
  */
 function endRun(run: RunState, log: Logger, err: unknown, signal: AbortSignal | undefined): void {
-  const last = run.status?.current.last_completed_round ?? -1;
+  const last = lastRound(run);
   const message = err instanceof Error ? err.message : String(err);
   if (isInterrupted(err)) {
     const by = typeof signal?.reason === 'string' ? `${signal.reason}: ` : '';
     log.warn({ lastCompletedRound: last, reason: `${by}${message}` }, 'run interrupted');
     settle(run, log, 'interrupted', `${by}${message}`);
+    run.telemetry({ kind: 'end', status: 'interrupted', reason: `${by}${message}`, lastRound: last });
   } else {
     log.error({ err, lastCompletedRound: last }, 'run failed');
     settle(run, log, 'failed', message);
+    run.telemetry({ kind: 'end', status: 'failed', reason: message, lastRound: last });
   }
 }
 
@@ -212,8 +243,10 @@ async function runIn(
       log.debug(line, 'metrics line');
       dir.checkWrites();
       status.roundDone(line.round);
+      run.telemetry({ kind: 'round', line, evaluated });
       await options.onRound?.(line, evaluated);
     },
+    ...(options.onTelemetry ? { telemetry: run.telemetry } : {}),
     resume: checkpoints.resume,
     boundary: (round, capture) => checkpoints.boundary(round, capture),
   };
@@ -230,6 +263,9 @@ async function runIn(
       status.update({ ...prep.meta, memory: checked.memory });
       checkpoints.planned(prep.rounds);
       options.onStart?.({ name: cfg.name, rounds: prep.rounds, out: dir.path });
+      const { family } = ALGORITHMS[cfg.algorithm.kind];
+      const plan = { name: cfg.name, rounds: prep.rounds, out: dir.path };
+      run.telemetry({ kind: 'start', ...plan, family, algorithm: cfg.algorithm.kind, runtime: cfg.runtime.kind });
     },
   });
   dir.writeJson('links.json', outcome.links);

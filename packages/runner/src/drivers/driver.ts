@@ -1,6 +1,7 @@
 import type { Kernels, Layout } from '@starling/core';
 import type { RouterSecurity } from '@starling/transport';
 import type { Logger } from 'pino';
+import type { TelemetrySink } from '../api/telemetry-event.js';
 import type { MetricsLine } from '../artifacts/metrics-line.js';
 import type { CheckpointValue } from '../checkpoint/checkpoint-codec.js';
 import type { ExperimentConfig } from '../config/schema.js';
@@ -33,6 +34,12 @@ export interface RunContext {
    * the line carries a fresh evaluation of the model (progress displays update on those).
    */
   record(line: MetricsLine, evaluated: boolean): Promise<void>;
+  /**
+   * Reports a telemetry event (hosts, peers, stragglers, links; `record` reports the round lines
+   * itself). Never throws. Absent when the caller asked for none: drivers then make no events at all.
+   * It must never change a run.
+   */
+  readonly telemetry?: TelemetrySink;
   /**
    * The checkpoint this run continues from (`starling resume`), or null for a fresh run. A driver
    * restores `state` (what its own `capture` returned) after `prepare` and runs rounds `round + 1` on.

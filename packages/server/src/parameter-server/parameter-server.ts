@@ -1,5 +1,11 @@
 import { errors, InterruptGrace } from '@starling/core';
-import { type IncomingMessage, type NodeStatePayload, type PeerEvent, RouterEndpoint } from '@starling/transport';
+import {
+  HostWatch,
+  type IncomingMessage,
+  type NodeStatePayload,
+  type PeerEvent,
+  RouterEndpoint,
+} from '@starling/transport';
 import type { RoundMachine } from '../round-machine.js';
 import type { ServerCommand, ServerEvent } from '../round-types.js';
 import { TrafficMeter } from '../traffic.js';
@@ -50,6 +56,7 @@ export class ParameterServer {
   private readonly nodeStates = new NodeStateCollector();
   private readonly hellos: HelloDesk;
   private readonly refusedTraffic = new RefusedTraffic();
+  private readonly watch: HostWatch;
 
   constructor(
     private readonly machine: RoundMachine,
@@ -58,6 +65,7 @@ export class ParameterServer {
     private readonly onRound: RoundCallback,
   ) {
     this.membership = new Membership(opts.hosts, nodeIds);
+    this.watch = new HostWatch(opts.onHost);
     this.grace = new InterruptGrace(opts.interruptGraceMs ?? 0, () => this.stopNow());
     this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane, (peer, bytes) =>
       this.refusedTraffic.refuse(peer, bytes),
@@ -124,6 +132,7 @@ export class ParameterServer {
     };
     try {
       const rounds = await this.completion.done;
+      this.watch.close();
       this.recovery.close();
       await sayBye('run finished');
       const stats = router.stats();
@@ -142,6 +151,7 @@ export class ParameterServer {
       clearTimeout(joinTimer);
       this.grace.close();
       this.deadlines.clearAll();
+      this.watch.close();
       this.recovery.close();
       // Every ending says bye, so no host waits for a server that is gone.
       if (bye !== null) await sayBye(bye);
@@ -209,12 +219,16 @@ export class ParameterServer {
 
   private onPeer(e: PeerEvent): void {
     if (e.kind !== 'joined') {
+      this.watch.lost(e.peer, this.machine.currentRound, `${e.kind}: ${e.reason}`);
       // A checkpoint waiting for this host's node state fails now (the checkpoint is skipped), not in 60 s.
       this.nodeStates.hostLost(e.peer);
       this.recovery.lost(e.peer, `${e.kind}: ${e.reason}`);
     }
     // A host we had given up on speaks again without saying hello: welcome it back, as after a hello.
-    else if (this.membership.reconnected(e.peer)) this.recovery.arrived(e.peer);
+    else if (this.membership.reconnected(e.peer)) {
+      this.watch.present(e.peer, this.machine.currentRound);
+      this.recovery.arrived(e.peer);
+    }
   }
 
   private onMessage(m: IncomingMessage): void {
@@ -223,6 +237,8 @@ export class ParameterServer {
     const previousSeq = this.hellos.seen(m);
     if (h.type === 'hello') {
       this.hellos.hello(m, h, previousSeq);
+      if (this.membership.registered(m.peer) && !this.membership.isLost(m.peer))
+        this.watch.present(m.peer, this.machine.currentRound);
     } else if (h.type === 'update' && started) {
       const event = this.intake.accept(m, h, this.membership.ownerOf(h.node));
       if (event) this.feed([event]);

@@ -1,5 +1,6 @@
 import type {
   EndpointStats,
+  HostPresence,
   JsonValue,
   NodeStatePayload,
   NonFiniteScan,
@@ -75,6 +76,11 @@ export interface ZmqServerOptions {
    * after the reported round either way (hosts keep the state a round started from). Default false.
    */
   readonly reportAfterDispatch?: boolean;
+  /**
+   * Telemetry: each admitted host's `joined` / `lost` / `back` (see `HostWatch`), until the run ends.
+   * Absent: nothing is reported; it never changes what the run does.
+   */
+  readonly onHost?: (e: HostPresence) => void;
 }
 
 /** What a finished ZeroMQ run reports besides its rounds. */

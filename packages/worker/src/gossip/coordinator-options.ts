@@ -1,4 +1,4 @@
-import type { EndpointStats, RouterSecurity } from '@starling/transport';
+import type { EndpointStats, HostPresence, RouterSecurity } from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
 import type { GossipRound } from './gossip-monitor.js';
 import type { GossipSetup } from './gossip-setup.js';
@@ -56,6 +56,11 @@ export interface GossipCoordinatorOptions {
   readonly boundary?: (round: number, capture: () => Promise<PeerCheckpoint[]>) => Promise<void>;
   /** Continue after round `round` from these peer states (by node id); needs `boundary`. */
   readonly resume?: { readonly round: number; readonly peers: readonly PeerCheckpoint[] };
+  /**
+   * Telemetry: each admitted host's `joined` / `lost` (see `HostWatch`; a gossip host never comes
+   * back after the start), until the run ends. Absent: nothing is reported; it never changes the run.
+   */
+  readonly onHost?: (e: HostPresence) => void;
 }
 
 /** What a finished gossip run reports besides its rounds. */

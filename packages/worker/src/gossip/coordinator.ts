@@ -1,5 +1,5 @@
 import { errors, InterruptGrace } from '@starling/core';
-import { type IncomingMessage, RouterEndpoint, toJsonValue } from '@starling/transport';
+import { HostWatch, type IncomingMessage, RouterEndpoint, toJsonValue } from '@starling/transport';
 import { forWire } from '../node-setup.js';
 import { admitPeer, hostKeys } from './coordinator-admission.js';
 import { GossipBoundaries } from './coordinator-checkpoint.js';
@@ -25,6 +25,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const joined = new Map<string, string>();
   const owners: string[] = [];
   const lost = new Set<number>();
+  const watch = new HostWatch(o.onHost);
   let boundaries: GossipBoundaries | null = null;
   let started = false;
   let refused = 0;
@@ -68,6 +69,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     onMessage: (m) => onMessage(m),
     onPeer: (e) => {
       if (e.kind === 'joined' || monitor.finished || stopping) return;
+      watch.lost(e.peer, started ? monitor.nextRound : -1, `${e.kind}: ${e.reason}`);
       if (!started) return forget(e.peer, `${e.kind}: ${e.reason}`);
       const gone = nodes.filter((n) => owners[n] === e.peer && !lost.has(n));
       if (gone.length === 0) return;
@@ -129,6 +131,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         else void router.send(m.peer, { type: 'bye', round: 0, node: -1, reason: 'the run has started' });
       } else if (!joined.has(m.peer)) {
         joined.set(m.peer, admitted.endpoint);
+        watch.present(m.peer, -1);
         o.log.info(
           { host: m.peer, endpoint: h.endpoint, joined: joined.size, expected: o.hosts },
           'gossip host joined',
@@ -207,6 +210,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   };
   try {
     await done;
+    watch.close();
     await sayBye('run finished');
     const hosts = Object.fromEntries(
       [...joined].map(([host, endpoint]) => [host, { endpoint, nodes: nodes.filter((n) => owners[n] === host) }]),
@@ -225,6 +229,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     throw err;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
+    watch.close();
     clearTimeout(joinTimer);
     grace.close();
     // Every ending says bye, so no host gossips on for a run that is over.

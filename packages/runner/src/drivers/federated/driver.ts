@@ -1,5 +1,6 @@
 import { evaluate } from '@starling/core';
 import { failureKinds, type RoundSummary } from '@starling/server';
+import type { HostPresence } from '@starling/transport';
 import { adversaryRecord } from '../adversary.js';
 import { failedRoundsError, nonFiniteModelError } from '../divergence.js';
 import type { RunContext, RunDriver, RunOutcome } from '../driver.js';
@@ -53,7 +54,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
   },
 
   async execute(prep, ctx) {
-    const { cfg, kernels } = ctx;
+    const { cfg, kernels, telemetry } = ctx;
     const { model, privacy } = prep;
     const global = prep.machine.params;
     const progress: FederatedProgress = {
@@ -101,6 +102,9 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
       };
       warnRefusals(ctx.log, s);
+      if (telemetry)
+        for (const f of s.failures)
+          telemetry({ kind: 'straggler', round: s.round, node: f.node, reason: f.reason, count: 1 });
       await ctx.record(line, evalNow);
       ctx.log.info(
         { round: s.round, trainLoss: s.trainLoss, testAccuracy: evalNow ? last.accuracy : null },
@@ -108,7 +112,18 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
       );
       await ctx.boundary(s.round, () => captureFederated(prep, s.round, nodes, progress));
     };
-    const runtime = await executeRounds(cfg, prep, kernels, ctx.log, onRound, nodes, ctx.signal, ctx.security ?? null);
+    const onHost = telemetry ? (e: HostPresence) => telemetry({ kind: 'host', ...e }) : undefined;
+    const runtime = await executeRounds(
+      cfg,
+      prep,
+      kernels,
+      ctx.log,
+      onRound,
+      nodes,
+      ctx.signal,
+      ctx.security ?? null,
+      onHost,
+    );
     const failed = prep.machine.failed;
     if (failed !== null) throw failedRoundsError(cfg, failed);
     return { runtime, last: progress.last, totals };

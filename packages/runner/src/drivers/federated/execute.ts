@@ -1,6 +1,6 @@
 import { errors, type Kernels } from '@starling/core';
 import { type RoundSummary, type RoundTraffic, runInline, runZmqServer, type ServerLog } from '@starling/server';
-import { type RouterSecurity, SharedLane, toJsonValue } from '@starling/transport';
+import { type HostPresence, type RouterSecurity, SharedLane, toJsonValue } from '@starling/transport';
 import type { ExperimentConfig } from '../../config/schema.js';
 import {
   hostCount,
@@ -32,6 +32,7 @@ export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | P
  * `signal` stops it with an `interrupted` error: inline after the round in progress, over sockets once
  * the open round closed (at most {@link INTERRUPT_GRACE_MS} later).
  * `security`: CURVE on the server's ROUTER (a cluster run with `runtime.security`), or null.
+ * `onHost`: telemetry of the worker hosts joining, lost and back (socket runtimes).
  */
 export async function executeRounds(
   cfg: ExperimentConfig,
@@ -42,6 +43,7 @@ export async function executeRounds(
   nodes: InlineNodes | HostNodes,
   signal?: AbortSignal,
   security: RouterSecurity | null = null,
+  onHost?: (e: HostPresence) => void,
 ): Promise<RuntimeReport> {
   const rt = cfg.runtime;
   const ids = prep.parts.map((_, i) => i);
@@ -87,6 +89,7 @@ export async function executeRounds(
         restoreNodeState: nodes instanceof HostNodes ? (nodes.restore ?? undefined) : undefined,
         // Hosts train the next round while a round is reported, unless the dispatch moves the downlink's x̂.
         reportAfterDispatch: !prep.compression.downlink,
+        ...(onHost ? { onHost } : {}),
       },
       onRound,
       (server) => {

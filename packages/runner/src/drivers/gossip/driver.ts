@@ -6,6 +6,7 @@ import { emptyTally, type GossipTally, gossipCheckpointValue, readGossipCheckpoi
 import { executeGossip, type GossipCheckpointHooks, type GossipRuntimeReport } from './execute.js';
 import { gossipFootprint } from './footprint.js';
 import { gossipRoundMetrics } from './metrics.js';
+import { PeerTelemetry } from './peer-telemetry.js';
 import { gossipAlgorithm, type PreparedGossip, prepareGossip } from './prepare.js';
 import { gossipPrivacyMeta, gossipPrivacySummary } from './privacy.js';
 
@@ -77,12 +78,15 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       boundary: (round, capture) =>
         ctx.boundary(round, async () => gossipCheckpointValue(await capture(), r, ledgers?.state(round) ?? null)),
     };
+    const { telemetry } = ctx;
+    const peers = telemetry ? new PeerTelemetry(telemetry) : null;
     const runtime = await executeGossip(
       cfg,
       prep,
       kernels,
       ctx.log,
       async (round) => {
+        peers?.round(round);
         const { fields, average } = await gossipRoundMetrics(round, ev);
         for (const x of round.reports)
           for (const [j, b] of Object.entries(x.links))
@@ -106,6 +110,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
       hooks,
       ctx.signal,
       ctx.security ?? null,
+      telemetry ? (e) => telemetry({ kind: 'host', ...e }) : undefined,
     ).catch((err: unknown) => {
       throw explainDivergence(cfg, err);
     });

@@ -1,5 +1,5 @@
 import type { Kernels } from '@starling/core';
-import type { RouterSecurity } from '@starling/transport';
+import type { HostPresence, RouterSecurity } from '@starling/transport';
 import {
   type GossipRound,
   type HostLog,
@@ -49,6 +49,7 @@ export interface GossipCheckpointHooks {
  * `diverged` one.
  * `security`: CURVE on the coordinator's ROUTER (a cluster run with `runtime.security`; the welcome then
  * carries every host's public key for their gossip links), or null.
+ * `onHost`: telemetry of the gossip hosts joining and lost (socket runtimes).
  */
 export async function executeGossip(
   cfg: ExperimentConfig,
@@ -59,6 +60,7 @@ export async function executeGossip(
   hooks: GossipCheckpointHooks,
   signal?: AbortSignal,
   security: RouterSecurity | null = null,
+  onHost?: (e: HostPresence) => void,
 ): Promise<GossipRuntimeReport> {
   const rt = cfg.runtime;
   const resume = hooks.resume ? { resume: hooks.resume } : {};
@@ -104,6 +106,7 @@ export async function executeGossip(
       ...(security ? { security } : {}),
       boundary: hooks.boundary,
       ...resume,
+      ...(onHost ? { onHost } : {}),
     });
     return { rounds: report.rounds, hosts: report.hosts, lost: report.lost };
   } finally {
