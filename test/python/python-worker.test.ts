@@ -72,7 +72,7 @@ function checkRun(out: string, hosts: readonly string[]): number[] {
   expect(acc[4]).toBeGreaterThan(0.85);
   // Same data, partition, shuffles and float32 SGD as the TypeScript nodes: the same run up to rounding.
   const ts = tsAccuracy();
-  acc.forEach((a, i) => expect(Math.abs(a - ts[i])).toBeLessThanOrEqual(0.01));
+  for (const [i, a] of acc.entries()) expect(Math.abs(a - ts[i])).toBeLessThanOrEqual(0.01);
   return acc;
 }
 
