@@ -36,6 +36,8 @@ def train_node(job):
     steps, loss_sum, seen = 0, 0.0, 0
     x, y, model = job['x'], job['y'], job['model']
     for _ in range(plan['epochs']):
+        if steps >= max_steps:
+            break
         order = np.asarray(rng.shuffle(indices), dtype=np.int64)
         for start in range(0, n, b):
             if steps >= max_steps:

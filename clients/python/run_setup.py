@@ -56,7 +56,8 @@ def _check_model(model, loss, bad):
         if not isinstance(hidden, list) or not hidden or not all(_is_int(h, 1) for h in hidden):
             bad.append(f'{P}.setup.model.hidden must be a non-empty array of positive integers, got {hidden!r}')
         if model.get('activation', 'relu') not in ACTIVATIONS:
-            bad.append(f'{P}.setup.model.activation must be one of {sorted(ACTIVATIONS)}, got {model.get("activation")!r}')
+            got = model.get('activation')
+            bad.append(f'{P}.setup.model.activation must be one of {sorted(ACTIVATIONS)}, got {got!r}')
     if loss != 'softmax_ce':
         bad.append(f'{P}.setup.loss must be softmax_ce for the Python worker, got {loss!r}')
 

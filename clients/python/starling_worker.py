@@ -45,6 +45,7 @@ def main(argv):
     from wire import ID_PATTERN
 
     def log(line):
+        """One progress line on stderr, unless --quiet."""
         if not args.quiet:
             print(f'[{args.host}] {line}', file=sys.stderr, flush=True)
 
