@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DenseNet, jsKernels, loadData, Rng } from '@starling/core';
-import type { JsonValue } from '@starling/transport';
+import { decodeMessage, type JsonValue } from '@starling/transport';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { repo, starling, tempDir } from '../cli/cli-helpers.js';
 import { metrics, startStarling, testPort, waitFor } from '../e2e/e2e-helpers.js';
@@ -115,6 +115,21 @@ describe.skipIf(missing !== '')('a worker host in Python (clients/python)', () =
       expect(worst, `${c.activation} [${c.hidden}]`).toBeLessThanOrEqual(1e-5 * scale + 1e-7);
       expect(Math.abs((py.loss as number) - loss)).toBeLessThanOrEqual(1e-5 * loss);
     }
+  });
+
+  it('decodes the example bytes of docs/protocol.md, and its update decodes in @starling/transport', () => {
+    const doc = readFileSync(join(repo, 'docs/protocol.md'), 'utf8');
+    const hex = /```\n(de 00 07 a4[0-9a-f \n]+)```/.exec(doc)?.[1].replace(/\s+/g, '');
+    expect(hex).toHaveLength(110); // 55 bytes, as the page says
+    const py = probe({ op: 'wire', frames: [hex] });
+    expect(py.header).toEqual({ type: 'heartbeat', v: 1, run: 'r1', round: 3, node: -1, seq: 7, tensors: [] });
+    const frames = (py.update as string[]).map((f) => Buffer.from(f, 'hex'));
+    expect(frames[1].toString('hex')).toBe('0000803f000000c0');
+    const decoded = decodeMessage(frames);
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.header).toMatchObject({ type: 'update', run: 'r1', round: 3, node: 7, seq: 0, weight: 120 });
+    expect(Array.from(decoded.tensors[0].data)).toEqual([1, -2]);
   });
 
   it('rebuilds the run training set bit for bit (Philox streams, stratified split, limit)', () => {
