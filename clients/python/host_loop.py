@@ -142,6 +142,8 @@ class WorkerHost:
     def on_welcome(self, header):
         """Takes the run id and timing, and hands the config to the trainer."""
         first = self.codec.run == ''
+        if header['run'] != self.codec.run:
+            self.answered.clear()  # another run (a restarted server): its rounds start afresh
         self.codec.run = header['run']
         self.welcomed, self.welcome_seq = True, header['seq']
         self.heartbeat_s = header.get('heartbeatMs', 500) / 1000
