@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 from wire import Codec, WireError
 
@@ -37,24 +38,30 @@ def open_dealer(ctx, address, host_id):
                (zmq.IMMEDIATE, 0))
     for opt, value in options:
         sock.setsockopt(opt, value)
+    # A DEALER has one connection: its disconnect is the server's loss (docs/protocol.md, section 5).
+    monitor = sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
     try:
         sock.connect(address)
     except zmq.ZMQError as err:
+        sock.disable_monitor()
+        monitor.close(0)
         sock.close(0)
         raise HostExit(2, f'cannot connect to {address!r}: {err} (expected tcp://HOST:PORT or ipc:///PATH)') from err
-    return sock
+    return sock, monitor
 
 
 class WorkerHost:
     """One worker host: socket I/O on this thread, training on a `Trainer` thread."""
 
-    def __init__(self, sock, host_id, trainer, cores, server_wait_s, log):
-        """sock: a connected DEALER; log: a callable taking one line."""
-        self.sock, self.host_id, self.trainer, self.cores = sock, host_id, trainer, cores
+    def __init__(self, sockets, host_id, trainer, cores, server_wait_s, log):
+        """sockets: a connected DEALER and its monitor (open_dealer); log: a callable taking one line."""
+        self.sock, self.monitor = sockets
+        self.host_id, self.trainer, self.cores = host_id, trainer, cores
         self.server_wait_s, self.log = server_wait_s, log
         self.codec = Codec()
         self.outbox = collections.deque()
-        self.welcomed = False
+        self.welcomed = False  # has had a welcome (holds a setup); tasks are taken from then on
+        self.registering = True  # says hello every second until the next welcome
         self.ready = False
         self.heartbeat_s, self.timeout_s = 0.5, 3.0
         now = time.monotonic()
@@ -64,6 +71,9 @@ class WorkerHost:
         self.round = 0
         self.welcome_seq = -1
         self.last_refusal = -1.0
+        self.poller = zmq.Poller()
+        self.poller.register(self.sock, zmq.POLLIN)
+        self.poller.register(self.monitor, zmq.POLLIN)
 
     def send(self, header, tensors=()):
         """Queues one message (header without v/seq/run/tensors) for the socket."""
@@ -85,16 +95,18 @@ class WorkerHost:
         while True:
             self.timers(time.monotonic())
             self.flush()
-            if self.sock.poll(20, zmq.POLLIN):
-                while self.sock.poll(0, zmq.POLLIN):
-                    if self.receive(self.sock.recv_multipart()):
-                        return
+            ready = dict(self.poller.poll(20))
+            if self.monitor in ready:
+                self.on_monitor(recv_monitor_message(self.monitor))
+            while self.sock.poll(0, zmq.POLLIN):
+                if self.receive(self.sock.recv_multipart()):
+                    return
             while not self.trainer.results.empty():
                 self.on_result(self.trainer.results.get())
 
     def timers(self, now):
         """Hello until welcomed, heartbeats, and the server's liveness."""
-        if not self.welcomed and now - self.last_hello >= HELLO_EVERY_S:
+        if self.registering and now - self.last_hello >= HELLO_EVERY_S:
             self.last_hello = now
             caps = {'kernels': 'numpy', 'cores': self.cores, 'version': 'py-0.1.0'}
             self.send({'type': 'hello', 'round': 0, 'host': self.host_id, 'caps': caps, 'nodes': []})
@@ -102,12 +114,22 @@ class WorkerHost:
             self.last_beat = now
             self.send({'type': 'heartbeat'})
         # As the reference endpoints judge a still-connected peer: 4 x timeoutMs of silence (section 5).
-        if self.last_heard is not None and self.welcomed and now - self.last_heard > 4 * self.timeout_s:
-            self.log(f'server silent for {now - self.last_heard:.1f} s; registering again')
-            self.welcomed, self.lost_since, self.last_heard = False, now, None
-            self.answered.clear()
+        if self.last_heard is not None and not self.registering and now - self.last_heard > 4 * self.timeout_s:
+            self.server_lost(f'server silent for {now - self.last_heard:.1f} s')
         if self.last_heard is None and now - self.lost_since > self.server_wait_s:
             raise HostExit(1, f'no server at the address for {self.server_wait_s:g} s (--server-wait-s); giving up')
+
+    def server_lost(self, why):
+        """Registers again: hello until welcomed; rounds answered on the old link may be asked again."""
+        self.log(f'{why}; registering again')
+        # Still welcomed: a task the server sent before the drop may be read after it, and is trained.
+        self.registering, self.lost_since, self.last_heard = True, time.monotonic(), None
+        self.answered.clear()
+
+    def on_monitor(self, event):
+        """The DEALER's connection dropped (server gone or restarting): the server is lost."""
+        if event['event'] == zmq.EVENT_DISCONNECTED and self.last_heard is not None:
+            self.server_lost('connection to the server dropped')
 
     def receive(self, frames):
         """Handles one message; True when the run is over."""
@@ -142,14 +164,16 @@ class WorkerHost:
     def on_welcome(self, header):
         """Takes the run id and timing, and hands the config to the trainer."""
         first = self.codec.run == ''
+        quiet = not self.registering  # the answer to another queued hello: nothing new
         if header['run'] != self.codec.run:
             self.answered.clear()  # another run (a restarted server): its rounds start afresh
         self.codec.run = header['run']
-        self.welcomed, self.welcome_seq = True, header['seq']
+        self.welcomed, self.registering, self.welcome_seq = True, False, header['seq']
         self.heartbeat_s = header.get('heartbeatMs', 500) / 1000
         self.timeout_s = header.get('timeoutMs', 3000) / 1000
-        self.log(f'welcomed to run {header["run"]} with {len(header["nodes"])} nodes'
-                 + ('' if first else ' (again)'))
+        if not quiet:
+            self.log(f'welcomed to run {header["run"]} with {len(header["nodes"])} nodes'
+                     + ('' if first else ' (again)'))
         self.trainer.submit(('welcome', header['config']))
 
     def on_task(self, header, tensors):
@@ -216,5 +240,7 @@ def say_bye(host, reason):
         host.send({'type': 'bye', 'reason': reason[:256]})
         host.flush()
         time.sleep(0.1)
+    except KeyboardInterrupt:
+        pass
     except zmq.ZMQError as err:
         print(f'bye not sent: {err}', file=sys.stderr)

@@ -29,7 +29,9 @@ def parse_args(argv):
 
 
 def _interrupt(_signum, _frame):
-    """SIGTERM ends the host as Ctrl-C does: bye to the server, exit 0."""
+    """SIGTERM ends the host as Ctrl-C does: bye to the server, exit 0 (later signals are ignored)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt()
 
 
@@ -63,8 +65,8 @@ def main(argv):
     ctx = zmq.Context()
     host = None
     try:
-        sock = open_dealer(ctx, args.server, args.host)
-        host = WorkerHost(sock, args.host, Trainer(digits), args.threads, args.server_wait_s, log)
+        sockets = open_dealer(ctx, args.server, args.host)
+        host = WorkerHost(sockets, args.host, Trainer(digits), args.threads, args.server_wait_s, log)
         signal.signal(signal.SIGTERM, _interrupt)
         log(f'connecting to {args.server}')
         host.run()
