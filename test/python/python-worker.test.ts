@@ -60,13 +60,14 @@ async function startServer(portOffset: number, hosts: number, out: string) {
 }
 
 /** Checks a finished cluster run in which `hosts` sent updates, and returns its accuracies. */
-function checkRun(out: string, hosts: readonly string[]): number[] {
+function checkRun(out: string, hosts: readonly string[], staleUpdates = 0): number[] {
   const lines = metrics(out);
   expect(lines).toHaveLength(5);
   for (const l of lines) expect(l).toMatchObject({ participants: 20, failures: 0, aggregated: true });
   const links = JSON.parse(readFileSync(join(out, 'links.json'), 'utf8'));
   for (const h of hosts) expect(links.links[h].bytesUp).toBeGreaterThan(5 * 4 * 50_890);
-  expect(links.rejected).toEqual({});
+  expect(links.rejected).toEqual(staleUpdates === 0 ? {} : { update: expect.any(Number) });
+  expect(links.rejected.update ?? 0).toBeLessThanOrEqual(staleUpdates);
   const acc = lines.map((l) => l.test_accuracy as number);
   expect(acc[4]).toBeGreaterThan(acc[0]);
   expect(acc[4]).toBeGreaterThan(0.85);
@@ -192,6 +193,25 @@ describe.skipIf(missing !== '')('a worker host in Python (clients/python)', () =
     expect(again.err()).toContain('welcomed to run');
     expect(readFileSync(join(out, 'run.log'), 'utf8')).toContain('host gone');
     checkRun(out, ['py1']);
+  });
+
+  it('outlives a killed server: a new starling server on the address gets it back and runs to the end', {
+    timeout: 300_000,
+  }, async () => {
+    const first = await startServer(86, 1, join(tempDir(), 'lost'));
+    const py = startPythonWorker(['--server', first.address, '--host', 'py1']);
+    onTestFinished(() => void py.child.kill());
+    await waitFor(() => py.err().includes('data loaded'), 120_000, 'the Python host to load its data');
+    first.server.child.kill('SIGKILL');
+    await first.server.exit;
+    const out = join(tempDir(), 'second');
+    const second = await startServer(86, 1, out);
+    expect(await second.server.exit, second.server.err()).toBe(0);
+    expect(await py.exit, py.err()).toBe(0);
+    expect(py.err()).toContain('connection to the server dropped; registering again');
+    // Updates of the killed server's round 0 that were training when it died reach the new server,
+    // which refuses and counts them (another run's round); each of the 20 nodes at most once.
+    checkRun(out, ['py1'], 20);
   });
 
   it('exits non-zero with a clear message on a bad or silent server address', async () => {
