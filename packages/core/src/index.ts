@@ -205,3 +205,26 @@ export { evaluate } from './train/evaluate.js';
 export type { LocalPlan, LocalResult, NodePrivacy, StepOptimizer } from './train/local-training.js';
 export { NodeTrainer } from './train/node-trainer.js';
 export { nonFiniteResult } from './train/non-finite-result.js';
+export type { Availability } from './systems/availability.js';
+export { ALWAYS_ONLINE, IntervalAvailability, OnOffAvailability } from './systems/availability.js';
+export type { Distribution, Tier } from './systems/distribution.js';
+export { checkDistribution, drawFrom, meanOf } from './systems/distribution.js';
+export type { ClientTiming, PlannedWork } from './systems/local-work.js';
+export { clientPlan, clientTiming, plannedWork } from './systems/local-work.js';
+export type {
+  AvailabilitySpec,
+  ClientProfile,
+  ComputeSpec,
+  LocalWorkSpec,
+  NetworkSpec,
+  SystemsSpec,
+  TraceSpec,
+} from './systems/profile.js';
+export { checkSystemsSpec, drawProfiles } from './systems/profile.js';
+export type { GateOutcome, RoundGate } from './systems/round-gate.js';
+export type { SyncRoundsOptions, VirtualRoundRecord } from './systems/sync-rounds.js';
+export { SyncRounds } from './systems/sync-rounds.js';
+export type { TraceRow } from './systems/trace.js';
+export { parseTrace } from './systems/trace.js';
+export type { ClockEvent } from './systems/virtual-clock.js';
+export { VirtualClock } from './systems/virtual-clock.js';
