@@ -1,4 +1,4 @@
-import { compressKernelsOf, drawParticipants, errors, type Kernels, type RoundGate, type Rng } from '@starling/core';
+import { compressKernelsOf, drawParticipants, errors, type Kernels, type Rng, type RoundGate } from '@starling/core';
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
 import { FailedRounds } from './round-failures.js';

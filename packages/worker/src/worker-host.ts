@@ -306,6 +306,7 @@ export class WorkerHost {
       nodes: block.map((node, j) => ({
         node,
         indices: Int32Array.from(setup.partition[String(node)] ?? []),
+        local: setup.local?.[String(node)],
         ...starts[j],
       })),
     };

@@ -31,7 +31,8 @@ export function checkDistribution(d: Distribution, path: string): void {
   };
   switch (d.kind) {
     case 'constant':
-      if (!(Number.isFinite(d.value) && d.value >= 0)) throw errors.option(`${path}.value`, 'a finite number ≥ 0', d.value);
+      if (!(Number.isFinite(d.value) && d.value >= 0))
+        throw errors.option(`${path}.value`, 'a finite number ≥ 0', d.value);
       return;
     case 'uniform':
       if (!(Number.isFinite(d.low) && d.low >= 0)) throw errors.option(`${path}.low`, 'a finite number ≥ 0', d.low);
@@ -40,7 +41,8 @@ export function checkDistribution(d: Distribution, path: string): void {
       return;
     case 'lognormal':
       pos(d.median, 'median');
-      if (!(Number.isFinite(d.sigma) && d.sigma >= 0)) throw errors.option(`${path}.sigma`, 'a finite number ≥ 0', d.sigma);
+      if (!(Number.isFinite(d.sigma) && d.sigma >= 0))
+        throw errors.option(`${path}.sigma`, 'a finite number ≥ 0', d.sigma);
       return;
     case 'pareto':
       pos(d.scale, 'scale');

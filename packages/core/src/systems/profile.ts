@@ -43,7 +43,8 @@ export interface TraceSpec {
 /** The `systems:` section as the core library takes it (validated by the runner's schema). */
 export interface SystemsSpec {
   readonly compute: ComputeSpec;
-  readonly network: NetworkSpec;
+  /** Null: links are free and instant (no communication time). */
+  readonly network: NetworkSpec | null;
   readonly availability: AvailabilitySpec;
   readonly localWork: LocalWorkSpec;
   /** Virtual seconds after a round opens at which it closes; later clients are late. Null: none. */
@@ -66,9 +67,11 @@ export interface ClientProfile {
 /** Checks every distribution of `spec` (errors name `systems.<path>`). */
 export function checkSystemsSpec(spec: SystemsSpec): void {
   checkDistribution(spec.compute.seconds, 'systems.compute.seconds');
-  checkDistribution(spec.network.uplinkBps, 'systems.network.uplinkBps');
-  checkDistribution(spec.network.downlinkBps, 'systems.network.downlinkBps');
-  checkDistribution(spec.network.latencyS, 'systems.network.latencyS');
+  if (spec.network !== null) {
+    checkDistribution(spec.network.uplinkBps, 'systems.network.uplinkBps');
+    checkDistribution(spec.network.downlinkBps, 'systems.network.downlinkBps');
+    checkDistribution(spec.network.latencyS, 'systems.network.latencyS');
+  }
   if (spec.localWork.kind === 'epochs') checkDistribution(spec.localWork.epochs, 'systems.localWork.epochs');
   if (spec.availability.kind === 'trace' && spec.trace === null) {
     throw errors.option('systems.trace', 'set with availability kind trace', null);
@@ -88,9 +91,9 @@ function rowFor(rows: readonly TraceRow[] | null, spec: SystemsSpec, id: number,
   return row;
 }
 
-/** Positive bit rates; a zero rate would make every transfer take forever. */
+/** Positive bit rates (Infinity: no `network`); a zero rate would make every transfer take forever. */
 function rate(v: number, path: string, id: number): number {
-  if (!(v > 0 && Number.isFinite(v))) throw errors.option(path, `a rate > 0 bit/s for client ${id}`, v);
+  if (!(v > 0)) throw errors.option(path, `a rate > 0 bit/s for client ${id}`, v);
   return v;
 }
 
@@ -113,8 +116,9 @@ export function drawProfiles(
     let compute = { per: spec.compute.per, seconds: draw(spec.compute.seconds, 'compute') };
     if (row?.secondsPerExample !== undefined) compute = { per: 'example', seconds: row.secondsPerExample };
     else if (row?.secondsPerStep !== undefined) compute = { per: 'step', seconds: row.secondsPerStep };
-    const up = row?.uplinkBps ?? draw(spec.network.uplinkBps, 'uplink');
-    const down = row?.downlinkBps ?? draw(spec.network.downlinkBps, 'downlink');
+    const net = spec.network;
+    const up = row?.uplinkBps ?? (net ? draw(net.uplinkBps, 'uplink') : Number.POSITIVE_INFINITY);
+    const down = row?.downlinkBps ?? (net ? draw(net.downlinkBps, 'downlink') : Number.POSITIVE_INFINITY);
     const lw = spec.localWork;
     const epochs =
       lw.kind === 'epochs' ? Math.max(1, Math.round(row?.localEpochs ?? draw(lw.epochs, 'local-epochs'))) : null;
@@ -129,7 +133,7 @@ export function drawProfiles(
       compute,
       uplinkBps: rate(up, 'systems.network.uplinkBps', id),
       downlinkBps: rate(down, 'systems.network.downlinkBps', id),
-      latencyS: row?.latencyS ?? draw(spec.network.latencyS, 'latency'),
+      latencyS: row?.latencyS ?? (net ? draw(net.latencyS, 'latency') : 0),
       localEpochs: epochs,
       availability,
     };

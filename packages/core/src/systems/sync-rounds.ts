@@ -81,8 +81,10 @@ export class SyncRounds implements RoundGate {
 
   participation(planned: ParticipationDraw, pool: number): ParticipationDraw {
     if (this.o.overCommit === 0) return planned;
-    if (planned.kind === 'poisson') throw errors.option('algorithm.overCommit', '0 with Poisson client sampling', this.o.overCommit);
-    const k = planned.kind === 'fraction' ? Math.max(1, Math.round(planned.value * pool)) : Math.min(planned.value, pool);
+    if (planned.kind === 'poisson')
+      throw errors.option('algorithm.overCommit', '0 with Poisson client sampling', this.o.overCommit);
+    const k =
+      planned.kind === 'fraction' ? Math.max(1, Math.round(planned.value * pool)) : Math.min(planned.value, pool);
     return { kind: 'count', value: Math.min(pool, Math.ceil((1 + this.o.overCommit) * k - 1e-9)) };
   }
 
@@ -90,7 +92,8 @@ export class SyncRounds implements RoundGate {
     const start = this.clock.now;
     const o = this.o;
     this.round = round;
-    this.target = o.overCommit === 0 ? selected.length : Math.max(1, Math.floor(selected.length / (1 + o.overCommit) + 1e-9));
+    this.target =
+      o.overCommit === 0 ? selected.length : Math.max(1, Math.floor(selected.length / (1 + o.overCommit) + 1e-9));
     this.slots = new Map();
     const offline: number[] = [];
     for (const node of selected) {
@@ -128,7 +131,11 @@ export class SyncRounds implements RoundGate {
     let first: Slot | null = null;
     for (const s of this.slots.values()) {
       if (s.state === 'ok' && s.t <= this.limit(s)) good.push(s);
-      if (s.state === 'waiting' && s.lb <= this.limit(s) && (first === null || before(s.lb, s.node, first.lb, first.node)))
+      if (
+        s.state === 'waiting' &&
+        s.lb <= this.limit(s) &&
+        (first === null || before(s.lb, s.node, first.lb, first.node))
+      )
         first = s;
     }
     good.sort((a, b) => (before(a.t, a.node, b.t, b.node) ? -1 : 1));
@@ -155,7 +162,8 @@ export class SyncRounds implements RoundGate {
       // The server learns each client's outcome when it answers or goes offline; it waits at most to the deadline.
       let last = 0;
       for (const s of this.slots.values()) {
-        const known = s.state === 'waiting' ? (s.lb > s.online ? s.online : Number.POSITIVE_INFINITY) : Math.min(s.t, s.online);
+        const known =
+          s.state === 'waiting' ? (s.lb > s.online ? s.online : Number.POSITIVE_INFINITY) : Math.min(s.t, s.online);
         last = Math.max(last, known);
       }
       endT = Math.min(deadline, last);

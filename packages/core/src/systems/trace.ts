@@ -143,7 +143,8 @@ function parseJson(text: string, file: string): TraceRow[] {
   }
   const bare = Array.isArray(doc);
   const list = bare ? doc : (doc as { clients?: unknown } | null)?.clients;
-  if (!Array.isArray(list)) throw errors.data(`${file} line 1`, 'want {"clients": [ {...}, ... ]} or a list of clients');
+  if (!Array.isArray(list))
+    throw errors.data(`${file} line 1`, 'want {"clients": [ {...}, ... ]} or a list of clients');
   const lines = elementLines(text, bare ? 1 : 2);
   return list.map((rec, i) => {
     const fail: Fail = (problem) => {
