@@ -113,7 +113,7 @@ export class SyncRounds implements RoundGate {
 
   answer(node: number, ok: boolean, bytesUp: number | undefined): void {
     const s = this.slots.get(node);
-    if (!s || s.state !== 'waiting') return;
+    if (s?.state !== 'waiting') return;
     const p = this.o.profiles[node];
     const up = ok ? (bytesUp ?? this.o.minUpBytes) : 0;
     s.t = Math.max(s.lb, clientTiming(p, this.o.downBytes(this.round), this.o.work(node), up).totalS);
@@ -177,7 +177,8 @@ export class SyncRounds implements RoundGate {
       if (ids.has(s.node)) continue;
       const t = s.state === 'waiting' ? Number.POSITIVE_INFINITY : s.t;
       if (s.state === 'failed' && before(t, s.node, endT, endNode) && t <= s.online) continue;
-      if (s.online < Math.min(t, endT)) {
+      // Gone offline before it could finish, no later than the round's end (periods are [start, end)).
+      if (t > s.online && s.online <= endT) {
         outcomes.set(s.node, 'offline');
         dropped++;
       } else {
