@@ -13,7 +13,7 @@ const plan: RoundPlan = {
   maxClientWeight: 1,
 };
 // Client i computes one step in secondsPerStep[i]; links are free: completion time = that.
-function gated(secondsPerStep: number[], overCommit: number, deadlineS: number | null = null, offline = -1) {
+function gated(secondsPerStep: number[], overCommit: number, deadlineS: number | null = null, offline = -1, k = 2) {
   const profiles: ClientProfile[] = secondsPerStep.map((seconds, id) => ({
     id,
     compute: { per: 'step', seconds },
@@ -33,17 +33,9 @@ function gated(secondsPerStep: number[], overCommit: number, deadlineS: number |
     overCommit,
   });
   const ids = secondsPerStep.map((_, i) => i);
-  const machine = new RoundMachine(
-    new Float32Array(D),
-    ids,
-    plan,
-    new ServerOptimizer({ kind: 'plain' }),
-    jsKernels,
-    Rng.fromSeed(1),
-    {
-      gate,
-    },
-  );
+  const p = { ...plan, participation: { kind: 'count' as const, value: k } };
+  const optimizer = new ServerOptimizer({ kind: 'plain' });
+  const machine = new RoundMachine(new Float32Array(D), ids, p, optimizer, jsKernels, Rng.fromSeed(1), { gate });
   return { machine, gate };
 }
 const update = (node: number, round = 0) => ({
@@ -84,20 +76,7 @@ describe('RoundMachine with a virtual-clock gate', () => {
   });
 
   it('drops an offline client without dispatching it, and a deadline makes the slower one late', () => {
-    const { machine, gate } = gated([1, 3, 2], 0, 2.5, 0);
-    const plain = { ...plan, participation: { kind: 'count' as const, value: 3 } };
-    const m = new RoundMachine(
-      new Float32Array(D),
-      [0, 1, 2],
-      plain,
-      new ServerOptimizer({ kind: 'plain' }),
-      jsKernels,
-      Rng.fromSeed(1),
-      {
-        gate,
-      },
-    );
-    void machine;
+    const { machine: m, gate } = gated([1, 3, 2], 0, 2.5, 0, 3);
     const [dispatch] = m.handle({ type: 'start' });
     expect(dispatch).toMatchObject({ type: 'dispatch', nodes: [1, 2] });
     const c = closed(m.handle(update(2)));
