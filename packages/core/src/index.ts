@@ -196,6 +196,29 @@ export { formatIssues, issuePath } from './spec/format-issues.js';
 export type { KindEntry, KindSpec } from './spec/kind-table.js';
 export { KindTable } from './spec/kind-table.js';
 export { parseSpec } from './spec/parse-spec.js';
+export type { Availability } from './systems/availability.js';
+export { ALWAYS_ONLINE, IntervalAvailability, OnOffAvailability } from './systems/availability.js';
+export type { Distribution, Tier } from './systems/distribution.js';
+export { checkDistribution, drawFrom, meanOf } from './systems/distribution.js';
+export type { ClientTiming, PlannedWork } from './systems/local-work.js';
+export { clientPlan, clientTiming, plannedWork } from './systems/local-work.js';
+export type {
+  AvailabilitySpec,
+  ClientProfile,
+  ComputeSpec,
+  LocalWorkSpec,
+  NetworkSpec,
+  SystemsSpec,
+  TraceSpec,
+} from './systems/profile.js';
+export { checkSystemsSpec, drawProfiles } from './systems/profile.js';
+export type { GateOutcome, RoundGate } from './systems/round-gate.js';
+export type { SyncRoundsOptions, VirtualRoundRecord } from './systems/sync-rounds.js';
+export { SyncRounds } from './systems/sync-rounds.js';
+export type { TraceRow } from './systems/trace.js';
+export { parseTrace } from './systems/trace.js';
+export type { ClockEvent } from './systems/virtual-clock.js';
+export { VirtualClock } from './systems/virtual-clock.js';
 export type { Batch, TrainingData } from './train/batch.js';
 export { gather, makeBatch } from './train/batch.js';
 export type { ClientJob } from './train/client-executor.js';

@@ -91,6 +91,18 @@ export class Downlink {
     return this.round;
   }
 
+  /**
+   * Payload bytes of the current round's message to a recipient that holds the previous round's x̂ (the
+   * compressed model with `model`; the newest delta with `delta`, or the raw x̂ in the first round or
+   * when that delta was not kept): what one virtual client downloads per round on the systems clock.
+   */
+  get roundPayloadBytes(): number {
+    if (this.round < 0) throw errors.runtime('downlink: roundPayloadBytes before the first advance');
+    if (this.target === 'model' && this.current) return this.current.length;
+    const last = this.history[this.history.length - 1];
+    return last && last.round === this.round ? last.bytes.length : this.xhat.byteLength;
+  }
+
   /** Moves x̂ to `round` from the server model `x` and returns it; a repeated round is a no-op. */
   advance(round: number, x: Float32Array): Float32Array {
     if (x.length !== this.layout.size) throw errors.shape('downlink model length', this.layout.size, x.length);

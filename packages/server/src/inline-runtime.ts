@@ -63,7 +63,8 @@ export async function runInline(
     const cmd = queue.shift()!;
     switch (cmd.type) {
       case 'dispatch': {
-        const model = downlink ? downlink.advance(cmd.round, cmd.model) : cmd.model;
+        // With a virtual clock the round may close mid-loop and step the model: the rest train from this copy.
+        const model = downlink ? downlink.advance(cmd.round, cmd.model) : machine.gated ? cmd.model.slice() : cmd.model;
         for (const [slot, id] of cmd.nodes.entries()) {
           if (!nodes.has(id)) {
             queue.push(...machine.handle({ type: 'failure', round: cmd.round, node: id, reason: 'unknown node' }));
@@ -74,6 +75,7 @@ export async function runInline(
           const delta = deltas[slot];
           const r = nodes.train(id, model, cmd.round, plan, delta);
           let sent = delta;
+          let bytes = delta.byteLength;
           if (encodeUp && decoder) {
             // A diverged node fails here, before its encoder (whose error-feedback memory NaN would poison).
             const bad = nonFiniteResult(delta, r.trainLoss);
@@ -85,6 +87,7 @@ export async function runInline(
             }
             const enc = encodeUp(id, delta, cmd.round);
             meter.up(cmd.round, enc.bytes.byteLength, enc.theoreticalBits);
+            bytes = enc.bytes.byteLength;
             sent = decoder.decode({ data: enc.bytes, codec: enc.codec });
           } else {
             meter.up(cmd.round, delta.byteLength, 32 * delta.length);
@@ -97,6 +100,7 @@ export async function runInline(
               samples: r.samples,
               trainLoss: r.trainLoss,
               delta: sent,
+              ...(machine.gated ? { bytes } : {}),
             }),
           );
         }

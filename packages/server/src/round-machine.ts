@@ -1,4 +1,4 @@
-import { compressKernelsOf, drawParticipants, errors, type Kernels, type Rng } from '@starling/core';
+import { compressKernelsOf, drawParticipants, errors, type Kernels, type Rng, type RoundGate } from '@starling/core';
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
 import { FailedRounds } from './round-failures.js';
@@ -47,6 +47,10 @@ export class RoundMachine {
   private refusal: string | null = null;
   /** The open round's streaming aggregation, or null (no stream, or it fell back to `aggregate`). */
   private stream: RoundStream | null = null;
+  /** The virtual clock deciding which updates count (`systems:`), or null: every reply counts. */
+  private readonly gate: RoundGate | null;
+  /** The most updates the open round aggregates (K; the selected count without a gate's over-commit). */
+  private target = 0;
 
   constructor(
     params: Float32Array,
@@ -61,6 +65,7 @@ export class RoundMachine {
     this.aggregator = options.aggregator ?? meanAggregator();
     this.hooks = { beforeRound: options.beforeRound };
     this.expectedSamples = options.expectedSamples;
+    this.gate = options.gate ?? null;
     this.delta = new Float32Array(params.length);
     for (const n of nodes) this.available.add(n);
     const { participation: p, minCompletion, rounds } = plan;
@@ -92,6 +97,14 @@ export class RoundMachine {
   /** Why the run finished before `plan.rounds` (a `beforeRound` hook's reason), or null. */
   get stoppedEarly(): string | null {
     return this.stopReason;
+  }
+
+  /**
+   * Whether a gate (the virtual clock) decides the rounds: a round may then close while dispatched
+   * nodes still train, and the model changes under them (an inline runtime trains them from a copy).
+   */
+  get gated(): boolean {
+    return this.gate !== null;
   }
 
   /** The round currently open (−1 before start). */
@@ -165,7 +178,8 @@ export class RoundMachine {
     }
     this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
     this.stream?.offer(e.node, e.samples, (n) => this.results.get(n)?.delta);
-    return this.answered() ? this.close() : [];
+    this.gate?.answer(e.node, true, e.bytes);
+    return this.decided() ? this.close() : [];
   }
 
   private fail(round: number, node: number, reason: string): ServerCommand[] {
@@ -174,11 +188,17 @@ export class RoundMachine {
     }
     this.failures.set(node, reason);
     this.stream?.abandon();
-    return this.answered() ? this.close() : [];
+    this.gate?.answer(node, false, undefined);
+    return this.decided() ? this.close() : [];
   }
 
   private answered(): boolean {
     return this.results.size + this.failures.size === this.selected.length;
+  }
+
+  /** Every selected node answered, or the gate's virtual clock already decided the round. */
+  private decided(): boolean {
+    return this.answered() || (this.gate?.ready() ?? false);
   }
 
   private open(round: number): ServerCommand[] {
@@ -196,16 +216,32 @@ export class RoundMachine {
     if (pool.length === 0) throw errors.runtime(`no nodes available for round ${round}`);
     // In id order: hosts train and reply roughly in that order, so the streaming mean adds each update
     // soon after it arrives (who is selected is unchanged; every runtime gives the same bits anyway).
-    this.selected = drawParticipants(pool, this.plan.participation, this.rng.fork('participants', round));
+    const draw = this.gate ? this.gate.participation(this.plan.participation, pool.length) : this.plan.participation;
+    this.selected = drawParticipants(pool, draw, this.rng.fork('participants', round));
+    this.target = this.selected.length;
+    let dispatch = this.selected;
+    if (this.gate) {
+      const g = this.gate.open(round, this.selected);
+      this.target = g.target;
+      for (const node of g.offline) this.failures.set(node, 'offline');
+      dispatch = this.selected.filter((n) => !this.failures.has(n));
+    }
     // Nobody drawn (Poisson): the round closes at once (a client-DP aggregator still releases a noise-only update).
-    if (this.selected.length === 0) return this.close();
-    this.stream = this.openStream();
-    const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: this.selected, model: this.params }];
+    if (dispatch.length === 0) return this.close();
+    this.stream = this.gate ? null : this.openStream();
+    const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: dispatch, model: this.params }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
     return cmds;
   }
 
   private close(): ServerCommand[] {
+    if (this.gate) {
+      // Updates that finished after the round's close in virtual time (or whose client went offline).
+      for (const [node, reason] of this.gate.close().outcomes) {
+        this.results.delete(node);
+        this.failures.set(node, reason);
+      }
+    }
     for (const node of this.selected) {
       if (!this.results.has(node) && !this.failures.has(node)) this.failures.set(node, 'deadline');
     }
@@ -263,7 +299,7 @@ export class RoundMachine {
   /** Runs the aggregator on the round's replies (node-id order) and applies its result; false: model unchanged. */
   private aggregate(updates: readonly AggregatorUpdate[]): boolean {
     if (this.aggregator.quorum === 'plan') {
-      const needed = Math.ceil(this.plan.minCompletion * this.selected.length - 1e-9);
+      const needed = Math.ceil(this.plan.minCompletion * this.target - 1e-9);
       if (updates.length === 0 || updates.length < needed) return false;
     }
     const weights = cappedWeights(

@@ -1,3 +1,4 @@
+import type { RoundGate } from '@starling/core';
 import type { Aggregator } from './aggregators/aggregator.js';
 
 /**
@@ -69,6 +70,13 @@ export interface RoundMachineOptions extends RoundHooks {
    * feed the machine directly).
    */
   readonly assignedSamples?: (node: number) => number;
+  /**
+   * The virtual clock of a run with `systems:` (`SyncRounds` of @starling/core): it may over-commit the
+   * draw, drops offline nodes (reason `offline`), and decides from virtual times which updates count
+   * (the others fail with reason `late`); the quorum is then `minCompletion` of its K. Absent: every
+   * reply counts, as before.
+   */
+  readonly gate?: RoundGate;
 }
 
 /** What the runtime tells the round logic. */
@@ -87,6 +95,8 @@ export type ServerEvent =
        * Absent or false: the machine scans, and refuses a non-finite update, as always.
        */
       finite?: boolean;
+      /** The update's payload bytes as sent (after compression): its uplink time on the virtual clock. */
+      bytes?: number;
     }
   | { type: 'failure'; round: number; node: number; reason: string }
   | { type: 'deadline'; round: number }

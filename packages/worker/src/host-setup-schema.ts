@@ -69,6 +69,8 @@ export const hostSetupSchema = z.strictObject({
   setup: nodeSetupSchema,
   partition: partitionMapSchema,
   layout: layoutSchema.optional(),
+  /** Per-node local plans (`systems.localWork`), keyed by node id; absent: every node runs `setup.local`. */
+  local: z.record(z.string().regex(/^(0|[1-9]\d*)$/), localPlanSchema).optional(),
 });
 
 /**

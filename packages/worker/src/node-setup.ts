@@ -65,6 +65,8 @@ export interface HostSetup {
   readonly partition: Readonly<Record<string, readonly number[]>>;
   /** The model's layout, so a host can decode a compressed downlink without loading the data. */
   readonly layout?: Layout;
+  /** Per-node local plans (`systems.localWork`, E_i or a step cap), keyed by node id; absent: `setup.local`. */
+  readonly local?: Readonly<Record<string, LocalPlan>>;
 }
 
 /** A setup's data and model, built once per process or thread. */

@@ -1,4 +1,4 @@
-import { type CompressorState, compressKernelsOf, type OptimizerState } from '@starling/core';
+import { type CompressorState, compressKernelsOf, type LocalPlan, type OptimizerState } from '@starling/core';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
 import type { NodeSetup } from './node-setup.js';
@@ -12,6 +12,8 @@ export interface BlockNode {
   readonly state: OptimizerState | null;
   /** The node's uplink compressor state from its previous round, or null on its first. */
   readonly upState: CompressorState | null;
+  /** The node's own local plan (`HostSetup.local`), or undefined: `setup.local`. */
+  readonly local?: LocalPlan;
 }
 
 /**
@@ -61,6 +63,7 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
       global: task.global,
       state: n.state,
       upState: n.upState,
+      local: n.local,
       out: task.out.subarray(j * p, (j + 1) * p),
     }),
   );

@@ -3,6 +3,7 @@ import {
   compressKernelsOf,
   freshOptimizerMemory,
   type Kernels,
+  type LocalPlan,
   makeNodeExecutor,
   type NodeExecutor,
   nonFiniteResult,
@@ -35,6 +36,8 @@ export interface TrainTask {
    * task (the result's `delta` is then this view). Absent: a fresh array, transferred back.
    */
   readonly out?: Float32Array;
+  /** This node's own local plan (`systems.localWork`); absent: `setup.local`. */
+  readonly local?: LocalPlan;
 }
 
 /** A compressed update: the encoder's bytes, its kind (the frame's `codec`) and its theoretical size. */
@@ -119,7 +122,7 @@ export default function trainTask(task: TrainTask): TrainResult {
   const delta = task.out?.length === task.global.length ? task.out : new Float32Array(task.global.length);
   const rng = Rng.fromSeed(task.setup.seed).fork('node', task.node);
   const job = { id: task.node, indices: task.indices, rng, optimizer };
-  const r = executor.train(job, task.global, task.round, task.setup.local, delta);
+  const r = executor.train(job, task.global, task.round, task.local ?? task.setup.local, delta);
   const result = {
     node: task.node,
     delta,

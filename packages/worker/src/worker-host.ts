@@ -95,6 +95,8 @@ export class WorkerHost {
   private readonly pool: Piscina;
   private setup: HostSetup | null = null;
   private readonly states = new NodeStates();
+  /** Per node, the block training it now (so its next round waits for it). */
+  private readonly training = new Map<number, Promise<void>>();
   private readonly answers = new RoundAnswers();
   private readonly serverWait: ServerWait;
   private receiver: ModelReceiver | null = null;
@@ -293,6 +295,19 @@ export class WorkerHost {
    * free list as soon as the block's updates are queued.
    */
   private async runBlock(round: number, block: readonly number[], global: Float32Array): Promise<void> {
+    // A node still training an earlier round (a straggler whose round closed without it, on a virtual clock)
+    // finishes that first: it trains the next round from its state after that one, as it does inline.
+    const earlier = block.flatMap((node) => this.training.get(node) ?? []);
+    const run = Promise.allSettled(earlier).then(() => this.trainBlockNow(round, block, global));
+    for (const node of block) this.training.set(node, run);
+    try {
+      await run;
+    } finally {
+      for (const node of block) if (this.training.get(node) === run) this.training.delete(node);
+    }
+  }
+
+  private async trainBlockNow(round: number, block: readonly number[], global: Float32Array): Promise<void> {
     const setup = this.setup;
     if (!setup) return;
     const arena = this.arenas.take(block.length * global.length);
@@ -306,6 +321,7 @@ export class WorkerHost {
       nodes: block.map((node, j) => ({
         node,
         indices: Int32Array.from(setup.partition[String(node)] ?? []),
+        local: setup.local?.[String(node)],
         ...starts[j],
       })),
     };

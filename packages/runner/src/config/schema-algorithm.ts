@@ -32,6 +32,8 @@ const federated = {
   serverOptimizer: serverOptimizerSchema.prefault({ kind: 'plain' }),
   /** How the round's updates are combined (the `aggregators` table; client-level DP wraps it). */
   aggregator: aggregatorSchema.prefault({ kind: 'mean' }),
+  /** Over-commitment o (needs `systems:`): draw ⌈(1+o)K⌉ clients, aggregate the first K in virtual time. */
+  overCommit: z.number().nonnegative().finite().optional(),
 };
 
 /**

@@ -5,6 +5,7 @@ import { checkpointSchema } from './schema-checkpoint.js';
 import { compressionSchema } from './schema-compression.js';
 import { dataSchema } from './schema-data.js';
 import { privacySchema } from './schema-privacy.js';
+import { systemsSchema } from './schema-systems.js';
 import { lossSchema, modelSchema, optimizerSchema } from './schema-training.js';
 
 /** The whole experiment file. Keys are camelCase and mirror the TypeScript types; see docs/config.md. */
@@ -24,9 +25,14 @@ export const experimentSchema = z
     compression: compressionSchema,
     checkpoint: checkpointSchema,
     adversary: adversaryConfigSchema,
+    systems: systemsSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const algorithm = cfg.algorithm;
+    if (cfg.systems !== undefined && algorithm.kind !== 'fedavg' && algorithm.kind !== 'fedsgd') {
+      const message = `needs algorithm.kind fedavg or fedsgd (a virtual clock over federated rounds), got ${algorithm.kind}`;
+      ctx.addIssue({ code: 'custom', path: ['systems'], message, input: cfg.systems });
+    }
     if (algorithm.kind === 'dpsgd' || algorithm.kind === 'consensus') return;
     const a = algorithm;
     if (a.kind !== 'centralized' && a.fraction !== undefined && a.clientsPerRound !== undefined) {

@@ -91,6 +91,7 @@ describe('UpdateIntake', () => {
       samples: 12,
       trainLoss: 0.25,
       delta,
+      bytes: 12, // the payload as sent: its uplink time on a virtual clock
       finite: true, // the transport scanned every f32 frame on arrival: the machine need not again
     });
     expect(meter.take(3)).toEqual({ payloadBytesUp: 12, payloadBytesDown: 0, theoreticalBitsUp: 96 });

@@ -85,7 +85,8 @@ export class UpdateIntake {
     const reported = h.metrics.theoretical_bits;
     const bits =
       this.decoder.kind === null ? 32 * decoded.length : reported !== undefined && reported >= 0 ? reported : 0;
-    this.meter.up(h.round, UpdateDecoder.payloadBytes(payload), bits);
+    const bytes = UpdateDecoder.payloadBytes(payload);
+    this.meter.up(h.round, bytes, bits);
     this.last.set(h.node, { peer: m.peer, bytes: m.bytes });
     const trainLoss = h.metrics.train_loss ?? 0;
     const event = {
@@ -95,6 +96,7 @@ export class UpdateIntake {
       samples: h.weight,
       trainLoss,
       delta: decoded,
+      bytes,
     };
     // Already scanned (and the decoding is the identity): the round machine skips its own scan.
     return finite && this.decoder.kind === null ? { ...event, finite } : event;

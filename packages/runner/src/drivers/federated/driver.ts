@@ -12,6 +12,7 @@ import { HostNodes } from './host-nodes.js';
 import { InlineNodes } from './inline-nodes.js';
 import { type PreparedFederated, prepareRun } from './prepare.js';
 import { checkPrivacySupported, privacyMeta, privacySummary } from './privacy.js';
+import { systemsLine } from './systems.js';
 
 /** Updates refused by a server rule (weight, norm bound) and a refused aggregate are warned, once a round. */
 function warnRefusals(log: RunContext['log'], s: RoundSummary): void {
@@ -100,6 +101,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         failure_reasons: failureKinds(s.failures, s.refused),
         aggregated: s.aggregated,
         ...(privacy ? { dp_round: privacy.roundStatus(s.round) ?? null } : {}),
+        ...(prep.systems ? systemsLine(prep.systems, s.round) : {}),
       };
       warnRefusals(ctx.log, s);
       if (telemetry)
@@ -159,6 +161,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         payload_bytes_down: t.payloadDown,
         theoretical_bits_up: t.bits,
         refused_bytes: t.refused,
+        ...(prep.systems ? { virtual_time_s: prep.systems.rounds.clock.now } : {}),
         ...(prep.setup.adversary ? { adversary: adversaryRecord(prep.setup.adversary) } : {}),
       },
     };

@@ -12,6 +12,7 @@ import {
   localEndpoint,
 } from '../../hosts/launcher.js';
 import { INTERRUPT_GRACE_MS } from '../interrupt-grace.js';
+import { perClientPlan } from './client-plans.js';
 import { HostNodes } from './host-nodes.js';
 import { InlineNodes } from './inline-nodes.js';
 import type { PreparedFederated } from './prepare.js';
@@ -50,7 +51,12 @@ export async function executeRounds(
   if (rt.kind === 'inline') {
     if (!(nodes instanceof InlineNodes)) throw errors.runtime('an inline run trains InlineNodes');
     const { decoder, downlink } = prep.compression;
-    const rounds = await runInline(prep.machine, nodes.clients, prep.setup.local, onRound, {
+    const plans = prep.systems?.plans;
+    // systems.localWork: each client trains its own plan (E_i, or steps capped by its time budget).
+    const clients = plans
+      ? { has: (id: number) => nodes.clients.has(id), train: perClientPlan(nodes.clients, plans) }
+      : nodes.clients;
+    const rounds = await runInline(prep.machine, clients, prep.setup.local, onRound, {
       decoder,
       downlink: downlink ?? undefined,
       encodeUp: nodes.encodeUp,

@@ -26,6 +26,7 @@ import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
 import { prepareCompression, type RunCompression } from './compression.js';
 import { planPrivacyFor, privacyMeta } from './privacy.js';
+import { prepareSystems, type RunSystems } from './systems.js';
 
 /** Everything a parameter-server run needs before its first round, the same for every runtime. */
 export interface PreparedFederated extends PreparedRun {
@@ -44,6 +45,8 @@ export interface PreparedFederated extends PreparedRun {
   readonly privacy: RunPrivacy | null;
   /** `compression.up`/`down` resolved for the model (the update decoder and the downlink's x̂). */
   readonly compression: RunCompression;
+  /** The systems model and virtual clock (`systems:`; see systems.ts), or null. */
+  readonly systems: RunSystems | null;
   /** The welcome config of a host carrying `nodes`. */
   hostSetup(nodes: readonly number[]): HostSetup;
 }
@@ -144,7 +147,18 @@ export function prepareRun(
   const serverOptimizer = new ServerOptimizer(serverOpt);
   const aggregate = makeAggregator(a.kind === 'centralized' ? { kind: 'mean' } : a.aggregator);
   const aggregator = privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate;
+  const systemsModel = { layout: model.layout, kernels, downlink: compression.downlink };
+  const systems = prepareSystems(
+    cfg,
+    parts,
+    setup.local,
+    plan.participation,
+    systemsModel,
+    baseDir,
+    rng.fork('systems'),
+  );
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
+    ...(systems ? { gate: systems.rounds } : {}),
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,
     aggregator,
     // Every node reports its partition size as its sample count: lets the mean stream (same bits), and
@@ -172,9 +186,11 @@ export function prepareRun(
     partitionSummary: summarizePartition(parts, train.y, train.classes),
     privacy,
     compression,
+    systems,
     hostSetup: (nodes) => ({
       setup: forWire(setup),
       partition: Object.fromEntries(nodes.map((n) => [String(n), Array.from(parts[n])])),
+      ...(systems?.plans ? { local: Object.fromEntries(nodes.map((n) => [String(n), systems.plans![n]])) } : {}),
       layout: model.layout,
     }),
   };

@@ -1,0 +1,10 @@
+import type { LocalPlan } from '@starling/core';
+import type { InlineClients } from '@starling/server';
+
+/**
+ * An inline client set's `train` with each client's own local plan (`systems.localWork`) in place of the
+ * run's: what worker hosts do with `HostSetup.local`.
+ */
+export function perClientPlan(clients: InlineClients, plans: readonly LocalPlan[]): InlineClients['train'] {
+  return (id, global, round, plan, delta) => clients.train(id, global, round, plans[id] ?? plan, delta);
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  type ClientProfile,
+  clientPlan,
+  drawProfiles,
+  errors,
+  type Kernels,
+  type Layout,
+  type LocalPlan,
+  parseTrace,
+  plannedWork,
+  type Rng,
+  SyncRounds,
+  type SystemsSpec,
+  type TraceRow,
+} from '@starling/core';
+import type { Downlink, Participation } from '@starling/server';
+import type { ExperimentConfig } from '../../config/schema.js';
+import { payloadSize } from '../../explain/payload-size.js';
+
+/** The systems model of a parameter-server run (`systems:`): profiles, per-client plans and the clock. */
+export interface RunSystems {
+  readonly profiles: readonly ClientProfile[];
+  /** Each client's local plan (`systems.localWork`), or null when every client runs the base plan. */
+  readonly plans: readonly LocalPlan[] | null;
+  /** The round machine's gate and the run's virtual clock. */
+  readonly rounds: SyncRounds;
+}
+
+/** Reads and parses `systems.trace.file` (relative to the config's folder). */
+function readTrace(file: string, baseDir: string): TraceRow[] {
+  const path = resolve(baseDir, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw errors.data(file, `cannot read the systems trace (systems.trace.file): ${(err as Error).message}`, err);
+  }
+  return parseTrace(text, file);
+}
+
+/** Refuses what the virtual clock does not model (exit code 2). */
+function checkSupported(cfg: ExperimentConfig, participation: Participation): void {
+  const a = cfg.algorithm;
+  const o = a.kind === 'fedavg' || a.kind === 'fedsgd' ? a.overCommit : undefined;
+  if (cfg.systems === undefined) {
+    if (o !== undefined && o > 0)
+      throw errors.option('algorithm.overCommit', '0 or absent without a systems: section', o);
+    return;
+  }
+  if (o !== undefined && o > 0 && participation.kind === 'poisson') {
+    throw errors.option('algorithm.overCommit', '0 or absent with client-level DP (Poisson client sampling)', o);
+  }
+}
+
+/**
+ * Builds the run's systems model from `cfg.systems` (null without one): profiles drawn from
+ * `rng` (the run's `fork('systems')`, used by nothing else, so no other stream moves), each client's
+ * plan from `base`, and a {@link SyncRounds} clock timing downloads of the round's downlink payload
+ * (`downlink`, or the raw model) and uploads of each update's actual payload bytes.
+ */
+export function prepareSystems(
+  cfg: ExperimentConfig,
+  parts: readonly Int32Array[],
+  base: LocalPlan,
+  participation: Participation,
+  model: { layout: Layout; kernels: Kernels; downlink: Downlink | null },
+  baseDir: string,
+  rng: Rng,
+): RunSystems | null {
+  checkSupported(cfg, participation);
+  const spec: SystemsSpec | undefined = cfg.systems;
+  if (spec === undefined) return null;
+  const a = cfg.algorithm;
+  const overCommit = a.kind === 'fedavg' || a.kind === 'fedsgd' ? (a.overCommit ?? 0) : 0;
+  const rows = spec.trace ? readTrace(spec.trace.file, baseDir) : null;
+  const profiles = drawProfiles(spec, parts.length, rng, rows);
+  const plans =
+    spec.localWork.kind === 'plan'
+      ? null
+      : profiles.map((p, i) => clientPlan(base, spec.localWork, p, parts[i].length));
+  const work = parts.map((idx, i) => plannedWork(idx.length, plans?.[i] ?? base));
+  const { layout, kernels, downlink } = model;
+  const raw = 4 * layout.size;
+  const up = payloadSize(cfg.compression.up, layout, kernels, 'compression.up');
+  const down =
+    cfg.compression.down === undefined
+      ? raw
+      : Math.min(raw, payloadSize(cfg.compression.down, layout, kernels, 'compression.down').bytes);
+  const rounds = new SyncRounds({
+    profiles,
+    work: (node) => work[node],
+    downBytes: () => (downlink ? downlink.roundPayloadBytes : raw),
+    minDownBytes: down,
+    minUpBytes: up.bytes,
+    deadlineS: spec.deadlineS,
+    overCommit,
+  });
+  return { profiles, plans, rounds };
+}
+
+/** The quantile q of sorted `xs` (linear interpolation). */
+function quantile(xs: readonly number[], q: number): number {
+  const at = (xs.length - 1) * q;
+  const lo = Math.floor(at);
+  return lo + 1 < xs.length ? xs[lo] + (at - lo) * (xs[lo + 1] - xs[lo]) : xs[lo];
+}
+
+/** Rounds virtual seconds to microseconds for the metrics lines. */
+const us = (s: number) => Math.round(s * 1e6) / 1e6;
+
+/**
+ * The round's systems fields of metrics.jsonl: `virtual_time_s` (cumulative at the close), `round_time_s`
+ * (virtual length of the round), `late`, `dropped`, and `client_time_s` (median and max completion time of
+ * the aggregated clients, seconds after the round opened; null when none was).
+ */
+export function systemsLine(s: RunSystems, round: number): Record<string, unknown> {
+  const r = s.rounds.record(round);
+  if (!r) return {};
+  const t = r.times;
+  return {
+    virtual_time_s: us(r.endS),
+    round_time_s: us(r.endS - r.startS),
+    late: r.late,
+    dropped: r.dropped,
+    client_time_s: t.length === 0 ? null : { median: us(quantile(t, 0.5)), max: us(t[t.length - 1]) },
+  };
+}
