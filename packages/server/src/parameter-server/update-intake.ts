@@ -94,6 +94,7 @@ export class UpdateIntake {
       node: h.node,
       samples: h.weight,
       trainLoss,
+      steps: h.metrics.steps,
       delta: decoded,
     };
     // Already scanned (and the decoding is the identity): the round machine skips its own scan.

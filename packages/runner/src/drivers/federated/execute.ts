@@ -48,9 +48,11 @@ export async function executeRounds(
   if (rt.kind === 'inline') {
     if (!(nodes instanceof InlineNodes)) throw errors.runtime('an inline run trains InlineNodes');
     const { decoder, downlink } = prep.compression;
-    const rounds = await runInline(prep.machine, nodes.clients, prep.setup.local, onRound, {
+    const rounds = await runInline(prep.machine, nodes.trainer, prep.setup.local, onRound, {
       decoder,
       downlink: downlink ?? undefined,
+      // SCAFFOLD's c travels with the model to every participant.
+      ...(prep.control ? { downExtraBytes: prep.control.c.byteLength } : {}),
       encodeUp: nodes.encodeUp,
       signal,
     });

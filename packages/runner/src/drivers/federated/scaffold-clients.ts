@@ -1,0 +1,56 @@
+import { errors, type Kernels, type LocalPlan, type LocalResult } from '@starling/core';
+import type { InlineClients, ScaffoldControl } from '@starling/server';
+import type { VirtualClients } from '@starling/worker';
+
+/**
+ * SCAFFOLD's client side in an inline run (Karimireddy et al. 2020, option II): each client keeps its
+ * control variate c_i (model length, created at 0 on its first round, so memory grows with the clients
+ * that have taken part), trains with the gradient g − c_i + c (`correction` = c − c_i) and then sets
+ * c_i ← c_i − c − Δy / (τ η), i.e. c_i⁺ = c_i − c + (x − y_i)/(τ η) with τ the steps it took. It sends
+ * Δy only; the server derives Δc from it (`withScaffold`). c is read from the server's `control`,
+ * which is what the round's downlink carries (its bytes are counted per participant).
+ */
+export class ScaffoldClients implements InlineClients {
+  private readonly variates = new Map<number, Float32Array>();
+  private readonly correction: Float32Array;
+
+  constructor(
+    private readonly inner: VirtualClients,
+    private readonly control: ScaffoldControl,
+    private readonly lr: number,
+    private readonly kernels: Kernels,
+  ) {
+    this.correction = new Float32Array(control.c.length);
+  }
+
+  has(id: number): boolean {
+    return this.inner.has(id);
+  }
+
+  train(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
+    const { c } = this.control;
+    let ci = this.variates.get(id);
+    if (!ci) this.variates.set(id, (ci = new Float32Array(c.length)));
+    this.kernels.sub(c, ci, this.correction);
+    const r = this.inner.train(id, global, round, plan, delta, this.correction);
+    if (r.steps < 1) throw errors.runtime(`scaffold: client ${id} took no local step in round ${round}`);
+    this.kernels.axpy(-1, c, ci);
+    this.kernels.axpy(-1 / (r.steps * this.lr), delta, ci);
+    return r;
+  }
+
+  /** Copies of every c_i held, by client id. */
+  state(): Map<number, Float32Array> {
+    return new Map([...this.variates].map(([id, v]) => [id, v.slice()]));
+  }
+
+  /** Restores c_i from {@link state} (copied); clients not named start at 0. */
+  load(variates: ReadonlyMap<number, Float32Array>): void {
+    this.variates.clear();
+    for (const [id, v] of variates) {
+      if (v.length !== this.correction.length)
+        throw errors.shape(`client ${id}'s control variate`, this.correction.length, v.length);
+      this.variates.set(id, v.slice());
+    }
+  }
+}
