@@ -11,8 +11,11 @@ export interface ScaffoldControl {
 
 /** What {@link withScaffold} needs besides the inner aggregator. */
 export interface ScaffoldOptions {
-  /** N: the number of clients (c_i of a client that never took part is 0). */
-  readonly clients: number;
+  /**
+   * q_i: client i's share of the objective Σ_i q_i f_i over all N clients (n_i / Σ_j n_j; 1/N in the
+   * paper), Σ_i q_i = 1. A client that never took part has c_i = 0.
+   */
+  readonly share: (node: number) => number;
   /** η: the clients' constant local SGD learning rate. */
   readonly lr: number;
   readonly control: ScaffoldControl;
@@ -24,9 +27,10 @@ export interface ScaffoldOptions {
  * pseudo-gradient that the server optimizer applies (x ← x + η_g·Δx). The control variate is updated
  * from the same updates: with option II, Δc_k = c_k⁺ − c_k = −c − Δy_k / (τ_k η), so the server derives
  * Δc_k from the Δy_k it decoded (nothing else is sent) and sets
- * c ← c + (|S|/N)·Σ_k p_k Δc_k = (1 − |S|/N)·c − (|S|/N)·Σ_k p_k Δy_k / (τ_k η),
- * with the round's capped sample weights p_k (the paper's unweighted mean when sizes are equal; with
- * them c stays Σ_i p_i c_i under full participation, so the fixed point is the optimum of Σ_i p_i f_i).
+ * c ← c + Σ_{k∈S} q_k Δc_k = (1 − Σ_{k∈S} q_k)·c − Σ_{k∈S} q_k Δy_k / (τ_k η)
+ * with each client's share q_k of the objective: with equal shares 1/N this is the paper's
+ * c + (|S|/N)·mean_S Δc_k, and in general it keeps c = Σ_i q_i c_i under any participation, so the
+ * fixed point is the optimum of Σ_i q_i f_i.
  * c is the aggregator's checkpointed state (`control`). Not streamed; client-level DP cannot wrap it.
  */
 export function withScaffold(inner: Aggregator, o: ScaffoldOptions): Aggregator {
@@ -50,10 +54,14 @@ export function withScaffold(inner: Aggregator, o: ScaffoldOptions): Aggregator 
       if (!inner.aggregate(updates, weights, out, ctx)) return false;
       if (sum?.length !== c.length) sum = new Float32Array(c.length);
       sum.fill(0);
-      for (let k = 0; k < updates.length; k++) ctx.kernels.axpy(weights[k] / (tau[k] * o.lr), updates[k].delta, sum);
-      const share = updates.length / o.clients;
+      let share = 0;
+      for (let k = 0; k < updates.length; k++) {
+        const qk = o.share(updates[k].node);
+        share += qk;
+        ctx.kernels.axpy(qk / (tau[k] * o.lr), updates[k].delta, sum);
+      }
       ctx.kernels.scale(1 - share, c);
-      ctx.kernels.axpy(-share, sum, c);
+      ctx.kernels.axpy(-1, sum, c);
       return true;
     },
   };

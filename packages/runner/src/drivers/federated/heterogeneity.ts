@@ -75,17 +75,20 @@ export interface HeterogeneityServer {
 
 /**
  * Wraps the run's aggregator for FedNova (τ_eff scaling) or SCAFFOLD (control variate update); other
- * kinds get it unchanged. `size` is the model's length, `clients` N.
+ * kinds get it unchanged. `size` is the model's length, `parts` the clients' example indices (a client's
+ * share of SCAFFOLD's objective is n_i / Σ n_j).
  */
 export function heterogeneityServer(
   cfg: ExperimentConfig,
   inner: Aggregator,
   size: number,
-  clients: number,
+  parts: readonly Int32Array[],
 ): HeterogeneityServer {
   const kind = cfg.algorithm.kind;
   if (kind === 'fednova') return { aggregator: withFedNova(inner), control: null };
   if (kind !== 'scaffold') return { aggregator: inner, control: null };
   const control: ScaffoldControl = { c: new Float32Array(size) };
-  return { aggregator: withScaffold(inner, { clients, lr: cfg.optimizer.lr, control }), control };
+  const total = parts.reduce((acc, p) => acc + p.length, 0);
+  const share = (node: number) => (parts[node]?.length ?? 0) / total;
+  return { aggregator: withScaffold(inner, { share, lr: cfg.optimizer.lr, control }), control };
 }

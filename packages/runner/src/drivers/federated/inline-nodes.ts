@@ -1,8 +1,7 @@
 import type { CompressorState, Kernels, OptimizerMemory } from '@starling/core';
 import type { InlineClients } from '@starling/server';
-import { type NodeUplink, nodeUplink, VirtualClients } from '@starling/worker';
+import { type NodeUplink, nodeUplink, ScaffoldClients, VirtualClients } from '@starling/worker';
 import type { PreparedFederated } from './prepare.js';
-import { ScaffoldClients } from './scaffold-clients.js';
 
 /** One node's persistent state in a checkpoint: optimizer memory and uplink compressor state. */
 export type NodeCheckpoint = {

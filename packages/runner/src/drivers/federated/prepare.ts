@@ -149,7 +149,7 @@ export function prepareRun(
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
   const aggregate = makeAggregator(a.kind === 'centralized' ? { kind: 'mean' } : a.aggregator);
-  const hetero = heterogeneityServer(cfg, aggregate, model.layout.size, parts.length);
+  const hetero = heterogeneityServer(cfg, aggregate, model.layout.size, parts);
   const aggregator = privacy && dp?.central ? withClientDp(hetero.aggregator, privacy) : hetero.aggregator;
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,

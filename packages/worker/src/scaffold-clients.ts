@@ -1,32 +1,45 @@
 import { errors, type Kernels, type LocalPlan, type LocalResult } from '@starling/core';
-import type { InlineClients, ScaffoldControl } from '@starling/server';
-import type { VirtualClients } from '@starling/worker';
+
+/** Clients that train with a gradient correction ({@link VirtualClients}, or a test's own). */
+export interface CorrectableClients {
+  has(id: number): boolean;
+  train(
+    id: number,
+    global: Float32Array,
+    round: number,
+    plan: LocalPlan,
+    delta: Float32Array,
+    correction?: Float32Array,
+  ): LocalResult;
+}
 
 /**
  * SCAFFOLD's client side in an inline run (Karimireddy et al. 2020, option II): each client keeps its
  * control variate c_i (model length, created at 0 on its first round, so memory grows with the clients
  * that have taken part), trains with the gradient g − c_i + c (`correction` = c − c_i) and then sets
  * c_i ← c_i − c − Δy / (τ η), i.e. c_i⁺ = c_i − c + (x − y_i)/(τ η) with τ the steps it took. It sends
- * Δy only; the server derives Δc from it (`withScaffold`). c is read from the server's `control`,
+ * Δy only; the server derives Δc from it (`withScaffold` in @starling/server). c is read from the server's `control`,
  * which is what the round's downlink carries (its bytes are counted per participant).
  */
-export class ScaffoldClients implements InlineClients {
+export class ScaffoldClients {
   private readonly variates = new Map<number, Float32Array>();
   private readonly correction: Float32Array;
 
   constructor(
-    private readonly inner: VirtualClients,
-    private readonly control: ScaffoldControl,
+    private readonly inner: CorrectableClients,
+    private readonly control: { readonly c: Float32Array },
     private readonly lr: number,
     private readonly kernels: Kernels,
   ) {
     this.correction = new Float32Array(control.c.length);
   }
 
+  /** Whether `id` is a registered client. */
   has(id: number): boolean {
     return this.inner.has(id);
   }
 
+  /** Trains client `id` with its correction c − c_i, writes Δy into `delta` and updates c_i. */
   train(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
     const { c } = this.control;
     let ci = this.variates.get(id);
