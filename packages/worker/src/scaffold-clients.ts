@@ -1,5 +1,23 @@
 import { errors, type Kernels, type LocalPlan, type LocalResult } from '@starling/core';
 
+/**
+ * SCAFFOLD's option II client update after a round of τ = `steps` local SGD steps at rate `lr` that
+ * produced Δy = `delta`: c_i ← c_i − c − Δy/(τ η), in place on `ci`. The same kernel calls in every
+ * runtime (inline clients and worker pool threads).
+ */
+export function updateControlVariate(
+  kernels: Kernels,
+  c: Float32Array,
+  ci: Float32Array,
+  delta: Float32Array,
+  steps: number,
+  lr: number,
+): void {
+  if (steps < 1) throw errors.runtime('scaffold: a client took no local step');
+  kernels.axpy(-1, c, ci);
+  kernels.axpy(-1 / (steps * lr), delta, ci);
+}
+
 /** Clients that train with a gradient correction ({@link VirtualClients}, or a test's own). */
 export interface CorrectableClients {
   has(id: number): boolean;
@@ -46,9 +64,7 @@ export class ScaffoldClients {
     if (!ci) this.variates.set(id, (ci = new Float32Array(c.length)));
     this.kernels.sub(c, ci, this.correction);
     const r = this.inner.train(id, global, round, plan, delta, this.correction);
-    if (r.steps < 1) throw errors.runtime(`scaffold: client ${id} took no local step in round ${round}`);
-    this.kernels.axpy(-1, c, ci);
-    this.kernels.axpy(-1 / (r.steps * this.lr), delta, ci);
+    updateControlVariate(this.kernels, c, ci, delta, r.steps, this.lr);
     return r;
   }
 

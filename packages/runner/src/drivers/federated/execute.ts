@@ -81,6 +81,7 @@ export async function executeRounds(
         onListening: startHosts,
         updates: prep.compression.decoder,
         downlink: prep.compression.downlink ?? undefined,
+        ...(prep.control ? { control: prep.control.c } : {}),
         nonFiniteScan: kernels.compress?.firstNonFinite,
         lane,
         signal,

@@ -49,21 +49,12 @@ function privacyRefusal(cfg: ExperimentConfig, kind: string): Refusal | null {
  * Refuses combinations the heterogeneity algorithms do not support (exit code 2), each with its reason:
  * FedNova and SCAFFOLD need plain constant-rate local SGD; client-level DP cannot wrap FedNova (τ_eff
  * rescales the release) or SCAFFOLD (c leaks unclipped updates); DP-SGD's loop has no proximal term or
- * drift correction; SCAFFOLD runs inline only (worker hosts do not carry c_i yet).
+ * drift correction.
  */
 export function checkHeterogeneitySupported(cfg: ExperimentConfig): void {
   const kind = cfg.algorithm.kind;
   if (kind !== 'fedprox' && kind !== 'fednova' && kind !== 'scaffold') return;
-  const r =
-    (kind === 'fedprox' ? null : optimizerRefusal(cfg, kind)) ??
-    privacyRefusal(cfg, kind) ??
-    (kind === 'scaffold' && cfg.runtime.kind !== 'inline'
-      ? ([
-          'runtime.kind',
-          'inline for algorithm.kind scaffold (worker hosts do not carry control variates yet)',
-          cfg.runtime.kind,
-        ] as const)
-      : null);
+  const r = (kind === 'fedprox' ? null : optimizerRefusal(cfg, kind)) ?? privacyRefusal(cfg, kind);
   if (r !== null) throw errors.option(r[0], r[1], r[2]);
 }
 
