@@ -23,6 +23,8 @@ export interface InlineRunOptions extends InlineCompression {
    * yields to the event loop once per round while a signal is given, so a signal handler can run.
    */
   readonly signal?: AbortSignal;
+  /** Bytes sent to each participant besides the model (SCAFFOLD's control variate c), counted as downlink. */
+  readonly downExtraBytes?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function runInline(
   options: InlineRunOptions = {},
 ): Promise<number> {
   const { encodeUp, decoder, downlink, signal } = options;
+  const extra = options.downExtraBytes ?? 0;
   const meter = new TrafficMeter();
   const deltas: Float32Array[] = [];
   const queue: ServerCommand[] = machine.handle({ type: 'start' });
@@ -70,7 +73,7 @@ export async function runInline(
             queue.push(...machine.handle({ type: 'failure', round: cmd.round, node: id, reason: 'unknown node' }));
             continue;
           }
-          meter.down(cmd.round, downlink ? downlink.messageFor(`node-${id}`).payloadBytes : model.byteLength);
+          meter.down(cmd.round, extra + (downlink ? downlink.messageFor(`node-${id}`).payloadBytes : model.byteLength));
           if (deltas[slot]?.length !== model.length) deltas[slot] = new Float32Array(model.length);
           const delta = deltas[slot];
           const r = nodes.train(id, model, cmd.round, plan, delta);
@@ -99,6 +102,7 @@ export async function runInline(
               node: id,
               samples: r.samples,
               trainLoss: r.trainLoss,
+              steps: r.steps,
               delta: sent,
               ...(machine.gated ? { bytes } : {}),
             }),

@@ -31,7 +31,10 @@ export class RoundMachine {
   /** The last round completed before this machine started (−1: a fresh run; see `resumeAt`). */
   private resumedAfter = -1;
   private selected: number[] = [];
-  private readonly results = new Map<number, { samples: number; trainLoss: number; delta: Float32Array }>();
+  private readonly results = new Map<
+    number,
+    { samples: number; trainLoss: number; delta: Float32Array; steps?: number }
+  >();
   private readonly failures = new Map<number, string>();
   private readonly available = new Set<number>();
   private readonly delta: Float32Array;
@@ -176,7 +179,7 @@ export class RoundMachine {
       const failed = this.fail(e.round, e.node, bad);
       return bad.startsWith('non-finite') ? failed : [...reject(bad), ...failed];
     }
-    this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta });
+    this.results.set(e.node, { samples: e.samples, trainLoss: e.trainLoss, delta: e.delta, steps: e.steps });
     this.stream?.offer(e.node, e.samples, (n) => this.results.get(n)?.delta);
     this.gate?.answer(e.node, true, e.bytes);
     return this.decided() ? this.close() : [];
@@ -256,7 +259,7 @@ export class RoundMachine {
       trainLoss = entries.reduce((acc, e, i) => acc + w[i] * e.trainLoss, 0);
     }
     const aggregated = this.aggregate(
-      ids.map((node, i) => ({ node, samples: entries[i].samples, delta: entries[i].delta })),
+      ids.map((node, i) => ({ node, samples: entries[i].samples, delta: entries[i].delta, steps: entries[i].steps })),
     );
     const summary: RoundSummary = {
       round: this.round,

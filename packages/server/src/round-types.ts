@@ -89,6 +89,8 @@ export type ServerEvent =
       samples: number;
       trainLoss: number;
       delta: Float32Array;
+      /** τ: local optimizer steps the node took (`LocalResult.steps`; `metrics.steps` over sockets). */
+      steps?: number;
       /**
        * True when the runtime has already checked that every entry of `delta` is finite (a `threads` pool
        * thread scans each Δ it writes while it is in cache); the machine then skips its own scan.

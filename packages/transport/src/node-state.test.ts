@@ -25,6 +25,13 @@ describe('node-state messages', () => {
     expect(readNodeState(m.header as NodeStateHeader, m.tensors)).toEqual(payload);
   });
 
+  it('carry SCAFFOLD’s control variate as the last tensor `control`', () => {
+    const withControl = { ...payload, control: Float32Array.of(0.5, -1, 2) };
+    const m = roundTrip(withControl);
+    expect(m.header.tensors.map((t) => t.name)).toEqual(['slot/0', 'slot/1', 'up/ef.memory', 'control']);
+    expect(readNodeState(m.header as NodeStateHeader, m.tensors)).toEqual(withControl);
+  });
+
   it('refuse a slot count beyond the tensors, misnamed or non-f32 tensors', () => {
     const m = roundTrip();
     const h = m.header as NodeStateHeader;

@@ -21,6 +21,8 @@ export const localPlanSchema = z.strictObject({
   epochs: count,
   batchSize: z.number().int().positive().nullable(),
   maxSteps: count.optional(),
+  proximalMu: z.number().positive().finite().optional(),
+  normalizeBySteps: z.boolean().optional(),
 });
 
 /** `NodePrivacy` as `planRunPrivacy` resolves it for the nodes. */

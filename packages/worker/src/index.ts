@@ -42,6 +42,8 @@ export { buildNode, forWire, onHost, workspaceFor } from './node-setup.js';
 export type { NodeUplink } from './node-uplink.js';
 export { nodeUplink } from './node-uplink.js';
 export { refuseWelcome } from './refuse-welcome.js';
+export type { CorrectableClients } from './scaffold-clients.js';
+export { ScaffoldClients } from './scaffold-clients.js';
 export type { TrainResult, TrainTask, UpdatePayload } from './train-task.js';
 export { VirtualClients } from './virtual-clients.js';
 export type { HostLog, WorkerHostOptions } from './worker-host.js';

@@ -15,13 +15,14 @@ import type { NodeStates } from './node-states.js';
 export async function replyNodeStates(endpoint: DealerEndpoint, round: number, held: NodeStates): Promise<void> {
   const ids = held.nodes();
   const sent = ids.map((node) => {
-    const { state: s, upState } = held.stateAfter(node, round);
+    const { state: s, upState, control } = held.stateAfter(node, round);
     const slots = (s?.slots ?? []).map((v) => (v instanceof Float32Array ? v : Float32Array.from(v)));
     const { header, tensors } = nodeStateMessage(round, {
       node,
       step: s?.step ?? 0,
       slots,
       up: upState ?? {},
+      ...(control ? { control } : {}),
     });
     return endpoint.send(header, tensors);
   });
@@ -42,7 +43,7 @@ export function applyNodeState(
 ): string | null {
   const p = readNodeState(h, tensors);
   if (typeof p === 'string') return p;
-  if (p.step === 0 && p.slots.length === 0 && Object.keys(p.up).length === 0) {
+  if (p.step === 0 && p.slots.length === 0 && Object.keys(p.up).length === 0 && !p.control) {
     // A node that had not trained by the checkpoint: whatever this host kept for it is forgotten.
     held.restore(p.node, null);
     return null;
@@ -51,6 +52,7 @@ export function applyNodeState(
   held.restore(p.node, {
     state: { kind, step: p.step, slots: p.slots.map((v) => v.slice()) },
     upState: up.length > 0 ? Object.fromEntries(up.map(([k, v]) => [k, v.slice()])) : null,
+    ...(p.control ? { control: p.control.slice() } : {}),
   });
   return null;
 }

@@ -6,6 +6,8 @@ export interface NodeState {
   readonly state: OptimizerState | null;
   /** Uplink compressor state (error-feedback memory, PowerSGD warm start), or null. */
   readonly upState: CompressorState | null;
+  /** SCAFFOLD's control variate c_i (absent for other algorithms and before the node's first round). */
+  readonly control?: Float32Array;
 }
 
 interface Entry {
@@ -42,10 +44,16 @@ export class NodeStates {
     start: NodeState,
     after: OptimizerState,
     upState: CompressorState | undefined,
+    control?: Float32Array,
   ): void {
     const e = this.entries.get(node);
     if (e && e.round > round) return;
-    this.entries.set(node, { round, before: start, after: { state: after, upState: upState ?? start.upState } });
+    const c = control ?? start.control;
+    this.entries.set(node, {
+      round,
+      before: start,
+      after: { state: after, upState: upState ?? start.upState, ...(c ? { control: c } : {}) },
+    });
   }
 
   /** A task for `round` arrived: the states before earlier rounds are no longer needed. */

@@ -14,6 +14,8 @@ export interface BlockNode {
   readonly upState: CompressorState | null;
   /** The node's own local plan (`HostSetup.local`), or undefined: `setup.local`. */
   readonly local?: LocalPlan;
+  /** SCAFFOLD's c_i from the node's previous round (absent: 0, or not SCAFFOLD). */
+  readonly control?: Float32Array;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface TrainBlockTask {
   readonly out: Float32Array;
   /** Scan each raw Δ for NaN/Inf here (`TrainBlockResult.finite`); only worth it when the host can say so. */
   readonly scan?: boolean;
+  /** SCAFFOLD: the server's control variate c for this round (read only); absent for other algorithms. */
+  readonly control?: Float32Array;
 }
 
 /** What a block task returns: one {@link TrainResult} per node, in block order. */
@@ -65,6 +69,7 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
       upState: n.upState,
       local: n.local,
       out: task.out.subarray(j * p, (j + 1) * p),
+      ...(task.control ? { scaffold: { c: task.control, ci: n.control ?? null } } : {}),
     }),
   );
   return { results, finite: results.map((r) => scan !== null && !r.payload && scan(r.delta) < 0) };
@@ -74,7 +79,7 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
 function stateBuffers(results: readonly TrainResult[]): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const r of results) {
-    for (const v of r.state.slots) {
+    for (const v of [...r.state.slots, ...(r.control ? [r.control] : [])]) {
       if (!(v instanceof Float32Array) || !(v.buffer instanceof ArrayBuffer)) continue;
       if (v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) out.add(v.buffer);
     }

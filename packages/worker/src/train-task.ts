@@ -15,6 +15,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
 import { type NodeSetup, workspaceFor } from './node-setup.js';
 import { type NodeUplink, nodeUplink } from './node-uplink.js';
+import { updateControlVariate } from './scaffold-clients.js';
 
 /** One node's local training for one round, as sent to a pool thread. */
 export interface TrainTask {
@@ -38,6 +39,11 @@ export interface TrainTask {
   readonly out?: Float32Array;
   /** This node's own local plan (`systems.localWork`); absent: `setup.local`. */
   readonly local?: LocalPlan;
+  /**
+   * SCAFFOLD: the server's control variate c (read only) and the node's c_i from its previous round
+   * (null on its first: 0). The node trains with g − c_i + c and returns its new c_i as `control`.
+   */
+  readonly scaffold?: { readonly c: Float32Array; readonly ci: Float32Array | null };
 }
 
 /** A compressed update: the encoder's bytes, its kind (the frame's `codec`) and its theoretical size. */
@@ -67,6 +73,8 @@ export interface TrainResult {
    * `nonFiniteResult`). The update must not be sent; it is not compressed (no payload, no upState).
    */
   readonly nonFinite?: string;
+  /** SCAFFOLD: the node's new control variate c_i (a fresh buffer of this task). */
+  readonly control?: Float32Array;
 }
 
 /** A pool thread's executor for one setup: working buffers and one optimizer, shared by every client. */
@@ -121,8 +129,13 @@ export default function trainTask(task: TrainTask): TrainResult {
   if (task.state) optimizer.load(task.state);
   const delta = task.out?.length === task.global.length ? task.out : new Float32Array(task.global.length);
   const rng = Rng.fromSeed(task.setup.seed).fork('node', task.node);
-  const job = { id: task.node, indices: task.indices, rng, optimizer };
+  const sc = task.scaffold;
+  const ci = sc ? (sc.ci?.slice() ?? new Float32Array(sc.c.length)) : undefined;
+  let correction: Float32Array | undefined;
+  if (sc && ci) kernels.sub(sc.c, ci, (correction = new Float32Array(ci.length)));
+  const job = { id: task.node, indices: task.indices, rng, optimizer, correction };
   const r = executor.train(job, task.global, task.round, task.local ?? task.setup.local, delta);
+  if (sc && ci) updateControlVariate(kernels, sc.c, ci, delta, r.steps, task.setup.optimizer.lr ?? Number.NaN);
   const result = {
     node: task.node,
     delta,
@@ -130,6 +143,7 @@ export default function trainTask(task: TrainTask): TrainResult {
     samples: r.samples,
     steps: r.steps,
     state: optimizer.state(),
+    ...(ci ? { control: ci } : {}),
   };
   const nonFinite = nonFiniteResult(delta, r.trainLoss, compressKernelsOf(kernels).firstNonFinite);
   if (nonFinite !== null) return { ...result, nonFinite };
@@ -149,7 +163,7 @@ export default function trainTask(task: TrainTask): TrainResult {
  */
 function ownedBuffers(r: TrainResult): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
-  for (const v of [r.delta, ...r.state.slots]) {
+  for (const v of [r.delta, ...r.state.slots, ...(r.control ? [r.control] : [])]) {
     if (!(v instanceof Float32Array) || !(v.buffer instanceof ArrayBuffer)) continue;
     if (v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) out.add(v.buffer);
   }

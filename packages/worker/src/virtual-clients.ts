@@ -72,15 +72,25 @@ export class VirtualClients {
     }
   }
 
-  /** Trains client `id` from `global` for `round` and writes its update Δ into `delta`. */
-  train(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
+  /**
+   * Trains client `id` from `global` for `round` and writes its update Δ into `delta`; `correction`
+   * (SCAFFOLD's c − c_i) is added to every local gradient.
+   */
+  train(
+    id: number,
+    global: Float32Array,
+    round: number,
+    plan: LocalPlan,
+    delta: Float32Array,
+    correction?: Float32Array,
+  ): LocalResult {
     let record = this.records.get(id);
     if (!record) {
       record = { rng: Rng.fromSeed(this.setup.seed).fork('node', id), memory: freshOptimizerMemory() };
       this.records.set(id, record);
     }
     this.optimizer.bind(record.memory);
-    const job = { id, indices: this.parts[id], rng: record.rng, optimizer: this.optimizer };
+    const job = { id, indices: this.parts[id], rng: record.rng, optimizer: this.optimizer, correction };
     return this.executor.train(job, global, round, plan, delta);
   }
 }

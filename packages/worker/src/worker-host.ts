@@ -217,9 +217,12 @@ export class WorkerHost {
       this.useScan(kernels.compress?.firstNonFinite);
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {
-      const model = this.taskModel(h.round, h.nodes, h.model, m.tensors);
+      // SCAFFOLD's c rides with the model as the tensor `control` (copied: the frame is not ours).
+      const c = m.tensors.find((t) => t.name === 'control');
+      const control = c?.data instanceof Float32Array ? c.data.slice() : undefined;
+      const model = this.taskModel(h.round, h.nodes, h.model, c ? m.tensors.filter((t) => t !== c) : m.tensors);
       const nodes = this.answers.pending(h.round, h.nodes);
-      if (model && nodes.length > 0) void this.runTask(h.round, nodes, model);
+      if (model && nodes.length > 0) void this.runTask(h.round, nodes, model, control);
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     } else if (h.type === 'node-state' && this.setup) {
@@ -273,7 +276,12 @@ export class WorkerHost {
     }
   }
 
-  private async runTask(round: number, nodes: readonly number[], model: Float32Array): Promise<void> {
+  private async runTask(
+    round: number,
+    nodes: readonly number[],
+    model: Float32Array,
+    control: Float32Array | undefined,
+  ): Promise<void> {
     const setup = this.setup;
     if (!setup) return;
     this.endpoint.setRound(round);
@@ -284,7 +292,7 @@ export class WorkerHost {
     // About two blocks per thread, at most BLOCK_NODES nodes each: small enough that updates stream to the
     // server while later blocks train instead of arriving in one burst at the end of the round.
     const blocks = blocksOf(nodes, Math.max(2 * this.pool.maxThreads, Math.ceil(nodes.length / BLOCK_NODES)));
-    await Promise.all(blocks.map((block) => this.runBlock(round, block, shared)));
+    await Promise.all(blocks.map((block) => this.runBlock(round, block, shared, control)));
     this.taskModels.release(shared);
   }
 
@@ -294,11 +302,16 @@ export class WorkerHost {
    * this kind of machine); `send` copies each Δ into its frame at once, so the arena goes back to the
    * free list as soon as the block's updates are queued.
    */
-  private async runBlock(round: number, block: readonly number[], global: Float32Array): Promise<void> {
+  private async runBlock(
+    round: number,
+    block: readonly number[],
+    global: Float32Array,
+    control: Float32Array | undefined,
+  ): Promise<void> {
     // A node still training an earlier round (a straggler whose round closed without it, on a virtual clock)
     // finishes that first: it trains the next round from its state after that one, as it does inline.
     const earlier = block.flatMap((node) => this.training.get(node) ?? []);
-    const run = Promise.allSettled(earlier).then(() => this.trainBlockNow(round, block, global));
+    const run = Promise.allSettled(earlier).then(() => this.trainBlockNow(round, block, global, control));
     for (const node of block) this.training.set(node, run);
     try {
       await run;
@@ -307,7 +320,12 @@ export class WorkerHost {
     }
   }
 
-  private async trainBlockNow(round: number, block: readonly number[], global: Float32Array): Promise<void> {
+  private async trainBlockNow(
+    round: number,
+    block: readonly number[],
+    global: Float32Array,
+    control: Float32Array | undefined,
+  ): Promise<void> {
     const setup = this.setup;
     if (!setup) return;
     const arena = this.arenas.take(block.length * global.length);
@@ -318,6 +336,7 @@ export class WorkerHost {
       setup: setup.setup,
       round,
       global,
+      ...(control ? { control } : {}),
       nodes: block.map((node, j) => ({
         node,
         indices: Int32Array.from(setup.partition[String(node)] ?? []),
@@ -345,7 +364,7 @@ export class WorkerHost {
     const byRef = lane !== undefined && results.every((r) => !r.payload);
     const p = global.length;
     const sent = results.map((r, j) => {
-      this.states.record(r.node, round, starts[j], r.state, r.upState);
+      this.states.record(r.node, round, starts[j], r.state, r.upState, r.control);
       if (r.nonFinite !== undefined) {
         this.options.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
       }

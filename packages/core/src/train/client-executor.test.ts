@@ -106,6 +106,35 @@ describe('ClientExecutor', () => {
     }
   });
 
+  it('adds μ(x − x_global) and the correction to every local gradient, and FedNova sends Δ/τ', () => {
+    const sgd = { kind: 'sgd', lr: 0.1, weightDecay: 0 } as const;
+    const mu = 0.7;
+    const correction = Float32Array.from({ length: global.length }, (_, i) => 0.01 * ((i % 5) - 2));
+    const full: LocalPlan = { epochs: 3, batchSize: null }; // 3 full-batch steps: no shuffling matters
+    const idx = parts[0];
+    // The reference: the model's gradient, plus both terms in float64, then x ← x − lr·g by hand.
+    const x = global.slice();
+    const g = new Float32Array(global.length);
+    const batch = makeBatch(data, idx.length);
+    const { x: bx, y: by } = gather(data, idx, 0, idx.length, batch);
+    for (let step = 0; step < 3; step++) {
+      model.lossAndGrad(jsKernels, 'softmax_ce', x, bx, by, idx.length, g);
+      for (let i = 0; i < x.length; i++) x[i] -= 0.1 * (g[i] + mu * (x[i] - global[i]) + correction[i]);
+    }
+    const executor = new ClientExecutor(model, 'softmax_ce', jsKernels, data);
+    const optimizer = new Optimizer(sgd, global.length, jsKernels);
+    optimizer.bind(freshOptimizerMemory());
+    const job = { id: 0, indices: idx, rng: rngOf(0), optimizer, correction };
+    const delta = new Float32Array(global.length);
+    const r = executor.train(job, global, 0, { ...full, proximalMu: mu }, delta);
+    expect(r.steps).toBe(3);
+    for (let i = 0; i < x.length; i++) expect(delta[i]).toBeCloseTo(x[i] - global[i], 6);
+    const normalized = new Float32Array(global.length);
+    optimizer.bind(freshOptimizerMemory());
+    executor.train(job, global, 0, { ...full, proximalMu: mu, normalizeBySteps: true }, normalized);
+    expect(Array.from(normalized)).toEqual(Array.from(delta, (v) => Math.fround(v * (1 / 3))));
+  });
+
   it('refuses a client without examples', () => {
     const executor = new ClientExecutor(model, 'softmax_ce', jsKernels, data);
     const job = { id: 4, indices: new Int32Array(0), rng: rngOf(4), optimizer: { step: () => {} } };

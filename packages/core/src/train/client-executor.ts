@@ -19,6 +19,11 @@ export interface ClientJob {
   readonly indices: Int32Array;
   readonly rng: Rng;
   readonly optimizer: StepOptimizer;
+  /**
+   * SCAFFOLD's drift correction c − c_i (Karimireddy et al. 2020), model length: added to the gradient
+   * of every local step. Absent: none.
+   */
+  readonly correction?: Float32Array;
 }
 
 /**
@@ -37,6 +42,8 @@ export class ClientExecutor {
   private batch: Batch | null = null;
   private order = new Int32Array(0);
   private readonly dpSgd: DpSgdTrainer | null;
+  /** FedProx's x_local − x_global, allocated on the first proximal round. */
+  private proximal: Float32Array | null = null;
 
   constructor(
     private readonly model: DenseNet,
@@ -60,18 +67,23 @@ export class ClientExecutor {
     this.local.set(global);
     let result: LocalResult;
     if (this.dpSgd) {
+      if (plan.proximalMu !== undefined || job.correction !== undefined) {
+        throw errors.runtime('DP-SGD local training has no proximal term or drift correction');
+      }
       const r = this.dpSgd.round(job.indices, job.optimizer, this.local, this.grad, round, plan, job.rng);
       result = { trainLoss: r.seen > 0 ? r.lossSum / r.seen : 0, samples: n, steps: r.steps };
     } else {
-      result = this.plainRound(job, round, plan);
+      result = this.plainRound(job, global, round, plan);
     }
     this.kernels.sub(this.local, global, delta);
+    // FedNova: d = Δ / τ leaves the node (compressed, clipped and noised as Δ would be).
+    if (plan.normalizeBySteps && result.steps > 0) this.kernels.scale(1 / result.steps, delta);
     if (this.privacy.update) privatizeUpdate(delta, this.privacy.update, job.rng.fork('dp-local', round));
     return result;
   }
 
   /** Shuffled minibatch epochs (McMahan et al. 2017's ClientUpdate) on `this.local`. */
-  private plainRound(job: ClientJob, round: number, plan: LocalPlan): LocalResult {
+  private plainRound(job: ClientJob, global: Float32Array, round: number, plan: LocalPlan): LocalResult {
     const n = job.indices.length;
     const b = Math.min(plan.batchSize ?? n, n);
     if (this.batch === null || this.batch.capacity < b) this.batch = makeBatch(this.data, b);
@@ -90,11 +102,23 @@ export class ClientExecutor {
         const count = Math.min(b, n - start);
         const { x, y } = gather(this.data, order, start, count, this.batch);
         lossSum += this.model.lossAndGrad(this.kernels, this.loss, this.local, x, y, count, this.grad);
+        this.adjustGradient(job, global, plan);
         job.optimizer.step(this.local, this.grad);
         seen += count;
         steps++;
       }
     }
     return { trainLoss: seen > 0 ? lossSum / seen : 0, samples: n, steps };
+  }
+
+  /** FedProx's proximal gradient μ(x − x_global) and SCAFFOLD's correction c − c_i, added to `grad`. */
+  private adjustGradient(job: ClientJob, global: Float32Array, plan: LocalPlan): void {
+    const mu = plan.proximalMu;
+    if (mu !== undefined) {
+      this.proximal ??= new Float32Array(this.local.length);
+      this.kernels.sub(this.local, global, this.proximal);
+      this.kernels.axpy(mu, this.proximal, this.grad);
+    }
+    if (job.correction) this.kernels.axpy(1, job.correction, this.grad);
   }
 }

@@ -14,6 +14,16 @@ export interface LocalPlan {
   readonly batchSize: number | null;
   /** Optional cap on optimizer steps per round (e.g. 1 for FedSGD). */
   readonly maxSteps?: number;
+  /**
+   * FedProx's μ > 0 (Li et al. 2020): every local step adds μ·(x_local − x_global) to the gradient, the
+   * gradient of μ/2·‖x_local − x_global‖². Absent: plain local training.
+   */
+  readonly proximalMu?: number;
+  /**
+   * FedNova (Wang et al. 2020): the node sends its normalized update d = Δ / τ (τ = local steps taken,
+   * reported as `LocalResult.steps`) instead of Δ. Absent or false: Δ as is.
+   */
+  readonly normalizeBySteps?: boolean;
 }
 
 /** What a node reports after local training. */
@@ -22,6 +32,7 @@ export interface LocalResult {
   readonly trainLoss: number;
   /** Its number of local examples n_k (the FedAvg weight). */
   readonly samples: number;
+  /** τ: local optimizer steps actually taken this round (FedNova's normalizer). */
   readonly steps: number;
 }
 

@@ -36,6 +36,9 @@ const federated = {
   overCommit: z.number().nonnegative().finite().optional(),
 };
 
+/** FedAvg's local work: E epochs of minibatch B per round. */
+const localWork = { localEpochs: posInt.default(1), batchSize: posInt.default(10) };
+
 /**
  * `algorithm.topology`: the gossip graph or schedule over the peers, validated by the schema of its
  * kind in @starling/topologies (`nodes` is `algorithm.peers`). Random kinds draw from `seed` (default:
@@ -68,6 +71,10 @@ export const algorithmSchema = z.discriminatedUnion('kind', [
     localEpochs: posInt.default(1),
     batchSize: posInt.default(10),
   }),
+  // Heterogeneity algorithms (docs/algorithms.md): FedAvg's keys, plus FedProx's μ.
+  z.strictObject({ kind: z.literal('fedprox'), ...federated, ...localWork, mu: z.number().positive().finite() }),
+  z.strictObject({ kind: z.literal('fednova'), ...federated, ...localWork }),
+  z.strictObject({ kind: z.literal('scaffold'), ...federated, ...localWork }),
   z.strictObject({
     kind: z.literal('dpsgd'),
     ...gossip,

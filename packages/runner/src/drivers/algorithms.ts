@@ -47,6 +47,9 @@ export const ALGORITHMS: Readonly<Record<AlgorithmKind, AlgorithmEntry>> = {
   centralized: federated,
   fedsgd: federated,
   fedavg: federated,
+  fedprox: federated,
+  fednova: federated,
+  scaffold: federated,
   dpsgd: gossip,
   consensus: gossip,
 };

@@ -11,6 +11,11 @@ export interface AggregatorUpdate {
    * Read only: the buffer may belong to the runtime (an inline node reuses it next round).
    */
   readonly delta: Float32Array;
+  /**
+   * τ_k: the local optimizer steps the node reported (FedNova's and SCAFFOLD's normalizer); absent when
+   * the runtime did not say (unit tests feeding the machine directly).
+   */
+  readonly steps?: number;
 }
 
 /** What an aggregator may use besides the updates; built by the round machine for every close. */

@@ -15,6 +15,7 @@ export class Dispatcher {
     private readonly router: RouterEndpoint,
     private readonly meter: TrafficMeter,
     private readonly downlink: Downlink | undefined,
+    private readonly control?: Float32Array,
   ) {}
 
   /**
@@ -38,17 +39,20 @@ export class Dispatcher {
       config: {},
       deadlineMs: 0,
     });
+    // SCAFFOLD's c goes after the model, a copy per dispatch (a send may read it after c moves on).
+    const extra = this.control ? [{ name: 'control', data: this.control.slice() }] : [];
+    const extraBytes = this.control?.byteLength ?? 0;
     if (this.downlink) {
       this.downlink.advance(cmd.round, cmd.model);
       for (const [peer, nodes] of byHost) {
         const msg = this.downlink.messageFor(peer);
-        this.meter.down(cmd.round, msg.payloadBytes);
-        void this.router.send(peer, task(nodes, msg.kind), msg.tensors);
+        this.meter.down(cmd.round, msg.payloadBytes + extraBytes);
+        void this.router.send(peer, task(nodes, msg.kind), [...msg.tensors, ...extra]);
       }
       return;
     }
     const targets = [...byHost].map(([peer, nodes]) => ({ peer, header: task(nodes, 'full') }));
-    for (const _ of targets) this.meter.down(cmd.round, cmd.model.byteLength);
-    void this.router.broadcast(targets, [{ name: 'model', data: cmd.model }]);
+    for (const _ of targets) this.meter.down(cmd.round, cmd.model.byteLength + extraBytes);
+    void this.router.broadcast(targets, [{ name: 'model', data: cmd.model }, ...extra]);
   }
 }

@@ -22,6 +22,7 @@ const copy = (p: NodeStatePayload): NodeStatePayload => ({
   step: p.step,
   slots: p.slots.map((v) => v.slice()),
   up: Object.fromEntries(Object.entries(p.up).map(([k, v]) => [k, v.slice()])),
+  ...(p.control ? { control: p.control.slice() } : {}),
 });
 
 /**

@@ -50,6 +50,11 @@ export interface ZmqServerOptions {
   readonly updates?: UpdateDecoder;
   /** The compressed downlink (`compression.down`): tasks carry x̂ or its deltas instead of the raw model. */
   readonly downlink?: Downlink;
+  /**
+   * SCAFFOLD's server control variate c (read at every dispatch, model length): each task carries a copy
+   * as the f32 tensor `control` after the model, counted as downlink. Absent for other algorithms.
+   */
+  readonly control?: Float32Array;
   /** Shared memory with hosts in this process (`threads`): updates of codec `shm` are read from it. */
   readonly lane?: SharedLane;
   /**

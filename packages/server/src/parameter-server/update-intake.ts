@@ -95,6 +95,7 @@ export class UpdateIntake {
       node: h.node,
       samples: h.weight,
       trainLoss,
+      steps: h.metrics.steps,
       delta: decoded,
       bytes,
     };

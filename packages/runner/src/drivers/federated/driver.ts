@@ -8,6 +8,7 @@ import { checkCompressionSupported } from './compression.js';
 import { executeRounds, type OnRound, type RuntimeReport } from './execute.js';
 import { captureFederated, type FederatedProgress, restoreFederated } from './federated-state.js';
 import { federatedFootprint } from './footprint.js';
+import { checkHeterogeneitySupported } from './heterogeneity.js';
 import { HostNodes } from './host-nodes.js';
 import { InlineNodes } from './inline-nodes.js';
 import { type PreparedFederated, prepareRun } from './prepare.js';
@@ -44,6 +45,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
   prepare(ctx) {
     checkPrivacySupported(ctx.cfg);
     checkCompressionSupported(ctx.cfg);
+    checkHeterogeneitySupported(ctx.cfg);
     const prep = prepareRun(ctx.cfg, ctx.kernels, ctx.hostKernels, ctx.baseDir);
     const { train, test } = prep.data;
     if (prep.privacy) ctx.log.info(privacyMeta(prep.privacy), 'privacy plan');

@@ -53,12 +53,13 @@ export async function executeRounds(
     const { decoder, downlink } = prep.compression;
     const plans = prep.systems?.plans;
     // systems.localWork: each client trains its own plan (E_i, or steps capped by its time budget).
-    const clients = plans
-      ? { has: (id: number) => nodes.clients.has(id), train: perClientPlan(nodes.clients, plans) }
-      : nodes.clients;
+    const trainer = nodes.trainer;
+    const clients = plans ? { has: (id: number) => trainer.has(id), train: perClientPlan(trainer, plans) } : trainer;
     const rounds = await runInline(prep.machine, clients, prep.setup.local, onRound, {
       decoder,
       downlink: downlink ?? undefined,
+      // SCAFFOLD's c travels with the model to every participant.
+      ...(prep.control ? { downExtraBytes: prep.control.c.byteLength } : {}),
       encodeUp: nodes.encodeUp,
       signal,
     });
@@ -87,6 +88,7 @@ export async function executeRounds(
         onListening: startHosts,
         updates: prep.compression.decoder,
         downlink: prep.compression.downlink ?? undefined,
+        ...(prep.control ? { control: prep.control.c } : {}),
         nonFiniteScan: kernels.compress?.firstNonFinite,
         lane,
         signal,

@@ -51,6 +51,8 @@ const federatedStateSchema = z.strictObject({
       step: z.number().int().nonnegative(),
       slots: z.array(f32).nullable(),
       up: z.record(z.string(), f32).nullable(),
+      /** SCAFFOLD's c_i (absent for other algorithms). */
+      control: f32.optional(),
     }),
   ),
   totals: z.strictObject({

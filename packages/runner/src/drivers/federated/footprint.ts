@@ -17,12 +17,12 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   const { cfg } = ctx;
   const { data, model } = workspaceFor(baseNodeSetup(cfg, ctx.hostKernels, ctx.baseDir));
   const a = cfg.algorithm;
-  const clients = a.kind === 'fedavg' || a.kind === 'fedsgd' ? a.clients : 1;
+  const clients = 'clients' in a ? a.clients : 1;
   const rounds = a.rounds;
   let perRound = 1;
   let serverOptimizer = 0;
   let aggregator = 0;
-  if (a.kind === 'fedavg' || a.kind === 'fedsgd') {
+  if ('clients' in a) {
     const mean = a.clientsPerRound ?? Math.max(1, Math.round((a.fraction ?? 1) * clients));
     const poisson = cfg.privacy?.mode === 'client' ? 3 * Math.sqrt(mean) + 1 : 0;
     perRound = Math.min(clients, Math.ceil(mean + poisson));
@@ -31,7 +31,10 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   }
   const down = cfg.compression.down;
   const downlink = down === undefined ? 0 : down.errorFeedback === true ? 3 : 2;
-  const state = OPTIMIZER_STATE_SLOTS[cfg.optimizer.kind] + (cfg.compression.up?.errorFeedback === true ? 1 : 0);
+  // SCAFFOLD: each client that has taken part holds its control variate c_i (and the server c).
+  const control = a.kind === 'scaffold' ? 1 : 0;
+  const state =
+    OPTIMIZER_STATE_SLOTS[cfg.optimizer.kind] + (cfg.compression.up?.errorFeedback === true ? 1 : 0) + control;
   const { train, test } = data;
   return {
     params: model.layout.size,
@@ -41,7 +44,7 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
     stateVectorsPerClient: state,
     // model, aggregate, the model and moments kept to undo a refused step (ServerOptimizer.applyFinite),
     // and a robust aggregator's buffers (its kind's `footprint`)
-    serverVectors: 3 + 2 * serverOptimizer + downlink + perRound + aggregator,
+    serverVectors: 3 + 2 * serverOptimizer + downlink + perRound + aggregator + 2 * control,
     executorVectors: 4,
     hosts: localHosts(cfg.runtime),
   };

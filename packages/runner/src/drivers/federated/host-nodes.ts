@@ -26,13 +26,23 @@ export class HostNodes {
       step: p.step,
       slots: [...p.slots],
       up: Object.keys(p.up).length > 0 ? { ...p.up } : null,
+      ...(p.control ? { control: p.control } : {}),
     }));
   }
 
   /** Keeps `nodes` for the hosts (sent after their first welcome). */
   load(nodes: readonly NodeCheckpoint[]): void {
     this.restore = new Map(
-      nodes.map((n) => [n.id, { node: n.id, step: n.step, slots: n.slots ?? [], up: n.up ?? {} }]),
+      nodes.map((n) => [
+        n.id,
+        {
+          node: n.id,
+          step: n.step,
+          slots: n.slots ?? [],
+          up: n.up ?? {},
+          ...(n.control ? { control: n.control } : {}),
+        },
+      ]),
     );
   }
 }

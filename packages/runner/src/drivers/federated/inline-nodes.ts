@@ -1,5 +1,6 @@
 import type { CompressorState, Kernels, OptimizerMemory } from '@starling/core';
-import { type NodeUplink, nodeUplink, VirtualClients } from '@starling/worker';
+import type { InlineClients } from '@starling/server';
+import { type NodeUplink, nodeUplink, ScaffoldClients, VirtualClients } from '@starling/worker';
 import type { PreparedFederated } from './prepare.js';
 
 /** One node's persistent state in a checkpoint: optimizer memory and uplink compressor state. */
@@ -10,6 +11,8 @@ export type NodeCheckpoint = {
   readonly slots: Float32Array[] | null;
   /** Uplink compressor state (error-feedback memory, PowerSGD warm start), null without one. */
   readonly up: CompressorState | null;
+  /** SCAFFOLD's client control variate c_i (absent for other algorithms and clients that never took part). */
+  readonly control?: Float32Array;
 };
 
 /**
@@ -19,6 +22,8 @@ export type NodeCheckpoint = {
  */
 export class InlineNodes {
   readonly clients: VirtualClients;
+  /** SCAFFOLD's clients around {@link clients}, or null. */
+  private readonly scaffold: ScaffoldClients | null;
   private readonly uplinks = new Map<number, NodeUplink>();
 
   constructor(
@@ -26,6 +31,13 @@ export class InlineNodes {
     private readonly kernels: Kernels,
   ) {
     this.clients = new VirtualClients(prep.setup, prep.parts, kernels);
+    const lr = prep.setup.optimizer.lr ?? Number.NaN; // SCAFFOLD requires sgd, whose lr is required
+    this.scaffold = prep.control && new ScaffoldClients(this.clients, prep.control, lr, kernels);
+  }
+
+  /** What the inline runtime trains: the clients, through SCAFFOLD's control variates when it runs. */
+  get trainer(): InlineClients {
+    return this.scaffold ?? this.clients;
   }
 
   private uplink(id: number): NodeUplink | null {
@@ -50,7 +62,8 @@ export class InlineNodes {
   /** Every node that has trained or compressed, in id order (copies). */
   state(_round?: number): NodeCheckpoint[] {
     const memories = this.clients.state();
-    const ids = [...new Set([...memories.keys(), ...this.uplinks.keys()])].sort((a, b) => a - b);
+    const variates = this.scaffold?.state() ?? new Map<number, Float32Array>();
+    const ids = [...new Set([...memories.keys(), ...this.uplinks.keys(), ...variates.keys()])].sort((a, b) => a - b);
     return ids.map((id) => {
       const m = memories.get(id);
       return {
@@ -58,6 +71,7 @@ export class InlineNodes {
         step: m?.step ?? 0,
         slots: m?.slots ?? null,
         up: this.uplinks.get(id)?.compressor.state() ?? null,
+        ...(variates.has(id) ? { control: variates.get(id) } : {}),
       };
     });
   }
@@ -65,10 +79,13 @@ export class InlineNodes {
   /** Restores nodes from {@link state}. */
   load(nodes: readonly NodeCheckpoint[]): void {
     const memories = new Map<number, OptimizerMemory>();
+    const variates = new Map<number, Float32Array>();
     for (const n of nodes) {
       memories.set(n.id, { step: n.step, slots: n.slots });
       if (n.up !== null) this.uplink(n.id)?.compressor.load(n.up);
+      if (n.control) variates.set(n.id, n.control);
     }
     this.clients.load(memories);
+    this.scaffold?.load(variates);
   }
 }

@@ -15,6 +15,7 @@ import {
   type Participation,
   RoundMachine,
   type RoundPlan,
+  type ScaffoldControl,
   ServerOptimizer,
   type ServerOptimizerInput,
   withClientDp,
@@ -25,6 +26,7 @@ import { adversaryRecord, resolveAdversary } from '../adversary.js';
 import type { PreparedRun } from '../driver.js';
 import { nodeSetupFor } from '../node-setup.js';
 import { prepareCompression, type RunCompression } from './compression.js';
+import { heterogeneityServer } from './heterogeneity.js';
 import { planPrivacyFor, privacyMeta } from './privacy.js';
 import { prepareSystems, type RunSystems } from './systems.js';
 
@@ -41,6 +43,8 @@ export interface PreparedFederated extends PreparedRun {
   /** The aggregator the machine calls (its state, e.g. centered clipping's momentum, is checkpointed). */
   readonly aggregator: Aggregator;
   readonly plan: RoundPlan;
+  /** SCAFFOLD's server control variate c (updated by the aggregator, sent to participants), else null. */
+  readonly control: ScaffoldControl | null;
   /** The run's privacy ledger and budget guard (null without `privacy`); see privacy.ts. */
   readonly privacy: RunPrivacy | null;
   /** `compression.up`/`down` resolved for the model (the update decoder and the downlink's x̂). */
@@ -56,13 +60,15 @@ type ServerAlgorithm = Exclude<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 
 
 function serverAlgorithm(a: ExperimentConfig['algorithm']): ServerAlgorithm {
   if (a.kind === 'dpsgd' || a.kind === 'consensus')
-    throw errors.option('algorithm.kind', 'centralized, fedsgd or fedavg for a parameter-server run', a.kind);
+    throw errors.option('algorithm.kind', 'a parameter-server algorithm (not dpsgd or consensus)', a.kind);
   return a;
 }
 
 /** The per-round work of a node: `centralized` one epoch of batch B, `fedsgd` one step, `fedavg` E epochs of B. */
 function localPlan(a: ServerAlgorithm): LocalPlan {
-  if (a.kind === 'fedavg') return { epochs: a.localEpochs, batchSize: a.batchSize };
+  if (a.kind === 'fedavg' || a.kind === 'scaffold') return { epochs: a.localEpochs, batchSize: a.batchSize };
+  if (a.kind === 'fedprox') return { epochs: a.localEpochs, batchSize: a.batchSize, proximalMu: a.mu };
+  if (a.kind === 'fednova') return { epochs: a.localEpochs, batchSize: a.batchSize, normalizeBySteps: true };
   if (a.kind === 'fedsgd') return { epochs: 1, batchSize: a.batchSize, maxSteps: 1 };
   return { epochs: 1, batchSize: a.batchSize };
 }
@@ -146,7 +152,8 @@ export function prepareRun(
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
   const aggregate = makeAggregator(a.kind === 'centralized' ? { kind: 'mean' } : a.aggregator);
-  const aggregator = privacy && dp?.central ? withClientDp(aggregate, privacy) : aggregate;
+  const hetero = heterogeneityServer(cfg, aggregate, model.layout.size, parts);
+  const aggregator = privacy && dp?.central ? withClientDp(hetero.aggregator, privacy) : hetero.aggregator;
   const systemsModel = { layout: model.layout, kernels, downlink: compression.downlink };
   const systems = prepareSystems(
     cfg,
@@ -182,6 +189,7 @@ export function prepareRun(
     machine,
     serverOptimizer,
     aggregator,
+    control: hetero.control,
     plan,
     partitionSummary: summarizePartition(parts, train.y, train.classes),
     privacy,
