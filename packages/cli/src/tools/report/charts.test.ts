@@ -14,6 +14,7 @@ const runOf = (name: string, metrics: MetricsLine[], partition: RunData['partiti
   partition,
   links: null,
   metrics,
+  tornLine: null,
 });
 
 describe('metricCharts', () => {

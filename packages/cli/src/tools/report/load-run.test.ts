@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StarlingError } from '@starling/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRun, nameRuns, parseMetrics } from './load-run.js';
+import { loadRun, nameRuns, parseMetrics, tornLastLine } from './load-run.js';
 import { runHeader } from './run-header.js';
 import { points, xValues } from './series.js';
 
@@ -122,6 +122,20 @@ describe('loadRun refusals (usage errors naming the file)', () => {
     expect(usage(() => loadRun(bad)).message).toMatch(
       new RegExp(`^${join(bad, 'metrics.jsonl')}:2: malformed metrics line`),
     );
+  });
+
+  it('a torn last line (killed while appending) is left out and named in the header; a torn middle line is refused', () => {
+    const killed = join(dir, 'killed');
+    mkdirSync(killed);
+    const lines = readFileSync(join(done, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    writeFileSync(join(killed, 'metrics.jsonl'), `${lines[0]}\n${lines[1]}\n${lines[2].slice(0, 20)}`);
+    copyFileSync(join(done, 'meta.json'), join(killed, 'meta.json'));
+    const run = loadRun(killed);
+    expect(run.metrics).toHaveLength(2);
+    expect(run.tornLine).toBe(3);
+    expect(runHeader(run).incomplete).toMatch(/metrics\.jsonl line 3 was torn .* left out$/);
+    expect(tornLastLine(`${lines[0]}\n${lines[1]}`)).toBeNull();
+    expect(tornLastLine(`${lines[0]}\n`)).toBeNull();
   });
 
   it('a line that is JSON but not an object, and a malformed meta.json', () => {

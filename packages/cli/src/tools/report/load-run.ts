@@ -30,6 +30,24 @@ export interface RunData {
   readonly links: JsonObject | null;
   /** Every `metrics.jsonl` line in file order (one per round). */
   readonly metrics: readonly MetricsLine[];
+  /** The 1-based number of a torn last line left out (see {@link tornLastLine}), or null. */
+  readonly tornLine: number | null;
+}
+
+/**
+ * A run killed while appending leaves a last line without its newline that may not parse: its 1-based
+ * number when that is so, else null. Every complete line (ending in a newline) must parse.
+ */
+export function tornLastLine(text: string): number | null {
+  const cut = text.lastIndexOf('\n');
+  const tail = text.slice(cut + 1).trim();
+  if (tail === '') return null;
+  try {
+    JSON.parse(tail);
+    return null;
+  } catch {
+    return text.slice(0, cut + 1).split('\n').length;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -51,8 +69,8 @@ function readJsonObject(file: string): JsonObject | null {
 
 /**
  * Parses `metrics.jsonl`: one JSON object per non-empty line. A malformed line is a usage error naming
- * the file and its 1-based line number. A run killed while writing can leave a last line without its
- * newline; such a torn last line is refused too, so that the report never silently drops a round.
+ * the file and its 1-based line number. (`loadRun` leaves out a torn last line first, and says so in the
+ * run's header: see {@link tornLastLine}.)
  */
 export function parseMetrics(file: string, text: string): MetricsLine[] {
   const lines: MetricsLine[] = [];
@@ -82,6 +100,9 @@ export function loadRun(dir: string): RunData {
   if (!statSync(dir).isDirectory()) throw errors.usage(`${dir} is not a run folder (not a directory)`);
   const metricsFile = join(dir, 'metrics.jsonl');
   if (!existsSync(metricsFile)) throw errors.usage(`${metricsFile} not found: ${dir} is not a run folder`);
+  const text = readFileSync(metricsFile, 'utf8');
+  const tornLine = tornLastLine(text);
+  const whole = tornLine === null ? text : text.slice(0, text.lastIndexOf('\n') + 1);
   return {
     name: basename(resolve(dir)),
     dir,
@@ -90,7 +111,8 @@ export function loadRun(dir: string): RunData {
     config: readJsonObject(join(dir, 'config.resolved.json')),
     partition: readJsonObject(join(dir, 'partition.json')),
     links: readJsonObject(join(dir, 'links.json')),
-    metrics: parseMetrics(metricsFile, readFileSync(metricsFile, 'utf8')),
+    metrics: parseMetrics(metricsFile, whole),
+    tornLine,
   };
 }
 

@@ -50,6 +50,10 @@ export function runHeader(run: RunData): RunHeader {
     const why = str(meta?.reason);
     incomplete = `no summary.json (status ${status}${why ? `: ${why}` : ''}); plotted from the ${run.metrics.length} metrics lines`;
   }
+  if (run.tornLine !== null) {
+    const torn = `metrics.jsonl line ${run.tornLine} was torn (the run was killed while writing it) and is left out`;
+    incomplete = incomplete === null ? torn : `${incomplete}; ${torn}`;
+  }
   return {
     name: run.name,
     dir: run.dir,
