@@ -30,16 +30,20 @@ function fedavgRun() {
 }
 
 describe('heterogeneity algorithms give the same bits in every runtime (issue 16)', () => {
-  it.each(Object.keys(kinds))('%s ends on the same model inline, over threads and over worker processes', (kind) => {
-    const args = [...fed, ...kinds[kind]];
-    const inline = run(args, 'runtime={kind: inline}');
-    expect(inline.code, inline.stderr).toBe(0);
-    const threads = run(args, 'runtime={kind: threads}');
-    const processes = run(args, 'runtime={kind: processes, workers: 2}');
-    expect(threads.summary?.model_sha256).toBe(inline.summary.model_sha256);
-    expect(processes.summary?.model_sha256).toBe(inline.summary.model_sha256);
-    expect(fedavgRun().summary.model_sha256).not.toBe(inline.summary.model_sha256);
-  });
+  it.each(Object.keys(kinds))(
+    '%s ends on the same model inline, over threads and over worker processes',
+    (kind) => {
+      const args = [...fed, ...kinds[kind]];
+      const inline = run(args, 'runtime={kind: inline}');
+      expect(inline.code, inline.stderr).toBe(0);
+      const threads = run(args, 'runtime={kind: threads}');
+      const processes = run(args, 'runtime={kind: processes, workers: 2}');
+      expect(threads.summary?.model_sha256).toBe(inline.summary.model_sha256);
+      expect(processes.summary?.model_sha256).toBe(inline.summary.model_sha256);
+      expect(fedavgRun().summary.model_sha256).not.toBe(inline.summary.model_sha256);
+    },
+    300_000,
+  );
 
   it('scaffold counts c in the downlink and is refused with reasons where it does not fit', () => {
     const args = [...fed, '--set', 'algorithm.kind=scaffold'];
@@ -55,7 +59,7 @@ describe('heterogeneity algorithms give the same bits in every runtime (issue 16
     const dp = run(clientDp, 'runtime={kind: inline}');
     expect(dp.code).toBe(2);
     expect(dp.stderr).toContain('privacy.mode must be dpsgd or local for algorithm.kind scaffold');
-  });
+  }, 300_000);
 
   it.each(['runtime={kind: inline}', 'runtime={kind: processes, workers: 2}'])(
     'scaffold, %s: kill -9 and starling resume end on the uninterrupted bits (c and every c_i are checkpointed)',

@@ -35,11 +35,13 @@ export function federatedTraffic(
     prep.rounds,
   );
   const inline = cfg.runtime.kind === 'inline';
+  // SCAFFOLD's control variate c (P float32) goes with the model in every downlink message.
+  const c = prep.control ? raw : 0;
   const perRound = selected.map((nodes, round) => {
     const recipients = inline ? nodes.length : new Set(nodes.map(owner)).size;
     // A compressed downlink's smallest message is one delta; the first round always sends x̂ raw.
     const downBytes = down === undefined || round === 0 ? raw : Math.min(downSize.bytes, raw);
-    return { bytes_up: nodes.length * upSize.bytes, bytes_down: recipients * downBytes, messages: nodes.length };
+    return { bytes_up: nodes.length * upSize.bytes, bytes_down: recipients * (downBytes + c), messages: nodes.length };
   });
   const rounds = roundSpans(perRound);
   const links: LinkPlan[] = [
@@ -53,9 +55,9 @@ export function federatedTraffic(
     },
     {
       link: inline ? 'server->client' : 'server->host',
-      payload_bytes: down === undefined ? raw : downSize.bytes,
-      payload_bytes_max: raw,
-      message_bytes: { min: down === undefined ? raw : downSize.bytes, max: raw },
+      payload_bytes: (down === undefined ? raw : downSize.bytes) + c,
+      payload_bytes_max: raw + c,
+      message_bytes: { min: (down === undefined ? raw : downSize.bytes) + c, max: raw + c },
       compression: label(down),
       exact: down === undefined,
     },
