@@ -52,10 +52,10 @@ export interface PreparedFederated extends PreparedRun {
 }
 
 /** The algorithms a parameter server runs (`dpsgd` and `consensus` run in run-gossip.ts). */
-type ServerAlgorithm = Exclude<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
+type ServerAlgorithm = Exclude<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' | 'fedasync' | 'fedbuff' }>;
 
 function serverAlgorithm(a: ExperimentConfig['algorithm']): ServerAlgorithm {
-  if (a.kind === 'dpsgd' || a.kind === 'consensus')
+  if (a.kind === 'dpsgd' || a.kind === 'consensus' || a.kind === 'fedasync' || a.kind === 'fedbuff')
     throw errors.option('algorithm.kind', 'centralized, fedsgd or fedavg for a parameter-server run', a.kind);
   return a;
 }
