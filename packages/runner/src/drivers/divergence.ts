@@ -31,6 +31,13 @@ export function failedRoundsError(cfg: ExperimentConfig, failed: string): Starli
   }
   if (failed.includes('non-finite'))
     return errors.diverged(`${head}. Training went NaN/Inf; likely cause: ${divergenceCauses(cfg)}`);
+  if (cfg.systems !== undefined && /offline|late/.test(failed)) {
+    return errors.runtime(
+      `${head}. On the virtual clock the selected clients were offline or finished after the round closed: ` +
+        'relax systems.deadlineS or systems.availability, raise algorithm.overCommit, or lower ' +
+        'algorithm.minCompletion (algorithm.maxFailedRounds sets how many such rounds a run tolerates)',
+    );
+  }
   return errors.runtime(
     `${head}. Likely cause: hosts lost or too slow for algorithm.deadlineS, or algorithm.minCompletion too high ` +
       '(algorithm.maxFailedRounds sets how many such rounds a run tolerates)',

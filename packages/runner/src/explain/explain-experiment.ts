@@ -18,6 +18,7 @@ import { kernelCallsPlan } from './kernel-calls.js';
 import { partitionPlan } from './partition-stats.js';
 import { placeNodes } from './placement.js';
 import { privacyPlan } from './privacy-plan.js';
+import { systemsPlan } from './systems-plan.js';
 
 /** Options of {@link explainExperiment}. */
 export interface ExplainOptions {
@@ -81,8 +82,10 @@ export function explainExperiment(config: unknown, options: ExplainOptions = {})
     const mean = selected.reduce((s, n) => s + n.length, 0) / Math.max(1, selected.length);
     const first = selected.find((n) => n.length > 0)?.[0] ?? 0;
     const train = prep.data.train;
+    const systems = systemsPlan(cfg, prep, Math.round(mean));
     return {
       ...common,
+      ...(systems ? { systems } : {}),
       rounds: prep.rounds,
       partition: partitionPlan(prep.parts, train.y, train.classes),
       placement: hosts,

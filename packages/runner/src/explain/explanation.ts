@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from '../config/schema.js';
+import type { SystemsPlan } from './systems-plan.js';
 
 /** Consecutive rounds `[from, to]` (inclusive) that move the same bytes. */
 export interface RoundSpan {
@@ -117,6 +118,8 @@ export interface Explanation {
   } | null;
   readonly traffic: TrafficPlan;
   readonly privacy: PrivacyPlan | null;
+  /** The virtual clock's plan (runs with `systems:` only). */
+  readonly systems?: SystemsPlan;
   readonly memory: {
     readonly estimate_mb: number;
     readonly available_mb: number;

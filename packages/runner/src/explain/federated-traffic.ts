@@ -26,7 +26,14 @@ export function federatedTraffic(
   const { up, down } = cfg.compression;
   const upSize = payloadSize(up, layout, kernels, 'compression.up');
   const downSize = payloadSize(down, layout, kernels, 'compression.down');
-  const selected = participantsPerRound(cfg.seed, prep.parts.length, prep.plan.participation, prep.rounds);
+  // With over-commit (systems:) every drawn client is dispatched: ⌈(1+o)K⌉ of them.
+  const participation = prep.systems?.rounds.participation(prep.plan.participation, prep.parts.length);
+  const selected = participantsPerRound(
+    cfg.seed,
+    prep.parts.length,
+    participation ?? prep.plan.participation,
+    prep.rounds,
+  );
   const inline = cfg.runtime.kind === 'inline';
   const perRound = selected.map((nodes, round) => {
     const recipients = inline ? nodes.length : new Set(nodes.map(owner)).size;

@@ -1,5 +1,6 @@
 import { ceilSignificant } from '@starling/core';
 import type { Explanation, RoundSpan, TrafficPlan } from './explanation.js';
+import { systemsLines } from './systems-plan.js';
 
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const rounds = (s: RoundSpan) => (s.from === s.to ? `round ${s.from}` : `rounds ${s.from}-${s.to}`);
@@ -65,6 +66,7 @@ export function formatExplanation(e: Explanation): string {
     const target = dp.target_epsilon === null ? '' : ` (target ${dp.target_epsilon})`;
     out.push(`  epsilon at the end: ${ceilSignificant(dp.projected_epsilon)}${target}; ${dp.accountant}`);
   }
+  if (e.systems) out.push('systems (virtual clock):', ...systemsLines(e.systems));
   const m = e.memory;
   const parts = Object.entries(m.parts_mb)
     .filter(([, v]) => v > 0)

@@ -62,6 +62,8 @@ const federatedStateSchema = z.strictObject({
     refused: z.number().default(0), // absent in checkpoints written before refused traffic was split off
   }),
   last: z.strictObject({ loss: z.number().nullable(), accuracy: z.number().nullable() }),
+  /** The virtual clock after the round (`systems:`), or null without one (and before issue 16). */
+  virtualTimeS: z.number().nonnegative().nullable().default(null),
 });
 
 /** The whole state of a parameter-server run after round `round` (copies; nothing is shared). */
@@ -86,6 +88,7 @@ export async function captureFederated(
     nodes: await nodes.state(round),
     totals: { ...progress.totals },
     last: { ...progress.last },
+    virtualTimeS: prep.systems?.rounds.clock.now ?? null,
   };
 }
 
@@ -113,6 +116,8 @@ export function restoreFederated(
   if (prep.privacy && s.privacy)
     prep.privacy.load({ round: s.privacy.round, accountant: s.privacy.accountant, rdp: s.privacy.rdp });
   if (prep.compression.downlink && s.downlink) prep.compression.downlink.load(s.downlink);
+  if ((s.virtualTimeS === null) !== (prep.systems === null)) throw misfit('the virtual clock');
+  if (prep.systems && s.virtualTimeS !== null) prep.systems.rounds.resumeAt(s.virtualTimeS);
   nodes.load(s.nodes);
   Object.assign(progress.totals, s.totals);
   progress.last = { ...s.last };
