@@ -70,6 +70,8 @@ export function checkAsyncSupported(cfg: ExperimentConfig): void {
     throw errors.option('runtime.kind', 'inline: async runs are inline-only for now', cfg.runtime.kind);
   if (a.concurrency > a.clients)
     throw errors.option('algorithm.concurrency', `at most algorithm.clients (${a.clients})`, a.concurrency);
+  if (cfg.systems.deadlineS !== null)
+    throw errors.option('systems.deadlineS', `null for algorithm.kind ${a.kind} (no round to close)`, cfg.systems.deadlineS);
   if (cfg.privacy !== null) throw errors.option('privacy', `null for algorithm.kind ${a.kind}`, cfg.privacy);
   if (cfg.adversary !== null) throw errors.option('adversary', `null for algorithm.kind ${a.kind}`, cfg.adversary);
   if (cfg.compression.down !== undefined)
