@@ -71,7 +71,11 @@ export function checkAsyncSupported(cfg: ExperimentConfig): void {
   if (a.concurrency > a.clients)
     throw errors.option('algorithm.concurrency', `at most algorithm.clients (${a.clients})`, a.concurrency);
   if (cfg.systems.deadlineS !== null)
-    throw errors.option('systems.deadlineS', `null for algorithm.kind ${a.kind} (no round to close)`, cfg.systems.deadlineS);
+    throw errors.option(
+      'systems.deadlineS',
+      `null for algorithm.kind ${a.kind} (no round to close)`,
+      cfg.systems.deadlineS,
+    );
   if (cfg.privacy !== null) throw errors.option('privacy', `null for algorithm.kind ${a.kind}`, cfg.privacy);
   if (cfg.adversary !== null) throw errors.option('adversary', `null for algorithm.kind ${a.kind}`, cfg.adversary);
   if (cfg.compression.down !== undefined)
