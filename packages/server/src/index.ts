@@ -29,6 +29,16 @@ export { withScaffold } from './aggregators/scaffold.js';
 export { TRIMMED_MEAN_KIND, trimmedMeanAggregator } from './aggregators/trimmed-mean.js';
 export type { WeiszfeldOptions } from './aggregators/weiszfeld.js';
 export { weiszfeld } from './aggregators/weiszfeld.js';
+// Asynchronous FL (issue 16): FedAsync and FedBuff as an event simulation on the virtual clock.
+export type { AppliedUpdate, ArrivedUpdate, AsyncRule } from './async/async-rule.js';
+export type { AsyncRoundRecord, AsyncSimOptions, AsyncTrainResult } from './async/async-sim.js';
+export { OFFLINE_RETRY_S, runAsyncSim } from './async/async-sim.js';
+export { fedAsyncRule } from './async/fedasync-rule.js';
+export type { FedBuffOptions } from './async/fedbuff-rule.js';
+export { fedBuffRule } from './async/fedbuff-rule.js';
+export { IdlePool } from './async/idle-pool.js';
+export type { StalenessSpec } from './async/staleness.js';
+export { stalenessSchema, stalenessWeight } from './async/staleness.js';
 export type { DownlinkState, DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
 export type { InlineClients, InlineCompression, InlineRunOptions } from './inline-runtime.js';

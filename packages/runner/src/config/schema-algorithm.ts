@@ -2,6 +2,7 @@ import { aggregatorSchema, serverOptimizerSchema } from '@starling/server';
 import { topologySectionSchema } from '@starling/topologies';
 import { gossipAggregatorSchema } from '@starling/worker';
 import { z } from 'zod';
+import { fedAsyncSchema, fedBuffSchema } from './schema-async.js';
 import { partitionSchema } from './schema-data.js';
 
 const posInt = z.number().int().positive();
@@ -84,6 +85,8 @@ export const algorithmSchema = z.discriminatedUnion('kind', [
     partition: partitionSchema.prefault({ kind: 'iid' }),
   }),
   z.strictObject({ kind: z.literal('consensus'), ...gossip }),
+  fedAsyncSchema,
+  fedBuffSchema,
 ]);
 
 /**

@@ -29,11 +29,13 @@ export const experimentSchema = z
   })
   .superRefine((cfg, ctx) => {
     const algorithm = cfg.algorithm;
-    if (cfg.systems !== undefined && algorithm.kind !== 'fedavg' && algorithm.kind !== 'fedsgd') {
-      const message = `needs algorithm.kind fedavg or fedsgd (a virtual clock over federated rounds), got ${algorithm.kind}`;
+    const timed = ['fedavg', 'fedsgd', 'fedprox', 'fednova', 'scaffold', 'fedasync', 'fedbuff'];
+    if (cfg.systems !== undefined && !timed.includes(algorithm.kind)) {
+      const message = `needs a federated algorithm.kind other than centralized (fedavg, fedsgd, fedprox, fednova, scaffold, fedasync or fedbuff: a virtual clock), got ${algorithm.kind}`;
       ctx.addIssue({ code: 'custom', path: ['systems'], message, input: cfg.systems });
     }
     if (algorithm.kind === 'dpsgd' || algorithm.kind === 'consensus') return;
+    if (algorithm.kind === 'fedasync' || algorithm.kind === 'fedbuff') return;
     const a = algorithm;
     if (a.kind !== 'centralized' && a.fraction !== undefined && a.clientsPerRound !== undefined) {
       ctx.addIssue({

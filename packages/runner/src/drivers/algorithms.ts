@@ -1,6 +1,7 @@
 import { errors } from '@starling/core';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { RunFootprint } from '../preflight/footprint.js';
+import { asyncDriver } from './async/driver.js';
 import type { PreparedRun, RunContext, RunDriver, RunOutcome } from './driver.js';
 import { federatedDriver } from './federated/driver.js';
 import { gossipDriver } from './gossip/driver.js';
@@ -41,6 +42,7 @@ function entry<P extends PreparedRun, R>(family: AlgorithmEntry['family'], drive
 
 const federated = entry('federated', federatedDriver);
 const gossip = entry('gossip', gossipDriver);
+const asynchronous = entry('federated', asyncDriver);
 
 /** The algorithm table: which driver runs each `algorithm.kind`. A new algorithm adds one line here. */
 export const ALGORITHMS: Readonly<Record<AlgorithmKind, AlgorithmEntry>> = {
@@ -52,4 +54,6 @@ export const ALGORITHMS: Readonly<Record<AlgorithmKind, AlgorithmEntry>> = {
   scaffold: federated,
   dpsgd: gossip,
   consensus: gossip,
+  fedasync: asynchronous,
+  fedbuff: asynchronous,
 };

@@ -5,12 +5,14 @@ import pino from 'pino';
 import { validateConfig } from '../config/load.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import { ALGORITHMS } from '../drivers/algorithms.js';
+import { checkAsyncSupported, syncTwin } from '../drivers/async/prepare.js';
 import type { RunContext } from '../drivers/driver.js';
 import { federatedDriver } from '../drivers/federated/driver.js';
 import { gossipDriver } from '../drivers/gossip/driver.js';
 import { availableMemory, estimateMemory } from '../preflight/memory-estimate.js';
 import { checkPayloadLimit } from '../preflight/payload-limit.js';
 import { mb } from '../preflight/preflight.js';
+import { asyncTraffic } from './async-traffic.js';
 import type { Explanation } from './explanation.js';
 import { federatedTraffic } from './federated-traffic.js';
 import { gossipTraffic } from './gossip-traffic.js';
@@ -70,19 +72,25 @@ function memoryPlan(ctx: RunContext, family: 'federated' | 'gossip'): Explanatio
  */
 export function explainExperiment(config: unknown, options: ExplainOptions = {}): Explanation {
   const cfg = validateConfig(config, 'experiment config');
-  const ctx = planningContext(cfg, options);
+  const a = cfg.algorithm;
+  // An asynchronous run is prepared from its FedAvg twin (same data, model, profiles); its traffic differs.
+  const isAsync = a.kind === 'fedasync' || a.kind === 'fedbuff';
+  if (isAsync) checkAsyncSupported(cfg);
+  const ctx = planningContext(isAsync ? syncTwin(cfg) : cfg, options);
   const family = ALGORITHMS[cfg.algorithm.kind].family;
   const { params, ...memory } = memoryPlan(ctx, family);
   const common = { name: cfg.name, family, algorithm: cfg.algorithm.kind, params, config: cfg, memory };
   if (family === 'federated') {
     const prep = federatedDriver.prepare(ctx);
     const placement = placeNodes(cfg.runtime, prep.parts.length);
-    const { traffic, selected } = federatedTraffic(cfg, prep, ctx.kernels, placement.owner);
+    const fed = federatedTraffic(ctx.cfg, prep, ctx.kernels, placement.owner);
+    const { selected } = fed;
+    const traffic = isAsync ? asyncTraffic(a, fed.traffic) : fed.traffic;
     const { owner: _, ...hosts } = placement;
     const mean = selected.reduce((s, n) => s + n.length, 0) / Math.max(1, selected.length);
     const first = selected.find((n) => n.length > 0)?.[0] ?? 0;
     const train = prep.data.train;
-    const systems = systemsPlan(cfg, prep, Math.round(mean));
+    const systems = systemsPlan(ctx.cfg, prep, Math.round(mean));
     return {
       ...common,
       ...(systems ? { systems } : {}),

@@ -23,7 +23,7 @@ export function systemsPlan(cfg: ExperimentConfig, prep: PreparedFederated, sele
   const pool = prep.parts.length;
   const drawn = s.rounds.participation(prep.plan.participation, pool);
   const count = drawn.kind === 'count' ? drawn.value : selected;
-  const o = cfg.algorithm.kind === 'fedavg' || cfg.algorithm.kind === 'fedsgd' ? (cfg.algorithm.overCommit ?? 0) : 0;
+  const o = 'overCommit' in cfg.algorithm ? (cfg.algorithm.overCommit ?? 0) : 0;
   const raw = 4 * prep.model.layout.size;
   const times = s.profiles
     .map(

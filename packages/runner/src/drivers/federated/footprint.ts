@@ -22,7 +22,7 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   let perRound = 1;
   let serverOptimizer = 0;
   let aggregator = 0;
-  if ('clients' in a) {
+  if ('clients' in a && 'aggregator' in a) {
     const mean = a.clientsPerRound ?? Math.max(1, Math.round((a.fraction ?? 1) * clients));
     const poisson = cfg.privacy?.mode === 'client' ? 3 * Math.sqrt(mean) + 1 : 0;
     perRound = Math.min(clients, Math.ceil(mean + poisson));

@@ -56,11 +56,15 @@ export interface PreparedFederated extends PreparedRun {
 }
 
 /** The algorithms a parameter server runs (`dpsgd` and `consensus` run in run-gossip.ts). */
-type ServerAlgorithm = Exclude<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' }>;
+type ServerAlgorithm = Exclude<ExperimentConfig['algorithm'], { kind: 'dpsgd' | 'consensus' | 'fedasync' | 'fedbuff' }>;
 
 function serverAlgorithm(a: ExperimentConfig['algorithm']): ServerAlgorithm {
-  if (a.kind === 'dpsgd' || a.kind === 'consensus')
-    throw errors.option('algorithm.kind', 'a parameter-server algorithm (not dpsgd or consensus)', a.kind);
+  if (a.kind === 'dpsgd' || a.kind === 'consensus' || a.kind === 'fedasync' || a.kind === 'fedbuff')
+    throw errors.option(
+      'algorithm.kind',
+      'a synchronous parameter-server algorithm (not dpsgd, consensus, fedasync or fedbuff)',
+      a.kind,
+    );
   return a;
 }
 
@@ -154,7 +158,12 @@ export function prepareRun(
   const aggregate = makeAggregator(a.kind === 'centralized' ? { kind: 'mean' } : a.aggregator);
   const hetero = heterogeneityServer(cfg, aggregate, model.layout.size, parts);
   const aggregator = privacy && dp?.central ? withClientDp(hetero.aggregator, privacy) : hetero.aggregator;
-  const systemsModel = { layout: model.layout, kernels, downlink: compression.downlink };
+  const systemsModel = {
+    layout: model.layout,
+    kernels,
+    downlink: compression.downlink,
+    extraDownBytes: hetero.control ? hetero.control.c.byteLength : 0,
+  };
   const systems = prepareSystems(
     cfg,
     parts,

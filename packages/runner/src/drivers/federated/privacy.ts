@@ -13,6 +13,7 @@ import type { ExperimentConfig } from '../../config/schema.js';
 function clientRate(a: ExperimentConfig['algorithm']): number | null {
   if (a.kind === 'centralized') return null;
   if (a.kind === 'dpsgd' || a.kind === 'consensus') return null;
+  if (a.kind === 'fedasync' || a.kind === 'fedbuff') return a.concurrency / a.clients;
   return a.fraction ?? (a.clientsPerRound !== undefined ? a.clientsPerRound / a.clients : 1);
 }
 

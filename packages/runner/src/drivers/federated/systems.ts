@@ -43,7 +43,7 @@ function readTrace(file: string, baseDir: string): TraceRow[] {
 /** Refuses what the virtual clock does not model (exit code 2). */
 function checkSupported(cfg: ExperimentConfig, participation: Participation): void {
   const a = cfg.algorithm;
-  const o = a.kind === 'fedavg' || a.kind === 'fedsgd' ? a.overCommit : undefined;
+  const o = 'overCommit' in a ? a.overCommit : undefined;
   if (cfg.systems === undefined) {
     if (o !== undefined && o > 0)
       throw errors.option('algorithm.overCommit', '0 or absent without a systems: section', o);
@@ -65,7 +65,7 @@ export function prepareSystems(
   parts: readonly Int32Array[],
   base: LocalPlan,
   participation: Participation,
-  model: { layout: Layout; kernels: Kernels; downlink: Downlink | null },
+  model: { layout: Layout; kernels: Kernels; downlink: Downlink | null; extraDownBytes?: number },
   baseDir: string,
   rng: Rng,
 ): RunSystems | null {
@@ -73,7 +73,7 @@ export function prepareSystems(
   const spec: SystemsSpec | undefined = cfg.systems;
   if (spec === undefined) return null;
   const a = cfg.algorithm;
-  const overCommit = a.kind === 'fedavg' || a.kind === 'fedsgd' ? (a.overCommit ?? 0) : 0;
+  const overCommit = 'overCommit' in a ? (a.overCommit ?? 0) : 0;
   const rows = spec.trace ? readTrace(spec.trace.file, baseDir) : null;
   const profiles = drawProfiles(spec, parts.length, rng, rows);
   const plans =
@@ -82,6 +82,8 @@ export function prepareSystems(
       : profiles.map((p, i) => clientPlan(base, spec.localWork, p, parts[i].length));
   const work = parts.map((idx, i) => plannedWork(idx.length, plans?.[i] ?? base));
   const { layout, kernels, downlink } = model;
+  // SCAFFOLD's control variate c travels down with the model to every participant.
+  const extra = model.extraDownBytes ?? 0;
   const raw = 4 * layout.size;
   const up = payloadSize(cfg.compression.up, layout, kernels, 'compression.up');
   const down =
@@ -91,8 +93,8 @@ export function prepareSystems(
   const rounds = new SyncRounds({
     profiles,
     work: (node) => work[node],
-    downBytes: () => (downlink ? downlink.roundPayloadBytes : raw),
-    minDownBytes: down,
+    downBytes: () => (downlink ? downlink.roundPayloadBytes : raw) + extra,
+    minDownBytes: down + extra,
     minUpBytes: up.bytes,
     deadlineS: spec.deadlineS,
     overCommit,

@@ -1,0 +1,38 @@
+import type { Rng } from '@starling/core';
+
+/**
+ * The clients not in flight, drawn uniformly with a seeded `Rng` (`int(size)` then swap-remove): the
+ * sequence of draws is a pure function of the seed and the order of `draw`/`release` calls.
+ */
+export class IdlePool {
+  private readonly ids: number[];
+
+  /** Every client 0..n−1 starts idle. */
+  constructor(
+    n: number,
+    private readonly rng: Rng,
+  ) {
+    this.ids = Array.from({ length: n }, (_, i) => i);
+  }
+
+  /** Idle clients. */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Removes and returns a uniformly drawn idle client, or null when none is idle. */
+  draw(): number | null {
+    const ids = this.ids;
+    if (ids.length === 0) return null;
+    const i = this.rng.int(ids.length);
+    const id = ids[i];
+    ids[i] = ids[ids.length - 1];
+    ids.pop();
+    return id;
+  }
+
+  /** Makes `id` idle again. */
+  release(id: number): void {
+    this.ids.push(id);
+  }
+}
