@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { CHROMIUM_FLAGS } from '@starling/cli';
 import { type Browser, chromium } from 'playwright-core';
 
 /** Where Debian's chromium package puts the browser (`apt-get install chromium`). */
@@ -12,21 +13,6 @@ export const chromiumMissing = existsSync(CHROMIUM_PATH)
   ? ''
   : `${CHROMIUM_PATH} not found (apt-get install chromium; .ci/run installs it)`;
 
-/**
- * Flags for a closed network: without the background-networking ones Chromium keeps trying to reach
- * Google's hosts, and the refused connections slow every start.
- */
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
 /** A headless Chromium (playwright gives it a fresh temporary profile); `close()` ends it. */
 export interface HeadlessChromium {
   readonly browser: Browser;
@@ -38,7 +24,7 @@ export async function launchChromium(): Promise<HeadlessChromium> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: FLAGS,
+    args: [...CHROMIUM_FLAGS],
   });
   return {
     browser,
