@@ -69,7 +69,7 @@ export default async function* run(options = {}) {
     let plainSha = '';
     for (let rep = 0; rep < repeats; rep++) {
       const e = rounds(cfg, runtime, true);
-      e.wall.forEach((w, i) => ratios.push(w / e.virtual[i]));
+      ratios.push(...e.wall.map((w, i) => w / e.virtual[i]));
       walls.push(...e.wall);
       virt.push(...e.virtual);
       sha = e.summary.model_sha256;
