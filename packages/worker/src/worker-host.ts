@@ -386,7 +386,11 @@ export class WorkerHost {
           ? { kind: 'shared', reference: this.reference(lane, arena.id, j * p, p, finite[j]) }
           : { kind: 'copy' };
       const { header, tensors } = nodeAnswer(r, round, route);
-      if (emulation?.has(r.node)) return emulation.hold(r.node, round, tensors, (t) => this.endpoint.send(header, t));
+      if (emulation?.has(r.node)) {
+        // not awaited: the node may train its next round while a late update still waits (it holds a copy)
+        void emulation.hold(r.node, round, tensors, (t) => this.endpoint.send(header, t));
+        return undefined;
+      }
       return this.endpoint.send(header, tensors);
     });
     this.answers.answer(round, block);
