@@ -26,6 +26,7 @@ export type { HostPresence } from './host-presence.js';
 export { HostWatch } from './host-presence.js';
 export type { JsonValue } from './json-value.js';
 export { toJsonValue } from './json-value.js';
+export { type EmulatedLink, LinkShaper } from './link-shaper.js';
 export type { EndpointStats, LinkCounters, RefusedCounters } from './link-stats.js';
 export type {
   ByeHeader,

@@ -73,6 +73,18 @@ export const hostSetupSchema = z.strictObject({
   layout: layoutSchema.optional(),
   /** Per-node local plans (`systems.localWork`), keyed by node id; absent: every node runs `setup.local`. */
   local: z.record(z.string().regex(/^(0|[1-9]\d*)$/), localPlanSchema).optional(),
+  /** Per-node network and compute emulation (`systems.emulate`), keyed by node id; absent: none. */
+  emulate: z
+    .record(
+      z.string().regex(/^(0|[1-9]\d*)$/),
+      z.strictObject({
+        latencyS: z.number().nonnegative(),
+        upBps: z.number().positive().nullable(),
+        downBps: z.number().positive().nullable(),
+        computeS: z.number().nonnegative(),
+      }),
+    )
+    .optional(),
 });
 
 /**

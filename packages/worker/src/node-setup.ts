@@ -17,6 +17,7 @@ import {
   type OptimizerSpec,
   Rng,
 } from '@starling/core';
+import type { NodeEmulation } from './update-emulation.js';
 
 /**
  * Everything a worker host needs to rebuild a run's virtual nodes exactly as the inline runtime does.
@@ -67,6 +68,8 @@ export interface HostSetup {
   readonly layout?: Layout;
   /** Per-node local plans (`systems.localWork`, E_i or a step cap), keyed by node id; absent: `setup.local`. */
   readonly local?: Readonly<Record<string, LocalPlan>>;
+  /** Per-node network and compute emulation (`systems.emulate`), keyed by node id; absent: none. */
+  readonly emulate?: Readonly<Record<string, NodeEmulation>>;
 }
 
 /** A setup's data and model, built once per process or thread. */

@@ -29,6 +29,7 @@ import { ServerWait } from './server-wait.js';
 import { SharedTaskModel } from './shared-task-model.js';
 import type { TrainBlockResult, TrainBlockTask } from './train-block.js';
 import type { TrainResult } from './train-task.js';
+import { UpdateEmulation } from './update-emulation.js';
 
 /** The slice of a pino logger the host uses. */
 export interface HostLog extends EndpointLog {
@@ -97,6 +98,8 @@ export class WorkerHost {
   private readonly states = new NodeStates();
   /** Per node, the block training it now (so its next round waits for it). */
   private readonly training = new Map<number, Promise<void>>();
+  /** `systems.emulate`: holds each update until its client's virtual delivery time. */
+  private emulation: UpdateEmulation | undefined;
   private readonly answers = new RoundAnswers();
   private readonly serverWait: ServerWait;
   private receiver: ModelReceiver | null = null;
@@ -171,6 +174,7 @@ export class WorkerHost {
     this.closed = true;
     this.hellos.stop();
     this.serverWait.stop();
+    this.emulation?.close();
     await this.endpoint.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
     await this.endpoint.close({ lingerMs: 100 });
     await this.pool.destroy();
@@ -209,6 +213,8 @@ export class WorkerHost {
       }
       this.endpoint.setRun(h.run);
       this.setup = { ...setup, setup: onHost(setup.setup, this.options.dataDir) };
+      this.emulation?.close();
+      this.emulation = setup.emulate ? new UpdateEmulation(setup.emulate) : undefined;
       const layout = this.setup.layout;
       const kernels = loadKernels(this.setup.setup.kernels).kernels;
       this.receiver = layout ? new ModelReceiver(layout, kernels) : null;
@@ -217,6 +223,11 @@ export class WorkerHost {
       this.useScan(kernels.compress?.firstNonFinite);
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {
+      // systems.emulate: the clients' downloads are timed from now, on the model message's payload bytes
+      this.emulation?.taskArrived(
+        h.round,
+        m.tensors.reduce((b, t) => b + t.data.byteLength, 0),
+      );
       // SCAFFOLD's c rides with the model as the tensor `control` (copied: the frame is not ours).
       const c = m.tensors.find((t) => t.name === 'control');
       const control = c?.data instanceof Float32Array ? c.data.slice() : undefined;
@@ -361,7 +372,9 @@ export class WorkerHost {
       return;
     }
     const lane = this.options.lane;
-    const byRef = lane !== undefined && results.every((r) => !r.payload);
+    const emulation = this.emulation;
+    // an emulated update waits for its virtual delivery time: by copy, so the arena can go back now
+    const byRef = lane !== undefined && emulation === undefined && results.every((r) => !r.payload);
     const p = global.length;
     const sent = results.map((r, j) => {
       this.states.record(r.node, round, starts[j], r.state, r.upState, r.control);
@@ -373,6 +386,11 @@ export class WorkerHost {
           ? { kind: 'shared', reference: this.reference(lane, arena.id, j * p, p, finite[j]) }
           : { kind: 'copy' };
       const { header, tensors } = nodeAnswer(r, round, route);
+      if (emulation?.has(r.node)) {
+        // not awaited: the node may train its next round while a late update still waits (it holds a copy)
+        void emulation.hold(r.node, round, tensors, (t) => this.endpoint.send(header, t));
+        return undefined;
+      }
       return this.endpoint.send(header, tensors);
     });
     this.answers.answer(round, block);

@@ -28,7 +28,8 @@ export const distributionSchema = z.preprocess(
  * profile once from the run's `fork('systems')`: `compute.seconds` per example (or per step) processed,
  * `network` link rates in bit/s and a one-way latency per message in seconds (absent: free and instant
  * links), `availability`, `localWork` (per-client epochs or a time budget), a virtual round deadline
- * `deadlineS`, and an optional `trace` file whose rows override the draws. Absent: no virtual time.
+ * `deadlineS`, `emulate` (threads/processes/cluster: shape real messages and hold updates so wall time
+ * follows the virtual clock; only delays, never changes bits), and an optional `trace` file whose rows override the draws. Absent: no virtual time.
  */
 export const systemsSchema = z.strictObject({
   compute: z.strictObject({ per: z.enum(['example', 'step']).default('example'), seconds: distributionSchema }),
@@ -55,6 +56,8 @@ export const systemsSchema = z.strictObject({
     ])
     .default({ kind: 'plan' }),
   deadlineS: positive.nullable().default(null),
+  /** Over sockets, delay real messages so wall time follows the virtual clock (docs/systems.md#network-emulation). */
+  emulate: z.boolean().default(false),
   trace: z
     .strictObject({ file: z.string().min(1), assign: z.enum(['byId', 'cycle', 'sample']).default('byId') })
     .nullable()

@@ -28,7 +28,7 @@ import { nodeSetupFor } from '../node-setup.js';
 import { prepareCompression, type RunCompression } from './compression.js';
 import { heterogeneityServer } from './heterogeneity.js';
 import { planPrivacyFor, privacyMeta } from './privacy.js';
-import { prepareSystems, type RunSystems } from './systems.js';
+import { emulationFor, prepareSystems, type RunSystems } from './systems.js';
 
 /** Everything a parameter-server run needs before its first round, the same for every runtime. */
 export interface PreparedFederated extends PreparedRun {
@@ -208,6 +208,7 @@ export function prepareRun(
       setup: forWire(setup),
       partition: Object.fromEntries(nodes.map((n) => [String(n), Array.from(parts[n])])),
       ...(systems?.plans ? { local: Object.fromEntries(nodes.map((n) => [String(n), systems.plans![n]])) } : {}),
+      ...(cfg.systems?.emulate ? { emulate: emulationFor(systems, true, nodes) } : {}),
       layout: model.layout,
     }),
   };

@@ -3,11 +3,13 @@ import { resolve } from 'node:path';
 import {
   type ClientProfile,
   clientPlan,
+  clientTiming,
   drawProfiles,
   errors,
   type Kernels,
   type Layout,
   type LocalPlan,
+  type PlannedWork,
   parseTrace,
   plannedWork,
   type Rng,
@@ -24,6 +26,8 @@ export interface RunSystems {
   readonly profiles: readonly ClientProfile[];
   /** Each client's local plan (`systems.localWork`), or null when every client runs the base plan. */
   readonly plans: readonly LocalPlan[] | null;
+  /** Each client's planned local work per round (what its virtual compute time is counted from). */
+  readonly work: readonly PlannedWork[];
   /** The round machine's gate and the run's virtual clock. */
   readonly rounds: SyncRounds;
 }
@@ -99,7 +103,7 @@ export function prepareSystems(
     deadlineS: spec.deadlineS,
     overCommit,
   });
-  return { profiles, plans, rounds };
+  return { profiles, plans, work, rounds };
 }
 
 /** The quantile q of sorted `xs` (linear interpolation). */
@@ -128,4 +132,35 @@ export function systemsLine(s: RunSystems, round: number): Record<string, unknow
     dropped: r.dropped,
     client_time_s: t.length === 0 ? null : { median: us(quantile(t, 0.5)), max: us(t[t.length - 1]) },
   };
+}
+
+/** What a worker host needs to emulate one client's links and compute (`welcome.config.emulate`). */
+export interface ClientEmulation {
+  /** One-way latency per message, s. */
+  readonly latencyS: number;
+  /** Link rates in bit/s; null: unlimited (no `systems.network`). */
+  readonly upBps: number | null;
+  readonly downBps: number | null;
+  /** Virtual compute time of one round's planned work, s. */
+  readonly computeS: number;
+}
+
+/**
+ * The per-node emulation parameters sent to the host carrying `nodes` when `systems.emulate` is on
+ * (keyed by node id), or undefined without it. Compute time is `clientTiming`'s, so it is the clock's.
+ */
+export function emulationFor(
+  s: RunSystems | null,
+  emulate: boolean,
+  nodes: readonly number[],
+): Record<string, ClientEmulation> | undefined {
+  if (s === null || !emulate) return undefined;
+  const rate = (bps: number) => (Number.isFinite(bps) ? bps : null);
+  return Object.fromEntries(
+    nodes.map((n) => {
+      const p = s.profiles[n];
+      const computeS = clientTiming(p, 0, s.work[n], 0).computeS;
+      return [String(n), { latencyS: p.latencyS, upBps: rate(p.uplinkBps), downBps: rate(p.downlinkBps), computeS }];
+    }),
+  );
 }
