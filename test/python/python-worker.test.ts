@@ -66,7 +66,9 @@ function checkRun(out: string, hosts: readonly string[], staleUpdates = 0): numb
   for (const l of lines) expect(l).toMatchObject({ participants: 20, failures: 0, aggregated: true });
   const links = JSON.parse(readFileSync(join(out, 'links.json'), 'utf8'));
   for (const h of hosts) expect(links.links[h].bytesUp).toBeGreaterThan(5 * 4 * 50_890);
-  expect(links.rejected).toEqual(staleUpdates === 0 ? {} : { update: expect.any(Number) });
+  // Stale updates from a killed server's run may reach the new one (how many depends on timing: 0 when
+  // the host had not finished a node when the server died); nothing else may be refused.
+  expect(Object.keys(links.rejected).filter((k) => k !== 'update' || staleUpdates === 0)).toEqual([]);
   expect(links.rejected.update ?? 0).toBeLessThanOrEqual(staleUpdates);
   const acc = lines.map((l) => l.test_accuracy as number);
   expect(acc[4]).toBeGreaterThan(acc[0]);
