@@ -96,6 +96,7 @@ export { syntheticLogistic } from './data/synthetic-logistic.js';
 export type { StarlingErrorCode } from './errors.js';
 export { errors, StarlingError, USAGE_CODES } from './errors.js';
 export { activate, activateDerivative } from './kernels/activations.js';
+export type { Conv2dGeometry, ConvKernels } from './kernels/conv-kernels.js';
 export { jsKernels } from './kernels/js.js';
 export type { Activation, Kernels, OptimizerStep } from './kernels/kernels.js';
 export { ACTIVATIONS, OPTIMIZER_STATE_SLOTS } from './kernels/kernels.js';

@@ -1,5 +1,6 @@
 import type { CompressKernels } from '../compress/compress-kernels.js';
 import type { RobustKernels } from '../robust/robust-kernels.js';
+import type { ConvKernels } from './conv-kernels.js';
 
 /**
  * The numeric kernels every model, optimizer and aggregator is written against. Two backends implement
@@ -124,6 +125,9 @@ export interface Kernels {
 
   /** The robust aggregators' selection and distance loops; absent means the TypeScript reference (`jsRobustKernels`). */
   readonly robust?: RobustKernels;
+
+  /** Convolution, pooling and group-norm loops; absent means the TypeScript reference (`jsConvKernels`). */
+  readonly conv?: ConvKernels;
 }
 
 /** Elementwise non-linearities. leaky_relu has slope 0.01 for x < 0; elu has alpha 1. */
