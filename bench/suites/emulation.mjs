@@ -56,6 +56,7 @@ export default async function* run(options = {}) {
       { ...homogeneous, uplinkBps: { kind: 'lognormal', median: 2e7, sigma: 0.5 } },
       0.001,
     ],
+    ['threads, 1 % packet loss', '{kind: threads}', { ...homogeneous, lossRate: 0.01 }, 0.001],
   ];
   if (!options.quick) cases.push(['processes (2)', '{kind: processes, workers: 2}', homogeneous, 0.001]);
   const load = loadavg()[0];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { starling, tempDir } from '../cli/cli-helpers.js';
 import { metrics } from '../e2e/e2e-helpers.js';
 
-// 40 clients, heavy-tailed compute, lognormal uplinks, on/off availability, 8 of 12 drawn count, deadline 1.5 s:
+// 40 clients, heavy-tailed compute, lognormal uplinks with 2 % packet loss, on/off availability, 8 of 12 drawn count, deadline 1.5 s:
 // late updates reach the server after their round closed, delayed by the emulation too.
 const cfg = {
   name: 'sys-emulate',
@@ -29,7 +29,12 @@ const cfg = {
   eval: { every: 100000 },
   systems: {
     compute: { per: 'example', seconds: { kind: 'pareto', scale: 0.002, shape: 1.2 } },
-    network: { uplinkBps: { kind: 'lognormal', median: 2e6, sigma: 1 }, downlinkBps: 1e7, latencyS: 0.05 },
+    network: {
+      uplinkBps: { kind: 'lognormal', median: 2e6, sigma: 1 },
+      downlinkBps: 1e7,
+      latencyS: 0.05,
+      lossRate: 0.02,
+    },
     availability: { kind: 'onOff', meanOnS: 20, meanOffS: 5 },
     deadlineS: 1.5,
     emulate: true,

@@ -203,6 +203,8 @@ export type { Distribution, Tier } from './systems/distribution.js';
 export { checkDistribution, drawFrom, meanOf } from './systems/distribution.js';
 export type { ClientTiming, PlannedWork } from './systems/local-work.js';
 export { clientPlan, clientTiming, plannedWork } from './systems/local-work.js';
+export type { LossDirection, PacketLoss } from './systems/packet-loss.js';
+export { expectedRetransmitSeconds, retransmitSeconds, SEGMENT_BYTES } from './systems/packet-loss.js';
 export type {
   AvailabilitySpec,
   ClientProfile,

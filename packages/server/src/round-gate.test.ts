@@ -20,6 +20,7 @@ function gated(secondsPerStep: number[], overCommit: number, deadlineS: number |
     uplinkBps: Number.POSITIVE_INFINITY,
     downlinkBps: Number.POSITIVE_INFINITY,
     latencyS: 0,
+    loss: null,
     localEpochs: null,
     availability: id === offline ? new IntervalAvailability([[100, 200]], null) : ALWAYS_ONLINE,
   }));

@@ -4,6 +4,8 @@ export interface EmulatedLink {
   readonly bps: number;
   /** One-way latency per message, seconds (≥ 0). */
   readonly latencyS: number;
+  /** Extra seconds this message occupies the link (≥ 0; e.g. retransmissions of lost segments). */
+  readonly extraS?: number;
 }
 
 interface Pending {
@@ -21,7 +23,7 @@ interface LinkQueue {
 /**
  * Network emulation on real messages (docs/systems.md, `systems.emulate`): a delay queue and a
  * serialization bucket per link in front of a real socket send. A message of b bytes on link l that is
- * ready at r (ms) starts leaving at s = max(now, r, freeAt_l), has left at d = s + 8b/bps (then
+ * ready at r (ms) starts leaving at s = max(now, r, freeAt_l), has left at d = s + 8b/bps + extra (then
  * freeAt_l = d), and is handed to the socket at d + latency, so the peer receives it at the time the
  * virtual clock predicts (plus the real loopback time, ~0.1 ms). Messages on one link are sent in the
  * order they were scheduled (arrival times on a link never decrease, and each link has one FIFO queue
@@ -40,16 +42,17 @@ export class LinkShaper {
    * negative latency or size (a bug in the caller).
    */
   schedule(key: string, link: EmulatedLink, bytes: number, send: () => void, readyAtMs?: number): number {
-    if (!(link.bps > 0) || !(link.latencyS >= 0) || !(bytes >= 0)) {
+    const extraS = link.extraS ?? 0;
+    if (!(link.bps > 0) || !(link.latencyS >= 0) || !(bytes >= 0) || !(extraS >= 0)) {
       throw new RangeError(
-        `link ${key}: bps must be > 0, latencyS and bytes ≥ 0, got ${link.bps}, ${link.latencyS}, ${bytes}`,
+        `link ${key}: bps must be > 0, latencyS, extraS and bytes ≥ 0, got ${link.bps}, ${link.latencyS}, ${extraS}, ${bytes}`,
       );
     }
     let q = this.links.get(key);
     if (!q) this.links.set(key, (q = { freeAt: Number.NEGATIVE_INFINITY, items: [], timer: undefined }));
     const now = this.now();
     const start = Math.max(now, readyAtMs ?? now, q.freeAt);
-    const departed = start + (8 * bytes * 1000) / link.bps;
+    const departed = start + (8 * bytes * 1000) / link.bps + 1000 * extraS;
     q.freeAt = departed;
     const last = q.items.length > 0 ? q.items[q.items.length - 1].at : Number.NEGATIVE_INFINITY;
     // A smaller latency than the previous message's must not overtake it: order per link is kept.

@@ -82,6 +82,14 @@ export const hostSetupSchema = z.strictObject({
         upBps: z.number().positive().nullable(),
         downBps: z.number().positive().nullable(),
         computeS: z.number().nonnegative(),
+        /** Seeded packet loss (`systems.network.lossRate`): the rate and the client's loss-stream key. */
+        loss: z
+          .strictObject({
+            rate: z.number().min(0).lt(1),
+            key: z.tuple([z.number().int().min(0).max(0xffffffff), z.number().int().min(0).max(0xffffffff)]),
+          })
+          .nullable()
+          .optional(),
       }),
     )
     .optional(),

@@ -1,3 +1,4 @@
+import { Rng, retransmitSeconds } from '@starling/core';
 import type { SendResult, TensorInput } from '@starling/transport';
 import { describe, expect, it } from 'vitest';
 import { UpdateEmulation } from './update-emulation.js';
@@ -41,5 +42,26 @@ describe('UpdateEmulation', () => {
     e.close();
     expect(await held).toEqual({ ok: false, reason: 'closed' });
     expect(sent).toBe(2);
+  });
+
+  it("adds the clock's seeded retransmission time on both links when the client's links are lossy", async () => {
+    const loss = { rate: 0.2, key: Rng.fromSeed(3).fork('packet-loss').key() };
+    const lossy = { '0': { ...table['0'], loss } };
+    const round = 4;
+    const down = retransmitSeconds(loss, round, 'down', 125_000, 0.01, 1e8);
+    const up = retransmitSeconds(loss, round, 'up', 125_000, 0.01, 2e7);
+    expect(down).toBeGreaterThan(0.1); // 87 segments at 20 % loss: about 22 retransmissions of 20 ms each
+    const e = new UpdateEmulation(lossy);
+    const a = performance.now();
+    e.taskArrived(round, 125_000);
+    let at = 0;
+    await e.hold(0, round, [{ name: 'delta', data: new Float32Array(31_250) }], async (): Promise<SendResult> => {
+      at = performance.now() - a;
+      return { ok: true, bytes: 125_000 };
+    });
+    const expected = 10 + 10 + 50 + 50 + 10 + 1000 * (down + up);
+    expect(at).toBeGreaterThan(expected - 1.5);
+    expect(at).toBeLessThan(expected + 100);
+    e.close();
   });
 });

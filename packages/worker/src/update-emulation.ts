@@ -1,3 +1,4 @@
+import { type PacketLoss, retransmitSeconds } from '@starling/core';
 import { LinkShaper, type SendResult, type TensorInput } from '@starling/transport';
 
 /** One client's emulated links and compute (`welcome.config.emulate[node]`, from its systems profile). */
@@ -9,6 +10,8 @@ export interface NodeEmulation {
   readonly downBps: number | null;
   /** Virtual compute time of one round's planned work, s. */
   readonly computeS: number;
+  /** Seeded packet loss on both links (retransmission time, the clock's `retransmitSeconds`); absent: none. */
+  readonly loss?: PacketLoss | null;
 }
 
 /**
@@ -63,9 +66,13 @@ export class UpdateEmulation {
     }));
     let bytes = 0;
     for (const t of copies) bytes += t.data.byteLength;
-    const downS = e.latencyS + (e.downBps === null ? 0 : (8 * r.downBytes) / e.downBps);
+    const downBps = e.downBps ?? Number.POSITIVE_INFINITY;
+    const upBps = e.upBps ?? Number.POSITIVE_INFINITY;
+    const lost = (dir: 'down' | 'up', b: number, bps: number) =>
+      e.loss ? retransmitSeconds(e.loss, round, dir, b, e.latencyS, bps) : 0;
+    const downS = e.latencyS + (8 * r.downBytes) / downBps + lost('down', r.downBytes, downBps);
     const ready = r.at + 1000 * (downS + e.computeS);
-    const link = { bps: e.upBps ?? Number.POSITIVE_INFINITY, latencyS: e.latencyS };
+    const link = { bps: upBps, latencyS: e.latencyS, extraS: lost('up', bytes, upBps) };
     return new Promise((resolve) => {
       this.pending.add(resolve);
       this.shaper.schedule(

@@ -50,6 +50,18 @@ export class Rng {
     return new Rng(seed % TWO_POW_32, Math.floor(seed / TWO_POW_32) ^ 0x5eed5eed);
   }
 
+  /**
+   * The stream whose `key()` is `key`, at its start: how another process rebuilds a stream it was handed
+   * as two words (e.g. a client's packet-loss stream on the host that emulates its link).
+   */
+  static fromKey(key: readonly [number, number]): Rng {
+    const [k0, k1] = key;
+    for (const k of key) {
+      if (!Number.isInteger(k) || k < 0 || k >= TWO_POW_32) throw errors.option('rng key', 'two 32-bit words', key);
+    }
+    return new Rng(k0, k1);
+  }
+
   /** The 64-bit key as two words, for recording or for handing a stream to native code. */
   key(): [number, number] {
     return [this.k0, this.k1];

@@ -1,4 +1,5 @@
 import type { LocalPlan } from '../train/local-training.js';
+import { retransmitSeconds } from './packet-loss.js';
 import type { ClientProfile, LocalWorkSpec } from './profile.js';
 
 /** The local work a plan makes a client with `n` examples do in one round (what `ClientExecutor` runs). */
@@ -41,20 +42,33 @@ export function clientPlan(base: LocalPlan, work: LocalWorkSpec, p: ClientProfil
 
 /** Where a client's round time goes, in virtual seconds. */
 export interface ClientTiming {
-  /** Latency + 8 · downlink bytes / downlink rate. */
+  /** Latency + 8 · downlink bytes / downlink rate (+ retransmissions on a lossy link). */
   readonly downS: number;
   /** Examples × seconds per example, or steps × seconds per step. */
   readonly computeS: number;
-  /** Latency + 8 · uplink bytes / uplink rate. */
+  /** Latency + 8 · uplink bytes / uplink rate (+ retransmissions on a lossy link). */
   readonly upS: number;
   /** downS + computeS + upS: when the server has its update, after the round opened. */
   readonly totalS: number;
 }
 
-/** The virtual time client `p` takes for a round: receive the model, train, send the update. */
-export function clientTiming(p: ClientProfile, bytesDown: number, work: PlannedWork, bytesUp: number): ClientTiming {
-  const downS = p.latencyS + (8 * bytesDown) / p.downlinkBps;
+/**
+ * The virtual time client `p` takes for a round: receive the model, train, send the update. With
+ * `round` given and the client's links lossy (`p.loss`), each link also takes the seeded retransmission
+ * time of that round (`retransmitSeconds`); without `round`, the loss-free time, a lower bound.
+ */
+export function clientTiming(
+  p: ClientProfile,
+  bytesDown: number,
+  work: PlannedWork,
+  bytesUp: number,
+  round?: number,
+): ClientTiming {
+  const loss = round === undefined ? null : (p.loss ?? null);
+  const downLoss = loss ? retransmitSeconds(loss, round ?? 0, 'down', bytesDown, p.latencyS, p.downlinkBps) : 0;
+  const upLoss = loss ? retransmitSeconds(loss, round ?? 0, 'up', bytesUp, p.latencyS, p.uplinkBps) : 0;
+  const downS = p.latencyS + (8 * bytesDown) / p.downlinkBps + downLoss;
   const computeS = p.compute.seconds * (p.compute.per === 'example' ? work.examples : work.steps);
-  const upS = p.latencyS + (8 * bytesUp) / p.uplinkBps;
+  const upS = p.latencyS + (8 * bytesUp) / p.uplinkBps + upLoss;
   return { downS, computeS, upS, totalS: downS + computeS + upS };
 }

@@ -2,6 +2,7 @@ import { errors } from '../errors.js';
 import type { Rng } from '../rng/rng.js';
 import { ALWAYS_ONLINE, type Availability, IntervalAvailability, OnOffAvailability } from './availability.js';
 import { checkDistribution, type Distribution, drawFrom } from './distribution.js';
+import { checkLossRate, type PacketLoss } from './packet-loss.js';
 import type { TraceRow } from './trace.js';
 
 /** `systems.compute`: local compute time per example processed or per optimizer step (seconds). */
@@ -15,6 +16,8 @@ export interface NetworkSpec {
   readonly uplinkBps: Distribution;
   readonly downlinkBps: Distribution;
   readonly latencyS: Distribution;
+  /** Per-segment loss probability in [0, 1) (retransmission time, see `retransmitSeconds`); absent: 0. */
+  readonly lossRate?: Distribution;
 }
 
 /** `systems.availability`: always online, a seeded on/off process, or the trace's `active` intervals. */
@@ -59,6 +62,8 @@ export interface ClientProfile {
   readonly uplinkBps: number;
   readonly downlinkBps: number;
   readonly latencyS: number;
+  /** Seeded packet loss on both links (`systems.network.lossRate` > 0), else null. */
+  readonly loss: PacketLoss | null;
   /** E_i with `localWork: epochs`, else null (the plan's epochs). */
   readonly localEpochs: number | null;
   readonly availability: Availability;
@@ -71,6 +76,7 @@ export function checkSystemsSpec(spec: SystemsSpec): void {
     checkDistribution(spec.network.uplinkBps, 'systems.network.uplinkBps');
     checkDistribution(spec.network.downlinkBps, 'systems.network.downlinkBps');
     checkDistribution(spec.network.latencyS, 'systems.network.latencyS');
+    if (spec.network.lossRate) checkDistribution(spec.network.lossRate, 'systems.network.lossRate');
   }
   if (spec.localWork.kind === 'epochs') checkDistribution(spec.localWork.epochs, 'systems.localWork.epochs');
   if (spec.availability.kind === 'trace' && spec.trace === null) {
@@ -119,6 +125,8 @@ export function drawProfiles(
     const net = spec.network;
     const up = row?.uplinkBps ?? (net ? draw(net.uplinkBps, 'uplink') : Number.POSITIVE_INFINITY);
     const down = row?.downlinkBps ?? (net ? draw(net.downlinkBps, 'downlink') : Number.POSITIVE_INFINITY);
+    const lossRate = row?.lossRate ?? (net?.lossRate ? draw(net.lossRate, 'loss-rate') : 0);
+    const loss = checkLossRate(lossRate, id) > 0 ? { rate: lossRate, key: r.fork('packet-loss').key() } : null;
     const lw = spec.localWork;
     const epochs =
       lw.kind === 'epochs' ? Math.max(1, Math.round(row?.localEpochs ?? draw(lw.epochs, 'local-epochs'))) : null;
@@ -134,6 +142,7 @@ export function drawProfiles(
       uplinkBps: rate(up, 'systems.network.uplinkBps', id),
       downlinkBps: rate(down, 'systems.network.downlinkBps', id),
       latencyS: row?.latencyS ?? (net ? draw(net.latencyS, 'latency') : 0),
+      loss,
       localEpochs: epochs,
       availability,
     };

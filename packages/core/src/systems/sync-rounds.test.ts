@@ -12,7 +12,16 @@ const profile = (
   down: number,
   latencyS: number,
   availability: Availability = ALWAYS_ONLINE,
-): ClientProfile => ({ id, compute, uplinkBps: up, downlinkBps: down, latencyS, localEpochs: null, availability });
+): ClientProfile => ({
+  id,
+  compute,
+  uplinkBps: up,
+  downlinkBps: down,
+  latencyS,
+  loss: null,
+  localEpochs: null,
+  availability,
+});
 
 // Hand-computed completion times (down + compute + up), B = 10, E = 1:
 // c0: 0.1 + 32000/2e6 = 0.116; 100 examples × 0.01 = 1.0; 0.1 + 32000/1e6 = 0.132 → 1.248

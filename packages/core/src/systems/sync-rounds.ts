@@ -116,7 +116,7 @@ export class SyncRounds implements RoundGate {
     if (s?.state !== 'waiting') return;
     const p = this.o.profiles[node];
     const up = ok ? (bytesUp ?? this.o.minUpBytes) : 0;
-    s.t = Math.max(s.lb, clientTiming(p, this.o.downBytes(this.round), this.o.work(node), up).totalS);
+    s.t = Math.max(s.lb, clientTiming(p, this.o.downBytes(this.round), this.o.work(node), up, this.round).totalS);
     s.state = ok ? 'ok' : 'failed';
   }
 

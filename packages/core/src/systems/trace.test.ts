@@ -60,6 +60,15 @@ describe('systems traces', () => {
     expect(() => parseTrace('{"clients": 3}', 't.json')).toThrow(/t\.json line 1: want/);
   });
 
+  it('reads a per-client lossRate in [0, 1) and names a rate of 1 or more', () => {
+    const rows = parseTrace('client,lossRate\n0,0.01\n1,0\n', 'loss.csv');
+    expect(rows).toEqual([
+      { client: 0, lossRate: 0.01 },
+      { client: 1, lossRate: 0 },
+    ]);
+    expect(() => parseTrace('client,lossRate\n0,1\n', 'loss.csv')).toThrow(/loss\.csv.*line 2.*lossRate must be below 1/);
+  });
+
   it('refuses duplicate ids and a mix of named and unnamed rows', () => {
     expect(() => parseTrace('client,uplinkBps\n0,1\n0,2\n', 'd.csv')).toThrow(/client 0 appears twice/);
     expect(() => parseTrace('[{"client": 0}, {"uplinkBps": 1}]', 'm.json')).toThrow(/either every row names/);

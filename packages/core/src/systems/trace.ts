@@ -14,6 +14,8 @@ export interface TraceRow {
   readonly uplinkBps?: number;
   readonly downlinkBps?: number;
   readonly latencyS?: number;
+  /** Per-segment packet loss probability in [0, 1). */
+  readonly lossRate?: number;
   readonly localEpochs?: number;
   /** Online intervals [start, end) in seconds, sorted and disjoint. */
   readonly active?: readonly (readonly [number, number])[];
@@ -29,7 +31,15 @@ const NUMBER_FIELDS = [
   'localEpochs',
   'periodS',
 ] as const;
-const KNOWN = new Set<string>(['client', 'active', 'latencyS', 'computation', 'communication', ...NUMBER_FIELDS]);
+const KNOWN = new Set<string>([
+  'client',
+  'active',
+  'latencyS',
+  'lossRate',
+  'computation',
+  'communication',
+  ...NUMBER_FIELDS,
+]);
 
 type Fail = (problem: string) => never;
 
@@ -83,6 +93,11 @@ function toRow(rec: Record<string, unknown>, fail: Fail): TraceRow {
     row.downlinkBps ??= bps;
   }
   if (present('latencyS')) row.latencyS = positive(rec.latencyS, 'latencyS', fail, true);
+  if (present('lossRate')) {
+    const rate = positive(rec.lossRate, 'lossRate', fail, true);
+    if (rate >= 1) fail(`lossRate must be below 1, got ${JSON.stringify(rec.lossRate)}`);
+    row.lossRate = rate;
+  }
   if (present('active')) row.active = intervals(rec.active, fail);
   return { client, ...row };
 }

@@ -38,6 +38,7 @@ export const systemsSchema = z.strictObject({
       uplinkBps: distributionSchema,
       downlinkBps: distributionSchema,
       latencyS: distributionSchema.default({ kind: 'constant', value: 0 }),
+      lossRate: distributionSchema.default({ kind: 'constant', value: 0 }),
     })
     .nullable()
     .default(null),

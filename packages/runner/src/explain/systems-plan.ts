@@ -11,7 +11,8 @@ export interface SystemsPlan {
   readonly availability: string;
   /**
    * One round's completion time (seconds) over all clients' drawn profiles, raw-model downloads and
-   * smallest uploads: what a synchronous round waits for before over-commit and deadline cut it.
+   * uploads (with round 0's packet loss): what a synchronous round waits for before over-commit and
+   * deadline cut it.
    */
   readonly client_time_s: { readonly median: number; readonly p90: number; readonly max: number };
 }
@@ -27,7 +28,8 @@ export function systemsPlan(cfg: ExperimentConfig, prep: PreparedFederated, sele
   const raw = 4 * prep.model.layout.size;
   const times = s.profiles
     .map(
-      (p, i) => clientTiming(p, raw, plannedWork(prep.parts[i].length, s.plans?.[i] ?? prep.setup.local), raw).totalS,
+      (p, i) =>
+        clientTiming(p, raw, plannedWork(prep.parts[i].length, s.plans?.[i] ?? prep.setup.local), raw, 0).totalS,
     )
     .sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * (times.length - 1)))];

@@ -26,7 +26,7 @@ function quadraticTrain(steps: number, calls: number[] = []) {
 function profile(id: number, seconds: number, availability: Availability = ALWAYS_ONLINE): ClientProfile {
   const free = Number.POSITIVE_INFINITY;
   const compute = { per: 'step' as const, seconds };
-  return { id, compute, uplinkBps: free, downlinkBps: free, latencyS: 0, localEpochs: null, availability };
+  return { id, compute, uplinkBps: free, downlinkBps: free, latencyS: 0, loss: null, localEpochs: null, availability };
 }
 
 async function simulate(speeds: number[], rule: AsyncRule, concurrency: number, rounds: number, steps = 1) {

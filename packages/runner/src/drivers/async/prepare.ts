@@ -77,6 +77,13 @@ export function checkAsyncSupported(cfg: ExperimentConfig): void {
       cfg.systems.deadlineS,
     );
   if (cfg.privacy !== null) throw errors.option('privacy', `null for algorithm.kind ${a.kind}`, cfg.privacy);
+  const loss = cfg.systems.network?.lossRate;
+  if (loss !== undefined && !(loss.kind === 'constant' && loss.value === 0))
+    throw errors.option(
+      'systems.network.lossRate',
+      `0 for algorithm.kind ${a.kind} (packet loss is emulated for synchronous rounds only)`,
+      loss,
+    );
   if (cfg.adversary !== null) throw errors.option('adversary', `null for algorithm.kind ${a.kind}`, cfg.adversary);
   if (cfg.compression.down !== undefined)
     throw errors.option('compression.down', `absent for algorithm.kind ${a.kind}`, cfg.compression.down);

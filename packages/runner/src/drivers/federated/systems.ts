@@ -9,6 +9,7 @@ import {
   type Kernels,
   type Layout,
   type LocalPlan,
+  type PacketLoss,
   type PlannedWork,
   parseTrace,
   plannedWork,
@@ -143,6 +144,8 @@ export interface ClientEmulation {
   readonly downBps: number | null;
   /** Virtual compute time of one round's planned work, s. */
   readonly computeS: number;
+  /** Seeded packet loss on both links, or null. */
+  readonly loss: PacketLoss | null;
 }
 
 /**
@@ -160,7 +163,8 @@ export function emulationFor(
     nodes.map((n) => {
       const p = s.profiles[n];
       const computeS = clientTiming(p, 0, s.work[n], 0).computeS;
-      return [String(n), { latencyS: p.latencyS, upBps: rate(p.uplinkBps), downBps: rate(p.downlinkBps), computeS }];
+      const links = { latencyS: p.latencyS, upBps: rate(p.uplinkBps), downBps: rate(p.downlinkBps) };
+      return [String(n), { ...links, computeS, loss: p.loss }];
     }),
   );
 }
