@@ -10,8 +10,9 @@ import { baseNodeSetup } from './prepare.js';
  * The memory footprint of a parameter-server run, from its config and loaded data: every
  * participant's update held until the round closes, the server's model, aggregate, optimizer state and
  * downlink copies, and for each client that can have trained by the end its optimizer moments and
- * uplink error-feedback memory, and a robust aggregator's work vectors. Participants per round under Poisson sampling (client-level DP) get
- * three standard deviations of margin.
+ * uplink error-feedback memory, and a robust aggregator's work vectors. Participants per round under Poisson
+ * sampling (client-level DP) get three standard deviations of margin; over-commit (`algorithm.overCommit` o)
+ * counts the ⌈(1+o)K⌉ drawn, each of whom trains and sends an update.
  */
 export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   const { cfg } = ctx;
@@ -25,7 +26,9 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   if ('clients' in a && 'aggregator' in a) {
     const mean = a.clientsPerRound ?? Math.max(1, Math.round((a.fraction ?? 1) * clients));
     const poisson = cfg.privacy?.mode === 'client' ? 3 * Math.sqrt(mean) + 1 : 0;
-    perRound = Math.min(clients, Math.ceil(mean + poisson));
+    // Over-commit draws ⌈(1+o)K⌉ and every drawn client trains and sends its update.
+    const overCommit = 'overCommit' in a ? (a.overCommit ?? 0) : 0;
+    perRound = Math.min(clients, Math.ceil((1 + overCommit) * mean + poisson - 1e-9));
     serverOptimizer = a.serverOptimizer.kind === 'plain' ? 0 : a.serverOptimizer.kind === 'fedavgm' ? 1 : 2;
     aggregator = aggregators.get(a.aggregator.kind)?.footprint?.(a.aggregator, perRound) ?? 0;
   }
