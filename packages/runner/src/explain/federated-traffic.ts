@@ -5,12 +5,13 @@ import type { LinkPlan, TrafficPlan } from './explanation.js';
 import { participantsPerRound } from './participants.js';
 import { payloadSize } from './payload-size.js';
 import { roundSpans, spanTotals } from './round-spans.js';
+import { dispatchedPerRound } from './virtual-dispatch.js';
 
 const label = (spec: { kind: string } | undefined) => (spec === undefined ? 'none (float32)' : spec.kind);
 
 /**
  * The payload bytes of a parameter-server run, round by round, for a run without failures: each
- * selected client sends one update (its uplink compressor's payload, or 4·P raw), and the model goes down
+ * selected client (with `systems:`, each one not offline when its round opens) sends one update (its uplink compressor's payload, or 4·P raw), and the model goes down
  * once per recipient: every selected client inline, every host carrying a selected client over sockets
  * (`owner` maps a node to its host). A compressed downlink sends a delta chain or the raw model, which
  * depends on each recipient's history: its figures are bounds. Also returns the selected nodes per round.
@@ -28,12 +29,14 @@ export function federatedTraffic(
   const downSize = payloadSize(down, layout, kernels, 'compression.down');
   // With over-commit (systems:) every drawn client is dispatched: ⌈(1+o)K⌉ of them.
   const participation = prep.systems?.rounds.participation(prep.plan.participation, prep.parts.length);
-  const selected = participantsPerRound(
+  const drawn = participantsPerRound(
     cfg.seed,
     prep.parts.length,
     participation ?? prep.plan.participation,
     prep.rounds,
   );
+  // Clients offline when their round opens are not dispatched: replay the virtual clock to find them.
+  const selected = prep.systems ? dispatchedPerRound(prep.systems.rounds, drawn, upSize.bytes) : drawn;
   const inline = cfg.runtime.kind === 'inline';
   // SCAFFOLD's control variate c (P float32) goes with the model in every downlink message.
   const c = prep.control ? raw : 0;
