@@ -59,7 +59,9 @@ describe('seeded packet loss', () => {
       expected.push(clock);
     }
     const lines = metrics(join(dir, 'lossy'));
-    lines.forEach((l, i) => expect(l.virtual_time_s).toBeCloseTo(expected[i], 5));
+    lines.forEach((l, i) => {
+      expect(l.virtual_time_s).toBeCloseTo(expected[i], 5);
+    });
     expect(s.virtual_time_s).toBeCloseTo(expected[2], 5);
 
     // Without loss: the loss-free times (client 2's 1.5 s compute dominates) and the same model bits.

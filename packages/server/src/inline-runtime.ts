@@ -7,8 +7,12 @@ import type { UpdateDecoder } from './update-decoder.js';
 
 /** The compression of an inline run: the same encoders and decoders the socket runtimes use. */
 export interface InlineCompression {
-  /** Compresses node `node`'s update for `round` with that node's own uplink compressor (`compression.up`). */
-  readonly encodeUp?: (node: number, delta: Float32Array, round: number) => Encoded & { readonly codec: string };
+  /** Compresses node `node`'s update for `round` with that node's own uplink compressor (`compression.up`, or its bandwidth tier's); null: that node sends raw float32. */
+  readonly encodeUp?: (
+    node: number,
+    delta: Float32Array,
+    round: number,
+  ) => (Encoded & { readonly codec: string }) | null;
   /** Decodes updates as the server does over sockets (required with `encodeUp`). */
   readonly decoder?: UpdateDecoder;
   /** The server's compressed downlink (`compression.down`): nodes train from its public copy x̂. */
@@ -89,9 +93,12 @@ export async function runInline(
               continue;
             }
             const enc = encodeUp(id, delta, cmd.round);
-            meter.up(cmd.round, enc.bytes.byteLength, enc.theoreticalBits);
-            bytes = enc.bytes.byteLength;
-            sent = decoder.decode({ data: enc.bytes, codec: enc.codec });
+            if (enc === null) meter.up(cmd.round, delta.byteLength, 32 * delta.length);
+            else {
+              meter.up(cmd.round, enc.bytes.byteLength, enc.theoreticalBits);
+              bytes = enc.bytes.byteLength;
+              sent = decoder.decode({ data: enc.bytes, codec: enc.codec });
+            }
           } else {
             meter.up(cmd.round, delta.byteLength, 32 * delta.length);
           }

@@ -65,4 +65,18 @@ describe('UpdateDecoder', () => {
     const decoder = new UpdateDecoder(kind, layout, jsKernels);
     expect(protocolError(() => decoder.decode(input()))).toMatch(message);
   });
+
+  it('with bandwidth tiers accepts each tier encoding and raw only when a tier or the base sends raw', () => {
+    const tiered = new UpdateDecoder('topk', layout, jsKernels, ['qsgd', null]);
+    expect(tiered.decode({ data: topk, codec: 'topk' }).length).toBe(d);
+    expect(tiered.decode({ data: qsgd, codec: 'qsgd' }).length).toBe(d);
+    expect(tiered.decode({ data: x })).toBe(x);
+    const noRaw = new UpdateDecoder(null, layout, jsKernels, ['qsgd']);
+    expect(noRaw.decode({ data: x })).toBe(x); // the base uplink is raw
+    const onlyCompressed = new UpdateDecoder('topk', layout, jsKernels, ['qsgd']);
+    expect(protocolError(() => onlyCompressed.decode({ data: x }))).toMatch(/codec none, expected topk or qsgd/);
+    expect(protocolError(() => onlyCompressed.decode({ data: topk, codec: 'fp16' }))).toMatch(/expected topk or qsgd/);
+    // a payload whose self-described kind differs from its codec
+    expect(protocolError(() => onlyCompressed.decode({ data: topk, codec: 'qsgd' }))).toMatch(/codec qsgd but a topk/);
+  });
 });

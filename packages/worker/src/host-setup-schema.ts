@@ -59,7 +59,16 @@ export const nodeSetupSchema = z.strictObject({
   local: localPlanSchema,
   kernels: z.enum(['auto', 'native', 'js']),
   privacy: nodePrivacySchema.optional(),
-  compression: z.strictObject({ up: compressorSchema.optional() }).optional(),
+  compression: z
+    .strictObject({
+      up: compressorSchema.optional(),
+      tiers: z.array(compressorSchema.nullable()).max(16).optional(),
+      tierOf: z
+        .string()
+        .regex(/^[-0-9a-f]*$/)
+        .optional(),
+    })
+    .optional(),
   adversary: nodeAdversarySchema.optional(),
 });
 

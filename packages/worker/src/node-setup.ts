@@ -57,7 +57,12 @@ export interface NodeSetup {
 
 /** The part of `compression` a node applies itself: the uplink compressor spec. */
 export interface NodeCompression {
+  /** The uplink compressor of nodes without a tier (absent: raw float32). */
   readonly up?: CompressorSpec;
+  /** `compression.upTiers`: tier t's uplink compressor, null for raw float32 (at most 16 tiers). */
+  readonly tiers?: readonly (CompressorSpec | null)[];
+  /** Node i's tier as hex digit i of the string (`'-'`: none, so `up`), fixed from its drawn uplink rate. */
+  readonly tierOf?: string;
 }
 
 /** What `welcome.config` carries: the run's setup and the example indices of each node given to the host. */

@@ -1,4 +1,12 @@
-import { type Compressor, type Encoded, type Kernels, type Layout, makeCompressor, Rng } from '@starling/core';
+import {
+  type Compressor,
+  type CompressorSpec,
+  type Encoded,
+  type Kernels,
+  type Layout,
+  makeCompressor,
+  Rng,
+} from '@starling/core';
 import type { NodeSetup } from './node-setup.js';
 
 /** One node's uplink compressor and the random stream it draws from. */
@@ -13,15 +21,28 @@ export interface NodeUplink {
 }
 
 /**
- * The uplink compressor of node `node` under `setup.compression.up` (null when updates travel raw). It
+ * The uplink compressor of node `node` under `setup.compression.up`, or its bandwidth tier's (see
+ * `uplinkSpecOf`); null when its updates travel raw. It
  * draws from `Rng.fromSeed(seed).fork('compress-up', node)`, forked again per round by the compressor.
  * Both the worker pool thread (`train-task.ts`) and the inline runtime build it here, so they emit the
  * same bytes. Error-feedback memory is the compressor's state (`compressor.state()` / `load()`).
  */
 export function nodeUplink(setup: NodeSetup, node: number, layout: Layout, kernels: Kernels): NodeUplink | null {
-  const spec = setup.compression?.up;
+  const { spec, path } = uplinkSpecOf(setup, node);
   if (spec === undefined) return null;
-  const compressor = makeCompressor(spec, layout, { path: 'compression.up', kernels });
+  const compressor = makeCompressor(spec, layout, { path, kernels });
   const rng = Rng.fromSeed(setup.seed).fork('compress-up', node);
   return { compressor, encode: (delta, round) => compressor.compress(delta, { rng, round }) };
+}
+
+/**
+ * The uplink spec of `node` and its config path: its bandwidth tier's (`compression.upTiers[t].up`, null
+ * there meaning raw) when the run has tiers and the node has one, else `compression.up`; undefined: raw.
+ */
+export function uplinkSpecOf(setup: NodeSetup, node: number): { spec: CompressorSpec | undefined; path: string } {
+  const c = setup.compression;
+  const t = c?.tierOf?.[node];
+  if (c?.tiers === undefined || t === undefined || t === '-') return { spec: c?.up, path: 'compression.up' };
+  const tier = Number.parseInt(t, 16);
+  return { spec: c.tiers[tier] ?? undefined, path: `compression.upTiers[${tier}].up` };
 }

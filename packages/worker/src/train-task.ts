@@ -102,7 +102,7 @@ function executorFor(setup: NodeSetup, key: string, kernels: Kernels): ThreadExe
  * its state is loaded from the task every time, so nothing leaks between rounds or runs.
  */
 function uplinkFor(task: TrainTask, key: string, kernels: Kernels): NodeUplink | null {
-  if (task.setup.compression?.up === undefined) return null;
+  if (task.setup.compression?.up === undefined && task.setup.compression?.tiers === undefined) return null;
   const k = `${task.node}:${key}`;
   let u = uplinks.get(k);
   if (u === undefined) {

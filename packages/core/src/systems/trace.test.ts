@@ -66,7 +66,9 @@ describe('systems traces', () => {
       { client: 0, lossRate: 0.01 },
       { client: 1, lossRate: 0 },
     ]);
-    expect(() => parseTrace('client,lossRate\n0,1\n', 'loss.csv')).toThrow(/loss\.csv.*line 2.*lossRate must be below 1/);
+    expect(() => parseTrace('client,lossRate\n0,1\n', 'loss.csv')).toThrow(
+      /loss\.csv.*line 2.*lossRate must be below 1/,
+    );
   });
 
   it('refuses duplicate ids and a mix of named and unnamed rows', () => {

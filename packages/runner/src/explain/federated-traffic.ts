@@ -36,7 +36,16 @@ export function federatedTraffic(
     prep.rounds,
   );
   // Clients offline when their round opens are not dispatched: replay the virtual clock to find them.
-  const selected = prep.systems ? dispatchedPerRound(prep.systems.rounds, drawn, upSize.bytes) : drawn;
+  const tiers = (cfg.compression.upTiers ?? []).map((t, i) => ({
+    ...t,
+    size: payloadSize(t.up ?? undefined, layout, kernels, `compression.upTiers[${i}].up`),
+  }));
+  const tierOf = prep.setup.compression?.tierOf;
+  const upOf = (node: number) => {
+    const t = tierOf?.[node];
+    return t === undefined || t === '-' ? upSize : tiers[Number.parseInt(t, 16)].size;
+  };
+  const selected = prep.systems ? dispatchedPerRound(prep.systems.rounds, drawn, (n) => upOf(n).bytes) : drawn;
   const inline = cfg.runtime.kind === 'inline';
   // SCAFFOLD's control variate c (P float32) goes with the model in every downlink message.
   const c = prep.control ? raw : 0;
@@ -44,7 +53,8 @@ export function federatedTraffic(
     const recipients = inline ? nodes.length : new Set(nodes.map(owner)).size;
     // A compressed downlink's smallest message is one delta; the first round always sends x̂ raw.
     const downBytes = down === undefined || round === 0 ? raw : Math.min(downSize.bytes, raw);
-    return { bytes_up: nodes.length * upSize.bytes, bytes_down: recipients * (downBytes + c), messages: nodes.length };
+    const bytesUp = nodes.reduce((sum, n) => sum + upOf(n).bytes, 0);
+    return { bytes_up: bytesUp, bytes_down: recipients * (downBytes + c), messages: nodes.length };
   });
   const rounds = roundSpans(perRound);
   const links: LinkPlan[] = [
@@ -65,7 +75,18 @@ export function federatedTraffic(
       exact: down === undefined,
     },
   ];
-  const exact = upSize.exact && down === undefined;
+  tiers.forEach((t, i) => {
+    const clients = tierOf ? [...tierOf].filter((x) => x === i.toString(16)).length : 0;
+    links.push({
+      link: `client->server (tier ${i}: uplink ≤ ${t.maxUplinkBps} bit/s, ${clients} clients)`,
+      payload_bytes: t.size.bytes,
+      payload_bytes_max: t.size.max,
+      message_bytes: { min: t.size.bytes, max: t.size.max },
+      compression: t.up === null ? label(undefined) : label(t.up),
+      exact: t.size.exact,
+    });
+  });
+  const exact = upSize.exact && down === undefined && tiers.every((t) => t.size.exact);
   const note =
     'payload bytes (payload_bytes_up/down in metrics.jsonl; inline they are bytes_up/down too), for a run ' +
     `without failures${exact ? '' : '; figures of inexact links are lower bounds'}`;

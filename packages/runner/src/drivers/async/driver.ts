@@ -37,6 +37,7 @@ function trainer(prep: PreparedAsync, nodes: InlineNodes) {
     const r = nodes.clients.train(id, model, dispatch, plans?.[id] ?? fed.setup.local, out);
     if (!encodeUp || !decoder || nonFiniteResult(out, r.trainLoss) !== null) return { ...r, upBytes: out.byteLength };
     const enc = encodeUp(id, out, dispatch);
+    if (enc === null) return { ...r, upBytes: out.byteLength };
     out.set(decoder.decode({ data: enc.bytes, codec: enc.codec }));
     return { ...r, upBytes: enc.bytes.byteLength };
   };

@@ -85,6 +85,8 @@ export function checkAsyncSupported(cfg: ExperimentConfig): void {
       loss,
     );
   if (cfg.adversary !== null) throw errors.option('adversary', `null for algorithm.kind ${a.kind}`, cfg.adversary);
+  if (cfg.compression.upTiers !== undefined)
+    throw errors.option('compression.upTiers', `absent for algorithm.kind ${a.kind}`, cfg.compression.upTiers);
   if (cfg.compression.down !== undefined)
     throw errors.option('compression.down', `absent for algorithm.kind ${a.kind}`, cfg.compression.down);
   if (a.kind === 'fedbuff' && a.bufferSize > a.clients)

@@ -36,8 +36,11 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   const downlink = down === undefined ? 0 : down.errorFeedback === true ? 3 : 2;
   // SCAFFOLD: each client that has taken part holds its control variate c_i (and the server c).
   const control = a.kind === 'scaffold' ? 1 : 0;
-  const state =
-    OPTIMIZER_STATE_SLOTS[cfg.optimizer.kind] + (cfg.compression.up?.errorFeedback === true ? 1 : 0) + control;
+  // Error-feedback memory: one vector per client whose uplink (its tier's, or `up`) keeps one.
+  const ef = [cfg.compression.up, ...(cfg.compression.upTiers ?? []).map((t) => t.up)].some(
+    (spec) => spec?.errorFeedback === true,
+  );
+  const state = OPTIMIZER_STATE_SLOTS[cfg.optimizer.kind] + (ef ? 1 : 0) + control;
   const { train, test } = data;
   return {
     params: model.layout.size,

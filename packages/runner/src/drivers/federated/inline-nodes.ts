@@ -52,10 +52,11 @@ export class InlineNodes {
 
   /** The inline runtime's `encodeUp` (undefined when updates travel raw). */
   get encodeUp() {
-    if (!this.prep.setup.compression?.up) return undefined;
+    const c = this.prep.setup.compression;
+    if (!c?.up && !c?.tiers) return undefined;
     return (id: number, delta: Float32Array, round: number) => {
-      const u = this.uplink(id)!;
-      return { ...u.encode(delta, round), codec: u.compressor.kind };
+      const u = this.uplink(id);
+      return u === null ? null : { ...u.encode(delta, round), codec: u.compressor.kind };
     };
   }
 

@@ -18,6 +18,7 @@ import {
   type ScaffoldControl,
   ServerOptimizer,
   type ServerOptimizerInput,
+  UpdateDecoder,
   withClientDp,
 } from '@starling/server';
 import { forWire, type HostSetup, type NodeSetup, workspaceFor } from '@starling/worker';
@@ -29,6 +30,7 @@ import { prepareCompression, type RunCompression } from './compression.js';
 import { heterogeneityServer } from './heterogeneity.js';
 import { planPrivacyFor, privacyMeta } from './privacy.js';
 import { emulationFor, prepareSystems, type RunSystems } from './systems.js';
+import { uplinkTiers, withTiers } from './uplink-tiers.js';
 
 /** Everything a parameter-server run needs before its first round, the same for every runtime. */
 export interface PreparedFederated extends PreparedRun {
@@ -131,9 +133,9 @@ export function prepareRun(
   const global = new Float32Array(model.layout.size);
   model.init(global, rng.fork('model'));
   const dp = planPrivacyFor(cfg, parts, baseSetup.local);
-  const compression = prepareCompression(cfg, model.layout, kernels);
+  const compressionBase = prepareCompression(cfg, model.layout, kernels);
   const withDp: NodeSetup = dp ? { ...baseSetup, privacy: dp.node } : baseSetup;
-  const compressed: NodeSetup = compression.node ? { ...withDp, compression: compression.node } : withDp;
+  const compressed: NodeSetup = compressionBase.node ? { ...withDp, compression: compressionBase.node } : withDp;
   const privacy = dp ? new RunPrivacy(dp, rng.fork('dp-central')) : null;
   // Client-level DP is accounted for Poisson client sampling, so that is how clients are drawn.
   const plan: RoundPlan = dp?.central
@@ -151,7 +153,7 @@ export function prepareRun(
           classes: train.classes,
           reference: { partition: a.partition, participation: plan.participation },
         });
-  const setup: NodeSetup = adversary ? { ...compressed, adversary } : compressed;
+  const setupBeforeTiers: NodeSetup = adversary ? { ...compressed, adversary } : compressed;
   const serverOpt: ServerOptimizerInput = a.kind === 'centralized' ? { kind: 'plain' } : a.serverOptimizer;
   const ids = parts.map((_, i) => i);
   const serverOptimizer = new ServerOptimizer(serverOpt);
@@ -161,18 +163,28 @@ export function prepareRun(
   const systemsModel = {
     layout: model.layout,
     kernels,
-    downlink: compression.downlink,
+    downlink: compressionBase.downlink,
     extraDownBytes: hetero.control ? hetero.control.c.byteLength : 0,
   };
   const systems = prepareSystems(
     cfg,
     parts,
-    setup.local,
+    setupBeforeTiers.local,
     plan.participation,
     systemsModel,
     baseDir,
     rng.fork('systems'),
   );
+  const tiers = uplinkTiers(cfg, systems?.profiles ?? null, model.layout, kernels);
+  const setup = tiers
+    ? { ...setupBeforeTiers, compression: withTiers(setupBeforeTiers.compression, tiers) }
+    : setupBeforeTiers;
+  const compression = tiers
+    ? {
+        ...compressionBase,
+        decoder: new UpdateDecoder(compressionBase.decoder.kind, model.layout, kernels, tiers.kinds),
+      }
+    : compressionBase;
   const machine = new RoundMachine(global, ids, plan, serverOptimizer, kernels, rng.fork('server'), {
     ...(systems ? { gate: systems.rounds } : {}),
     beforeRound: privacy ? (round) => privacy.beforeRound(round) : undefined,

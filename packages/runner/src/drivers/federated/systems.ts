@@ -90,7 +90,11 @@ export function prepareSystems(
   // SCAFFOLD's control variate c travels down with the model to every participant.
   const extra = model.extraDownBytes ?? 0;
   const raw = 4 * layout.size;
-  const up = payloadSize(cfg.compression.up, layout, kernels, 'compression.up');
+  // The smallest update any client can send: its own tier's or `compression.up`'s (a lower bound).
+  const tierUps = (cfg.compression.upTiers ?? []).map(
+    (t, i) => payloadSize(t.up ?? undefined, layout, kernels, `compression.upTiers[${i}].up`).bytes,
+  );
+  const up = { bytes: Math.min(payloadSize(cfg.compression.up, layout, kernels, 'compression.up').bytes, ...tierUps) };
   const down =
     cfg.compression.down === undefined
       ? raw

@@ -45,12 +45,12 @@ export function gossipAlgorithm(cfg: ExperimentConfig): GossipConfig | null {
 
 /**
  * The run's CHOCO setup from `compression`, or undefined without `compression.gossip`. `gamma` is
- * required with it, error feedback is refused (`checkChoco`), and `up` and `down` (parameter-server
- * links) are refused on a gossip run.
+ * required with it, error feedback is refused (`checkChoco`), and `up`, `down` and `upTiers`
+ * (parameter-server links) are refused on a gossip run.
  */
 export function gossipCompression(cfg: ExperimentConfig): ChocoSetup | undefined {
   const c = cfg.compression;
-  for (const key of ['up', 'down'] as const) {
+  for (const key of ['up', 'down', 'upTiers'] as const) {
     if (c[key] !== undefined) {
       throw errors.option(
         `compression.${key}`,
