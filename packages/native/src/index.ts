@@ -3,5 +3,6 @@ export type { KernelsMode, LoadedKernels, LoadKernelsOptions } from './load-kern
 export { INSTALL_LOG, KERNELS_MODES, kernelsModeFromEnv, loadKernels } from './load-kernels.js';
 export { loadBinding } from './loader.js';
 export { nativeCompressKernels } from './native-compress-kernels.js';
+export { nativeConvKernels } from './native-conv-kernels.js';
 export { nativeKernels } from './native-kernels.js';
 export { nativeRobustKernels } from './native-robust-kernels.js';

@@ -1,6 +1,7 @@
 import { ACTIVATIONS, type Activation, errors, type Kernels } from '@starling/core';
 import type { NativeBinding } from './binding.js';
 import { nativeCompressKernels } from './native-compress-kernels.js';
+import { nativeConvKernels } from './native-conv-kernels.js';
 import { nativeOptimizerStep } from './native-optimizer.js';
 import { nativeRobustKernels } from './native-robust-kernels.js';
 import { checkDim, checkDisjoint, checkF32, checkNumber, checkSameOrDisjoint } from './validate.js';
@@ -187,5 +188,7 @@ export function nativeKernels(binding: NativeBinding): Kernels {
     compress: nativeCompressKernels(binding),
 
     robust: nativeRobustKernels(binding),
+
+    conv: nativeConvKernels(binding),
   };
 }
