@@ -1,7 +1,7 @@
 import { type ConvKernels, errors } from '@starling/core';
 import type { NativeBinding } from './binding.js';
 import { inputSize, outputSize, packGeometry, weightSize } from './conv-geometry.js';
-import { checkDim, checkDisjoint, checkF32, checkNumber, overlaps } from './validate.js';
+import { checkDim, checkF32, checkNumber, overlaps } from './validate.js';
 
 type View = Float32Array | Float64Array | Int32Array;
 
