@@ -23,12 +23,34 @@ export const CNN_TENSORS = [
 /** The two convolutions' geometries for a batch. */
 export function cnnGeometries(batch) {
   const conv = (c, hw, k) => ({
-    batch, inChannels: c, inHeight: hw, inWidth: hw, outChannels: k, kernelH: 5, kernelW: 5,
-    strideH: 1, strideW: 1, padH: 2, padW: 2, outHeight: hw, outWidth: hw,
+    batch,
+    inChannels: c,
+    inHeight: hw,
+    inWidth: hw,
+    outChannels: k,
+    kernelH: 5,
+    kernelW: 5,
+    strideH: 1,
+    strideW: 1,
+    padH: 2,
+    padW: 2,
+    outHeight: hw,
+    outWidth: hw,
   });
   const pool = (c, hw) => ({
-    batch, inChannels: c, inHeight: hw, inWidth: hw, outChannels: c, kernelH: 2, kernelW: 2,
-    strideH: 2, strideW: 2, padH: 0, padW: 0, outHeight: hw / 2, outWidth: hw / 2,
+    batch,
+    inChannels: c,
+    inHeight: hw,
+    inWidth: hw,
+    outChannels: c,
+    kernelH: 2,
+    kernelW: 2,
+    strideH: 2,
+    strideW: 2,
+    padH: 0,
+    padW: 0,
+    outHeight: hw / 2,
+    outWidth: hw / 2,
   });
   return { conv1: conv(1, 28, 32), pool1: pool(32, 28), conv2: conv(32, 14, 64), pool2: pool(64, 14) };
 }
@@ -61,7 +83,8 @@ export function cnnStep(kernels, batch) {
   const gr = views(grad);
   for (const [name, n] of CNN_TENSORS) {
     if (!name.endsWith('weight')) continue;
-    const fanIn = name === 'layer0.weight' ? 25 : name === 'layer2.weight' ? 800 : name === 'layer5.weight' ? 3136 : 512;
+    const fanIn =
+      name === 'layer0.weight' ? 25 : name === 'layer2.weight' ? 800 : name === 'layer5.weight' ? 3136 : 512;
     const bound = Math.sqrt(6 / fanIn);
     rng.fork(name).fillUniform(p[name], -bound, bound);
     void n;

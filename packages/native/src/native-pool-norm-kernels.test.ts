@@ -59,6 +59,7 @@ function windowOf(g: Conv2dGeometry, o: number): number[] {
 
 const POOLS: [string, Conv2dGeometry][] = [
   ['2×2 stride 2 on 28×28 (the CNN)', pool(3, 4, 28, 28, 2, 2, [2, 2])],
+  ['2×2 stride 2 on odd 7×9 (a row and a column left over)', pool(2, 3, 7, 9, 2, 2, [2, 2])],
   ['overlapping 3×3 stride 2 pad 1, non-square 7×9', pool(2, 3, 7, 9, 3, 3, [2, 2], [1, 1])],
   ['window = image (global pooling)', pool(2, 5, 4, 6, 4, 6, [1, 1])],
   ['3×2 window, strides 1×3, pads 1×1, odd leftovers', pool(2, 2, 8, 11, 3, 2, [1, 3], [1, 1])],
@@ -101,6 +102,15 @@ describe.each(binding.simdLevels())('native pooling and group norm at SIMD level
     const dx = new Float32Array(s.x).fill(Number.NaN);
     conv.maxPool2dBackward(g, dy, argmax, dx);
     for (let i = 0; i < s.x; i++) expect(Math.abs(dx[i] - dxRef[i])).toBeLessThanOrEqual(2 ** -22 * dxMag[i]);
+  });
+
+  it('max pooling backward with an argmax outside its windows (all into one cell) adds up', () => {
+    const g = pool(1, 2, 4, 4, 2, 2, [2, 2]);
+    const argmax = new Int32Array(8).fill(5);
+    const dy = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    const dx = new Float32Array(32).fill(Number.NaN);
+    conv.maxPool2dBackward(g, dy, argmax, dx);
+    expect(Array.from(dx)).toEqual(Array.from({ length: 32 }, (_, i) => (i === 5 ? 36 : 0)));
   });
 
   it.each(POOLS)('average pooling (padding counted as zeros) and its adjoint: %s', (_, g) => {
