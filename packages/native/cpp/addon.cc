@@ -86,6 +86,7 @@ StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
   compress_ = compress_table_portable();
   robust_ = robust_table_portable();
   conv_ = conv_table_portable();
+  bf16_cpu_ = cpu_has_avx512_bf16();
   const char* env_level = std::getenv("STARLING_SIMD");
   Select(env, env_level ? env_level : "auto", "STARLING_SIMD");
 }
@@ -112,6 +113,8 @@ bool StarlingNative::Select(Napi::Env env, const std::string& want, const char* 
                        want + "\"");
   return false;
 }
+
+Bf16Work S::Bf16() { return {&bf16_pack_, &scratch_, table_, bf16_cpu_ && table_ == table_avx512(), threads_}; }
 
 Napi::Value S::Simd(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), table_->name); }
 

@@ -26,6 +26,11 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   Scratch scratch_;
   Scratch conv_cols_;
   Scratch conv_tmp_;
+  Scratch bf16_pack_;
+  bool bf16_cpu_ = false;
+
+  // The bf16 GEMM work of this instance (native vdpbf16ps only at the avx512 level).
+  Bf16Work Bf16();
 
   bool Select(Napi::Env env, const std::string& want, const char* source);
 

@@ -45,7 +45,7 @@ size_t weights(const ConvGeom& g) { return static_cast<size_t>(g.k * g.c * g.kh 
 
 }  // namespace
 
-// (geometry, x, w, b, y)
+// (geometry, x, w, b, y[, bf16])
 V S::Conv2dForward(const Info& info) {
   ConvGeom g;
   bool ok = geometry_arg(info, false, &g);
@@ -58,12 +58,14 @@ V S::Conv2dForward(const Info& info) {
   RETURN_IF_FAILED;
   float* y = f32_arg(info, 4, outputs(g), "y", &ok);
   RETURN_IF_FAILED;
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_};
+  Bf16Work bf16 = Bf16();
+  const bool low = info.Length() > 5 && info[5].ToBoolean().Value();
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, low ? &bf16 : nullptr};
   conv_->conv_forward(g, x, w, b, y, work);
   return info.Env().Undefined();
 }
 
-// (geometry, x, w, dy, dw, db, dx | null)
+// (geometry, x, w, dy, dw, db, dx | null[, bf16])
 V S::Conv2dBackward(const Info& info) {
   ConvGeom g;
   bool ok = geometry_arg(info, false, &g);
@@ -83,7 +85,9 @@ V S::Conv2dBackward(const Info& info) {
     dx = f32_arg(info, 6, inputs(g), "dx", &ok);
     RETURN_IF_FAILED;
   }
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_};
+  Bf16Work bf16 = Bf16();
+  const bool low = info.Length() > 7 && info[7].ToBoolean().Value();
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, low ? &bf16 : nullptr};
   conv_->conv_backward(g, x, w, dy, dw, db, dx, work);
   return info.Env().Undefined();
 }
@@ -99,7 +103,7 @@ V S::Conv2dGradSqNorms(const Info& info) {
   RETURN_IF_FAILED;
   double* out = typed_arg<double>(info, 3, napi_float64_array, static_cast<size_t>(g.n), "out", &ok);
   RETURN_IF_FAILED;
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, nullptr};
   conv_->conv_grad_sq_norms(g, x, dy, out, work);
   return info.Env().Undefined();
 }

@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 
+#include "gemm-bf16.h"
 #include "table.h"
 
 namespace starling {
@@ -18,12 +19,14 @@ struct ConvGeom {
 };
 
 // Work memory of one addon instance: the GEMM's panels, the unfolded input, and a second buffer for
-// the padded image, gathered output gradients and per-example products.
+// the padded image, gathered output gradients and per-example products. `bf16` set: the forward and
+// backward GEMMs round their operands to bfloat16 and accumulate in float32 (gemm-bf16.h).
 struct ConvWork {
   Scratch* gemm;
   Scratch* cols;
   Scratch* tmp;
   int threads;
+  Bf16Work* bf16;
 };
 
 struct ConvTable {

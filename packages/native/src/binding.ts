@@ -30,6 +30,8 @@ export interface NativeBinding {
     b: Float32Array,
     beta: number,
     c: Float32Array,
+    /** Round a and b to bfloat16, accumulate in float32 (vdpbf16ps where the CPU has AVX-512 BF16). */
+    bf16?: boolean,
   ): void;
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
   scale(alpha: number, x: Float32Array): void;
@@ -119,7 +121,15 @@ export interface NativeBinding {
 
   // The convolution loops (cpp/conv-methods.cc, cpp/group-norm-methods.cc); see ConvKernels in
   // @starling/core. `geometry` is [N, C, H, W, K, kh, kw, sH, sW, pH, pW, OH, OW] (a Conv2dGeometry).
-  conv2dForward(geometry: Int32Array, x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array): void;
+  /** `bf16`: the GEMMs round their operands to bfloat16 and accumulate in float32 (also for the backward). */
+  conv2dForward(
+    geometry: Int32Array,
+    x: Float32Array,
+    w: Float32Array,
+    b: Float32Array,
+    y: Float32Array,
+    bf16?: boolean,
+  ): void;
   conv2dBackward(
     geometry: Int32Array,
     x: Float32Array,
@@ -128,6 +138,7 @@ export interface NativeBinding {
     dw: Float32Array,
     db: Float32Array,
     dx: Float32Array | null,
+    bf16?: boolean,
   ): void;
   conv2dGradSqNorms(geometry: Int32Array, x: Float32Array, dy: Float32Array, out: Float64Array): void;
   maxPool2dForward(geometry: Int32Array, x: Float32Array, y: Float32Array, argmax: Int32Array): void;

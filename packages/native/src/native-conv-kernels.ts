@@ -1,6 +1,7 @@
 import { type ConvKernels, errors } from '@starling/core';
 import type { NativeBinding } from './binding.js';
 import { inputSize, outputSize, packGeometry, weightSize } from './conv-geometry.js';
+import type { GemmPrecision } from './gemm-precision.js';
 import { checkDim, checkF32, checkNumber, overlaps } from './validate.js';
 
 type View = Float32Array | Float64Array | Int32Array;
@@ -40,9 +41,12 @@ function checkGroupNorm(fn: string, batch: number, channels: number, spatial: nu
  * (geometry fields, array types and lengths, outputs sharing memory with inputs, argmax indices), then
  * C++ runs at the instance's SIMD level. Sums are reordered by the GEMM blocking, so results match the
  * float64 brute force of native-conv-kernels.test.ts within the tolerances stated there, not bit for bit.
+ * `precision: 'bf16'` makes the convolutions' forward and backward GEMMs round their operands to bfloat16
+ * with float32 accumulation (see {@link GemmPrecision}); the ghost-clipping norms stay FP32.
  */
-export function nativeConvKernels(binding: NativeBinding): ConvKernels {
+export function nativeConvKernels(binding: NativeBinding, precision: GemmPrecision = 'fp32'): ConvKernels {
   const geometry = new Int32Array(13);
+  const bf16 = precision === 'bf16';
   return {
     backend: 'native',
 
@@ -59,7 +63,7 @@ export function nativeConvKernels(binding: NativeBinding): ConvKernels {
         ['w', w, nw],
         ['b', b, g.outChannels],
       ]);
-      binding.conv2dForward(geometry, x, w, b, y);
+      binding.conv2dForward(geometry, x, w, b, y, bf16);
     },
 
     conv2dBackward(g, x, w, dy, dw, db, dx) {
@@ -82,7 +86,7 @@ export function nativeConvKernels(binding: NativeBinding): ConvKernels {
         checkF32(fn, 'dx', dx, nx, 'N·C·H·W');
         disjoint(fn, 'dx', dx, nx, [...inputs, ['dw', dw, nw], ['db', db, k]]);
       }
-      binding.conv2dBackward(geometry, x, w, dy, dw, db, dx);
+      binding.conv2dBackward(geometry, x, w, dy, dw, db, dx, bf16);
     },
 
     conv2dGradSqNorms(g, x, dy, out) {
@@ -120,15 +124,17 @@ export function nativeConvKernels(binding: NativeBinding): ConvKernels {
       checkF32(fn, 'dy', dy, ny, 'N·C·OH·OW');
       checkTyped(fn, 'argmax', argmax, 'Int32Array', ny);
       checkF32(fn, 'dx', dx, nx, 'N·C·H·W');
-      for (let t = 0; t < ny; t++) {
-        const i = argmax[t];
-        if (!(i >= 0 && i < nx)) throw errors.shape(`${fn}: argmax[${t}]`, `an index into dx in [0, ${nx})`, i);
-      }
       disjoint(fn, 'dx', dx, nx, [
         ['dy', dy, ny],
         ['argmax', argmax, ny],
       ]);
-      binding.maxPool2dBackward(geometry, dy, argmax, dx);
+      try {
+        binding.maxPool2dBackward(geometry, dy, argmax, dx); // C++ checks every index first
+      } catch (e) {
+        const t = argmax.subarray(0, ny).findIndex((i) => !(i >= 0 && i < nx));
+        if (t < 0) throw e;
+        throw errors.shape(`${fn}: argmax[${t}]`, `an index into dx in [0, ${nx})`, argmax[t]);
+      }
     },
 
     avgPool2dForward(g, x, y) {
