@@ -28,8 +28,6 @@ inline float bf16_round(float x) {
   return f;
 }
 
-inline float op_a(const GemmArgs& g, long i, long p) { return g.ta ? g.a[p * g.m + i] : g.a[i * g.k + p]; }
-inline float op_b(const GemmArgs& g, long p, long j) { return g.tb ? g.b[j * g.k + p] : g.b[p * g.n + j]; }
 
 // Rounds the operands into float32 copies and runs the level's FP32 GEMM on them.
 void emulate(const GemmArgs& g, Bf16Work& work) {
@@ -47,57 +45,70 @@ void emulate(const GemmArgs& g, Bf16Work& work) {
 #if defined(__x86_64__) || defined(__i386__)
 constexpr long kMr = 8, kNr = 32;
 
+// out[q] = the pair (src[2q], src[2q+1]) as bf16 bits, low half first, for q < ⌈k/2⌉ (0 past k).
+BF_TARGET void row_pairs(const float* src, long k, uint32_t* out) {
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  long q = 0;
+  for (; 2 * q + 32 <= k; q += 16) {
+    // Lanes of [lo|hi] hold the bf16 of src[2q + L]; pair t is lanes 2t and 2t + 1.
+    const __m512i lo = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(src + 2 * q)));
+    const __m512i hi = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(src + 2 * q + 16)));
+    const __m512i ev = _mm512_permutex2var_epi32(lo, even, hi);
+    const __m512i od = _mm512_permutex2var_epi32(lo, odd, hi);
+    _mm512_storeu_si512(out + q, _mm512_or_si512(ev, _mm512_slli_epi32(od, 16)));
+  }
+  for (; 2 * q < k; q++) out[q] = bf16_bits(src[2 * q]) | (2 * q + 1 < k ? bf16_bits(src[2 * q + 1]) << 16 : 0u);
+}
+
+// out[j] = the pair (r0[j], r1[j]) for j < n (r1 null: a zero high half).
+BF_TARGET void interleave_rows(const float* r0, const float* r1, long n, uint32_t* out, long stride) {
+  long j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const __m512i lo = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(r0 + j)));
+    const __m512i hi = r1 == nullptr ? _mm512_setzero_si512()
+                                     : _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(r1 + j)));
+    const __m512i pair = _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
+    if (stride == 1) {
+      _mm512_storeu_si512(out + j, pair);
+    } else {
+      alignas(64) uint32_t tmp[16];
+      _mm512_store_si512(tmp, pair);
+      for (int t = 0; t < 16; t++) out[(j + t) * stride] = tmp[t];
+    }
+  }
+  for (; j < n; j++) out[j * stride] = bf16_bits(r0[j]) | (r1 == nullptr ? 0u : bf16_bits(r1[j]) << 16);
+}
+
 // Ap (mp × k2 pairs, mp = m rounded up to kMr, zero rows and a zero last half-pair as padding).
 BF_TARGET void pack_a(const GemmArgs& g, long k2, long mp, uint32_t* ap) {
-  for (long i = 0; i < mp; i++) {
-    uint32_t* row = ap + i * k2;
-    if (i >= g.m) {
-      for (long q = 0; q < k2; q++) row[q] = 0;
-      continue;
-    }
-    long q = 0;
-    if (!g.ta) {
-      const float* src = g.a + i * g.k;
-      for (; 2 * q + 32 <= g.k; q += 16) {
-        const __m512i lo = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(src + 2 * q)));
-        const __m512i hi = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(src + 2 * q + 16)));
-        // lanes hold bf16 of elements 2q..2q+15 and 2q+16..; pair (2t, 2t+1) = lanes 2t, 2t+1 of [lo|hi].
-        const __m512i idx_even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-        const __m512i idx_odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
-        const __m512i ev = _mm512_permutex2var_epi32(lo, idx_even, hi);
-        const __m512i od = _mm512_permutex2var_epi32(lo, idx_odd, hi);
-        _mm512_storeu_si512(row + q, _mm512_or_si512(ev, _mm512_slli_epi32(od, 16)));
-      }
-    }
-    for (; q < k2; q++) {
-      const uint32_t lo = bf16_bits(op_a(g, i, 2 * q));
-      const uint32_t hi = 2 * q + 1 < g.k ? bf16_bits(op_a(g, i, 2 * q + 1)) : 0;
-      row[q] = lo | (hi << 16);
-    }
+  for (long i = g.m * k2; i < mp * k2; i++) ap[i] = 0;
+  if (!g.ta) {
+    for (long i = 0; i < g.m; i++) row_pairs(g.a + i * g.k, g.k, ap + i * k2);
+    return;
+  }
+  // A stored k × m: rows 2q and 2q + 1 give column q of Ap.
+  for (long q = 0; q < k2; q++) {
+    const float* r1 = 2 * q + 1 < g.k ? g.a + (2 * q + 1) * g.m : nullptr;
+    interleave_rows(g.a + 2 * q * g.m, r1, g.m, ap + q, k2);
   }
 }
 
-// Bp (k2 × np pairs, np = n rounded up to kNr).
-BF_TARGET void pack_b(const GemmArgs& g, long k2, long np, uint32_t* bp) {
-  for (long q = 0; q < k2; q++) {
-    uint32_t* row = bp + q * np;
-    const bool odd_tail = 2 * q + 1 >= g.k;
-    long j = 0;
-    if (!g.tb && !odd_tail) {
-      const float* r0 = g.b + 2 * q * g.n;
-      const float* r1 = r0 + g.n;
-      for (; j + 16 <= g.n; j += 16) {
-        const __m512i lo = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(r0 + j)));
-        const __m512i hi = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(_mm512_loadu_ps(r1 + j)));
-        _mm512_storeu_si512(row + j, _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16)));
-      }
+// Bp (k2 × np pairs, np = n rounded up to kNr, zero columns as padding).
+BF_TARGET void pack_b(const GemmArgs& g, long k2, long np, uint32_t* bp, uint32_t* row) {
+  for (long q = 0; q < k2; q++)
+    for (long j = g.n; j < np; j++) bp[q * np + j] = 0;
+  if (!g.tb) {
+    for (long q = 0; q < k2; q++) {
+      const float* r1 = 2 * q + 1 < g.k ? g.b + (2 * q + 1) * g.n : nullptr;
+      interleave_rows(g.b + 2 * q * g.n, r1, g.n, bp + q * np, 1);
     }
-    for (; j < g.n; j++) {
-      const uint32_t lo = bf16_bits(op_b(g, 2 * q, j));
-      const uint32_t hi = odd_tail ? 0 : bf16_bits(op_b(g, 2 * q + 1, j));
-      row[j] = lo | (hi << 16);
-    }
-    for (; j < np; j++) row[j] = 0;
+    return;
+  }
+  // B stored n × k: row j's pairs become column j of Bp.
+  for (long j = 0; j < g.n; j++) {
+    row_pairs(g.b + j * g.k, g.k, row);
+    for (long q = 0; q < k2; q++) bp[q * np + j] = row[q];
   }
 }
 
@@ -137,11 +148,11 @@ BF_TARGET void tile(const uint32_t* ap, long k2, const uint32_t* bp, long np, co
 BF_TARGET void native_bf16(const GemmArgs& g, Bf16Work& work) {
   const long k2 = (g.k + 1) / 2, mp = (g.m + kMr - 1) / kMr * kMr, np = (g.n + kNr - 1) / kNr * kNr;
   // Scratch holds floats; the packed pairs are 32-bit words of the same size.
-  float* space = work.pack->get(static_cast<size_t>(mp * k2 + k2 * np));
+  float* space = work.pack->get(static_cast<size_t>(mp * k2 + k2 * np + k2));
   uint32_t* ap = reinterpret_cast<uint32_t*>(space);
   uint32_t* bp = ap + mp * k2;
   pack_a(g, k2, mp, ap);
-  pack_b(g, k2, np, bp);
+  pack_b(g, k2, np, bp, bp + k2 * np);
   for (long j0 = 0; j0 < g.n; j0 += kNr)
     for (long i0 = 0; i0 < g.m; i0 += kMr) tile(ap + i0 * k2, k2, bp + j0, np, g, i0, j0);
 }
