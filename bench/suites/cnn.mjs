@@ -5,8 +5,12 @@
 // fedavg-round suite does); the faster counts. Windows alternate starling, torch, torch-unset, so load
 // from other processes falls on all alike; figures are medians over `repeats` windows, per wall second
 // and per CPU second of the process (the latter moves much less on a shared machine). Also: the FP32
-// peak of one core (fmaPeak at the best SIMD level) and the convolutions' GFLOP/s inside the step (their
-// GEMM flops over the time of the conv kernel calls, im2col included) with their fraction of that peak.
+// peak of one core (fmaPeak at the best SIMD level, per CPU second) and the convolutions' GFLOP/s inside
+// the step (their GEMM flops over the CPU time of the conv kernel calls, im2col included) with their
+// fraction of that peak.
+// A `native-bf16` row runs the same step with nativeKernels(binding, { precision: 'bf16' }) (GEMM
+// operands rounded to bfloat16, float32 accumulation) and reports grad_rel_error, ‖g_bf16 − g_fp32‖/‖g_fp32‖
+// of the first step's gradient on the same parameters and data.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +75,27 @@ function windowRate(step, batch, windowMs) {
   return { wall: (steps * batch) / ((t - t0) / 1e3), cpu: (steps * batch) / (cpuSeconds() - c0) };
 }
 
-/** Kernels whose conv methods add their wall time to `clock.s`. */
+/** ‖a − b‖ / ‖b‖ in float64. */
+function relativeError(a, b) {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+/** The first step's gradient of both precisions from the same parameters and data. */
+function gradientError(fp32, bf16, batch) {
+  const a = cnnStep(fp32, batch);
+  const b = cnnStep(bf16, batch);
+  a.step();
+  b.step();
+  return relativeError(b.grad, a.grad);
+}
+
+/** Kernels whose conv methods add their CPU time (this process) to `clock.s`. */
 function timedConv(kernels, clock) {
   const conv = {};
   for (const [name, fn] of Object.entries(kernels.conv)) {
@@ -79,23 +103,24 @@ function timedConv(kernels, clock) {
       typeof fn !== 'function' || !name.startsWith('conv2d')
         ? fn
         : (...args) => {
-            const t0 = performance.now();
+            const t0 = cpuSeconds();
             fn.apply(kernels.conv, args);
-            clock.s += (performance.now() - t0) / 1e3;
+            clock.s += cpuSeconds() - t0;
           };
   }
   return { ...kernels, conv };
 }
 
+/** GFLOP/s of the FMA probe per CPU second of this process over a ~`ms` window. */
 function fp32Peak(binding, ms) {
   let flops = 0;
   let calls = 0;
-  const t0 = performance.now();
+  const t0 = cpuSeconds();
   do {
     flops = binding.fmaPeak(2e6, 0.9999);
     calls++;
-  } while (performance.now() - t0 < ms);
-  return (flops * calls) / ((performance.now() - t0) / 1e3) / 1e9;
+  } while (cpuSeconds() - t0 < ms / 1e3);
+  return (flops * calls) / (cpuSeconds() - t0) / 1e9;
 }
 
 /**
@@ -108,6 +133,7 @@ export default async function* run(options = {}) {
   const windowMs = options.quick ? 150 : 400;
   const binding = loadBinding();
   const kernels = nativeKernels(binding);
+  const bf16 = nativeKernels(binding, { precision: 'bf16' });
   const peaks = [];
   for (let r = 0; r < repeats; r++) peaks.push(fp32Peak(binding, 100));
   const peak = median(peaks);
@@ -119,17 +145,27 @@ export default async function* run(options = {}) {
   try {
     for (const batch of BATCHES) {
       const { step } = cnnStep(kernels, batch);
+      const low = cnnStep(bf16, batch).step;
       const clock = { s: 0 };
       const timed = cnnStep(timedConv(kernels, clock), batch).step;
-      for (let i = 0; i < 5; i++) step();
-      const rates = { native: [], torch: torches.map(() => []), conv: [] };
+      const clock16 = { s: 0 };
+      const timed16 = cnnStep(timedConv(bf16, clock16), batch).step;
+      for (let i = 0; i < 5; i++) {
+        step();
+        low();
+      }
+      const rates = { native: [], bf16: [], torch: torches.map(() => []), conv: [], conv16: [] };
       for (let r = 0; r < repeats; r++) {
         rates.native.push(windowRate(step, batch, windowMs));
+        rates.bf16.push(windowRate(low, batch, windowMs));
         for (let t = 0; t < torches.length; t++) rates.torch[t].push(await torches[t].rate(batch, windowMs));
         clock.s = 0;
         const steps = Math.max(2, Math.round(windowMs / 40));
         for (let i = 0; i < steps; i++) timed();
         rates.conv.push((CONV_FLOPS_PER_EXAMPLE * batch * steps) / clock.s / 1e9);
+        clock16.s = 0;
+        for (let i = 0; i < steps; i++) timed16();
+        rates.conv16.push((CONV_FLOPS_PER_EXAMPLE * batch * steps) / clock16.s / 1e9);
       }
       const wall = median(rates.native.map((x) => x.wall));
       const cpu = median(rates.native.map((x) => x.cpu));
@@ -164,6 +200,23 @@ export default async function* run(options = {}) {
         vs_torch_cpu: best ? cpu / best.cpu : undefined,
         conv_gflops: convGflops,
         conv_fraction_of_peak: convGflops / peak,
+      };
+      const [wall16, cpu16, conv16] = [rates.bf16, rates.bf16, rates.conv16].map((xs, i) =>
+        median(i === 2 ? xs : xs.map((x) => (i === 0 ? x.wall : x.cpu))),
+      );
+      yield {
+        ...common,
+        backend: 'native-bf16',
+        simd: binding.simd(),
+        threads: 1,
+        samples_per_s: wall16,
+        cpu_samples_per_s: cpu16,
+        step_us: (batch / wall16) * 1e6,
+        vs_torch: best ? wall16 / best.wall : undefined,
+        vs_torch_cpu: best ? cpu16 / best.cpu : undefined,
+        conv_gflops: conv16,
+        conv_fraction_of_peak: conv16 / peak,
+        grad_rel_error: gradientError(kernels, bf16, batch),
       };
     }
   } finally {
