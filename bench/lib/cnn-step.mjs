@@ -81,13 +81,12 @@ export function cnnStep(kernels, batch) {
   const rng = Rng.fromSeed(7);
   const p = views(params);
   const gr = views(grad);
-  for (const [name, n] of CNN_TENSORS) {
+  for (const [name] of CNN_TENSORS) {
     if (!name.endsWith('weight')) continue;
     const fanIn =
       name === 'layer0.weight' ? 25 : name === 'layer2.weight' ? 800 : name === 'layer5.weight' ? 3136 : 512;
     const bound = Math.sqrt(6 / fanIn);
     rng.fork(name).fillUniform(p[name], -bound, bound);
-    void n;
   }
   const x = new Float32Array(batch * 784);
   rng.fork('x').fillUniform(x, 0, 1);
