@@ -20,7 +20,10 @@
         "cpp/robust-select-portable.cc",
         "cpp/robust-select-avx2.cc",
         "cpp/robust-distance.cc",
-        "cpp/robust-table.cc"
+        "cpp/robust-table.cc",
+        "cpp/conv-methods.cc",
+        "cpp/group-norm-methods.cc",
+        "cpp/gemm-bf16.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

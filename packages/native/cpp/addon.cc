@@ -12,6 +12,7 @@ struct Level {
   const KernelTable* table;
   const CompressTable* compress;
   const RobustTable* robust;
+  const ConvTable* conv;
   bool supported;
 };
 
@@ -25,9 +26,10 @@ static void levels(Level out[3]) {
            __builtin_cpu_supports("avx512vl");
 #endif
   // The avx512 level reuses the AVX2 compression loops (they are memory- and shuffle-bound).
-  out[0] = {"portable", table_portable(), compress_table_portable(), robust_table_portable(), true};
-  out[1] = {"avx2", table_avx2(), compress_table_avx2(f16c), robust_table_avx2(), avx2 && table_avx2() != nullptr};
-  out[2] = {"avx512", table_avx512(), compress_table_avx2(f16c), robust_table_avx512(),
+  out[0] = {"portable", table_portable(), compress_table_portable(), robust_table_portable(), conv_table_portable(), true};
+  out[1] = {"avx2", table_avx2(), compress_table_avx2(f16c), robust_table_avx2(), conv_table_avx2(),
+            avx2 && table_avx2() != nullptr};
+  out[2] = {"avx512", table_avx512(), compress_table_avx2(f16c), robust_table_avx512(), conv_table_avx512(),
             avx512 && table_avx512() != nullptr};
 }
 
@@ -70,10 +72,21 @@ StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("coordinateMedian", &S::CoordinateMedian),
                            InstanceMethod("trimmedMean", &S::TrimmedMean),
                            InstanceMethod("pairwiseSquaredDistances", &S::PairwiseSquaredDistances),
+                           InstanceMethod("conv2dForward", &S::Conv2dForward),
+                           InstanceMethod("conv2dBackward", &S::Conv2dBackward),
+                           InstanceMethod("conv2dGradSqNorms", &S::Conv2dGradSqNorms),
+                           InstanceMethod("maxPool2dForward", &S::MaxPool2dForward),
+                           InstanceMethod("maxPool2dBackward", &S::MaxPool2dBackward),
+                           InstanceMethod("avgPool2dForward", &S::AvgPool2dForward),
+                           InstanceMethod("avgPool2dBackward", &S::AvgPool2dBackward),
+                           InstanceMethod("groupNormForward", &S::GroupNormForward),
+                           InstanceMethod("groupNormBackward", &S::GroupNormBackward),
                        });
   table_ = table_portable();
   compress_ = compress_table_portable();
   robust_ = robust_table_portable();
+  conv_ = conv_table_portable();
+  bf16_cpu_ = cpu_has_avx512_bf16();
   const char* env_level = std::getenv("STARLING_SIMD");
   Select(env, env_level ? env_level : "auto", "STARLING_SIMD");
 }
@@ -91,6 +104,7 @@ bool StarlingNative::Select(Napi::Env env, const std::string& want, const char* 
       table_ = l.table;
       compress_ = l.compress;
       robust_ = l.robust;
+      conv_ = l.conv;
     }
     if (want == l.name) return true;
   }
@@ -99,6 +113,8 @@ bool StarlingNative::Select(Napi::Env env, const std::string& want, const char* 
                        want + "\"");
   return false;
 }
+
+Bf16Work S::Bf16() { return {&bf16_pack_, &scratch_, table_, bf16_cpu_ && table_ == table_avx512(), threads_}; }
 
 Napi::Value S::Simd(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), table_->name); }
 

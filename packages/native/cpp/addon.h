@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compress.h"
+#include "conv.h"
 #include "robust.h"
 #include "table.h"
 
@@ -20,8 +21,16 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   const KernelTable* table_ = nullptr;
   const CompressTable* compress_ = nullptr;
   const RobustTable* robust_ = nullptr;
+  const ConvTable* conv_ = nullptr;
   int threads_ = 1;
   Scratch scratch_;
+  Scratch conv_cols_;
+  Scratch conv_tmp_;
+  Scratch bf16_pack_;
+  bool bf16_cpu_ = false;
+
+  // The bf16 GEMM work of this instance (native vdpbf16ps only at the avx512 level).
+  Bf16Work Bf16();
 
   bool Select(Napi::Env env, const std::string& want, const char* source);
 
@@ -69,6 +78,17 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   Napi::Value CoordinateMedian(const Napi::CallbackInfo& info);
   Napi::Value TrimmedMean(const Napi::CallbackInfo& info);
   Napi::Value PairwiseSquaredDistances(const Napi::CallbackInfo& info);
+
+  // conv-methods.cc, group-norm-methods.cc: the convolution table's loops.
+  Napi::Value Conv2dForward(const Napi::CallbackInfo& info);
+  Napi::Value Conv2dBackward(const Napi::CallbackInfo& info);
+  Napi::Value Conv2dGradSqNorms(const Napi::CallbackInfo& info);
+  Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info);
+  Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info);
+  Napi::Value AvgPool2dForward(const Napi::CallbackInfo& info);
+  Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info);
+  Napi::Value GroupNormForward(const Napi::CallbackInfo& info);
+  Napi::Value GroupNormBackward(const Napi::CallbackInfo& info);
 };
 
 }  // namespace starling

@@ -2,7 +2,9 @@
 // every function instead of -mavx2, so the rest of the addon stays baseline x86-64.
 #include <cmath>
 #include <thread>
+#include <vector>
 
+#include "conv.h"
 #include "table.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -23,12 +25,20 @@ namespace avx2 {
 #include "impl/optimizer.inc"
 #include "impl/peak.inc"
 #include "impl/table.inc"
+#include "impl/im2col.inc"
+#include "impl/conv.inc"
+#include "impl/conv-norms.inc"
+#include "impl/pool.inc"
+#include "impl/group-norm.inc"
+#include "impl/conv-table.inc"
 }  // namespace avx2
 
 const KernelTable* table_avx2() { return &avx2::kTable; }
+const ConvTable* conv_table_avx2() { return &avx2::kConvTable; }
 }  // namespace starling
 #else
 namespace starling {
 const KernelTable* table_avx2() { return nullptr; }
+const ConvTable* conv_table_avx2() { return nullptr; }
 }  // namespace starling
 #endif

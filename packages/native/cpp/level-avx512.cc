@@ -2,7 +2,9 @@
 // k blocked to 192 so a 192×32 B sliver (24 KiB) stays in L1.
 #include <cmath>
 #include <thread>
+#include <vector>
 
+#include "conv.h"
 #include "table.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -23,12 +25,20 @@ namespace avx512 {
 #include "impl/optimizer.inc"
 #include "impl/peak.inc"
 #include "impl/table.inc"
+#include "impl/im2col.inc"
+#include "impl/conv.inc"
+#include "impl/conv-norms.inc"
+#include "impl/pool.inc"
+#include "impl/group-norm.inc"
+#include "impl/conv-table.inc"
 }  // namespace avx512
 
 const KernelTable* table_avx512() { return &avx512::kTable; }
+const ConvTable* conv_table_avx512() { return &avx512::kConvTable; }
 }  // namespace starling
 #else
 namespace starling {
 const KernelTable* table_avx512() { return nullptr; }
+const ConvTable* conv_table_avx512() { return nullptr; }
 }  // namespace starling
 #endif

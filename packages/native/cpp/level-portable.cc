@@ -2,7 +2,9 @@
 // compiles and runs on every machine Node runs on.
 #include <cmath>
 #include <thread>
+#include <vector>
 
+#include "conv.h"
 #include "table.h"
 
 #define ST_TARGET
@@ -22,7 +24,14 @@ namespace portable {
 #include "impl/optimizer.inc"
 #include "impl/peak.inc"
 #include "impl/table.inc"
+#include "impl/im2col.inc"
+#include "impl/conv.inc"
+#include "impl/conv-norms.inc"
+#include "impl/pool.inc"
+#include "impl/group-norm.inc"
+#include "impl/conv-table.inc"
 }  // namespace portable
 
 const KernelTable* table_portable() { return &portable::kTable; }
+const ConvTable* conv_table_portable() { return &portable::kConvTable; }
 }  // namespace starling

@@ -31,7 +31,12 @@ V S::Gemm(const Info& info) {
   RETURN_IF_FAILED;
   g.c = f32_arg(info, 9, sz(g.m, g.n), "c", &ok);
   RETURN_IF_FAILED;
-  table_->gemm(g, scratch_, threads_);
+  if (info.Length() > 10 && info[10].ToBoolean().Value()) {
+    Bf16Work work = Bf16();
+    gemm_bf16(g, work);
+  } else {
+    table_->gemm(g, scratch_, threads_);
+  }
   return info.Env().Undefined();
 }
 

@@ -30,6 +30,8 @@ export interface NativeBinding {
     b: Float32Array,
     beta: number,
     c: Float32Array,
+    /** Round a and b to bfloat16, accumulate in float32 (vdpbf16ps where the CPU has AVX-512 BF16). */
+    bf16?: boolean,
   ): void;
   axpy(alpha: number, x: Float32Array, y: Float32Array): void;
   scale(alpha: number, x: Float32Array): void;
@@ -116,4 +118,59 @@ export interface NativeBinding {
   trimmedMean(vectors: readonly Float32Array[], trim: number, out: Float32Array): void;
   /** n ≥ 1 vectors of one length; out holds at least n² entries. */
   pairwiseSquaredDistances(vectors: readonly Float32Array[], out: Float64Array): void;
+
+  // The convolution loops (cpp/conv-methods.cc, cpp/group-norm-methods.cc); see ConvKernels in
+  // @starling/core. `geometry` is [N, C, H, W, K, kh, kw, sH, sW, pH, pW, OH, OW] (a Conv2dGeometry).
+  /** `bf16`: the GEMMs round their operands to bfloat16 and accumulate in float32 (also for the backward). */
+  conv2dForward(
+    geometry: Int32Array,
+    x: Float32Array,
+    w: Float32Array,
+    b: Float32Array,
+    y: Float32Array,
+    bf16?: boolean,
+  ): void;
+  conv2dBackward(
+    geometry: Int32Array,
+    x: Float32Array,
+    w: Float32Array,
+    dy: Float32Array,
+    dw: Float32Array,
+    db: Float32Array,
+    dx: Float32Array | null,
+    bf16?: boolean,
+  ): void;
+  conv2dGradSqNorms(geometry: Int32Array, x: Float32Array, dy: Float32Array, out: Float64Array): void;
+  maxPool2dForward(geometry: Int32Array, x: Float32Array, y: Float32Array, argmax: Int32Array): void;
+  /** Throws a RangeError if an argmax entry is outside dx. */
+  maxPool2dBackward(geometry: Int32Array, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+  avgPool2dForward(geometry: Int32Array, x: Float32Array, y: Float32Array): void;
+  avgPool2dBackward(geometry: Int32Array, dy: Float32Array, dx: Float32Array): void;
+  groupNormForward(
+    batch: number,
+    channels: number,
+    spatial: number,
+    groups: number,
+    eps: number,
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+  ): void;
+  groupNormBackward(
+    batch: number,
+    channels: number,
+    spatial: number,
+    groups: number,
+    x: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+  ): void;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { errors, jsKernels, type Kernels } from '@starling/core';
 import type { NativeBinding, SimdLevel } from './binding.js';
 import { compressSelfCheck } from './compress-self-check.js';
+import type { GemmPrecision } from './gemm-precision.js';
 import { loadBinding, PACKAGE_ROOT } from './loader.js';
 import { nativeKernels } from './native-kernels.js';
 import { robustSelfCheck } from './robust-self-check.js';
@@ -27,6 +28,11 @@ export interface LoadedKernels {
 export interface LoadKernelsOptions {
   /** Threads one large native GEMM may use (1 or 2); applies to the whole thread's addon instance. */
   readonly threads?: 1 | 2;
+  /**
+   * GEMM precision of the native kernels (`model.precision`; default fp32). `bf16` has no TypeScript
+   * reference yet: with the js backend (or an `auto` fallback to it) the GEMMs stay FP32.
+   */
+  readonly precision?: GemmPrecision;
 }
 
 /** Where scripts/install.mjs leaves the compiler output when the install-time build failed. */
@@ -68,7 +74,8 @@ export function loadKernels(mode: KernelsMode = 'auto', options: LoadKernelsOpti
     const problem = selfCheck(binding) ?? compressSelfCheck(binding) ?? robustSelfCheck(binding);
     if (problem === undefined) {
       if (options.threads !== undefined) binding.setThreads(options.threads);
-      return { kernels: nativeKernels(binding), backend: 'native', simd: binding.simd() };
+      const kernels = nativeKernels(binding, { precision: options.precision ?? 'fp32' });
+      return { kernels, backend: 'native', simd: binding.simd() };
     }
     failures.push(problem);
   }

@@ -1,6 +1,8 @@
 import { ACTIVATIONS, type Activation, errors, type Kernels } from '@starling/core';
 import type { NativeBinding } from './binding.js';
+import type { GemmPrecision } from './gemm-precision.js';
 import { nativeCompressKernels } from './native-compress-kernels.js';
+import { nativeConvKernels } from './native-conv-kernels.js';
 import { nativeOptimizerStep } from './native-optimizer.js';
 import { nativeRobustKernels } from './native-robust-kernels.js';
 import { checkDim, checkDisjoint, checkF32, checkNumber, checkSameOrDisjoint } from './validate.js';
@@ -11,12 +13,23 @@ function activationIndex(fn: string, act: Activation): number {
   return i;
 }
 
+/** Options of {@link nativeKernels}. */
+export interface NativeKernelsOptions {
+  /** GEMM precision for dense layers and convolutions (default fp32); see {@link GemmPrecision}. */
+  readonly precision?: GemmPrecision;
+}
+
 /**
  * The `Kernels` interface over the native binding: checks every argument (types, dimensions,
  * lengths, forbidden aliasing) with an error naming the argument, then calls C++. Results match
  * `jsKernels` within float32 rounding; see docs/native.md for the tolerances.
  */
-export function nativeKernels(binding: NativeBinding): Kernels {
+export function nativeKernels(binding: NativeBinding, options: NativeKernelsOptions = {}): Kernels {
+  const precision = options.precision ?? 'fp32';
+  if (precision !== 'fp32' && precision !== 'bf16') {
+    throw errors.shape('nativeKernels: options.precision', 'fp32 or bf16', String(precision));
+  }
+  const bf16 = precision === 'bf16';
   return {
     backend: 'native',
 
@@ -31,7 +44,7 @@ export function nativeKernels(binding: NativeBinding): Kernels {
       checkF32('gemm', 'c', c, m * n, 'm·n');
       checkDisjoint('gemm', 'c', c, m * n, 'a', a, m * k);
       checkDisjoint('gemm', 'c', c, m * n, 'b', b, k * n);
-      binding.gemm(transA === true, transB === true, m, n, k, alpha, a, b, beta, c);
+      binding.gemm(transA === true, transB === true, m, n, k, alpha, a, b, beta, c, bf16);
     },
 
     axpy(alpha, x, y) {
@@ -187,5 +200,7 @@ export function nativeKernels(binding: NativeBinding): Kernels {
     compress: nativeCompressKernels(binding),
 
     robust: nativeRobustKernels(binding),
+
+    conv: nativeConvKernels(binding, precision),
   };
 }

@@ -1,0 +1,225 @@
+// Samples per second for one SGD training step of McMahan et al.'s CNN (1,663,370 parameters, 1×28×28;
+// bench/lib/cnn-step.mjs) at batch 10 and 50 with the native kernels, against PyTorch on one thread in the
+// same run (bench/torch_cnn.py under /usr/bin/python3, Debian's torch with oneDNN convolutions). Torch
+// runs twice, with the environment's OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE and with both unset (as the
+// fedavg-round suite does); the faster counts. Windows alternate starling, torch, torch-unset, so load
+// from other processes falls on all alike; figures are medians over `repeats` windows, per wall second
+// and per CPU second of the process (the latter moves much less on a shared machine). Also: the FP32
+// peak of one core (fmaPeak at the best SIMD level, per CPU second) and the convolutions' GFLOP/s inside
+// the step (their GEMM flops over the CPU time of the conv kernel calls, im2col included) with their
+// fraction of that peak.
+// A `native-bf16` row runs the same step with nativeKernels(binding, { precision: 'bf16' }) (GEMM
+// operands rounded to bfloat16, float32 accumulation) and reports grad_rel_error, ‖g_bf16 − g_fp32‖/‖g_fp32‖
+// of the first step's gradient on the same parameters and data.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { loadBinding, nativeKernels } from '../../packages/native/dist/index.js';
+import { CONV_FLOPS_PER_EXAMPLE, cnnStep } from '../lib/cnn-step.mjs';
+
+const BATCHES = [10, 50];
+const PYTHON = process.env.STARLING_BENCH_PYTHON ?? '/usr/bin/python3';
+const TORCH_SCRIPT = fileURLToPath(new URL('../torch_cnn.py', import.meta.url));
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+function torchMissing() {
+  const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.error) return `${PYTHON} not found`;
+  return r.status === 0 ? null : `${PYTHON} cannot import torch`;
+}
+
+/** A torch_cnn.py --serve process; `unsetBlasHints` drops OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE. */
+async function startTorch(unsetBlasHints) {
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  if (unsetBlasHints) {
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+  }
+  const child = spawn(PYTHON, [TORCH_SCRIPT, '--serve'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error(`torch_cnn.py exited: ${stderr.trim().split('\n').pop()}`);
+    return JSON.parse(line.value);
+  };
+  const info = await next();
+  return {
+    info,
+    async rate(batch, windowMs) {
+      child.stdin.write(`${batch} ${windowMs / 1e3}\n`);
+      const r = await next();
+      return { wall: r.samples_per_s, cpu: r.cpu_samples_per_s };
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+/** Samples per wall and per CPU second over one window of at least `windowMs`. */
+function windowRate(step, batch, windowMs) {
+  let steps = 0;
+  const [t0, c0] = [performance.now(), cpuSeconds()];
+  let t = t0;
+  do {
+    step();
+    steps++;
+    t = performance.now();
+  } while (t - t0 < windowMs);
+  return { wall: (steps * batch) / ((t - t0) / 1e3), cpu: (steps * batch) / (cpuSeconds() - c0) };
+}
+
+/** ‖a − b‖ / ‖b‖ in float64. */
+function relativeError(a, b) {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+/** The first step's gradient of both precisions from the same parameters and data. */
+function gradientError(fp32, bf16, batch) {
+  const a = cnnStep(fp32, batch);
+  const b = cnnStep(bf16, batch);
+  a.step();
+  b.step();
+  return relativeError(b.grad, a.grad);
+}
+
+/** Kernels whose conv methods add their CPU time (this process) to `clock.s`. */
+function timedConv(kernels, clock) {
+  const conv = {};
+  for (const [name, fn] of Object.entries(kernels.conv)) {
+    conv[name] =
+      typeof fn !== 'function' || !name.startsWith('conv2d')
+        ? fn
+        : (...args) => {
+            const t0 = cpuSeconds();
+            fn.apply(kernels.conv, args);
+            clock.s += cpuSeconds() - t0;
+          };
+  }
+  return { ...kernels, conv };
+}
+
+/** GFLOP/s of the FMA probe per CPU second of this process over a ~`ms` window. */
+function fp32Peak(binding, ms) {
+  let flops = 0;
+  let calls = 0;
+  const t0 = cpuSeconds();
+  do {
+    flops = binding.fmaPeak(2e6, 0.9999);
+    calls++;
+  } while (cpuSeconds() - t0 < ms / 1e3);
+  return (flops * calls) / (cpuSeconds() - t0) / 1e9;
+}
+
+/**
+ * Yields `fp32-peak`, then per batch `cnn-step` records for torch (or a note why it was skipped) and
+ * native (with vs_torch on wall and CPU time, conv_gflops and conv_fraction_of_peak).
+ * @param {{ repeats?: number, quick?: boolean }} [options]
+ */
+export default async function* run(options = {}) {
+  const repeats = options.repeats ?? (options.quick ? 3 : 7);
+  const windowMs = options.quick ? 150 : 400;
+  const binding = loadBinding();
+  const kernels = nativeKernels(binding);
+  const bf16 = nativeKernels(binding, { precision: 'bf16' });
+  const peaks = [];
+  for (let r = 0; r < repeats; r++) peaks.push(fp32Peak(binding, 100));
+  const peak = median(peaks);
+  yield { name: 'fp32-peak', backend: 'native', simd: binding.simd(), threads: 1, gflops: peak, median_of: repeats };
+  const missing = torchMissing();
+  if (missing)
+    yield { name: 'note', backend: 'torch', note: `torch skipped: ${missing} (apt-get install python3-torch)` };
+  const torches = missing ? [] : [await startTorch(false), await startTorch(true)];
+  try {
+    for (const batch of BATCHES) {
+      const { step } = cnnStep(kernels, batch);
+      const low = cnnStep(bf16, batch).step;
+      const clock = { s: 0 };
+      const timed = cnnStep(timedConv(kernels, clock), batch).step;
+      const clock16 = { s: 0 };
+      const timed16 = cnnStep(timedConv(bf16, clock16), batch).step;
+      for (let i = 0; i < 5; i++) {
+        step();
+        low();
+      }
+      const rates = { native: [], bf16: [], torch: torches.map(() => []), conv: [], conv16: [] };
+      for (let r = 0; r < repeats; r++) {
+        rates.native.push(windowRate(step, batch, windowMs));
+        rates.bf16.push(windowRate(low, batch, windowMs));
+        for (let t = 0; t < torches.length; t++) rates.torch[t].push(await torches[t].rate(batch, windowMs));
+        clock.s = 0;
+        const steps = Math.max(2, Math.round(windowMs / 40));
+        for (let i = 0; i < steps; i++) timed();
+        rates.conv.push((CONV_FLOPS_PER_EXAMPLE * batch * steps) / clock.s / 1e9);
+        clock16.s = 0;
+        for (let i = 0; i < steps; i++) timed16();
+        rates.conv16.push((CONV_FLOPS_PER_EXAMPLE * batch * steps) / clock16.s / 1e9);
+      }
+      const wall = median(rates.native.map((x) => x.wall));
+      const cpu = median(rates.native.map((x) => x.cpu));
+      const common = { name: 'cnn-step', batch, median_of: repeats };
+      let best;
+      for (let t = 0; t < torches.length; t++) {
+        const tw = median(rates.torch[t].map((x) => x.wall));
+        const tc = median(rates.torch[t].map((x) => x.cpu));
+        const blas = t === 0 ? 'env' : 'unset';
+        const { version, threads } = torches[t].info;
+        yield {
+          ...common,
+          backend: 'torch',
+          openblas_hints: blas,
+          samples_per_s: tw,
+          cpu_samples_per_s: tc,
+          threads,
+          version,
+        };
+        if (!best || tc > best.cpu) best = { wall: tw, cpu: tc };
+      }
+      const convGflops = median(rates.conv);
+      yield {
+        ...common,
+        backend: 'native',
+        simd: binding.simd(),
+        threads: 1,
+        samples_per_s: wall,
+        cpu_samples_per_s: cpu,
+        step_us: (batch / wall) * 1e6,
+        vs_torch: best ? wall / best.wall : undefined,
+        vs_torch_cpu: best ? cpu / best.cpu : undefined,
+        conv_gflops: convGflops,
+        conv_fraction_of_peak: convGflops / peak,
+      };
+      const [wall16, cpu16, conv16] = [rates.bf16, rates.bf16, rates.conv16].map((xs, i) =>
+        median(i === 2 ? xs : xs.map((x) => (i === 0 ? x.wall : x.cpu))),
+      );
+      yield {
+        ...common,
+        backend: 'native-bf16',
+        simd: binding.simd(),
+        threads: 1,
+        samples_per_s: wall16,
+        cpu_samples_per_s: cpu16,
+        step_us: (batch / wall16) * 1e6,
+        vs_torch: best ? wall16 / best.wall : undefined,
+        vs_torch_cpu: best ? cpu16 / best.cpu : undefined,
+        conv_gflops: conv16,
+        conv_fraction_of_peak: conv16 / peak,
+        grad_rel_error: gradientError(kernels, bf16, batch),
+      };
+    }
+  } finally {
+    for (const t of torches) t.close();
+  }
+}
