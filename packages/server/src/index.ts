@@ -39,6 +39,21 @@ export { fedBuffRule } from './async/fedbuff-rule.js';
 export { IdlePool } from './async/idle-pool.js';
 export type { StalenessSpec } from './async/staleness.js';
 export { stalenessSchema, stalenessWeight } from './async/staleness.js';
+export type {
+  ArrivalOutcome,
+  AsyncLoopOptions,
+  AsyncSocketRecord,
+  SocketUpdate,
+} from './async-server/async-loop.js';
+export { AsyncLoop } from './async-server/async-loop.js';
+export type {
+  AsyncRunReport,
+  AsyncServerOptions,
+  AsyncSocketTraffic,
+  AsyncUpdateCallback,
+} from './async-server/async-server-options.js';
+export type { Flight } from './async-server/flights.js';
+export { runAsyncServer } from './async-server/run-async-server.js';
 export type { DownlinkState, DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
 export type { InlineClients, InlineCompression, InlineRunOptions } from './inline-runtime.js';

@@ -32,6 +32,11 @@ export interface AppliedUpdate {
 export interface AsyncRule {
   readonly kind: 'fedasync' | 'fedbuff';
   /**
+   * True when {@link atDispatch} reads the model the client downloaded (FedAsync keeps x_τ + Δ): a server
+   * that receives updates over sockets must then keep the model of every version still in flight.
+   */
+  readonly readsDispatchModel: boolean;
+  /**
    * Called right after a client trained from `model` (the version it downloaded) and wrote its update Δ
    * into `delta`: may rewrite `delta` in place (FedAsync keeps the client model x_τ + Δ).
    */

@@ -13,6 +13,7 @@ export function fedAsyncRule(alpha: number, staleness: StalenessSpec): AsyncRule
   if (!(alpha > 0 && alpha <= 1)) throw errors.option('algorithm.alpha', 'in (0, 1]', alpha);
   return {
     kind: 'fedasync',
+    readsDispatchModel: true,
     holding: [],
     atDispatch(model, delta) {
       for (let i = 0; i < delta.length; i++) delta[i] = model[i] + delta[i];

@@ -35,6 +35,7 @@ export function fedBuffRule(o: FedBuffOptions): AsyncRule {
   const scan = compressKernelsOf(o.kernels).firstNonFinite;
   return {
     kind: 'fedbuff',
+    readsDispatchModel: false,
     holding: buffer,
     atDispatch() {},
     arrive(u, model): AppliedUpdate | null {
