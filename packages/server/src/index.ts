@@ -33,6 +33,7 @@ export { weiszfeld } from './aggregators/weiszfeld.js';
 export type { AppliedUpdate, ArrivedUpdate, AsyncRule } from './async/async-rule.js';
 export type { AsyncRoundRecord, AsyncSimOptions, AsyncTrainResult } from './async/async-sim.js';
 export { OFFLINE_RETRY_S, runAsyncSim } from './async/async-sim.js';
+export type { AsyncSimState, HeldUpdateState, SimEventState } from './async/async-sim-state.js';
 export { fedAsyncRule } from './async/fedasync-rule.js';
 export type { FedBuffOptions } from './async/fedbuff-rule.js';
 export { fedBuffRule } from './async/fedbuff-rule.js';

@@ -43,6 +43,11 @@ export interface AsyncRule {
   atDispatch(model: Float32Array, delta: Float32Array): void;
   /** An update arrived: returns what the server applied to `model`, or null when it only buffered it. */
   arrive(update: ArrivedUpdate, model: Float32Array): AppliedUpdate | null;
-  /** Updates held and not yet applied (FedBuff's buffer); the simulation must keep their vectors alive. */
+  /**
+   * Updates held and not yet applied (FedBuff's buffer), in arrival order; the simulation must keep
+   * their vectors alive.
+   */
   readonly holding: readonly ArrivedUpdate[];
+  /** Puts checkpointed held updates back, in their arrival order (a resumed run, before any arrival). */
+  hold(updates: readonly ArrivedUpdate[]): void;
 }

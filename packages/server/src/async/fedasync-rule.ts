@@ -15,6 +15,9 @@ export function fedAsyncRule(alpha: number, staleness: StalenessSpec): AsyncRule
     kind: 'fedasync',
     readsDispatchModel: true,
     holding: [],
+    hold(updates) {
+      if (updates.length > 0) throw errors.runtime('FedAsync holds no updates');
+    },
     atDispatch(model, delta) {
       for (let i = 0; i < delta.length; i++) delta[i] = model[i] + delta[i];
     },

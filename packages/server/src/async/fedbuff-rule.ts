@@ -38,6 +38,12 @@ export function fedBuffRule(o: FedBuffOptions): AsyncRule {
     readsDispatchModel: false,
     holding: buffer,
     atDispatch() {},
+    hold(updates) {
+      for (const u of updates) {
+        buffer.push(u);
+        arrival.set(u, seq++);
+      }
+    },
     arrive(u, model): AppliedUpdate | null {
       buffer.push(u);
       arrival.set(u, seq++);
