@@ -1,11 +1,5 @@
 import { errors } from '@starling/core';
-import {
-  HostWatch,
-  type IncomingMessage,
-  type OutgoingHeader,
-  type PeerEvent,
-  RouterEndpoint,
-} from '@starling/transport';
+import { HostWatch, type IncomingMessage, type PeerEvent, RouterEndpoint } from '@starling/transport';
 import { HelloDesk } from '../parameter-server/hello-desk.js';
 import { HostRecovery } from '../parameter-server/host-recovery.js';
 import { Membership } from '../parameter-server/membership.js';
@@ -17,19 +11,8 @@ import { TrafficMeter } from '../traffic.js';
 import type { AsyncLoop } from './async-loop.js';
 import type { AsyncRunReport, AsyncServerOptions, AsyncUpdateCallback } from './async-server-options.js';
 import { AsyncTraffic } from './async-traffic.js';
-
-/**
- * How long the server waits at the end for its hosts to answer `bye` with theirs. Closing the socket at
- * once lost the `bye` to a `threads` host still busy with tasks (it then waited `--server-wait-s`).
- */
-const BYE_WAIT_MS = 1000;
-
-/** Resolves once no host is connected to `router` any more, or after `ms` milliseconds. */
-async function hostsLeft(router: RouterEndpoint, ms: number): Promise<void> {
-  for (let waited = 0; waited < ms && router.peers().length > 0; waited += 20) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { ClientDispatch } from './client-dispatch.js';
+import { BYE_WAIT_MS, hostsLeft } from './hosts-left.js';
 
 /**
  * FedAsync and FedBuff over a ZeroMQ ROUTER (docs/async.md, "Over sockets"): the parameter server's
@@ -53,8 +36,7 @@ export class AsyncServer {
   private readonly hellos: HelloDesk;
   private readonly recovery: HostRecovery;
   private readonly watch: HostWatch;
-  /** Clients whose host was reported lost (not dispatchable until a host carries them again). */
-  private readonly down = new Set<number>();
+  private readonly dispatch: ClientDispatch;
   private queue: Promise<void> = Promise.resolve();
   private router: RouterEndpoint | null = null;
   private traffic: AsyncTraffic | null = null;
@@ -71,6 +53,7 @@ export class AsyncServer {
       Array.from({ length: clients }, (_, i) => i),
     );
     this.watch = new HostWatch(opts.onHost);
+    this.dispatch = new ClientDispatch(loop, this.membership, () => this.io, opts.log);
     this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, undefined, (peer, bytes) =>
       this.refusedTraffic.refuse(peer, bytes),
     );
@@ -88,8 +71,8 @@ export class AsyncServer {
     });
     this.recovery = new HostRecovery(this.membership, opts.hostWaitMs ?? 60_000, opts.log, {
       welcome: (host) => void this.welcome(host),
-      feed: (events) => this.enqueue(() => this.nodeEvents(events)),
-      redispatch: (host) => this.enqueue(() => this.restart(host)),
+      feed: (events) => this.enqueue(() => this.dispatch.nodeEvents(events)),
+      redispatch: (host) => this.enqueue(() => this.dispatch.restart(host)),
       fail: (err) => this.completion.fail(err),
       pauseDeadlines: () => {},
       resumeDeadlines: () => {},
@@ -194,7 +177,7 @@ export class AsyncServer {
 
   private start(): void {
     for (const host of this.membership.start()) void this.welcome(host);
-    this.enqueue(() => this.fill());
+    this.enqueue(() => this.dispatch.fill());
   }
 
   private welcome(host: string): Promise<unknown> {
@@ -218,28 +201,6 @@ export class AsyncServer {
     this.queue.catch((e) => this.completion.fail(e));
   }
 
-  /** The host of `client` when it is connected and carries it, else undefined. */
-  private hostOf(client: number): string | undefined {
-    const host = this.membership.ownerOf(client);
-    if (host === undefined || this.down.has(client) || this.membership.isLost(host)) return undefined;
-    return this.io.peers().includes(host) ? host : undefined;
-  }
-
-  /**
-   * Dispatches idle clients until `concurrency` are in flight: one `task` each (its `round` the ticket),
-   * the current model encoded once for all of them.
-   */
-  private fill(): void {
-    const targets: { peer: string; header: OutgoingHeader }[] = [];
-    for (const f of this.loop.fill((c) => this.hostOf(c) !== undefined)) {
-      const peer = this.hostOf(f.client);
-      if (peer === undefined) continue; // cannot happen: fill just asked
-      const header = { type: 'task', round: f.ticket, node: -1, nodes: [f.client], model: 'full' } as const;
-      targets.push({ peer, header: { ...header, nodes: [f.client], config: {}, deadlineMs: 0 } });
-    }
-    if (targets.length > 0) void this.io.broadcast(targets, [{ name: 'model', data: this.loop.model }]);
-  }
-
   private async arrive(event: Extract<ServerEvent, { type: 'update' }>, peer: string, bytes: number): Promise<void> {
     const outcome = this.loop.arrive({
       ticket: event.round,
@@ -261,7 +222,7 @@ export class AsyncServer {
       this.stopping = true;
       return;
     }
-    this.fill();
+    this.dispatch.fill();
     if (outcome.kind === 'applied') await this.report(outcome.record);
   }
 
@@ -272,27 +233,6 @@ export class AsyncServer {
 
   private failed(ticket: number, client: number, reason: string): void {
     if (this.loop.fail(ticket, client, reason)) this.opts.log.warn({ node: client, ticket, reason }, 'client failed');
-    this.fill();
-  }
-
-  /** Lost hosts' clients are given up and passed over; clients carried again may be drawn. */
-  private nodeEvents(events: readonly ServerEvent[]): void {
-    const lost = new Set<number>();
-    for (const e of events) {
-      if (e.type === 'node-lost') lost.add(e.node);
-      else if (e.type === 'node-joined') this.down.delete(e.node);
-    }
-    for (const n of lost) this.down.add(n);
-    const dropped = this.loop.lose((c) => lost.has(c));
-    if (dropped > 0)
-      this.opts.log.warn({ dropped, version: this.loop.version }, 'clients in flight lost with their host');
-    this.fill();
-  }
-
-  /** `host` came back or took over a lost host's clients: those still in flight start again. */
-  private restart(host: string): void {
-    const dropped = this.loop.lose((c) => this.membership.ownerOf(c) === host);
-    if (dropped > 0) this.opts.log.info({ host, dropped }, 'clients in flight on a returning host dispatched again');
-    this.fill();
+    this.dispatch.fill();
   }
 }
