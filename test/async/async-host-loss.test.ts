@@ -46,5 +46,5 @@ describe('fedbuff over a cluster when a worker host is killed', () => {
     const summary = JSON.parse(server.out());
     expect(summary.rounds).toBe(ROUNDS);
     expect(Number.isFinite(summary.test_loss)).toBe(true);
-  }, 90_000);
+  }, 180_000);
 });

@@ -56,7 +56,7 @@ describe.each([
     expect(s).not.toHaveProperty('virtual_time_s');
     // Socket bytes (headers and framing) of every received update, counted by the last server update.
     expect(s.bytes_up).toBeGreaterThan(s.payload_bytes_up);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('fedasync over threads', () => {
@@ -68,5 +68,5 @@ describe('fedasync over threads', () => {
     expect(lines.map((l) => l.staleness)).toEqual(lines.map(() => ({ mean: 0, max: 0 })));
     expect(Number.isFinite(s.test_loss)).toBe(true);
     expect(s.test_accuracy).toBeGreaterThan(0.3);
-  }, 60_000);
+  }, 180_000);
 });
