@@ -28,11 +28,11 @@ describe('fedbuff over a cluster when a worker host is killed', () => {
     const out = join(dir, 'out');
     const address = `tcp://127.0.0.1:${testPort(96)}`;
     const server = startStarling(['server', file, '--bind', address, '--hosts', '2', '--out', out, '--json']);
-    await waitFor(() => server.err().includes('listening on'), 60_000, 'server to listen');
+    await waitFor(() => server.err().includes('listening on'), 120_000, 'server to listen');
     const worker = (id: string) => startStarling(['worker', '--connect', address, '--host-id', id, '--threads', '1']);
     const a = worker('a');
     const b = worker('b');
-    await waitFor(() => metrics(out).length >= 3, 60_000, 'three server updates');
+    await waitFor(() => metrics(out).length >= 3, 120_000, 'three server updates');
     b.child.kill('SIGKILL');
     const code = await server.exit;
     await a.exit;

@@ -26,7 +26,7 @@ describe('fedbuff over sockets with late and duplicate updates', () => {
     const out = join(dir, 'out');
     const address = `tcp://127.0.0.1:${testPort(97)}`;
     const server = startStarling(['server', file, '--bind', address, '--hosts', '1', '--out', out, '--json']);
-    await waitFor(() => server.err().includes('listening on'), 60_000, 'server to listen');
+    await waitFor(() => server.err().includes('listening on'), 120_000, 'server to listen');
     const worker = spawn(process.execPath, [join(repo, 'test/async/fixtures/replay-worker.mjs'), address, 'replay'], {
       cwd: repo,
     });
