@@ -102,6 +102,30 @@ describe('AsyncLoop', () => {
     expect(refill.every((f) => f.client !== again[1].client)).toBe(true);
   });
 
+  it('is stuck after 10 × concurrency failures in a row; an update in between starts the count again', () => {
+    const l = loop(buff(10), 2);
+    const open = l.fill(all);
+    const take = () => {
+      const f = open.shift();
+      if (f === undefined) throw new Error('nothing in flight');
+      return f;
+    };
+    const failNext = () => {
+      const f = take();
+      l.fail(f.ticket, f.client, 'non-finite: NaN');
+      open.push(...l.fill(all));
+    };
+    for (let i = 0; i < 19; i++) failNext();
+    expect(l.stuck).toBe(false);
+    const f = take();
+    expect(l.arrive(update(f.ticket, f.client, [0, 0])).kind).toBe('held');
+    open.push(...l.fill(all));
+    for (let i = 0; i < 19; i++) failNext();
+    expect(l.stuck).toBe(false);
+    failNext();
+    expect(l.stuck).toBe(true);
+  });
+
   it('stops dispatching once `rounds` server updates were applied', () => {
     const l = loop(fedAsyncRule(1, { kind: 'constant' }), 1, [0, 0], 2);
     for (let i = 0; i < 2; i++) {

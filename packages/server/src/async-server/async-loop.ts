@@ -78,6 +78,8 @@ export class AsyncLoop {
   private readonly pool: Float32Array[] = [];
   private since = fresh();
   private current = 0;
+  /** Dispatches that ended in a failure since the last update reached the rule. */
+  private failedInARow = 0;
 
   constructor(private readonly o: AsyncLoopOptions) {
     if (!(Number.isInteger(o.concurrency) && o.concurrency >= 1 && o.concurrency <= o.clients))
@@ -108,6 +110,15 @@ export class AsyncLoop {
   /** Parameters in the model. */
   get modelSize(): number {
     return this.o.model.length;
+  }
+
+  /**
+   * True when the last `10 × concurrency` dispatches all failed (errors or refusals) with no update
+   * reaching the rule meanwhile: every client's training fails (e.g. the model diverged), so the run
+   * would spin without end.
+   */
+  get stuck(): boolean {
+    return this.failedInARow >= 10 * this.o.concurrency;
   }
 
   /** Clients in flight. */
@@ -155,6 +166,7 @@ export class AsyncLoop {
       return this.refuse(`bad-length: ${u.delta.length} values, the model has ${this.o.model.length}`);
     }
     this.since.up += u.bytes;
+    this.failedInARow = 0;
     const vector = this.pool.pop() ?? new Float32Array(this.o.model.length);
     vector.set(u.delta);
     const dispatched = this.flights.modelOf(f);
@@ -210,6 +222,7 @@ export class AsyncLoop {
   }
 
   private count(reason: string): void {
+    this.failedInARow++;
     const kind = reason.split(':')[0];
     this.since.failures[kind] = (this.since.failures[kind] ?? 0) + 1;
   }

@@ -215,6 +215,7 @@ export class AsyncServer {
       this.refusedTraffic.refuse(peer, bytes);
       if (outcome.kind === 'refused')
         this.opts.log.warn({ node: event.node, reason: outcome.reason }, 'update refused');
+      if (outcome.kind === 'refused' && this.stuck(outcome.reason)) return;
     }
     if (this.loop.finished) {
       if (outcome.kind === 'applied') await this.report(outcome.record);
@@ -233,6 +234,18 @@ export class AsyncServer {
 
   private failed(ticket: number, client: number, reason: string): void {
     if (this.loop.fail(ticket, client, reason)) this.opts.log.warn({ node: client, ticket, reason }, 'client failed');
-    this.dispatch.fill();
+    if (!this.stuck(reason)) this.dispatch.fill();
+  }
+
+  /** Ends the run when dispatches only fail (`AsyncLoop.stuck`); true then. */
+  private stuck(reason: string): boolean {
+    if (!this.loop.stuck) return false;
+    const v = this.loop.version;
+    this.completion.fail(
+      errors.runtime(
+        `async run stopped: every dispatch failed or was refused since server update ${v - 1} (last: ${reason}); the model may have diverged`,
+      ),
+    );
+    return true;
   }
 }
