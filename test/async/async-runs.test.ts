@@ -1,5 +1,6 @@
 // Asynchronous FL end to end (inline event simulation on the virtual clock): reproducibility under a seed,
-// FedBuff in its synchronous limit equal to FedAvg bit for bit, and the refusals (no systems:, sockets).
+// FedBuff in its synchronous limit equal to FedAvg bit for bit, and the refusals (no systems: inline,
+// emulated delays over sockets).
 import { join } from 'node:path';
 import { runExperiment } from '@starling/runner';
 import { describe, expect, it } from 'vitest';
@@ -68,7 +69,11 @@ describe('fedbuff in its synchronous limit', () => {
 describe('async refusals', () => {
   it.each([
     ['without systems:', {}, /systems must be a systems: section for algorithm.kind fedbuff/],
-    ['over sockets', { runtime: { kind: 'threads' } }, /async runs are inline-only for now/],
+    [
+      'over sockets with emulated delays',
+      { runtime: { kind: 'threads' }, systems: { ...hetero, emulate: true } },
+      /systems.emulate must be false for algorithm.kind fedbuff over sockets/,
+    ],
   ])(
     'refuses a run %s (exit code 2)',
     async (_what, extra, message) => {
@@ -78,7 +83,6 @@ describe('async refusals', () => {
         ...base,
         algorithm: fedbuff,
         ...extra,
-        ...('runtime' in extra ? { systems: hetero } : {}),
       };
       const err = await runExperiment(cfg, { out, logLevel: 'silent' }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'config' });

@@ -33,12 +33,28 @@ export { weiszfeld } from './aggregators/weiszfeld.js';
 export type { AppliedUpdate, ArrivedUpdate, AsyncRule } from './async/async-rule.js';
 export type { AsyncRoundRecord, AsyncSimOptions, AsyncTrainResult } from './async/async-sim.js';
 export { OFFLINE_RETRY_S, runAsyncSim } from './async/async-sim.js';
+export type { AsyncSimState, HeldUpdateState, SimEventState } from './async/async-sim-state.js';
 export { fedAsyncRule } from './async/fedasync-rule.js';
 export type { FedBuffOptions } from './async/fedbuff-rule.js';
 export { fedBuffRule } from './async/fedbuff-rule.js';
 export { IdlePool } from './async/idle-pool.js';
 export type { StalenessSpec } from './async/staleness.js';
 export { stalenessSchema, stalenessWeight } from './async/staleness.js';
+export type {
+  ArrivalOutcome,
+  AsyncLoopOptions,
+  AsyncSocketRecord,
+  SocketUpdate,
+} from './async-server/async-loop.js';
+export { AsyncLoop } from './async-server/async-loop.js';
+export type {
+  AsyncRunReport,
+  AsyncServerOptions,
+  AsyncSocketTraffic,
+  AsyncUpdateCallback,
+} from './async-server/async-server-options.js';
+export type { Flight } from './async-server/flights.js';
+export { runAsyncServer } from './async-server/run-async-server.js';
 export type { DownlinkState, DownlinkTarget, ModelMessage } from './downlink.js';
 export { Downlink } from './downlink.js';
 export type { InlineClients, InlineCompression, InlineRunOptions } from './inline-runtime.js';

@@ -32,12 +32,22 @@ export interface AppliedUpdate {
 export interface AsyncRule {
   readonly kind: 'fedasync' | 'fedbuff';
   /**
+   * True when {@link atDispatch} reads the model the client downloaded (FedAsync keeps x_τ + Δ): a server
+   * that receives updates over sockets must then keep the model of every version still in flight.
+   */
+  readonly readsDispatchModel: boolean;
+  /**
    * Called right after a client trained from `model` (the version it downloaded) and wrote its update Δ
    * into `delta`: may rewrite `delta` in place (FedAsync keeps the client model x_τ + Δ).
    */
   atDispatch(model: Float32Array, delta: Float32Array): void;
   /** An update arrived: returns what the server applied to `model`, or null when it only buffered it. */
   arrive(update: ArrivedUpdate, model: Float32Array): AppliedUpdate | null;
-  /** Updates held and not yet applied (FedBuff's buffer); the simulation must keep their vectors alive. */
+  /**
+   * Updates held and not yet applied (FedBuff's buffer), in arrival order; the simulation must keep
+   * their vectors alive.
+   */
   readonly holding: readonly ArrivedUpdate[];
+  /** Puts checkpointed held updates back, in their arrival order (a resumed run, before any arrival). */
+  hold(updates: readonly ArrivedUpdate[]): void;
 }

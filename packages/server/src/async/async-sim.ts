@@ -8,7 +8,9 @@ import {
   VirtualClock,
 } from '@starling/core';
 import type { AppliedUpdate, ArrivedUpdate, AsyncRule } from './async-rule.js';
+import type { AsyncSimState } from './async-sim-state.js';
 import { IdlePool } from './idle-pool.js';
+import { captureSim, restoreSim } from './sim-checkpoint.js';
 
 /** A client's trained result as the simulation needs it. */
 export interface AsyncTrainResult extends LocalResult {
@@ -39,8 +41,14 @@ export interface AsyncSimOptions {
    * into `out`.
    */
   train(id: number, model: Float32Array, dispatch: number, out: Float32Array): AsyncTrainResult;
-  /** Called after every server update, before any later event is handled. */
-  onRound(record: AsyncRoundRecord, model: Float32Array): void | Promise<void>;
+  /**
+   * Called after every server update, before any later event is handled; `capture` returns the
+   * simulation's state at this point (for a checkpoint; the caller keeps the model, the server optimizer
+   * and the clients' state).
+   */
+  onRound(record: AsyncRoundRecord, model: Float32Array, capture: () => AsyncSimState): void | Promise<void>;
+  /** A resumed run: the state a `capture` returned (the model and the rest restored by the caller). */
+  readonly resume?: AsyncSimState;
   /** Aborting stops the run after the server update in progress (`interrupted`). */
   readonly signal?: AbortSignal;
 }
@@ -57,7 +65,7 @@ export interface AsyncRoundRecord extends AppliedUpdate {
   readonly dropped: number;
 }
 
-type SimEvent =
+type SimEvent = (
   | { readonly kind: 'dispatch' }
   | {
       readonly kind: 'arrive';
@@ -66,7 +74,11 @@ type SimEvent =
       readonly result: AsyncTrainResult;
       readonly vector: Float32Array;
     }
-  | { readonly kind: 'lost' };
+  | { readonly kind: 'lost' }
+) & { readonly seq: number };
+
+/** `Omit` applied to each member of a union. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** When nobody idle is online, the server looks again this many virtual seconds later. */
 export const OFFLINE_RETRY_S = 60;
@@ -89,81 +101,117 @@ export function runAsyncSim(o: AsyncSimOptions): Promise<number> {
   return new AsyncSim(o).run();
 }
 
+/** The simulation's mutable state (what a checkpoint captures; see `AsyncSimState`). */
+export interface SimCore {
+  clock: VirtualClock<SimEvent>;
+  idle: IdlePool;
+  dispatches: Int32Array;
+  /** Scheduled events not yet taken, by scheduling order. */
+  readonly pending: Map<number, { time: number; client: number; event: SimEvent }>;
+  readonly live: Set<ArrivedUpdate>;
+  seq: number;
+  version: number;
+  inFlight: number;
+  dispatchQueued: boolean;
+  since: { up: number; down: number; dropped: number };
+}
+
+export type { SimEvent };
+
 class AsyncSim {
-  private readonly clock = new VirtualClock<SimEvent>();
-  private readonly idle: IdlePool;
   private readonly pool: Float32Array[] = [];
-  private readonly dispatches: Int32Array;
-  private readonly live = new Set<ArrivedUpdate>();
   private readonly server: number;
-  private version = 0;
-  private inFlight = 0;
-  private dispatchQueued = false;
-  private since = { up: 0, down: 0, dropped: 0 };
+  private readonly c: SimCore;
 
   constructor(private readonly o: AsyncSimOptions) {
-    this.server = o.profiles.length; // sorts after every client at equal times
-    this.idle = new IdlePool(o.profiles.length, o.rng);
-    this.dispatches = new Int32Array(o.profiles.length);
+    const n = o.profiles.length;
+    this.server = n; // sorts after every client at equal times
+    this.c = {
+      clock: new VirtualClock<SimEvent>(),
+      idle: new IdlePool(n, o.rng),
+      dispatches: new Int32Array(n),
+      pending: new Map(),
+      live: new Set(),
+      seq: 0,
+      version: 0,
+      inFlight: 0,
+      dispatchQueued: false,
+      since: { up: 0, down: 0, dropped: 0 },
+    };
+    if (o.resume) restoreSim(this.c, o.resume, o.rng, o.rule, n);
+  }
+
+  private get clock(): VirtualClock<SimEvent> {
+    return this.c.clock;
+  }
+
+  /** Schedules `event` (without its seq) for `client` at `t`, remembering it for a checkpoint. */
+  private schedule(t: number, client: number, event: DistributiveOmit<SimEvent, 'seq'>): void {
+    const e = { ...event, seq: this.c.seq++ } as SimEvent;
+    this.c.pending.set(e.seq, { time: t, client, event: e });
+    this.clock.schedule(t, client, e);
   }
 
   async run(): Promise<number> {
-    const { o, clock } = this;
+    const { o, c } = this;
     if (o.rounds <= 0) return 0;
-    this.queueDispatch(0);
-    for (let e = clock.next(); e !== undefined; e = clock.next()) {
+    if (!o.resume) this.queueDispatch(0);
+    for (let e = this.clock.next(); e !== undefined; e = this.clock.next()) {
       const ev = e.payload;
+      c.pending.delete(ev.seq);
       if (ev.kind === 'dispatch') {
-        this.dispatchQueued = false;
+        c.dispatchQueued = false;
         this.fill();
         continue;
       }
-      this.inFlight--;
-      this.idle.release(e.client);
-      this.queueDispatch(clock.now);
+      c.inFlight--;
+      c.idle.release(e.client);
+      this.queueDispatch(this.clock.now);
       if (ev.kind === 'lost') {
-        this.since.dropped++;
+        c.since.dropped++;
         continue;
       }
       const r = ev.result;
       const update = {
         client: e.client,
-        staleness: this.version - ev.version,
+        staleness: c.version - ev.version,
         samples: r.samples,
         trainLoss: r.trainLoss,
         vector: ev.vector,
       };
       const applied = this.arrive(update, r.upBytes);
       if (applied === null) continue;
-      const s = this.since;
-      const record = { ...applied, round: this.version, virtualTimeS: clock.now, bytesUp: s.up, bytesDown: s.down };
-      this.version++;
-      this.since = { up: 0, down: 0, dropped: 0 };
-      await o.onRound({ ...record, dropped: s.dropped }, o.model);
-      if (this.version >= o.rounds) return this.version;
+      const s = c.since;
+      const now = this.clock.now;
+      const record = { ...applied, round: c.version, virtualTimeS: now, bytesUp: s.up, bytesDown: s.down };
+      c.version++;
+      c.since = { up: 0, down: 0, dropped: 0 };
+      await o.onRound({ ...record, dropped: s.dropped }, o.model, () => captureSim(c, o.rng, o.rule));
+      if (c.version >= o.rounds) return c.version;
       if (o.signal) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        if (o.signal.aborted) throw errors.interrupted(`after server update ${this.version - 1}`);
+        if (o.signal.aborted) throw errors.interrupted(`after server update ${c.version - 1}`);
       }
     }
     throw errors.runtime('async simulation: no event left before the last server update');
   }
 
   private queueDispatch(t: number): void {
-    if (this.dispatchQueued) return;
-    this.clock.schedule(t, this.server, { kind: 'dispatch' });
-    this.dispatchQueued = true;
+    if (this.c.dispatchQueued) return;
+    this.schedule(t, this.server, { kind: 'dispatch' });
+    this.c.dispatchQueued = true;
   }
 
   /** Hands the update to the rule, then recycles every vector the rule no longer holds. */
   private arrive(update: ArrivedUpdate, bytes: number): AppliedUpdate | null {
-    this.since.up += bytes;
-    this.live.add(update);
+    const live = this.c.live;
+    this.c.since.up += bytes;
+    live.add(update);
     const applied = this.o.rule.arrive(update, this.o.model);
     const held = new Set(this.o.rule.holding);
-    for (const u of this.live) {
+    for (const u of live) {
       if (held.has(u)) continue;
-      this.live.delete(u);
+      live.delete(u);
       this.pool.push(u.vector);
     }
     return applied;
@@ -171,11 +219,11 @@ class AsyncSim {
 
   /** Dispatches idle online clients until `concurrency` are in flight (or retries later if none is online). */
   private fill(): void {
-    const { o, clock } = this;
-    const now = clock.now;
+    const { o, c } = this;
+    const now = this.clock.now;
     const offline: number[] = [];
-    while (this.inFlight < o.concurrency) {
-      const id = this.idle.draw();
+    while (c.inFlight < o.concurrency) {
+      const id = c.idle.draw();
       if (id === null) break;
       const until = o.profiles[id].availability.onlineUntil(now);
       if (until === null || until <= now) {
@@ -184,33 +232,34 @@ class AsyncSim {
       }
       this.dispatch(id, now, until);
     }
-    for (const id of offline) this.idle.release(id);
-    if (this.inFlight === 0) {
+    for (const id of offline) c.idle.release(id);
+    if (c.inFlight === 0) {
       if (offline.length === 0) throw errors.runtime('async simulation: no client to dispatch');
-      this.clock.schedule(now + OFFLINE_RETRY_S, this.server, { kind: 'dispatch' });
-      this.dispatchQueued = true;
+      this.schedule(now + OFFLINE_RETRY_S, this.server, { kind: 'dispatch' });
+      c.dispatchQueued = true;
     }
   }
 
   private dispatch(id: number, now: number, until: number): void {
     const o = this.o;
     const p = o.profiles[id];
-    this.inFlight++;
-    this.since.down += o.downBytes;
+    const c = this.c;
+    c.inFlight++;
+    c.since.down += o.downBytes;
     // Gone before even an empty upload could arrive: lost without training.
     if (now + clientTiming(p, o.downBytes, o.work(id), 0).totalS > until) {
-      this.clock.schedule(until, id, { kind: 'lost' });
+      this.schedule(until, id, { kind: 'lost' });
       return;
     }
     const vector = this.pool.pop() ?? new Float32Array(o.model.length);
-    const result = o.train(id, o.model, this.dispatches[id]++, vector);
+    const result = o.train(id, o.model, c.dispatches[id]++, vector);
     o.rule.atDispatch(o.model, vector);
     const done = now + clientTiming(p, o.downBytes, o.work(id), result.upBytes).totalS;
     if (done > until) {
       this.pool.push(vector);
-      this.clock.schedule(until, id, { kind: 'lost' });
+      this.schedule(until, id, { kind: 'lost' });
       return;
     }
-    this.clock.schedule(done, id, { kind: 'arrive', version: this.version, result, vector });
+    this.schedule(done, id, { kind: 'arrive', version: c.version, result, vector });
   }
 }

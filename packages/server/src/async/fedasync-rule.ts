@@ -13,7 +13,11 @@ export function fedAsyncRule(alpha: number, staleness: StalenessSpec): AsyncRule
   if (!(alpha > 0 && alpha <= 1)) throw errors.option('algorithm.alpha', 'in (0, 1]', alpha);
   return {
     kind: 'fedasync',
+    readsDispatchModel: true,
     holding: [],
+    hold(updates) {
+      if (updates.length > 0) throw errors.runtime('FedAsync holds no updates');
+    },
     atDispatch(model, delta) {
       for (let i = 0; i < delta.length; i++) delta[i] = model[i] + delta[i];
     },

@@ -35,8 +35,15 @@ export function fedBuffRule(o: FedBuffOptions): AsyncRule {
   const scan = compressKernelsOf(o.kernels).firstNonFinite;
   return {
     kind: 'fedbuff',
+    readsDispatchModel: false,
     holding: buffer,
     atDispatch() {},
+    hold(updates) {
+      for (const u of updates) {
+        buffer.push(u);
+        arrival.set(u, seq++);
+      }
+    },
     arrive(u, model): AppliedUpdate | null {
       buffer.push(u);
       arrival.set(u, seq++);

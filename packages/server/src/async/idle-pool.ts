@@ -7,12 +7,18 @@ import type { Rng } from '@starling/core';
 export class IdlePool {
   private readonly ids: number[];
 
-  /** Every client 0..n−1 starts idle. */
+  /** Every client 0..n−1 starts idle, or the clients of `ids` in that order (a resumed simulation). */
   constructor(
     n: number,
     private readonly rng: Rng,
+    ids?: readonly number[],
   ) {
-    this.ids = Array.from({ length: n }, (_, i) => i);
+    this.ids = ids ? [...ids] : Array.from({ length: n }, (_, i) => i);
+  }
+
+  /** The idle clients in the pool's internal order (what a checkpoint keeps). */
+  get order(): readonly number[] {
+    return this.ids;
   }
 
   /** Idle clients. */

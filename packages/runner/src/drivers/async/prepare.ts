@@ -15,7 +15,8 @@ export interface PreparedAsync extends PreparedRun {
   readonly algorithm: AsyncAlgorithm;
   /** The data, model, partition, node setup, compression and systems profiles, prepared as for FedAvg. */
   readonly fed: PreparedFederated;
-  readonly systems: RunSystems;
+  /** The client profiles (`systems:`): required inline (time comes from them), optional over sockets. */
+  readonly systems: RunSystems | null;
   readonly rule: AsyncRule;
   /** Draws the client that takes a freed slot (`fork('async')` of the run's seed; nothing else uses it). */
   readonly draws: Rng;
@@ -57,20 +58,28 @@ export function syncTwin(cfg: ExperimentConfig): ExperimentConfig {
   };
 }
 
-/** Refuses what asynchronous runs do not support yet (exit code 2, naming the option). */
+/**
+ * Refuses what asynchronous runs do not support yet (exit code 2, naming the option). Inline runs need
+ * `systems:` (their clock); over sockets time is real, and `systems.emulate` is not built for them.
+ */
 export function checkAsyncSupported(cfg: ExperimentConfig): void {
   const a = asyncAlgorithm(cfg);
-  if (cfg.systems === undefined)
+  const inline = cfg.runtime.kind === 'inline';
+  if (cfg.systems === undefined && inline)
     throw errors.option(
       'systems',
-      `a systems: section for algorithm.kind ${a.kind} (time comes from the client profiles)`,
+      `a systems: section for algorithm.kind ${a.kind} inline (time comes from the client profiles)`,
       null,
     );
-  if (cfg.runtime.kind !== 'inline')
-    throw errors.option('runtime.kind', 'inline: async runs are inline-only for now', cfg.runtime.kind);
+  if (!inline && cfg.systems?.emulate)
+    throw errors.option(
+      'systems.emulate',
+      `false for algorithm.kind ${a.kind} over sockets (runtime.kind ${cfg.runtime.kind}): emulated delays are not built for asynchronous runs`,
+      cfg.systems.emulate,
+    );
   if (a.concurrency > a.clients)
     throw errors.option('algorithm.concurrency', `at most algorithm.clients (${a.clients})`, a.concurrency);
-  if (cfg.systems.deadlineS !== null)
+  if (cfg.systems !== undefined && cfg.systems.deadlineS !== null)
     throw errors.option(
       'systems.deadlineS',
       `null for algorithm.kind ${a.kind} (no round to close)`,
@@ -105,7 +114,7 @@ export function prepareAsync(
   const twin = syncTwin(cfg);
   checkCompressionSupported(twin);
   const fed = prepareRun(twin, kernels, kernelsMode, baseDir);
-  if (fed.systems === null) throw errors.runtime('async run prepared without systems');
+  if (fed.systems === null && cfg.runtime.kind === 'inline') throw errors.runtime('async run prepared without systems');
   const rule =
     a.kind === 'fedasync'
       ? fedAsyncRule(a.alpha, a.staleness)
