@@ -86,7 +86,7 @@ export function checkAsyncSupported(cfg: ExperimentConfig): void {
       cfg.systems.deadlineS,
     );
   if (cfg.privacy !== null) throw errors.option('privacy', `null for algorithm.kind ${a.kind}`, cfg.privacy);
-  const loss = cfg.systems.network?.lossRate;
+  const loss = cfg.systems?.network?.lossRate;
   if (loss !== undefined && !(loss.kind === 'constant' && loss.value === 0))
     throw errors.option(
       'systems.network.lossRate',
