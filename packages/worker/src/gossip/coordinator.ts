@@ -3,11 +3,17 @@ import { HostWatch, type IncomingMessage, RouterEndpoint, toJsonValue } from '@s
 import { forWire } from '../node-setup.js';
 import { admitPeer, hostKeys } from './coordinator-admission.js';
 import { GossipBoundaries } from './coordinator-checkpoint.js';
+import { HoldControl } from './coordinator-hold.js';
 import type { GossipCoordinatorOptions, GossipCoordinatorReport } from './coordinator-options.js';
+import { logRejoin, type RejoinSource, rejoinState, sendRejoinStates } from './coordinator-rejoin.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
 import type { GossipHostConfig } from './gossip-setup.js';
+import type { PeerCheckpoint } from './peer-checkpoint.js';
 import { decodeReport } from './report-codec.js';
+
+/** A hello from a welcomed host this soon after its welcome is a duplicate, not a restarted host (ms). */
+const DUPLICATE_HELLO_MS = 3000;
 
 /**
  * The run's rendezvous and monitor, never on the gossip path: binds a ROUTER, waits for `hosts` gossip
@@ -17,6 +23,12 @@ import { decodeReport } from './report-codec.js';
  * messages, with the model on report rounds), releases whole rounds in order to `onRound`, stops
  * waiting for the nodes of a lost host, fails the run when a host reports a peer gone non-finite
  * (`error` code `non-finite`), and says `bye` to every host when the run ends, however it ends.
+ *
+ * After the start, a `hello` from a host that carries no live node (another id, or a lost host back
+ * with its id) while some host's nodes are lost makes it the replacement of the lowest such block: the
+ * peers are aligned (`hold`), every other host is told where the nodes live from the next round on
+ * (`moved`), and the replacement is welcomed with their state (`rejoinState`). CHOCO runs take no
+ * replacement (the compressed copies on both ends of each link would disagree).
  */
 export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise<GossipCoordinatorReport> {
   const nodes = Array.from({ length: o.setup.peers }, (_, i) => i);
@@ -25,7 +37,16 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const joined = new Map<string, string>();
   const owners: string[] = [];
   const lost = new Set<number>();
+  /** The host each lost node was lost with (a replacement takes one host's whole block). */
+  const lostOwner = new Map<number, string>();
+  const everLost = new Set<number>();
+  const pendingRejoin = new Set<string>();
+  let rejoined = 0;
   const watch = new HostWatch(o.onHost);
+  /** The newest model each node reported (report rounds): where a replacement peer may start from. */
+  const models = new Map<number, { round: number; x: Float32Array }>();
+  /** performance.now() of each host's last welcome. */
+  const welcomedAt = new Map<string, number>();
   let boundaries: GossipBoundaries | null = null;
   let started = false;
   let refused = 0;
@@ -47,12 +68,20 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     stopping = true;
     rejectRun(e);
   };
+  const enqueue = (step: () => unknown) => {
+    queue = queue.then(async () => {
+      await step();
+    });
+    queue.catch(failRun);
+  };
   const release = (rounds: GossipRound[]) => {
     for (const r of rounds) {
       queue = queue
         .then(() => (stopping ? undefined : o.onRound(r)))
-        .then(() => (stopping ? undefined : boundaries?.pass(r.round)))
-        .then(() => grace.roundPassed()); // a round that passed during the grace: stop now
+        .then(() => (stopping || !boundaries ? !boundaries : boundaries.pass(r.round)))
+        .then((passed) => {
+          if (passed) grace.roundPassed(); // a boundary passed during the grace: stop now
+        });
     }
     if (monitor.finished) queue.then(finishRun, failRun);
     queue.catch(failRun);
@@ -72,25 +101,45 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       watch.lost(e.peer, started ? monitor.nextRound : -1, `${e.kind}: ${e.reason}`);
       if (!started) return forget(e.peer, `${e.kind}: ${e.reason}`);
       const gone = nodes.filter((n) => owners[n] === e.peer && !lost.has(n));
-      if (gone.length === 0) return;
-      o.log.warn({ host: e.peer, kind: e.kind, reason: e.reason, nodes: gone }, 'gossip host gone');
-      if (lost.size + gone.length === nodes.length) {
-        // No peer is left to gossip: recording the remaining rounds as empty would be a run of nothing.
-        failRun(errors.runtime(`every gossip peer was lost (the last host, ${e.peer}, ${e.kind}: ${e.reason})`));
-        return;
-      }
-      announce(e.peer, gone);
-      for (const n of gone) {
-        lost.add(n);
-        release(monitor.lose(n));
-      }
-      boundaries?.onLost(gone);
+      if (gone.length > 0) loseHost(e.peer, `${e.kind}: ${e.reason}`, gone);
     },
   });
+
+  /** Host `host` is gone with its live nodes `gone`: the neighbours are told, the monitor stops waiting. */
+  function loseHost(host: string, why: string, gone: number[]): void {
+    o.log.warn({ host, reason: why, nodes: gone }, 'gossip host gone');
+    if (lost.size + gone.length === nodes.length) {
+      // No peer is left to gossip: recording the remaining rounds as empty would be a run of nothing.
+      failRun(errors.runtime(`every gossip peer was lost (the last host, ${host}, ${why})`));
+      return;
+    }
+    announce(host, gone);
+    for (const n of gone) {
+      lost.add(n);
+      lostOwner.set(n, host);
+      everLost.add(n);
+      release(monitor.lose(n));
+    }
+    boundaries?.onLost(gone);
+  }
+  const liveHosts = () => {
+    const live = new Set(router.peers());
+    return [...new Set(owners)].filter((h) => live.has(h)).sort();
+  };
+  const hold = new HoldControl(
+    {
+      router,
+      rounds: o.setup.rounds,
+      log: o.log,
+      hosts: liveHosts,
+      ...(o.holdAfter ? { holdAfter: o.holdAfter } : {}),
+    },
+    from,
+  );
   if (o.boundary) {
     const { boundary, resume } = o;
     const m = { router, peers: nodes.length, rounds: o.setup.rounds, modelSize: o.modelSize, log: o.log };
-    boundaries = new GossipBoundaries({ ...m, owners, lost, boundary, ...(resume ? { resume } : {}) });
+    boundaries = new GossipBoundaries({ ...m, owners, lost, boundary, hold, ...(resume ? { resume } : {}) });
   }
   o.onListening?.(router.address);
   const joinTimer = setTimeout(() => {
@@ -127,8 +176,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         const bye = { type: 'bye', round: 0, node: -1, reason: admitted.refused } as const;
         void router.send(m.peer, bye, [], { timeoutMs: 1000 });
       } else if (started) {
-        if (joined.has(m.peer)) void welcome(m.peer);
-        else void router.send(m.peer, { type: 'bye', round: 0, node: -1, reason: 'the run has started' });
+        lateHello(m.peer, admitted.endpoint);
       } else if (!joined.has(m.peer)) {
         joined.set(m.peer, admitted.endpoint);
         watch.present(m.peer, -1);
@@ -147,8 +195,95 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         o.log.warn({ host: m.peer, node: h.node }, 'report refused: wrong host for the node or bad model');
         return;
       }
+      if (report.model) models.set(h.node, { round: h.round, x: report.model });
       release(monitor.add(report));
     } else if (h.type === 'peer-state' && started) boundaries?.onState(m);
+    else if (h.type === 'hold' && started) hold.onHold(m);
+  }
+
+  /**
+   * A `hello` after the start: a duplicate of a just-welcomed host's is answered again; a host that
+   * restarted (its nodes still counted live) first loses them; a host with no live node becomes the
+   * replacement of the lowest lost block, if any (else `bye`).
+   */
+  function lateHello(host: string, endpoint: string): void {
+    const live = nodes.filter((n) => owners[n] === host && !lost.has(n));
+    if (live.length > 0 && performance.now() - (welcomedAt.get(host) ?? 0) < DUPLICATE_HELLO_MS) {
+      void welcome(host);
+      return;
+    }
+    if (live.length > 0) {
+      watch.lost(host, monitor.nextRound, 'restarted: said hello again');
+      loseHost(host, 'restarted: said hello again', live);
+    }
+    const block = lostBlock();
+    const refused =
+      block.length === 0
+        ? 'the run has started and no peer is lost'
+        : o.setup.choco
+          ? 'a CHOCO-SGD run takes no replacement peer'
+          : null;
+    if (refused !== null) {
+      void router.send(host, { type: 'bye', round: 0, node: -1, reason: refused });
+      return;
+    }
+    if (pendingRejoin.has(host)) return;
+    pendingRejoin.add(host);
+    enqueue(() =>
+      rejoin(host, endpoint)
+        .catch((err: unknown) => {
+          // The run goes on without the replacement; its nodes stay lost.
+          o.log.error({ err, host }, 'replacement gossip host could not be admitted');
+          void router.send(host, { type: 'bye', round: 0, node: -1, reason: 'replacement failed' });
+        })
+        .finally(() => pendingRejoin.delete(host)),
+    );
+  }
+
+  /** The nodes of the lost host whose block starts lowest (a replacement takes one whole block). */
+  function lostBlock(): number[] {
+    const first = nodes.find((n) => lost.has(n));
+    if (first === undefined) return [];
+    return nodes.filter((n) => lost.has(n) && lostOwner.get(n) === lostOwner.get(first));
+  }
+
+  /** Aligns the peers, moves the lowest lost block to `host` from the next round and welcomes it. */
+  async function rejoin(host: string, endpoint: string): Promise<void> {
+    if (stopping || monitor.finished) return;
+    const block = lostBlock();
+    if (block.length === 0) return;
+    const last = await hold.align(false);
+    const from = last + 1;
+    if (from >= o.setup.rounds) {
+      hold.regrant(last);
+      void router.send(host, { type: 'bye', round: 0, node: -1, reason: 'the run is ending' });
+      return;
+    }
+    const states: PeerCheckpoint[] = [];
+    const sources = new Map<number, RejoinSource>();
+    for (const n of block) {
+      const r = rejoinState(o.setup, n, from, boundaries?.latest ?? null, models, lost);
+      states.push(r.state);
+      sources.set(n, r.source);
+    }
+    joined.set(host, endpoint);
+    for (const n of block) {
+      owners[n] = host;
+      lost.delete(n);
+      lostOwner.delete(n);
+      monitor.back(n, from);
+    }
+    const key = o.security?.allow.get(host) ?? '';
+    for (const peer of liveHosts()) {
+      if (peer === host) continue;
+      void router.send(peer, { type: 'moved', round: from, node: -1, host, nodes: block, endpoint, key });
+    }
+    hold.regrant(last);
+    watch.present(host, from);
+    o.log.info({ host, nodes: block, from }, 'replacement gossip host admitted');
+    logRejoin(o.log, host, from, sources);
+    await welcome(host, from);
+    sendRejoinStates(router, host, from, states);
   }
 
   function start(): void {
@@ -162,8 +297,10 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     if (monitor.finished) release([]);
   }
 
-  function welcome(host: string) {
+  /** Welcomes `host` with its nodes, starting at round `first` (a replacement host's are restored by the caller). */
+  function welcome(host: string, first = from) {
     const mine = nodes.filter((n) => owners[n] === host);
+    welcomedAt.set(host, performance.now());
     const config: GossipHostConfig = {
       kind: 'gossip',
       gossip: { ...o.setup, node: forWire(o.setup.node) },
@@ -171,7 +308,9 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       owners,
       endpoints: Object.fromEntries(joined),
       ...(o.security ? { keys: hostKeys(o.security, [...joined.keys()]) } : {}),
-      ...(boundaries ? { lockstep: true, from } : {}),
+      from: first,
+      grant: hold.grant,
+      ...(lost.size > 0 ? { lost: [...lost].sort((a, b) => a - b) } : {}),
     };
     const sent = router.send(host, {
       type: 'welcome',
@@ -184,7 +323,8 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       heartbeatMs: o.heartbeatMs ?? 500,
       timeoutMs: o.peerTimeoutMs ?? 10_000,
     });
-    boundaries?.restore(host, mine);
+    if (first === from) boundaries?.restore(host, mine);
+    else rejoined += mine.length;
     return sent;
   }
 
@@ -198,7 +338,11 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const grace = new InterruptGrace(o.interruptGraceMs ?? 0, interrupt);
   const onAbort = () => {
     if (grace.abort(boundaries !== null && started && !stopping)) {
-      o.log.info({ round: monitor.nextRound }, 'interrupted: letting the peers finish the round');
+      o.log.info({ round: monitor.nextRound }, 'interrupted: holding the peers at the next common round');
+      enqueue(async () => {
+        const at = await hold.align(true);
+        o.log.info({ round: at }, 'interrupted: the peers stop after this round, which is checkpointed');
+      });
     }
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -219,6 +363,8 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       rounds: monitor.nextRound,
       hosts,
       lost: [...lost].sort((a, b) => a - b),
+      everLost: everLost.size,
+      rejoined,
       monitor: router.stats(),
       refused,
     };
