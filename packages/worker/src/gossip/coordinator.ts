@@ -12,8 +12,7 @@ import type { GossipHostConfig } from './gossip-setup.js';
 import type { PeerCheckpoint } from './peer-checkpoint.js';
 import { decodeReport } from './report-codec.js';
 
-/** A hello from a welcomed host this soon after its welcome is a duplicate, not a restarted host (ms). */
-const DUPLICATE_HELLO_MS = 3000;
+
 
 /**
  * The run's rendezvous and monitor, never on the gossip path: binds a ROUTER, waits for `hosts` gossip
@@ -45,8 +44,8 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const watch = new HostWatch(o.onHost);
   /** The newest model each node reported (report rounds): where a replacement peer may start from. */
   const models = new Map<number, { round: number; x: Float32Array }>();
-  /** performance.now() of each host's last welcome. */
-  const welcomedAt = new Map<string, number>();
+  /** Hosts that sent a report since their last welcome: a hello from one is a restarted process. */
+  const reporting = new Set<string>();
   let boundaries: GossipBoundaries | null = null;
   let started = false;
   let refused = 0;
@@ -90,7 +89,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const router = await RouterEndpoint.listen(o.bind, {
     run: o.run,
     log: o.log,
-    accept: ['hello', 'update', 'heartbeat', 'bye', 'error', 'peer-state'],
+    accept: ['hello', 'update', 'heartbeat', 'bye', 'error', 'peer-state', 'hold'],
     heartbeatMs: o.heartbeatMs ?? 500,
     peerTimeoutMs: o.peerTimeoutMs ?? 10_000,
     ...GOSSIP_ZMTP,
@@ -195,6 +194,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         o.log.warn({ host: m.peer, node: h.node }, 'report refused: wrong host for the node or bad model');
         return;
       }
+      reporting.add(m.peer);
       if (report.model) models.set(h.node, { round: h.round, x: report.model });
       release(monitor.add(report));
     } else if (h.type === 'peer-state' && started) boundaries?.onState(m);
@@ -202,13 +202,14 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   }
 
   /**
-   * A `hello` after the start: a duplicate of a just-welcomed host's is answered again; a host that
-   * restarted (its nodes still counted live) first loses them; a host with no live node becomes the
+   * A `hello` after the start: a duplicate from a welcomed host that has not reported yet is answered
+   * with the welcome again; a host that reported since and says hello again restarted (its nodes,
+   * still counted live, are lost first); a host with no live node becomes the
    * replacement of the lowest lost block, if any (else `bye`).
    */
   function lateHello(host: string, endpoint: string): void {
     const live = nodes.filter((n) => owners[n] === host && !lost.has(n));
-    if (live.length > 0 && performance.now() - (welcomedAt.get(host) ?? 0) < DUPLICATE_HELLO_MS) {
+    if (live.length > 0 && !reporting.has(host)) {
       void welcome(host);
       return;
     }
@@ -249,9 +250,11 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
 
   /** Aligns the peers, moves the lowest lost block to `host` from the next round and welcomes it. */
   async function rejoin(host: string, endpoint: string): Promise<void> {
-    if (stopping || monitor.finished) return;
     const block = lostBlock();
-    if (block.length === 0) return;
+    if (stopping || monitor.finished || block.length === 0) {
+      void router.send(host, { type: 'bye', round: 0, node: -1, reason: 'the run is ending or no peer is lost' });
+      return;
+    }
     const last = await hold.align(false);
     const from = last + 1;
     if (from >= o.setup.rounds) {
@@ -300,7 +303,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   /** Welcomes `host` with its nodes, starting at round `first` (a replacement host's are restored by the caller). */
   function welcome(host: string, first = from) {
     const mine = nodes.filter((n) => owners[n] === host);
-    welcomedAt.set(host, performance.now());
+    reporting.delete(host);
     const config: GossipHostConfig = {
       kind: 'gossip',
       gossip: { ...o.setup, node: forWire(o.setup.node) },
