@@ -1,5 +1,8 @@
-import type { RouterEndpoint } from '@starling/transport';
+import type { RouterEndpoint, RouterSecurity } from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
+import type { HoldControl } from './coordinator-hold.js';
+import type { GossipMembership } from './coordinator-membership.js';
+import type { GossipMonitor } from './gossip-monitor.js';
 import type { GossipSetup } from './gossip-setup.js';
 import { gossipTopology } from './gossip-topology.js';
 import { initialModel } from './initial-model.js';
@@ -71,9 +74,62 @@ export function describeSource(s: RejoinSource): string {
   return 'the initial model x0, with a fresh optimizer';
 }
 
-/** Logs where each replacement peer starts from (one line per node). */
-export function logRejoin(log: HostLog, host: string, from: number, sources: ReadonlyMap<number, RejoinSource>): void {
-  for (const [node, source] of sources) {
-    log.info({ host, node, from, source: describeSource(source) }, 'replacement peer starts');
+/** What {@link rejoinHost} works with: the coordinator's parts. */
+export interface RejoinContext {
+  readonly setup: GossipSetup;
+  readonly members: GossipMembership;
+  readonly monitor: GossipMonitor;
+  readonly hold: HoldControl;
+  readonly router: RouterEndpoint;
+  readonly log: HostLog;
+  readonly security?: RouterSecurity;
+  /** The newest checkpoint's peer states, or null. */
+  readonly latest: () => { readonly round: number; readonly peers: readonly PeerCheckpoint[] } | null;
+  /** Whether the run is stopping or finished (no replacement then). */
+  readonly ending: () => boolean;
+  /** Welcomes `host` with its nodes (after `members.moveTo`, at its first round). */
+  readonly welcome: (host: string) => Promise<unknown>;
+  /** Telemetry: the replacement is present from round r (`HostWatch.present`). */
+  readonly presence: { present(host: string, round: number): void };
+}
+
+/**
+ * Makes `host` (gossip `endpoint`) the replacement of the lowest lost block (docs/protocol.md,
+ * "Replacement hosts"): aligns the peers (`hold`, the last round h any finishes), sets r = h + 1,
+ * computes each peer's state ({@link rejoinState}), tells every other live host with `moved` (round r)
+ * before granting again, then welcomes the replacement and sends it the states. Tells the host `bye`
+ * when the run is ending, no peer is lost any more, or r is past the last round.
+ */
+export async function rejoinHost(c: RejoinContext, host: string, endpoint: string): Promise<void> {
+  const bye = (reason: string) => void c.router.send(host, { type: 'bye', round: 0, node: -1, reason });
+  if (c.ending() || c.members.lostBlock().length === 0) return bye('the run is ending or no peer is lost');
+  const last = await c.hold.align(false);
+  const from = last + 1;
+  const block = c.members.lostBlock();
+  if (from >= c.setup.rounds || block.length === 0 || c.ending()) {
+    c.hold.regrant(last);
+    return bye('the run is ending or no peer is lost');
   }
+  const states: PeerCheckpoint[] = [];
+  const sources = new Map<number, RejoinSource>();
+  for (const n of block) {
+    const r = rejoinState(c.setup, n, from, c.latest(), c.members.models, c.members.lost);
+    states.push(r.state);
+    sources.set(n, r.source);
+  }
+  c.members.moveTo(host, endpoint, block, from);
+  for (const n of block) c.monitor.back(n, from);
+  const key = c.security?.allow.get(host) ?? '';
+  for (const peer of c.members.liveHosts(c.router.peers())) {
+    if (peer === host) continue;
+    void c.router.send(peer, { type: 'moved', round: from, node: -1, host, nodes: block, endpoint, key });
+  }
+  c.hold.regrant(last);
+  c.presence.present(host, from);
+  c.log.info({ host, nodes: block, from }, 'replacement gossip host admitted');
+  for (const [node, source] of sources) {
+    c.log.info({ host, node, from, source: describeSource(source) }, 'replacement peer starts');
+  }
+  await c.welcome(host);
+  sendRejoinStates(c.router, host, from, states);
 }

@@ -4,15 +4,13 @@ import { forWire } from '../node-setup.js';
 import { admitPeer, hostKeys } from './coordinator-admission.js';
 import { GossipBoundaries } from './coordinator-checkpoint.js';
 import { HoldControl } from './coordinator-hold.js';
+import { GossipMembership } from './coordinator-membership.js';
 import type { GossipCoordinatorOptions, GossipCoordinatorReport } from './coordinator-options.js';
-import { logRejoin, type RejoinSource, rejoinState, sendRejoinStates } from './coordinator-rejoin.js';
+import { type RejoinContext, rejoinHost } from './coordinator-rejoin.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
 import type { GossipHostConfig } from './gossip-setup.js';
-import type { PeerCheckpoint } from './peer-checkpoint.js';
 import { decodeReport } from './report-codec.js';
-
-
 
 /**
  * The run's rendezvous and monitor, never on the gossip path: binds a ROUTER, waits for `hosts` gossip
@@ -33,19 +31,10 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const nodes = Array.from({ length: o.setup.peers }, (_, i) => i);
   const from = o.resume ? o.resume.round + 1 : 0;
   const monitor = new GossipMonitor(nodes, o.setup.rounds, from);
-  const joined = new Map<string, string>();
-  const owners: string[] = [];
-  const lost = new Set<number>();
-  /** The host each lost node was lost with (a replacement takes one host's whole block). */
-  const lostOwner = new Map<number, string>();
-  const everLost = new Set<number>();
+  const members = new GossipMembership(nodes);
+  const { joined, owners, lost } = members;
   const pendingRejoin = new Set<string>();
-  let rejoined = 0;
   const watch = new HostWatch(o.onHost);
-  /** The newest model each node reported (report rounds): where a replacement peer may start from. */
-  const models = new Map<number, { round: number; x: Float32Array }>();
-  /** Hosts that sent a report since their last welcome: a hello from one is a restarted process. */
-  const reporting = new Set<string>();
   let boundaries: GossipBoundaries | null = null;
   let started = false;
   let refused = 0;
@@ -113,18 +102,11 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       return;
     }
     announce(host, gone);
-    for (const n of gone) {
-      lost.add(n);
-      lostOwner.set(n, host);
-      everLost.add(n);
-      release(monitor.lose(n));
-    }
+    members.lose(host, gone);
+    for (const n of gone) release(monitor.lose(n));
     boundaries?.onLost(gone);
   }
-  const liveHosts = () => {
-    const live = new Set(router.peers());
-    return [...new Set(owners)].filter((h) => live.has(h)).sort();
-  };
+  const liveHosts = () => members.liveHosts(router.peers());
   const hold = new HoldControl(
     {
       router,
@@ -140,6 +122,19 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     const m = { router, peers: nodes.length, rounds: o.setup.rounds, modelSize: o.modelSize, log: o.log };
     boundaries = new GossipBoundaries({ ...m, owners, lost, boundary, hold, ...(resume ? { resume } : {}) });
   }
+  const rejoin: RejoinContext = {
+    setup: o.setup,
+    members,
+    monitor,
+    hold,
+    router,
+    log: o.log,
+    ...(o.security ? { security: o.security } : {}),
+    latest: () => boundaries?.latest ?? null,
+    ending: () => stopping || monitor.finished,
+    welcome: (host) => welcome(host),
+    presence: watch,
+  };
   o.onListening?.(router.address);
   const joinTimer = setTimeout(() => {
     if (!started)
@@ -194,8 +189,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         o.log.warn({ host: m.peer, node: h.node }, 'report refused: wrong host for the node or bad model');
         return;
       }
-      reporting.add(m.peer);
-      if (report.model) models.set(h.node, { round: h.round, x: report.model });
+      members.noteReport(m.peer, h.node, h.round, report.model);
       release(monitor.add(report));
     } else if (h.type === 'peer-state' && started) boundaries?.onState(m);
     else if (h.type === 'hold' && started) hold.onHold(m);
@@ -204,12 +198,12 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   /**
    * A `hello` after the start: a duplicate from a welcomed host that has not reported yet is answered
    * with the welcome again; a host that reported since and says hello again restarted (its nodes,
-   * still counted live, are lost first); a host with no live node becomes the
-   * replacement of the lowest lost block, if any (else `bye`).
+   * still counted live, are lost first); a host with no live node becomes the replacement of the
+   * lowest lost block (`rejoinHost`), if any (else `bye`).
    */
   function lateHello(host: string, endpoint: string): void {
-    const live = nodes.filter((n) => owners[n] === host && !lost.has(n));
-    if (live.length > 0 && !reporting.has(host)) {
+    const live = members.liveNodesOf(host);
+    if (live.length > 0 && !members.hasReported(host)) {
       void welcome(host);
       return;
     }
@@ -217,9 +211,8 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       watch.lost(host, monitor.nextRound, 'restarted: said hello again');
       loseHost(host, 'restarted: said hello again', live);
     }
-    const block = lostBlock();
     const refused =
-      block.length === 0
+      members.lostBlock().length === 0
         ? 'the run has started and no peer is lost'
         : o.setup.choco
           ? 'a CHOCO-SGD run takes no replacement peer'
@@ -231,7 +224,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     if (pendingRejoin.has(host)) return;
     pendingRejoin.add(host);
     enqueue(() =>
-      rejoin(host, endpoint)
+      rejoinHost(rejoin, host, endpoint)
         .catch((err: unknown) => {
           // The run goes on without the replacement; its nodes stay lost.
           o.log.error({ err, host }, 'replacement gossip host could not be admitted');
@@ -241,69 +234,18 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     );
   }
 
-  /** The nodes of the lost host whose block starts lowest (a replacement takes one whole block). */
-  function lostBlock(): number[] {
-    const first = nodes.find((n) => lost.has(n));
-    if (first === undefined) return [];
-    return nodes.filter((n) => lost.has(n) && lostOwner.get(n) === lostOwner.get(first));
-  }
-
-  /** Aligns the peers, moves the lowest lost block to `host` from the next round and welcomes it. */
-  async function rejoin(host: string, endpoint: string): Promise<void> {
-    const block = lostBlock();
-    if (stopping || monitor.finished || block.length === 0) {
-      void router.send(host, { type: 'bye', round: 0, node: -1, reason: 'the run is ending or no peer is lost' });
-      return;
-    }
-    const last = await hold.align(false);
-    const from = last + 1;
-    if (from >= o.setup.rounds) {
-      hold.regrant(last);
-      void router.send(host, { type: 'bye', round: 0, node: -1, reason: 'the run is ending' });
-      return;
-    }
-    const states: PeerCheckpoint[] = [];
-    const sources = new Map<number, RejoinSource>();
-    for (const n of block) {
-      const r = rejoinState(o.setup, n, from, boundaries?.latest ?? null, models, lost);
-      states.push(r.state);
-      sources.set(n, r.source);
-    }
-    joined.set(host, endpoint);
-    for (const n of block) {
-      owners[n] = host;
-      lost.delete(n);
-      lostOwner.delete(n);
-      monitor.back(n, from);
-    }
-    const key = o.security?.allow.get(host) ?? '';
-    for (const peer of liveHosts()) {
-      if (peer === host) continue;
-      void router.send(peer, { type: 'moved', round: from, node: -1, host, nodes: block, endpoint, key });
-    }
-    hold.regrant(last);
-    watch.present(host, from);
-    o.log.info({ host, nodes: block, from }, 'replacement gossip host admitted');
-    logRejoin(o.log, host, from, sources);
-    await welcome(host, from);
-    sendRejoinStates(router, host, from, states);
-  }
-
   function start(): void {
     clearTimeout(joinTimer);
     started = true;
-    const hosts = [...joined.keys()].sort();
-    nodes.forEach((n) => {
-      owners[n] = hosts[Math.floor((n * hosts.length) / nodes.length)];
-    });
-    for (const host of hosts) void welcome(host);
+    for (const host of members.assign()) void welcome(host);
     if (monitor.finished) release([]);
   }
 
-  /** Welcomes `host` with its nodes, starting at round `first` (a replacement host's are restored by the caller). */
-  function welcome(host: string, first = from) {
-    const mine = nodes.filter((n) => owners[n] === host);
-    reporting.delete(host);
+  /** Welcomes `host` with its nodes, at its first round (a replacement host's states are sent by `rejoinHost`). */
+  function welcome(host: string) {
+    const mine = members.nodesOf(host);
+    const first = members.firstRoundOf(host, from);
+    members.welcomed(host);
     const config: GossipHostConfig = {
       kind: 'gossip',
       gossip: { ...o.setup, node: forWire(o.setup.node) },
@@ -327,7 +269,6 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       timeoutMs: o.peerTimeoutMs ?? 10_000,
     });
     if (first === from) boundaries?.restore(host, mine);
-    else rejoined += mine.length;
     return sent;
   }
 
@@ -360,14 +301,14 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     watch.close();
     await sayBye('run finished');
     const hosts = Object.fromEntries(
-      [...joined].map(([host, endpoint]) => [host, { endpoint, nodes: nodes.filter((n) => owners[n] === host) }]),
+      [...joined].map(([host, endpoint]) => [host, { endpoint, nodes: members.nodesOf(host) }]),
     );
     return {
       rounds: monitor.nextRound,
       hosts,
       lost: [...lost].sort((a, b) => a - b),
-      everLost: everLost.size,
-      rejoined,
+      everLost: members.everLostCount,
+      rejoined: members.rejoined,
       monitor: router.stats(),
       refused,
     };
