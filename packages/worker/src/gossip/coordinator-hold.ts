@@ -96,7 +96,7 @@ export class HoldControl {
   /** A host's `hold` reply. */
   onHold(m: IncomingMessage): void {
     const r = this.replies;
-    if (!r || !r.want.delete(m.peer)) return;
+    if (!r?.want.delete(m.peer)) return;
     r.last = Math.max(r.last, m.header.round);
     if (r.want.size === 0) r.done();
   }
