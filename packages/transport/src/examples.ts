@@ -64,6 +64,17 @@ export const EXAMPLE_HEADERS: { readonly [T in MessageType]: Extract<OutgoingHea
   'node-state': { type: 'node-state', run: 'fedavg-mnist-1', round: 9, node: 1, op: 'node', step: 27, slots: 1 },
   proceed: { type: 'proceed', run: 'dpsgd-ring-16', round: 8, node: -1 },
   snapshot: { type: 'snapshot', run: 'dpsgd-ring-16', round: 7, node: -1 },
+  hold: { type: 'hold', run: 'dpsgd-ring-16', round: 7, node: -1 },
+  moved: {
+    type: 'moved',
+    run: 'dpsgd-ring-16',
+    round: 12,
+    node: -1,
+    host: 'p-05b',
+    nodes: [5],
+    endpoint: 'tcp://10.0.0.7:7100',
+    key: '',
+  },
   'peer-state': {
     type: 'peer-state',
     run: 'dpsgd-ring-16',

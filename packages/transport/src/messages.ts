@@ -131,6 +131,17 @@ const snapshot = obj(common('snapshot', 0, int(NO_NODE, MAX_NODE_ID), 1));
 
 const peerState = obj({ ...common('peer-state', MAX_TENSORS, nodeId, 1), state: json() });
 
+const hold = obj(common('hold', 0, int(NO_NODE, MAX_NODE_ID), 1));
+
+const moved = obj({
+  ...common('moved', 0, int(NO_NODE, MAX_NODE_ID), 1),
+  host: str(1, 64, ID_PATTERN),
+  nodes: uniqueNodes(MAX_NODES_PER_HOST, 1),
+  endpoint: str(9, 256, ENDPOINT_PATTERN),
+  /** The host's CURVE public key (z85) in a run with CURVE, else empty. */
+  key: str(0, 40),
+});
+
 /** The strict schema of every message type's header. */
 export const HEADER_SCHEMAS = {
   hello,
@@ -146,6 +157,8 @@ export const HEADER_SCHEMAS = {
   proceed,
   snapshot,
   'peer-state': peerState,
+  hold,
+  moved,
 } satisfies Record<MessageType, Schema<unknown>>;
 
 /**
@@ -188,6 +201,18 @@ export type SnapshotHeader = Infer<typeof snapshot>;
 /** One gossip peer's state after round `round`, both ways: a host's reply to `snapshot`, or a restore after `welcome`. */
 export type PeerStateHeader = Infer<typeof peerState>;
 
+/**
+ * A gossip run's round alignment, both ways. Coordinator to host: hold every peer after the round it is
+ * in (until a `proceed`). Host to coordinator, in reply: `round` is the last round any of its peers
+ * finishes before it holds (docs/protocol.md, "Holding the peers").
+ */
+export type HoldHeader = Infer<typeof hold>;
+/**
+ * Coordinator to gossip host: `nodes` now live on host `host` (gossip `endpoint`, CURVE `key`), a
+ * replacement of their lost host, and gossip again from round `round` on.
+ */
+export type MovedHeader = Infer<typeof moved>;
+
 /** Any valid header, discriminated by `type`. */
 export type Header =
   | NodeStateHeader
@@ -202,7 +227,9 @@ export type Header =
   | LostHeader
   | ProceedHeader
   | SnapshotHeader
-  | PeerStateHeader;
+  | PeerStateHeader
+  | HoldHeader
+  | MovedHeader;
 
 /** The header of one message type. */
 export type HeaderOf<T extends MessageType> = Extract<Header, { type: T }>;

@@ -68,6 +68,8 @@ export const MESSAGE_TYPES = [
   'proceed',
   'snapshot',
   'peer-state',
+  'hold',
+  'moved',
 ] as const;
 
 /** One of {@link MESSAGE_TYPES}. */
@@ -83,6 +85,7 @@ export const TO_ROUTER: readonly MessageType[] = [
   'gossip',
   'node-state',
   'peer-state',
+  'hold',
 ];
 
 /** Types a ROUTER (server, gossip coordinator) may send to a DEALER (worker host, gossip host). */
@@ -97,4 +100,6 @@ export const TO_DEALER: readonly MessageType[] = [
   'proceed',
   'snapshot',
   'peer-state',
+  'hold',
+  'moved',
 ];

@@ -1,6 +1,7 @@
 import { errors } from '@starling/core';
 import type { IncomingMessage, RouterEndpoint } from '@starling/transport';
 import type { HostLog } from '../worker-host.js';
+import type { HoldControl } from './coordinator-hold.js';
 import type { PeerCheckpoint } from './peer-checkpoint.js';
 import { peerStateFrames, peerStateFromFrames } from './peer-state-wire.js';
 
@@ -21,6 +22,8 @@ export interface GossipBoundariesOptions {
   readonly resume?: { readonly round: number; readonly peers: readonly PeerCheckpoint[] };
   /** How long a capture waits for every `peer-state` (default 60 s). */
   readonly stateTimeoutMs?: number;
+  /** Where the peers stand still: only there does a boundary run. */
+  readonly hold: HoldControl;
 }
 
 interface Capture {
@@ -30,22 +33,36 @@ interface Capture {
 }
 
 /**
- * The checkpoint side of a gossip coordinator (docs/protocol.md, "Checkpoints of a gossip run"). Hosts
- * welcomed with `lockstep` hold their peers after each round; once round t is recorded, `pass(t)` runs
- * the driver's `boundary(t, capture)` and then sends `proceed` (round t + 1) to every host. A capture
- * sends `snapshot` (round t) to the hosts and resolves with every peer's `peer-state` reply, by node id.
+ * The checkpoint side of a gossip coordinator (docs/protocol.md, "Checkpoints of a gossip run"). The
+ * peers stand still only after the rounds `hold` names (a checkpoint is due, or an interrupt aligned
+ * them there); once such a round t is recorded, `pass(t)` runs the driver's `boundary(t, capture)` and
+ * then grants the rounds up to the next hold round (`proceed`). Other rounds have no boundary. A
+ * capture sends `snapshot` (round t) to the hosts and resolves with every peer's `peer-state` reply, by
+ * node id; the newest capture (or the resumed run's states) is kept for a replacement host (`latest`).
  * On a resumed run, `restore` sends each host its peers' states right after its `welcome`.
  */
 export class GossipBoundaries {
   private capturing: Capture | null = null;
+  private newest: { readonly round: number; readonly peers: readonly PeerCheckpoint[] } | null;
 
-  constructor(private readonly o: GossipBoundariesOptions) {}
+  constructor(private readonly o: GossipBoundariesOptions) {
+    this.newest = o.resume ?? null;
+  }
 
-  /** Runs the boundary after round `round`, then lets every host begin the next round. */
-  async pass(round: number): Promise<void> {
+  /** The newest checkpoint's peer states (captured by this run, or resumed from), or null. */
+  get latest(): { readonly round: number; readonly peers: readonly PeerCheckpoint[] } | null {
+    return this.newest;
+  }
+
+  /**
+   * Runs the boundary after round `round` when the peers stand still there, then lets every host go on
+   * to the next hold round. Returns whether a boundary ran.
+   */
+  async pass(round: number): Promise<boolean> {
+    if (!this.o.hold.isHold(round)) return false;
     await this.o.boundary(round, () => this.capture(round));
-    if (round + 1 >= this.o.rounds) return;
-    for (const host of this.hosts()) void this.o.router.send(host, { type: 'proceed', round: round + 1, node: -1 });
+    this.o.hold.passed(round);
+    return true;
   }
 
   /** Sends host `host` the saved state of each of `nodes` (a resumed run, right after `welcome`). */
@@ -115,6 +132,8 @@ export class GossipBoundaries {
       clearTimeout(timer);
       this.capturing = null;
     }
-    return Array.from({ length: this.o.peers }, (_, n) => got.get(n) as PeerCheckpoint);
+    const peers = Array.from({ length: this.o.peers }, (_, n) => got.get(n) as PeerCheckpoint);
+    this.newest = { round, peers };
+    return peers;
   }
 }

@@ -50,10 +50,17 @@ export interface GossipCoordinatorOptions {
    */
   readonly interruptGraceMs?: number;
   /**
-   * Called after each round's `onRound` with a capture of every peer's state (by node id, fetched from
-   * the hosts); awaited. With it, hosts hold their peers between rounds until told to `proceed`.
+   * Called after the `onRound` of each round where the peers stand still (`holdAfter`, or where an
+   * interrupt aligned them) with a capture of every peer's state (by node id, fetched from the hosts);
+   * awaited while the peers hold, then they `proceed`.
    */
   readonly boundary?: (round: number, capture: () => Promise<PeerCheckpoint[]>) => Promise<void>;
+  /**
+   * The rounds after which the peers must stand still for `boundary` (a checkpoint is due): only
+   * there does `boundary` run, so the other rounds cost no coordinator round trip. An interrupt adds
+   * the round where it aligns the peers. Absent: none (every boundary is skipped but an interrupt's).
+   */
+  readonly holdAfter?: (round: number) => boolean;
   /** Continue after round `round` from these peer states (by node id); needs `boundary`. */
   readonly resume?: { readonly round: number; readonly peers: readonly PeerCheckpoint[] };
   /**
@@ -68,8 +75,12 @@ export interface GossipCoordinatorReport {
   readonly rounds: number;
   /** Each host's gossip endpoint and nodes. */
   readonly hosts: Readonly<Record<string, { endpoint: string; nodes: number[] }>>;
-  /** Nodes whose host was lost before the end, ascending. */
+  /** Nodes whose host was lost before the end and not replaced, ascending. */
   readonly lost: readonly number[];
+  /** Nodes lost at some time during the run (replaced or not). */
+  readonly everLost: number;
+  /** Peers taken over by replacement hosts after the start (a node replaced twice counts twice). */
+  readonly rejoined: number;
   /** Counters of the monitor channel (reports and models; not gossip traffic). */
   readonly monitor: EndpointStats;
   /** Reports refused (wrong host for the node, bad model). */

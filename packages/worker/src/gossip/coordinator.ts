@@ -3,7 +3,10 @@ import { HostWatch, type IncomingMessage, RouterEndpoint, toJsonValue } from '@s
 import { forWire } from '../node-setup.js';
 import { admitPeer, hostKeys } from './coordinator-admission.js';
 import { GossipBoundaries } from './coordinator-checkpoint.js';
+import { HoldControl } from './coordinator-hold.js';
+import { GossipMembership } from './coordinator-membership.js';
 import type { GossipCoordinatorOptions, GossipCoordinatorReport } from './coordinator-options.js';
+import { type RejoinContext, rejoinHost } from './coordinator-rejoin.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
 import type { GossipHostConfig } from './gossip-setup.js';
@@ -17,14 +20,20 @@ import { decodeReport } from './report-codec.js';
  * messages, with the model on report rounds), releases whole rounds in order to `onRound`, stops
  * waiting for the nodes of a lost host, fails the run when a host reports a peer gone non-finite
  * (`error` code `non-finite`), and says `bye` to every host when the run ends, however it ends.
+ *
+ * After the start, a `hello` from a host that carries no live node (another id, or a lost host back
+ * with its id) while some host's nodes are lost makes it the replacement of the lowest such block: the
+ * peers are aligned (`hold`), every other host is told where the nodes live from the next round on
+ * (`moved`), and the replacement is welcomed with their state (`rejoinState`). CHOCO runs take no
+ * replacement (the compressed copies on both ends of each link would disagree).
  */
 export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise<GossipCoordinatorReport> {
   const nodes = Array.from({ length: o.setup.peers }, (_, i) => i);
   const from = o.resume ? o.resume.round + 1 : 0;
   const monitor = new GossipMonitor(nodes, o.setup.rounds, from);
-  const joined = new Map<string, string>();
-  const owners: string[] = [];
-  const lost = new Set<number>();
+  const members = new GossipMembership(nodes);
+  const { joined, owners, lost } = members;
+  const pendingRejoin = new Set<string>();
   const watch = new HostWatch(o.onHost);
   let boundaries: GossipBoundaries | null = null;
   let started = false;
@@ -47,12 +56,20 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     stopping = true;
     rejectRun(e);
   };
+  const enqueue = (step: () => unknown) => {
+    queue = queue.then(async () => {
+      await step();
+    });
+    queue.catch(failRun);
+  };
   const release = (rounds: GossipRound[]) => {
     for (const r of rounds) {
       queue = queue
         .then(() => (stopping ? undefined : o.onRound(r)))
-        .then(() => (stopping ? undefined : boundaries?.pass(r.round)))
-        .then(() => grace.roundPassed()); // a round that passed during the grace: stop now
+        .then(() => (stopping || !boundaries ? !boundaries : boundaries.pass(r.round)))
+        .then((passed) => {
+          if (passed) grace.roundPassed(); // a boundary passed during the grace: stop now
+        });
     }
     if (monitor.finished) queue.then(finishRun, failRun);
     queue.catch(failRun);
@@ -61,7 +78,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const router = await RouterEndpoint.listen(o.bind, {
     run: o.run,
     log: o.log,
-    accept: ['hello', 'update', 'heartbeat', 'bye', 'error', 'peer-state'],
+    accept: ['hello', 'update', 'heartbeat', 'bye', 'error', 'peer-state', 'hold'],
     heartbeatMs: o.heartbeatMs ?? 500,
     peerTimeoutMs: o.peerTimeoutMs ?? 10_000,
     ...GOSSIP_ZMTP,
@@ -72,26 +89,52 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       watch.lost(e.peer, started ? monitor.nextRound : -1, `${e.kind}: ${e.reason}`);
       if (!started) return forget(e.peer, `${e.kind}: ${e.reason}`);
       const gone = nodes.filter((n) => owners[n] === e.peer && !lost.has(n));
-      if (gone.length === 0) return;
-      o.log.warn({ host: e.peer, kind: e.kind, reason: e.reason, nodes: gone }, 'gossip host gone');
-      if (lost.size + gone.length === nodes.length) {
-        // No peer is left to gossip: recording the remaining rounds as empty would be a run of nothing.
-        failRun(errors.runtime(`every gossip peer was lost (the last host, ${e.peer}, ${e.kind}: ${e.reason})`));
-        return;
-      }
-      announce(e.peer, gone);
-      for (const n of gone) {
-        lost.add(n);
-        release(monitor.lose(n));
-      }
-      boundaries?.onLost(gone);
+      if (gone.length > 0) loseHost(e.peer, `${e.kind}: ${e.reason}`, gone);
     },
   });
+
+  /** Host `host` is gone with its live nodes `gone`: the neighbours are told, the monitor stops waiting. */
+  function loseHost(host: string, why: string, gone: number[]): void {
+    o.log.warn({ host, reason: why, nodes: gone }, 'gossip host gone');
+    if (lost.size + gone.length === nodes.length) {
+      // No peer is left to gossip: recording the remaining rounds as empty would be a run of nothing.
+      failRun(errors.runtime(`every gossip peer was lost (the last host, ${host}, ${why})`));
+      return;
+    }
+    announce(host, gone);
+    members.lose(host, gone);
+    for (const n of gone) release(monitor.lose(n));
+    boundaries?.onLost(gone);
+  }
+  const liveHosts = () => members.liveHosts(router.peers());
+  const hold = new HoldControl(
+    {
+      router,
+      rounds: o.setup.rounds,
+      log: o.log,
+      hosts: liveHosts,
+      ...(o.holdAfter ? { holdAfter: o.holdAfter } : {}),
+    },
+    from,
+  );
   if (o.boundary) {
     const { boundary, resume } = o;
     const m = { router, peers: nodes.length, rounds: o.setup.rounds, modelSize: o.modelSize, log: o.log };
-    boundaries = new GossipBoundaries({ ...m, owners, lost, boundary, ...(resume ? { resume } : {}) });
+    boundaries = new GossipBoundaries({ ...m, owners, lost, boundary, hold, ...(resume ? { resume } : {}) });
   }
+  const rejoin: RejoinContext = {
+    setup: o.setup,
+    members,
+    monitor,
+    hold,
+    router,
+    log: o.log,
+    ...(o.security ? { security: o.security } : {}),
+    latest: () => boundaries?.latest ?? null,
+    ending: () => stopping || monitor.finished,
+    welcome: (host) => welcome(host),
+    presence: watch,
+  };
   o.onListening?.(router.address);
   const joinTimer = setTimeout(() => {
     if (!started)
@@ -127,8 +170,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         const bye = { type: 'bye', round: 0, node: -1, reason: admitted.refused } as const;
         void router.send(m.peer, bye, [], { timeoutMs: 1000 });
       } else if (started) {
-        if (joined.has(m.peer)) void welcome(m.peer);
-        else void router.send(m.peer, { type: 'bye', round: 0, node: -1, reason: 'the run has started' });
+        lateHello(m.peer, admitted.endpoint);
       } else if (!joined.has(m.peer)) {
         joined.set(m.peer, admitted.endpoint);
         watch.present(m.peer, -1);
@@ -147,23 +189,63 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
         o.log.warn({ host: m.peer, node: h.node }, 'report refused: wrong host for the node or bad model');
         return;
       }
+      members.noteReport(m.peer, h.node, h.round, report.model);
       release(monitor.add(report));
     } else if (h.type === 'peer-state' && started) boundaries?.onState(m);
+    else if (h.type === 'hold' && started) hold.onHold(m);
+  }
+
+  /**
+   * A `hello` after the start: a duplicate from a welcomed host that has not reported yet is answered
+   * with the welcome again; a host that reported since and says hello again restarted (its nodes,
+   * still counted live, are lost first); a host with no live node becomes the replacement of the
+   * lowest lost block (`rejoinHost`), if any (else `bye`).
+   */
+  function lateHello(host: string, endpoint: string): void {
+    const live = members.liveNodesOf(host);
+    if (live.length > 0 && !members.hasReported(host)) {
+      void welcome(host);
+      return;
+    }
+    if (live.length > 0) {
+      watch.lost(host, monitor.nextRound, 'restarted: said hello again');
+      loseHost(host, 'restarted: said hello again', live);
+    }
+    const refused =
+      members.lostBlock().length === 0
+        ? 'the run has started and no peer is lost'
+        : o.setup.choco
+          ? 'a CHOCO-SGD run takes no replacement peer'
+          : null;
+    if (refused !== null) {
+      void router.send(host, { type: 'bye', round: 0, node: -1, reason: refused });
+      return;
+    }
+    if (pendingRejoin.has(host)) return;
+    pendingRejoin.add(host);
+    enqueue(() =>
+      rejoinHost(rejoin, host, endpoint)
+        .catch((err: unknown) => {
+          // The run goes on without the replacement; its nodes stay lost.
+          o.log.error({ err, host }, 'replacement gossip host could not be admitted');
+          void router.send(host, { type: 'bye', round: 0, node: -1, reason: 'replacement failed' });
+        })
+        .finally(() => pendingRejoin.delete(host)),
+    );
   }
 
   function start(): void {
     clearTimeout(joinTimer);
     started = true;
-    const hosts = [...joined.keys()].sort();
-    nodes.forEach((n) => {
-      owners[n] = hosts[Math.floor((n * hosts.length) / nodes.length)];
-    });
-    for (const host of hosts) void welcome(host);
+    for (const host of members.assign()) void welcome(host);
     if (monitor.finished) release([]);
   }
 
+  /** Welcomes `host` with its nodes, at its first round (a replacement host's states are sent by `rejoinHost`). */
   function welcome(host: string) {
-    const mine = nodes.filter((n) => owners[n] === host);
+    const mine = members.nodesOf(host);
+    const first = members.firstRoundOf(host, from);
+    members.welcomed(host);
     const config: GossipHostConfig = {
       kind: 'gossip',
       gossip: { ...o.setup, node: forWire(o.setup.node) },
@@ -171,7 +253,9 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       owners,
       endpoints: Object.fromEntries(joined),
       ...(o.security ? { keys: hostKeys(o.security, [...joined.keys()]) } : {}),
-      ...(boundaries ? { lockstep: true, from } : {}),
+      from: first,
+      grant: hold.grant,
+      ...(lost.size > 0 ? { lost: [...lost].sort((a, b) => a - b) } : {}),
     };
     const sent = router.send(host, {
       type: 'welcome',
@@ -184,7 +268,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       heartbeatMs: o.heartbeatMs ?? 500,
       timeoutMs: o.peerTimeoutMs ?? 10_000,
     });
-    boundaries?.restore(host, mine);
+    if (first === from) boundaries?.restore(host, mine);
     return sent;
   }
 
@@ -198,7 +282,11 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
   const grace = new InterruptGrace(o.interruptGraceMs ?? 0, interrupt);
   const onAbort = () => {
     if (grace.abort(boundaries !== null && started && !stopping)) {
-      o.log.info({ round: monitor.nextRound }, 'interrupted: letting the peers finish the round');
+      o.log.info({ round: monitor.nextRound }, 'interrupted: holding the peers at the next common round');
+      enqueue(async () => {
+        const at = await hold.align(true);
+        o.log.info({ round: at }, 'interrupted: the peers stop after this round, which is checkpointed');
+      });
     }
   };
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -213,12 +301,14 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     watch.close();
     await sayBye('run finished');
     const hosts = Object.fromEntries(
-      [...joined].map(([host, endpoint]) => [host, { endpoint, nodes: nodes.filter((n) => owners[n] === host) }]),
+      [...joined].map(([host, endpoint]) => [host, { endpoint, nodes: members.nodesOf(host) }]),
     );
     return {
       rounds: monitor.nextRound,
       hosts,
       lost: [...lost].sort((a, b) => a - b),
+      everLost: members.everLostCount,
+      rejoined: members.rejoined,
       monitor: router.stats(),
       refused,
     };

@@ -51,7 +51,8 @@ export const gossipHostConfigSchema = z.strictObject({
   owners: z.array(z.string().min(1)),
   endpoints: z.record(z.string(), z.string().regex(/^(tcp|ipc):\/\/\S+$/)),
   keys: z.record(z.string(), z.string().refine(isCurveKey, 'must be a 40-character z85 key')).optional(),
-  lockstep: z.boolean().optional(),
+  grant: z.number().int().nonnegative().optional(),
+  lost: z.array(z.number().int().nonnegative()).optional(),
   from: z.number().int().nonnegative().optional(),
 });
 

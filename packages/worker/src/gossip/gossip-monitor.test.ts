@@ -46,4 +46,19 @@ describe('GossipMonitor', () => {
     ]);
     expect(m.finished).toBe(true);
   });
+
+  it('a lost node back from round r is not awaited before r, is awaited from r on, and r lists it as back', () => {
+    const m = new GossipMonitor([0, 1], 6);
+    m.add(report(1, 0));
+    m.add(report(0, 0));
+    expect(m.lose(1).map((r) => r.round)).toEqual([]); // round 1 waits for node 0 only
+    m.back(1, 3);
+    const released = [...m.add(report(0, 1)), ...m.add(report(0, 2)), ...m.add(report(0, 3))];
+    expect(released.map((r) => [r.round, r.lost, r.back])).toEqual([
+      [1, [1], []],
+      [2, [1], []],
+    ]); // round 3 waits for the replacement
+    const three = m.add(report(1, 3));
+    expect(three.map((r) => [r.round, r.reports.length, r.lost, r.back])).toEqual([[3, 2, [], [1]]]);
+  });
 });

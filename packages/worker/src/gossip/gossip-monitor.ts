@@ -28,6 +28,8 @@ export interface GossipRound {
   readonly reports: readonly PeerReport[];
   /** Nodes that stopped reporting before this round (lost peers), ascending. */
   readonly lost: readonly number[];
+  /** Lost nodes that report again from this round on (a replacement host took them), ascending. */
+  readonly back: readonly number[];
 }
 
 /**
@@ -39,6 +41,7 @@ export class GossipMonitor {
   private readonly pending = new Map<number, Map<number, PeerReport>>();
   private readonly last = new Map<number, number>();
   private readonly goneFrom = new Map<number, number>();
+  private readonly backFrom = new Map<number, number>();
   private next: number;
 
   /** @param from the first round to collect (a resumed run starts after its checkpoint's round) */
@@ -73,13 +76,23 @@ export class GossipMonitor {
 
   /** Marks a node lost: no report is awaited from it after its last one. Returns completed rounds. */
   lose(node: number): GossipRound[] {
-    if (!this.goneFrom.has(node)) this.goneFrom.set(node, (this.last.get(node) ?? -1) + 1);
+    const back = this.backFrom.get(node);
+    if (!this.goneFrom.has(node) || back !== undefined) {
+      this.goneFrom.set(node, Math.max((this.last.get(node) ?? -1) + 1, back ?? 0));
+      this.backFrom.delete(node);
+    }
     return this.release();
+  }
+
+  /** A lost node reports again from round `from` on (a replacement host carries it). */
+  back(node: number, from: number): void {
+    if (this.goneFrom.has(node)) this.backFrom.set(node, Math.max(from, this.goneFrom.get(node) as number));
   }
 
   private expected(node: number, round: number): boolean {
     const from = this.goneFrom.get(node);
-    return from === undefined || round < from;
+    const back = this.backFrom.get(node);
+    return from === undefined || round < from || (back !== undefined && round >= back);
   }
 
   private release(): GossipRound[] {
@@ -90,7 +103,8 @@ export class GossipMonitor {
       if (!this.nodes.every((n) => box.has(n) || !this.expected(n, r))) break;
       const reports = [...box.values()].sort((a, b) => a.node - b.node);
       const lost = this.nodes.filter((n) => !box.has(n) && !this.expected(n, r)).sort((a, b) => a - b);
-      out.push({ round: r, reports, lost });
+      const back = this.nodes.filter((n) => this.backFrom.get(n) === r);
+      out.push({ round: r, reports, lost, back });
       this.pending.delete(r);
       this.next++;
     }

@@ -71,6 +71,42 @@ describe('GossipPeer', () => {
     expect(of(again, 'round-done')).toEqual([]); // waits for node 2 again
   });
 
+  it('a lost neighbour back from round r (a replacement host) is left out before r and waited for from r on', () => {
+    const p = peer(1, 5, consensus, [3], 4);
+    p.handle({ type: 'neighbour-lost', node: 2 });
+    p.handle({ type: 'start' });
+    p.handle({ type: 'neighbour-back', node: 2, from: 2 });
+    // the replacement's round-2 value arrives early: kept for round 2
+    p.handle({ type: 'received', round: 2, from: 2, value: Float32Array.of(9) });
+    const r0 = p.handle({ type: 'received', round: 0, from: 0, value: Float32Array.of(3) });
+    expect(of(r0, 'round-done')[0].report).toMatchObject({ round: 0, heard: [0], dropped: [2] });
+    expect(of(r0, 'send')[0].to).toEqual([0]); // round 1: still not sent to node 2
+    const r1 = p.handle({ type: 'received', round: 1, from: 0, value: Float32Array.of(3) });
+    expect(of(r1, 'round-done')[0].report).toMatchObject({ round: 1, dropped: [2] });
+    expect(of(r1, 'send')[0]).toMatchObject({ round: 2, to: [0, 2] }); // round 2: node 2 again
+    const r2 = p.handle({ type: 'received', round: 2, from: 0, value: Float32Array.of(3) });
+    const [done] = of(r2, 'round-done');
+    expect(done.report).toMatchObject({ round: 2, heard: [0, 2], dropped: [] });
+    expect(done.model?.[0]).toBeCloseTo(5, 6); // (3 + 3 + 9) / 3
+  });
+
+  it('hold stops the peer after the round it is in, until proceed; holdsAfter names that round', () => {
+    const p = peer(1, 5, consensus, [3], 5);
+    p.handle({ type: 'start' });
+    expect(p.holdsAfter).toBe(4); // never granted less: the last round
+    p.handle({ type: 'hold' });
+    expect(p.holdsAfter).toBe(0);
+    p.handle({ type: 'received', round: 0, from: 0, value: Float32Array.of(3) });
+    const done = p.handle({ type: 'received', round: 0, from: 2, value: Float32Array.of(3) });
+    expect(of(done, 'round-done')).toHaveLength(1);
+    expect(of(done, 'send')).toEqual([]); // held after round 0
+    expect(p.boundary).toBe(0);
+    p.handle({ type: 'hold' }); // a held peer stays where it is
+    expect(p.holdsAfter).toBe(0);
+    expect(of(p.handle({ type: 'proceed', round: 2 }), 'send')[0]).toMatchObject({ round: 1 });
+    expect(p.holdsAfter).toBe(2);
+  });
+
   it('buffers values for later rounds and uses them when it gets there', () => {
     const p = peer(1, 5, consensus, [3], 2);
     p.handle({ type: 'start' });

@@ -45,6 +45,8 @@ export class GossipPeer {
   private readonly got = new Map<number, Float32Array | Uint8Array>();
   private readonly timedOut = new Set<number>();
   private readonly lost = new Set<number>();
+  /** Lost neighbours that gossip again from a given round on (a replacement host), by node id. */
+  private readonly returning = new Map<number, number>();
   private readonly future = new Map<number, Map<number, Float32Array>>();
 
   constructor(private readonly o: GossipPeerOptions) {
@@ -73,6 +75,14 @@ export class GossipPeer {
    */
   get boundary(): number | null {
     return this.held || (this.finished && this.round > 0) ? this.round - 1 : null;
+  }
+
+  /**
+   * The last round this peer finishes before it stands still: the granted round (after a `hold`, the
+   * round it was in), at most the last round of the run.
+   */
+  get holdsAfter(): number {
+    return Math.min(this.granted, this.o.rounds - 1);
   }
 
   handle(e: PeerEvent): PeerCommand[] {
@@ -109,11 +119,16 @@ export class GossipPeer {
         if (e.round !== this.round) return out;
         for (const { node } of this.inNeighbours()) if (!this.got.has(node)) this.timedOut.add(node);
         break;
+      case 'hold':
+        this.granted = Math.min(this.granted, Math.max(this.round, this.o.from ?? 0));
+        break;
       case 'neighbour-lost':
         this.lost.add(e.node);
+        this.returning.delete(e.node);
         break;
       case 'neighbour-back':
-        this.lost.delete(e.node);
+        if (e.from !== undefined && e.from > this.round) this.returning.set(e.node, e.from);
+        else this.lost.delete(e.node);
         break;
     }
     if (this.rushed !== null) this.sendRushed(out);
@@ -140,6 +155,11 @@ export class GossipPeer {
 
   private begin(out: PeerCommand[]): void {
     const t = this.round;
+    for (const [j, from] of this.returning) {
+      if (from > t) continue;
+      this.lost.delete(j);
+      this.returning.delete(j);
+    }
     const buffered = this.future.get(t);
     this.future.delete(t);
     const expected = new Set(this.inNeighbours().map((e) => e.node));

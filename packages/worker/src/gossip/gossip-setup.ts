@@ -58,8 +58,17 @@ export interface GossipHostConfig {
    * inbox admits exactly these, and its link to a host authenticates that host by its key. Absent: plaintext.
    */
   readonly keys?: Readonly<Record<string, string>>;
-  /** Peers hold after each round until the coordinator says `proceed` (a run that may checkpoint). */
-  readonly lockstep?: boolean;
+  /**
+   * Peers may begin every round up to `grant`, then hold until the coordinator's `proceed` (or stop
+   * earlier on its `hold`): the coordinator grants up to the next round after which a checkpoint is due.
+   * Absent: the peers never hold unless told to.
+   */
+  readonly grant?: number;
+  /**
+   * Nodes lost with their hosts when this host was welcomed (a replacement host joining after the
+   * start): its peers leave them out from the start.
+   */
+  readonly lost?: readonly number[];
   /**
    * The first round (default 0). Above 0 the run resumes: the host waits for a `peer-state` of each of
    * its nodes (the state after round `from − 1`) before its peers start.

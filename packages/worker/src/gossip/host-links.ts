@@ -108,6 +108,25 @@ export class HostLinks {
     this.inbox.setRun(run);
   }
 
+  /**
+   * A host that joined after the start (a replacement, `moved`): its gossip endpoint and, with CURVE,
+   * its public key (then admitted by the inbox). A known host id at a new endpoint (a restarted host)
+   * gets a fresh link.
+   */
+  addHost(host: string, endpoint: string, key: string): void {
+    if (this.o.identity) {
+      if (key === '') throw errors.option('moved.key', `a public key for host ${host} (this run uses CURVE)`, key);
+      this.keys = { ...this.keys, [host]: key };
+      this.inbox.setAllow(new Map(Object.entries(this.keys)));
+    }
+    const old = this.dealers.get(host);
+    if (old && this.endpoints[host] !== endpoint) {
+      this.dealers.delete(host);
+      void old.close({ lingerMs: 0 });
+    }
+    this.endpoints = { ...this.endpoints, [host]: endpoint };
+  }
+
   /** Sends one message to `host`'s ROUTER; never rejects (see `SendResult`). */
   send(host: string, header: OutgoingHeader, tensors: readonly TensorInput[]): Promise<SendResult> {
     return this.dealer(host).send(header, tensors);

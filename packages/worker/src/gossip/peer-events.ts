@@ -19,8 +19,14 @@ export type PeerEvent =
   | { readonly type: 'deadline'; readonly round: number }
   /** Grants every round up to `round` (see `GossipPeerOptions.granted`). */
   | { readonly type: 'proceed'; readonly round: number }
+  /** Holds after the round in progress (or where already held) until the next `proceed`. */
+  | { readonly type: 'hold' }
   | { readonly type: 'neighbour-lost'; readonly node: number }
-  | { readonly type: 'neighbour-back'; readonly node: number };
+  /**
+   * `node` is heard from again: at once, or (with `from`, a replacement of its lost host) from the
+   * beginning of round `from` on, before which it stays left out.
+   */
+  | { readonly type: 'neighbour-back'; readonly node: number; readonly from?: number };
 
 /** What one peer did in one round, for the monitor. */
 export interface PeerRoundReport {

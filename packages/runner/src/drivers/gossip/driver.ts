@@ -101,8 +101,11 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
           r.spread = { mean: fields.node_accuracy_mean, std: fields.node_accuracy_std };
         }
         ledgers?.charge(round.round);
+        const back = round.back.length > 0 ? { peers_back: round.back.length } : {};
+        if (round.back.length > 0)
+          ctx.log.info({ round: round.round, nodes: round.back }, 'replacement peers report again');
         await ctx.record(
-          { round: round.round, time_s: ctx.elapsed(), ...fields, ...epsilonFields(ledgers) },
+          { round: round.round, time_s: ctx.elapsed(), ...fields, ...back, ...epsilonFields(ledgers) },
           average !== null,
         );
         logRound(ctx, round.round, fields);
@@ -131,7 +134,8 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
         consensus_error: report.last.consensus,
         node_accuracy_mean: report.spread.mean,
         node_accuracy_std: report.spread.std,
-        peers_lost: Math.max(report.lost, runtime.lost.length),
+        peers_lost: Math.max(report.lost, runtime.lost.length, runtime.everLost),
+        ...(runtime.rejoined > 0 ? { peers_back: runtime.rejoined } : {}),
         payload_bytes: report.totals.payload,
         gossip_compression: prep.setup.choco
           ? { compressor: { ...prep.setup.choco.compressor }, gamma: prep.setup.choco.gamma }

@@ -24,8 +24,21 @@ export interface GossipRuntimeReport {
   readonly rounds: number;
   /** Each host's gossip endpoint and nodes (empty inline). */
   readonly hosts: Readonly<Record<string, { endpoint: string; nodes: number[] }>>;
-  /** Peers whose host was lost before the end. */
+  /** Peers whose host was lost before the end and not replaced. */
   readonly lost: readonly number[];
+  /** Peers lost at some time (replaced or not), and peers taken over by replacement hosts. */
+  readonly everLost: number;
+  readonly rejoined: number;
+}
+
+/**
+ * Whether the pipeline writes a periodic checkpoint after `round` (`Checkpointing`'s policy, without
+ * the interrupt: `(round + 1) % checkpoint.every = 0`, never after the last round): over sockets the
+ * peers stand still only there.
+ */
+export function checkpointDue(cfg: ExperimentConfig, round: number, rounds: number): boolean {
+  const every = cfg.checkpoint.every;
+  return every > 0 && (round + 1) % every === 0 && round + 1 < rounds;
 }
 
 /** Checkpoint hooks of a gossip run: where it resumes from, and the call at each round boundary. */
@@ -42,8 +55,10 @@ export interface GossipCheckpointHooks {
  * ipc), training in its pool. `processes`: `workers` host processes, the peers split in contiguous
  * blocks (workers = peers gives one process per peer). `cluster`: waits for `hosts`
  * `starling peer --connect` hosts started elsewhere. Outside inline, this process is the coordinator:
- * rendezvous and monitor only, never on the gossip path. Every runtime holds its peers at each round
- * boundary until `hooks.boundary` settles, and starts them from `hooks.resume` when set. `signal` stops
+ * rendezvous and monitor only, never on the gossip path. Inline, every round boundary runs
+ * `hooks.boundary`; over sockets only those where a checkpoint is due ({@link checkpointDue}) or where an
+ * interrupt aligned the peers, which stand still there until it settles (the other rounds cost no
+ * coordinator round trip). Every runtime starts the peers from `hooks.resume` when set. `signal` stops
  * the run with an `interrupted` error at the next round boundary (over sockets at most
  * {@link INTERRUPT_GRACE_MS} later), after that boundary's hook; a peer gone non-finite fails it with a
  * `diverged` one.
@@ -76,7 +91,7 @@ export async function executeGossip(
       boundary: (round, capture) => hooks.boundary(round, async () => capture()),
       ...resume,
     });
-    return { rounds: r.rounds, hosts: {}, lost: [] };
+    return { rounds: r.rounds, hosts: {}, lost: [], everLost: 0, rejoined: 0 };
   }
   const hosts: { launched?: Promise<LaunchedHosts> } = {};
   try {
@@ -105,10 +120,17 @@ export async function executeGossip(
       interruptGraceMs: INTERRUPT_GRACE_MS,
       ...(security ? { security } : {}),
       boundary: hooks.boundary,
+      holdAfter: (round) => checkpointDue(cfg, round, prep.setup.rounds),
       ...resume,
       ...(onHost ? { onHost } : {}),
     });
-    return { rounds: report.rounds, hosts: report.hosts, lost: report.lost };
+    return {
+      rounds: report.rounds,
+      hosts: report.hosts,
+      lost: report.lost,
+      everLost: report.everLost,
+      rejoined: report.rejoined,
+    };
   } finally {
     await (await hosts.launched)?.close();
   }
