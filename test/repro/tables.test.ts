@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: plain .mjs scripts of experiments/ have no type declarations
 import { parseArgs } from '../../experiments/reproduce/lib/args.mjs';
-// @ts-expect-error: as above
 import {
   compareOrder,
   markdownTable,
@@ -9,7 +7,6 @@ import {
   roundsToTarget,
   speedup,
 } from '../../experiments/reproduce/lib/tables.mjs';
-// @ts-expect-error: as above
 import { PAPER, planTable2, renderTable2 } from '../../experiments/reproduce/table2.mjs';
 
 const line = (round: number, acc: number | null) => ({ round, test_accuracy: acc });
