@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { planDp, renderDp } from '../../experiments/reproduce/dp.mjs';
 import { parseArgs } from '../../experiments/reproduce/lib/args.mjs';
 import {
   compareOrder,
@@ -94,6 +95,31 @@ describe('reproduction tables', () => {
     expect(markdown).toMatch(/\| FedAvg \| 5 \| 10 \| 0\.05 \| 2 \| 10\.0× \| 20 \| 31\.3× \|/);
     expect(markdown).toMatch(/\| FedAvg \| 1 \| 10 \| 0\.05 \| > 30 \| – \| 34 \| 18\.4× \|/);
     expect(order[0].discordant.length).toBeGreaterThan(0);
+  });
+
+  it('plans DP-SGD at eps 1, 3, 8 and without privacy, for the MLP and (with --model cnn) the CNN', () => {
+    const mlpOnly = planDp(parseArgs(['--model', '2nn']));
+    expect(mlpOnly.rows.map((r: { name: string }) => r.name)).toEqual([
+      'dp-mlp-eps1',
+      'dp-mlp-eps3',
+      'dp-mlp-eps8',
+      'dp-mlp-nonprivate',
+    ]);
+    expect(mlpOnly.rows[1].config.privacy).toEqual({ mode: 'dpsgd', targetEpsilon: 3, delta: 1e-5, clipNorm: 1 });
+    expect(mlpOnly.rows[3].config.privacy).toBeUndefined();
+    const both = planDp(parseArgs([]));
+    expect(both.rows).toHaveLength(8);
+    expect(both.rows[4].config.model).toEqual({ kind: 'cnn-fedavg' });
+    const summary = (eps: number | null) => ({
+      epsilon: eps,
+      test_accuracy: 0.8,
+      wall_s: 3,
+      privacy: eps === null ? undefined : { noise_multiplier: 1.25 },
+    });
+    const results = mlpOnly.rows.map((r: { eps: number | null }) => ({ ...r, summary: summary(r.eps) }));
+    const { markdown } = renderDp(mlpOnly, results);
+    expect(markdown).toContain('| MLP 784-128-10 tanh | 3 | 1.250 | 3.000 | 0.8000 | 3 s |');
+    expect(markdown).toContain('| MLP 784-128-10 tanh | non-private | – | ∞ | 0.8000 | 3 s |');
   });
 
   it('refuses unknown options, tables and models', () => {
