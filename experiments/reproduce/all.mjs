@@ -45,18 +45,25 @@ function runTable(key, o, out, machine) {
     const dir = join(out, 'runs', row.name);
     log(`${key} ${i + 1}/${plan.rows.length}: ${row.name} (estimated ${duration(row.estimate)})`);
     const flags = o.kernels ? ['--kernels', o.kernels] : [];
-    const { summary, metrics } = runConfig(file, dir, flags);
-    log(`${row.name}: test_accuracy ${summary.test_accuracy} in ${summary.wall_s.toFixed(1)} s`);
-    results.push({ ...row, summary, metrics, dir });
+    try {
+      const { summary, metrics } = runConfig(file, dir, flags);
+      log(`${row.name}: test_accuracy ${summary.test_accuracy} in ${summary.wall_s.toFixed(1)} s`);
+      results.push({ ...row, summary, metrics, dir });
+    } catch (err) {
+      // One failed row (a diverged run, a killed process) must not cost the hours of the others.
+      log(`${row.name} FAILED: ${err.message}`);
+      const summary = { failed: err.message, test_accuracy: null, epsilon: null, wall_s: 0 };
+      results.push({ ...row, summary, metrics: [], dir: null });
+    }
   }
   const { markdown, ...rest } = TABLES[key].render(plan, results, o);
-  const first = results[0]?.summary;
+  const first = results.find((r) => r.dir !== null)?.summary;
   const backend = first ? `${first.backend}${first.simd ? ` (${first.simd})` : ''}, runtime ${first.runtime}` : '–';
   const verified = o.verify ? verifySection(results) : '';
   const text = `# ${key}${o.quick ? ' (--quick)' : ''}\n\n${machineMarkdown(machine, { kernels: backend, data: plan.data.note ?? plan.data.name })}\n${markdown}${verified}`;
   writeFileSync(join(out, `${key}.md`), text);
   const problem = report(
-    results.map((r) => r.dir),
+    results.filter((r) => r.dir !== null).map((r) => r.dir),
     join(out, `report-${key}.html`),
   );
   if (problem) log(`starling report failed for ${key}: ${problem}`);
@@ -76,6 +83,7 @@ function summaryRow(r) {
 
 function verifySection(results) {
   const rows = results.map((r) => {
+    if (r.dir === null) return [r.name, 'not run (the row failed)'];
     const { result, error } = verifyRun(r.dir);
     return [
       r.name,
@@ -89,6 +97,7 @@ function commands(out, tables) {
   const lines = ['#!/bin/sh', '# Re-run or verify any row by hand (from the repository root).'];
   for (const t of tables) {
     for (const r of t.rows) {
+      if (r.dir === null) continue;
       const cfg = relative(repo, join(out, 'configs', `${r.name}.json`));
       lines.push(`node packages/cli/bin/starling.js run ${cfg} --out /tmp/${r.name}`);
       lines.push(`node packages/cli/bin/starling.js repro verify ${relative(repo, r.dir)}`);
@@ -133,6 +142,11 @@ function main() {
   );
   commands(out, tables);
   process.stdout.write(`${head}${tables.map((t) => t.markdown).join('\n')}`);
+  const failed = tables.flatMap((t) => t.rows.filter((r) => r.dir === null).map((r) => r.name));
+  if (failed.length > 0) {
+    log(`${failed.length} row(s) failed: ${failed.join(', ')} (marked "failed" in the tables)`);
+    process.exitCode = 1;
+  }
   log(
     `wrote ${join(out, 'results.md')} (and ${o.only.map((t) => `report-${t}.html`).join(', ')}, configs/, runs/, commands.sh)`,
   );

@@ -51,8 +51,8 @@ export function renderDp(plan, results) {
       r.model === 'cnn' ? 'CNN (cnn-fedavg)' : 'MLP 784-128-10 tanh',
       r.eps === null ? 'non-private' : r.eps,
       p ? p.noise_multiplier.toFixed(3) : '–',
-      r.summary.epsilon === null ? '∞' : r.summary.epsilon.toFixed(3),
-      r.summary.test_accuracy === null ? null : r.summary.test_accuracy.toFixed(4),
+      r.summary.failed ? '–' : r.summary.epsilon === null ? '∞' : r.summary.epsilon.toFixed(3),
+      r.summary.failed ? 'failed' : r.summary.test_accuracy === null ? null : r.summary.test_accuracy.toFixed(4),
       `${r.summary.wall_s.toFixed(0)} s`,
     ];
   });

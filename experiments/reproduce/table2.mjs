@@ -79,7 +79,7 @@ export function renderTable2(plan, results, o) {
         r.E,
         r.B ?? '∞',
         r.lr,
-        roundsCell(ours, rounds),
+        r.summary.failed ? 'failed' : roundsCell(ours, rounds),
         bound,
         paperRounds,
         paperSpeed,
