@@ -1,6 +1,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitCodeFor } from '@starling/runner';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyRun } from '../../packages/cli/src/tools/repro/verify-run.js';
 import { starling, tempDir } from '../cli/cli-helpers.js';
 
 /** A tiny FedAvg run (2 rounds, 6 clients, a 16-unit MLP on 1,200 digits): a second or two in any runtime. */
@@ -49,9 +51,10 @@ describe('starling repro verify', () => {
 
   it.each([
     ['inline', '', []],
-    ['processes', '{kind: processes, workers: 1}', []],
-    // The re-run of a threads run inline also checks --runtime (same bits in every runtime).
-    ['threads', '{kind: threads}', ['--runtime', 'inline']],
+    ['threads', '{kind: threads}', []],
+    // The processes run is re-run inline (the most expensive runtime once, not twice); this also
+    // checks --runtime (same bits in every runtime).
+    ['processes', '{kind: processes, workers: 1}', ['--runtime', 'inline']],
   ])('verifies a %s run as identical', (recorded, spec, flags) => {
     const dir = spec === '' ? inline : runTiny(spec);
     const { code, stdout, stderr, result } = verify(dir, flags);
@@ -90,32 +93,42 @@ describe('starling repro verify', () => {
     expect(result.model_file_sha256).not.toBe(sha(dir));
   });
 
-  it('fails (exit 1) on a config edited after the run: the re-run matches neither file', () => {
+  // In-process from here (the CLI's exit codes are those of exitCodeFor): no process start per check.
+  it('fails on a config edited after the run: the re-run matches neither file', async () => {
     const dir = copyRun(inline);
     const file = join(dir, 'config.resolved.json');
     const cfg = JSON.parse(readFileSync(file, 'utf8'));
     cfg.optimizer.lr *= 2;
     writeFileSync(file, JSON.stringify(cfg));
-    const { code, result } = verify(dir);
-    expect(code).toBe(1);
+    const result = await verifyRun(dir, { run: { logLevel: 'silent' } });
+    expect(result.identical).toBe(false);
     expect(result.differs).toEqual(['summary.json', 'model.bin']);
     expect(result.rerun_sha256).not.toBe(sha(dir));
+    expect(result.rerun_out).not.toBeNull(); // kept to look at
   });
 
-  it('refuses (exit 2) a folder that is not a run, an unfinished run and a broken meta.json', () => {
+  it('refuses (exit 2) a folder that is not a run, an unfinished run and a broken meta.json', async () => {
     const notRun = starling(['repro', 'verify', tempDir('starling-repro-test-')]);
     expect(notRun.code).toBe(2);
     expect(notRun.stderr).toMatch(/not a run folder \(no config\.resolved\.json\)/);
+    const refusal = async (dir: string) => {
+      const err = await verifyRun(dir).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect(exitCodeFor(err)).toBe(2);
+      return (err as Error).message;
+    };
     const dir = copyRun(inline);
     const metaFile = join(dir, 'meta.json');
     const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
     writeFileSync(metaFile, JSON.stringify({ ...meta, status: 'interrupted', reason: 'SIGINT' }));
-    const unfinished = starling(['repro', 'verify', dir]);
-    expect(unfinished.code).toBe(2);
-    expect(unfinished.stderr).toMatch(/not a completed run: meta\.json says status interrupted \(SIGINT\)/);
+    expect(await refusal(dir)).toMatch(/not a completed run: meta\.json says status interrupted \(SIGINT\)/);
     writeFileSync(metaFile, '{ not json');
-    const broken = starling(['repro', 'verify', dir]);
-    expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/meta\.json.*cannot be read as JSON/);
+    expect(await refusal(dir)).toMatch(/meta\.json.*cannot be read as JSON/);
+    writeFileSync(metaFile, JSON.stringify(meta));
+    writeFileSync(join(dir, 'config.resolved.json'), '{ "name": ');
+    expect(await refusal(dir)).toMatch(/config\.resolved\.json.*cannot be read as JSON/);
   });
 });
