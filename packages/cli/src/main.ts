@@ -8,6 +8,7 @@ import { keysCommand } from './commands/keys.js';
 import { peerCommand } from './commands/peer.js';
 import { privacyCommand } from './commands/privacy.js';
 import { reportCommand } from './commands/report.js';
+import { reproCommand } from './commands/repro.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { serverCommand } from './commands/server.js';
@@ -46,6 +47,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(serverCommand)
     .command(sweepCommand)
     .command(reportCommand)
+    .command(reproCommand)
     .command(topologyCommand)
     .command(privacyCommand)
     .command(workerCommand)

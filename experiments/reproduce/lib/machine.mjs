@@ -1,0 +1,39 @@
+// The machine, commit and Node version a reproduction ran on (the header of its tables).
+import { execFileSync } from 'node:child_process';
+import { cpus, platform, totalmem } from 'node:os';
+
+function git(repo, args) {
+  try {
+    return execFileSync('git', args, { cwd: repo, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Date, CPU model, cores, memory, platform, Node version and git commit (with `+dirty` when the tree has changes). */
+export function machineInfo(repo, now = new Date()) {
+  const commit = git(repo, ['rev-parse', 'HEAD']);
+  const dirty = git(repo, ['status', '--porcelain', '--untracked-files=no']);
+  return {
+    date: now.toISOString(),
+    cpu: cpus()[0]?.model?.trim() ?? 'unknown',
+    cores: cpus().length,
+    memory_gib: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${platform()}-${process.arch}`,
+    node: process.version,
+    commit: commit === null ? null : `${commit}${dirty ? '+dirty' : ''}`,
+  };
+}
+
+/** The header lines of a results file. */
+export function machineMarkdown(m, extra = {}) {
+  const lines = [
+    `- date: ${m.date}`,
+    `- machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, ${m.platform}`,
+    `- Node ${m.node}, commit ${m.commit ?? 'unknown (not a git checkout)'}`,
+  ];
+  for (const [k, v] of Object.entries(extra)) lines.push(`- ${k}: ${v}`);
+  return `${lines.join('\n')}\n`;
+}
