@@ -1,13 +1,13 @@
 import {
   type CompressorSpec,
   type DataSpec,
-  type DenseNet,
   type Kernels,
   type Layout,
   type LoadedData,
   type LocalPlan,
   type LossKind,
   loadData,
+  type Model,
   type ModelSpec,
   makeModel,
   type NodeAdversary,
@@ -75,7 +75,7 @@ export interface HostSetup {
 /** A setup's data and model, built once per process or thread. */
 export interface Workspace {
   readonly data: LoadedData;
-  readonly model: DenseNet;
+  readonly model: Model;
 }
 
 const workspaces = new Map<string, Workspace>();

@@ -1,4 +1,4 @@
-import { type DenseNet, type Kernels, Rng } from '@starling/core';
+import { type Kernels, type Model, Rng } from '@starling/core';
 import { type NodeSetup, VirtualClients } from '@starling/worker';
 import type { KernelCallsPlan } from './explanation.js';
 
@@ -34,7 +34,7 @@ export function countingKernels(kernels: Kernels, counts: Map<string, number>): 
 export function kernelCallsPlan(
   setup: NodeSetup,
   parts: readonly Int32Array[],
-  model: DenseNet,
+  model: Model,
   seed: number,
   kernels: Kernels,
   id: number,

@@ -1,9 +1,9 @@
 import {
-  type DenseNet,
   errors,
   type Kernels,
   type LoadedData,
   type LocalPlan,
+  type Model,
   partition,
   Rng,
   RunPrivacy,
@@ -34,7 +34,7 @@ import { emulationFor, prepareSystems, type RunSystems } from './systems.js';
 export interface PreparedFederated extends PreparedRun {
   readonly setup: NodeSetup;
   readonly data: LoadedData;
-  readonly model: DenseNet;
+  readonly model: Model;
   /** Example indices per node id (node ids are 0..K−1). */
   readonly parts: Int32Array[];
   readonly machine: RoundMachine;

@@ -1,9 +1,9 @@
 import {
   type CompressorSpec,
-  type DenseNet,
   errors,
   type LoadedData,
   type LocalPlan,
+  type Model,
   makeCompressor,
   partition,
   Rng,
@@ -30,7 +30,7 @@ export interface PreparedGossip extends PreparedRun {
   readonly algorithm: GossipConfig;
   readonly setup: GossipSetup;
   readonly data: LoadedData;
-  readonly model: DenseNet;
+  readonly model: Model;
   /** Example indices per peer (empty for consensus, which uses no data). */
   readonly parts: Int32Array[];
   /** DP on the gossip path: the plan and one accountant per peer (privacy.ts); null without `privacy`. */
