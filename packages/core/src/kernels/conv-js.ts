@@ -13,22 +13,37 @@ function tapRange(outSize: number, stride: number, pad: number, tap: number, siz
 }
 
 /**
- * Calls `visit(o, xi)` for every output cell `o` (index into one OH×OW plane) whose window reads the input
- * cell at kernel offset (i, j), with `xi` that cell's index into one H×W plane; padding cells are skipped.
+ * The valid output rectangle of kernel tap (i, j): output rows [h0, h1) and columns [w0, w1) whose
+ * window reads a real input cell there, and `origin`, the input index (within one H×W plane) read by
+ * output (0, 0) at that tap (it may be negative: only cells inside the rectangle are read).
  */
-function forEachTap(g: Conv2dGeometry, i: number, j: number, visit: (o: number, xi: number) => void): void {
+function tap(g: Conv2dGeometry, i: number, j: number) {
   const [h0, h1] = tapRange(g.outHeight, g.strideH, g.padH, i, g.inHeight);
   const [w0, w1] = tapRange(g.outWidth, g.strideW, g.padW, j, g.inWidth);
-  for (let oh = h0; oh < h1; oh++) {
-    const row = (oh * g.strideH - g.padH + i) * g.inWidth - g.padW + j;
-    for (let ow = w0; ow < w1; ow++) visit(oh * g.outWidth + ow, row + ow * g.strideW);
-  }
+  return { h0, h1, w0, w1, origin: (i - g.padH) * g.inWidth + (j - g.padW) };
+}
+
+/** {@link tap} for every kernel offset, row-major (index i·kw + j). */
+function taps(g: Conv2dGeometry): ReturnType<typeof tap>[] {
+  const out: ReturnType<typeof tap>[] = [];
+  for (let i = 0; i < g.kernelH; i++) for (let j = 0; j < g.kernelW; j++) out.push(tap(g, i, j));
+  return out;
 }
 
 function conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array): void {
-  const { inChannels: C, outChannels: K, kernelH: kh, kernelW: kw } = g;
+  const {
+    inChannels: C,
+    outChannels: K,
+    kernelH: kh,
+    kernelW: kw,
+    strideH: sH,
+    strideW: sW,
+    inWidth: W,
+    outWidth: OW,
+  } = g;
   const plane = g.inHeight * g.inWidth;
   const outPlane = g.outHeight * g.outWidth;
+  const all = taps(g);
   const acc = new Float64Array(outPlane);
   for (let n = 0; n < g.batch; n++) {
     for (let k = 0; k < K; k++) {
@@ -38,9 +53,12 @@ function conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: F
         for (let i = 0; i < kh; i++) {
           for (let j = 0; j < kw; j++) {
             const wv = w[((k * C + c) * kh + i) * kw + j];
-            forEachTap(g, i, j, (o, xi) => {
-              acc[o] += wv * x[xc + xi];
-            });
+            const t = all[i * kw + j];
+            for (let oh = t.h0; oh < t.h1; oh++) {
+              const xr = xc + t.origin + oh * sH * W;
+              const or = oh * OW;
+              for (let ow = t.w0; ow < t.w1; ow++) acc[or + ow] += wv * x[xr + ow * sW];
+            }
           }
         }
       }
@@ -58,9 +76,19 @@ function conv2dBackward(
   db: Float32Array,
   dx: Float32Array | null,
 ): void {
-  const { inChannels: C, outChannels: K, kernelH: kh, kernelW: kw } = g;
+  const {
+    inChannels: C,
+    outChannels: K,
+    kernelH: kh,
+    kernelW: kw,
+    strideH: sH,
+    strideW: sW,
+    inWidth: W,
+    outWidth: OW,
+  } = g;
   const plane = g.inHeight * g.inWidth;
   const outPlane = g.outHeight * g.outWidth;
+  const all = taps(g);
   const dwAcc = new Float64Array(K * C * kh * kw);
   const dbAcc = new Float64Array(K);
   const dxAcc = new Float64Array(C * plane);
@@ -75,12 +103,17 @@ function conv2dBackward(
           for (let j = 0; j < kw; j++) {
             const wi = ((k * C + c) * kh + i) * kw + j;
             const wv = w[wi];
+            const t = all[i * kw + j];
             let s = 0;
-            forEachTap(g, i, j, (o, xi) => {
-              const d = dy[dyk + o];
-              s += d * x[xc + xi];
-              dxAcc[c * plane + xi] += d * wv;
-            });
+            for (let oh = t.h0; oh < t.h1; oh++) {
+              const xr = t.origin + oh * sH * W;
+              const or = dyk + oh * OW;
+              for (let ow = t.w0; ow < t.w1; ow++) {
+                const d = dy[or + ow];
+                s += d * x[xc + xr + ow * sW];
+                dxAcc[c * plane + xr + ow * sW] += d * wv;
+              }
+            }
             dwAcc[wi] += s;
           }
         }
@@ -93,9 +126,19 @@ function conv2dBackward(
 }
 
 function conv2dGradSqNorms(g: Conv2dGeometry, x: Float32Array, dy: Float32Array, out: Float64Array): void {
-  const { inChannels: C, outChannels: K, kernelH: kh, kernelW: kw } = g;
+  const {
+    inChannels: C,
+    outChannels: K,
+    kernelH: kh,
+    kernelW: kw,
+    strideH: sH,
+    strideW: sW,
+    inWidth: W,
+    outWidth: OW,
+  } = g;
   const plane = g.inHeight * g.inWidth;
   const outPlane = g.outHeight * g.outWidth;
+  const all = taps(g);
   // The reference forms example n's gradient Σ_p dy_n[:,p] ⊗ U_n[p,:] in scratch, one example at a time
   // (never all N at once); a backend may use the Gram form Σ_{p,q} (dy_p·dy_q)(U_p·U_q) where cheaper.
   const gw = new Float64Array(K * C * kh * kw);
@@ -111,10 +154,13 @@ function conv2dGradSqNorms(g: Conv2dGeometry, x: Float32Array, dy: Float32Array,
         const xc = (n * C + c) * plane;
         for (let i = 0; i < kh; i++) {
           for (let j = 0; j < kw; j++) {
+            const t = all[i * kw + j];
             let s = 0;
-            forEachTap(g, i, j, (o, xi) => {
-              s += dy[dyk + o] * x[xc + xi];
-            });
+            for (let oh = t.h0; oh < t.h1; oh++) {
+              const xr = xc + t.origin + oh * sH * W;
+              const or = dyk + oh * OW;
+              for (let ow = t.w0; ow < t.w1; ow++) s += dy[or + ow] * x[xr + ow * sW];
+            }
             gw[((k * C + c) * kh + i) * kw + j] = s;
           }
         }

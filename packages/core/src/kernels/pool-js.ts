@@ -1,15 +1,15 @@
 import type { Conv2dGeometry } from './conv-kernels.js';
 
-/** Calls `visit(xi)` for each input cell (index into one H×W plane) of output cell (oh, ow)'s window, row-major, padding skipped. */
-function forEachInWindow(g: Conv2dGeometry, oh: number, ow: number, visit: (xi: number) => void): void {
-  for (let i = 0; i < g.kernelH; i++) {
-    const ih = oh * g.strideH - g.padH + i;
-    if (ih < 0 || ih >= g.inHeight) continue;
-    for (let j = 0; j < g.kernelW; j++) {
-      const iw = ow * g.strideW - g.padW + j;
-      if (iw >= 0 && iw < g.inWidth) visit(ih * g.inWidth + iw);
-    }
-  }
+/** The window of output (oh, ow) clipped to the image: rows [r0, r1), columns [c0, c1). */
+function windowOf(g: Conv2dGeometry, oh: number, ow: number) {
+  const top = oh * g.strideH - g.padH;
+  const left = ow * g.strideW - g.padW;
+  return {
+    r0: Math.max(0, top),
+    r1: Math.min(g.inHeight, top + g.kernelH),
+    c0: Math.max(0, left),
+    c1: Math.min(g.inWidth, left + g.kernelW),
+  };
 }
 
 /** Reference of `ConvKernels.maxPool2dForward`: first maximum in row-major window order; NaN wins. */
@@ -20,15 +20,19 @@ export function maxPool2dForwardJs(g: Conv2dGeometry, x: Float32Array, y: Float3
     const base = nc * plane;
     for (let oh = 0; oh < g.outHeight; oh++) {
       for (let ow = 0; ow < g.outWidth; ow++) {
-        let best = Number.NEGATIVE_INFINITY;
-        let at = -1;
-        forEachInWindow(g, oh, ow, (xi) => {
-          const v = x[base + xi];
-          if (at < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
-            best = v;
-            at = base + xi;
+        const { r0, r1, c0, c1 } = windowOf(g, oh, ow);
+        let at = base + r0 * g.inWidth + c0;
+        let best = x[at];
+        for (let r = r0; r < r1; r++) {
+          for (let q = c0; q < c1; q++) {
+            const v = x[base + r * g.inWidth + q];
+            // A NaN is chosen unless one already is (the first NaN wins).
+            if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
+              best = v;
+              at = base + r * g.inWidth + q;
+            }
           }
-        });
+        }
         y[t] = best;
         argmax[t] = at;
         t++;
@@ -53,10 +57,9 @@ export function avgPool2dForwardJs(g: Conv2dGeometry, x: Float32Array, y: Float3
     const base = nc * plane;
     for (let oh = 0; oh < g.outHeight; oh++) {
       for (let ow = 0; ow < g.outWidth; ow++) {
+        const { r0, r1, c0, c1 } = windowOf(g, oh, ow);
         let s = 0;
-        forEachInWindow(g, oh, ow, (xi) => {
-          s += x[base + xi];
-        });
+        for (let r = r0; r < r1; r++) for (let q = c0; q < c1; q++) s += x[base + r * g.inWidth + q];
         y[t++] = s * inv;
       }
     }
@@ -74,9 +77,8 @@ export function avgPool2dBackwardJs(g: Conv2dGeometry, dy: Float32Array, dx: Flo
     for (let oh = 0; oh < g.outHeight; oh++) {
       for (let ow = 0; ow < g.outWidth; ow++) {
         const d = dy[t++] * inv;
-        forEachInWindow(g, oh, ow, (xi) => {
-          acc[xi] += d;
-        });
+        const { r0, r1, c0, c1 } = windowOf(g, oh, ow);
+        for (let r = r0; r < r1; r++) for (let q = c0; q < c1; q++) acc[r * g.inWidth + q] += d;
       }
     }
     dx.set(acc, nc * plane);

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { errors } from '../errors.js';
 import { parseSpec } from '../spec/parse-spec.js';
+import { buildLayers, inputShape } from './build-layers.js';
 import { DenseNet } from './dense-net.js';
 import type { InitKind } from './init.js';
 import { checkLossFits, type LossKind } from './losses.js';
 import type { Model } from './model.js';
+import { Sequential } from './sequential.js';
+import { CNN_FEDAVG_LAYERS, cnnFedavgSpecSchema, layerSpecSchema, sequentialSpecSchema } from './sequential-spec.js';
 
 const init = (fallback: InitKind) => z.enum(['zeros', 'xavier', 'kaiming']).default(fallback);
 
@@ -13,6 +16,8 @@ const init = (fallback: InitKind) => z.enum(['zeros', 'xavier', 'kaiming']).defa
  * target), `logistic` is binary logistic regression (one logit), `softmax` is multinomial logistic
  * regression, `mlp` is a fully connected network (McMahan et al.'s "2NN" is `hidden: [200, 200]`, relu).
  * Weights start at zero for the linear models and Kaiming-normal for the MLP unless `init` says otherwise.
+ * `sequential` is a layer list (convolutional networks, docs/models.md) and `cnn-fedavg` McMahan et al.'s
+ * CNN as a preset.
  */
 export const modelSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('linear'), init: init('zeros') }),
@@ -24,23 +29,32 @@ export const modelSpecSchema = z.discriminatedUnion('kind', [
     activation: z.enum(['relu', 'leaky_relu', 'elu', 'tanh', 'sigmoid']).default('relu'),
     init: init('kaiming'),
   }),
+  sequentialSpecSchema,
+  cnnFedavgSpecSchema,
 ]);
 
 /** A model spec as written (defaults optional). */
 export type ModelSpec = z.input<typeof modelSpecSchema>;
 
-export const MODEL_KINDS = ['linear', 'logistic', 'softmax', 'mlp'] as const;
+export const MODEL_KINDS = ['linear', 'logistic', 'softmax', 'mlp', 'sequential', 'cnn-fedavg'] as const;
 export const INIT_KINDS: readonly InitKind[] = ['zeros', 'xavier', 'kaiming'];
 
 /**
  * Builds the network for a model spec and a data shape.
- * @param inputs features per example
+ * @param inputs features per example, or the per-example shape (C×H×W, or H×W for one channel) that
+ *   `sequential` and `cnn-fedavg` need unless `model.input` gives it
  * @param classes number of classes (0 for regression targets)
  * @param loss the training loss: bce and hinge need one logit, softmax_ce one output per class
  */
-export function makeModel(input: ModelSpec, inputs: number, classes: number, loss: LossKind): Model {
+export function makeModel(
+  input: ModelSpec,
+  inputs: number | readonly number[],
+  classes: number,
+  loss: LossKind,
+): Model {
   const spec = parseSpec(modelSpecSchema, input, 'model');
   const { init } = spec;
+  const d = typeof inputs === 'number' ? inputs : inputs.reduce((a, b) => a * b, 1);
   if (spec.kind === 'logistic' && classes !== 2) {
     throw errors.option('model.kind', `softmax for data with ${classes} classes`, 'logistic');
   }
@@ -49,9 +63,16 @@ export function makeModel(input: ModelSpec, inputs: number, classes: number, los
   }
   const outputs = loss === 'softmax_ce' ? classes : 1;
   checkLossFits(loss, outputs, classes);
+  if (spec.kind === 'sequential' || spec.kind === 'cnn-fedavg') {
+    const layers = spec.kind === 'sequential' ? spec.layers : CNN_FEDAVG_LAYERS.map((l) => layerSpecSchema.parse(l));
+    const shape = inputShape(spec.input, inputs);
+    if (spec.precision !== 'fp32')
+      throw errors.option('model.precision', 'fp32 (bf16 activations are not built yet)', spec.precision);
+    return new Sequential(buildLayers(layers, shape, outputs), shape, init);
+  }
   if (spec.kind === 'mlp') {
     const activation = spec.activation;
-    return new DenseNet({ inputs, hidden: spec.hidden, outputs, activation, init });
+    return new DenseNet({ inputs: d, hidden: spec.hidden, outputs, activation, init });
   }
-  return new DenseNet({ inputs, hidden: [], outputs, activation: 'identity', init });
+  return new DenseNet({ inputs: d, hidden: [], outputs, activation: 'identity', init });
 }
