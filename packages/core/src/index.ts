@@ -115,7 +115,7 @@ export type { FeatureShape, Layer } from './models/layers/layer.js';
 export type { LossKind, LossSpec, Targets } from './models/losses.js';
 export { checkLossFits, LOSS_KINDS, lossForwardBackward, lossSpecSchema } from './models/losses.js';
 export type { ModelSpec } from './models/make-model.js';
-export { INIT_KINDS, MODEL_KINDS, makeModel, modelSpecSchema } from './models/make-model.js';
+export { INIT_KINDS, MODEL_KINDS, makeModel, modelSpecSchema, withModelInput } from './models/make-model.js';
 export type { Model, PerExampleClip } from './models/model.js';
 export { Sequential } from './models/sequential.js';
 export type { LayerSpec } from './models/sequential-spec.js';

@@ -90,7 +90,7 @@ export function workspaceFor(setup: NodeSetup): Workspace {
   let ws = workspaces.get(key);
   if (!ws) {
     const data = loadData(setup.data, Rng.fromSeed(setup.seed).fork('data'), { baseDir: setup.dataBaseDir });
-    const model = makeModel(setup.model, data.train.d, data.train.classes, setup.loss);
+    const model = makeModel(setup.model, data.train.shape ?? data.train.d, data.train.classes, setup.loss);
     ws = { data, model };
     workspaces.set(key, ws);
   }

@@ -76,3 +76,15 @@ export function makeModel(
   }
   return new DenseNet({ inputs: d, hidden: [], outputs, activation: 'identity', init });
 }
+
+/**
+ * The spec with `input` filled in from the data's per-example `shape` when it is a `sequential` or
+ * `cnn-fedavg` model without one; any other spec is returned as it is (the same object). For setups that
+ * travel to hosts which build the model without loading the data (gossip peers' x⁰).
+ */
+export function withModelInput(spec: ModelSpec, shape: readonly number[]): ModelSpec {
+  if ((spec.kind === 'sequential' || spec.kind === 'cnn-fedavg') && spec.input === undefined) {
+    return { ...spec, input: [...shape] };
+  }
+  return spec;
+}

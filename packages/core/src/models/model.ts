@@ -26,6 +26,12 @@ export interface Model {
   /** Output width: classes for softmax_ce, 1 for bce/hinge/scalar regression. */
   readonly outputs: number;
 
+  /**
+   * Floats of work buffers (activations, deltas, layer scratch) the model holds once it has trained at
+   * `batch` examples per step, for the memory pre-flight; absent: negligible next to the parameters.
+   */
+  workFloats?(batch: number): number;
+
   /** Writes initial parameters into `params` (length `layout.size`), drawing from `rng` only. */
   init(params: Float32Array, rng: Rng): void;
 

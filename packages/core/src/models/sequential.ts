@@ -53,6 +53,17 @@ export class Sequential implements Model {
     this.buffers = new SequentialBuffers(layers);
   }
 
+  /** z, a (when the activation is not the identity) and δ per layer, plus the layers' aux scratch, at `batch`. */
+  workFloats(batch: number): number {
+    let per = 0;
+    for (const layer of this.layers) {
+      if (layer.type === 'flatten') continue;
+      const size = layer.output.c * layer.output.h * layer.output.w;
+      per += size * (layer.activation === 'identity' ? 2 : 3) + layer.auxF32 + layer.auxI32;
+    }
+    return Math.ceil(batch * 1.25) * per;
+  }
+
   init(params: Float32Array, rng: Rng): void {
     params.fill(0);
     this.layers.forEach((layer, l) => {

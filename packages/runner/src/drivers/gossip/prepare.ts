@@ -8,6 +8,7 @@ import {
   partition,
   Rng,
   summarizePartition,
+  withModelInput,
 } from '@starling/core';
 import {
   type ChocoSetup,
@@ -117,7 +118,10 @@ export function prepareGossip(
     choco: choco !== undefined,
     consensus: a.kind === 'consensus',
   });
-  const node: NodeSetup = adversary ? { ...honest, adversary } : honest;
+  // Peers build x⁰ without the data: a sequential model carries the data's image shape as model.input.
+  const shaped = withModelInput(honest.model, data.train.shape ?? [data.train.d]);
+  const base: NodeSetup = shaped === honest.model ? honest : { ...honest, model: shaped };
+  const node: NodeSetup = adversary ? { ...base, adversary } : base;
   const setup: GossipSetup = {
     node,
     algorithm:
