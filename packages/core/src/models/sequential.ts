@@ -1,3 +1,4 @@
+import { compressKernelsOf } from '../compress/compress-kernels.js';
 import { errors } from '../errors.js';
 import { jsConvKernels } from '../kernels/conv-js.js';
 import type { Kernels } from '../kernels/kernels.js';
@@ -32,6 +33,7 @@ export class Sequential implements Model {
     readonly layers: readonly Layer[],
     readonly input: FeatureShape,
     readonly initKind: InitKind,
+    readonly precision: 'fp32' | 'bf16' = 'fp32',
   ) {
     const entries: { name: string; shape: readonly number[] }[] = [];
     this.params = layers.map((layer, i) => {
@@ -157,8 +159,23 @@ export class Sequential implements Model {
       if (layer.activation !== 'identity') {
         kern.k.biasActivation(layer.activation, v.z[l].length, 1, v.z[l], ZERO, v.a[l]);
       }
+      if (this.precision === 'bf16' && l < this.layers.length - 1) this.roundToBf16(kern.k, v.a[l]);
       input = v.a[l];
     }
+  }
+
+  private half = new Uint16Array(0);
+  /**
+   * Mixed precision (`model.precision: bf16`): a layer's output as the next layer reads it (and as the
+   * backward reuses it) rounded to bfloat16, round to nearest even, through the compressors' bf16 codec;
+   * every sum stays float32/float64.
+   */
+  private roundToBf16(k: Kernels, a: Float32Array): void {
+    if (this.half.length < a.length) this.half = new Uint16Array(Math.ceil(a.length * 1.25));
+    const h = this.half.subarray(0, a.length);
+    const codec = compressKernelsOf(k);
+    codec.encodeBf16(a, h);
+    codec.decodeBf16(h, a);
   }
 
   /**
