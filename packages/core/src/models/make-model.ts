@@ -66,9 +66,7 @@ export function makeModel(
   if (spec.kind === 'sequential' || spec.kind === 'cnn-fedavg') {
     const layers = spec.kind === 'sequential' ? spec.layers : CNN_FEDAVG_LAYERS.map((l) => layerSpecSchema.parse(l));
     const shape = inputShape(spec.input, inputs);
-    if (spec.precision !== 'fp32')
-      throw errors.option('model.precision', 'fp32 (bf16 activations are not built yet)', spec.precision);
-    return new Sequential(buildLayers(layers, shape, outputs), shape, init);
+    return new Sequential(buildLayers(layers, shape, outputs), shape, init, spec.precision);
   }
   if (spec.kind === 'mlp') {
     const activation = spec.activation;

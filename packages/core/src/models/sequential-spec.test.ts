@@ -92,10 +92,24 @@ describe('sequential model configs', () => {
     expect(() => build(layers, input)).toThrow(message);
   });
 
-  it('refuses bf16 until it is built', () => {
-    expect(() => makeModel({ kind: 'cnn-fedavg', precision: 'bf16' }, [28, 28], 10, 'softmax_ce')).toThrow(
-      /model\.precision/,
-    );
+  it('bf16 precision rounds every hidden activation to bfloat16 (nearest even), not the logits', () => {
+    const layers = [{ type: 'flatten' }, { type: 'dense', units: 7, activation: 'tanh' }, { type: 'dense' }] as const;
+    const fp32 = makeModel({ kind: 'sequential', layers: [...layers] }, [3, 2, 2], 4, 'softmax_ce');
+    const bf16 = makeModel({ kind: 'sequential', precision: 'bf16', layers: [...layers] }, [3, 2, 2], 4, 'softmax_ce');
+    const rng = Rng.fromSeed(8);
+    const params = new Float32Array(fp32.layout.size);
+    fp32.init(params, rng);
+    const x = new Float32Array(2 * 12);
+    rng.fillNormal(x);
+    // The hidden layer alone, its output rounded to bf16 by bit arithmetic, then the output layer as a DenseNet.
+    const hidden = makeModel({ kind: 'sequential', layers: [...layers.slice(0, 2)] }, [3, 2, 2], 7, 'softmax_ce');
+    const h = hidden.forward(jsKernels, params.subarray(0, hidden.layout.size), x, 2).slice();
+    const bits = new Uint32Array(h.buffer);
+    for (let i = 0; i < bits.length; i++) bits[i] = (bits[i] + 0x7fff + ((bits[i] >>> 16) & 1)) & 0xffff0000;
+    const head = new DenseNet({ inputs: 7, hidden: [], outputs: 4, activation: 'identity', init: 'zeros' });
+    const logits = head.forward(jsKernels, params.subarray(hidden.layout.size), h, 2);
+    expect(bf16.forward(jsKernels, params, x, 2)).toEqual(logits);
+    expect(fp32.forward(jsKernels, params, x, 2)).not.toEqual(logits);
   });
 
   it('flatten + dense layers compute exactly what DenseNet computes with the same parameters', () => {
