@@ -19,12 +19,12 @@ function shortRun(file: string): string[] {
 }
 
 /**
- * The CNN configs on a few hundred bundled digits: explain measures kernel calls by training one client
+ * The CNN configs on 40 bundled digits (one step of B = 50 per round): explain measures kernel calls by training one client
  * round, a full Fashion-MNIST epoch of the 1.66M-parameter CNN (minutes native, hours on the reference
  * convolutions), and the plan's shape does not depend on the data's size.
  */
 function small(file: string): string[] {
-  return file.startsWith('cnn-') ? ['data={kind: mnist, testFraction: 0.2, limit: 200, testLimit: 100}'] : [];
+  return file.startsWith('cnn-') ? ['data={kind: mnist, testFraction: 0.2, limit: 40, testLimit: 20}'] : [];
 }
 
 const metrics = (dir: string) =>
