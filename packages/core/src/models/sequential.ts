@@ -1,9 +1,9 @@
-import { compressKernelsOf } from '../compress/compress-kernels.js';
 import { errors } from '../errors.js';
 import { jsConvKernels } from '../kernels/conv-js.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { type Layout, makeLayout } from '../layout.js';
 import type { Rng } from '../rng/rng.js';
+import { Bf16Rounding } from './bf16-rounding.js';
 import { checkClip, clipScales } from './clip-scales.js';
 import type { InitKind } from './init.js';
 import type { FeatureShape, Layer, LayerKernels, LayerParams } from './layers/layer.js';
@@ -27,6 +27,7 @@ export class Sequential implements Model {
   /** buf[l]: the layer whose buffers hold layer l's output (a flatten passes on its input's; −1 = the network input). */
   private readonly buf: number[];
   private readonly firstParam: number;
+  private readonly bf16 = new Bf16Rounding();
   private readonly sq = { capacity: 0, sq: new Float64Array(0), scales: new Float32Array(0) };
 
   constructor(
@@ -159,23 +160,9 @@ export class Sequential implements Model {
       if (layer.activation !== 'identity') {
         kern.k.biasActivation(layer.activation, v.z[l].length, 1, v.z[l], ZERO, v.a[l]);
       }
-      if (this.precision === 'bf16' && l < this.layers.length - 1) this.roundToBf16(kern.k, v.a[l]);
+      if (this.precision === 'bf16' && l < this.layers.length - 1) this.bf16.round(kern.k, v.a[l]);
       input = v.a[l];
     }
-  }
-
-  private half = new Uint16Array(0);
-  /**
-   * Mixed precision (`model.precision: bf16`): a layer's output as the next layer reads it (and as the
-   * backward reuses it) rounded to bfloat16, round to nearest even, through the compressors' bf16 codec;
-   * every sum stays float32/float64.
-   */
-  private roundToBf16(k: Kernels, a: Float32Array): void {
-    if (this.half.length < a.length) this.half = new Uint16Array(Math.ceil(a.length * 1.25));
-    const h = this.half.subarray(0, a.length);
-    const codec = compressKernelsOf(k);
-    codec.encodeBf16(a, h);
-    codec.decodeBf16(h, a);
   }
 
   /**
