@@ -1,4 +1,4 @@
-import { type DenseNet, jsKernels, type Kernels, type LossKind, type ModelSpec, makeModel, Rng } from '@starling/core';
+import { jsKernels, type Kernels, type LossKind, type Model, type ModelSpec, makeModel, Rng } from '@starling/core';
 import { loadKernels } from '@starling/native';
 import { describe, expect, it } from 'vitest';
 
@@ -43,7 +43,7 @@ function setup(c: (typeof cases)[number], batch: number, d = 9) {
 /** Each example's gradient on its own (a batch of one), clipped as DP-SGD defines it, then summed in float64. */
 function bruteForce(
   k: Kernels,
-  model: DenseNet,
+  model: Model,
   loss: LossKind,
   params: Float32Array,
   x: Float32Array,

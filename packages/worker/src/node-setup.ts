@@ -1,13 +1,13 @@
 import {
   type CompressorSpec,
   type DataSpec,
-  type DenseNet,
   type Kernels,
   type Layout,
   type LoadedData,
   type LocalPlan,
   type LossKind,
   loadData,
+  type Model,
   type ModelSpec,
   makeModel,
   type NodeAdversary,
@@ -80,7 +80,7 @@ export interface HostSetup {
 /** A setup's data and model, built once per process or thread. */
 export interface Workspace {
   readonly data: LoadedData;
-  readonly model: DenseNet;
+  readonly model: Model;
 }
 
 const workspaces = new Map<string, Workspace>();
@@ -95,7 +95,7 @@ export function workspaceFor(setup: NodeSetup): Workspace {
   let ws = workspaces.get(key);
   if (!ws) {
     const data = loadData(setup.data, Rng.fromSeed(setup.seed).fork('data'), { baseDir: setup.dataBaseDir });
-    const model = makeModel(setup.model, data.train.d, data.train.classes, setup.loss);
+    const model = makeModel(setup.model, data.train.shape ?? data.train.d, data.train.classes, setup.loss);
     ws = { data, model };
     workspaces.set(key, ws);
   }

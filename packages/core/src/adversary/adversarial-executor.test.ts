@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { partition } from '../data/partition/partition.js';
 import { jsKernels } from '../kernels/js.js';
-import { makeModel } from '../models/model.js';
+import { makeModel } from '../models/make-model.js';
 import { freshOptimizerMemory, Optimizer } from '../optim/optimizer.js';
 import { Rng } from '../rng/rng.js';
 import type { TrainingData } from '../train/batch.js';

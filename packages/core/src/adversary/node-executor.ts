@@ -1,6 +1,6 @@
 import type { Kernels } from '../kernels/kernels.js';
-import type { DenseNet } from '../models/dense-net.js';
 import type { LossKind } from '../models/losses.js';
+import type { Model } from '../models/model.js';
 import type { OptimizerSpec } from '../optim/optimizer-kinds.js';
 import type { TrainingData } from '../train/batch.js';
 import { ClientExecutor } from '../train/client-executor.js';
@@ -14,7 +14,7 @@ import { ReferenceUpdates } from './reference-updates.js';
 /** What {@link makeNodeExecutor} builds an executor from (a worker's `NodeSetup`, resolved). */
 export interface NodeExecutorSetup {
   readonly seed: number;
-  readonly model: DenseNet;
+  readonly model: Model;
   readonly loss: LossKind;
   readonly optimizer: OptimizerSpec;
   readonly kernels: Kernels;

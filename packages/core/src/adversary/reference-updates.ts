@@ -1,7 +1,7 @@
 import { partition } from '../data/partition/partition.js';
 import type { Kernels } from '../kernels/kernels.js';
-import type { DenseNet } from '../models/dense-net.js';
 import type { LossKind } from '../models/losses.js';
+import type { Model } from '../models/model.js';
 import { freshOptimizerMemory, Optimizer } from '../optim/optimizer.js';
 import type { OptimizerSpec } from '../optim/optimizer-kinds.js';
 import { Rng } from '../rng/rng.js';
@@ -15,7 +15,7 @@ import { RunningMoments } from './running-moments.js';
 /** What a Byzantine node needs to recompute other nodes' honest updates: the run's node setup. */
 export interface ReferenceSetup {
   readonly seed: number;
-  readonly model: DenseNet;
+  readonly model: Model;
   readonly loss: LossKind;
   readonly optimizer: OptimizerSpec;
   readonly kernels: Kernels;

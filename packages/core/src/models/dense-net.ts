@@ -4,6 +4,7 @@ import { type Layout, makeLayout } from '../layout.js';
 import type { Rng } from '../rng/rng.js';
 import { type InitKind, initWeight } from './init.js';
 import { type LossKind, lossForwardBackward, type Targets } from './losses.js';
+import type { Model, PerExampleClip } from './model.js';
 
 /** The architecture of a fully connected network. */
 export interface DenseNetSpec {
@@ -27,14 +28,6 @@ interface Buffers {
   dZ: Float32Array;
 }
 
-/** How `clippedGradSum` bounds each example's gradient (DP-SGD). */
-export interface PerExampleClip {
-  /** The clipping norm C > 0; Infinity leaves gradients unclipped. */
-  readonly clipNorm: number;
-  /** κ of the normalization variant C·g/(‖g‖ + κ); null or absent: clipping g·min(1, C/‖g‖). */
-  readonly normalizeKappa?: number | null;
-}
-
 interface PerExampleBuffers {
   capacity: number;
   z: Float32Array[];
@@ -54,15 +47,19 @@ interface PerExampleBuffers {
  * logistic and softmax regression are the zero-hidden-layer case. Work buffers are cached per batch
  * size, so a training step allocates nothing after the first.
  */
-export class DenseNet {
+export class DenseNet implements Model {
   readonly spec: DenseNetSpec;
   readonly layout: Layout;
+  readonly inputs: number;
+  readonly outputs: number;
   private readonly widths: number[];
   private readonly buffers = new Map<number, Buffers>();
   private perExample: PerExampleBuffers | null = null;
 
   constructor(spec: DenseNetSpec) {
     this.spec = spec;
+    this.inputs = spec.inputs;
+    this.outputs = spec.outputs;
     this.widths = [spec.inputs, ...spec.hidden, spec.outputs];
     const entries: { name: string; shape: number[] }[] = [];
     for (let l = 0; l + 1 < this.widths.length; l++) {

@@ -4,7 +4,7 @@ import { jsKernels } from '../kernels/js.js';
 import type { Activation } from '../kernels/kernels.js';
 import { Rng } from '../rng/rng.js';
 import type { LossKind } from './losses.js';
-import { type ModelSpec, makeModel } from './model.js';
+import { type ModelSpec, makeModel } from './make-model.js';
 
 /** An independent float64 forward + mean loss, written from the definitions, not from the model code. */
 function referenceLoss(

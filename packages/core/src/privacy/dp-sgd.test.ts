@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../kernels/js.js';
-import { makeModel } from '../models/model.js';
+import { makeModel } from '../models/make-model.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { Rng } from '../rng/rng.js';
 import { gather, makeBatch, type TrainingData } from '../train/batch.js';

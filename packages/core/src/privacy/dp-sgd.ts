@@ -1,7 +1,7 @@
 import { errors } from '../errors.js';
 import type { Kernels } from '../kernels/kernels.js';
-import type { DenseNet } from '../models/dense-net.js';
 import type { LossKind } from '../models/losses.js';
+import type { Model } from '../models/model.js';
 import type { Rng } from '../rng/rng.js';
 import { type Batch, gather, makeBatch, type TrainingData } from '../train/batch.js';
 import type { LocalPlan, StepOptimizer } from '../train/local-training.js';
@@ -66,7 +66,7 @@ export interface DpSgdRound {
 /**
  * Sample-level DP-SGD (Abadi et al. 2016, "Deep Learning with Differential Privacy", Algorithm 1) for
  * one node. Each step draws a Poisson lot at rate q from `rng.fork('lot', round).fork('step', t)`,
- * sums the clipped per-example gradients (`DenseNet.clippedGradSum`), adds N(0, (σC)²) noise to the
+ * sums the clipped per-example gradients (`Model.clippedGradSum`), adds N(0, (σC)²) noise to the
  * sum (from `rng.fork('dp-noise', round).fork('step', t)` or the secure source) and divides by the
  * expected lot size q·n (fixed, so an empty lot is a pure-noise step), then calls the optimizer. With
  * `lotSize` set, q is the node's own min(1, lotSize/n) (`lotSampleRate`).
@@ -76,7 +76,7 @@ export class DpSgdTrainer {
   private batch: Batch | null = null;
 
   constructor(
-    private readonly model: DenseNet,
+    private readonly model: Model,
     private readonly loss: LossKind,
     private readonly kernels: Kernels,
     private readonly data: TrainingData,

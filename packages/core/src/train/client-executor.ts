@@ -1,7 +1,7 @@
 import { errors } from '../errors.js';
 import type { Kernels } from '../kernels/kernels.js';
-import type { DenseNet } from '../models/dense-net.js';
 import type { LossKind } from '../models/losses.js';
+import type { Model } from '../models/model.js';
 import { privatizeUpdate } from '../privacy/client-dp.js';
 import { DpSgdTrainer } from '../privacy/dp-sgd.js';
 import type { Rng } from '../rng/rng.js';
@@ -46,7 +46,7 @@ export class ClientExecutor {
   private proximal: Float32Array | null = null;
 
   constructor(
-    private readonly model: DenseNet,
+    private readonly model: Model,
     private readonly loss: LossKind,
     private readonly kernels: Kernels,
     private readonly data: TrainingData,

@@ -1,6 +1,6 @@
 import type { Kernels } from '../kernels/kernels.js';
-import type { DenseNet } from '../models/dense-net.js';
 import { type LossKind, lossForwardBackward } from '../models/losses.js';
+import type { Model } from '../models/model.js';
 import { gather, makeBatch, type TrainingData } from './batch.js';
 
 /** Mean loss and accuracy of a model on a data set. */
@@ -17,7 +17,7 @@ export interface Evaluation {
  * arg-max output (ties to the lowest index), or `logit > 0` for a single-output binary model.
  */
 export function evaluate(
-  model: DenseNet,
+  model: Model,
   loss: LossKind,
   kernels: Kernels,
   params: Float32Array,
@@ -26,7 +26,7 @@ export function evaluate(
 ): Evaluation {
   const size = Math.min(chunk, data.n);
   const batch = makeBatch(data, size);
-  const cols = model.spec.outputs;
+  const cols = model.outputs;
   const scratch = new Float32Array(size * cols);
   const all = Int32Array.from({ length: data.n }, (_, i) => i);
   let total = 0;

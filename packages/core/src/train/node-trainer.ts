@@ -1,7 +1,7 @@
 import { errors } from '../errors.js';
 import type { Kernels } from '../kernels/kernels.js';
-import type { DenseNet } from '../models/dense-net.js';
 import type { LossKind } from '../models/losses.js';
+import type { Model } from '../models/model.js';
 import type { Rng } from '../rng/rng.js';
 import type { TrainingData } from './batch.js';
 import { ClientExecutor, type ClientJob } from './client-executor.js';
@@ -19,7 +19,7 @@ export class NodeTrainer {
 
   constructor(
     readonly id: number,
-    model: DenseNet,
+    model: Model,
     loss: LossKind,
     kernels: Kernels,
     data: TrainingData,

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
 
   it('lists the known kinds for an unknown model', () => {
     expect(() => loadConfig(file('m.yaml', base), ['model.kind=resnet'])).toThrow(
-      /model\.kind must be one of linear, logistic, softmax, mlp, got "resnet"/,
+      /model\.kind must be one of linear, logistic, softmax, mlp, sequential, cnn-fedavg, got "resnet"/,
     );
   });
 

@@ -1,4 +1,4 @@
-import { type DenseNet, type Kernels, Rng } from '@starling/core';
+import { jsConvKernels, type Kernels, type Model, Rng } from '@starling/core';
 import { type NodeSetup, VirtualClients } from '@starling/worker';
 import type { KernelCallsPlan } from './explanation.js';
 
@@ -34,14 +34,16 @@ export function countingKernels(kernels: Kernels, counts: Map<string, number>): 
 export function kernelCallsPlan(
   setup: NodeSetup,
   parts: readonly Int32Array[],
-  model: DenseNet,
+  model: Model,
   seed: number,
   kernels: Kernels,
   id: number,
   clientsPerRound: number,
 ): KernelCallsPlan {
   const counts = new Map<string, number>();
-  const clients = new VirtualClients(setup, parts, countingKernels(kernels, counts));
+  // Convolutional models fall back to the reference conv kernels when `kernels.conv` is absent: count those too.
+  const withConv: Kernels = kernels.conv ? kernels : Object.assign(Object.create(kernels), { conv: jsConvKernels });
+  const clients = new VirtualClients(setup, parts, countingKernels(withConv, counts));
   const global = new Float32Array(model.layout.size);
   model.init(global, Rng.fromSeed(seed).fork('model'));
   counts.clear(); // VirtualClients' construction may probe the kernels: count the round only

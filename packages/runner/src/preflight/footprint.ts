@@ -18,6 +18,8 @@ export interface RunFootprint {
   readonly serverVectors: number;
   /** Model-sized vectors each executor (main thread or pool thread) reuses (local model, gradient, delta, batch). */
   readonly executorVectors: number;
+  /** Floats of the model's work buffers (activations, deltas) each executor holds; absent: 0 (dense models). */
+  readonly executorWorkFloats?: number;
   /** Where the hosts run. */
   readonly hosts: { readonly processes: number; readonly threadsPerProcess: number; readonly inProcess: boolean };
 }

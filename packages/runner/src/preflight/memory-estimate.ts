@@ -32,7 +32,7 @@ export function estimateMemory(f: RunFootprint): MemoryEstimate {
     runtime: PROCESS_BASE_BYTES * (1 + processes) + THREAD_BASE_BYTES * poolThreads,
     data: f.dataBytes * dataCopies,
     server: vector * f.serverVectors * HEAP_SLACK,
-    executors: vector * f.executorVectors * executors * HEAP_SLACK,
+    executors: (vector * f.executorVectors + 4 * (f.executorWorkFloats ?? 0)) * executors * HEAP_SLACK,
     client_state: vector * f.stateVectorsPerClient * f.clientsWithState * HEAP_SLACK,
   };
   const totalBytes = Object.values(parts).reduce((a, b) => a + b, 0);

@@ -3,6 +3,7 @@ import { aggregators } from '@starling/server';
 import { workspaceFor } from '@starling/worker';
 import type { RunFootprint } from '../../preflight/footprint.js';
 import { dataBytes, localHosts } from '../../preflight/hosts.js';
+import { modelWorkFloats } from '../../preflight/work-floats.js';
 import type { FootprintContext } from '../driver.js';
 import { baseNodeSetup } from './prepare.js';
 
@@ -42,6 +43,7 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
   );
   const state = OPTIMIZER_STATE_SLOTS[cfg.optimizer.kind] + (ef ? 1 : 0) + control;
   const { train, test } = data;
+  const batch = 'batchSize' in a ? a.batchSize : null;
   return {
     params: model.layout.size,
     dataBytes: dataBytes(train.x, train.y, test.x, test.y),
@@ -52,6 +54,7 @@ export function federatedFootprint(ctx: FootprintContext): RunFootprint {
     // and a robust aggregator's buffers (its kind's `footprint`)
     serverVectors: 3 + 2 * serverOptimizer + downlink + perRound + aggregator + 2 * control,
     executorVectors: 4,
+    executorWorkFloats: modelWorkFloats(model, batch ?? Math.ceil(train.n / clients)),
     hosts: localHosts(cfg.runtime),
   };
 }

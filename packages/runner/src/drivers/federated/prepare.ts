@@ -1,9 +1,9 @@
 import {
-  type DenseNet,
   errors,
   type Kernels,
   type LoadedData,
   type LocalPlan,
+  type Model,
   partition,
   Rng,
   RunPrivacy,
@@ -36,7 +36,7 @@ import { uplinkTiers, withTiers } from './uplink-tiers.js';
 export interface PreparedFederated extends PreparedRun {
   readonly setup: NodeSetup;
   readonly data: LoadedData;
-  readonly model: DenseNet;
+  readonly model: Model;
   /** Example indices per node id (node ids are 0..K−1). */
   readonly parts: Int32Array[];
   readonly machine: RoundMachine;

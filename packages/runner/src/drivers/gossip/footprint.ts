@@ -3,6 +3,7 @@ import { buildTopology, degreeStats } from '@starling/topologies';
 import { workspaceFor } from '@starling/worker';
 import type { RunFootprint } from '../../preflight/footprint.js';
 import { dataBytes, localHosts } from '../../preflight/hosts.js';
+import { modelWorkFloats } from '../../preflight/work-floats.js';
 import type { FootprintContext } from '../driver.js';
 import { gossipAlgorithm, gossipNodeSetup } from './prepare.js';
 
@@ -29,6 +30,7 @@ export function gossipFootprint(ctx: FootprintContext): RunFootprint {
     stateVectorsPerClient: 1 + OPTIMIZER_STATE_SLOTS[cfg.optimizer.kind] + degree + choco,
     serverVectors: a.peers + 1,
     executorVectors: 4,
+    executorWorkFloats: modelWorkFloats(model, a.kind === 'dpsgd' ? a.batchSize : 0),
     hosts: localHosts(cfg.runtime),
   };
 }

@@ -1,4 +1,4 @@
-import { type DenseNet, evaluate, type Kernels, type LossKind, type TrainingData } from '@starling/core';
+import { evaluate, type Kernels, type LossKind, type Model, type TrainingData } from '@starling/core';
 import { averageModel, consensusError, type GossipRound } from '@starling/worker';
 
 /** The gossip fields of one `metrics.jsonl` line (besides the contract fields). */
@@ -28,7 +28,7 @@ export interface GossipMetrics {
 
 /** What evaluation needs. `evaluateModels` false skips accuracy (consensus vectors are not models). */
 export interface GossipEval {
-  readonly model: DenseNet;
+  readonly model: Model;
   readonly loss: LossKind;
   readonly kernels: Kernels;
   readonly test: TrainingData;

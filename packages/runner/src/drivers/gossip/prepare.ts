@@ -1,13 +1,14 @@
 import {
   type CompressorSpec,
-  type DenseNet,
   errors,
   type LoadedData,
   type LocalPlan,
+  type Model,
   makeCompressor,
   partition,
   Rng,
   summarizePartition,
+  withModelInput,
 } from '@starling/core';
 import {
   type ChocoSetup,
@@ -30,7 +31,7 @@ export interface PreparedGossip extends PreparedRun {
   readonly algorithm: GossipConfig;
   readonly setup: GossipSetup;
   readonly data: LoadedData;
-  readonly model: DenseNet;
+  readonly model: Model;
   /** Example indices per peer (empty for consensus, which uses no data). */
   readonly parts: Int32Array[];
   /** DP on the gossip path: the plan and one accountant per peer (privacy.ts); null without `privacy`. */
@@ -117,7 +118,10 @@ export function prepareGossip(
     choco: choco !== undefined,
     consensus: a.kind === 'consensus',
   });
-  const node: NodeSetup = adversary ? { ...honest, adversary } : honest;
+  // Peers build x⁰ without the data: a sequential model carries the data's image shape as model.input.
+  const shaped = withModelInput(honest.model, data.train.shape ?? [data.train.d]);
+  const base: NodeSetup = shaped === honest.model ? honest : { ...honest, model: shaped };
+  const node: NodeSetup = adversary ? { ...base, adversary } : base;
   const setup: GossipSetup = {
     node,
     algorithm:
