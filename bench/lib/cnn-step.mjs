@@ -1,12 +1,11 @@
 // One SGD training step of McMahan et al.'s CNN (conv 5×5×32 pad 2 + ReLU, max-pool 2, conv 5×5×64 pad 2
 // + ReLU, max-pool 2, dense 3136→512 ReLU, dense 512→10, softmax cross-entropy; 1,663,370 parameters on
 // 1×28×28), wired by hand from the Kernels API (conv, pooling, gemm, biasActivation, softmaxCrossEntropy,
-// optimizerStep) until core's Sequential model lands: then `cnnStep` becomes
-//   const model = makeModel({ kind: 'cnn-fedavg' }, 784, 10, 'softmax_ce');
-//   return () => { model.lossAndGrad(kernels, 'softmax_ce', params, x, y, batch, grad); kernels.optimizerStep(...) };
+// optimizerStep): `cnnStep`, the kernels' own speed; and the same step through the product's model
+// (`sequentialStep`: core's Sequential from `makeModel({ kind: 'cnn-fedavg' })`), what a run trains with.
 // Parameter order and names follow the shared model config: layer{i}.weight / layer{i}.bias, conv weight
 // K×C×kh×kw, dense weight fanIn×fanOut.
-import { Rng } from '../../packages/core/dist/index.js';
+import { makeModel, Rng } from '../../packages/core/dist/index.js';
 
 /** The parameter tensors, in layout order: [name, entries]. */
 export const CNN_TENSORS = [
@@ -130,4 +129,27 @@ export function cnnStep(kernels, batch) {
     return loss;
   };
   return { step, size, params, grad, x, y, acts: a };
+}
+
+/**
+ * The same step through the product's model: `makeModel({ kind: 'cnn-fedavg' })` (core's Sequential),
+ * `lossAndGrad` then one SGD step (lr 0.01), on the same kind of fixed random data. Returns { step }.
+ */
+export function sequentialStep(kernels, batch) {
+  const model = makeModel({ kind: 'cnn-fedavg' }, [1, 28, 28], 10, 'softmax_ce');
+  const params = new Float32Array(model.layout.size);
+  const grad = new Float32Array(model.layout.size);
+  const rng = Rng.fromSeed(7);
+  model.init(params, rng.fork('init'));
+  const x = new Float32Array(batch * 784);
+  rng.fork('x').fillUniform(x, 0, 1);
+  const labelRng = rng.fork('y');
+  const y = Int32Array.from({ length: batch }, () => labelRng.int(10));
+  const sgd = { kind: 'sgd', lr: 0.01, weightDecay: 0 };
+  const step = () => {
+    const loss = model.lossAndGrad(kernels, 'softmax_ce', params, x, y, batch, grad);
+    kernels.optimizerStep(sgd, params, grad, []);
+    return loss;
+  };
+  return { step, size: model.layout.size };
 }

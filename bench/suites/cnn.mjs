@@ -15,7 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadBinding, nativeKernels } from '../../packages/native/dist/index.js';
-import { CONV_FLOPS_PER_EXAMPLE, cnnStep } from '../lib/cnn-step.mjs';
+import { CONV_FLOPS_PER_EXAMPLE, cnnStep, sequentialStep } from '../lib/cnn-step.mjs';
 
 const BATCHES = [10, 50];
 const PYTHON = process.env.STARLING_BENCH_PYTHON ?? '/usr/bin/python3';
@@ -145,6 +145,7 @@ export default async function* run(options = {}) {
   try {
     for (const batch of BATCHES) {
       const { step } = cnnStep(kernels, batch);
+      const seq = sequentialStep(kernels, batch).step;
       const low = cnnStep(bf16, batch).step;
       const clock = { s: 0 };
       const timed = cnnStep(timedConv(kernels, clock), batch).step;
@@ -152,11 +153,13 @@ export default async function* run(options = {}) {
       const timed16 = cnnStep(timedConv(bf16, clock16), batch).step;
       for (let i = 0; i < 5; i++) {
         step();
+        seq();
         low();
       }
-      const rates = { native: [], bf16: [], torch: torches.map(() => []), conv: [], conv16: [] };
+      const rates = { native: [], seq: [], bf16: [], torch: torches.map(() => []), conv: [], conv16: [] };
       for (let r = 0; r < repeats; r++) {
         rates.native.push(windowRate(step, batch, windowMs));
+        rates.seq.push(windowRate(seq, batch, windowMs));
         rates.bf16.push(windowRate(low, batch, windowMs));
         for (let t = 0; t < torches.length; t++) rates.torch[t].push(await torches[t].rate(batch, windowMs));
         clock.s = 0;
@@ -200,6 +203,18 @@ export default async function* run(options = {}) {
         vs_torch_cpu: best ? cpu / best.cpu : undefined,
         conv_gflops: convGflops,
         conv_fraction_of_peak: convGflops / peak,
+      };
+      const [seqWall, seqCpu] = [median(rates.seq.map((x) => x.wall)), median(rates.seq.map((x) => x.cpu))];
+      yield {
+        ...common,
+        backend: 'native, Sequential cnn-fedavg',
+        simd: binding.simd(),
+        threads: 1,
+        samples_per_s: seqWall,
+        cpu_samples_per_s: seqCpu,
+        step_us: (batch / seqWall) * 1e6,
+        vs_torch: best ? seqWall / best.wall : undefined,
+        vs_torch_cpu: best ? seqCpu / best.cpu : undefined,
       };
       const [wall16, cpu16, conv16] = [rates.bf16, rates.bf16, rates.conv16].map((xs, i) =>
         median(i === 2 ? xs : xs.map((x) => (i === 0 ? x.wall : x.cpu))),
