@@ -1,4 +1,5 @@
 import { errors } from '@starling/core';
+import { type ReductionChain, SharedReduction } from './shared-reduction.js';
 
 /** The codec of a `delta` tensor that refers to shared memory instead of carrying the floats. */
 export const SHARED_CODEC = 'shm';
@@ -20,6 +21,9 @@ export class SharedLane {
   /** Per arena: float offset → length of each range its writer scanned and found finite since it last wrote it. */
   private readonly vouched = new Map<number, Map<number, number>>();
   private next = 0;
+  /** Every round reduction made so far (a free one is reused); `open` is the latest the server opened. */
+  private readonly reductions: SharedReduction[] = [];
+  private open: SharedReduction | null = null;
 
   /** Registers `arena` and returns its id. */
   register(arena: SharedArrayBuffer): number {
@@ -79,5 +83,35 @@ export class SharedLane {
       throw errors.protocol(`update: shared reference ${offset}+${length} past arena ${id} (${arena.byteLength / 4})`);
     }
     return new Float32Array(arena, offset * 4, length);
+  }
+
+  /**
+   * The server opens round `round`'s shared reduction (see `SharedReduction`): `order` the selected nodes
+   * in increasing id order, `weights` their capped weights, `size` the model's length, `backend` the
+   * server's kernel backend. The server releases it when the round closes.
+   */
+  openReduction(
+    round: number,
+    order: readonly number[],
+    weights: Float64Array,
+    size: number,
+    backend: string,
+  ): SharedReduction {
+    let r = this.reductions.find((x) => !x.busy && x.acc.length === size);
+    if (!r) this.reductions.push((r = new SharedReduction(size)));
+    r.open(round, order, weights, backend);
+    this.open = r;
+    return r;
+  }
+
+  /**
+   * The host takes part in round `round`'s reduction when its `nodes` are exactly the selected ones in
+   * order: it gets the chain for its pool threads and a release to call once every block has returned;
+   * null when the server opened none for that round or the nodes differ.
+   */
+  claimReduction(round: number, nodes: readonly number[]): { chain: ReductionChain; release: () => void } | null {
+    const r = this.open;
+    const chain = r?.claim(round, nodes) ?? null;
+    return r && chain ? { chain, release: () => r.release() } : null;
   }
 }

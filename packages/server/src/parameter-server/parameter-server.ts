@@ -109,7 +109,7 @@ export class ParameterServer {
     router.expectPayload(4 * this.machine.params.length);
     this.wired = {
       router,
-      dispatcher: new Dispatcher(router, this.meter, this.opts.downlink, this.opts.control),
+      dispatcher: new Dispatcher(router, this.meter, this.opts.downlink, this.opts.control, this.opts.lane),
       reporter: new RoundReporter(
         () => this.received(router),
         this.meter,
