@@ -1,4 +1,7 @@
 import { errors } from '@starling/core';
+import type { IncomingMessage } from './endpoint-options.js';
+import type { HeaderOf, OutgoingHeader } from './messages.js';
+import { PROTOCOL_VERSION } from './protocol.js';
 import { type ReductionChain, SharedReduction } from './shared-reduction.js';
 
 /** The codec of a `delta` tensor that refers to shared memory instead of carrying the floats. */
@@ -24,6 +27,8 @@ export class SharedLane {
   /** Every round reduction made so far (a free one is reused); `open` is the latest the server opened. */
   private readonly reductions: SharedReduction[] = [];
   private open: SharedReduction | null = null;
+  /** The server's handler of updates handed over in process (see {@link postUpdate}), or null. */
+  private inbox: ((m: IncomingMessage) => void) | null = null;
 
   /** Registers `arena` and returns its id. */
   register(arena: SharedArrayBuffer): number {
@@ -113,5 +118,26 @@ export class SharedLane {
     const r = this.open;
     const chain = r?.claim(round, nodes) ?? null;
     return r && chain ? { chain, release: () => r.release() } : null;
+  }
+
+  /** The server takes `update`s that a host in this process hands over directly ({@link postUpdate}). */
+  listen(handler: (m: IncomingMessage) => void): void {
+    this.inbox = handler;
+  }
+
+  /**
+   * Hands an `update` whose `delta` is the shm reference `ref` to the server in this process, as the
+   * message it would have received from `peer` over the socket (same header, the one 12-byte tensor),
+   * without encoding, framing, sending, receiving or decoding it: on a 2-core machine those cost the
+   * main thread more than the round's other work (docs/runtimes.md). Not counted in the socket's bytes;
+   * the payload is metered as before. False when no server listens (the host then uses its socket).
+   */
+  postUpdate(peer: string, run: string, header: Extract<OutgoingHeader, { type: 'update' }>, ref: Uint8Array): boolean {
+    if (!this.inbox) return false;
+    const descriptor = { name: 'delta', dtype: 'u8' as const, length: REF_BYTES, bytes: REF_BYTES, codec: SHARED_CODEC };
+    const full: HeaderOf<'update'> = { ...header, v: PROTOCOL_VERSION, run, seq: 0, tensors: [descriptor] };
+    const tensor = { name: 'delta', dtype: 'u8' as const, length: REF_BYTES, codec: SHARED_CODEC, data: ref };
+    this.inbox({ peer, header: full, tensors: [tensor], bytes: 0 });
+    return true;
   }
 }

@@ -16,6 +16,9 @@ export interface BlockRunnerHost {
   readonly states: NodeStates;
   readonly answers: RoundAnswers;
   readonly lane: SharedLane | undefined;
+  /** The host's id (its socket's routing id) and the run it was welcomed into. */
+  readonly hostId: string;
+  runId(): string;
   send(header: OutgoingHeader, tensors?: readonly TensorInput[]): Promise<SendResult>;
   setup(): HostSetup | null;
   emulation(): UpdateEmulation | undefined;
@@ -143,6 +146,10 @@ export class BlockRunner {
         route = { kind: 'shared', reference: lane.reference(arena.id, at, p) };
       }
       const { header, tensors } = nodeAnswer(r, round, route);
+      // In process (threads), a by-reference update is handed to the server directly, not through the socket.
+      if (route.kind === 'shared' && header.type === 'update' && lane?.postUpdate(h.hostId, h.runId(), header, route.reference)) {
+        return [];
+      }
       if (emulation?.has(r.node)) {
         // not awaited: the node may train its next round while a late update still waits (it holds a copy)
         void emulation.hold(r.node, round, tensors, (t) => h.send(header, t));

@@ -103,6 +103,8 @@ export class WorkerHost {
   private readonly taskModels = new SharedTaskModel();
   private readonly arenas: ArenaPool;
   private readonly blocks: BlockRunner;
+  /** The run this host was welcomed into ('' before its `welcome`). */
+  private runId = '';
   private finish!: (reason: string) => void;
   private readonly hellos = new HelloLoop(() => this.hello());
   private closed = false;
@@ -143,6 +145,8 @@ export class WorkerHost {
       states: this.states,
       answers: this.answers,
       lane: options.lane,
+      hostId: this.hostId,
+      runId: () => this.runId,
       send: (header, tensors) => this.endpoint.send(header, tensors),
       setup: () => this.setup,
       emulation: () => this.emulation,
@@ -221,6 +225,7 @@ export class WorkerHost {
         return;
       }
       this.endpoint.setRun(h.run);
+      this.runId = h.run;
       this.setup = { ...setup, setup: onHost(setup.setup, this.options.dataDir) };
       this.emulation?.close();
       this.emulation = setup.emulate ? new UpdateEmulation(setup.emulate) : undefined;
