@@ -31,7 +31,14 @@ export interface BlockRunnerHost {
  * the round's shared reduction (`chain`; `index` is the block's first position in the round's order).
  */
 export interface BlockPlace {
-  readonly round?: { readonly arena: Arena; readonly chain: ReductionChain; readonly index: number; readonly count: number };
+  readonly round?: {
+    readonly arena: Arena;
+    readonly chain: ReductionChain;
+    readonly index: number;
+    readonly count: number;
+    /** Run the block's task this many times at once, the copies sharing the nodes by claims (`TrainBlockTask`). */
+    readonly copies?: number;
+  };
 }
 
 /**
@@ -83,6 +90,8 @@ export class BlockRunner {
     const arena = shared?.arena ?? h.arenas.take(block.length * p);
     const base = shared ? shared.index * p : 0;
     const starts = block.map((node) => h.states.startOf(node, round));
+    const copies = shared?.copies ?? 1;
+    const claim = copies > 1 ? { claim: new Int32Array(new SharedArrayBuffer(4)) } : {};
     const task: TrainBlockTask = {
       out: arena.view.subarray(base, base + block.length * p),
       scan: h.lane !== undefined, // in process: the server skips the scan the pool made
@@ -91,7 +100,7 @@ export class BlockRunner {
       global,
       ...(control ? { control } : {}),
       ...(shared
-        ? { reduce: { chain: shared.chain, deltas: arena.view.subarray(0, shared.count * p), index: shared.index } }
+        ? { reduce: { chain: shared.chain, deltas: arena.view.subarray(0, shared.count * p), index: shared.index, ...claim } }
         : {}),
       nodes: block.map((node, j) => ({
         node,
@@ -100,22 +109,24 @@ export class BlockRunner {
         ...starts[j],
       })),
     };
-    let done: TrainBlockResult;
-    try {
-      done = await h.pool.run(task, { name: 'pooledTrainBlock' });
-    } catch (err) {
-      if (!shared) h.arenas.release(arena);
+    const settled = await Promise.allSettled(
+      Array.from({ length: copies }, () => h.pool.run(task, { name: 'pooledTrainBlock' }) as Promise<TrainBlockResult>),
+    );
+    const done = merged(settled);
+    const failed = block.filter((_, j) => !done.positions.includes(j));
+    if (failed.length > 0) {
+      const err = settled.find((x) => x.status === 'rejected')?.reason;
+      if (!shared && done.results.length === 0) h.arenas.release(arena);
       if (h.closed()) return;
-      h.log.error({ err, nodes: block, round }, 'local training failed');
+      h.log.error({ err, nodes: failed, round }, 'local training failed');
       const message = String(err).slice(0, 1000);
-      for (const node of block) void h.send({ type: 'error', round, node, code: 'train-failed', message, ref: -1 });
-      h.answers.answer(round, block);
-      return;
+      for (const node of failed) void h.send({ type: 'error', round, node, code: 'train-failed', message, ref: -1 });
+      if (done.results.length === 0) return h.answers.answer(round, block);
     }
     const sent = this.answer(round, done, starts, arena, base, p);
     h.answers.answer(round, block);
     // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
-    // until it closes the round (the round's arena is held by `HostRound` for the whole round).
+    // until it closes the round (the round's arena is held by the host for the whole round).
     if (!shared && sent.byRef) h.arenas.hold(arena, round);
     else if (!shared) h.arenas.release(arena);
     await Promise.all(sent.promises);
@@ -130,19 +141,20 @@ export class BlockRunner {
     base: number,
     p: number,
   ): { promises: Promise<unknown>[]; byRef: boolean } {
-    const { results, finite } = done;
+    const { results, finite, positions } = done;
     const h = this.host;
     const lane = h.lane;
     const emulation = h.emulation();
     // an emulated update waits for its virtual delivery time: by copy, so the arena can go back now
     const byRef = lane !== undefined && emulation === undefined && results.every((r: TrainResult) => !r.payload);
-    const promises = results.flatMap((r, j) => {
+    const promises = results.flatMap((r, k) => {
+      const j = positions[k];
       h.states.record(r.node, round, starts[j], r.state, r.upState, r.control);
       if (r.nonFinite !== undefined) h.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
       let route: DeltaRoute = { kind: 'copy' };
       if (byRef && !r.nonFinite) {
         const at = base + j * p;
-        if (finite[j]) lane.vouch(arena.id, at, p);
+        if (finite[k]) lane.vouch(arena.id, at, p);
         route = { kind: 'shared', reference: lane.reference(arena.id, at, p) };
       }
       const { header, tensors } = nodeAnswer(r, round, route);
@@ -159,4 +171,13 @@ export class BlockRunner {
     });
     return { promises, byRef };
   }
+}
+
+/** The results of the copies of one block task that succeeded, in block order. */
+function merged(settled: readonly PromiseSettledResult<TrainBlockResult>[]): TrainBlockResult {
+  const rows = settled.flatMap((x) =>
+    x.status === 'fulfilled' ? x.value.results.map((r, k) => ({ r, j: x.value.positions[k], f: x.value.finite[k] })) : [],
+  );
+  rows.sort((a, b) => a.j - b.j);
+  return { results: rows.map((x) => x.r), positions: rows.map((x) => x.j), finite: rows.map((x) => x.f) };
 }

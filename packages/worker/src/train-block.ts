@@ -45,12 +45,24 @@ export interface TrainBlockTask {
    * finite raw Δ of the block is added into `chain.acc` in order ({@link markAndDrain}) right after it
    * was trained, by whichever pool thread holds the chain then.
    */
-  readonly reduce?: { readonly chain: ReductionChain; readonly deltas: Float32Array; readonly index: number };
+  readonly reduce?: {
+    readonly chain: ReductionChain;
+    readonly deltas: Float32Array;
+    readonly index: number;
+    /**
+     * Shared claims (one Int32 of a SharedArrayBuffer): the same task then runs on every pool thread, and
+     * each takes the block's next untrained node with `Atomics.add` until none is left, so the nodes are
+     * trained, and reach the chain, nearly in order, with one task per thread and round.
+     */
+    readonly claim?: Int32Array;
+  };
 }
 
-/** What a block task returns: one {@link TrainResult} per node, in block order. */
+/** What a block task returns: one {@link TrainResult} per node it trained, in block order. */
 export interface TrainBlockResult {
   readonly results: readonly TrainResult[];
+  /** Each result's position in the task's `nodes` (all of them, in order, unless the task had `claim`s). */
+  readonly positions: readonly number[];
   /**
    * Per node: true when its raw Δ (no `payload`) was scanned here right after it was written, while
    * still in this core's cache, and has no NaN or ±Inf. Lets an in-process server skip its own scan of
@@ -66,7 +78,11 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
     throw new RangeError(`block out has ${task.out.length} floats, want ${task.nodes.length} × ${p}`);
   }
   const chain = task.reduce ? chainOf(task.reduce, p, loadKernels(task.setup.kernels).kernels) : null;
-  const results = task.nodes.map((n, j) => {
+  const claim = task.reduce?.claim;
+  const results: TrainResult[] = [];
+  const positions: number[] = [];
+  for (let j = claim ? Atomics.add(claim, 0, 1) : 0; j < task.nodes.length; j = claim ? Atomics.add(claim, 0, 1) : j + 1) {
+    const n = task.nodes[j];
     const r = trainTask({
       setup: task.setup,
       node: n.node,
@@ -80,10 +96,12 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
       ...(task.control ? { scaffold: { c: task.control, ci: n.control ?? null } } : {}),
     });
     chain?.(j, !r.payload && r.nonFinite === undefined);
-    return r;
-  });
+    results.push(r);
+    positions.push(j);
+  }
   // trainTask scanned every Δ (a non-finite one comes back with `nonFinite`), so nothing is scanned twice.
-  return { results, finite: results.map((r) => task.scan === true && !r.payload && r.nonFinite === undefined) };
+  const finite = results.map((r) => task.scan === true && !r.payload && r.nonFinite === undefined);
+  return { results, positions, finite };
 }
 
 /** Marks block node j done in the round's chain and adds what is next in order (see `markAndDrain`). */

@@ -314,21 +314,22 @@ export class WorkerHost {
     this.states.settle(round);
     this.answers.start(round, nodes);
     const shared = this.taskModels.acquire(model);
+    const reduction = this.claimReduction(round, nodes, setup);
+    if (reduction) {
+      // One task per pool thread for the whole round, the threads claiming nodes in order (see TrainBlockTask).
+      const arena = this.arenas.take(nodes.length * model.length);
+      const copies = Math.min(this.pool.maxThreads, nodes.length);
+      const place = { round: { arena, chain: reduction.chain, index: 0, count: nodes.length, copies } };
+      await this.blocks.run(round, nodes, shared, control, place);
+      this.arenas.hold(arena, round);
+      reduction.release();
+      this.taskModels.release(shared);
+      return;
+    }
     // About two blocks per thread, at most BLOCK_NODES nodes each: small enough that updates stream to the
     // server while later blocks train instead of arriving in one burst at the end of the round.
     const blocks = blocksOf(nodes, Math.max(2 * this.pool.maxThreads, Math.ceil(nodes.length / BLOCK_NODES)));
-    const reduction = this.claimReduction(round, nodes, setup);
-    const arena = reduction ? this.arenas.take(nodes.length * model.length) : null;
-    let index = 0;
-    await Promise.all(
-      blocks.map((block) => {
-        const place = reduction && arena ? { round: { arena, chain: reduction.chain, index, count: nodes.length } } : {};
-        index += block.length;
-        return this.blocks.run(round, block, shared, control, place);
-      }),
-    );
-    if (arena) this.arenas.hold(arena, round);
-    reduction?.release();
+    await Promise.all(blocks.map((block) => this.blocks.run(round, block, shared, control)));
     this.taskModels.release(shared);
   }
 
