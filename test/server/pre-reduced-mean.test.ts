@@ -60,7 +60,15 @@ function countingMean(): Aggregator & { closes: number; streamed: number } {
     },
     stream: (k: Kernels, size: number) => {
       const s = inner.stream?.(k, size) ?? null;
-      return s && { add: (d: Float32Array, w: number) => (a.streamed++, s.add(d, w)), finish: s.finish };
+      return (
+        s && {
+          add: (d: Float32Array, w: number) => {
+            a.streamed++;
+            s.add(d, w);
+          },
+          finish: s.finish,
+        }
+      );
     },
   };
   return a;
@@ -104,7 +112,10 @@ function run(kernels: Kernels, host: Host) {
         markAndDrain(claim.chain, i, !fails && !host.otherBackend, add);
       }
       if (fails) cmds.push(...m.handle({ type: 'failure', round: d.round, node, reason: 'train-failed' }));
-      else cmds.push(...m.handle({ type: 'update', round: d.round, node, samples: samplesOf(node), trainLoss: 1, delta: x }));
+      else
+        cmds.push(
+          ...m.handle({ type: 'update', round: d.round, node, samples: samplesOf(node), trainLoss: 1, delta: x }),
+        );
     }
     claim?.release();
   }

@@ -59,8 +59,8 @@ export class RoundStream {
 
   /** Takes `sum` as this round's additions; only before the first reply (otherwise `sum` is released unused). */
   adopt(sum: PreReducedSum): void {
-    if (this.next > 0 || this.pre !== null || !this.valid) return sum.release();
-    this.pre = sum;
+    if (this.next > 0 || this.pre !== null || !this.valid) sum.release();
+    else this.pre = sum;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { errors } from '@starling/core';
+import type { TensorInput } from './codec.js';
 import type { IncomingMessage } from './endpoint-options.js';
-import type { HeaderOf, OutgoingHeader } from './messages.js';
+import type { Header, OutgoingHeader } from './messages.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { type ReductionChain, SharedReduction } from './shared-reduction.js';
 
@@ -120,24 +121,40 @@ export class SharedLane {
     return r && chain ? { chain, release: () => r.release() } : null;
   }
 
+  /** Whether a server in this process takes messages by {@link post}. */
+  get listening(): boolean {
+    return this.inbox !== null;
+  }
+
   /** The server takes `update`s that a host in this process hands over directly ({@link postUpdate}). */
   listen(handler: (m: IncomingMessage) => void): void {
     this.inbox = handler;
   }
 
   /**
-   * Hands an `update` whose `delta` is the shm reference `ref` to the server in this process, as the
-   * message it would have received from `peer` over the socket (same header, the one 12-byte tensor),
-   * without encoding, framing, sending, receiving or decoding it: on a 2-core machine those cost the
-   * main thread more than the round's other work (docs/runtimes.md). Not counted in the socket's bytes;
-   * the payload is metered as before. False when no server listens (the host then uses its socket).
+   * Hands a message to the server in this process as the message it would have received from `peer`
+   * over the socket (same header, the tensors as decoded), without encoding, framing, sending,
+   * receiving or decoding it: on a 2-core machine those cost the main thread more than the round's other
+   * work (docs/runtimes.md). The server takes `update`s and `node-state`s this way. Not counted in the
+   * socket's bytes (an update's payload is metered as before). False when no server listens: the host
+   * then uses its socket. Tensors are handed over, not copied: the receiver copies what it keeps.
    */
-  postUpdate(peer: string, run: string, header: Extract<OutgoingHeader, { type: 'update' }>, ref: Uint8Array): boolean {
+  post(peer: string, run: string, header: OutgoingHeader, tensors: readonly TensorInput[] = []): boolean {
     if (!this.inbox) return false;
-    const descriptor = { name: 'delta', dtype: 'u8' as const, length: REF_BYTES, bytes: REF_BYTES, codec: SHARED_CODEC };
-    const full: HeaderOf<'update'> = { ...header, v: PROTOCOL_VERSION, run, seq: 0, tensors: [descriptor] };
-    const tensor = { name: 'delta', dtype: 'u8' as const, length: REF_BYTES, codec: SHARED_CODEC, data: ref };
-    this.inbox({ peer, header: full, tensors: [tensor], bytes: 0 });
+    const decoded = tensors.map((t) => {
+      const dtype = t.data instanceof Float32Array ? ('f32' as const) : ('u8' as const);
+      const data =
+        t.data instanceof Float32Array ? t.data : new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+      return { name: t.name, dtype, length: data.length, data, ...(t.codec ? { codec: t.codec } : {}) };
+    });
+    const descriptors = decoded.map(({ data, ...d }) => ({ ...d, bytes: data.byteLength }));
+    const full = { ...header, v: PROTOCOL_VERSION, run, seq: 0, tensors: descriptors } as Header;
+    this.inbox({ peer, header: full, tensors: decoded, bytes: 0 });
     return true;
+  }
+
+  /** {@link post} of an `update` whose `delta` is the shm reference `ref`. */
+  postUpdate(peer: string, run: string, header: Extract<OutgoingHeader, { type: 'update' }>, ref: Uint8Array): boolean {
+    return this.post(peer, run, header, [{ name: 'delta', data: ref, codec: SHARED_CODEC }]);
   }
 }

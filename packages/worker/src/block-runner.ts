@@ -100,7 +100,14 @@ export class BlockRunner {
       global,
       ...(control ? { control } : {}),
       ...(shared
-        ? { reduce: { chain: shared.chain, deltas: arena.view.subarray(0, shared.count * p), index: shared.index, ...claim } }
+        ? {
+            reduce: {
+              chain: shared.chain,
+              deltas: arena.view.subarray(0, shared.count * p),
+              index: shared.index,
+              ...claim,
+            },
+          }
         : {}),
       nodes: block.map((node, j) => ({
         node,
@@ -150,7 +157,8 @@ export class BlockRunner {
     const promises = results.flatMap((r, k) => {
       const j = positions[k];
       h.states.record(r.node, round, starts[j], r.state, r.upState, r.control);
-      if (r.nonFinite !== undefined) h.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
+      if (r.nonFinite !== undefined)
+        h.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
       let route: DeltaRoute = { kind: 'copy' };
       if (byRef && !r.nonFinite) {
         const at = base + j * p;
@@ -159,7 +167,11 @@ export class BlockRunner {
       }
       const { header, tensors } = nodeAnswer(r, round, route);
       // In process (threads), a by-reference update is handed to the server directly, not through the socket.
-      if (route.kind === 'shared' && header.type === 'update' && lane?.postUpdate(h.hostId, h.runId(), header, route.reference)) {
+      if (
+        route.kind === 'shared' &&
+        header.type === 'update' &&
+        lane?.postUpdate(h.hostId, h.runId(), header, route.reference)
+      ) {
         return [];
       }
       if (emulation?.has(r.node)) {
@@ -176,7 +188,9 @@ export class BlockRunner {
 /** The results of the copies of one block task that succeeded, in block order. */
 function merged(settled: readonly PromiseSettledResult<TrainBlockResult>[]): TrainBlockResult {
   const rows = settled.flatMap((x) =>
-    x.status === 'fulfilled' ? x.value.results.map((r, k) => ({ r, j: x.value.positions[k], f: x.value.finite[k] })) : [],
+    x.status === 'fulfilled'
+      ? x.value.results.map((r, k) => ({ r, j: x.value.positions[k], f: x.value.finite[k] }))
+      : [],
   );
   rows.sort((a, b) => a.j - b.j);
   return { results: rows.map((x) => x.r), positions: rows.map((x) => x.j), finite: rows.map((x) => x.f) };

@@ -77,7 +77,7 @@ describe('trainBlock', () => {
     expect(second.results).toEqual([]);
     expect(reduction.complete()).toBe(true);
     const want = new Float64Array(SIZE);
-    first.results.forEach((r, j) => jsKernels.accumulate(weights[j], r.delta, want));
+    for (const [j, r] of first.results.entries()) jsKernels.accumulate(weights[j], r.delta, want);
     expect(Array.from(reduction.acc)).toEqual(Array.from(want));
   });
 

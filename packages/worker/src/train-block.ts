@@ -81,7 +81,11 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
   const claim = task.reduce?.claim;
   const results: TrainResult[] = [];
   const positions: number[] = [];
-  for (let j = claim ? Atomics.add(claim, 0, 1) : 0; j < task.nodes.length; j = claim ? Atomics.add(claim, 0, 1) : j + 1) {
+  for (
+    let j = claim ? Atomics.add(claim, 0, 1) : 0;
+    j < task.nodes.length;
+    j = claim ? Atomics.add(claim, 0, 1) : j + 1
+  ) {
     const n = task.nodes[j];
     const r = trainTask({
       setup: task.setup,

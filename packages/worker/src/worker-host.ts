@@ -9,7 +9,9 @@ import {
   type IncomingMessage,
   type NodeStateHeader,
   type NonFiniteScan,
+  type OutgoingHeader,
   type SharedLane,
+  type TensorInput,
 } from '@starling/transport';
 import { Piscina } from 'piscina';
 import { ArenaPool } from './arena-pool.js';
@@ -259,7 +261,11 @@ export class WorkerHost {
   private nodeState(h: NodeStateHeader, tensors: readonly DecodedTensor[]): void {
     const held = this.states;
     if (h.op === 'request') {
-      void replyNodeStates(this.endpoint, h.round, held);
+      const lane = this.options.lane;
+      const post = lane?.listening
+        ? (hd: OutgoingHeader, t: TensorInput[]) => lane.post(this.hostId, this.runId, hd, t)
+        : undefined;
+      void replyNodeStates(this.endpoint, h.round, held, post);
       return;
     }
     const kind = this.setup?.setup.optimizer.kind;

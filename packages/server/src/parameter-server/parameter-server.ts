@@ -70,7 +70,7 @@ export class ParameterServer {
     this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane, (peer, bytes) =>
       this.refusedTraffic.refuse(peer, bytes),
     );
-    // threads: the in-process host hands its by-reference updates over directly (SharedLane.postUpdate).
+    // threads: the in-process host hands its by-reference updates and node states over directly (SharedLane.post).
     opts.lane?.listen((m) => this.onLaneUpdate(m));
     const rule = { kind: 'worker', ...(opts.admit ? { ids: opts.admit } : {}) } as const;
     this.hellos = new HelloDesk(rule, this.membership, opts.hosts, opts.log, {
@@ -252,9 +252,10 @@ export class ParameterServer {
     }
   }
 
-  /** An update the in-process host handed over by the lane (threads): taken as if from the socket. */
+  /** An update or node state the in-process host handed over by the lane (threads): as if from the socket. */
   private onLaneUpdate(m: IncomingMessage): void {
     const h = m.header;
+    if (h.type === 'node-state') this.nodeStates.accept(m.peer, h, m.tensors);
     if (h.type !== 'update' || !this.membership.started) return;
     const event = this.intake.accept(m, h, this.membership.ownerOf(h.node));
     if (event) this.feed([event]);
