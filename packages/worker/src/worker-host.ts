@@ -15,10 +15,10 @@ import {
 } from '@starling/transport';
 import { Piscina } from 'piscina';
 import { ArenaPool } from './arena-pool.js';
-import { BlockRunner } from './block-runner.js';
-import { blocksOf } from './blocks.js';
+import { BlockRunner, type BlockRunnerHost } from './block-runner.js';
 import { HelloLoop } from './hello-loop.js';
 import { hostIdFor } from './host-id.js';
+import { HostRound } from './host-round.js';
 import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
@@ -28,7 +28,6 @@ import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
 import { RoundAnswers } from './round-answers.js';
 import { ServerWait } from './server-wait.js';
-import { SharedTaskModel } from './shared-task-model.js';
 import { UpdateEmulation } from './update-emulation.js';
 
 /** The slice of a pino logger the host uses. */
@@ -71,8 +70,6 @@ export interface WorkerHostOptions {
   readonly dataDir?: string;
 }
 
-/** The most nodes a pool task trains (see {@link WorkerHost.runTask}). */
-const BLOCK_NODES = 8;
 const TASK_FILE = fileURLToPath(new URL('./train-block.js', import.meta.url));
 
 /**
@@ -101,10 +98,8 @@ export class WorkerHost {
   private readonly answers = new RoundAnswers();
   private readonly serverWait: ServerWait;
   private receiver: ModelReceiver | null = null;
-  /** The pool threads' copy of the current task model. */
-  private readonly taskModels = new SharedTaskModel();
   private readonly arenas: ArenaPool;
-  private readonly blocks: BlockRunner;
+  private readonly rounds: HostRound;
   /** The run this host was welcomed into ('' before its `welcome`). */
   private runId = '';
   private finish!: (reason: string) => void;
@@ -141,7 +136,7 @@ export class WorkerHost {
       void this.close('no server', errors.runtime(`worker host ${this.hostId}: ${why}`));
     });
     this.serverWait.start();
-    this.blocks = new BlockRunner({
+    const host: BlockRunnerHost = {
       pool: this.pool,
       arenas: this.arenas,
       states: this.states,
@@ -154,7 +149,8 @@ export class WorkerHost {
       emulation: () => this.emulation,
       closed: () => this.closed,
       log: options.log,
-    });
+    };
+    this.rounds = new HostRound(host, new BlockRunner(host));
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
       ...(options.security ? { security: options.security } : {}),
@@ -249,7 +245,10 @@ export class WorkerHost {
       const control = c?.data instanceof Float32Array ? c.data.slice() : undefined;
       const model = this.taskModel(h.round, h.nodes, h.model, c ? m.tensors.filter((t) => t !== c) : m.tensors);
       const nodes = this.answers.pending(h.round, h.nodes);
-      if (model && nodes.length > 0) void this.runTask(h.round, nodes, model, control);
+      if (model && nodes.length > 0) {
+        this.endpoint.setRound(h.round);
+        void this.rounds.run(h.round, nodes, model, control);
+      }
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     } else if (h.type === 'node-state' && this.setup) {
@@ -305,48 +304,5 @@ export class WorkerHost {
       }
       return null;
     }
-  }
-
-  private async runTask(
-    round: number,
-    nodes: readonly number[],
-    model: Float32Array,
-    control: Float32Array | undefined,
-  ): Promise<void> {
-    const setup = this.setup;
-    if (!setup) return;
-    this.endpoint.setRound(round);
-    this.arenas.releaseBefore(round);
-    this.states.settle(round);
-    this.answers.start(round, nodes);
-    const shared = this.taskModels.acquire(model);
-    const reduction = this.claimReduction(round, nodes, setup);
-    if (reduction) {
-      // One task per pool thread for the whole round, the threads claiming nodes in order (see TrainBlockTask).
-      const arena = this.arenas.take(nodes.length * model.length);
-      const copies = Math.min(this.pool.maxThreads, nodes.length);
-      const place = { round: { arena, chain: reduction.chain, index: 0, count: nodes.length, copies } };
-      await this.blocks.run(round, nodes, shared, control, place);
-      this.arenas.hold(arena, round);
-      reduction.release();
-      this.taskModels.release(shared);
-      return;
-    }
-    // About two blocks per thread, at most BLOCK_NODES nodes each: small enough that updates stream to the
-    // server while later blocks train instead of arriving in one burst at the end of the round.
-    const blocks = blocksOf(nodes, Math.max(2 * this.pool.maxThreads, Math.ceil(nodes.length / BLOCK_NODES)));
-    await Promise.all(blocks.map((block) => this.blocks.run(round, block, shared, control)));
-    this.taskModels.release(shared);
-  }
-
-  /**
-   * The in-process server's shared reduction of `round` (threads runtime), when this host's nodes are the
-   * whole selection in id order and their raw Δs go by reference: the pool threads then add each Δ
-   * into the server's float64 accumulator right after training it (see `SharedReduction`).
-   */
-  private claimReduction(round: number, nodes: readonly number[], setup: HostSetup) {
-    const lane = this.options.lane;
-    if (!lane || this.emulation || setup.setup.compression?.up !== undefined) return null;
-    return lane.claimReduction(round, nodes);
   }
 }
