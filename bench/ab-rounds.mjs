@@ -21,7 +21,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 function roundTimes(tree, runtime) {
   const out = join(mkdtempSync(join(tmpdir(), 'starling-ab-')), 'run');
   const sets = ['algorithm.clients=1000', 'algorithm.fraction=0.1', `algorithm.rounds=${rounds}`];
-  sets.push('eval.every=100000', `runtime.kind=${runtime}`);
+  sets.push(
+    'eval.every=100000',
+    runtime === 'processes' ? 'runtime={kind: processes, workers: 2}' : `runtime.kind=${runtime}`,
+  );
   const args = [join(tree, 'packages/cli/bin/starling.js'), 'run', 'experiments/fedavg-mnist-iid.yaml'];
   args.push('--out', out, '--quiet', '--json', '--kernels', 'native', ...sets.flatMap((s) => ['--set', s]));
   const r = spawnSync(process.execPath, args, { cwd: tree, encoding: 'utf8' });

@@ -2,7 +2,7 @@ import { compressKernelsOf, drawParticipants, errors, type Kernels, type Rng, ty
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
 import { FailedRounds } from './round-failures.js';
-import { RoundStream } from './round-stream.js';
+import { type PreReducedSum, RoundStream } from './round-stream.js';
 import type {
   RoundHooks,
   RoundMachineOptions,
@@ -232,7 +232,11 @@ export class RoundMachine {
     // Nobody drawn (Poisson): the round closes at once (a client-DP aggregator still releases a noise-only update).
     if (dispatch.length === 0) return this.close();
     this.stream = this.gate ? null : this.openStream();
-    const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: dispatch, model: this.params }];
+    const stream = this.stream;
+    const backend = this.kernels.backend;
+    const adopt = (sum: PreReducedSum) => stream?.adopt(sum);
+    const reduce = stream ? { reduce: { weights: stream.weights, backend, adopt } } : {};
+    const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: dispatch, model: this.params, ...reduce }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
     return cmds;
   }
@@ -272,6 +276,8 @@ export class RoundMachine {
     };
     this.refusal = null;
     this.results.clear();
+    this.stream?.close();
+    this.stream = null;
     const cmds: ServerCommand[] = [{ type: 'round-closed', summary }];
     const failed = this.failedRounds.count(summary);
     if (failed !== null) {

@@ -2,6 +2,23 @@ import { errors } from '@starling/core';
 import type { AggregateStream } from './aggregators/aggregator.js';
 
 /**
+ * A round's weighted sum done outside the round machine, in the machine's order and weights: the pool
+ * threads of an in-process host add each Δ into a shared float64 accumulator (`SharedReduction` of
+ * @starling/transport). The machine adopts it through {@link RoundStream.adopt} and, if every update
+ * then arrives as promised, only rounds it at the close.
+ */
+export interface PreReducedSum {
+  /** Σ_i p_i·Δ_i in float64, added from zero in increasing order index (the stream's order). */
+  readonly acc: Float64Array;
+  /** Whether the update of order index `i` is (or will be, before its round's last update arrives) in `acc`. */
+  claimed(i: number): boolean;
+  /** Every order index was added, in order. */
+  complete(): boolean;
+  /** The round is over for the machine: it reads `acc` no more. */
+  release(): void;
+}
+
+/**
  * One round's streaming aggregation (see `Aggregator.stream`): the selected nodes in increasing id order,
  * the sample count each is expected to report (its partition size) and the capped weights of those
  * counts, fixed at the round's open. As replies come in, every update whose lower-id predecessors have
@@ -10,11 +27,16 @@ import type { AggregateStream } from './aggregators/aggregator.js';
  * are added, its result is exactly `aggregate`'s over the same replies (same updates, same order, same
  * weights). Anything else (a failure, a deadline, an unexpected count) leaves it incomplete and the round
  * machine aggregates at the close as before.
+ *
+ * Pre-reduced ({@link adopt}): the additions are someone else's (same operation, same order, same
+ * weights), so the stream only follows the replies; an update that arrives unclaimed by the pre-reduced
+ * sum drops it, and the updates so far are added here instead, so the result is the same either way.
  */
 export class RoundStream {
   private next = 0;
   private valid = true;
   private readonly index = new Map<number, number>();
+  private pre: PreReducedSum | null = null;
 
   /**
    * @param order the selected nodes, increasing id order
@@ -24,7 +46,7 @@ export class RoundStream {
   constructor(
     private readonly order: readonly number[],
     private readonly samples: readonly number[],
-    private readonly weights: Float64Array,
+    readonly weights: Float64Array,
     private readonly sink: AggregateStream,
   ) {
     for (const [i, node] of order.entries()) this.index.set(node, i);
@@ -32,7 +54,13 @@ export class RoundStream {
 
   /** True once every selected node's update was added with its expected count. */
   get complete(): boolean {
-    return this.valid && this.next === this.order.length;
+    return this.valid && this.next === this.order.length && (this.pre === null || this.pre.complete());
+  }
+
+  /** Takes `sum` as this round's additions; only before the first reply (otherwise `sum` is released unused). */
+  adopt(sum: PreReducedSum): void {
+    if (this.next > 0 || this.pre !== null || !this.valid) sum.release();
+    else this.pre = sum;
   }
 
   /**
@@ -43,8 +71,9 @@ export class RoundStream {
     const i = this.index.get(node);
     if (i === undefined || samples !== this.samples[i]) this.valid = false;
     if (!this.valid) return;
+    if (this.pre && !this.pre.claimed(i ?? -1)) this.dropPreReduced(deltaOf);
     for (let d = deltaOf(this.order[this.next]); d !== undefined; d = deltaOf(this.order[this.next])) {
-      this.sink.add(d, this.weights[this.next]);
+      if (this.pre === null) this.sink.add(d, this.weights[this.next]);
       if (++this.next === this.order.length) return;
     }
   }
@@ -57,6 +86,25 @@ export class RoundStream {
   /** Writes the aggregate into `out`; only when {@link complete}. */
   finish(out: Float32Array): void {
     if (!this.complete) throw errors.runtime('round stream finished before every update was added');
-    this.sink.finish(out);
+    if (this.pre) out.set(this.pre.acc);
+    else this.sink.finish(out);
+  }
+
+  /** The round closed: a pre-reduced sum is released (its accumulator may be reused). */
+  close(): void {
+    this.pre?.release();
+    this.pre = null;
+    this.valid = false;
+  }
+
+  /** The pre-reduced sum will not have every update: the updates followed so far are added here now. */
+  private dropPreReduced(deltaOf: (node: number) => Float32Array | undefined): void {
+    this.pre?.release();
+    this.pre = null;
+    for (let j = 0; j < this.next; j++) {
+      const d = deltaOf(this.order[j]);
+      if (d === undefined) throw errors.runtime(`round stream lost the update of node ${this.order[j]}`);
+      this.sink.add(d, this.weights[j]);
+    }
   }
 }

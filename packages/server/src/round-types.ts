@@ -1,5 +1,6 @@
 import type { RoundGate } from '@starling/core';
 import type { Aggregator } from './aggregators/aggregator.js';
+import type { PreReducedSum } from './round-stream.js';
 
 /**
  * How many of the available nodes take part in a round: a share or a count drawn without replacement,
@@ -123,9 +124,22 @@ export interface RoundSummary {
   readonly refused?: string;
 }
 
+/**
+ * A dispatched round whose mean streams (weights fixed at the open): a runtime that can add the updates
+ * itself, in `nodes` order with these weights (the in-process host's pool threads, `SharedReduction`),
+ * hands the machine the sum with `adopt`; see `RoundStream.adopt`.
+ */
+export interface StreamOffer {
+  /** p_i of `nodes[i]`, the capped weights of the expected counts. */
+  readonly weights: Float64Array;
+  /** The machine's kernel backend (the sum must be made with its `accumulate`). */
+  readonly backend: 'js' | 'native';
+  adopt(sum: PreReducedSum): void;
+}
+
 /** What the round logic asks the runtime to do. */
 export type ServerCommand =
-  | { type: 'dispatch'; round: number; nodes: readonly number[]; model: Float32Array }
+  | { type: 'dispatch'; round: number; nodes: readonly number[]; model: Float32Array; reduce?: StreamOffer }
   | { type: 'arm-deadline'; round: number; ms: number }
   | { type: 'round-closed'; summary: RoundSummary }
   | { type: 'rejected'; node: number; round: number; reason: string }

@@ -92,3 +92,5 @@ export { isCurveKey, z85Decode, z85Encode } from './security/z85.js';
 export type { ZapRegistration } from './security/zap-handler.js';
 export { registerZapDomain, ZAP_ENDPOINT, zapHandlerOpen } from './security/zap-handler.js';
 export { SHARED_CODEC, SharedLane } from './shared-lane.js';
+export type { ReductionChain } from './shared-reduction.js';
+export { markAndDrain, SharedReduction } from './shared-reduction.js';

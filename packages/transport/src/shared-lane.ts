@@ -1,4 +1,9 @@
 import { errors } from '@starling/core';
+import type { TensorInput } from './codec.js';
+import type { IncomingMessage } from './endpoint-options.js';
+import type { Header, OutgoingHeader } from './messages.js';
+import { PROTOCOL_VERSION } from './protocol.js';
+import { type ReductionChain, SharedReduction } from './shared-reduction.js';
 
 /** The codec of a `delta` tensor that refers to shared memory instead of carrying the floats. */
 export const SHARED_CODEC = 'shm';
@@ -20,6 +25,11 @@ export class SharedLane {
   /** Per arena: float offset → length of each range its writer scanned and found finite since it last wrote it. */
   private readonly vouched = new Map<number, Map<number, number>>();
   private next = 0;
+  /** Every round reduction made so far (a free one is reused); `open` is the latest the server opened. */
+  private readonly reductions: SharedReduction[] = [];
+  private open: SharedReduction | null = null;
+  /** The server's handler of updates handed over in process (see {@link postUpdate}), or null. */
+  private inbox: ((m: IncomingMessage) => void) | null = null;
 
   /** Registers `arena` and returns its id. */
   register(arena: SharedArrayBuffer): number {
@@ -79,5 +89,72 @@ export class SharedLane {
       throw errors.protocol(`update: shared reference ${offset}+${length} past arena ${id} (${arena.byteLength / 4})`);
     }
     return new Float32Array(arena, offset * 4, length);
+  }
+
+  /**
+   * The server opens round `round`'s shared reduction (see `SharedReduction`): `order` the selected nodes
+   * in increasing id order, `weights` their capped weights, `size` the model's length, `backend` the
+   * server's kernel backend. The server releases it when the round closes.
+   */
+  openReduction(
+    round: number,
+    order: readonly number[],
+    weights: Float64Array,
+    size: number,
+    backend: string,
+  ): SharedReduction {
+    let r = this.reductions.find((x) => !x.busy && x.acc.length === size);
+    if (!r) this.reductions.push((r = new SharedReduction(size)));
+    r.open(round, order, weights, backend);
+    this.open = r;
+    return r;
+  }
+
+  /**
+   * The host takes part in round `round`'s reduction when its `nodes` are exactly the selected ones in
+   * order: it gets the chain for its pool threads and a release to call once every block has returned;
+   * null when the server opened none for that round or the nodes differ.
+   */
+  claimReduction(round: number, nodes: readonly number[]): { chain: ReductionChain; release: () => void } | null {
+    const r = this.open;
+    const chain = r?.claim(round, nodes) ?? null;
+    return r && chain ? { chain, release: () => r.release() } : null;
+  }
+
+  /** Whether a server in this process takes messages by {@link post}. */
+  get listening(): boolean {
+    return this.inbox !== null;
+  }
+
+  /** The server takes `update`s that a host in this process hands over directly ({@link postUpdate}). */
+  listen(handler: (m: IncomingMessage) => void): void {
+    this.inbox = handler;
+  }
+
+  /**
+   * Hands a message to the server in this process as the message it would have received from `peer`
+   * over the socket (same header, the tensors as decoded), without encoding, framing, sending,
+   * receiving or decoding it: on a 2-core machine those cost the main thread more than the round's other
+   * work (docs/runtimes.md). The server takes `update`s and `node-state`s this way. Not counted in the
+   * socket's bytes (an update's payload is metered as before). False when no server listens: the host
+   * then uses its socket. Tensors are handed over, not copied: the receiver copies what it keeps.
+   */
+  post(peer: string, run: string, header: OutgoingHeader, tensors: readonly TensorInput[] = []): boolean {
+    if (!this.inbox) return false;
+    const decoded = tensors.map((t) => {
+      const dtype = t.data instanceof Float32Array ? ('f32' as const) : ('u8' as const);
+      const data =
+        t.data instanceof Float32Array ? t.data : new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+      return { name: t.name, dtype, length: data.length, data, ...(t.codec ? { codec: t.codec } : {}) };
+    });
+    const descriptors = decoded.map(({ data, ...d }) => ({ ...d, bytes: data.byteLength }));
+    const full = { ...header, v: PROTOCOL_VERSION, run, seq: 0, tensors: descriptors } as Header;
+    this.inbox({ peer, header: full, tensors: decoded, bytes: 0 });
+    return true;
+  }
+
+  /** {@link post} of an `update` whose `delta` is the shm reference `ref`. */
+  postUpdate(peer: string, run: string, header: Extract<OutgoingHeader, { type: 'update' }>, ref: Uint8Array): boolean {
+    return this.post(peer, run, header, [{ name: 'delta', data: ref, codec: SHARED_CODEC }]);
   }
 }

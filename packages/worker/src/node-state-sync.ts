@@ -4,15 +4,24 @@ import {
   type DecodedTensor,
   type NodeStateHeader,
   nodeStateMessage,
+  type OutgoingHeader,
   readNodeState,
+  type TensorInput,
 } from '@starling/transport';
 import type { NodeStates } from './node-states.js';
 
 /**
  * Answers a `node-state` `request` (a run checkpoint): one `node-state` `node` message per node the host
- * holds state for, in node order, then `end` with their count (docs/protocol.md).
+ * holds state for, in node order, then `end` with their count (docs/protocol.md). With `post` (a server in
+ * this process, `SharedLane.post`), the messages are handed over directly instead of sent, all or none.
  */
-export async function replyNodeStates(endpoint: DealerEndpoint, round: number, held: NodeStates): Promise<void> {
+export async function replyNodeStates(
+  endpoint: DealerEndpoint,
+  round: number,
+  held: NodeStates,
+  post?: (header: OutgoingHeader, tensors: TensorInput[]) => boolean,
+): Promise<void> {
+  const direct = post !== undefined;
   const ids = held.nodes();
   const sent = ids.map((node) => {
     const { state: s, upState, control } = held.stateAfter(node, round);
@@ -24,10 +33,11 @@ export async function replyNodeStates(endpoint: DealerEndpoint, round: number, h
       up: upState ?? {},
       ...(control ? { control } : {}),
     });
-    return endpoint.send(header, tensors);
+    return direct && post ? post(header, tensors) : endpoint.send(header, tensors);
   });
   await Promise.all(sent);
-  await endpoint.send({ type: 'node-state', round, node: -1, op: 'end', count: ids.length });
+  const end = { type: 'node-state' as const, round, node: -1, op: 'end' as const, count: ids.length };
+  if (!(direct && post?.(end, []))) await endpoint.send(end);
 }
 
 /**

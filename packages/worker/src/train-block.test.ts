@@ -1,3 +1,5 @@
+import { jsKernels } from '@starling/core';
+import { SharedLane } from '@starling/transport';
 import { transferableSymbol, valueSymbol } from 'piscina';
 import { describe, expect, it } from 'vitest';
 import type { NodeSetup } from './node-setup.js';
@@ -57,6 +59,26 @@ describe('trainBlock', () => {
     } finally {
       global.set(Float32Array.from({ length: SIZE }, (_, i) => 0.1 * i - 0.3));
     }
+  });
+
+  it('with a shared reduction, adds every Δ into the chain in order, bit for bit as accumulate one by one', () => {
+    const t = block();
+    const lane = new SharedLane();
+    const weights = Float64Array.from([0.5, 0.25, 0.25]);
+    const order = nodes.map((n) => n.node);
+    const reduction = lane.openReduction(2, order, weights, SIZE, 'js');
+    const claim = lane.claimReduction(2, order);
+    if (!claim) throw new Error('no claim');
+    const reduce = { chain: claim.chain, deltas: t.out, index: 0, claim: new Int32Array(new SharedArrayBuffer(4)) };
+    // Two copies of the task share the nodes by claims (here one after the other: the first takes all).
+    const first = trainBlock({ ...t, reduce });
+    const second = trainBlock({ ...t, reduce });
+    expect(first.positions).toEqual([0, 1, 2]);
+    expect(second.results).toEqual([]);
+    expect(reduction.complete()).toBe(true);
+    const want = new Float64Array(SIZE);
+    for (const [j, r] of first.results.entries()) jsKernels.accumulate(weights[j], r.delta, want);
+    expect(Array.from(reduction.acc)).toEqual(Array.from(want));
   });
 
   it('refuses an out of the wrong size', () => {

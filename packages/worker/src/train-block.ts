@@ -1,4 +1,5 @@
-import { type CompressorState, compressKernelsOf, type LocalPlan, type OptimizerState } from '@starling/core';
+import type { CompressorState, Kernels, LocalPlan, OptimizerState } from '@starling/core';
+import { markAndDrain, type ReductionChain } from '@starling/transport';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
 import type { NodeSetup } from './node-setup.js';
@@ -38,11 +39,30 @@ export interface TrainBlockTask {
   readonly scan?: boolean;
   /** SCAFFOLD: the server's control variate c for this round (read only); absent for other algorithms. */
   readonly control?: Float32Array;
+  /**
+   * The round's shared reduction (threads runtime): `deltas` is the round's arena (every selected node's
+   * Δ, `count × P` floats, in order; `out` is this block's slice of it, from order index `index`). Each
+   * finite raw Δ of the block is added into `chain.acc` in order ({@link markAndDrain}) right after it
+   * was trained, by whichever pool thread holds the chain then.
+   */
+  readonly reduce?: {
+    readonly chain: ReductionChain;
+    readonly deltas: Float32Array;
+    readonly index: number;
+    /**
+     * Shared claims (one Int32 of a SharedArrayBuffer): the same task then runs on every pool thread, and
+     * each takes the block's next untrained node with `Atomics.add` until none is left, so the nodes are
+     * trained, and reach the chain, nearly in order, with one task per thread and round.
+     */
+    readonly claim?: Int32Array;
+  };
 }
 
-/** What a block task returns: one {@link TrainResult} per node, in block order. */
+/** What a block task returns: one {@link TrainResult} per node it trained, in block order. */
 export interface TrainBlockResult {
   readonly results: readonly TrainResult[];
+  /** Each result's position in the task's `nodes` (all of them, in order, unless the task had `claim`s). */
+  readonly positions: readonly number[];
   /**
    * Per node: true when its raw Δ (no `payload`) was scanned here right after it was written, while
    * still in this core's cache, and has no NaN or ±Inf. Lets an in-process server skip its own scan of
@@ -57,9 +77,17 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
   if (task.out.length !== task.nodes.length * p) {
     throw new RangeError(`block out has ${task.out.length} floats, want ${task.nodes.length} × ${p}`);
   }
-  const scan = task.scan ? compressKernelsOf(loadKernels(task.setup.kernels).kernels).firstNonFinite : null;
-  const results = task.nodes.map((n, j) =>
-    trainTask({
+  const chain = task.reduce ? chainOf(task.reduce, p, loadKernels(task.setup.kernels).kernels) : null;
+  const claim = task.reduce?.claim;
+  const results: TrainResult[] = [];
+  const positions: number[] = [];
+  for (
+    let j = claim ? Atomics.add(claim, 0, 1) : 0;
+    j < task.nodes.length;
+    j = claim ? Atomics.add(claim, 0, 1) : j + 1
+  ) {
+    const n = task.nodes[j];
+    const r = trainTask({
       setup: task.setup,
       node: n.node,
       indices: n.indices,
@@ -70,9 +98,27 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
       local: n.local,
       out: task.out.subarray(j * p, (j + 1) * p),
       ...(task.control ? { scaffold: { c: task.control, ci: n.control ?? null } } : {}),
-    }),
-  );
-  return { results, finite: results.map((r) => scan !== null && !r.payload && scan(r.delta) < 0) };
+    });
+    chain?.(j, !r.payload && r.nonFinite === undefined);
+    results.push(r);
+    positions.push(j);
+  }
+  // trainTask scanned every Δ (a non-finite one comes back with `nonFinite`), so nothing is scanned twice.
+  const finite = results.map((r) => task.scan === true && !r.payload && r.nonFinite === undefined);
+  return { results, positions, finite };
+}
+
+/** Marks block node j done in the round's chain and adds what is next in order (see `markAndDrain`). */
+function chainOf(
+  reduce: NonNullable<TrainBlockTask['reduce']>,
+  p: number,
+  kernels: Kernels,
+): (j: number, ok: boolean) => void {
+  const { chain, deltas, index } = reduce;
+  const add = kernels.accumulate?.bind(kernels);
+  const usable = add !== undefined && kernels.backend === chain.backend;
+  const addAt = (i: number) => add?.(chain.weights[i], deltas.subarray(i * p, (i + 1) * p), chain.acc);
+  return (j, ok) => markAndDrain(chain, index + j, ok && usable, addAt);
 }
 
 /** The optimizer state vectors of the results that span their own ArrayBuffer (transferable, each once). */

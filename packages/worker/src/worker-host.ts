@@ -9,26 +9,25 @@ import {
   type IncomingMessage,
   type NodeStateHeader,
   type NonFiniteScan,
+  type OutgoingHeader,
   type SharedLane,
+  type TensorInput,
 } from '@starling/transport';
 import { Piscina } from 'piscina';
 import { ArenaPool } from './arena-pool.js';
-import { blocksOf } from './blocks.js';
+import { BlockRunner, type BlockRunnerHost } from './block-runner.js';
 import { HelloLoop } from './hello-loop.js';
 import { hostIdFor } from './host-id.js';
+import { HostRound } from './host-round.js';
 import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
-import { type DeltaRoute, nodeAnswer } from './node-answer.js';
 import { type HostSetup, onHost } from './node-setup.js';
 import { applyNodeState, replyNodeStates } from './node-state-sync.js';
 import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
 import { RoundAnswers } from './round-answers.js';
 import { ServerWait } from './server-wait.js';
-import { SharedTaskModel } from './shared-task-model.js';
-import type { TrainBlockResult, TrainBlockTask } from './train-block.js';
-import type { TrainResult } from './train-task.js';
 import { UpdateEmulation } from './update-emulation.js';
 
 /** The slice of a pino logger the host uses. */
@@ -71,8 +70,6 @@ export interface WorkerHostOptions {
   readonly dataDir?: string;
 }
 
-/** The most nodes a pool task trains (see {@link WorkerHost.runTask}). */
-const BLOCK_NODES = 8;
 const TASK_FILE = fileURLToPath(new URL('./train-block.js', import.meta.url));
 
 /**
@@ -96,16 +93,15 @@ export class WorkerHost {
   private readonly pool: Piscina;
   private setup: HostSetup | null = null;
   private readonly states = new NodeStates();
-  /** Per node, the block training it now (so its next round waits for it). */
-  private readonly training = new Map<number, Promise<void>>();
   /** `systems.emulate`: holds each update until its client's virtual delivery time. */
   private emulation: UpdateEmulation | undefined;
   private readonly answers = new RoundAnswers();
   private readonly serverWait: ServerWait;
   private receiver: ModelReceiver | null = null;
-  /** The pool threads' copy of the current task model. */
-  private readonly taskModels = new SharedTaskModel();
   private readonly arenas: ArenaPool;
+  private readonly rounds: HostRound;
+  /** The run this host was welcomed into ('' before its `welcome`). */
+  private runId = '';
   private finish!: (reason: string) => void;
   private readonly hellos = new HelloLoop(() => this.hello());
   private closed = false;
@@ -140,6 +136,21 @@ export class WorkerHost {
       void this.close('no server', errors.runtime(`worker host ${this.hostId}: ${why}`));
     });
     this.serverWait.start();
+    const host: BlockRunnerHost = {
+      pool: this.pool,
+      arenas: this.arenas,
+      states: this.states,
+      answers: this.answers,
+      lane: options.lane,
+      hostId: this.hostId,
+      runId: () => this.runId,
+      send: (header, tensors) => this.endpoint.send(header, tensors),
+      setup: () => this.setup,
+      emulation: () => this.emulation,
+      closed: () => this.closed,
+      log: options.log,
+    };
+    this.rounds = new HostRound(host, new BlockRunner(host));
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
       ...(options.security ? { security: options.security } : {}),
@@ -212,6 +223,7 @@ export class WorkerHost {
         return;
       }
       this.endpoint.setRun(h.run);
+      this.runId = h.run;
       this.setup = { ...setup, setup: onHost(setup.setup, this.options.dataDir) };
       this.emulation?.close();
       this.emulation = setup.emulate ? new UpdateEmulation(setup.emulate) : undefined;
@@ -233,7 +245,10 @@ export class WorkerHost {
       const control = c?.data instanceof Float32Array ? c.data.slice() : undefined;
       const model = this.taskModel(h.round, h.nodes, h.model, c ? m.tensors.filter((t) => t !== c) : m.tensors);
       const nodes = this.answers.pending(h.round, h.nodes);
-      if (model && nodes.length > 0) void this.runTask(h.round, nodes, model, control);
+      if (model && nodes.length > 0) {
+        this.endpoint.setRound(h.round);
+        void this.rounds.run(h.round, nodes, model, control);
+      }
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     } else if (h.type === 'node-state' && this.setup) {
@@ -245,7 +260,11 @@ export class WorkerHost {
   private nodeState(h: NodeStateHeader, tensors: readonly DecodedTensor[]): void {
     const held = this.states;
     if (h.op === 'request') {
-      void replyNodeStates(this.endpoint, h.round, held);
+      const lane = this.options.lane;
+      const post = lane?.listening
+        ? (hd: OutgoingHeader, t: TensorInput[]) => lane.post(this.hostId, this.runId, hd, t)
+        : undefined;
+      void replyNodeStates(this.endpoint, h.round, held, post);
       return;
     }
     const kind = this.setup?.setup.optimizer.kind;
@@ -285,125 +304,5 @@ export class WorkerHost {
       }
       return null;
     }
-  }
-
-  private async runTask(
-    round: number,
-    nodes: readonly number[],
-    model: Float32Array,
-    control: Float32Array | undefined,
-  ): Promise<void> {
-    const setup = this.setup;
-    if (!setup) return;
-    this.endpoint.setRound(round);
-    this.arenas.releaseBefore(round);
-    this.states.settle(round);
-    this.answers.start(round, nodes);
-    const shared = this.taskModels.acquire(model);
-    // About two blocks per thread, at most BLOCK_NODES nodes each: small enough that updates stream to the
-    // server while later blocks train instead of arriving in one burst at the end of the round.
-    const blocks = blocksOf(nodes, Math.max(2 * this.pool.maxThreads, Math.ceil(nodes.length / BLOCK_NODES)));
-    await Promise.all(blocks.map((block) => this.runBlock(round, block, shared, control)));
-    this.taskModels.release(shared);
-  }
-
-  /**
-   * Trains one block of nodes in one pool task and sends one `update` per node. The pool thread writes
-   * the block's Δs into a reused shared arena (fresh memory cost about 3 ms per node in page faults on
-   * this kind of machine); `send` copies each Δ into its frame at once, so the arena goes back to the
-   * free list as soon as the block's updates are queued.
-   */
-  private async runBlock(
-    round: number,
-    block: readonly number[],
-    global: Float32Array,
-    control: Float32Array | undefined,
-  ): Promise<void> {
-    // A node still training an earlier round (a straggler whose round closed without it, on a virtual clock)
-    // finishes that first: it trains the next round from its state after that one, as it does inline.
-    const earlier = block.flatMap((node) => this.training.get(node) ?? []);
-    const run = Promise.allSettled(earlier).then(() => this.trainBlockNow(round, block, global, control));
-    for (const node of block) this.training.set(node, run);
-    try {
-      await run;
-    } finally {
-      for (const node of block) if (this.training.get(node) === run) this.training.delete(node);
-    }
-  }
-
-  private async trainBlockNow(
-    round: number,
-    block: readonly number[],
-    global: Float32Array,
-    control: Float32Array | undefined,
-  ): Promise<void> {
-    const setup = this.setup;
-    if (!setup) return;
-    const arena = this.arenas.take(block.length * global.length);
-    const starts = block.map((node) => this.states.startOf(node, round));
-    const task: TrainBlockTask = {
-      out: arena.view.subarray(0, block.length * global.length),
-      scan: this.options.lane !== undefined, // in process: the server skips the scan the pool made
-      setup: setup.setup,
-      round,
-      global,
-      ...(control ? { control } : {}),
-      nodes: block.map((node, j) => ({
-        node,
-        indices: Int32Array.from(setup.partition[String(node)] ?? []),
-        local: setup.local?.[String(node)],
-        ...starts[j],
-      })),
-    };
-    let results: readonly TrainResult[];
-    let finite: readonly boolean[];
-    try {
-      const done: TrainBlockResult = await this.pool.run(task, { name: 'pooledTrainBlock' });
-      ({ results, finite } = done);
-    } catch (err) {
-      this.arenas.release(arena);
-      if (this.closed) return;
-      this.options.log.error({ err, nodes: block, round }, 'local training failed');
-      const message = String(err).slice(0, 1000);
-      for (const node of block) {
-        void this.endpoint.send({ type: 'error', round, node, code: 'train-failed', message, ref: -1 });
-      }
-      this.answers.answer(round, block);
-      return;
-    }
-    const lane = this.options.lane;
-    const emulation = this.emulation;
-    // an emulated update waits for its virtual delivery time: by copy, so the arena can go back now
-    const byRef = lane !== undefined && emulation === undefined && results.every((r) => !r.payload);
-    const p = global.length;
-    const sent = results.map((r, j) => {
-      this.states.record(r.node, round, starts[j], r.state, r.upState, r.control);
-      if (r.nonFinite !== undefined) {
-        this.options.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
-      }
-      const route: DeltaRoute =
-        byRef && !r.nonFinite
-          ? { kind: 'shared', reference: this.reference(lane, arena.id, j * p, p, finite[j]) }
-          : { kind: 'copy' };
-      const { header, tensors } = nodeAnswer(r, round, route);
-      if (emulation?.has(r.node)) {
-        // not awaited: the node may train its next round while a late update still waits (it holds a copy)
-        void emulation.hold(r.node, round, tensors, (t) => this.endpoint.send(header, t));
-        return undefined;
-      }
-      return this.endpoint.send(header, tensors);
-    });
-    this.answers.answer(round, block);
-    // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
-    // until it closes the round.
-    if (byRef) this.arenas.hold(arena, round);
-    else this.arenas.release(arena);
-    await Promise.all(sent);
-  }
-
-  /** A lane reference to a Δ; `finite`: the pool thread scanned it (the server then need not). */
-  private reference(lane: SharedLane, arena: number, offset: number, length: number, finite: boolean): Uint8Array {
-    if (finite) lane.vouch(arena, offset, length);
-    return lane.reference(arena, offset, length);
   }
 }

@@ -1,4 +1,4 @@
-import type { RouterEndpoint } from '@starling/transport';
+import type { RouterEndpoint, SharedLane } from '@starling/transport';
 import type { Downlink } from '../downlink.js';
 import type { ServerCommand } from '../round-types.js';
 import type { TrafficMeter } from '../traffic.js';
@@ -9,6 +9,8 @@ type Dispatch = Extract<ServerCommand, { type: 'dispatch' }>;
  * Sends a round's work: one `task` per connected host carrying selected nodes. Without a compressed
  * downlink the model is encoded once and broadcast raw; with one, each host gets the message that
  * brings its copy to x̂ (a chain of deltas or the full x̂). Downlink payload bytes are metered per round.
+ * With a `lane` (the `threads` runtime's in-process host), a round whose mean streams gets a shared
+ * reduction the host's pool threads add the Δs into (`SharedLane.openReduction`, `RoundStream.adopt`).
  */
 export class Dispatcher {
   constructor(
@@ -16,6 +18,7 @@ export class Dispatcher {
     private readonly meter: TrafficMeter,
     private readonly downlink: Downlink | undefined,
     private readonly control?: Float32Array,
+    private readonly lane?: SharedLane,
   ) {}
 
   /**
@@ -24,6 +27,8 @@ export class Dispatcher {
    */
   dispatch(cmd: Dispatch, ownerOf: (node: number) => string | undefined, unreachable: (node: number) => void): void {
     this.router.setRound(cmd.round);
+    const r = cmd.reduce;
+    if (this.lane && r) r.adopt(this.lane.openReduction(cmd.round, cmd.nodes, r.weights, cmd.model.length, r.backend));
     const byHost = new Map<string, number[]>();
     for (const node of cmd.nodes) {
       const host = ownerOf(node);

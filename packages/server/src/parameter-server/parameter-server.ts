@@ -70,6 +70,8 @@ export class ParameterServer {
     this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane, (peer, bytes) =>
       this.refusedTraffic.refuse(peer, bytes),
     );
+    // threads: the in-process host hands its by-reference updates and node states over directly (SharedLane.post).
+    opts.lane?.listen((m) => this.onLaneUpdate(m));
     const rule = { kind: 'worker', ...(opts.admit ? { ids: opts.admit } : {}) } as const;
     this.hellos = new HelloDesk(rule, this.membership, opts.hosts, opts.log, {
       bye: (host, reason) =>
@@ -109,7 +111,7 @@ export class ParameterServer {
     router.expectPayload(4 * this.machine.params.length);
     this.wired = {
       router,
-      dispatcher: new Dispatcher(router, this.meter, this.opts.downlink, this.opts.control),
+      dispatcher: new Dispatcher(router, this.meter, this.opts.downlink, this.opts.control, this.opts.lane),
       reporter: new RoundReporter(
         () => this.received(router),
         this.meter,
@@ -248,6 +250,15 @@ export class ParameterServer {
       if (h.code === 'stale-model') this.opts.downlink?.forget(m.peer);
       this.feed([{ type: 'failure', round: h.round, node: h.node, reason: `${h.code}: ${h.message}` }]);
     }
+  }
+
+  /** An update or node state the in-process host handed over by the lane (threads): as if from the socket. */
+  private onLaneUpdate(m: IncomingMessage): void {
+    const h = m.header;
+    if (h.type === 'node-state') this.nodeStates.accept(m.peer, h, m.tensors);
+    if (h.type !== 'update' || !this.membership.started) return;
+    const event = this.intake.accept(m, h, this.membership.ownerOf(h.node));
+    if (event) this.feed([event]);
   }
 
   private start(): void {

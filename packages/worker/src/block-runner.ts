@@ -1,0 +1,197 @@
+import type { OutgoingHeader, ReductionChain, SendResult, SharedLane, TensorInput } from '@starling/transport';
+import type { Piscina } from 'piscina';
+import type { Arena, ArenaPool } from './arena-pool.js';
+import { type DeltaRoute, nodeAnswer } from './node-answer.js';
+import type { HostSetup } from './node-setup.js';
+import type { NodeStates } from './node-states.js';
+import type { RoundAnswers } from './round-answers.js';
+import type { TrainBlockResult, TrainBlockTask } from './train-block.js';
+import type { TrainResult } from './train-task.js';
+import type { UpdateEmulation } from './update-emulation.js';
+
+/** What a {@link BlockRunner} uses of its worker host. */
+export interface BlockRunnerHost {
+  readonly pool: Piscina;
+  readonly arenas: ArenaPool;
+  readonly states: NodeStates;
+  readonly answers: RoundAnswers;
+  readonly lane: SharedLane | undefined;
+  /** The host's id (its socket's routing id) and the run it was welcomed into. */
+  readonly hostId: string;
+  runId(): string;
+  send(header: OutgoingHeader, tensors?: readonly TensorInput[]): Promise<SendResult>;
+  setup(): HostSetup | null;
+  emulation(): UpdateEmulation | undefined;
+  closed(): boolean;
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+/**
+ * Where a block's Δs go: its own arena, or its slice of the round's arena when the host takes part in
+ * the round's shared reduction (`chain`; `index` is the block's first position in the round's order).
+ */
+export interface BlockPlace {
+  readonly round?: {
+    readonly arena: Arena;
+    readonly chain: ReductionChain;
+    readonly index: number;
+    readonly count: number;
+    /** Run the block's task this many times at once, the copies sharing the nodes by claims (`TrainBlockTask`). */
+    readonly copies?: number;
+  };
+}
+
+/**
+ * Trains a worker host's blocks of nodes in its piscina pool and sends one answer per node (an `update`
+ * or an `error`). A node still training an earlier round finishes that first, so it trains the next round
+ * from its state after that one, as it does inline.
+ */
+export class BlockRunner {
+  /** Per node, the block training it now (so its next round waits for it). */
+  private readonly training = new Map<number, Promise<void>>();
+
+  constructor(private readonly host: BlockRunnerHost) {}
+
+  /** Trains `block` of `round` from `global` (and SCAFFOLD's `control`), after each node's earlier round. */
+  async run(
+    round: number,
+    block: readonly number[],
+    global: Float32Array,
+    control: Float32Array | undefined,
+    place: BlockPlace = {},
+  ): Promise<void> {
+    const earlier = block.flatMap((node) => this.training.get(node) ?? []);
+    const run = Promise.allSettled(earlier).then(() => this.trainNow(round, block, global, control, place));
+    for (const node of block) this.training.set(node, run);
+    try {
+      await run;
+    } finally {
+      for (const node of block) if (this.training.get(node) === run) this.training.delete(node);
+    }
+  }
+
+  /**
+   * One pool task for the block. The pool thread writes the block's Δs into a reused shared arena (fresh
+   * memory cost about 3 ms per node in page faults on this kind of machine); by copy, `send` copies each
+   * Δ into its frame at once, so an own arena goes back to the free list as soon as the updates are queued.
+   */
+  private async trainNow(
+    round: number,
+    block: readonly number[],
+    global: Float32Array,
+    control: Float32Array | undefined,
+    place: BlockPlace,
+  ): Promise<void> {
+    const h = this.host;
+    const setup = h.setup();
+    if (!setup) return;
+    const p = global.length;
+    const shared = place.round;
+    const arena = shared?.arena ?? h.arenas.take(block.length * p);
+    const base = shared ? shared.index * p : 0;
+    const starts = block.map((node) => h.states.startOf(node, round));
+    const copies = shared?.copies ?? 1;
+    const claim = copies > 1 ? { claim: new Int32Array(new SharedArrayBuffer(4)) } : {};
+    const task: TrainBlockTask = {
+      out: arena.view.subarray(base, base + block.length * p),
+      scan: h.lane !== undefined, // in process: the server skips the scan the pool made
+      setup: setup.setup,
+      round,
+      global,
+      ...(control ? { control } : {}),
+      ...(shared
+        ? {
+            reduce: {
+              chain: shared.chain,
+              deltas: arena.view.subarray(0, shared.count * p),
+              index: shared.index,
+              ...claim,
+            },
+          }
+        : {}),
+      nodes: block.map((node, j) => ({
+        node,
+        indices: Int32Array.from(setup.partition[String(node)] ?? []),
+        local: setup.local?.[String(node)],
+        ...starts[j],
+      })),
+    };
+    const settled = await Promise.allSettled(
+      Array.from({ length: copies }, () => h.pool.run(task, { name: 'pooledTrainBlock' }) as Promise<TrainBlockResult>),
+    );
+    const done = merged(settled);
+    const failed = block.filter((_, j) => !done.positions.includes(j));
+    if (failed.length > 0) {
+      const err = settled.find((x) => x.status === 'rejected')?.reason;
+      if (!shared && done.results.length === 0) h.arenas.release(arena);
+      if (h.closed()) return;
+      h.log.error({ err, nodes: failed, round }, 'local training failed');
+      const message = String(err).slice(0, 1000);
+      for (const node of failed) void h.send({ type: 'error', round, node, code: 'train-failed', message, ref: -1 });
+      if (done.results.length === 0) return h.answers.answer(round, block);
+    }
+    const sent = this.answer(round, done, starts, arena, base, p);
+    h.answers.answer(round, block);
+    // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
+    // until it closes the round (the round's arena is held by the host for the whole round).
+    if (!shared && sent.byRef) h.arenas.hold(arena, round);
+    else if (!shared) h.arenas.release(arena);
+    await Promise.all(sent.promises);
+  }
+
+  /** Records each node's state and sends its answer; by reference into `arena` when the lane allows. */
+  private answer(
+    round: number,
+    done: TrainBlockResult,
+    starts: readonly ReturnType<NodeStates['startOf']>[],
+    arena: Arena,
+    base: number,
+    p: number,
+  ): { promises: Promise<unknown>[]; byRef: boolean } {
+    const { results, finite, positions } = done;
+    const h = this.host;
+    const lane = h.lane;
+    const emulation = h.emulation();
+    // an emulated update waits for its virtual delivery time: by copy, so the arena can go back now
+    const byRef = lane !== undefined && emulation === undefined && results.every((r: TrainResult) => !r.payload);
+    const promises = results.flatMap((r, k) => {
+      const j = positions[k];
+      h.states.record(r.node, round, starts[j], r.state, r.upState, r.control);
+      if (r.nonFinite !== undefined)
+        h.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
+      let route: DeltaRoute = { kind: 'copy' };
+      if (byRef && !r.nonFinite) {
+        const at = base + j * p;
+        if (finite[k]) lane.vouch(arena.id, at, p);
+        route = { kind: 'shared', reference: lane.reference(arena.id, at, p) };
+      }
+      const { header, tensors } = nodeAnswer(r, round, route);
+      // In process (threads), a by-reference update is handed to the server directly, not through the socket.
+      if (
+        route.kind === 'shared' &&
+        header.type === 'update' &&
+        lane?.postUpdate(h.hostId, h.runId(), header, route.reference)
+      ) {
+        return [];
+      }
+      if (emulation?.has(r.node)) {
+        // not awaited: the node may train its next round while a late update still waits (it holds a copy)
+        void emulation.hold(r.node, round, tensors, (t) => h.send(header, t));
+        return [];
+      }
+      return [h.send(header, tensors)];
+    });
+    return { promises, byRef };
+  }
+}
+
+/** The results of the copies of one block task that succeeded, in block order. */
+function merged(settled: readonly PromiseSettledResult<TrainBlockResult>[]): TrainBlockResult {
+  const rows = settled.flatMap((x) =>
+    x.status === 'fulfilled'
+      ? x.value.results.map((r, k) => ({ r, j: x.value.positions[k], f: x.value.finite[k] }))
+      : [],
+  );
+  rows.sort((a, b) => a.j - b.j);
+  return { results: rows.map((x) => x.r), positions: rows.map((x) => x.j), finite: rows.map((x) => x.f) };
+}
