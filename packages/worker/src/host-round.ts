@@ -50,7 +50,13 @@ export class HostRound {
   /** The round's shared reduction, when this host may take part (see the class comment); else null. */
   private claimReduction(round: number, nodes: readonly number[], setup: HostSetup) {
     const lane = this.host.lane;
-    if (!lane || this.host.emulation() || setup.setup.compression?.up !== undefined) return null;
+    if (
+      !lane ||
+      this.host.emulation() ||
+      setup.setup.compression?.up !== undefined ||
+      setup.setup.compression?.tiers !== undefined
+    )
+      return null;
     return lane.claimReduction(round, nodes);
   }
 }
