@@ -1,6 +1,7 @@
 import type { BlockRunner, BlockRunnerHost } from './block-runner.js';
 import { blocksOf } from './blocks.js';
 import type { HostSetup } from './node-setup.js';
+import { compressesUplink } from './node-uplink.js';
 import { SharedTaskModel } from './shared-task-model.js';
 
 /** The most nodes a pool task trains (see {@link HostRound.run}). */
@@ -50,13 +51,7 @@ export class HostRound {
   /** The round's shared reduction, when this host may take part (see the class comment); else null. */
   private claimReduction(round: number, nodes: readonly number[], setup: HostSetup) {
     const lane = this.host.lane;
-    if (
-      !lane ||
-      this.host.emulation() ||
-      setup.setup.compression?.up !== undefined ||
-      setup.setup.compression?.tiers !== undefined
-    )
-      return null;
+    if (!lane || this.host.emulation() || compressesUplink(setup.setup)) return null;
     return lane.claimReduction(round, nodes);
   }
 }

@@ -40,7 +40,7 @@ export { ModelReceiver } from './model-receiver.js';
 export type { HostSetup, NodeCompression, NodeSetup, Workspace } from './node-setup.js';
 export { buildNode, forWire, onHost, workspaceFor } from './node-setup.js';
 export type { NodeUplink } from './node-uplink.js';
-export { nodeUplink } from './node-uplink.js';
+export { compressesUplink, nodeUplink } from './node-uplink.js';
 export { refuseWelcome } from './refuse-welcome.js';
 export type { CorrectableClients } from './scaffold-clients.js';
 export { ScaffoldClients } from './scaffold-clients.js';

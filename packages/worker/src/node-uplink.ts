@@ -35,6 +35,11 @@ export function nodeUplink(setup: NodeSetup, node: number, layout: Layout, kerne
   return { compressor, encode: (delta, round) => compressor.compress(delta, { rng, round }) };
 }
 
+/** Whether any node of `setup` may compress its update (`compression.up`, or bandwidth tiers). */
+export function compressesUplink(setup: NodeSetup): boolean {
+  return setup.compression?.up !== undefined || setup.compression?.tiers !== undefined;
+}
+
 /**
  * The uplink spec of `node` and its config path: its bandwidth tier's (`compression.upTiers[t].up`, null
  * there meaning raw) when the run has tiers and the node has one, else `compression.up`; undefined: raw.

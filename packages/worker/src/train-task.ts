@@ -14,7 +14,7 @@ import {
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
 import { type NodeSetup, workspaceFor } from './node-setup.js';
-import { type NodeUplink, nodeUplink } from './node-uplink.js';
+import { compressesUplink, type NodeUplink, nodeUplink } from './node-uplink.js';
 import { updateControlVariate } from './scaffold-clients.js';
 
 /** One node's local training for one round, as sent to a pool thread. */
@@ -102,7 +102,7 @@ function executorFor(setup: NodeSetup, key: string, kernels: Kernels): ThreadExe
  * its state is loaded from the task every time, so nothing leaks between rounds or runs.
  */
 function uplinkFor(task: TrainTask, key: string, kernels: Kernels): NodeUplink | null {
-  if (task.setup.compression?.up === undefined && task.setup.compression?.tiers === undefined) return null;
+  if (!compressesUplink(task.setup)) return null;
   const k = `${task.node}:${key}`;
   let u = uplinks.get(k);
   if (u === undefined) {

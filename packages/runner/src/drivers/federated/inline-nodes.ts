@@ -1,6 +1,6 @@
 import type { CompressorState, Kernels, OptimizerMemory } from '@starling/core';
 import type { InlineClients } from '@starling/server';
-import { type NodeUplink, nodeUplink, ScaffoldClients, VirtualClients } from '@starling/worker';
+import { compressesUplink, type NodeUplink, nodeUplink, ScaffoldClients, VirtualClients } from '@starling/worker';
 import type { PreparedFederated } from './prepare.js';
 
 /** One node's persistent state in a checkpoint: optimizer memory and uplink compressor state. */
@@ -52,8 +52,7 @@ export class InlineNodes {
 
   /** The inline runtime's `encodeUp` (undefined when updates travel raw). */
   get encodeUp() {
-    const c = this.prep.setup.compression;
-    if (!c?.up && !c?.tiers) return undefined;
+    if (!compressesUplink(this.prep.setup)) return undefined;
     return (id: number, delta: Float32Array, round: number) => {
       const u = this.uplink(id);
       return u === null ? null : { ...u.encode(delta, round), codec: u.compressor.kind };
