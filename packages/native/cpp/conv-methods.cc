@@ -39,6 +39,18 @@ bool geometry_arg(const Info& info, bool pool, ConvGeom* g) {
   return true;
 }
 
+// The first index t with idx[t] outside [0, limit), or n. A branch-free count first (it vectorizes);
+// the scan for the position runs only when something is out of range.
+size_t first_outside(const int32_t* idx, size_t n, int64_t limit) {
+  const uint32_t ulimit = static_cast<uint32_t>(limit);
+  uint32_t outside = 0;
+  for (size_t t = 0; t < n; t++) outside |= static_cast<uint32_t>(static_cast<uint32_t>(idx[t]) >= ulimit);
+  if (outside == 0) return n;
+  size_t t = 0;
+  while (t < n && static_cast<uint32_t>(idx[t]) < ulimit) t++;
+  return t;
+}
+
 size_t inputs(const ConvGeom& g) { return static_cast<size_t>(g.n * g.c * g.h * g.w); }
 size_t outputs(const ConvGeom& g) { return static_cast<size_t>(g.n * g.k * g.oh * g.ow); }
 size_t weights(const ConvGeom& g) { return static_cast<size_t>(g.k * g.c * g.kh * g.kw); }
@@ -134,12 +146,10 @@ V S::MaxPool2dBackward(const Info& info) {
   RETURN_IF_FAILED;
   float* dx = f32_arg(info, 3, inputs(g), "dx", &ok);
   RETURN_IF_FAILED;
-  const long limit = static_cast<long>(inputs(g));
-  for (size_t t = 0; t < outputs(g); t++) {
-    if (argmax[t] < 0 || argmax[t] >= limit) {
-      throw_range(info.Env(), "argmax[" + std::to_string(t) + "] is outside dx");
-      return info.Env().Undefined();
-    }
+  const size_t bad = first_outside(argmax, outputs(g), static_cast<int64_t>(inputs(g)));
+  if (bad < outputs(g)) {
+    throw_range(info.Env(), "argmax[" + std::to_string(bad) + "] is outside dx");
+    return info.Env().Undefined();
   }
   conv_->max_pool_backward(g, dy, argmax, dx);
   return info.Env().Undefined();

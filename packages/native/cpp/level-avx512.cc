@@ -8,6 +8,8 @@
 #include "table.h"
 
 #if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
 #define ST_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma")))
 #define ST_NAME "avx512"
 #define ST_W 16

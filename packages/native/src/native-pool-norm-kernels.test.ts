@@ -60,6 +60,7 @@ function windowOf(g: Conv2dGeometry, o: number): number[] {
 const POOLS: [string, Conv2dGeometry][] = [
   ['2×2 stride 2 on 28×28 (the CNN)', pool(3, 4, 28, 28, 2, 2, [2, 2])],
   ['2×2 stride 2 on odd 7×9 (a row and a column left over)', pool(2, 3, 7, 9, 2, 2, [2, 2])],
+  ['2×2 stride 2 on 5×71 (outputs in chunks of 16, 16 and 3, a column left over)', pool(2, 2, 5, 71, 2, 2, [2, 2])],
   ['overlapping 3×3 stride 2 pad 1, non-square 7×9', pool(2, 3, 7, 9, 3, 3, [2, 2], [1, 1])],
   ['window = image (global pooling)', pool(2, 5, 4, 6, 4, 6, [1, 1])],
   ['3×2 window, strides 1×3, pads 1×1, odd leftovers', pool(2, 2, 8, 11, 3, 2, [1, 3], [1, 1])],
