@@ -1,7 +1,8 @@
-// The convolution methods: unpack the geometry (an Int32Array [N, C, H, W, K, kh, kw, sH, sW, pH, pW, OH,
-// OW]) and the arrays, check that every array is long enough for it, then call the instance's conv table.
-// The TS adapter (native-conv-kernels.ts) validates with clear messages first; these checks keep the raw
-// binding memory-safe when called directly.
+// The convolution methods: one reader (conv_args) unpacks the geometry (an Int32Array [N, C, H, W, K, kh,
+// kw, sH, sW, pH, pW, OH, OW]) and the method's arrays, each checked to be long enough for the geometry,
+// then the method calls the instance's conv table. The TS adapter (native-conv-kernels.ts) validates with
+// clear messages first; these checks keep the raw binding memory-safe when called directly.
+#include <cstdint>
 #include <string>
 
 #include "addon.h"
@@ -12,8 +13,6 @@ namespace starling {
 using S = StarlingNative;
 using V = Napi::Value;
 using Info = Napi::CallbackInfo;
-#define RETURN_IF_FAILED \
-  if (!ok) return info.Env().Undefined()
 
 namespace {
 
@@ -39,6 +38,55 @@ bool geometry_arg(const Info& info, bool pool, ConvGeom* g) {
   return true;
 }
 
+size_t inputs(const ConvGeom& g) { return static_cast<size_t>(g.n * g.c * g.h * g.w); }
+size_t outputs(const ConvGeom& g) { return static_cast<size_t>(g.n * g.k * g.oh * g.ow); }
+
+// What an array argument holds, and so how many entries the geometry needs of it.
+enum class Extent { kInputs, kOutputs, kWeights, kChannels, kBatch };
+
+size_t entries(const ConvGeom& g, Extent e) {
+  switch (e) {
+    case Extent::kInputs:
+      return inputs(g);
+    case Extent::kOutputs:
+      return outputs(g);
+    case Extent::kWeights:
+      return static_cast<size_t>(g.k * g.c * g.kh * g.kw);
+    case Extent::kChannels:
+      return static_cast<size_t>(g.k);
+    default:
+      return static_cast<size_t>(g.n);
+  }
+}
+
+// One array argument: its element type, extent and name; `nullable` accepts null/undefined (→ nullptr).
+struct ArraySpec {
+  napi_typedarray_type type;
+  Extent extent;
+  const char* what;
+  bool nullable;
+};
+
+constexpr ArraySpec f32(Extent e, const char* what, bool nullable = false) {
+  return {napi_float32_array, e, what, nullable};
+}
+
+// Reads the geometry (argument 0, `pool`: K must equal C) and arguments 1..N as `specs` say into `out`;
+// false after throwing.
+template <size_t N>
+bool conv_args(const Info& info, bool pool, const ArraySpec (&specs)[N], ConvGeom* g, void* (&out)[N]) {
+  if (!geometry_arg(info, pool, g)) return false;
+  bool ok = true;
+  for (size_t i = 0; i < N && ok; i++) {
+    const ArraySpec& s = specs[i];
+    const Napi::Value v = info[i + 1];
+    out[i] = s.nullable && (v.IsNull() || v.IsUndefined())
+                 ? nullptr
+                 : typed_arg<void>(info, i + 1, s.type, entries(*g, s.extent), s.what, &ok);
+  }
+  return ok;
+}
+
 // The first index t with idx[t] outside [0, limit), or n. A branch-free count first (it vectorizes);
 // the scan for the position runs only when something is out of range.
 size_t first_outside(const int32_t* idx, size_t n, int64_t limit) {
@@ -51,133 +99,97 @@ size_t first_outside(const int32_t* idx, size_t n, int64_t limit) {
   return t;
 }
 
-size_t inputs(const ConvGeom& g) { return static_cast<size_t>(g.n * g.c * g.h * g.w); }
-size_t outputs(const ConvGeom& g) { return static_cast<size_t>(g.n * g.k * g.oh * g.ow); }
-size_t weights(const ConvGeom& g) { return static_cast<size_t>(g.k * g.c * g.kh * g.kw); }
+const float* cf(void* p) { return static_cast<const float*>(p); }
+float* mf(void* p) { return static_cast<float*>(p); }
+bool flag(const Info& info, size_t i) { return info.Length() > i && info[i].ToBoolean().Value(); }
 
 }  // namespace
 
 // (geometry, x, w, b, y[, bf16])
 V S::Conv2dForward(const Info& info) {
+  static constexpr ArraySpec kArgs[] = {f32(Extent::kInputs, "x"), f32(Extent::kWeights, "w"),
+                                        f32(Extent::kChannels, "b"), f32(Extent::kOutputs, "y")};
   ConvGeom g;
-  bool ok = geometry_arg(info, false, &g);
-  RETURN_IF_FAILED;
-  const float* x = f32_arg(info, 1, inputs(g), "x", &ok);
-  RETURN_IF_FAILED;
-  const float* w = f32_arg(info, 2, weights(g), "w", &ok);
-  RETURN_IF_FAILED;
-  const float* b = f32_arg(info, 3, static_cast<size_t>(g.k), "b", &ok);
-  RETURN_IF_FAILED;
-  float* y = f32_arg(info, 4, outputs(g), "y", &ok);
-  RETURN_IF_FAILED;
+  void* a[4];
+  if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   Bf16Work bf16 = Bf16();
-  const bool low = info.Length() > 5 && info[5].ToBoolean().Value();
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, low ? &bf16 : nullptr};
-  conv_->conv_forward(g, x, w, b, y, work);
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 5) ? &bf16 : nullptr};
+  conv_->conv_forward(g, cf(a[0]), cf(a[1]), cf(a[2]), mf(a[3]), work);
   return info.Env().Undefined();
 }
 
 // (geometry, x, w, dy, dw, db, dx | null[, bf16])
 V S::Conv2dBackward(const Info& info) {
+  static constexpr ArraySpec kArgs[] = {f32(Extent::kInputs, "x"),   f32(Extent::kWeights, "w"),
+                                        f32(Extent::kOutputs, "dy"), f32(Extent::kWeights, "dw"),
+                                        f32(Extent::kChannels, "db"), f32(Extent::kInputs, "dx", true)};
   ConvGeom g;
-  bool ok = geometry_arg(info, false, &g);
-  RETURN_IF_FAILED;
-  const float* x = f32_arg(info, 1, inputs(g), "x", &ok);
-  RETURN_IF_FAILED;
-  const float* w = f32_arg(info, 2, weights(g), "w", &ok);
-  RETURN_IF_FAILED;
-  const float* dy = f32_arg(info, 3, outputs(g), "dy", &ok);
-  RETURN_IF_FAILED;
-  float* dw = f32_arg(info, 4, weights(g), "dw", &ok);
-  RETURN_IF_FAILED;
-  float* db = f32_arg(info, 5, static_cast<size_t>(g.k), "db", &ok);
-  RETURN_IF_FAILED;
-  float* dx = nullptr;
-  if (!info[6].IsNull() && !info[6].IsUndefined()) {
-    dx = f32_arg(info, 6, inputs(g), "dx", &ok);
-    RETURN_IF_FAILED;
-  }
+  void* a[6];
+  if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   Bf16Work bf16 = Bf16();
-  const bool low = info.Length() > 7 && info[7].ToBoolean().Value();
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, low ? &bf16 : nullptr};
-  conv_->conv_backward(g, x, w, dy, dw, db, dx, work);
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 7) ? &bf16 : nullptr};
+  conv_->conv_backward(g, cf(a[0]), cf(a[1]), cf(a[2]), mf(a[3]), mf(a[4]), mf(a[5]), work);
   return info.Env().Undefined();
 }
 
 // (geometry, x, dy, out: Float64Array)
 V S::Conv2dGradSqNorms(const Info& info) {
+  static constexpr ArraySpec kArgs[] = {f32(Extent::kInputs, "x"), f32(Extent::kOutputs, "dy"),
+                                        {napi_float64_array, Extent::kBatch, "out", false}};
   ConvGeom g;
-  bool ok = geometry_arg(info, false, &g);
-  RETURN_IF_FAILED;
-  const float* x = f32_arg(info, 1, inputs(g), "x", &ok);
-  RETURN_IF_FAILED;
-  const float* dy = f32_arg(info, 2, outputs(g), "dy", &ok);
-  RETURN_IF_FAILED;
-  double* out = typed_arg<double>(info, 3, napi_float64_array, static_cast<size_t>(g.n), "out", &ok);
-  RETURN_IF_FAILED;
+  void* a[3];
+  if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, nullptr};
-  conv_->conv_grad_sq_norms(g, x, dy, out, work);
+  conv_->conv_grad_sq_norms(g, cf(a[0]), cf(a[1]), static_cast<double*>(a[2]), work);
   return info.Env().Undefined();
 }
 
 // (geometry, x, y, argmax: Int32Array)
 V S::MaxPool2dForward(const Info& info) {
+  static constexpr ArraySpec kArgs[] = {f32(Extent::kInputs, "x"), f32(Extent::kOutputs, "y"),
+                                        {napi_int32_array, Extent::kOutputs, "argmax", false}};
   ConvGeom g;
-  bool ok = geometry_arg(info, true, &g);
-  RETURN_IF_FAILED;
-  const float* x = f32_arg(info, 1, inputs(g), "x", &ok);
-  RETURN_IF_FAILED;
-  float* y = f32_arg(info, 2, outputs(g), "y", &ok);
-  RETURN_IF_FAILED;
-  int32_t* argmax = typed_arg<int32_t>(info, 3, napi_int32_array, outputs(g), "argmax", &ok);
-  RETURN_IF_FAILED;
-  conv_->max_pool_forward(g, x, y, argmax);
+  void* a[3];
+  if (!conv_args(info, true, kArgs, &g, a)) return info.Env().Undefined();
+  conv_->max_pool_forward(g, cf(a[0]), mf(a[1]), static_cast<int32_t*>(a[2]));
   return info.Env().Undefined();
 }
 
 // (geometry, dy, argmax, dx): every argmax entry must index dx.
 V S::MaxPool2dBackward(const Info& info) {
+  static constexpr ArraySpec kArgs[] = {f32(Extent::kOutputs, "dy"),
+                                        {napi_int32_array, Extent::kOutputs, "argmax", false},
+                                        f32(Extent::kInputs, "dx")};
   ConvGeom g;
-  bool ok = geometry_arg(info, true, &g);
-  RETURN_IF_FAILED;
-  const float* dy = f32_arg(info, 1, outputs(g), "dy", &ok);
-  RETURN_IF_FAILED;
-  const int32_t* argmax = typed_arg<int32_t>(info, 2, napi_int32_array, outputs(g), "argmax", &ok);
-  RETURN_IF_FAILED;
-  float* dx = f32_arg(info, 3, inputs(g), "dx", &ok);
-  RETURN_IF_FAILED;
+  void* a[3];
+  if (!conv_args(info, true, kArgs, &g, a)) return info.Env().Undefined();
+  const int32_t* argmax = static_cast<const int32_t*>(a[1]);
   const size_t bad = first_outside(argmax, outputs(g), static_cast<int64_t>(inputs(g)));
   if (bad < outputs(g)) {
     throw_range(info.Env(), "argmax[" + std::to_string(bad) + "] is outside dx");
     return info.Env().Undefined();
   }
-  conv_->max_pool_backward(g, dy, argmax, dx);
+  conv_->max_pool_backward(g, cf(a[0]), argmax, mf(a[2]));
   return info.Env().Undefined();
 }
 
 // (geometry, x, y)
 V S::AvgPool2dForward(const Info& info) {
+  static constexpr ArraySpec kArgs[] = {f32(Extent::kInputs, "x"), f32(Extent::kOutputs, "y")};
   ConvGeom g;
-  bool ok = geometry_arg(info, true, &g);
-  RETURN_IF_FAILED;
-  const float* x = f32_arg(info, 1, inputs(g), "x", &ok);
-  RETURN_IF_FAILED;
-  float* y = f32_arg(info, 2, outputs(g), "y", &ok);
-  RETURN_IF_FAILED;
-  conv_->avg_pool_forward(g, x, y);
+  void* a[2];
+  if (!conv_args(info, true, kArgs, &g, a)) return info.Env().Undefined();
+  conv_->avg_pool_forward(g, cf(a[0]), mf(a[1]));
   return info.Env().Undefined();
 }
 
 // (geometry, dy, dx)
 V S::AvgPool2dBackward(const Info& info) {
+  static constexpr ArraySpec kArgs[] = {f32(Extent::kOutputs, "dy"), f32(Extent::kInputs, "dx")};
   ConvGeom g;
-  bool ok = geometry_arg(info, true, &g);
-  RETURN_IF_FAILED;
-  const float* dy = f32_arg(info, 1, outputs(g), "dy", &ok);
-  RETURN_IF_FAILED;
-  float* dx = f32_arg(info, 2, inputs(g), "dx", &ok);
-  RETURN_IF_FAILED;
-  conv_->avg_pool_backward(g, dy, dx);
+  void* a[2];
+  if (!conv_args(info, true, kArgs, &g, a)) return info.Env().Undefined();
+  conv_->avg_pool_backward(g, cf(a[0]), mf(a[1]));
   return info.Env().Undefined();
 }
 
