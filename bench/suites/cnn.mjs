@@ -7,7 +7,7 @@
 // and per CPU second of the process (the latter moves much less on a shared machine). Also: the FP32
 // peak of one core (fmaPeak at the best SIMD level, per CPU second) and the convolutions' GFLOP/s inside
 // the step (their GEMM flops over the CPU time of the conv kernel calls, im2col included) with their
-// fraction of that peak.
+// fraction of that peak, and each conv call on its own (`conv-call` rows, bench/lib/cnn-conv-calls.mjs).
 // A `native-bf16` row runs the same step with nativeKernels(binding, { precision: 'bf16' }) (GEMM
 // operands rounded to bfloat16, float32 accumulation) and reports grad_rel_error, ‖g_bf16 − g_fp32‖/‖g_fp32‖
 // of the first step's gradient on the same parameters and data.
@@ -15,6 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadBinding, nativeKernels } from '../../packages/native/dist/index.js';
+import { convCallRates } from '../lib/cnn-conv-calls.mjs';
 import { CONV_FLOPS_PER_EXAMPLE, cnnStep, sequentialStep } from '../lib/cnn-step.mjs';
 
 const BATCHES = [10, 50];
@@ -233,6 +234,17 @@ export default async function* run(options = {}) {
         conv_fraction_of_peak: conv16 / peak,
         grad_rel_error: gradientError(kernels, bf16, batch),
       };
+      for (const r of convCallRates(kernels.conv, batch, peak, repeats)) {
+        yield {
+          name: 'conv-call',
+          batch,
+          backend: 'native',
+          simd: binding.simd(),
+          threads: 1,
+          ...r,
+          median_of: repeats,
+        };
+      }
     }
   } finally {
     for (const t of torches) t.close();
