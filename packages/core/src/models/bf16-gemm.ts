@@ -38,28 +38,42 @@ const weightSize = (g: Conv2dGeometry) => g.outChannels * g.inChannels * g.kerne
 export function bf16GemmKernels(base: Kernels): Kernels {
   const ops = new Bf16Operands(base);
   const conv: ConvKernels = base.conv ?? jsConvKernels;
-  const bf16Conv: ConvKernels = {
-    ...conv,
-    conv2dForward(g, x, w, b, y) {
+  // Prototype chains, not spreads: `base` may be a Proxy or inherit its methods (explain's counting kernels).
+  const bf16Conv: ConvKernels = Object.assign(Object.create(conv) as ConvKernels, {
+    conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array) {
       conv.conv2dForward(g, ops.round(0, x, inputSize(g)), ops.round(1, w, weightSize(g)), b, y);
     },
-    conv2dBackward(g, x, w, dy, dw, db, dx) {
-      const [rx, rw, rdy] = [
-        ops.round(0, x, inputSize(g)),
-        ops.round(1, w, weightSize(g)),
-        ops.round(2, dy, outputSize(g)),
-      ];
-      conv.conv2dBackward(g, rx, rw, rdy, dw, db, dx);
+    conv2dBackward(
+      g: Conv2dGeometry,
+      x: Float32Array,
+      w: Float32Array,
+      dy: Float32Array,
+      dw: Float32Array,
+      db: Float32Array,
+      dx: Float32Array | null,
+    ) {
+      const rx = ops.round(0, x, inputSize(g));
+      conv.conv2dBackward(g, rx, ops.round(1, w, weightSize(g)), ops.round(2, dy, outputSize(g)), dw, db, dx);
     },
-  };
-  const kernels: Kernels = {
-    ...base,
-    gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
+  });
+  const kernels: Kernels = Object.assign(Object.create(base) as Kernels, {
+    gemm(
+      transA: boolean,
+      transB: boolean,
+      m: number,
+      n: number,
+      k: number,
+      alpha: number,
+      a: Float32Array,
+      b: Float32Array,
+      beta: number,
+      c: Float32Array,
+    ) {
       base.gemm(transA, transB, m, n, k, alpha, ops.round(0, a, m * k), ops.round(1, b, k * n), beta, c);
     },
     conv: bf16Conv,
-    atPrecision: (p) => (p === 'bf16' ? kernels : base),
-  };
+    atPrecision: (p: 'fp32' | 'bf16') => (p === 'bf16' ? kernels : base),
+  });
   return kernels;
 }
 
