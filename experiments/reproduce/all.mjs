@@ -20,7 +20,7 @@ import { join, relative, resolve } from 'node:path';
 import { planDp, renderDp } from './dp.mjs';
 import { parseArgs } from './lib/args.mjs';
 import { checkConfig, repo, report, runConfig, runConfigUntil, verifyRun } from './lib/cli.mjs';
-import { machineInfo, machineMarkdown } from './lib/machine.mjs';
+import { loadText, machineInfo, machineMarkdown } from './lib/machine.mjs';
 import { duration, markdownTable } from './lib/tables.mjs';
 import { planTable2, renderTable2 } from './table2.mjs';
 
@@ -143,7 +143,7 @@ async function main() {
   const tables = [];
   for (const key of o.only) tables.push(await runTable(key, o, out, machine));
   const wall = (performance.now() - t0) / 1000;
-  const head = `# Starling reproduction${label(o)}\n\n${machineMarkdown(machine, { 'total wall time': duration(wall), command: `node experiments/reproduce/all.mjs ${process.argv.slice(2).join(' ')}` })}\n`;
+  const head = `# Starling reproduction${label(o)}\n\n${machineMarkdown(machine, { 'total wall time': duration(wall), 'load average at the end': loadText(), command: `node experiments/reproduce/all.mjs ${process.argv.slice(2).join(' ')}` })}\n`;
   writeFileSync(join(out, 'results.md'), `${head}${tables.map((t) => t.markdown).join('\n')}`);
   writeFileSync(
     join(out, 'results.json'),
