@@ -2,22 +2,25 @@
 // Runs the paper tables of issue 18 through the real `starling` CLI and writes them as markdown with the
 // date, machine, commit and Node version, plus `starling report` pages over the runs.
 //
-//   node experiments/reproduce/all.mjs [--quick] [--model cnn|2nn] [--only table2,dp] [--out DIR]
+//   node experiments/reproduce/all.mjs [--quick | --short] [--model cnn|2nn] [--only table2,dp]
+//                                      [--partition iid|noniid] [--out DIR]
 //                                      [--runtime inline|threads|processes] [--kernels native|js] [--verify] [--dry-run]
 //
 // Tables: `table2` (McMahan et al. 2017, Table 2 in shape: table2.mjs) and `dp` (DP-SGD at ε = 1, 3, 8:
 // dp.mjs). Every row's config is written to DIR/configs/<row>.json and its run folder kept in
 // DIR/runs/<row>, so a row can be re-run by hand (`starling run DIR/configs/<row>.json`) and verified
 // (`starling repro verify DIR/runs/<row>`); DIR/commands.sh lists both for every row. --quick is the
-// few-minutes version (a data subset, fewer rounds, a lower target); --verify re-runs every row with
+// few-minutes version (a data subset, fewer rounds, a lower target); --short the CNN cut to about 75
+// minutes of one core (subsets, lower targets, each Table 2 row stopped at its target: lib/profiles.mjs);
+// --partition runs one partition of Table 2 only; --verify re-runs every row with
 // `starling repro verify` and adds the verdict. Needs `npx tsc -b` first (the CLI runs dist/).
 // See docs/reproduce.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { planDp, renderDp } from './dp.mjs';
 import { parseArgs } from './lib/args.mjs';
-import { checkConfig, repo, report, runConfig, verifyRun } from './lib/cli.mjs';
-import { machineInfo, machineMarkdown } from './lib/machine.mjs';
+import { checkConfig, repo, report, runConfig, runConfigUntil, verifyRun } from './lib/cli.mjs';
+import { loadText, machineInfo, machineMarkdown } from './lib/machine.mjs';
 import { duration, markdownTable } from './lib/tables.mjs';
 import { planTable2, renderTable2 } from './table2.mjs';
 
@@ -32,11 +35,11 @@ function log(text) {
 
 /** The full version's plan (for its expected time), whatever this invocation runs. */
 function fullEstimate(o) {
-  const full = { ...o, quick: false };
+  const full = { ...o, quick: false, short: false, partitions: ['iid', 'noniid'] };
   return o.only.flatMap((t) => TABLES[t].plan(full).rows).reduce((s, r) => s + r.estimate, 0);
 }
 
-function runTable(key, o, out, machine) {
+async function runTable(key, o, out, machine) {
   const plan = TABLES[key].plan(o);
   checkConfig(writeConfig(out, plan.rows[plan.rows.length - 1])); // the last row has the table's model
   const results = [];
@@ -46,7 +49,10 @@ function runTable(key, o, out, machine) {
     log(`${key} ${i + 1}/${plan.rows.length}: ${row.name} (estimated ${duration(row.estimate)})`);
     const flags = o.kernels ? ['--kernels', o.kernels] : [];
     try {
-      const { summary, metrics } = runConfig(file, dir, flags);
+      const { summary, metrics } =
+        typeof row.stopAt === 'number'
+          ? await runConfigUntil(file, dir, flags, row.stopAt)
+          : runConfig(file, dir, flags);
       log(`${row.name}: test_accuracy ${summary.test_accuracy} in ${summary.wall_s.toFixed(1)} s`);
       results.push({ ...row, summary, metrics, dir });
     } catch (err) {
@@ -60,7 +66,7 @@ function runTable(key, o, out, machine) {
   const first = results.find((r) => r.dir !== null)?.summary;
   const backend = first ? `${first.backend}${first.simd ? ` (${first.simd})` : ''}, runtime ${first.runtime}` : '–';
   const verified = o.verify ? verifySection(results) : '';
-  const text = `# ${key}${o.quick ? ' (--quick)' : ''}\n\n${machineMarkdown(machine, { kernels: backend, data: plan.data.note ?? plan.data.name })}\n${markdown}${verified}`;
+  const text = `# ${key}${label(o)}\n\n${machineMarkdown(machine, { kernels: backend, data: plan.data.note ?? plan.data.name })}\n${markdown}${verified}`;
   writeFileSync(join(out, `${key}.md`), text);
   const problem = report(
     results.filter((r) => r.dir !== null).map((r) => r.dir),
@@ -84,6 +90,7 @@ function summaryRow(r) {
 function verifySection(results) {
   const rows = results.map((r) => {
     if (r.dir === null) return [r.name, 'not run (the row failed)'];
+    if (r.summary.stopped_after) return [r.name, `${r.summary.stopped_after} at its target: no model to verify`];
     const { result, error } = verifyRun(r.dir);
     return [
       r.name,
@@ -106,7 +113,9 @@ function commands(out, tables) {
   writeFileSync(join(out, 'commands.sh'), `${lines.join('\n')}\n`);
 }
 
-function main() {
+const label = (o) => (o.quick ? ' (--quick)' : o.short ? ' (--short)' : '');
+
+async function main() {
   let o;
   try {
     o = parseArgs(process.argv.slice(2));
@@ -120,9 +129,9 @@ function main() {
   log(
     `the full version (${o.only.join(', ')}, --model ${o.model}) is expected to take about ${duration(fullEstimate(o))} on this kind of 2-core machine`,
   );
-  if (o.quick)
+  if (o.quick || o.short)
     log(
-      `--quick: about ${duration(o.only.flatMap((t) => TABLES[t].plan(o).rows).reduce((s, r) => s + r.estimate, 0))}`,
+      `${o.quick ? '--quick' : '--short'}: about ${duration(o.only.flatMap((t) => TABLES[t].plan(o).rows).reduce((s, r) => s + r.estimate, 0))}`,
     );
   if (o.dryRun) {
     for (const t of o.only) for (const r of TABLES[t].plan(o).rows) log(`${r.name}: estimated ${duration(r.estimate)}`);
@@ -132,9 +141,9 @@ function main() {
   const machine = machineInfo(repo, now);
   const t0 = performance.now();
   const tables = [];
-  for (const key of o.only) tables.push(runTable(key, o, out, machine));
+  for (const key of o.only) tables.push(await runTable(key, o, out, machine));
   const wall = (performance.now() - t0) / 1000;
-  const head = `# Starling reproduction${o.quick ? ' (--quick)' : ''}\n\n${machineMarkdown(machine, { 'total wall time': duration(wall), command: `node experiments/reproduce/all.mjs ${process.argv.slice(2).join(' ')}` })}\n`;
+  const head = `# Starling reproduction${label(o)}\n\n${machineMarkdown(machine, { 'total wall time': duration(wall), 'load average at the end': loadText(), command: `node experiments/reproduce/all.mjs ${process.argv.slice(2).join(' ')}` })}\n`;
   writeFileSync(join(out, 'results.md'), `${head}${tables.map((t) => t.markdown).join('\n')}`);
   writeFileSync(
     join(out, 'results.json'),
@@ -152,9 +161,7 @@ function main() {
   );
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err) => {
   process.stderr.write(`reproduce: ${err.message}\n`);
   process.exit(1);
-}
+});

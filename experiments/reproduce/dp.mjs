@@ -1,15 +1,15 @@
 // DP-SGD (Abadi et al. 2016) trained centrally at ε = 1, 3, 8 (δ = 1e-5) and without privacy, with the
 // MLP of experiments/dpsgd-mnist.yaml and with McMahan et al.'s CNN: σ is calibrated before each run
 // (RDP accountant) so the planned epochs spend at most the target ε (docs/privacy.md).
-import { budgets, DP_MLP, dataSection, estimateSeconds, modelSection } from './lib/profiles.mjs';
+import { budgets, DP_MLP, dataSection, estimateSeconds, modelSection, versionOf } from './lib/profiles.mjs';
 import { markdownTable } from './lib/tables.mjs';
 
 const EPSILONS = [1, 3, 8, null];
 
 /** One config per (model, ε): experiments/dpsgd-mnist.yaml's settings on the chosen data. */
 export function planDp(o) {
-  const data = dataSection(o.quick);
-  const { epochs } = budgets(o.quick, o.model).dp;
+  const data = dataSection(versionOf(o), 'dp');
+  const { epochs } = budgets(versionOf(o), o.model).dp;
   const models =
     o.model === 'cnn'
       ? [
@@ -43,7 +43,7 @@ export function planDp(o) {
 /** The markdown of the DP table from finished rows. */
 export function renderDp(plan, results) {
   let md = `## DP-SGD on ${plan.data.name} at ε = 1, 3, 8 (δ = 1e-5)\n\n`;
-  md += `Centralized DP-SGD, ${plan.epochs} epochs, Poisson lots of expected size 256, clip norm 1, momentum 0.9, lr 0.1, seed 1; `;
+  md += `Centralized DP-SGD, ${plan.epochs} epochs over ${plan.data.train} training examples (test: ${plan.data.test}), Poisson lots of expected size 256, clip norm 1, momentum 0.9, lr 0.1, seed 1; `;
   md += 'σ calibrated before the run (RDP accountant) to spend at most the target ε.\n\n';
   const table = results.map((r) => {
     const p = r.summary.privacy ?? null;

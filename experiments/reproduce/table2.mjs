@@ -2,7 +2,7 @@
 // pathological non-IID (2 shards per client), 100 clients, C = 0.1; speed-up over FedSGD next to the
 // paper's (paper-values.json), and the ordering of the settings checked against the paper's.
 import { readFileSync } from 'node:fs';
-import { budgets, dataSection, estimateSeconds, modelSection } from './lib/profiles.mjs';
+import { budgets, dataSection, estimateSeconds, modelSection, versionOf } from './lib/profiles.mjs';
 import { compareOrder, markdownTable, roundsCell, roundsToTarget, speedup, times } from './lib/tables.mjs';
 
 /** The settings run, as the paper names them (B = null: the whole local data, B = ∞). */
@@ -23,10 +23,10 @@ export const PAPER = JSON.parse(readFileSync(new URL('./paper-values.json', impo
 
 /** One config per (partition, setting): the rows of the table. */
 export function planTable2(o) {
-  const data = dataSection(o.quick);
-  const { rounds, target } = budgets(o.quick, o.model).table2;
+  const data = dataSection(versionOf(o), 'table2');
+  const { rounds, targets, stopAtTarget } = budgets(versionOf(o), o.model).table2;
   const rows = [];
-  for (const p of PARTITIONS) {
+  for (const p of PARTITIONS.filter((x) => (o.partitions ?? ['iid', 'noniid']).includes(x.key))) {
     for (const s of SETTINGS) {
       const common = { rounds, clients: 100, fraction: 0.1, partition: p.partition };
       const algorithm =
@@ -47,21 +47,28 @@ export function planTable2(o) {
       };
       const examples = rounds * 0.1 * data.train * s.E;
       const estimate = estimateSeconds(o.model, rounds, examples, rounds * data.test);
-      rows.push({ name, config, partition: p.key, ...s, estimate });
+      const stopAt = stopAtTarget ? targets[p.key] : null;
+      rows.push({ name, config, partition: p.key, ...s, estimate, stopAt });
     }
   }
-  return { rows, rounds, target, data };
+  return { rows, rounds, targets, stopAtTarget, data };
 }
 
 /** The markdown of the table from finished rows (`row.metrics`, `row.summary`). */
 export function renderTable2(plan, results, o) {
-  const { rounds, target, data } = plan;
+  const { rounds, targets, data } = plan;
   const paperBy = Object.fromEntries(PAPER.rows.map((r) => [r.setting, r]));
+  const parts = ['iid', 'noniid'].filter((p) => results.some((r) => r.partition === p));
+  const pct = (x) => `${(x * 100).toFixed(0)}%`;
+  const goal =
+    targets.iid === targets.noniid ? pct(targets.iid) : `${pct(targets.iid)} (IID) / ${pct(targets.noniid)} (non-IID)`;
   let md = `## McMahan et al. 2017, Table 2 in shape (${data.name}, ${o.model === 'cnn' ? 'CNN' : '2NN'})\n\n`;
-  md += `Rounds to reach ${(target * 100).toFixed(0)}% test accuracy (100 clients, C = 0.1, at most ${rounds} rounds, seed 1); `;
+  md += `Rounds to reach ${goal} test accuracy (100 clients, C = 0.1, ${data.train} training and ${data.test} test examples, at most ${rounds} rounds, seed 1`;
+  md += plan.stopAtTarget ? ', each run stopped once it reached its target); ' : '); ';
   md += `speed-up = FedSGD's rounds / the row's. The paper's columns are its Table 2 (${PAPER.dataset}, ${PAPER.model}, target ${PAPER.target_accuracy * 100}%; paper-values.json): compare the shape, not the numbers.\n\n`;
   const order = [];
-  for (const part of ['iid', 'noniid']) {
+  for (const part of parts) {
+    const target = targets[part];
     const rows = results.filter((r) => r.partition === part);
     const base = roundsToTarget(rows.find((r) => r.setting === 'fedsgd')?.metrics ?? [], target);
     const table = [];
@@ -83,17 +90,15 @@ export function renderTable2(plan, results, o) {
         bound,
         paperRounds,
         paperSpeed,
-        acc === null ? null : acc.toFixed(4),
+        acc === null ? null : `${acc.toFixed(4)}${r.summary.stopped_after ? ` (${r.summary.stopped_after})` : ''}`,
       ]);
       if (paper) ranks.push({ setting: r.setting, ours, paper: paperRounds });
     }
     const cmp = compareOrder(ranks);
     order.push({ part, ...cmp });
     md += `### ${part === 'iid' ? 'IID' : 'Pathological non-IID (2 shards of one label per client)'}\n\n`;
-    md += markdownTable(
-      ['', 'E', 'B', 'lr', 'rounds', 'speed-up', 'paper rounds', 'paper speed-up', `final acc (round ${rounds})`],
-      table,
-    );
+    const accHead = plan.stopAtTarget ? 'last acc (round run to)' : `final acc (round ${rounds})`;
+    md += markdownTable(['', 'E', 'B', 'lr', 'rounds', 'speed-up', 'paper rounds', 'paper speed-up', accHead], table);
     md += `\nOrdering vs the paper (by rounds, ${cmp.pairs} pairs): Kendall τ = ${cmp.tau === null ? '–' : cmp.tau.toFixed(2)}; `;
     md +=
       cmp.discordant.length === 0

@@ -122,6 +122,39 @@ describe('reproduction tables', () => {
     expect(markdown).toContain('| MLP 784-128-10 tanh | non-private | – | ∞ | 0.8000 | 3 s |');
   });
 
+  it('--short: subsets, per-partition targets, rows stopped at their target; --partition keeps one partition', () => {
+    const o = parseArgs(['--short', '--partition', 'iid']);
+    const plan = planTable2(o);
+    expect(plan.rows.map((r: { setting: string }) => r.setting)).toEqual([
+      'fedsgd',
+      'E1-B50',
+      'E1-B10',
+      'E5-B50',
+      'E5-B10',
+    ]);
+    expect(plan.rows[0].config.data).toMatchObject({ limit: 20000, testLimit: 2000 });
+    expect(plan.rows[0].config.algorithm.rounds).toBe(150);
+    expect(plan.rows.every((r: { stopAt: number }) => r.stopAt === 0.8)).toBe(true);
+    expect(planTable2(parseArgs(['--short', '--partition', 'noniid'])).rows[0].stopAt).toBe(0.7);
+    expect(planTable2(parseArgs(['--quick'])).rows[0].stopAt).toBeNull();
+    // FedSGD reaches 80% at round 68 and was stopped after round 69; E5-B10 at round 2.
+    const results = plan.rows.map((r: { setting: string }) => {
+      const at = r.setting === 'fedsgd' ? 67 : r.setting === 'E5-B10' ? 1 : 9;
+      const metrics = [0, at].map((k) => line(k, k === at ? 0.81 : 0.1));
+      return { ...r, metrics, summary: { test_accuracy: 0.81, stopped_after: `stopped after round ${at + 2}` } };
+    });
+    const { markdown } = renderTable2(plan, results, o);
+    expect(markdown).toContain('Rounds to reach 80% (IID) / 70% (non-IID) test accuracy');
+    expect(markdown).toContain('| FedAvg | 5 | 10 | 0.05 | 2 | 34.0× | 20 | 31.3× | 0.8100 (stopped after round 3) |');
+    expect(markdown).not.toContain('non-IID (2 shards');
+    expect(markdown).not.toContain('Pathological');
+    const dp = planDp(parseArgs(['--short']));
+    expect(dp.epochs).toBe(1);
+    expect(dp.rows[4].config.data).not.toHaveProperty('limit'); // all the training data: only the epochs are cut
+    expect(() => parseArgs(['--short', '--quick'])).toThrow(/give one/);
+    expect(() => parseArgs(['--partition', 'dirichlet'])).toThrow(/--partition must be iid or noniid/);
+  });
+
   it('refuses unknown options, tables and models', () => {
     expect(() => parseArgs(['--only', 'table9'])).toThrow(/unknown table table9/);
     expect(() => parseArgs(['--model', 'resnet'])).toThrow(/--model must be cnn or 2nn/);

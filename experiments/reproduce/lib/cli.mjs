@@ -1,6 +1,6 @@
 // The real `starling` CLI in child processes: run a config into a kept run folder, report, verify.
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMetrics } from './tables.mjs';
@@ -45,6 +45,58 @@ export function runConfig(config, out, flags = []) {
   const summary = JSON.parse(r.stdout);
   const metrics = parseMetrics(readFileSync(join(out, 'metrics.jsonl'), 'utf8'));
   return { summary, metrics };
+}
+
+/**
+ * `starling run <config> --out <out> --json` stopped once a metrics line reaches `target` test accuracy:
+ * polls metrics.jsonl every 2 s and sends SIGTERM at the first line at or over the target (an inline run
+ * stops after the round in progress: meta.json `status: interrupted`, no summary or model). Returns a
+ * summary built from the metrics and meta.json (`stopped_after`: the rounds run) and the metrics lines, or
+ * runConfig's result when the run ended without reaching the target. Throws when the run failed.
+ * @param {string} config @param {string} out @param {string[]} flags @param {number} target
+ */
+export function runConfigUntil(config, out, flags, target) {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, 'run', config, '--out', out, '--json', ...flags], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    let stopped = false;
+    child.stdout.on('data', (b) => {
+      stdout += b;
+    });
+    const file = join(out, 'metrics.jsonl');
+    const poll = setInterval(() => {
+      if (stopped || !existsSync(file)) return;
+      const reached = parseMetrics(readFileSync(file, 'utf8')).some(
+        (l) => typeof l.test_accuracy === 'number' && l.test_accuracy >= target,
+      );
+      if (reached) {
+        stopped = true;
+        child.kill('SIGTERM');
+      }
+    }, 2000);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      const metrics = existsSync(file) ? parseMetrics(readFileSync(file, 'utf8')) : [];
+      if (code === 0) return done({ summary: JSON.parse(stdout), metrics });
+      if (!stopped) return fail(new Error(`starling run ${config} failed (exit ${code})`));
+      const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8'));
+      const last = [...metrics].reverse().find((l) => typeof l.test_accuracy === 'number');
+      const wall = metrics.length > 0 ? (metrics[metrics.length - 1].time_s ?? 0) : 0;
+      const summary = {
+        test_accuracy: last?.test_accuracy ?? null,
+        stopped_after: `stopped after round ${metrics.length}`,
+        wall_s: wall,
+        backend: meta.kernels?.backend ?? meta.backend ?? null,
+        simd: meta.kernels?.simd ?? meta.simd ?? null,
+        runtime: meta.runtime?.kind ?? meta.runtime ?? null,
+        epsilon: null,
+      };
+      done({ summary, metrics });
+    });
+  });
 }
 
 /** `starling repro verify <run> --json --quiet`: the result object (exit 0 or 1), or null with the error. */

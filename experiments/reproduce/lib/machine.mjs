@@ -1,6 +1,6 @@
 // The machine, commit and Node version a reproduction ran on (the header of its tables).
 import { execFileSync } from 'node:child_process';
-import { cpus, platform, totalmem } from 'node:os';
+import { cpus, loadavg, platform, totalmem } from 'node:os';
 
 function git(repo, args) {
   try {
@@ -24,7 +24,15 @@ export function machineInfo(repo, now = new Date()) {
     platform: `${platform()}-${process.arch}`,
     node: process.version,
     commit: commit === null ? null : `${commit}${dirty ? '+dirty' : ''}`,
+    load_at_start: loadText(),
   };
+}
+
+/** The 1, 5 and 15 minute load averages, e.g. `12.3 / 10.1 / 8.0`: other work on the machine shows in wall times. */
+export function loadText() {
+  return loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
 }
 
 /** The header lines of a results file. */
@@ -33,6 +41,7 @@ export function machineMarkdown(m, extra = {}) {
     `- date: ${m.date}`,
     `- machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB, ${m.platform}`,
     `- Node ${m.node}, commit ${m.commit ?? 'unknown (not a git checkout)'}`,
+    ...(m.load_at_start ? [`- load average (1 / 5 / 15 min) at start: ${m.load_at_start}`] : []),
   ];
   for (const [k, v] of Object.entries(extra)) lines.push(`- ${k}: ${v}`);
   return `${lines.join('\n')}\n`;

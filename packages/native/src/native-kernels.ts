@@ -30,8 +30,15 @@ export function nativeKernels(binding: NativeBinding, options: NativeKernelsOpti
     throw errors.shape('nativeKernels: options.precision', 'fp32 or bf16', String(precision));
   }
   const bf16 = precision === 'bf16';
+  let variant: Kernels | undefined; // the other precision's kernels, made on first use
   return {
     backend: 'native',
+
+    atPrecision(p) {
+      if (p === precision) return this;
+      variant ??= nativeKernels(binding, { precision: p });
+      return variant;
+    },
 
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       checkDim('gemm', 'm', m);

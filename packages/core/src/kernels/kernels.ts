@@ -128,6 +128,15 @@ export interface Kernels {
 
   /** Convolution, pooling and group-norm loops; absent means the TypeScript reference (`jsConvKernels`). */
   readonly conv?: ConvKernels;
+
+  /**
+   * The same backend with its GEMMs (`gemm` and the convolutions' forward and backward in `conv`) at
+   * `precision` (`model.precision`): `bf16` rounds both GEMM operands to bfloat16 (round to nearest
+   * even) and accumulates their exact products in float32; every other kernel is unchanged. `fp32`
+   * returns these kernels. Absent: the backend has no reduced-precision GEMM, and models emulate it
+   * with `bf16GemmKernels` (models/bf16-gemm.ts).
+   */
+  atPrecision?(precision: 'fp32' | 'bf16'): Kernels;
 }
 
 /** Elementwise non-linearities. leaky_relu has slope 0.01 for x < 0; elu has alpha 1. */

@@ -92,7 +92,7 @@ describe('sequential model configs', () => {
     expect(() => build(layers, input)).toThrow(message);
   });
 
-  it('bf16 precision rounds every hidden activation to bfloat16 (nearest even), not the logits', () => {
+  it('bf16 precision rounds the GEMM operands and every hidden activation to bfloat16 (nearest even), not the logits', () => {
     const layers = [{ type: 'flatten' }, { type: 'dense', units: 7, activation: 'tanh' }, { type: 'dense' }] as const;
     const fp32 = makeModel({ kind: 'sequential', layers: [...layers] }, [3, 2, 2], 4, 'softmax_ce');
     const bf16 = makeModel({ kind: 'sequential', precision: 'bf16', layers: [...layers] }, [3, 2, 2], 4, 'softmax_ce');
@@ -101,13 +101,21 @@ describe('sequential model configs', () => {
     fp32.init(params, rng);
     const x = new Float32Array(2 * 12);
     rng.fillNormal(x);
-    // The hidden layer alone, its output rounded to bf16 by bit arithmetic, then the output layer as a DenseNet.
+    // By bit arithmetic: the input and the weights rounded to bf16 (biases are no GEMM operand), the hidden
+    // layer in fp32, its output rounded, then the output layer as a DenseNet.
+    const round = (a: Float32Array) => {
+      const bits = new Uint32Array(a.buffer, a.byteOffset, a.length);
+      for (let i = 0; i < bits.length; i++) bits[i] = (bits[i] + 0x7fff + ((bits[i] >>> 16) & 1)) & 0xffff0000;
+      return a;
+    };
+    const rounded = params.slice();
+    for (const t of fp32.layout.tensors) {
+      if (t.name.endsWith('.weight')) round(rounded.subarray(t.offset, t.offset + t.size));
+    }
     const hidden = makeModel({ kind: 'sequential', layers: [...layers.slice(0, 2)] }, [3, 2, 2], 7, 'softmax_ce');
-    const h = hidden.forward(jsKernels, params.subarray(0, hidden.layout.size), x, 2).slice();
-    const bits = new Uint32Array(h.buffer);
-    for (let i = 0; i < bits.length; i++) bits[i] = (bits[i] + 0x7fff + ((bits[i] >>> 16) & 1)) & 0xffff0000;
+    const h = round(hidden.forward(jsKernels, rounded.subarray(0, hidden.layout.size), round(x.slice()), 2).slice());
     const head = new DenseNet({ inputs: 7, hidden: [], outputs: 4, activation: 'identity', init: 'zeros' });
-    const logits = head.forward(jsKernels, params.subarray(hidden.layout.size), h, 2);
+    const logits = head.forward(jsKernels, rounded.subarray(hidden.layout.size), h, 2);
     expect(bf16.forward(jsKernels, params, x, 2)).toEqual(logits);
     expect(fp32.forward(jsKernels, params, x, 2)).not.toEqual(logits);
   });

@@ -3,6 +3,7 @@ import { jsConvKernels } from '../kernels/conv-js.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { type Layout, makeLayout } from '../layout.js';
 import type { Rng } from '../rng/rng.js';
+import { kernelsAtPrecision } from './bf16-gemm.js';
 import { Bf16Rounding } from './bf16-rounding.js';
 import { checkClip, clipScales } from './clip-scales.js';
 import type { InitKind } from './init.js';
@@ -237,7 +238,8 @@ export class Sequential implements Model {
   private kern(kernels: Kernels): LayerKernels {
     if (this.lastKernels !== kernels) {
       this.lastKernels = kernels;
-      this.lastKern = { k: kernels, conv: kernels.conv ?? jsConvKernels };
+      const k = kernelsAtPrecision(kernels, this.precision);
+      this.lastKern = { k, conv: k.conv ?? jsConvKernels };
     }
     return this.lastKern as LayerKernels;
   }

@@ -17,6 +17,7 @@ import type { Explanation } from './explanation.js';
 import { federatedTraffic } from './federated-traffic.js';
 import { gossipTraffic } from './gossip-traffic.js';
 import { kernelCallsPlan } from './kernel-calls.js';
+import { flopsPlan } from './layer-flops.js';
 import { partitionPlan } from './partition-stats.js';
 import { placeNodes } from './placement.js';
 import { privacyPlan } from './privacy-plan.js';
@@ -101,6 +102,7 @@ export function explainExperiment(config: unknown, options: ExplainOptions = {})
       traffic,
       privacy: prep.privacy ? privacyPlan(prep.privacy, prep.rounds) : null,
       kernel_calls: kernelCallsPlan(prep.setup, prep.parts, prep.model, cfg.seed, ctx.kernels, first, mean),
+      flops: flopsPlan(prep.model, prep.setup.local, prep.parts, selected),
     };
   }
   const prep = gossipDriver.prepare(ctx);
@@ -133,5 +135,7 @@ export function explainExperiment(config: unknown, options: ExplainOptions = {})
       0,
       prep.algorithm.peers,
     ),
+    // Every peer takes its local steps in every round.
+    flops: flopsPlan(prep.model, prep.setup.node.local, prep.parts, [prep.parts.map((_, i) => i)]),
   };
 }

@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from '../config/schema.js';
+import type { FlopsPlan } from './layer-flops.js';
 import type { SystemsPlan } from './systems-plan.js';
 
 /** Consecutive rounds `[from, to]` (inclusive) that move the same bytes. */
@@ -127,4 +128,6 @@ export interface Explanation {
     readonly fits: boolean;
   };
   readonly kernel_calls: KernelCallsPlan;
+  /** FLOPs per layer, per example and per round (Sequential models: `sequential`, `cnn-fedavg`), or null. */
+  readonly flops: FlopsPlan | null;
 }

@@ -1,5 +1,6 @@
 import { ceilSignificant } from '@starling/core';
 import type { Explanation, RoundSpan, TrafficPlan } from './explanation.js';
+import type { FlopsPlan } from './layer-flops.js';
 import { systemsLines } from './systems-plan.js';
 
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -21,6 +22,26 @@ function trafficLines(t: TrafficPlan): string[] {
     `  whole run: ${int(t.total.bytes_up)} B up, ${int(t.total.bytes_down)} B down${t.exact ? '' : ' (at least)'}`,
   );
   lines.push(`  counted: ${t.note}`);
+  return lines;
+}
+
+const flop = (x: number) =>
+  x >= 1e12
+    ? `${(x / 1e12).toFixed(2)} TFLOP`
+    : x >= 1e9
+      ? `${(x / 1e9).toFixed(2)} GFLOP`
+      : `${(x / 1e6).toFixed(2)} MFLOP`;
+
+function flopsLines(f: FlopsPlan): string[] {
+  const lines = ['flops (per example):'];
+  for (const l of f.layers) {
+    if (l.forward === 0 && l.backward === 0) continue;
+    lines.push(`  layer ${l.layer} ${l.type} -> ${l.output}: forward ${int(l.forward)}, backward ${int(l.backward)}`);
+  }
+  const p = f.per_example;
+  lines.push(`  per example: forward ${flop(p.forward)}, backward ${flop(p.backward)}, train step ${flop(p.train)}`);
+  lines.push(`  per round: ${flop(f.per_round)} (${int(f.examples_per_round)} examples trained, mean over the rounds)`);
+  lines.push(`  counted: ${f.note}`);
   return lines;
 }
 
@@ -88,6 +109,7 @@ export function formatExplanation(e: Explanation): string {
     .join(', ');
   if (top) out.push(`  ${top}`);
   out.push(`  measured on ${k.measured_on}`);
+  if (e.flops) out.push(...flopsLines(e.flops));
   out.push('dry run: nothing trained, no run folder written');
   return `${out.join('\n')}\n`;
 }

@@ -12,6 +12,10 @@ export function countingKernels(kernels: Kernels, counts: Map<string, number>): 
       get(t, prop, receiver) {
         const v: unknown = Reflect.get(t, prop, receiver);
         const name = `${prefix}${String(prop)}`;
+        // A bf16 model (model.precision) runs on the kernels `atPrecision` returns: count those too.
+        if (prop === 'atPrecision' && typeof v === 'function') {
+          return (p: 'fp32' | 'bf16') => wrap(Reflect.apply(v, t, [p]) as Kernels, prefix);
+        }
         if (typeof v === 'function') {
           return (...args: unknown[]) => {
             counts.set(name, (counts.get(name) ?? 0) + 1);
