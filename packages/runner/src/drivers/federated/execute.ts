@@ -119,5 +119,6 @@ export async function executeRounds(
     return { rounds: report.rounds, links: report.links, rejected, ...relaunches };
   } finally {
     await (await hosts.launched)?.close();
+    await supervisor?.close(); // also when no host was launched (the bind failed)
   }
 }

@@ -139,5 +139,6 @@ export async function executeGossip(
     };
   } finally {
     await (await hosts.launched)?.close();
+    await supervisor?.close(); // also when no host was launched (the bind failed)
   }
 }
