@@ -17,9 +17,9 @@ describe('a replacement gossip peer under CURVE', () => {
     const keys = generateKeys(dir, ['server', ...names]);
     const allow = allowList(dir, keys, names);
     const out = join(dir, 'run');
-    const rounds = 400;
+    const rounds = 3000; // enough that the run is still going when the replacement has started (consensus rounds take ~10 ms)
     const address = `tcp://127.0.0.1:${testPort(89)}`;
-    const sets = ['algorithm.peers=4', `algorithm.rounds=${rounds}`, 'data.d=1023', 'eval.every=5'];
+    const sets = ['algorithm.peers=4', `algorithm.rounds=${rounds}`, 'data.d=1023', 'eval.every=25'];
     const coordinator = startStarling([
       'server',
       'experiments/consensus-ring-16.yaml',
