@@ -58,7 +58,7 @@ describe('the processes runtime relaunches a dead host process', () => {
     expect(lines.every((l) => l.failures === 0 && l.participants === 10)).toBe(true);
     expect(r.log).toMatch(/host process died \(signal SIGKILL\); relaunching it/);
     expect(r.log).toContain('host process relaunched');
-    expect(r.log).toContain('is being relaunched; its nodes wait for it');
+    expect(r.log).toContain('its process is relaunched if it died (runtime.restarts), and its nodes wait for it');
     expect(r.log).toContain('open round sent again');
   }, 300_000);
 

@@ -90,7 +90,7 @@ export class HostRecovery {
       this.relaunching.add(host);
       this.log.warn(
         { host, round: this.act.round(), waitS },
-        `worker host ${host} is being relaunched; its nodes wait for it (up to ${waitS} s, runtime.hostWaitS)`,
+        `worker host ${host} lost; its process is relaunched if it died (runtime.restarts), and its nodes wait for it (up to ${waitS} s, runtime.hostWaitS)`,
       );
     } else {
       this.log.warn(
