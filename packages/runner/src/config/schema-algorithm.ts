@@ -96,6 +96,18 @@ export const algorithmSchema = z.discriminatedUnion('kind', [
 const hostWaitS = () => z.number().nonnegative().max(2_000_000).default(60);
 
 /**
+ * `runtime.restarts` of a `processes` run: a host process that dies (a signal, or exit code 1) is
+ * started again with its host id, at most `max` times per host in any `windowS` seconds; `max: 0`
+ * turns relaunching off (docs/runtimes.md, "Losing hosts").
+ */
+const restartsSchema = z
+  .strictObject({
+    max: z.number().int().nonnegative().max(1000).default(3),
+    windowS: z.number().positive().max(2_000_000).default(600),
+  })
+  .prefault({});
+
+/**
  * `runtime.security` of a cluster run: CURVE on the server's (or gossip coordinator's) ROUTER. `key` is the
  * server's secret key file (`starling keys generate`), `allow` a `.key` file or a folder of them: the hosts
  * admitted, each under the name in its key (its host id). Paths are relative to the config file's folder.
@@ -113,6 +125,7 @@ export const runtimeSchema = z.discriminatedUnion('kind', [
     workers: posInt.default(2),
     transport: z.enum(['tcp', 'ipc']).default('tcp'),
     hostWaitS: hostWaitS(),
+    restarts: restartsSchema,
   }),
   z.strictObject({
     kind: z.literal('cluster'),

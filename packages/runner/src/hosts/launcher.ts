@@ -7,6 +7,7 @@ import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
 import { consoleLine } from '../artifacts/console.js';
 import type { RuntimeConfig } from '../config/schema-algorithm.js';
 import type { HostKind, HostProcessOptions } from './host-main.js';
+import { HostSupervisor } from './supervisor.js';
 
 const ENTRY = fileURLToPath(new URL('./host-entry.js', import.meta.url));
 /** How long a finished run waits for a host process before SIGKILL. */
@@ -63,17 +64,6 @@ export function localEndpoint(transport: 'tcp' | 'ipc', run: string, what: strin
   return transport === 'tcp' ? 'tcp://127.0.0.1:*' : ipcEndpoint(run, what);
 }
 
-function waitExit(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-  });
-}
-
 function spawnHost(kind: HostKind, options: HostProcessOptions, log: HostLog): ChildProcess {
   const child = spawn(process.execPath, [ENTRY, kind, JSON.stringify(options)], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -121,6 +111,8 @@ export async function launchHosts(o: {
   readonly lane?: SharedLane;
   /** Where the hosts resolve relative data paths: the config file's folder (never sent in the welcome). */
   readonly dataDir?: string;
+  /** `processes`: who starts (and relaunches) the host processes; default: one with `runtime.restarts`. */
+  readonly supervisor?: HostSupervisor;
 }): Promise<LaunchedHosts> {
   const rt = o.runtime;
   const hosts = hostCount(rt);
@@ -136,7 +128,8 @@ export async function launchHosts(o: {
   const gossipBind = (i: number) => localEndpoint(rt.transport, o.run, `gossip-${i}`);
   if (rt.kind === 'threads') return startInProcess(o.kind, o.address, gossipBind(0), o.log, o.lane, o.dataDir);
   const threads = Math.max(1, Math.floor(availableParallelism() / hosts));
-  const children: ChildProcess[] = [];
+  // The supervisor relaunches a host process that dies (runtime.restarts) and kills them all if this process exits.
+  const supervisor = o.supervisor ?? new HostSupervisor(rt.restarts, o.log);
   for (let i = 0; i < hosts; i++) {
     const options: HostProcessOptions = {
       connect: o.address,
@@ -146,17 +139,7 @@ export async function launchHosts(o: {
       ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
       ...(o.kind === 'peer' ? { bind: gossipBind(i) } : {}),
     };
-    children.push(spawnHost(o.kind, options, o.log));
+    supervisor.start(launchedId(i), () => spawnHost(o.kind, options, o.log));
   }
-  // If this process exits before the children (a second Ctrl-C: process.exit), they go with it.
-  const killAll = () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  };
-  process.on('exit', killAll);
-  return {
-    close: () =>
-      Promise.all(children.map(waitExit)).then(() => {
-        process.off('exit', killAll);
-      }),
-  };
+  return supervisor;
 }

@@ -7,7 +7,7 @@ import { Membership } from './membership.js';
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** A started run of `hosts` over nodes 0..n-1 and a recovery that records what it asks the server to do. */
-function started(hosts: string[], n: number, waitMs = 60_000) {
+function started(hosts: string[], n: number, waitMs = 60_000, relaunching: readonly string[] = []) {
   const membership = new Membership(
     hosts.length,
     Array.from({ length: n }, (_, i) => i),
@@ -25,6 +25,7 @@ function started(hosts: string[], n: number, waitMs = 60_000) {
     pauseDeadlines: () => log.push('pause'),
     resumeDeadlines: () => log.push('resume'),
     round: () => 4,
+    expectsReturn: (h) => relaunching.includes(h),
   };
   const recovery = new HostRecovery(membership, waitMs, quiet, act);
   return { membership, recovery, log, events, failures };
@@ -33,6 +34,39 @@ function started(hosts: string[], n: number, waitMs = 60_000) {
 const types = (events: ServerEvent[]) => events.map((e) => ('node' in e ? `${e.type} ${e.node}` : e.type));
 
 describe('HostRecovery', () => {
+  it('holds the nodes of a host being relaunched while another carries on, and sends it the round when it is back', () => {
+    const { recovery, log, events, failures } = started(['a', 'b', 'c'], 6, 60_000, ['b', 'c']);
+    recovery.lost('b', 'lost: disconnected');
+    recovery.lost('c', 'lost: disconnected');
+    expect(events).toEqual([]); // nothing fails: the open round waits for them
+    expect(recovery.holds(2)).toBe(true);
+    expect(log).toEqual(['pause']);
+    recovery.arrived('b');
+    // c is still being relaunched: it stays held, the deadlines stay paused
+    expect(events).toEqual([]);
+    expect(recovery.holds(4)).toBe(true);
+    expect(log).toEqual(['pause', 'welcome b [2,3]', 'redispatch b']);
+    recovery.arrived('c');
+    expect(log.slice(3)).toEqual(['welcome c [4,5]', 'resume', 'redispatch c']);
+    expect(failures).toEqual([]);
+  });
+
+  it('a host that left with bye is not held even when it would be relaunched', () => {
+    const { recovery, events } = started(['a', 'b'], 4, 60_000, ['b']);
+    recovery.lost('b', 'left: bye', false);
+    expect(types(events)).toEqual(['node-lost 2', 'node-lost 3']);
+  });
+
+  it('a relaunch that does not come back within the wait: its nodes fail, the survivors carry on', async () => {
+    const { recovery, log, events, failures } = started(['a', 'b'], 4, 30, ['b']);
+    recovery.lost('b', 'lost: disconnected');
+    expect(events).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(types(events)).toEqual(['node-lost 2', 'node-lost 3']);
+    expect(log).toEqual(['pause', 'resume']);
+    expect(failures).toEqual([]);
+  });
+
   it('fails a lost host’s nodes at once while another host carries on, and rejoins them when it returns', () => {
     const { recovery, log, events } = started(['a', 'b'], 4);
     recovery.lost('b', 'lost: timeout');

@@ -19,6 +19,8 @@ export interface RecoveryActions {
   resumeDeadlines(): void;
   /** The open round (for log lines and messages). */
   round(): number;
+  /** True when lost `host` will come back (its process is being relaunched): hold its nodes for it. Absent: never. */
+  expectsReturn?(host: string): boolean;
 }
 
 /**
@@ -26,6 +28,9 @@ export interface RecoveryActions {
  * hosts"):
  * - a lost host's nodes move whole to a connected spare (a host that carries none), if there is one,
  *   and the open round's awaited nodes are sent to it: nothing fails;
+ * - a lost (not departed) host that is expected back (`expectsReturn`: its process is being relaunched)
+ *   is held like the last host below, even while others carry on; if it is not back within `waitMs`,
+ *   its nodes fail then (or the run fails, when no host that carries nodes is connected);
  * - otherwise, while another host that carries nodes is connected, the lost nodes fail at once (the
  *   round closes with the survivors, as before);
  * - when the last host that carries nodes is gone, its nodes are held instead (see `HostOutage`): the
@@ -40,6 +45,8 @@ export class HostRecovery {
   private readonly outage: HostOutage;
   /** Nodes reported lost to the round logic and not available again yet. */
   private readonly down = new Set<number>();
+  /** Held hosts whose process is being relaunched: they stay held when another host comes back. */
+  private readonly relaunching = new Set<string>();
   private closed = false;
 
   /**
@@ -60,28 +67,38 @@ export class HostRecovery {
     return owner !== undefined && this.outage.isHeld(owner);
   }
 
-  /** `host` was lost or left (`why`), before or after the start. */
-  lost(host: string, why: string): void {
+  /**
+   * `host` was lost or left (`why`), before or after the start; `lost` is false for a `bye`
+   * (a host that left is never expected back).
+   */
+  lost(host: string, why: string, lost = true): void {
     if (this.closed) return;
     const nodes = this.membership.markLost(host);
     this.log.warn({ host, reason: why, nodes: nodes.length }, 'host gone');
     if (!this.membership.started || nodes.length === 0) return;
     const spare = this.membership.connectedSpare();
     if (spare !== undefined) this.takeOver(host, spare);
+    else if (lost && this.act.expectsReturn?.(host) === true) this.holdForReturn(host, 'relaunch');
     else if (this.membership.carriersConnected()) this.reportLost(nodes, `host ${host} ${why}`);
-    else this.holdForReturn(host);
+    else this.holdForReturn(host, 'every host');
   }
 
-  /** The last host that carries nodes is gone: hold its nodes and wait (see `HostOutage`). */
-  private holdForReturn(host: string): void {
-    if (!this.outage.active) {
-      this.act.pauseDeadlines();
-      const waitS = this.outage.waitMs / 1000;
+  /** Holds `host`'s nodes and waits (see `HostOutage`): it is being relaunched, or every host is gone. */
+  private holdForReturn(host: string, why: 'relaunch' | 'every host'): void {
+    const waitS = this.outage.waitMs / 1000;
+    if (why === 'relaunch') {
+      this.relaunching.add(host);
+      this.log.warn(
+        { host, round: this.act.round(), waitS },
+        `worker host ${host} lost; its process is relaunched if it died (runtime.restarts), and its nodes wait for it (up to ${waitS} s, runtime.hostWaitS)`,
+      );
+    } else {
       this.log.warn(
         { host, round: this.act.round(), waitS },
         `every worker host is gone; waiting up to ${waitS} s (runtime.hostWaitS, starling server --host-wait-s) for one to come back or for a replacement starling worker`,
       );
     }
+    if (!this.outage.active) this.act.pauseDeadlines();
     this.outage.hold(host);
   }
 
@@ -121,13 +138,20 @@ export class HostRecovery {
   /** `host` is connected and carries `nodes` (until now `from`'s): available again, open round sent to it. */
   private back(host: string, nodes: readonly number[], from: string): void {
     this.outage.release(from);
+    this.relaunching.delete(from);
     const rejoined = nodes.filter((n) => this.down.delete(n));
     if (rejoined.length > 0) this.act.feed(rejoined.map((node) => ({ type: 'node-joined', node })));
     if (this.outage.active) {
+      // Hosts held because every host was gone fail now; hosts being relaunched stay held (a new wait).
       const still = this.outage.end();
-      this.act.resumeDeadlines();
-      this.log.warn({ host, round: this.act.round() }, 'a worker host is back; the run goes on');
-      for (const h of still) this.reportLost(this.membership.nodesOf(h), `host ${h} lost`);
+      for (const h of still) {
+        if (this.relaunching.has(h)) this.outage.hold(h);
+        else this.reportLost(this.membership.nodesOf(h), `host ${h} lost`);
+      }
+      if (!this.outage.active) {
+        this.act.resumeDeadlines();
+        this.log.warn({ host, round: this.act.round() }, 'a worker host is back; the run goes on');
+      }
     }
     this.act.redispatch(host);
   }
@@ -139,6 +163,15 @@ export class HostRecovery {
 
   private expired(): void {
     const waitS = this.outage.waitMs / 1000;
+    // Hosts held for a relaunch that never came back, while others still carry nodes: their nodes fail now.
+    if (this.membership.carriersConnected()) {
+      const held = this.outage.end();
+      this.relaunching.clear();
+      this.act.resumeDeadlines();
+      this.log.warn({ hosts: held, waitS }, `held worker hosts did not come back within ${waitS} s; their nodes fail`);
+      for (const h of held) this.reportLost(this.membership.nodesOf(h), `host ${h} lost`);
+      return;
+    }
     this.act.fail(
       errors.runtime(
         `every worker host was gone for ${waitS} s (runtime.hostWaitS, starling server --host-wait-s) and none came back or was replaced; the run stopped in round ${this.act.round()}`,

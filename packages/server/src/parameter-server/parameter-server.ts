@@ -92,6 +92,7 @@ export class ParameterServer {
       pauseDeadlines: () => this.deadlines.pause(),
       resumeDeadlines: () => this.deadlines.resume(),
       round: () => this.machine.currentRound,
+      expectsReturn: (host) => this.opts.expectsReturn?.(host) ?? false,
     });
   }
 
@@ -224,7 +225,7 @@ export class ParameterServer {
       this.watch.lost(e.peer, this.machine.currentRound, `${e.kind}: ${e.reason}`);
       // A checkpoint waiting for this host's node state fails now (the checkpoint is skipped), not in 60 s.
       this.nodeStates.hostLost(e.peer);
-      this.recovery.lost(e.peer, `${e.kind}: ${e.reason}`);
+      this.recovery.lost(e.peer, `${e.kind}: ${e.reason}`, e.kind === 'lost');
     }
     // A host we had given up on speaks again without saying hello: welcome it back, as after a hello.
     else if (this.membership.reconnected(e.peer)) {

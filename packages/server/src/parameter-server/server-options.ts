@@ -34,6 +34,12 @@ export interface ZmqServerOptions {
    * `runtime.hostWaitS`).
    */
   readonly hostWaitMs?: number;
+  /**
+   * Asked when a host is lost (not when it left with `bye`): true when it will come back (the
+   * `processes` runtime's supervisor relaunches its process), so its nodes are held for it (the open
+   * round waits, its deadline paused, up to `hostWaitMs`) instead of failing. Absent: never.
+   */
+  readonly expectsReturn?: (host: string) => boolean;
   readonly log: ServerLog;
   /**
    * CURVE on the ROUTER (a cluster run with `runtime.security`): only hosts whose key is in `allow` get

@@ -133,3 +133,13 @@ export async function rejoinHost(c: RejoinContext, host: string, endpoint: strin
   await c.welcome(host);
   sendRejoinStates(c.router, host, from, states);
 }
+
+/**
+ * Why a `hello` after the start cannot make its host a replacement, or null when it can: a replacement
+ * needs a lost block to take over, and CHOCO-SGD runs take none (the compressed copies x̂ on both ends of
+ * each link would disagree).
+ */
+export function replacementRefusal(members: GossipMembership, setup: GossipSetup): string | null {
+  if (members.lostBlock().length === 0) return 'the run has started and no peer is lost';
+  return setup.choco ? 'a CHOCO-SGD run takes no replacement peer' : null;
+}

@@ -1,15 +1,14 @@
 import { errors, InterruptGrace } from '@starling/core';
-import { HostWatch, type IncomingMessage, RouterEndpoint, toJsonValue } from '@starling/transport';
-import { forWire } from '../node-setup.js';
-import { admitPeer, hostKeys } from './coordinator-admission.js';
+import { HostWatch, type IncomingMessage, RouterEndpoint } from '@starling/transport';
+import { admitPeer } from './coordinator-admission.js';
 import { GossipBoundaries } from './coordinator-checkpoint.js';
 import { HoldControl } from './coordinator-hold.js';
 import { GossipMembership } from './coordinator-membership.js';
 import type { GossipCoordinatorOptions, GossipCoordinatorReport } from './coordinator-options.js';
-import { type RejoinContext, rejoinHost } from './coordinator-rejoin.js';
+import { type RejoinContext, rejoinHost, replacementRefusal } from './coordinator-rejoin.js';
+import { sendWelcome } from './coordinator-welcome.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import { GossipMonitor, type GossipRound } from './gossip-monitor.js';
-import type { GossipHostConfig } from './gossip-setup.js';
 import { decodeReport } from './report-codec.js';
 
 /**
@@ -211,12 +210,7 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
       watch.lost(host, monitor.nextRound, 'restarted: said hello again');
       loseHost(host, 'restarted: said hello again', live);
     }
-    const refused =
-      members.lostBlock().length === 0
-        ? 'the run has started and no peer is lost'
-        : o.setup.choco
-          ? 'a CHOCO-SGD run takes no replacement peer'
-          : null;
+    const refused = replacementRefusal(members, o.setup);
     if (refused !== null) {
       void router.send(host, { type: 'bye', round: 0, node: -1, reason: refused });
       return;
@@ -241,36 +235,9 @@ export async function runGossipCoordinator(o: GossipCoordinatorOptions): Promise
     if (monitor.finished) release([]);
   }
 
-  /** Welcomes `host` with its nodes, at its first round (a replacement host's states are sent by `rejoinHost`). */
-  function welcome(host: string) {
-    const mine = members.nodesOf(host);
-    const first = members.firstRoundOf(host, from);
-    members.welcomed(host);
-    const config: GossipHostConfig = {
-      kind: 'gossip',
-      gossip: { ...o.setup, node: forWire(o.setup.node) },
-      partition: Object.fromEntries(mine.map((n) => [String(n), Array.from(o.partition[n] ?? [])])),
-      owners,
-      endpoints: Object.fromEntries(joined),
-      ...(o.security ? { keys: hostKeys(o.security, [...joined.keys()]) } : {}),
-      from: first,
-      grant: hold.grant,
-      ...(lost.size > 0 ? { lost: [...lost].sort((a, b) => a - b) } : {}),
-    };
-    const sent = router.send(host, {
-      type: 'welcome',
-      round: 0,
-      node: -1,
-      host,
-      nodes: mine,
-      config: toJsonValue(config, 'welcome.config'),
-      digest: '',
-      heartbeatMs: o.heartbeatMs ?? 500,
-      timeoutMs: o.peerTimeoutMs ?? 10_000,
-    });
-    if (first === from) boundaries?.restore(host, mine);
-    return sent;
-  }
+  const beats = { heartbeatMs: o.heartbeatMs ?? 500, timeoutMs: o.peerTimeoutMs ?? 10_000 };
+  const greet = { ...o, ...beats, members, hold, router, from, boundaries: () => boundaries };
+  const welcome = (host: string) => sendWelcome(greet, host);
 
   const interrupt = () => {
     if (stopping) return;

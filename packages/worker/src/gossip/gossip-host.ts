@@ -10,6 +10,7 @@ import { ServerWait } from '../server-wait.js';
 import type { ChocoPeer } from './choco-setup.js';
 import { parseGossipHostConfig } from './gossip-config-schema.js';
 import type { GossipHostOptions } from './gossip-host-options.js';
+import { acceptGossip } from './gossip-intake.js';
 import { GOSSIP_ZMTP } from './gossip-liveness.js';
 import type { GossipHostConfig } from './gossip-setup.js';
 import { PendingRestore, sendPeerStates } from './host-checkpoint.js';
@@ -20,7 +21,6 @@ import { NodeTraffic } from './node-traffic.js';
 import type { PeerCheckpoint } from './peer-checkpoint.js';
 import { PeerExecutor } from './peer-executor.js';
 import { PeerTraining } from './peer-training.js';
-import { GOSSIP_TENSOR } from './wire-size.js';
 
 /**
  * A gossip host: carries one or more peers (one per process gives separate processes), binds a ROUTER
@@ -199,10 +199,7 @@ export class GossipHost {
 
   /** `hold`: every peer stops after the round it is in; the reply names the last round any finishes. */
   private hold(): void {
-    this.executor.feedAll({ type: 'hold' });
-    let last = 0;
-    for (const peer of this.executor.peers.values()) last = Math.max(last, peer.holdsAfter);
-    void this.coordinator.send({ type: 'hold', round: last, node: -1 });
+    void this.coordinator.send({ type: 'hold', round: this.executor.holdAll(), node: -1 });
   }
 
   /** `moved`: a replacement host carries `h.nodes`, which gossip again from round `h.round` on. */
@@ -268,13 +265,8 @@ export class GossipHost {
     }
     const h = m.header;
     if (h.type !== 'gossip') return;
-    const peer = this.executor.peers.get(h.to);
-    const t = m.tensors.find((x) => x.name === GOSSIP_TENSOR);
-    // CHOCO payloads are u8 bytes that the peer decodes and checks; plain values are model-sized f32
-    const ok = config.gossip.choco
-      ? t?.dtype === 'u8'
-      : t?.data instanceof Float32Array && t.data.length === peer?.params.length;
-    if (!peer || this.owners[h.node] !== m.peer || !ok) {
+    const g = acceptGossip(m, h, config, this.owners, this.executor.peers);
+    if (g === null) {
       this.refusedHere++;
       this.o.log.warn(
         { from: m.peer, node: h.node, to: h.to },
@@ -282,9 +274,8 @@ export class GossipHost {
       );
       return;
     }
-    this.traffic.received(h.to, h.round, m.bytes);
-    const value = t?.data as Float32Array | Uint8Array;
-    this.executor.feed(h.to, { type: 'received', round: h.round, from: h.node, value });
+    this.traffic.received(g.to, g.round, m.bytes);
+    this.executor.feed(g.to, { type: 'received', round: g.round, from: g.from, value: g.value });
   }
 
   private onHost(host: string, alive: boolean, reason: string): void {

@@ -1,8 +1,7 @@
 import type { MixingRow } from '@starling/topologies';
-import type { MixTerm } from './combine.js';
-import { gossipMean } from './gossip-aggregator-table.js';
 import type { GossipPeerOptions } from './gossip-peer-options.js';
 import type { PeerCommand, PeerEvent, PeerRoundReport } from './peer-events.js';
+import { mixRound } from './peer-mix.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -260,26 +259,7 @@ export class GossipPeer {
   }
 
   private finishRound(out: PeerCommand[]): void {
-    const row = this.row();
-    const value = this.value as Float32Array;
-    const terms: MixTerm[] = [{ node: this.node, weight: row.self, value }];
-    const heard: number[] = [];
-    const dropped: number[] = [];
-    const copies = this.o.choco?.copies;
-    copies?.advance(this.round);
-    for (const e of this.inNeighbours()) {
-      const v = this.got.get(e.node);
-      if (copies ? copies.isCurrent(e.node, this.round) : v instanceof Float32Array) {
-        terms.push({ node: e.node, weight: e.weight, value: v as Float32Array });
-        heard.push(e.node);
-      } else dropped.push(e.node);
-    }
-    let next: Float32Array = new Float32Array(this.x.length);
-    if (this.o.choco && copies) {
-      const total = dropped.length > 0 ? terms.reduce((s, t) => s + t.weight, 0) : 1;
-      const weights = terms.slice(1).map((t) => t.weight / total);
-      next = copies.step(value, this.o.choco.gamma, heard, weights);
-    } else (this.o.combine ?? gossipMean).combine(this.o.kernels, this.node, terms, dropped.length > 0, next);
+    const { next, heard, dropped } = mixRound(this.o, this.row(), this.round, this.value as Float32Array, this.got);
     const delta = this.delta;
     if (delta) for (let k = 0; k < next.length; k++) next[k] += delta[k];
     this.x = next;

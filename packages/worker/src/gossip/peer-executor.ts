@@ -55,6 +55,14 @@ export class PeerExecutor {
     this.execute(node, peer.handle(event));
   }
 
+  /** `hold`: every peer stops after the round it is in; returns the last round any of them finishes. */
+  holdAll(): number {
+    this.feedAll({ type: 'hold' });
+    let last = 0;
+    for (const peer of this.peers.values()) last = Math.max(last, peer.holdsAfter);
+    return last;
+  }
+
   /** Hands `event` to every peer, in node order of arrival. */
   feedAll(event: PeerEvent): void {
     for (const node of this.peers.keys()) this.feed(node, event);

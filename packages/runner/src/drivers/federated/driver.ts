@@ -163,6 +163,7 @@ export const federatedDriver: RunDriver<PreparedFederated, FederatedReport> = {
         payload_bytes_down: t.payloadDown,
         theoretical_bits_up: t.bits,
         refused_bytes: t.refused,
+        ...(report.runtime.relaunches !== undefined ? { host_relaunches: report.runtime.relaunches } : {}),
         ...(prep.systems ? { virtual_time_s: prep.systems.rounds.clock.now } : {}),
         ...(prep.setup.adversary ? { adversary: adversaryRecord(prep.setup.adversary) } : {}),
       },

@@ -11,6 +11,7 @@ import {
   launchHosts,
   localEndpoint,
 } from '../../hosts/launcher.js';
+import { HostSupervisor } from '../../hosts/supervisor.js';
 import { INTERRUPT_GRACE_MS } from '../interrupt-grace.js';
 import { perClientPlan } from './client-plans.js';
 import { HostNodes } from './host-nodes.js';
@@ -23,6 +24,8 @@ export interface RuntimeReport {
   readonly links: Record<string, { bytesUp: number; bytesDown: number }>;
   /** Refused messages by reason (transport reasons, and `update` for updates the server refused). */
   readonly rejected: Record<string, number>;
+  /** `processes`: host processes the supervisor relaunched (`runtime.restarts`); absent elsewhere. */
+  readonly relaunches?: number;
 }
 
 export type OnRound = (summary: RoundSummary, traffic: RoundTraffic) => void | Promise<void>;
@@ -68,9 +71,11 @@ export async function executeRounds(
   const hosts: { launched?: Promise<LaunchedHosts> } = {};
   // threads: the host lives in this process, so Δs reach the server through shared memory.
   const lane = rt.kind === 'threads' ? new SharedLane() : undefined;
+  const supervisor = rt.kind === 'processes' ? new HostSupervisor(rt.restarts, log, signal) : undefined;
   const startHosts = (address: string) => {
     const dataDir = prep.setup.dataBaseDir;
-    hosts.launched = launchHosts({ kind: 'worker', runtime: rt, address, run: cfg.name, log, lane, dataDir });
+    const launch = { kind: 'worker', runtime: rt, address, run: cfg.name, log, lane, dataDir, supervisor } as const;
+    hosts.launched = launchHosts(launch);
   };
   try {
     const report = await runZmqServer(
@@ -84,6 +89,7 @@ export async function executeRounds(
         hostConfig: (_host, nodes) => toJsonValue(prep.hostSetup(nodes), 'welcome.config'),
         joinTimeoutMs: joinTimeoutMs(rt),
         hostWaitMs: hostWaitMs(rt),
+        ...(supervisor ? { expectsReturn: (host: string) => supervisor.expectsReturn(host) } : {}),
         log,
         onListening: startHosts,
         updates: prep.compression.decoder,
@@ -109,8 +115,10 @@ export async function executeRounds(
       ...report.stats.rejected,
       ...(report.rejectedUpdates ? { update: report.rejectedUpdates } : {}),
     };
-    return { rounds: report.rounds, links: report.links, rejected };
+    const relaunches = supervisor ? { relaunches: supervisor.relaunches } : {};
+    return { rounds: report.rounds, links: report.links, rejected, ...relaunches };
   } finally {
     await (await hosts.launched)?.close();
+    await supervisor?.close(); // also when no host was launched (the bind failed)
   }
 }

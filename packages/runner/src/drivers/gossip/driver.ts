@@ -136,6 +136,7 @@ export const gossipDriver: RunDriver<PreparedGossip, GossipReport> = {
         node_accuracy_std: report.spread.std,
         peers_lost: Math.max(report.lost, runtime.lost.length, runtime.everLost),
         ...(runtime.rejoined > 0 ? { peers_back: runtime.rejoined } : {}),
+        ...(runtime.relaunches !== undefined ? { host_relaunches: runtime.relaunches } : {}),
         payload_bytes: report.totals.payload,
         gossip_compression: prep.setup.choco
           ? { compressor: { ...prep.setup.choco.compressor }, gamma: prep.setup.choco.gamma }

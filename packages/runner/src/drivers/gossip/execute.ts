@@ -16,6 +16,7 @@ import {
   launchHosts,
   localEndpoint,
 } from '../../hosts/launcher.js';
+import { HostSupervisor } from '../../hosts/supervisor.js';
 import { INTERRUPT_GRACE_MS } from '../interrupt-grace.js';
 import type { PreparedGossip } from './prepare.js';
 
@@ -29,6 +30,8 @@ export interface GossipRuntimeReport {
   /** Peers lost at some time (replaced or not), and peers taken over by replacement hosts. */
   readonly everLost: number;
   readonly rejoined: number;
+  /** `processes`: host processes the supervisor relaunched (`runtime.restarts`); absent elsewhere. */
+  readonly relaunches?: number;
 }
 
 /**
@@ -94,6 +97,7 @@ export async function executeGossip(
     return { rounds: r.rounds, hosts: {}, lost: [], everLost: 0, rejoined: 0 };
   }
   const hosts: { launched?: Promise<LaunchedHosts> } = {};
+  const supervisor = rt.kind === 'processes' ? new HostSupervisor(rt.restarts, log, signal) : undefined;
   try {
     const report = await runGossipCoordinator({
       bind: rt.kind === 'cluster' ? rt.bind : localEndpoint(rt.transport, cfg.name, 'coordinator'),
@@ -113,6 +117,7 @@ export async function executeGossip(
           run: cfg.name,
           log,
           dataDir: prep.setup.node.dataBaseDir,
+          supervisor,
         });
       },
       onRound,
@@ -130,8 +135,10 @@ export async function executeGossip(
       lost: report.lost,
       everLost: report.everLost,
       rejoined: report.rejoined,
+      ...(supervisor ? { relaunches: supervisor.relaunches } : {}),
     };
   } finally {
     await (await hosts.launched)?.close();
+    await supervisor?.close(); // also when no host was launched (the bind failed)
   }
 }
