@@ -116,9 +116,11 @@ export class BlockRunner {
         ...starts[j],
       })),
     };
-    const settled = await Promise.allSettled(
-      Array.from({ length: copies }, () => h.pool.run(task, { name: 'pooledTrainBlock' }) as Promise<TrainBlockResult>),
+    const runs = Array.from(
+      { length: copies },
+      () => h.pool.run(task, { name: 'pooledTrainBlock' }) as Promise<TrainBlockResult>,
     );
+    const settled = await Promise.allSettled(runs);
     const done = merged(settled);
     const failed = block.filter((_, j) => !done.positions.includes(j));
     if (failed.length > 0) {
