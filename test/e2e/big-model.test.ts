@@ -56,7 +56,11 @@ describe.skipIf(process.env.STARLING_BIG_TESTS !== '1')('a 200 MB model (issue 1
     for (const { name, s } of socketed) {
       expect(s.model_sha256, name).toBe(inline.s.model_sha256);
       expect(s.rounds, name).toBe(2);
-      expect(s.bytes_down, name).toBeGreaterThan(2 * 4 * 51_675_010);
+      // Over threads only round 0's model crosses the socket: the in-process host takes later tasks by the lane.
+      if (name === 'threads') {
+        expect(s.bytes_down, name).toBeGreaterThan(4 * 51_675_010);
+        expect(s.payload_bytes_down, name).toBe(2 * 4 * 51_675_010);
+      } else expect(s.bytes_down, name).toBeGreaterThan(2 * 4 * 51_675_010);
     }
   }, 900_000);
 

@@ -30,6 +30,8 @@ export class SharedLane {
   private open: SharedReduction | null = null;
   /** The server's handler of updates handed over in process (see {@link postUpdate}), or null. */
   private inbox: ((m: IncomingMessage) => void) | null = null;
+  /** Per host in this process that takes the server's tasks directly ({@link deliver}): its run and handler. */
+  private readonly hosts = new Map<string, { run: string; handler: (m: IncomingMessage) => void }>();
 
   /** Registers `arena` and returns its id. */
   register(arena: SharedArrayBuffer): number {
@@ -141,15 +143,30 @@ export class SharedLane {
    */
   post(peer: string, run: string, header: OutgoingHeader, tensors: readonly TensorInput[] = []): boolean {
     if (!this.inbox) return false;
-    const decoded = tensors.map((t) => {
-      const dtype = t.data instanceof Float32Array ? ('f32' as const) : ('u8' as const);
-      const data =
-        t.data instanceof Float32Array ? t.data : new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-      return { name: t.name, dtype, length: data.length, data, ...(t.codec ? { codec: t.codec } : {}) };
-    });
-    const descriptors = decoded.map(({ data, ...d }) => ({ ...d, bytes: data.byteLength }));
-    const full = { ...header, v: PROTOCOL_VERSION, run, seq: 0, tensors: descriptors } as Header;
-    this.inbox({ peer, header: full, tensors: decoded, bytes: 0 });
+    this.inbox(incoming(peer, run, header, tensors));
+    return true;
+  }
+
+  /**
+   * Host `host` in this process (welcomed into `run`) takes the server's `task`s directly ({@link deliver});
+   * null: it no longer does (it closed).
+   */
+  serve(host: string, run: string, handler: ((m: IncomingMessage) => void) | null): void {
+    if (handler) this.hosts.set(host, { run, handler });
+    else this.hosts.delete(host);
+  }
+
+  /**
+   * {@link post}'s other direction: hands a message from the server to host `host` in this process as the
+   * message its socket would have delivered (from peer `server`), without the ZeroMQ hop (two I/O thread
+   * wake-ups and a model-sized frame per round). False when that host does not {@link serve}: the server
+   * then uses its socket. Tensors are handed over, not copied: the host copies what it keeps before this
+   * returns. Not counted in the socket's bytes.
+   */
+  deliver(host: string, header: OutgoingHeader, tensors: readonly TensorInput[] = []): boolean {
+    const h = this.hosts.get(host);
+    if (!h) return false;
+    h.handler(incoming('server', h.run, header, tensors));
     return true;
   }
 
@@ -157,4 +174,17 @@ export class SharedLane {
   postUpdate(peer: string, run: string, header: Extract<OutgoingHeader, { type: 'update' }>, ref: Uint8Array): boolean {
     return this.post(peer, run, header, [{ name: 'delta', data: ref, codec: SHARED_CODEC }]);
   }
+}
+
+/** `header` and `tensors` as the endpoint of the other side would have received them from `peer`. */
+function incoming(peer: string, run: string, header: OutgoingHeader, tensors: readonly TensorInput[]): IncomingMessage {
+  const decoded = tensors.map((t) => {
+    const dtype = t.data instanceof Float32Array ? ('f32' as const) : ('u8' as const);
+    const data =
+      t.data instanceof Float32Array ? t.data : new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    return { name: t.name, dtype, length: data.length, data, ...(t.codec ? { codec: t.codec } : {}) };
+  });
+  const descriptors = decoded.map(({ data, ...d }) => ({ ...d, bytes: data.byteLength }));
+  const full = { ...header, v: PROTOCOL_VERSION, run, seq: 0, tensors: descriptors } as Header;
+  return { peer, header: full, tensors: decoded, bytes: 0 };
 }

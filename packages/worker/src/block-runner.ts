@@ -116,9 +116,18 @@ export class BlockRunner {
         ...starts[j],
       })),
     };
-    const settled = await Promise.allSettled(
-      Array.from({ length: copies }, () => h.pool.run(task, { name: 'pooledTrainBlock' }) as Promise<TrainBlockResult>),
+    const runs = Array.from(
+      { length: copies },
+      () => h.pool.run(task, { name: 'pooledTrainBlock' }) as Promise<TrainBlockResult>,
     );
+    // Copies that claim nodes: each copy's nodes are answered as soon as it returns, while another may
+    // still train its last node (the round machine takes updates in any order).
+    const early: Promise<unknown>[] = [];
+    const answerEarly = (r: TrainBlockResult) => {
+      early.push(...this.answer(round, r, starts, arena, base, p).promises);
+      return r;
+    };
+    const settled = await Promise.allSettled(copies > 1 ? runs.map((run) => run.then(answerEarly)) : runs);
     const done = merged(settled);
     const failed = block.filter((_, j) => !done.positions.includes(j));
     if (failed.length > 0) {
@@ -130,7 +139,7 @@ export class BlockRunner {
       for (const node of failed) void h.send({ type: 'error', round, node, code: 'train-failed', message, ref: -1 });
       if (done.results.length === 0) return h.answers.answer(round, block);
     }
-    const sent = this.answer(round, done, starts, arena, base, p);
+    const sent = copies > 1 ? { promises: early, byRef: true } : this.answer(round, done, starts, arena, base, p);
     h.answers.answer(round, block);
     // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
     // until it closes the round (the round's arena is held by the host for the whole round).

@@ -135,12 +135,13 @@ function stateBuffers(results: readonly TrainResult[]): ArrayBuffer[] {
 
 /**
  * The piscina entry of a worker host's pool for blocks (`name: 'pooledTrainBlock'`): {@link trainBlock},
- * resolving on the host to a {@link TrainBlockResult}; the optimizer state vectors moved instead of copied; Δ stays in the shared `out`. Starts from a
- * macrotask so that piscina posts the previous block's result before this one trains (see
- * `pooledTrainTask`).
+ * resolving on the host to a {@link TrainBlockResult}; the optimizer state vectors moved instead of copied; Δ stays in the shared `out`. Unless the
+ * task claims its nodes (one task per thread and round), it starts from a macrotask so that piscina posts
+ * the previous block's result before this one trains (see `pooledTrainTask`).
  */
 export async function pooledTrainBlock(task: TrainBlockTask): Promise<ReturnType<typeof move>> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // With claims this is the thread's one task of the round: no earlier result of it waits to be posted.
+  if (!task.reduce?.claim) await new Promise<void>((resolve) => setImmediate(resolve));
   const result = trainBlock(task);
   return move({ [transferableSymbol]: stateBuffers(result.results), [valueSymbol]: result });
 }

@@ -183,6 +183,7 @@ export class WorkerHost {
     if (this.closed) return;
     this.failure = failure;
     this.closed = true;
+    this.options.lane?.serve(this.hostId, '', null);
     this.hellos.stop();
     this.serverWait.stop();
     this.emulation?.close();
@@ -224,6 +225,8 @@ export class WorkerHost {
       }
       this.endpoint.setRun(h.run);
       this.runId = h.run;
+      // threads: the server in this process hands tasks over directly from now on (SharedLane.deliver).
+      this.options.lane?.serve(this.hostId, h.run, (m) => this.onMessage(m));
       this.setup = { ...setup, setup: onHost(setup.setup, this.options.dataDir) };
       this.emulation?.close();
       this.emulation = setup.emulate ? new UpdateEmulation(setup.emulate) : undefined;

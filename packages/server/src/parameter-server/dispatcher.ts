@@ -52,12 +52,17 @@ export class Dispatcher {
       for (const [peer, nodes] of byHost) {
         const msg = this.downlink.messageFor(peer);
         this.meter.down(cmd.round, msg.payloadBytes + extraBytes);
-        void this.router.send(peer, task(nodes, msg.kind), [...msg.tensors, ...extra]);
+        const header = task(nodes, msg.kind);
+        const tensors = [...msg.tensors, ...extra];
+        if (!this.lane?.deliver(peer, header, tensors)) void this.router.send(peer, header, tensors);
       }
       return;
     }
+    const tensors = [{ name: 'model', data: cmd.model }, ...extra];
     const targets = [...byHost].map(([peer, nodes]) => ({ peer, header: task(nodes, 'full') }));
     for (const _ of targets) this.meter.down(cmd.round, cmd.model.byteLength + extraBytes);
-    void this.router.broadcast(targets, [{ name: 'model', data: cmd.model }, ...extra]);
+    // The in-process host (threads) takes its task by the lane; hosts elsewhere get the encoded broadcast.
+    const remote = targets.filter((t) => !this.lane?.deliver(t.peer, t.header, tensors));
+    if (remote.length > 0) void this.router.broadcast(remote, tensors);
   }
 }

@@ -27,7 +27,11 @@ export class RoundReporter {
     private readonly onRound: RoundCallback,
   ) {}
 
-  /** Reports `summary` and waits for the callback; the traffic is taken at the call, before any await. */
+  /**
+   * Reports `summary` and waits for the callback; the traffic is taken at the call, before any await. The
+   * callback starts from a macrotask, so that what the caller does next (the next round's dispatch, which
+   * an in-process host turns into pool tasks within microtasks) is not queued behind the report.
+   */
   async report(summary: RoundSummary): Promise<void> {
     const t = this.totals();
     const traffic: RoundTraffic = {
@@ -37,6 +41,7 @@ export class RoundReporter {
       ...this.meter.take(summary.round),
     };
     this.last = t;
+    await new Promise<void>((resolve) => setImmediate(resolve));
     await this.onRound(summary, traffic);
   }
 }
