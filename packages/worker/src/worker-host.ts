@@ -28,6 +28,7 @@ import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
 import { RoundAnswers } from './round-answers.js';
 import { ServerWait } from './server-wait.js';
+import { ShmHost } from './shm-host.js';
 import { UpdateEmulation } from './update-emulation.js';
 
 /** The slice of a pino logger the host uses. */
@@ -63,6 +64,8 @@ export interface WorkerHostOptions {
    * references into the host's arenas instead of model-sized frames (see `SharedLane`).
    */
   readonly lane?: SharedLane;
+  /** processes: the memfd of the server's cross-process round slots this process inherited (`ShmHost`). */
+  readonly shmFd?: number;
   /**
    * Folder that relative data paths of the run's data spec resolve against on this host (`--data-dir`);
    * default the working directory. The server's own folder is never sent (docs/protocol.md).
@@ -150,7 +153,8 @@ export class WorkerHost {
       closed: () => this.closed,
       log: options.log,
     };
-    this.rounds = new HostRound(host, new BlockRunner(host));
+    const shm = options.shmFd !== undefined ? new ShmHost(options.shmFd) : undefined;
+    this.rounds = new HostRound(host, new BlockRunner(host), shm);
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
       ...(options.security ? { security: options.security } : {}),
@@ -247,7 +251,8 @@ export class WorkerHost {
       const nodes = this.answers.pending(h.round, h.nodes);
       if (model && nodes.length > 0) {
         this.endpoint.setRound(h.round);
-        void this.rounds.run(h.round, nodes, model, control);
+        // a node skipped (already answered) leaves the host's share off the slot's places: by copy then
+        void this.rounds.run(h.round, nodes, model, control, nodes.length === h.nodes.length ? h.config : undefined);
       }
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
