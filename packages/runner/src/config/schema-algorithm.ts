@@ -113,6 +113,11 @@ export const runtimeSchema = z.discriminatedUnion('kind', [
     workers: posInt.default(2),
     transport: z.enum(['tcp', 'ipc']).default('tcp'),
     hostWaitS: hostWaitS(),
+    /**
+     * Δs and the round's float64 sum through memory shared with the worker processes (a memfd, Linux;
+     * docs/runtimes.md "Processes: the shared reduction"); false: every Δ as a ZeroMQ frame. Same bits.
+     */
+    sharedMemory: z.boolean().default(true),
   }),
   z.strictObject({
     kind: z.literal('cluster'),

@@ -69,7 +69,8 @@ export async function executeRounds(
   const hosts: { launched?: Promise<LaunchedHosts> } = {};
   // threads: the host lives in this process, so Δs reach the server through shared memory.
   // processes: the worker processes' pool threads reduce into memfd slots the server maps (shm-lane.ts).
-  const lane = rt.kind === 'threads' ? new SharedLane() : rt.kind === 'processes' ? crossProcessLane() : undefined;
+  const lane =
+    rt.kind === 'threads' ? new SharedLane() : rt.kind === 'processes' ? crossProcessLane(rt.sharedMemory) : undefined;
   const startHosts = (address: string) => {
     const dataDir = prep.setup.dataBaseDir;
     hosts.launched = launchHosts({ kind: 'worker', runtime: rt, address, run: cfg.name, log, lane, dataDir });
