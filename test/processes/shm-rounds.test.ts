@@ -107,5 +107,8 @@ describe.skipIf(shm === null)('ShmRounds: the processes runtime slots in a memfd
       r?.release();
     }
     expect(shm.size(rounds.fd)).toBe(2 * (c0.bytes - c0.base));
+    // a round whose slot would take the region past 4 GiB (u32 float offsets) takes the exact path
+    expect(rounds.openRound(12, [0, 1], Float64Array.of(0.5, 0.5), 2 ** 28, 'js')).toBeNull();
+    expect(shm.size(rounds.fd)).toBe(2 * (c0.bytes - c0.base));
   });
 });

@@ -4,6 +4,8 @@ import { reopenSlot, SLOT_HOLDERS, SLOT_N, type SlotViews, slotLayout, slotViews
 
 /** Slots a run keeps at most (a round finding none free takes the exact path). */
 const MAX_SLOTS = 4;
+/** The region's largest size: 4 GiB (u32 float offsets in references; bigger rounds take the exact path). */
+const MAX_BYTES = 2 ** 32;
 
 /**
  * Where a host's share of a round lives in the shared region (the `shm` entry of a `task`'s `config`,
@@ -74,7 +76,7 @@ export class ShmRounds {
     const n = order.length;
     let slot = this.slots.find((s) => s.p === p && s.cap >= n && reopenSlot(this.words(s), round, n, this.alive));
     if (!slot) {
-      if (this.slots.length >= MAX_SLOTS) return null;
+      if (this.slots.length >= MAX_SLOTS || this.bytes + slotLayout(n, p).bytes > MAX_BYTES) return null;
       slot = { base: this.bytes, cap: n, p };
       this.bytes += slotLayout(n, p).bytes;
       this.shm.resize(this.mapping.fd, this.bytes);
