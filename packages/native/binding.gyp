@@ -36,6 +36,13 @@
         "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
         "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=fast"]
       }
+    },
+    {
+      "target_name": "starling_shm",
+      "sources": ["cpp/shm.cc"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-O2", "-fvisibility=hidden"],
+      "cflags_cc": ["-O2", "-fvisibility=hidden"]
     }
   ]
 }

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const addon = join(root, 'build', 'Release', 'starling_native.node');
+// The shared-memory addon (cpp/shm.cc, for the processes runtime), built by the same binding.gyp.
+const shmAddon = join(root, 'build', 'Release', 'starling_shm.node');
 const failedLog = join(root, 'build', 'install-failed.log');
 
 function newestSource(dir) {
@@ -24,7 +26,7 @@ if (existsSync(addon)) {
   const built = statSync(addon).mtimeMs;
   const fresh = built > newestSource(join(root, 'cpp')) && built > statSync(join(root, 'binding.gyp')).mtimeMs;
   const loads = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(addon)})`]).status === 0;
-  if (fresh && loads) process.exit(0);
+  if (fresh && loads && existsSync(shmAddon)) process.exit(0);
 }
 
 const args = ['rebuild', '--jobs=max'];

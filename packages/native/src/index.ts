@@ -8,3 +8,5 @@ export { nativeConvKernels } from './native-conv-kernels.js';
 export type { NativeKernelsOptions } from './native-kernels.js';
 export { nativeKernels } from './native-kernels.js';
 export { nativeRobustKernels } from './native-robust-kernels.js';
+export type { ShmAddon } from './shm.js';
+export { loadShm } from './shm.js';

@@ -4,12 +4,23 @@ import type { IncomingMessage } from './endpoint-options.js';
 import type { Header, OutgoingHeader } from './messages.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { type ReductionChain, SharedReduction } from './shared-reduction.js';
+import type { ShmReduction, ShmRounds, ShmTaskConfig } from './shm-rounds.js';
 
 /** The codec of a `delta` tensor that refers to shared memory instead of carrying the floats. */
 export const SHARED_CODEC = 'shm';
 
 /** Bytes of a {@link SHARED_CODEC} reference: arena id, float offset, float length (u32 each, LE). */
 const REF_BYTES = 12;
+
+/** The {@link SHARED_CODEC} reference bytes for `length` floats at float `offset` of arena `id`. */
+export function sharedReference(id: number, offset: number, length: number): Uint8Array {
+  const ref = new Uint8Array(REF_BYTES);
+  const view = new DataView(ref.buffer);
+  view.setUint32(0, id, true);
+  view.setUint32(4, offset, true);
+  view.setUint32(8, length, true);
+  return ref;
+}
 
 /**
  * Shared memory between a parameter server and worker hosts in the same process (the `threads`
@@ -18,10 +29,16 @@ const REF_BYTES = 12;
  * reads Δ in place. Nothing is copied or page-faulted per update; the message still goes over ZeroMQ,
  * so ordering, validation and node ownership are unchanged. The host must not write an arena again
  * until the server is done with the updates in it: it reuses a round's arenas only once a task of a
- * later round has arrived (the server has closed that round by then). Not usable across processes.
+ * later round has arrived (the server has closed that round by then).
+ *
+ * With `rounds` (the `processes` runtime), the lane also serves hosts in other processes on this
+ * machine: their Δs live in the memfd slots of {@link ShmRounds}, one arena id names the whole region,
+ * and a task tells each host where its share of the round goes ({@link taskConfig}).
  */
 export class SharedLane {
   private readonly arenas = new Map<number, SharedArrayBuffer>();
+  /** The arena id of the cross-process region (`rounds`), or −1. */
+  private readonly region: number = -1;
   /** Per arena: float offset → length of each range its writer scanned and found finite since it last wrote it. */
   private readonly vouched = new Map<number, Map<number, number>>();
   private next = 0;
@@ -32,6 +49,16 @@ export class SharedLane {
   private inbox: ((m: IncomingMessage) => void) | null = null;
   /** Per host in this process that takes the server's tasks directly ({@link deliver}): its run and handler. */
   private readonly hosts = new Map<string, { run: string; handler: (m: IncomingMessage) => void }>();
+
+  /** @param rounds the cross-process slots of a `processes` run (see the class comment) */
+  constructor(private readonly rounds?: ShmRounds) {
+    if (rounds) this.region = this.next++;
+  }
+
+  /** The memfd the worker processes must inherit, or undefined (no cross-process region). */
+  get regionFd(): number | undefined {
+    return this.rounds?.fd;
+  }
 
   /** Registers `arena` and returns its id. */
   register(arena: SharedArrayBuffer): number {
@@ -59,18 +86,15 @@ export class SharedLane {
   isVouched(ref: ArrayBufferView): boolean {
     if (!(ref instanceof Uint8Array) || ref.byteLength !== REF_BYTES) return false;
     const view = new DataView(ref.buffer, ref.byteOffset, REF_BYTES);
+    if (view.getUint32(0, true) === this.region)
+      return this.rounds?.vouched(view.getUint32(4, true), view.getUint32(8, true)) ?? false;
     const length = this.vouched.get(view.getUint32(0, true))?.get(view.getUint32(4, true));
     return length !== undefined && length === view.getUint32(8, true);
   }
 
   /** The reference bytes for `length` floats at float `offset` of arena `id`. */
   reference(id: number, offset: number, length: number): Uint8Array {
-    const ref = new Uint8Array(REF_BYTES);
-    const view = new DataView(ref.buffer);
-    view.setUint32(0, id, true);
-    view.setUint32(4, offset, true);
-    view.setUint32(8, length, true);
-    return ref;
+    return sharedReference(id, offset, length);
   }
 
   /**
@@ -85,7 +109,7 @@ export class SharedLane {
     const id = view.getUint32(0, true);
     const offset = view.getUint32(4, true);
     const length = view.getUint32(8, true);
-    const arena = this.arenas.get(id);
+    const arena = id === this.region ? this.rounds?.buffer() : this.arenas.get(id);
     if (!arena) throw errors.protocol(`update: no shared arena ${id}`);
     if ((offset + length) * 4 > arena.byteLength) {
       throw errors.protocol(`update: shared reference ${offset}+${length} past arena ${id} (${arena.byteLength / 4})`);
@@ -110,6 +134,26 @@ export class SharedLane {
     r.open(round, order, weights, backend);
     this.open = r;
     return r;
+  }
+
+  /**
+   * {@link openReduction} for hosts in this process, or the cross-process slot of `rounds` (null when
+   * no slot is free: the round then takes the exact path).
+   */
+  openRoundReduction(
+    round: number,
+    order: readonly number[],
+    weights: Float64Array,
+    size: number,
+    backend: string,
+  ): ShmReduction | null {
+    if (!this.rounds) return this.openReduction(round, order, weights, size, backend);
+    return this.rounds.openRound(round, order, weights, size, backend);
+  }
+
+  /** The `shm` entry of the `task` config for a host in another process whose share of `round` is `nodes`, or null. */
+  taskConfig(round: number, nodes: readonly number[]): ShmTaskConfig | null {
+    return this.rounds?.taskConfig(round, nodes, this.region) ?? null;
   }
 
   /**

@@ -58,6 +58,16 @@ export function markAndDrain(chain: ReductionChain, index: number, ok: boolean, 
 }
 
 /**
+ * Reads of a chain's control words (`ReductionChain.ctrl`) for whoever follows it: whether order index
+ * `i` was marked ready (trained, finite; its Δ is or will be in the accumulator before its marker's
+ * `markAndDrain` returns), and whether every index was added.
+ */
+export const markAndDrainFlags = {
+  ready: (ctrl: Int32Array, i: number): boolean => Atomics.load(ctrl, FLAGS + i) === READY,
+  complete: (ctrl: Int32Array): boolean => ctrl.length > FLAGS && Atomics.load(ctrl, NEXT) === ctrl.length - FLAGS,
+};
+
+/**
  * A round's reduction in shared memory, owned by the in-process parameter server's `SharedLane`: the
  * server opens it when it dispatches a round whose mean streams (weights fixed at the open), the host
  * claims it when its share of the round is exactly the selected nodes in id order, and its pool threads
@@ -114,11 +124,11 @@ export class SharedReduction {
 
   /** Whether order index `i` was marked ready by a pool thread (its Δ is or will be in the accumulator). */
   claimed(i: number): boolean {
-    return Atomics.load(this.ctrl, FLAGS + i) === READY;
+    return markAndDrainFlags.ready(this.ctrl, i);
   }
 
   /** Every selected node's Δ was added, in order. */
   complete(): boolean {
-    return this.ctrl.length > FLAGS && Atomics.load(this.ctrl, NEXT) === this.order.length;
+    return this.ctrl.length === FLAGS + this.order.length && markAndDrainFlags.complete(this.ctrl);
   }
 }

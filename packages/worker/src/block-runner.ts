@@ -5,6 +5,7 @@ import { type DeltaRoute, nodeAnswer } from './node-answer.js';
 import type { HostSetup } from './node-setup.js';
 import type { NodeStates } from './node-states.js';
 import type { RoundAnswers } from './round-answers.js';
+import type { ShmBlock } from './shm-block.js';
 import type { TrainBlockResult, TrainBlockTask } from './train-block.js';
 import type { TrainResult } from './train-task.js';
 import type { UpdateEmulation } from './update-emulation.js';
@@ -39,6 +40,11 @@ export interface BlockPlace {
     /** Run the block's task this many times at once, the copies sharing the nodes by claims (`TrainBlockTask`). */
     readonly copies?: number;
   };
+  /**
+   * processes: the block is the host's whole share of a round whose Δs go into the cross-process slot
+   * (`ShmHost.join`); each node's update then carries its `reference(j)`.
+   */
+  readonly shm?: { readonly block: ShmBlock; readonly copies: number; reference(j: number): Uint8Array };
 }
 
 /**
@@ -87,13 +93,16 @@ export class BlockRunner {
     if (!setup) return;
     const p = global.length;
     const shared = place.round;
-    const arena = shared?.arena ?? h.arenas.take(block.length * p);
+    const cross = place.shm;
+    const own = !shared && !cross; // an arena of the host's pool, returned or held below
+    const arena = shared?.arena ?? (cross ? NO_ARENA : h.arenas.take(block.length * p));
     const base = shared ? shared.index * p : 0;
     const starts = block.map((node) => h.states.startOf(node, round));
-    const copies = shared?.copies ?? 1;
+    const copies = shared?.copies ?? cross?.copies ?? 1;
     const claim = copies > 1 ? { claim: new Int32Array(new SharedArrayBuffer(4)) } : {};
     const task: TrainBlockTask = {
-      out: arena.view.subarray(base, base + block.length * p),
+      out: cross ? NO_ARENA.view : arena.view.subarray(base, base + block.length * p),
+      ...(cross ? { shm: { ...cross.block, ...claim } } : {}),
       scan: h.lane !== undefined, // in process: the server skips the scan the pool made
       setup: setup.setup,
       round,
@@ -124,7 +133,7 @@ export class BlockRunner {
     // still train its last node (the round machine takes updates in any order).
     const early: Promise<unknown>[] = [];
     const answerEarly = (r: TrainBlockResult) => {
-      early.push(...this.answer(round, r, starts, arena, base, p).promises);
+      early.push(...this.answer(round, r, starts, arena, base, p, cross?.reference).promises);
       return r;
     };
     const settled = await Promise.allSettled(copies > 1 ? runs.map((run) => run.then(answerEarly)) : runs);
@@ -132,19 +141,20 @@ export class BlockRunner {
     const failed = block.filter((_, j) => !done.positions.includes(j));
     if (failed.length > 0) {
       const err = settled.find((x) => x.status === 'rejected')?.reason;
-      if (!shared && done.results.length === 0) h.arenas.release(arena);
+      if (own && done.results.length === 0) h.arenas.release(arena);
       if (h.closed()) return;
       h.log.error({ err, nodes: failed, round }, 'local training failed');
       const message = String(err).slice(0, 1000);
       for (const node of failed) void h.send({ type: 'error', round, node, code: 'train-failed', message, ref: -1 });
       if (done.results.length === 0) return h.answers.answer(round, block);
     }
-    const sent = copies > 1 ? { promises: early, byRef: true } : this.answer(round, done, starts, arena, base, p);
+    const sent =
+      copies > 1 ? { promises: early, byRef: true } : this.answer(round, done, starts, arena, base, p, cross?.reference);
     h.answers.answer(round, block);
     // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
     // until it closes the round (the round's arena is held by the host for the whole round).
-    if (!shared && sent.byRef) h.arenas.hold(arena, round);
-    else if (!shared) h.arenas.release(arena);
+    if (own && sent.byRef) h.arenas.hold(arena, round);
+    else if (own) h.arenas.release(arena);
     await Promise.all(sent.promises);
   }
 
@@ -156,6 +166,7 @@ export class BlockRunner {
     arena: Arena,
     base: number,
     p: number,
+    crossRef?: (j: number) => Uint8Array,
   ): { promises: Promise<unknown>[]; byRef: boolean } {
     const { results, finite, positions } = done;
     const h = this.host;
@@ -169,7 +180,8 @@ export class BlockRunner {
       if (r.nonFinite !== undefined)
         h.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
       let route: DeltaRoute = { kind: 'copy' };
-      if (byRef && !r.nonFinite) {
+      if (crossRef && !r.payload && !r.nonFinite) route = { kind: 'shared', reference: crossRef(j) };
+      else if (byRef && !r.nonFinite) {
         const at = base + j * p;
         if (finite[k]) lane.vouch(arena.id, at, p);
         route = { kind: 'shared', reference: lane.reference(arena.id, at, p) };
@@ -193,6 +205,9 @@ export class BlockRunner {
     return { promises, byRef };
   }
 }
+
+/** No arena: a cross-process block's Δs live in the round's slot, mapped by the pool thread. */
+const NO_ARENA: Arena = { view: new Float32Array(0), id: -1, round: -1 };
 
 /** The results of the copies of one block task that succeeded, in block order. */
 function merged(settled: readonly PromiseSettledResult<TrainBlockResult>[]): TrainBlockResult {

@@ -3,6 +3,7 @@ import { blocksOf } from './blocks.js';
 import type { HostSetup } from './node-setup.js';
 import { compressesUplink } from './node-uplink.js';
 import { SharedTaskModel } from './shared-task-model.js';
+import { type ShmHost, shmTaskConfig } from './shm-host.js';
 
 /** The most nodes a pool task trains (see {@link HostRound.run}). */
 const BLOCK_NODES = 8;
@@ -19,13 +20,24 @@ export class HostRound {
   /** The pool threads' copy of the current task model. */
   private readonly taskModels = new SharedTaskModel();
 
+  /** @param shm the cross-process slots of a `processes` worker (the memfd it inherited), if any */
   constructor(
     private readonly host: BlockRunnerHost,
     private readonly blocks: BlockRunner,
+    private readonly shm?: ShmHost,
   ) {}
 
-  /** Trains `nodes` for `round` from `model` (and SCAFFOLD's `control`) and answers each node. */
-  async run(round: number, nodes: readonly number[], model: Float32Array, control: Float32Array | undefined) {
+  /**
+   * Trains `nodes` for `round` from `model` (and SCAFFOLD's `control`) and answers each node; `config` is
+   * the task's config (its `shm` entry places the round in the cross-process slot, see {@link crossSlot}).
+   */
+  async run(
+    round: number,
+    nodes: readonly number[],
+    model: Float32Array,
+    control: Float32Array | undefined,
+    config?: unknown,
+  ) {
     const h = this.host;
     const setup = h.setup();
     if (!setup) return;
@@ -34,6 +46,7 @@ export class HostRound {
     h.answers.start(round, nodes);
     const shared = this.taskModels.acquire(model);
     const reduction = this.claimReduction(round, nodes, setup);
+    const cross = reduction ? null : this.crossSlot(round, nodes, model.length, setup, config);
     if (reduction) {
       const arena = h.arenas.take(nodes.length * model.length);
       const copies = Math.min(h.pool.maxThreads, nodes.length);
@@ -41,11 +54,28 @@ export class HostRound {
       await this.blocks.run(round, nodes, shared, control, place);
       h.arenas.hold(arena, round);
       reduction.release();
+    } else if (cross) {
+      const copies = Math.min(h.pool.maxThreads, nodes.length);
+      try {
+        await this.blocks.run(round, nodes, shared, control, { shm: { ...cross, copies } });
+      } finally {
+        cross.release();
+      }
     } else {
       const blocks = blocksOf(nodes, Math.max(2 * h.pool.maxThreads, Math.ceil(nodes.length / BLOCK_NODES)));
       await Promise.all(blocks.map((block) => this.blocks.run(round, block, shared, control)));
     }
     this.taskModels.release(shared);
+  }
+
+  /**
+   * processes: the round's cross-process slot when the task placed this host's nodes in it (`shm` config)
+   * and they go raw and undelayed (no compression, no emulation); null otherwise (Δs by copy, as before).
+   */
+  private crossSlot(round: number, nodes: readonly number[], p: number, setup: HostSetup, config: unknown) {
+    if (!this.shm || this.host.emulation() || compressesUplink(setup.setup)) return null;
+    const c = shmTaskConfig(config, round, nodes.length, p);
+    return c ? this.shm.join(c) : null;
   }
 
   /** The round's shared reduction, when this host may take part (see the class comment); else null. */

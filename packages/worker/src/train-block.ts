@@ -3,6 +3,7 @@ import { markAndDrain, type ReductionChain } from '@starling/transport';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
 import type { NodeSetup } from './node-setup.js';
+import { attachShm, detachShm, type ShmBlock } from './shm-block.js';
 import trainTask, { type TrainResult } from './train-task.js';
 
 /** One node of a {@link TrainBlockTask}: its examples and the state it carries from its previous round. */
@@ -56,6 +57,8 @@ export interface TrainBlockTask {
      */
     readonly claim?: Int32Array;
   };
+  /** processes: `out` and `reduce` live in the cross-process round slot; the pool thread maps them (`attachShm`). */
+  readonly shm?: ShmBlock;
 }
 
 /** What a block task returns: one {@link TrainResult} per node it trained, in block order. */
@@ -142,6 +145,6 @@ function stateBuffers(results: readonly TrainResult[]): ArrayBuffer[] {
 export async function pooledTrainBlock(task: TrainBlockTask): Promise<ReturnType<typeof move>> {
   // With claims this is the thread's one task of the round: no earlier result of it waits to be posted.
   if (!task.reduce?.claim) await new Promise<void>((resolve) => setImmediate(resolve));
-  const result = trainBlock(task);
+  const result = detachShm(task, trainBlock(attachShm(task)));
   return move({ [transferableSymbol]: stateBuffers(result.results), [valueSymbol]: result });
 }

@@ -28,6 +28,8 @@ import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
 import { RoundAnswers } from './round-answers.js';
 import { ServerWait } from './server-wait.js';
+import { ShmHost } from './shm-host.js';
+import { receiveTaskModel } from './task-model.js';
 import { UpdateEmulation } from './update-emulation.js';
 
 /** The slice of a pino logger the host uses. */
@@ -58,11 +60,10 @@ export interface WorkerHostOptions {
    * it gives up: `finished` settles and `failure` says why (default 60 000 ms; `--server-wait-s`).
    */
   readonly serverWaitMs?: number;
-  /**
-   * Shared memory with a server in this process (the `threads` runtime): raw Δs are then sent as `shm`
-   * references into the host's arenas instead of model-sized frames (see `SharedLane`).
-   */
+  /** threads: shared memory with the server in this process (raw Δs as `shm` references, `SharedLane`). */
   readonly lane?: SharedLane;
+  /** processes: the memfd of the server's cross-process round slots this process inherited (`ShmHost`). */
+  readonly shmFd?: number;
   /**
    * Folder that relative data paths of the run's data spec resolve against on this host (`--data-dir`);
    * default the working directory. The server's own folder is never sent (docs/protocol.md).
@@ -150,7 +151,8 @@ export class WorkerHost {
       closed: () => this.closed,
       log: options.log,
     };
-    this.rounds = new HostRound(host, new BlockRunner(host));
+    const shm = options.shmFd !== undefined ? new ShmHost(options.shmFd) : undefined;
+    this.rounds = new HostRound(host, new BlockRunner(host), shm);
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
       ...(options.security ? { security: options.security } : {}),
@@ -250,7 +252,8 @@ export class WorkerHost {
       const nodes = this.answers.pending(h.round, h.nodes);
       if (model && nodes.length > 0) {
         this.endpoint.setRound(h.round);
-        void this.rounds.run(h.round, nodes, model, control);
+        // a node skipped (already answered) leaves the host's share off the slot's places: by copy then
+        void this.rounds.run(h.round, nodes, model, control, nodes.length === h.nodes.length ? h.config : undefined);
       }
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
@@ -284,7 +287,7 @@ export class WorkerHost {
     }
   }
 
-  /** The model a task trains from, or null (after answering `stale-model` when deltas do not apply). */
+  /** The model a task trains from, or null (see `receiveTaskModel`). */
   private taskModel(
     round: number,
     nodes: readonly number[],
@@ -292,20 +295,8 @@ export class WorkerHost {
     tensors: readonly DecodedTensor[],
   ): Float32Array | null {
     if (!this.setup) return null;
-    if (!this.receiver) {
-      const data = tensors[0]?.data;
-      return data instanceof Float32Array ? data : null;
-    }
-    try {
-      return this.receiver.receive(round, kind, tensors);
-    } catch (err) {
-      this.receiver.reset();
-      this.options.log.warn({ err, round }, 'task model rejected');
-      for (const node of nodes) {
-        const message = String(err).slice(0, 1000);
-        void this.endpoint.send({ type: 'error', round, node, code: 'stale-model', message, ref: -1 });
-      }
-      return null;
-    }
+    return receiveTaskModel(this.receiver, { round, nodes, kind, tensors }, this.options.log, (h) =>
+      this.endpoint.send(h),
+    );
   }
 }

@@ -126,6 +126,11 @@ export const runtimeSchema = z.discriminatedUnion('kind', [
     transport: z.enum(['tcp', 'ipc']).default('tcp'),
     hostWaitS: hostWaitS(),
     restarts: restartsSchema,
+    /**
+     * Δs and the round's float64 sum through memory shared with the worker processes (a memfd, Linux;
+     * docs/runtimes.md "Processes: the shared reduction"); false: every Δ as a ZeroMQ frame. Same bits.
+     */
+    sharedMemory: z.boolean().default(true),
   }),
   z.strictObject({
     kind: z.literal('cluster'),

@@ -26,6 +26,8 @@ export interface HostProcessOptions {
   readonly serverWaitS?: number;
   /** Folder that relative data paths resolve against on this host (default: the working directory). */
   readonly dataDir?: string;
+  /** processes: the fd of the server's cross-process round slots (a memfd) this process inherited. */
+  readonly shmFd?: number;
   /** Level of the JSON log on stderr. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
@@ -106,6 +108,7 @@ export async function runHostProcess(
           log,
           serverWaitMs,
           dataDir: o.dataDir,
+          ...(o.shmFd !== undefined ? { shmFd: o.shmFd } : {}),
           ...secure,
         })
       : await GossipHost.start({

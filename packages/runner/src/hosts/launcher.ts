@@ -64,9 +64,18 @@ export function localEndpoint(transport: 'tcp' | 'ipc', run: string, what: strin
   return transport === 'tcp' ? 'tcp://127.0.0.1:*' : ipcEndpoint(run, what);
 }
 
-function spawnHost(kind: HostKind, options: HostProcessOptions, log: HostLog): ChildProcess {
-  const child = spawn(process.execPath, [ENTRY, kind, JSON.stringify(options)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+/** The fd a worker process finds the server's cross-process round slots on (its stdio entry 3). */
+const SHM_CHILD_FD = 3;
+
+/**
+ * Spawns one host process. With `shmFd` (the server's memfd, see `ShmRounds`), the child inherits it as
+ * its fd 3 (and only the child: the memfd is close-on-exec otherwise), so nothing is left behind when
+ * any process is killed: the memory goes with the last process that holds it.
+ */
+function spawnHost(kind: HostKind, options: HostProcessOptions, log: HostLog, shmFd?: number): ChildProcess {
+  const shared = shmFd !== undefined ? { shmFd: SHM_CHILD_FD } : {};
+  const child = spawn(process.execPath, [ENTRY, kind, JSON.stringify({ ...options, ...shared })], {
+    stdio: ['ignore', 'ignore', 'pipe', ...(shmFd !== undefined ? [shmFd] : [])],
   });
   child.stderr?.on('data', (chunk: Buffer) =>
     log.warn({ host: options.hostId, stderr: chunk.toString().trim() }, `${kind} output`),
@@ -107,7 +116,10 @@ export async function launchHosts(o: {
   readonly address: string;
   readonly run: string;
   readonly log: HostLog;
-  /** Shared memory with the server, for a `threads` worker host (Δs sent by reference). */
+  /**
+   * Shared memory with the server: for a `threads` worker host (Δs sent by reference), or, for
+   * `processes`, the lane whose memfd (`regionFd`) every worker process inherits (`crossProcessLane`).
+   */
   readonly lane?: SharedLane;
   /** Where the hosts resolve relative data paths: the config file's folder (never sent in the welcome). */
   readonly dataDir?: string;
@@ -139,7 +151,9 @@ export async function launchHosts(o: {
       ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}),
       ...(o.kind === 'peer' ? { bind: gossipBind(i) } : {}),
     };
-    supervisor.start(launchedId(i), () => spawnHost(o.kind, options, o.log));
+    supervisor.start(launchedId(i), () =>
+      spawnHost(o.kind, options, o.log, o.kind === 'worker' ? o.lane?.regionFd : undefined),
+    );
   }
   return supervisor;
 }

@@ -1,9 +1,14 @@
-import type { RouterEndpoint, SharedLane } from '@starling/transport';
+import type { RouterEndpoint, SharedLane, ShmTaskConfig } from '@starling/transport';
 import type { Downlink } from '../downlink.js';
 import type { ServerCommand } from '../round-types.js';
 import type { TrafficMeter } from '../traffic.js';
 
 type Dispatch = Extract<ServerCommand, { type: 'dispatch' }>;
+
+/** A task's `config`: `{ shm }` when the host writes its Δs into the round's cross-process slot, else `{}`. */
+function shmConfig(shm: ShmTaskConfig | null | undefined): { shm: ShmTaskConfig } | Record<string, never> {
+  return shm ? { shm } : {};
+}
 
 /**
  * Sends a round's work: one `task` per connected host carrying selected nodes. Without a compressed
@@ -28,7 +33,8 @@ export class Dispatcher {
   dispatch(cmd: Dispatch, ownerOf: (node: number) => string | undefined, unreachable: (node: number) => void): void {
     this.router.setRound(cmd.round);
     const r = cmd.reduce;
-    if (this.lane && r) r.adopt(this.lane.openReduction(cmd.round, cmd.nodes, r.weights, cmd.model.length, r.backend));
+    const pre = r && this.lane?.openRoundReduction(cmd.round, cmd.nodes, r.weights, cmd.model.length, r.backend);
+    if (r && pre) r.adopt(pre);
     const byHost = new Map<string, number[]>();
     for (const node of cmd.nodes) {
       const host = ownerOf(node);
@@ -41,7 +47,8 @@ export class Dispatcher {
       node: -1,
       nodes,
       model,
-      config: {},
+      // processes on one machine: where the host's Δs go in the round's shared slot (ShmRounds)
+      config: shmConfig(this.lane?.taskConfig(cmd.round, nodes)),
       deadlineMs: 0,
     });
     // SCAFFOLD's c goes after the model, a copy per dispatch (a send may read it after c moves on).

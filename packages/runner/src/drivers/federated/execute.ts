@@ -12,6 +12,7 @@ import {
   localEndpoint,
 } from '../../hosts/launcher.js';
 import { HostSupervisor } from '../../hosts/supervisor.js';
+import { crossProcessLane } from '../../hosts/shm-lane.js';
 import { INTERRUPT_GRACE_MS } from '../interrupt-grace.js';
 import { perClientPlan } from './client-plans.js';
 import { HostNodes } from './host-nodes.js';
@@ -70,7 +71,9 @@ export async function executeRounds(
   }
   const hosts: { launched?: Promise<LaunchedHosts> } = {};
   // threads: the host lives in this process, so Δs reach the server through shared memory.
-  const lane = rt.kind === 'threads' ? new SharedLane() : undefined;
+  // processes: the worker processes' pool threads reduce into memfd slots the server maps (shm-lane.ts).
+  const lane =
+    rt.kind === 'threads' ? new SharedLane() : rt.kind === 'processes' ? crossProcessLane(rt.sharedMemory) : undefined;
   const supervisor = rt.kind === 'processes' ? new HostSupervisor(rt.restarts, log, signal) : undefined;
   const startHosts = (address: string) => {
     const dataDir = prep.setup.dataBaseDir;

@@ -1,0 +1,29 @@
+import type { DecodedTensor, OutgoingHeader } from '@starling/transport';
+import type { ModelReceiver } from './model-receiver.js';
+
+/**
+ * The model a worker host's task trains from (`kind` full or delta, its model `tensors`), or null: with
+ * no `receiver` (no layout) the first tensor as sent; else what the receiver rebuilds. A delta that does
+ * not fit the held copy resets the receiver and answers each of `nodes` with `error` code `stale-model`.
+ */
+export function receiveTaskModel(
+  receiver: ModelReceiver | null,
+  task: { round: number; nodes: readonly number[]; kind: 'full' | 'delta'; tensors: readonly DecodedTensor[] },
+  log: { warn(obj: object, msg: string): void },
+  send: (header: OutgoingHeader) => Promise<unknown>,
+): Float32Array | null {
+  const { round, nodes, kind, tensors } = task;
+  if (!receiver) {
+    const data = tensors[0]?.data;
+    return data instanceof Float32Array ? data : null;
+  }
+  try {
+    return receiver.receive(round, kind, tensors);
+  } catch (err) {
+    receiver.reset();
+    log.warn({ err, round }, 'task model rejected');
+    const message = String(err).slice(0, 1000);
+    for (const node of nodes) void send({ type: 'error', round, node, code: 'stale-model', message, ref: -1 });
+    return null;
+  }
+}
