@@ -4,11 +4,23 @@ import { starling, tempDir } from '../cli/cli-helpers.js';
 import { smallFedAvg } from './e2e-helpers.js';
 import { killAndResume, metricsWithoutTime } from './kill-resume.js';
 
-/** Runs `args` with `runtime` (js kernels), returning the exit code, the --json summary and stderr. */
-function run(args: readonly string[], runtime: string) {
+/** A run's exit code, its --json summary (parsed; null when it failed) and its stderr. */
+type Outcome = { code: number | null; summary: ReturnType<typeof JSON.parse>; stderr: string };
+const runs = new Map<string, Outcome>();
+
+/**
+ * Runs `args` with `runtime` (js kernels), returning the exit code, the --json summary and stderr. A run
+ * is deterministic, so one already made with the same arguments in this file is reused, not run again.
+ */
+function run(args: readonly string[], runtime: string): Outcome {
+  const key = JSON.stringify([args, runtime]);
+  const made = runs.get(key);
+  if (made) return made;
   const out = join(tempDir(), 'run');
   const r = starling(['run', ...args, '--set', runtime, '--out', out, '--json', '--quiet'], { STARLING_KERNELS: 'js' });
-  return { code: r.code, summary: r.code === 0 ? JSON.parse(r.stdout) : null, stderr: r.stderr };
+  const outcome = { code: r.code, summary: r.code === 0 ? JSON.parse(r.stdout) : null, stderr: r.stderr };
+  runs.set(key, outcome);
+  return outcome;
 }
 
 // Dirichlet label skew gives clients of unequal sizes, so local step counts differ (what FedNova reads).
@@ -22,12 +34,8 @@ const kinds: Record<string, string[]> = {
   scaffold: ['--set', 'algorithm.kind=scaffold'],
 };
 
-let fedavgOnce: ReturnType<typeof run> | null = null;
 /** The FedAvg run of the same config, inline (made once). */
-function fedavgRun() {
-  fedavgOnce ??= run(fed, 'runtime={kind: inline}');
-  return fedavgOnce;
-}
+const fedavgRun = () => run(fed, 'runtime={kind: inline}');
 
 describe('heterogeneity algorithms give the same bits in every runtime (issue 16)', () => {
   it.each(Object.keys(kinds))(

@@ -113,6 +113,9 @@ const straggly = {
   },
 };
 
+/** The stateful straggly run's outcome inline, made once for both socket runtimes (a run is deterministic). */
+let inlineOnce: { summary: Record<string, unknown>; lines: unknown[][] } | null = null;
+
 async function stragglyRun(name: string, extra: Record<string, unknown> = {}) {
   const out = join(tempDir(), name);
   const s = await runExperiment({ name, ...straggly, ...extra }, { out, logLevel: 'silent' });
@@ -167,7 +170,8 @@ describe('synchronous stragglers', () => {
         const lines = metrics(join(dir, out)).map((l) => [l.virtual_time_s, l.late, l.dropped, l.participants]);
         return { summary: JSON.parse(r.stdout) as Record<string, unknown>, lines };
       };
-      const inline = run([], 'inline');
+      inlineOnce ??= run([], 'inline');
+      const inline = inlineOnce;
       const sockets = run([`runtime=${runtime}`], name);
       expect(sockets.summary.rounds).toBe(4);
       expect(sockets.summary.model_sha256).toBe(inline.summary.model_sha256);

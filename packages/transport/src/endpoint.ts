@@ -1,29 +1,13 @@
-import { errors } from '@starling/core';
 import type { Dealer, Router } from 'zeromq';
-import { JoinScratch } from './chunks.js';
-import {
-  type DecodeOptions,
-  decodeMessage,
-  type EncodedTensors,
-  encodeHeader,
-  encodeTensors,
-  type TensorInput,
-} from './codec.js';
+import { type EncodedTensors, encodeHeader, encodeTensors, type TensorInput } from './codec.js';
+import { EndpointArrivals } from './endpoint-arrivals.js';
+import { EndpointLiveness } from './endpoint-liveness.js';
 import type { RejectReason, ResolvedOptions } from './endpoint-options.js';
 import { type EndpointStats, LinkStats } from './link-stats.js';
 import type { Header, OutgoingHeader } from './messages.js';
-import { checkNonFiniteScan, type NonFiniteScan } from './non-finite.js';
+import type { NonFiniteScan } from './non-finite.js';
 import { Outboxes, type SendOutcome, type SendResult } from './outbox.js';
-import { MAX_SEQ, type MessageType, PROTOCOL_VERSION } from './protocol.js';
-
-/**
- * Extra silence allowed to a peer per byte of a large message it was just handed, in ms: it has to
- * receive, join and decode the payload (and usually copy it) before it speaks again. 1 s per 16 MiB:
- * on the project's 2-core VMs under load, writing fresh memory ran at 30-100 MB/s.
- */
-export const BUSY_MS_PER_BYTE = 1000 / (16 * 2 ** 20);
-/** Messages below this size earn no allowance (1 MiB). */
-const BUSY_MIN_BYTES = 2 ** 20;
+import { MAX_SEQ, PROTOCOL_VERSION } from './protocol.js';
 
 /** Per-send options. */
 export interface SendOptions {
@@ -49,23 +33,20 @@ export abstract class Endpoint {
   protected readonly opts: ResolvedOptions;
   protected readonly counters = new LinkStats();
   protected readonly outboxes: Outboxes;
-  /** Peers heard from and not since lost or gone, with the time of their last message. */
-  protected readonly live = new Map<string, number>();
+  private readonly liveness = new EndpointLiveness();
+  /** Peers heard from and not since lost or gone, with the time of their last message (`EndpointLiveness`). */
+  protected readonly live = this.liveness.live;
   protected closed = false;
   private runId: string | undefined;
   private round = 0;
-  private readonly accept: ReadonlySet<MessageType>;
+  private readonly arrivals: EndpointArrivals;
   private readonly seqOut = new Map<string, number>();
-  private readonly seqIn = new Map<string, number>();
   private readonly lastErrorReply = new Map<string, number>();
   private readonly ticker: NodeJS.Timeout;
   /** Milliseconds between liveness checks (and application heartbeats when those are on). */
   protected readonly tickMs: number;
   private lastTick: number;
   private loop: Promise<void> = Promise.resolve();
-  /** The largest payload expected from a peer (see `expectPayload`). */
-  private expected = 0;
-  private decodeOptions: DecodeOptions;
   private closing: Promise<void> | undefined;
 
   protected constructor(
@@ -74,17 +55,14 @@ export abstract class Endpoint {
   ) {
     this.opts = options;
     this.runId = this.opts.run;
-    this.accept = new Set(this.opts.accept);
-    const { maxMessageBytes, maxHeaderBytes, nonFiniteScan, reuseJoinBuffers } = this.opts;
-    const joinScratch = reuseJoinBuffers ? new JoinScratch() : undefined;
-    this.decodeOptions = { maxMessageBytes, maxHeaderBytes, nonFiniteScan, joinScratch };
+    this.arrivals = new EndpointArrivals(this.opts, this.counters);
     const { now, sendTimeoutMs, maxQueuedMessages, maxQueuedBytes } = this.opts;
     this.outboxes = new Outboxes(
       {
         attempt: (peer, frames) => this.attempt(peer, frames),
         sent: (peer, type, bytes) => {
           this.counters.sent(peer, type, bytes);
-          if (bytes >= BUSY_MIN_BYTES) this.busy(peer, bytes);
+          this.liveness.busy(peer, bytes, this.opts.now());
         },
         dropped: (peer, _type, reason) => this.counters.drop(peer, reason),
         unreachable: (peer) => this.unreachable(peer),
@@ -127,10 +105,7 @@ export abstract class Endpoint {
    * Throws a `config` StarlingError, and keeps the current scan, if `scan` disagrees with the reference.
    */
   setNonFiniteScan(scan: NonFiniteScan | undefined): void {
-    const problem = scan === undefined ? null : checkNonFiniteScan(scan);
-    if (problem !== null)
-      throw errors.option('transport.nonFiniteScan', 'a scan that agrees with firstNonFinite', problem);
-    this.decodeOptions = { ...this.decodeOptions, nonFiniteScan: scan };
+    this.arrivals.setNonFiniteScan(scan);
   }
 
   /**
@@ -141,9 +116,7 @@ export abstract class Endpoint {
    * connection is still reported at once. Throws a `config` StarlingError for a negative or fractional size.
    */
   expectPayload(bytes: number): void {
-    if (!Number.isSafeInteger(bytes) || bytes < 0)
-      throw errors.option('transport.expectPayload', 'a byte count', bytes);
-    this.expected = bytes;
+    this.liveness.expectPayload(bytes);
   }
 
   /** A snapshot of the byte and message counters. */
@@ -215,38 +188,17 @@ export abstract class Endpoint {
   }
 
   private arrive(peer: string | null, frames: Buffer[]): void {
-    if (peer === null) {
-      let bytes = 0;
-      for (const f of frames) bytes += f.byteLength;
-      this.counters.received(null, null, bytes);
-      this.reject(null, 'routing-id', 'routing id must match /^[A-Za-z0-9._:-]{1,64}$/', -1, null);
-      return;
-    }
-    const res = decodeMessage(frames, this.decodeOptions);
-    this.counters.received(peer, res.ok ? res.header.type : res.type, res.bytes);
+    const res = this.arrivals.check(peer, frames, this.runId);
     if (!res.ok) {
       this.reject(peer, res.reason, res.detail, res.seq, res.type);
       return;
     }
     const h = res.header;
-    if (!this.accept.has(h.type)) {
-      this.reject(peer, 'direction', `${h.type} is not accepted here`, h.seq, h.type);
-      return;
-    }
-    if (this.runId !== undefined && h.run !== '' && h.run !== this.runId) {
-      this.reject(peer, 'wrong-run', `run ${JSON.stringify(h.run)} is not ${this.runId}`, h.seq, h.type);
-      return;
-    }
-    const last = this.seqIn.get(peer);
-    if (last !== undefined && h.seq !== (last === MAX_SEQ ? 0 : last + 1)) this.counters.seqGap(peer);
-    this.seqIn.set(peer, h.seq);
-    const known = this.live.get(peer);
-    // max: a peer still within its allowance for a large message (see `busy`) keeps it
-    this.live.set(peer, Math.max(this.opts.now(), known ?? 0));
-    if (known === undefined) this.emitPeer({ kind: 'joined', peer, reason: 'message' });
+    if (this.liveness.heard(res.peer, this.opts.now()))
+      this.emitPeer({ kind: 'joined', peer: res.peer, reason: 'message' });
     if (h.type === 'heartbeat') return;
-    this.call(() => this.opts.onMessage({ peer, header: h, tensors: res.tensors, bytes: res.bytes }));
-    if (h.type === 'bye' && this.live.delete(peer)) this.gone(peer, 'left', h.reason);
+    this.call(() => this.opts.onMessage({ peer: res.peer, header: h, tensors: res.tensors, bytes: res.bytes }));
+    if (h.type === 'bye' && this.live.delete(res.peer)) this.gone(res.peer, 'left', h.reason);
   }
 
   private reject(peer: string | null, reason: RejectReason, detail: string, seq: number, type: string | null): void {
@@ -262,23 +214,13 @@ export abstract class Endpoint {
     void this.enqueue(peer, error, { descriptors: [], frames: [], bytes: 0 }, { timeoutMs: 1000 });
   }
 
-  /**
-   * `peer` was just handed a large message: its silence while it receives and decodes it is expected, so
-   * its last-heard time moves forward by `bytes × BUSY_MS_PER_BYTE`. Losing the connection still counts
-   * at once (a dead or frozen peer is never shielded by this).
-   */
-  private busy(peer: string, bytes: number): void {
-    const seen = this.live.get(peer);
-    if (seen !== undefined) this.live.set(peer, Math.max(seen, this.opts.now()) + bytes * BUSY_MS_PER_BYTE);
-  }
-
   /** Forgets a live peer: `lost` (silence, disconnection) or `left` (bye). */
   protected markLost(peer: string, reason: string): void {
     if (this.live.delete(peer)) this.gone(peer, 'lost', reason);
   }
 
   private gone(peer: string, kind: 'lost' | 'left', reason: string): void {
-    this.seqIn.delete(peer);
+    this.arrivals.forget(peer);
     this.onGone(peer);
     this.emitPeer({ kind, peer, reason });
   }
@@ -307,12 +249,8 @@ export abstract class Endpoint {
     const late = now - this.lastTick - this.tickMs;
     this.lastTick = now;
     if (late > this.tickMs) this.forgive(late);
-    const patience = this.opts.connectedSilenceMs + this.expected * BUSY_MS_PER_BYTE;
-    for (const [peer, seen] of [...this.live]) {
-      const silent = now - seen;
-      if (silent <= this.opts.peerTimeoutMs) continue;
-      if (silent > patience || !this.connectedTo(peer, now)) this.markLost(peer, 'timeout');
-    }
+    for (const peer of this.liveness.overdue(now, this.opts, (p) => this.connectedTo(p, now)))
+      this.markLost(peer, 'timeout');
     if (this.opts.heartbeatMs > 0) this.heartbeat();
   }
 
@@ -321,7 +259,7 @@ export abstract class Endpoint {
    * still waits unread in the socket, so that time counts as nobody's silence.
    */
   protected forgive(ms: number): void {
-    for (const [peer, seen] of this.live) this.live.set(peer, seen + ms);
+    this.liveness.forgive(ms);
   }
 
   private emitPeer(event: { kind: 'joined' | 'left' | 'lost'; peer: string; reason: string }): void {

@@ -1,10 +1,14 @@
 import { errors } from '@starling/core';
-import { HostWatch, type IncomingMessage, type PeerEvent, RouterEndpoint } from '@starling/transport';
+import { HostWatch, RouterEndpoint } from '@starling/transport';
 import { HelloDesk } from '../parameter-server/hello-desk.js';
+import { HostEvents } from '../parameter-server/host-events.js';
+import { sendRefusal, sendWelcome } from '../parameter-server/host-greetings.js';
 import { HostRecovery } from '../parameter-server/host-recovery.js';
+import { armJoinTimeout } from '../parameter-server/join-timeout.js';
 import { Membership } from '../parameter-server/membership.js';
 import { RefusedTraffic } from '../parameter-server/refused-traffic.js';
 import { RunCompletion } from '../parameter-server/run-completion.js';
+import { runLinks } from '../parameter-server/run-links.js';
 import { UpdateIntake } from '../parameter-server/update-intake.js';
 import type { ServerEvent } from '../round-types.js';
 import { TrafficMeter } from '../traffic.js';
@@ -37,6 +41,7 @@ export class AsyncServer {
   private readonly recovery: HostRecovery;
   private readonly watch: HostWatch;
   private readonly dispatch: ClientDispatch;
+  private readonly events: HostEvents;
   private queue: Promise<void> = Promise.resolve();
   private router: RouterEndpoint | null = null;
   private traffic: AsyncTraffic | null = null;
@@ -59,10 +64,7 @@ export class AsyncServer {
     );
     const rule = { kind: 'worker', ...(opts.admit ? { ids: opts.admit } : {}) } as const;
     this.hellos = new HelloDesk(rule, this.membership, opts.hosts, opts.log, {
-      bye: (host, reason) =>
-        void this.io.send(host, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], {
-          timeoutMs: 1000,
-        }),
+      bye: (host, reason) => void sendRefusal(this.io, host, reason),
       refused: (host, bytes) => this.refusedTraffic.refuse(host, bytes),
       welcome: (host) => void this.welcome(host),
       arrived: (host) => this.recovery.arrived(host),
@@ -78,6 +80,18 @@ export class AsyncServer {
       resumeDeadlines: () => {},
       round: () => this.loop.version,
     });
+    const { membership, hellos, watch, recovery, intake } = this;
+    this.events = new HostEvents(
+      { membership, hellos, watch, recovery, intake, position: () => this.loop.version },
+      {
+        update: (event, m) => {
+          this.meter.take(m.header.round); // payload bytes are the loop's to count
+          if (event?.type === 'update') this.enqueue(() => this.arrive(event, m.peer, m.bytes));
+          else if (event?.type === 'failure') this.enqueue(() => this.failed(event.round, event.node, event.reason));
+        },
+        failed: (_peer, h, reason) => this.enqueue(() => this.failed(h.round, h.node, reason)),
+      },
+    );
   }
 
   /** Binds, runs until `rounds` server updates were applied, says `bye`; resolves with the report. */
@@ -90,14 +104,14 @@ export class AsyncServer {
       peerTimeoutMs: o.peerTimeoutMs ?? 2000,
       nonFiniteScan: o.nonFiniteScan,
       ...(o.security ? { security: o.security } : {}),
-      onMessage: (m) => this.onMessage(m),
-      onPeer: (e) => this.onPeer(e),
+      onMessage: (m) => this.events.onMessage(m),
+      onPeer: (e) => this.events.onPeer(e),
     });
     router.expectPayload(4 * this.loop.modelSize);
     this.router = router;
     this.traffic = new AsyncTraffic(router, this.refusedTraffic, (peer) => this.membership.registered(peer));
     o.onListening?.(router.address);
-    const joinTimer = setTimeout(() => this.joinTimedOut(), o.joinTimeoutMs);
+    const joinTimer = armJoinTimeout(this.membership, o.hosts, o.joinTimeoutMs, (e) => this.completion.fail(e));
     const onAbort = () => this.stop();
     o.signal?.addEventListener('abort', onAbort, { once: true });
     if (o.signal?.aborted) this.stop();
@@ -106,10 +120,7 @@ export class AsyncServer {
       const rounds = await this.completion.done;
       bye = 'run finished';
       const stats = router.stats();
-      const links = Object.fromEntries(
-        Object.entries(stats.peers).map(([peer, c]) => [peer, { bytesUp: c.bytesReceived, bytesDown: c.bytesSent }]),
-      );
-      return { rounds, links, stats, rejectedUpdates: this.intake.rejected };
+      return { rounds, links: runLinks(stats), stats, rejectedUpdates: this.intake.rejected };
     } catch (err) {
       bye = this.stopping ? 'server interrupted' : `run failed: ${err instanceof Error ? err.message : String(err)}`;
       throw err;
@@ -139,60 +150,13 @@ export class AsyncServer {
     this.queue = this.queue.then(fail, fail);
   }
 
-  private joinTimedOut(): void {
-    if (this.membership.started) return;
-    const { joined } = this.membership;
-    this.completion.fail(
-      errors.runtime(`only ${joined} of ${this.opts.hosts} worker hosts joined within ${this.opts.joinTimeoutMs} ms`),
-    );
-  }
-
-  private onPeer(e: PeerEvent): void {
-    if (e.kind !== 'joined') {
-      this.watch.lost(e.peer, this.loop.version, `${e.kind}: ${e.reason}`);
-      this.recovery.lost(e.peer, `${e.kind}: ${e.reason}`);
-    } else if (this.membership.reconnected(e.peer)) {
-      this.watch.present(e.peer, this.loop.version);
-      this.recovery.arrived(e.peer);
-    }
-  }
-
-  private onMessage(m: IncomingMessage): void {
-    const h = m.header;
-    const started = this.membership.started;
-    const previousSeq = this.hellos.seen(m);
-    if (h.type === 'hello') {
-      this.hellos.hello(m, h, previousSeq);
-      if (this.membership.registered(m.peer) && !this.membership.isLost(m.peer))
-        this.watch.present(m.peer, this.loop.version);
-    } else if (h.type === 'update' && started) {
-      const event = this.intake.accept(m, h, this.membership.ownerOf(h.node));
-      this.meter.take(h.round); // payload bytes are the loop's to count
-      if (event?.type === 'update') this.enqueue(() => this.arrive(event, m.peer, m.bytes));
-      else if (event?.type === 'failure') this.enqueue(() => this.failed(event.round, event.node, event.reason));
-    } else if (h.type === 'error' && started && h.node >= 0 && this.membership.ownerOf(h.node) === m.peer) {
-      this.enqueue(() => this.failed(h.round, h.node, `${h.code}: ${h.message}`));
-    }
-  }
-
   private start(): void {
     for (const host of this.membership.start()) void this.welcome(host);
     this.enqueue(() => this.dispatch.fill());
   }
 
   private welcome(host: string): Promise<unknown> {
-    const nodes = this.membership.nodesOf(host);
-    return this.io.send(host, {
-      type: 'welcome',
-      round: this.loop.version,
-      node: -1,
-      host,
-      nodes,
-      config: this.opts.hostConfig(host, nodes),
-      digest: '',
-      heartbeatMs: this.opts.heartbeatMs ?? 250,
-      timeoutMs: this.opts.peerTimeoutMs ?? 2000,
-    });
+    return sendWelcome(this.io, host, this.membership.nodesOf(host), this.loop.version, this.opts);
   }
 
   /** Queues a step after every step queued before it; none runs once the run stopped. */

@@ -1,23 +1,22 @@
-import { errors, InterruptGrace } from '@starling/core';
-import {
-  HostWatch,
-  type IncomingMessage,
-  type NodeStatePayload,
-  type PeerEvent,
-  RouterEndpoint,
-} from '@starling/transport';
+import { errors } from '@starling/core';
+import { HostWatch, type NodeStatePayload, RouterEndpoint } from '@starling/transport';
 import type { RoundMachine } from '../round-machine.js';
 import type { ServerCommand, ServerEvent } from '../round-types.js';
 import { TrafficMeter } from '../traffic.js';
 import { Deadlines } from './deadlines.js';
 import { Dispatcher } from './dispatcher.js';
 import { HelloDesk } from './hello-desk.js';
+import { HostEvents } from './host-events.js';
+import { sendRefusal, sendWelcome } from './host-greetings.js';
 import { HostRecovery } from './host-recovery.js';
+import { armJoinTimeout } from './join-timeout.js';
 import { Membership } from './membership.js';
 import { NodeStateCollector, sendNodeStates } from './node-state-collector.js';
 import { RefusedTraffic } from './refused-traffic.js';
 import { type RoundCallback, RoundReporter } from './round-reporter.js';
 import { RunCompletion } from './run-completion.js';
+import { runLinks } from './run-links.js';
+import { RunStop } from './run-stop.js';
 import type { ZmqRunReport, ZmqServerOptions } from './server-options.js';
 import { UpdateIntake } from './update-intake.js';
 
@@ -49,14 +48,13 @@ export class ParameterServer {
   private readonly recovery: HostRecovery;
   private queue: Promise<void> = Promise.resolve();
   private wired: Wired | null = null;
-  /** Set once the run stops on `opts.signal`: no event is handled after that. */
-  private stopping = false;
-  /** How an abort stops the run: at once, or after the open round closed (`interruptGraceMs`). */
-  private readonly grace: InterruptGrace;
+  /** How `opts.signal` ends the run: at once, or after the open round closed (`interruptGraceMs`). */
+  private readonly ending: RunStop;
   private readonly nodeStates = new NodeStateCollector();
   private readonly hellos: HelloDesk;
   private readonly refusedTraffic = new RefusedTraffic();
   private readonly watch: HostWatch;
+  private readonly events: HostEvents;
 
   constructor(
     private readonly machine: RoundMachine,
@@ -66,18 +64,19 @@ export class ParameterServer {
   ) {
     this.membership = new Membership(opts.hosts, nodeIds);
     this.watch = new HostWatch(opts.onHost);
-    this.grace = new InterruptGrace(opts.interruptGraceMs ?? 0, () => this.stopNow());
+    this.ending = new RunStop({
+      graceMs: opts.interruptGraceMs ?? 0,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      log: opts.log,
+      round: () => this.machine.currentRound,
+      stop: () => this.stopNow(),
+    });
     this.intake = new UpdateIntake(opts.updates, this.meter, opts.log, opts.lane, (peer, bytes) =>
       this.refusedTraffic.refuse(peer, bytes),
     );
-    // threads: the in-process host hands its by-reference updates and node states over directly (SharedLane.post).
-    opts.lane?.listen((m) => this.onLaneUpdate(m));
     const rule = { kind: 'worker', ...(opts.admit ? { ids: opts.admit } : {}) } as const;
     this.hellos = new HelloDesk(rule, this.membership, opts.hosts, opts.log, {
-      bye: (host, reason) =>
-        void this.io.router.send(host, { type: 'bye', round: 0, node: -1, reason: reason.slice(0, 256) }, [], {
-          timeoutMs: 1000,
-        }),
+      bye: (host, reason) => void sendRefusal(this.io.router, host, reason),
       refused: (host, bytes) => this.refusedTraffic.refuse(host, bytes),
       welcome: (host) => void this.welcome(host),
       arrived: (host) => this.recovery.arrived(host),
@@ -94,6 +93,24 @@ export class ParameterServer {
       round: () => this.machine.currentRound,
       expectsReturn: (host) => this.opts.expectsReturn?.(host) ?? false,
     });
+    const { membership, hellos, watch, recovery, intake } = this;
+    this.events = new HostEvents(
+      { membership, hellos, watch, recovery, intake, position: () => this.machine.currentRound },
+      {
+        update: (event) => {
+          if (event) this.feed([event]);
+        },
+        failed: (peer, h, reason) => {
+          if (h.code === 'stale-model') this.opts.downlink?.forget(peer);
+          this.feed([{ type: 'failure', round: h.round, node: h.node, reason }]);
+        },
+        nodeState: (peer, h, m) => this.nodeStates.accept(peer, h, m.tensors),
+        // A checkpoint waiting for this host's node state fails now (the checkpoint is skipped), not in 60 s.
+        lost: (peer) => this.nodeStates.hostLost(peer),
+      },
+    );
+    // threads: the in-process host hands its by-reference updates and node states over directly (SharedLane.post).
+    opts.lane?.listen((m) => this.events.onLane(m));
   }
 
   /** Binds, runs every round and says `bye`; resolves with the report once the round machine finishes. */
@@ -105,8 +122,8 @@ export class ParameterServer {
       peerTimeoutMs: this.opts.peerTimeoutMs ?? 2000,
       nonFiniteScan: this.opts.nonFiniteScan,
       ...(this.opts.security ? { security: this.opts.security } : {}),
-      onMessage: (m) => this.onMessage(m),
-      onPeer: (e) => this.onPeer(e),
+      onMessage: (m) => this.events.onMessage(m),
+      onPeer: (e) => this.events.onPeer(e),
     });
     // A raw Δ (4·P bytes) on its way here silences its host that long: not a loss.
     router.expectPayload(4 * this.machine.params.length);
@@ -118,16 +135,14 @@ export class ParameterServer {
         this.meter,
         async (summary, traffic) => {
           await this.onRound(summary, traffic);
-          this.grace.roundPassed(); // a round that closed during the grace: the run stops after its report
+          this.ending.roundPassed(); // a round that closed during the grace: the run stops after its report
         },
       ),
     };
     this.opts.onListening?.(router.address);
-    const joinTimer = setTimeout(() => this.joinTimedOut(), this.opts.joinTimeoutMs);
-    const { signal } = this.opts;
-    const onAbort = () => this.interrupt();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) this.interrupt();
+    const { hosts, joinTimeoutMs } = this.opts;
+    const joinTimer = armJoinTimeout(this.membership, hosts, joinTimeoutMs, (e) => this.completion.fail(e));
+    this.ending.listen();
     let bye: string | null = 'run failed';
     const sayBye = (reason: string) => {
       bye = null;
@@ -139,20 +154,13 @@ export class ParameterServer {
       this.recovery.close();
       await sayBye('run finished');
       const stats = router.stats();
-      const links = Object.fromEntries(
-        Object.entries(stats.peers).map(([peer, c]) => [peer, { bytesUp: c.bytesReceived, bytesDown: c.bytesSent }]),
-      );
-      return { rounds, links, stats, rejectedUpdates: this.intake.rejected };
+      return { rounds, links: runLinks(stats), stats, rejectedUpdates: this.intake.rejected };
     } catch (err) {
-      bye =
-        this.stopping || this.grace.draining
-          ? 'server interrupted'
-          : `run failed: ${err instanceof Error ? err.message : String(err)}`;
+      bye = this.ending.byeAfter(err);
       throw err;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      this.ending.close();
       clearTimeout(joinTimer);
-      this.grace.close();
       this.deadlines.clearAll();
       this.watch.close();
       this.recovery.close();
@@ -162,20 +170,12 @@ export class ParameterServer {
     }
   }
 
-  /** `opts.signal` aborted: the open round may still close within `interruptGraceMs` (see the option). */
-  private interrupt(): void {
-    const round = this.machine.currentRound;
-    if (this.grace.abort(round >= 0)) this.opts.log.info({ round }, 'interrupted: letting the open round close');
-  }
-
   /**
-   * Stops the run: once the event batch in progress is handled (never a whole round: training happens on
-   * the hosts), the run fails with an `interrupted` StarlingError; batches queued after it are skipped,
-   * so nothing is recorded after the stop. Hosts are then told bye.
+   * Stops the run (`RunStop`): once the event batch in progress is handled (never a whole round: training
+   * happens on the hosts), the run fails with an `interrupted` StarlingError; batches queued after it are
+   * skipped, so nothing is recorded after the stop. Hosts are then told bye.
    */
   private stopNow(): void {
-    if (this.stopping) return;
-    this.stopping = true;
     const stop = () => {
       const open = this.machine.currentRound;
       this.completion.fail(errors.interrupted(open < 0 ? 'before round 0' : `while round ${open} was open`));
@@ -212,56 +212,6 @@ export class ParameterServer {
     return this.wired;
   }
 
-  private joinTimedOut(): void {
-    if (this.membership.started) return;
-    const { joined } = this.membership;
-    this.completion.fail(
-      errors.runtime(`only ${joined} of ${this.opts.hosts} worker hosts joined within ${this.opts.joinTimeoutMs} ms`),
-    );
-  }
-
-  private onPeer(e: PeerEvent): void {
-    if (e.kind !== 'joined') {
-      this.watch.lost(e.peer, this.machine.currentRound, `${e.kind}: ${e.reason}`);
-      // A checkpoint waiting for this host's node state fails now (the checkpoint is skipped), not in 60 s.
-      this.nodeStates.hostLost(e.peer);
-      this.recovery.lost(e.peer, `${e.kind}: ${e.reason}`, e.kind === 'lost');
-    }
-    // A host we had given up on speaks again without saying hello: welcome it back, as after a hello.
-    else if (this.membership.reconnected(e.peer)) {
-      this.watch.present(e.peer, this.machine.currentRound);
-      this.recovery.arrived(e.peer);
-    }
-  }
-
-  private onMessage(m: IncomingMessage): void {
-    const h = m.header;
-    const started = this.membership.started;
-    const previousSeq = this.hellos.seen(m);
-    if (h.type === 'hello') {
-      this.hellos.hello(m, h, previousSeq);
-      if (this.membership.registered(m.peer) && !this.membership.isLost(m.peer))
-        this.watch.present(m.peer, this.machine.currentRound);
-    } else if (h.type === 'update' && started) {
-      const event = this.intake.accept(m, h, this.membership.ownerOf(h.node));
-      if (event) this.feed([event]);
-    } else if (h.type === 'node-state') {
-      this.nodeStates.accept(m.peer, h, m.tensors);
-    } else if (h.type === 'error' && started && h.node >= 0 && this.membership.ownerOf(h.node) === m.peer) {
-      if (h.code === 'stale-model') this.opts.downlink?.forget(m.peer);
-      this.feed([{ type: 'failure', round: h.round, node: h.node, reason: `${h.code}: ${h.message}` }]);
-    }
-  }
-
-  /** An update or node state the in-process host handed over by the lane (threads): as if from the socket. */
-  private onLaneUpdate(m: IncomingMessage): void {
-    const h = m.header;
-    if (h.type === 'node-state') this.nodeStates.accept(m.peer, h, m.tensors);
-    if (h.type !== 'update' || !this.membership.started) return;
-    const event = this.intake.accept(m, h, this.membership.ownerOf(h.node));
-    if (event) this.feed([event]);
-  }
-
   private start(): void {
     const hosts = this.membership.start();
     for (const host of hosts) {
@@ -273,24 +223,14 @@ export class ParameterServer {
 
   private welcome(host: string): Promise<unknown> {
     this.opts.downlink?.forget(host); // a (re-)registered host holds no model
-    const nodes = this.membership.nodesOf(host);
-    return this.io.router.send(host, {
-      type: 'welcome',
-      round: Math.max(0, this.machine.currentRound),
-      node: -1,
-      host,
-      nodes,
-      config: this.opts.hostConfig(host, nodes),
-      digest: '',
-      heartbeatMs: this.opts.heartbeatMs ?? 250,
-      timeoutMs: this.opts.peerTimeoutMs ?? 2000,
-    });
+    const round = Math.max(0, this.machine.currentRound);
+    return sendWelcome(this.io.router, host, this.membership.nodesOf(host), round, this.opts);
   }
 
   /** Queues a batch of events; batches run one at a time, in order. */
   private feed(events: ServerEvent[]): void {
     this.enqueue(async () => {
-      for (const e of events) if (!this.stopping) await this.execute(this.machine.handle(e));
+      for (const e of events) if (!this.ending.stopped) await this.execute(this.machine.handle(e));
     });
   }
 
