@@ -149,7 +149,9 @@ export class BlockRunner {
       if (done.results.length === 0) return h.answers.answer(round, block);
     }
     const sent =
-      copies > 1 ? { promises: early, byRef: true } : this.answer(round, done, starts, arena, base, p, cross?.reference);
+      copies > 1
+        ? { promises: early, byRef: true }
+        : this.answer(round, done, starts, arena, base, p, cross?.reference);
     h.answers.answer(round, block);
     // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
     // until it closes the round (the round's arena is held by the host for the whole round).

@@ -11,8 +11,8 @@ import {
   launchHosts,
   localEndpoint,
 } from '../../hosts/launcher.js';
-import { HostSupervisor } from '../../hosts/supervisor.js';
 import { crossProcessLane } from '../../hosts/shm-lane.js';
+import { HostSupervisor } from '../../hosts/supervisor.js';
 import { INTERRUPT_GRACE_MS } from '../interrupt-grace.js';
 import { perClientPlan } from './client-plans.js';
 import { HostNodes } from './host-nodes.js';
