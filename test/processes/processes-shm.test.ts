@@ -49,7 +49,10 @@ describe('processes: Δs and the round sum through shared memory', () => {
   it('a worker process SIGKILLed mid-run: the run finishes and no process of it is left', async () => {
     const out = join(tempDir(), 'run');
     const args = [bin, 'run', ...smallFedAvg, '--set', 'algorithm.rounds=30', '--set', 'algorithm.minCompletion=0.5'];
-    args.push('--set', 'runtime={kind: processes, workers: 2}', '--set', 'eval.every=1000', '--out', out, '--json');
+    // no relaunch (runtime.restarts.max = 0): the survivor carries on past the dead holder's slot; a relaunched
+    // host with shared memory is test/e2e/relaunch-replace.test.ts
+    args.push('--set', 'runtime={kind: processes, workers: 2, restarts: {max: 0}}', '--set', 'eval.every=1000');
+    args.push('--out', out, '--json');
     const cli = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     cli.stdout.on('data', (c) => (stdout += c));

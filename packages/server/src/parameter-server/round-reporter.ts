@@ -29,8 +29,9 @@ export class RoundReporter {
 
   /**
    * Reports `summary` and waits for the callback; the traffic is taken at the call, before any await. The
-   * callback starts from a macrotask, so that what the caller does next (the next round's dispatch, which
-   * an in-process host turns into pool tasks within microtasks) is not queued behind the report.
+   * callback runs at once: the runner stamps the round's `time_s` in it, so deferring it behind the next
+   * dispatch would shift that stamp by a varying delay (a cluster round then looked faster than its bytes
+   * over a capped link allow; test/cluster/multi-host.test.ts).
    */
   async report(summary: RoundSummary): Promise<void> {
     const t = this.totals();
@@ -41,7 +42,6 @@ export class RoundReporter {
       ...this.meter.take(summary.round),
     };
     this.last = t;
-    await new Promise<void>((resolve) => setImmediate(resolve));
     await this.onRound(summary, traffic);
   }
 }
