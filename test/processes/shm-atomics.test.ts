@@ -11,12 +11,16 @@ const N = 200_000;
  * One child process: maps the memfd it inherited as fd 3 and, N times, (a) `Atomics.add`s word 0, (b)
  * increments word 1 by an `Atomics.compareExchange` retry loop, (c) increments word 3 with a plain
  * read-modify-write under a spin lock on word 2 taken by `compareExchange` and released by `store`
- * (the pattern of `markAndDrain` and the slot lock), (d) increments word 4 with no atomics at all.
+ * (the pattern of `markAndDrain` and the slot lock), (d) increments word 4 with no atomics at all. Both
+ * children wait for each other on word 5 first, so that they count at the same time when cores allow.
  */
 const CHILD = `
 const shm = require(process.argv[1]);
 const w = new Int32Array(shm.map(3, 4096));
 const n = ${N};
+// a start barrier on word 5: both children are running before either starts counting
+Atomics.add(w, 5, 1);
+while (Atomics.load(w, 5) < 2);
 for (let i = 0; i < n; i++) {
   Atomics.add(w, 0, 1);
   for (;;) { const v = Atomics.load(w, 1); if (Atomics.compareExchange(w, 1, v, v + 1) === v) break; }
@@ -37,8 +41,9 @@ describe.skipIf(shm === null)('V8 Atomics on a memfd mapping (an external, non-s
       'packages/native/build/Release/starling_shm.node',
     );
     let lost = 0;
-    // Plain increments lose updates only when the two children really overlap; repeat until they did.
-    for (let attempt = 0; attempt < 5 && lost === 0; attempt++) {
+    // Plain increments lose updates only when the two children really overlap (a loaded machine may run
+    // them one after the other despite the barrier); repeat until they did.
+    for (let attempt = 0; attempt < 20 && lost === 0; attempt++) {
       words.fill(0);
       const children = [0, 1].map(() =>
         spawn(process.execPath, ['-e', CHILD, addonPath], { stdio: ['ignore', 'ignore', 'inherit', fd] }),
