@@ -6,6 +6,7 @@ import {
   nodeStateMessage,
   type OutgoingHeader,
   readNodeState,
+  type SharedLane,
   type TensorInput,
 } from '@starling/transport';
 import type { NodeStates } from './node-states.js';
@@ -65,4 +66,34 @@ export function applyNodeState(
     ...(p.control ? { control: p.control.slice() } : {}),
   });
   return null;
+}
+
+/**
+ * A worker host's `node-state` message (run checkpoints): on `request` reports every held node's state
+ * (through the in-process server's lane when it listens, else the socket); on `node` restores that node's
+ * state for optimizer `kind` (a refused state is logged, not fatal). No `kind` (no setup yet): ignored.
+ */
+export function onNodeState(
+  h: NodeStateHeader,
+  tensors: readonly DecodedTensor[],
+  host: {
+    endpoint: DealerEndpoint;
+    lane: SharedLane | undefined;
+    hostId: string;
+    runId: string;
+    states: NodeStates;
+    kind: OptimizerState['kind'] | undefined;
+    log: { warn(obj: object, msg: string): void };
+  },
+): void {
+  if (h.op === 'request') {
+    const lane = host.lane;
+    const post = lane?.listening
+      ? (hd: OutgoingHeader, t: TensorInput[]) => lane.post(host.hostId, host.runId, hd, t)
+      : undefined;
+    void replyNodeStates(host.endpoint, h.round, host.states, post);
+    return;
+  }
+  const problem = host.kind && h.op === 'node' ? applyNodeState(h, tensors, host.kind, host.states) : null;
+  if (problem) host.log.warn({ problem, node: h.node }, 'node-state refused');
 }

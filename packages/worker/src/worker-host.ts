@@ -7,11 +7,8 @@ import {
   type DecodedTensor,
   type EndpointLog,
   type IncomingMessage,
-  type NodeStateHeader,
   type NonFiniteScan,
-  type OutgoingHeader,
   type SharedLane,
-  type TensorInput,
 } from '@starling/transport';
 import { Piscina } from 'piscina';
 import { ArenaPool } from './arena-pool.js';
@@ -23,7 +20,7 @@ import { parseHostSetup } from './host-setup-schema.js';
 import { loadKernels } from './kernel-choice.js';
 import { ModelReceiver } from './model-receiver.js';
 import { type HostSetup, onHost } from './node-setup.js';
-import { applyNodeState, replyNodeStates } from './node-state-sync.js';
+import { onNodeState } from './node-state-sync.js';
 import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
 import { RoundAnswers } from './round-answers.js';
@@ -258,24 +255,11 @@ export class WorkerHost {
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     } else if (h.type === 'node-state' && this.setup) {
-      this.nodeState(h, m.tensors);
+      onNodeState(h, m.tensors, {
+        ...{ endpoint: this.endpoint, lane: this.options.lane, hostId: this.hostId, runId: this.runId },
+        ...{ states: this.states, kind: this.setup?.setup.optimizer.kind, log: this.options.log },
+      });
     }
-  }
-
-  /** Run checkpoints: reports the nodes' state on `request`, restores one node's on `node`. */
-  private nodeState(h: NodeStateHeader, tensors: readonly DecodedTensor[]): void {
-    const held = this.states;
-    if (h.op === 'request') {
-      const lane = this.options.lane;
-      const post = lane?.listening
-        ? (hd: OutgoingHeader, t: TensorInput[]) => lane.post(this.hostId, this.runId, hd, t)
-        : undefined;
-      void replyNodeStates(this.endpoint, h.round, held, post);
-      return;
-    }
-    const kind = this.setup?.setup.optimizer.kind;
-    const problem = kind && h.op === 'node' ? applyNodeState(h, tensors, kind, held) : null;
-    if (problem) this.options.log.warn({ problem, node: h.node }, 'node-state refused');
   }
 
   /** Scans received model frames with `scan` (the native kernels'); keeps the reference if it disagrees. */
