@@ -52,7 +52,12 @@ describe.each([
     expect(lines[0].payload_bytes_down).toBe((6 + 2) * 4 * P);
     expect(lines.slice(1).every((l) => l.payload_bytes_down === 3 * 4 * P)).toBe(true);
     expect(Number.isFinite(s.test_loss)).toBe(true);
-    expect(s.test_accuracy).toBeGreaterThan(0.5); // from 0.1 at the random initial model
+    // From 0.1 at the random initial model. Which Δs meet in a flush, and how stale they are, follows the real
+    // arrival order, so the last flush's accuracy swings (0.46-0.81 in six runs): the run must have learned
+    // (its best flush) and must not have diverged since (its last).
+    const best = Math.max(...lines.map((l) => l.test_accuracy as number));
+    expect(best).toBeGreaterThan(0.55);
+    expect(s.test_accuracy).toBeGreaterThan(0.3);
     expect(s).not.toHaveProperty('virtual_time_s');
     // Socket bytes (headers and framing) of every received update, counted by the last server update.
     expect(s.bytes_up).toBeGreaterThan(s.payload_bytes_up);
