@@ -11,25 +11,15 @@
 //
 // Too long for the test suite (a few minutes on 2 cores). Needs `npx tsc -b` first.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { metricsOf, roundsDone, rssMb, soakArgs, soakFigures } from './lib/soak-common.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(repo, 'packages/cli/bin/starling.js');
-const opts = { rounds: 2000, workers: 2, every: 100, port: 7391 };
-const sets = [];
-const args = process.argv.slice(2);
-for (let i = 0; i < args.length; i++) {
-  const key = args[i].replace(/^--/, '');
-  if (key === 'set') sets.push(args[++i]);
-  else if (key in opts && Number.isInteger(Number(args[i + 1]))) opts[key] = Number(args[++i]);
-  else {
-    console.error(`unknown or invalid argument ${args[i]}`);
-    process.exit(2);
-  }
-}
+const { opts, sets } = soakArgs(process.argv.slice(2), { rounds: 2000, workers: 2, every: 100, port: 7391 });
 
 const out = join(mkdtempSync(join(tmpdir(), 'starling-soak-')), 'run');
 const endpoint = `tcp://127.0.0.1:${opts.port}`;
@@ -62,20 +52,6 @@ function startWorker(id) {
 }
 for (let i = 0; i < opts.workers; i++) startWorker(`soak-${i}`);
 
-function rssMb(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-function roundsDone() {
-  const file = join(out, 'metrics.jsonl');
-  if (!existsSync(file)) return 0;
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
-}
-
 const samples = []; // [round, rss MB]
 let kills = 0;
 let nextKill = opts.every;
@@ -85,7 +61,7 @@ let finished = false;
 serverDone.then(() => (finished = true));
 while (!finished) {
   await new Promise((r) => setTimeout(r, 250));
-  const done = roundsDone();
+  const done = roundsDone(out);
   const rss = rssMb(server.pid);
   if (rss !== null) samples.push([done, rss]);
   if (done >= nextKill && done < opts.rounds - 10) {
@@ -98,26 +74,11 @@ while (!finished) {
 }
 const { code, signal } = await serverDone;
 for (const w of workers.values()) w.kill('SIGTERM');
-const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : null;
-};
-const warm = median(samples.filter(([r]) => r >= opts.every && r < 2 * opts.every).map(([, m]) => m));
-const end = median(samples.filter(([r]) => r >= opts.rounds * 0.9).map(([, m]) => m));
+const lines = metricsOf(out);
 const result = {
-  rounds: lines.length,
-  planned: opts.rounds,
+  ...soakFigures(lines, samples, opts),
   workers: opts.workers,
   kills,
-  not_aggregated: lines.filter((l) => !l.aggregated).length,
-  rounds_with_failures: lines.filter((l) => l.failures > 0).length,
-  rss_warm_mb: warm && Math.round(warm),
-  rss_end_mb: end && Math.round(end),
-  rss_growth: warm && end ? Math.round(((end - warm) / warm) * 1000) / 1000 : null,
   wall_s: Math.round((performance.now() - t0) / 100) / 10,
   exit: code ?? signal,
   load_before: loadBefore,
