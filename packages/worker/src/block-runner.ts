@@ -55,6 +55,8 @@ export interface BlockPlace {
 export class BlockRunner {
   /** Per node, the block training it now (so its next round waits for it). */
   private readonly training = new Map<number, Promise<void>>();
+  /** Per run's setup, each node's examples as the Int32Array a task carries (built once, not every round). */
+  private readonly indices = new WeakMap<HostSetup, Map<number, Int32Array>>();
 
   constructor(private readonly host: BlockRunnerHost) {}
 
@@ -120,7 +122,7 @@ export class BlockRunner {
         : {}),
       nodes: block.map((node, j) => ({
         node,
-        indices: Int32Array.from(setup.partition[String(node)] ?? []),
+        indices: this.indicesOf(setup, node),
         local: setup.local?.[String(node)],
         ...starts[j],
       })),
@@ -158,6 +160,15 @@ export class BlockRunner {
     if (own && sent.byRef) h.arenas.hold(arena, round);
     else if (own) h.arenas.release(arena);
     await Promise.all(sent.promises);
+  }
+
+  /** Node `node`'s example indices in `setup` (never written: a task's structured clone copies them). */
+  private indicesOf(setup: HostSetup, node: number): Int32Array {
+    let byNode = this.indices.get(setup);
+    if (!byNode) this.indices.set(setup, (byNode = new Map()));
+    let out = byNode.get(node);
+    if (!out) byNode.set(node, (out = Int32Array.from(setup.partition[String(node)] ?? [])));
+    return out;
   }
 
   /** Records each node's state and sends its answer; by reference into `arena` when the lane allows. */
