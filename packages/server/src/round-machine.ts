@@ -2,7 +2,9 @@ import { compressKernelsOf, drawParticipants, errors, type Kernels, type Rng, ty
 import type { Aggregator, AggregatorUpdate } from './aggregators/aggregator.js';
 import { meanAggregator } from './aggregators/mean.js';
 import { FailedRounds } from './round-failures.js';
-import { type PreReducedSum, RoundStream } from './round-stream.js';
+import { type AcceptedUpdate, roundOutcome, updateMisfit } from './round-outcome.js';
+import { checkRoundPlan } from './round-plan-check.js';
+import { openRoundStream, type PreReducedSum, type RoundStream } from './round-stream.js';
 import type {
   RoundHooks,
   RoundMachineOptions,
@@ -31,10 +33,7 @@ export class RoundMachine {
   /** The last round completed before this machine started (−1: a fresh run; see `resumeAt`). */
   private resumedAfter = -1;
   private selected: number[] = [];
-  private readonly results = new Map<
-    number,
-    { samples: number; trainLoss: number; delta: Float32Array; steps?: number }
-  >();
+  private readonly results = new Map<number, AcceptedUpdate>();
   private readonly failures = new Map<number, string>();
   private readonly available = new Set<number>();
   private readonly delta: Float32Array;
@@ -71,18 +70,7 @@ export class RoundMachine {
     this.gate = options.gate ?? null;
     this.delta = new Float32Array(params.length);
     for (const n of nodes) this.available.add(n);
-    const { participation: p, minCompletion, rounds } = plan;
-    if (!Number.isInteger(rounds) || rounds < 1) throw errors.option('algorithm.rounds', 'a positive integer', rounds);
-    if (p.kind === 'fraction' && !(p.value > 0 && p.value <= 1)) {
-      throw errors.option('algorithm.fraction', 'in (0, 1]', p.value);
-    }
-    if (p.kind === 'count' && !(Number.isInteger(p.value) && p.value >= 1)) {
-      throw errors.option('algorithm.clientsPerRound', 'a positive integer', p.value);
-    }
-    if (p.kind === 'poisson' && !(p.rate > 0 && p.rate <= 1))
-      throw errors.option('algorithm.fraction', 'in (0, 1]', p.rate);
-    if (!(minCompletion > 0 && minCompletion <= 1))
-      throw errors.option('algorithm.minCompletion', 'in (0, 1]', minCompletion);
+    checkRoundPlan(plan);
     this.failedRounds = new FailedRounds(plan.maxFailedRounds ?? null);
     const scan = compressKernelsOf(kernels).firstNonFinite;
     this.screen = new UpdateScreen(kernels, scan, plan.maxUpdateNorm ?? null, options.assignedSamples);
@@ -164,12 +152,9 @@ export class RoundMachine {
 
   private update(e: Extract<ServerEvent, { type: 'update' }>): ServerCommand[] {
     const reject = (reason: string): ServerCommand[] => [{ type: 'rejected', node: e.node, round: e.round, reason }];
-    if (e.round !== this.round) return reject(`update for round ${e.round} while round ${this.round} is open`);
-    if (!this.selected.includes(e.node)) return reject(`node ${e.node} was not selected for round ${e.round}`);
-    if (this.results.has(e.node) || this.failures.has(e.node)) return reject(`node ${e.node} already answered`);
-    if (e.delta.length !== this.params.length)
-      return reject(`update length ${e.delta.length} != ${this.params.length}`);
-    if (!(Number.isFinite(e.samples) && e.samples >= 0)) return reject(`invalid sample count ${e.samples}`);
+    const answered = this.results.has(e.node) || this.failures.has(e.node);
+    const misfit = updateMisfit(e, this.round, this.selected, answered, this.params.length);
+    if (misfit !== null) return reject(misfit);
     // The checks every runtime's updates pass (inline training, decoded payloads, socket frames), see
     // UpdateScreen: the declared weight, NaN/Inf (the node's training diverging, not a protocol fault) and
     // the norm bound. A failing update fails the node in this round, so the round still closes and counts
@@ -231,8 +216,10 @@ export class RoundMachine {
     }
     // Nobody drawn (Poisson): the round closes at once (a client-DP aggregator still releases a noise-only update).
     if (dispatch.length === 0) return this.close();
-    this.stream = this.gate ? null : this.openStream();
-    const stream = this.stream;
+    const expected = this.gate ? undefined : this.expectedSamples;
+    const cap = this.plan.maxClientWeight;
+    const stream = openRoundStream(this.selected, expected, this.aggregator, this.kernels, this.params.length, cap);
+    this.stream = stream;
     const backend = this.kernels.backend;
     const adopt = (sum: PreReducedSum) => stream?.adopt(sum);
     const reduce = stream ? { reduce: { weights: stream.weights, backend, adopt } } : {};
@@ -252,23 +239,12 @@ export class RoundMachine {
     for (const node of this.selected) {
       if (!this.results.has(node) && !this.failures.has(node)) this.failures.set(node, 'deadline');
     }
-    const ids = [...this.results.keys()].sort((a, b) => a - b);
-    const entries = ids.map((id) => this.results.get(id)!);
-    let trainLoss: number | null = null;
-    if (ids.length > 0) {
-      const w = cappedWeights(
-        entries.map((e) => e.samples),
-        1,
-      );
-      trainLoss = entries.reduce((acc, e, i) => acc + w[i] * e.trainLoss, 0);
-    }
-    const aggregated = this.aggregate(
-      ids.map((node, i) => ({ node, samples: entries[i].samples, delta: entries[i].delta, steps: entries[i].steps })),
-    );
+    const { updates, results, trainLoss } = roundOutcome(this.results);
+    const aggregated = this.aggregate(updates);
     const summary: RoundSummary = {
       round: this.round,
       selected: this.selected,
-      results: ids.map((node, i) => ({ node, samples: entries[i].samples, trainLoss: entries[i].trainLoss })),
+      results,
       failures: [...this.failures.entries()].sort((a, b) => a[0] - b[0]).map(([node, reason]) => ({ node, reason })),
       aggregated,
       trainLoss,
@@ -294,27 +270,14 @@ export class RoundMachine {
     return [...cmds, ...this.open(this.round + 1)];
   }
 
-  /** The round's streaming aggregation when the aggregator has one and every selected count is known. */
-  private openStream(): RoundStream | null {
-    if (!this.expectedSamples || !this.aggregator.stream) return null;
-    const order = this.selected; // increasing id order (see open)
-    const samples = order.map((n) => this.expectedSamples?.(n) ?? -1);
-    if (!samples.every((s) => Number.isFinite(s) && s >= 0)) return null;
-    const sink = this.aggregator.stream(this.kernels, this.params.length);
-    if (!sink) return null;
-    return new RoundStream(order, samples, cappedWeights(samples, this.plan.maxClientWeight), sink);
-  }
-
   /** Runs the aggregator on the round's replies (node-id order) and applies its result; false: model unchanged. */
   private aggregate(updates: readonly AggregatorUpdate[]): boolean {
     if (this.aggregator.quorum === 'plan') {
       const needed = Math.ceil(this.plan.minCompletion * this.target - 1e-9);
       if (updates.length === 0 || updates.length < needed) return false;
     }
-    const weights = cappedWeights(
-      updates.map((u) => u.samples),
-      this.plan.maxClientWeight,
-    );
+    const samples = updates.map((u) => u.samples);
+    const weights = cappedWeights(samples, this.plan.maxClientWeight);
     const ctx = {
       round: this.round,
       selected: this.selected,

@@ -1,5 +1,6 @@
-import { errors } from '@starling/core';
-import type { AggregateStream } from './aggregators/aggregator.js';
+import { errors, type Kernels } from '@starling/core';
+import type { AggregateStream, Aggregator } from './aggregators/aggregator.js';
+import { cappedWeights } from './weights.js';
 
 /**
  * A round's weighted sum done outside the round machine, in the machine's order and weights: the pool
@@ -107,4 +108,27 @@ export class RoundStream {
       this.sink.add(d, this.weights[j]);
     }
   }
+}
+
+/**
+ * The streaming aggregation of a round whose `selected` nodes (increasing id order) report the counts
+ * `expected` gives: null without `expected`, when the aggregator has no stream or a count is unknown
+ * (negative, not finite).
+ * @param size the model's length P
+ * @param cap `algorithm.maxClientWeight`, the cap of the weights (`cappedWeights`)
+ */
+export function openRoundStream(
+  selected: readonly number[],
+  expected: ((node: number) => number) | undefined,
+  aggregator: Aggregator,
+  kernels: Kernels,
+  size: number,
+  cap: number,
+): RoundStream | null {
+  if (!expected || !aggregator.stream) return null;
+  const samples = selected.map((n) => expected(n));
+  if (!samples.every((s) => Number.isFinite(s) && s >= 0)) return null;
+  const sink = aggregator.stream(kernels, size);
+  if (!sink) return null;
+  return new RoundStream(selected, samples, cappedWeights(samples, cap), sink);
 }

@@ -55,6 +55,12 @@ export interface BlockPlace {
 export class BlockRunner {
   /** Per node, the block training it now (so its next round waits for it). */
   private readonly training = new Map<number, Promise<void>>();
+  /**
+   * Per run's setup, each node's examples as the Int32Array a task carries: views of one SharedArrayBuffer
+   * built once per run, so a task's structured clone copies no indices and allocates no ArrayBuffer per
+   * node (hundreds of small buffers per round made the pool threads' heaps collect for external memory).
+   */
+  private readonly indices = new WeakMap<HostSetup, ReadonlyMap<number, Int32Array>>();
 
   constructor(private readonly host: BlockRunnerHost) {}
 
@@ -120,7 +126,7 @@ export class BlockRunner {
         : {}),
       nodes: block.map((node, j) => ({
         node,
-        indices: Int32Array.from(setup.partition[String(node)] ?? []),
+        indices: this.indicesOf(setup, node),
         local: setup.local?.[String(node)],
         ...starts[j],
       })),
@@ -158,6 +164,13 @@ export class BlockRunner {
     if (own && sent.byRef) h.arenas.hold(arena, round);
     else if (own) h.arenas.release(arena);
     await Promise.all(sent.promises);
+  }
+
+  /** Node `node`'s example indices in `setup` (read only, by every pool thread: shared memory). */
+  private indicesOf(setup: HostSetup, node: number): Int32Array {
+    let byNode = this.indices.get(setup);
+    if (!byNode) this.indices.set(setup, (byNode = sharedIndices(setup.partition)));
+    return byNode.get(node) ?? new Int32Array(0);
   }
 
   /** Records each node's state and sends its answer; by reference into `arena` when the lane allows. */
@@ -206,6 +219,20 @@ export class BlockRunner {
     });
     return { promises, byRef };
   }
+}
+
+/** Every node's example indices as views of one SharedArrayBuffer, keyed by node id. */
+function sharedIndices(partition: HostSetup['partition']): Map<number, Int32Array> {
+  const entries = Object.entries(partition);
+  const all = new Int32Array(new SharedArrayBuffer(4 * entries.reduce((n, [, ix]) => n + ix.length, 0)));
+  const out = new Map<number, Int32Array>();
+  let at = 0;
+  for (const [node, ix] of entries) {
+    all.set(ix, at);
+    out.set(Number(node), all.subarray(at, at + ix.length));
+    at += ix.length;
+  }
+  return out;
 }
 
 /** No arena: a cross-process block's Δs live in the round's slot, mapped by the pool thread. */
