@@ -254,7 +254,7 @@ export class WorkerHost {
     const slot = nodes.length > 0 && p !== undefined ? (this.shm?.taskSlot(h.config, h.round, p) ?? null) : null;
     const task = slotTaskTensors(slot, m.tensors);
     if (!task) {
-      this.options.log.warn({ round: h.round }, 'task model by reference, no slot held; ignored');
+      if (nodes.length > 0) this.options.log.warn({ round: h.round }, 'task model by reference, no slot held');
       return;
     }
     // systems.emulate: the clients' downloads are timed from now, on the model's payload bytes
