@@ -26,10 +26,11 @@ export function shmTaskConfig(config: unknown, round: number, count: number, p: 
 }
 
 /**
- * The `shm` entry of a task's config for `round` and a model of `p` floats, whatever the host's nodes
- * (it may read the round's model from that slot, {@link ShmHost.join}); null when it does not fit.
+ * The `shm` entry of a task's config for `round` and a model of `p` floats (any length when the host
+ * does not know it: no layout in its welcome), whatever the host's nodes (it may read the round's model
+ * from that slot, {@link ShmHost.join}); null when it does not fit.
  */
-export function shmSlotConfig(config: unknown, round: number, p: number): ShmTaskConfig | null {
+export function shmSlotConfig(config: unknown, round: number, p?: number): ShmTaskConfig | null {
   const c: unknown = config !== null && typeof config === 'object' && 'shm' in config ? config.shm : null;
   if (c === null || typeof c !== 'object' || !('backend' in c) || typeof c.backend !== 'string') return null;
   const n: Record<string, number> = {};
@@ -51,7 +52,7 @@ export function shmSlotConfig(config: unknown, round: number, p: number): ShmTas
     backend: c.backend,
   };
   const fits = s.cap >= s.n && s.base + slotLayout(s.cap, s.p).bytes <= s.bytes && s.index + s.count <= s.n;
-  return fits && s.round === round && s.p === p && s.n > 0 ? s : null;
+  return fits && s.round === round && (p === undefined || s.p === p) && s.n > 0 ? s : null;
 }
 
 /** A host's hold on a round's slot ({@link ShmHost.join}). */
@@ -83,8 +84,8 @@ export class ShmHost {
     this.mapping = addon ? new ShmMapping(addon, fd) : null;
   }
 
-  /** {@link join} of the slot a task's `config` names for `round` and a model of `p` floats, if it fits. */
-  taskSlot(config: unknown, round: number, p: number): JoinedSlot | null {
+  /** {@link join} of the slot a task's `config` names for `round` and a model of `p` floats, if it fits (`shmSlotConfig`). */
+  taskSlot(config: unknown, round: number, p?: number): JoinedSlot | null {
     const c = shmSlotConfig(config, round, p);
     return c ? this.join(c) : null;
   }

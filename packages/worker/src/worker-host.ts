@@ -249,9 +249,8 @@ export class WorkerHost {
   /** A `task`: the model (by frames, or by reference into the round's slot), then the round's training. */
   private onTask(m: IncomingMessage, h: TaskHeader): void {
     const nodes = this.answers.pending(h.round, h.nodes);
-    const p = this.setup?.layout?.size;
     // joined before the model is read: the server rewrites a slot's model only once nobody holds it
-    const slot = nodes.length > 0 && p !== undefined ? (this.shm?.taskSlot(h.config, h.round, p) ?? null) : null;
+    const slot = nodes.length > 0 ? (this.shm?.taskSlot(h.config, h.round, this.setup?.layout?.size) ?? null) : null;
     const task = slotTaskTensors(slot, m.tensors);
     if (!task) {
       if (nodes.length > 0) this.options.log.warn({ round: h.round }, 'task model by reference, no slot held');
