@@ -8,6 +8,7 @@ import {
   type EndpointLog,
   type IncomingMessage,
   type NonFiniteScan,
+  type OutgoingHeader,
   type SharedLane,
   type TaskHeader,
 } from '@starling/transport';
@@ -80,10 +81,11 @@ const TASK_FILE = fileURLToPath(new URL('./train-block.js', import.meta.url));
  * Task models are rebuilt by a `ModelReceiver` (raw, compressed, deltas against the held copy) or read
  * in the round's memfd slot (`processes`); a delta that does not fit the held copy is answered with
  * `error` `stale-model` per node, a node whose training went NaN/±Inf with `error` `non-finite`.
- * When the server goes silent the host says `hello` again until it is welcomed back (re-registration). A round sent again (the server lost this
- * host, or a restart) is trained again from the state before it (`NodeStates`), except for nodes that
- * are training it or answered it since the link last dropped. `finished` settles when the server says
- * `bye`, when the host is closed, or after `serverWaitMs` without the server (then `failure` is set).
+ * When the server goes silent the host says `hello` again until it is welcomed back (re-registration).
+ * A round sent again (the server lost this host, or a restart) is trained again from the state before
+ * it (`NodeStates`), except for nodes that are training it or answered it since the link last dropped.
+ * `finished` settles when the server says `bye`, when the host is closed, or after `serverWaitMs`
+ * without the server (then `failure` is set).
  */
 export class WorkerHost {
   readonly hostId: string;
@@ -253,19 +255,19 @@ export class WorkerHost {
     const slot = nodes.length > 0 ? (this.shm?.taskSlot(h.config, h.round, this.setup?.layout?.size) ?? null) : null;
     const task = slotTaskTensors(slot, m.tensors);
     if (!task) {
-      if (nodes.length > 0) this.options.log.warn({ round: h.round }, 'task model by reference, no slot held');
+      // by reference into a slot this host cannot hold (the round closed, or no memfd): each node fails
+      const message = 'task model by reference into a slot this host cannot hold';
+      const fail = { type: 'error', round: h.round, code: 'stale-model', message, ref: -1 } as const;
+      for (const node of nodes) void this.endpoint.send({ ...fail, node });
       return;
     }
     // systems.emulate: the clients' downloads are timed from now, on the model's payload bytes
-    this.emulation?.taskArrived(
-      h.round,
-      task.tensors.reduce((b, t) => b + t.data.byteLength, 0),
-    );
+    const bytes = task.tensors.reduce((b, t) => b + t.data.byteLength, 0);
+    this.emulation?.taskArrived(h.round, bytes);
     const { control, tensors } = splitControl(task.tensors);
     if (task.byReference) this.receiver?.reset(); // trained from the slot's view (copied while held)
     const data = tensors[0]?.data;
-    const model =
-      task.byReference && data instanceof Float32Array ? data : this.taskModel(h.round, h.nodes, h.model, tensors);
+    const model = task.byReference && data instanceof Float32Array ? data : this.taskModel(h, tensors);
     if (model && nodes.length > 0) {
       this.endpoint.setRound(h.round);
       void this.rounds.run(h.round, nodes, model, control, slot);
@@ -282,15 +284,9 @@ export class WorkerHost {
   }
 
   /** The model a task trains from, or null (see `receiveTaskModel`). */
-  private taskModel(
-    round: number,
-    nodes: readonly number[],
-    kind: 'full' | 'delta',
-    tensors: readonly DecodedTensor[],
-  ): Float32Array | null {
+  private taskModel(h: TaskHeader, tensors: readonly DecodedTensor[]) {
     if (!this.setup) return null;
-    return receiveTaskModel(this.receiver, { round, nodes, kind, tensors }, this.options.log, (h) =>
-      this.endpoint.send(h),
-    );
+    const task = { round: h.round, nodes: h.nodes, kind: h.model, tensors };
+    return receiveTaskModel(this.receiver, task, this.options.log, (e: OutgoingHeader) => this.endpoint.send(e));
   }
 }
