@@ -24,7 +24,13 @@ function run(runtime: string) {
     'native',
   ]);
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as { model_sha256: string; bytes_up: number; payload_bytes_up: number };
+  return JSON.parse(r.stdout) as {
+    model_sha256: string;
+    bytes_up: number;
+    payload_bytes_up: number;
+    bytes_down: number;
+    payload_bytes_down: number;
+  };
 }
 
 /** The worker processes a CLI process started (its direct children). */
@@ -33,7 +39,7 @@ function children(pid: number): number[] {
   return text ? text.split(/\s+/).map(Number) : [];
 }
 
-describe('processes: Δs and the round sum through shared memory', () => {
+describe('processes: the model, Δs and the round sum through shared memory', () => {
   it('with and without the memfd (runtime.sharedMemory) the run ends on the inline bits', () => {
     const inline = run('runtime={kind: inline}');
     const shared = run('runtime={kind: processes, workers: 2}');
@@ -44,6 +50,10 @@ describe('processes: Δs and the round sum through shared memory', () => {
     expect(shared.bytes_up).toBeLessThan(3 * 10 * 1000);
     expect(frames.bytes_up).toBeGreaterThan(3 * 10 * params * 4);
     expect(shared.payload_bytes_up).toBe(frames.payload_bytes_up);
+    // the round's model: read in the slot (a 12-byte reference per task), or 2 model frames per round
+    expect(shared.bytes_down).toBeLessThan(3 * params * 4);
+    expect(frames.bytes_down).toBeGreaterThan(3 * 2 * params * 4);
+    expect(shared.payload_bytes_down).toBe(frames.payload_bytes_down);
   }, 300_000);
 
   it('a worker process SIGKILLed mid-run: the run finishes and no process of it is left', async () => {

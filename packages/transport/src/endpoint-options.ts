@@ -110,6 +110,12 @@ export interface EndpointOptions {
   readonly maxQueuedBytes?: number;
   /** ZeroMQ high-water marks, in messages per peer (defaults 64 and 64). */
   readonly sendHighWaterMark?: number;
+  /**
+   * 0: no limit. A full receive queue makes libzmq stop reading the connection, which then misses the
+   * peer's ZMTP heartbeats, times out, and on reconnection can abort the process in libzmq 4.3.5
+   * (`Assertion failed: _input_stopped`, zeromq/libzmq#3937): a receiver whose main thread may be starved
+   * for seconds and whose peer sends a bounded number of messages (a worker host) sets 0.
+   */
   readonly receiveHighWaterMark?: number;
   /** Answer refused messages with an `error` message, at most one per peer per 250 ms (default true). */
   readonly replyErrors?: boolean;
@@ -163,7 +169,7 @@ export function resolveOptions(o: EndpointOptions, accept: readonly MessageType[
     maxQueuedMessages: check('maxQueuedMessages', o.maxQueuedMessages ?? 1024, 1, 1_000_000),
     maxQueuedBytes: check('maxQueuedBytes', o.maxQueuedBytes ?? 2 ** 30, 1024, Number.MAX_SAFE_INTEGER),
     sendHighWaterMark: check('sendHighWaterMark', o.sendHighWaterMark ?? 64, 1, 1_000_000),
-    receiveHighWaterMark: check('receiveHighWaterMark', o.receiveHighWaterMark ?? 64, 1, 1_000_000),
+    receiveHighWaterMark: check('receiveHighWaterMark', o.receiveHighWaterMark ?? 64, 0, 1_000_000),
     replyErrors: o.replyErrors ?? true,
     reuseJoinBuffers: o.reuseJoinBuffers ?? false,
     log: o.log ?? SILENT,

@@ -138,7 +138,8 @@ export class SharedLane {
 
   /**
    * {@link openReduction} for hosts in this process, or the cross-process slot of `rounds` (null when
-   * no slot is free: the round then takes the exact path).
+   * no slot is free: the round then takes the exact path). `model`, the round's model, goes into that
+   * slot too (see {@link modelReference}); hosts in this process take it from the task as before.
    */
   openRoundReduction(
     round: number,
@@ -146,9 +147,20 @@ export class SharedLane {
     weights: Float64Array,
     size: number,
     backend: string,
+    model?: Float32Array,
   ): ShmReduction | null {
     if (!this.rounds) return this.openReduction(round, order, weights, size, backend);
-    return this.rounds.openRound(round, order, weights, size, backend);
+    return this.rounds.openRound(round, order, weights, size, backend, model);
+  }
+
+  /**
+   * processes: the {@link SHARED_CODEC} reference to `round`'s model in its cross-process slot, which a
+   * `task` then carries as its `model` tensor instead of the floats; null when the round's model is not
+   * in a slot.
+   */
+  modelReference(round: number): Uint8Array | null {
+    const at = this.rounds?.modelAt(round);
+    return at ? sharedReference(this.region, at.offset, at.length) : null;
   }
 
   /** The `shm` entry of the `task` config for a host in another process whose share of `round` is `nodes`, or null. */

@@ -52,8 +52,15 @@ export class ShmRounds {
   private readonly mapping: ShmMapping;
   private readonly slots: Slot[] = [];
   private bytes = 0;
-  private open: { slot: Slot; views: SlotViews; round: number; order: readonly number[]; backend: string } | null =
-    null;
+  private open: {
+    slot: Slot;
+    views: SlotViews;
+    round: number;
+    order: readonly number[];
+    backend: string;
+    /** The round's model was written into the slot (`openRound`'s `model`). */
+    model: boolean;
+  } | null = null;
 
   /**
    * @param shm the native calls
@@ -71,8 +78,19 @@ export class ShmRounds {
     return this.mapping.fd;
   }
 
-  /** Opens `round`'s reduction (zero accumulator, weights written, every node pending), or null when no slot is free. */
-  openRound(round: number, order: readonly number[], weights: Float64Array, p: number, backend: string) {
+  /**
+   * Opens `round`'s reduction (zero accumulator, weights written, every node pending), or null when no slot
+   * is free. With `model` (P floats), the round's model is written into the slot too, for the hosts to read
+   * instead of a broadcast ({@link modelOffset}).
+   */
+  openRound(
+    round: number,
+    order: readonly number[],
+    weights: Float64Array,
+    p: number,
+    backend: string,
+    model?: Float32Array,
+  ) {
     const n = order.length;
     let slot = this.slots.find((s) => s.p === p && s.cap >= n && reopenSlot(this.words(s), round, n, this.alive));
     if (!slot) {
@@ -87,7 +105,9 @@ export class ShmRounds {
     views.ctrl.fill(0);
     views.weights.set(weights);
     views.acc.fill(0);
-    this.open = { slot, views, round, order, backend };
+    const inSlot = model?.length === p;
+    if (inSlot) views.model.set(model);
+    this.open = { slot, views, round, order, backend, model: inSlot };
     return this.reduction(views);
   }
 
@@ -104,6 +124,17 @@ export class ShmRounds {
     const { base, cap, p } = o.slot;
     const n = o.order.length;
     return { arena, round, bytes: this.bytes, base, cap, p, n, index, count: nodes.length, backend: o.backend };
+  }
+
+  /**
+   * Where `round`'s model lies in the region (float offset, length P) in its open slot, or null when that
+   * round has no open slot or its model was not written there. The slot keeps those bits until it is
+   * reopened, which needs every host that joined it to have left.
+   */
+  modelAt(round: number): { offset: number; length: number } | null {
+    const o = this.open;
+    if (!o || o.round !== round || !o.model) return null;
+    return { offset: (o.slot.base + slotLayout(o.slot.cap, o.slot.p).model) / 4, length: o.slot.p };
   }
 
   /** The whole region's current mapping (the lane resolves `shm` references into it). */

@@ -1,7 +1,8 @@
 /**
  * One round's reduction in memory shared between processes (a memfd mapped by every process of a
  * `processes` run, see `ShmRounds`): slot words, the chain's control words, the weights, the float64
- * accumulator and the Δ arena of the round's selected nodes. Every process computes the same layout from
+ * accumulator, the round's model (written by the server at the open, read by the hosts) and the Δ arena
+ * of the round's selected nodes. Every process computes the same layout from
  * (base, cap, P), so the server and the hosts' pool threads address the same bytes.
  *
  * Slot words (Int32, at `base`): `[lock, holders, round, n, pid_0 … pid_7]`. `holders` counts who may
@@ -24,6 +25,8 @@ const CTRL_WORD = 16;
 export interface SlotLayout {
   readonly weights: number;
   readonly acc: number;
+  /** The round's model, P float32 (the server writes it before the tasks go out). */
+  readonly model: number;
   readonly deltas: number;
   /** The slot's size in bytes (a multiple of 4096). */
   readonly bytes: number;
@@ -35,8 +38,9 @@ const up = (x: number, to: number) => Math.ceil(x / to) * to;
 export function slotLayout(cap: number, p: number): SlotLayout {
   const weights = up(4 * (CTRL_WORD + 2 + cap), 64);
   const acc = up(weights + 8 * cap, 64);
-  const deltas = up(acc + 8 * p, 64);
-  return { weights, acc, deltas, bytes: up(deltas + 4 * cap * p, 4096) };
+  const model = up(acc + 8 * p, 64);
+  const deltas = up(model + 4 * p, 64);
+  return { weights, acc, model, deltas, bytes: up(deltas + 4 * cap * p, 4096) };
 }
 
 /** Views of one slot in a mapping of the region. */
@@ -47,6 +51,8 @@ export interface SlotViews {
   readonly ctrl: Int32Array;
   readonly weights: Float64Array;
   readonly acc: Float64Array;
+  /** The round's model (P floats). */
+  readonly model: Float32Array;
   /** The round's Δs, `n × P` floats, node i of the order at `[i·P, (i+1)·P)`. */
   readonly deltas: Float32Array;
 }
@@ -59,6 +65,7 @@ export function slotViews(buffer: ArrayBufferLike, base: number, cap: number, p:
     ctrl: new Int32Array(buffer, base + 4 * CTRL_WORD, 2 + n),
     weights: new Float64Array(buffer, base + l.weights, n),
     acc: new Float64Array(buffer, base + l.acc, p),
+    model: new Float32Array(buffer, base + l.model, p),
     deltas: new Float32Array(buffer, base + l.deltas, n * p),
   };
 }

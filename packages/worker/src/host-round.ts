@@ -3,7 +3,7 @@ import { blocksOf } from './blocks.js';
 import type { HostSetup } from './node-setup.js';
 import { compressesUplink } from './node-uplink.js';
 import { SharedTaskModel } from './shared-task-model.js';
-import { type ShmHost, shmTaskConfig } from './shm-host.js';
+import type { JoinedSlot } from './shm-host.js';
 
 /** The most nodes a pool task trains (see {@link HostRound.run}). */
 const BLOCK_NODES = 8;
@@ -20,33 +20,36 @@ export class HostRound {
   /** The pool threads' copy of the current task model. */
   private readonly taskModels = new SharedTaskModel();
 
-  /** @param shm the cross-process slots of a `processes` worker (the memfd it inherited), if any */
   constructor(
     private readonly host: BlockRunnerHost,
     private readonly blocks: BlockRunner,
-    private readonly shm?: ShmHost,
   ) {}
 
   /**
-   * Trains `nodes` for `round` from `model` (and SCAFFOLD's `control`) and answers each node; `config` is
-   * the task's config (its `shm` entry places the round in the cross-process slot, see {@link crossSlot}).
+   * Trains `nodes` for `round` from `model` (and SCAFFOLD's `control`) and answers each node. `slot` is
+   * the round's cross-process slot this host joined (`processes`, see {@link crossSlot}); `model` may be a
+   * view of it: it is copied for the pool threads before the hold is given back.
    */
   async run(
     round: number,
     nodes: readonly number[],
     model: Float32Array,
     control: Float32Array | undefined,
-    config?: unknown,
+    slot: JoinedSlot | null = null,
   ) {
     const h = this.host;
     const setup = h.setup();
-    if (!setup) return;
+    if (!setup) {
+      slot?.release();
+      return;
+    }
     h.arenas.releaseBefore(round);
     h.states.settle(round);
     h.answers.start(round, nodes);
     const shared = this.taskModels.acquire(model);
     const reduction = this.claimReduction(round, nodes, setup);
-    const cross = reduction ? null : this.crossSlot(round, nodes, model.length, setup, config);
+    const cross = reduction ? null : this.crossSlot(nodes, setup, slot);
+    if (!cross) slot?.release();
     if (reduction) {
       const arena = h.arenas.take(nodes.length * model.length);
       const copies = Math.min(h.pool.maxThreads, nodes.length);
@@ -69,13 +72,13 @@ export class HostRound {
   }
 
   /**
-   * processes: the round's cross-process slot when the task placed this host's nodes in it (`shm` config)
-   * and they go raw and undelayed (no compression, no emulation); null otherwise (Δs by copy, as before).
+   * processes: the joined `slot` when the task placed all of this host's `nodes` in it (it trains every
+   * node of its share) and they go raw and undelayed (no compression, no emulation); null otherwise (Δs
+   * by copy, as before).
    */
-  private crossSlot(round: number, nodes: readonly number[], p: number, setup: HostSetup, config: unknown) {
-    if (!this.shm || this.host.emulation() || compressesUplink(setup.setup)) return null;
-    const c = shmTaskConfig(config, round, nodes.length, p);
-    return c ? this.shm.join(c) : null;
+  private crossSlot(nodes: readonly number[], setup: HostSetup, slot: JoinedSlot | null) {
+    if (!slot || this.host.emulation() || compressesUplink(setup.setup)) return null;
+    return slot.config.count === nodes.length ? slot : null;
   }
 
   /** The round's shared reduction, when this host may take part (see the class comment); else null. */

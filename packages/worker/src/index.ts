@@ -44,6 +44,8 @@ export { compressesUplink, nodeUplink } from './node-uplink.js';
 export { refuseWelcome } from './refuse-welcome.js';
 export type { CorrectableClients } from './scaffold-clients.js';
 export { ScaffoldClients } from './scaffold-clients.js';
+export type { JoinedSlot } from './shm-host.js';
+export { ShmHost, slotTaskTensors } from './shm-host.js';
 export type { TrainResult, TrainTask, UpdatePayload } from './train-task.js';
 export { VirtualClients } from './virtual-clients.js';
 export type { HostLog, WorkerHostOptions } from './worker-host.js';

@@ -27,3 +27,16 @@ export function receiveTaskModel(
     return null;
   }
 }
+
+/**
+ * A task's tensors split into SCAFFOLD's c (the tensor `control`, which rides with the model; copied, the
+ * frame is not ours) and the model tensors.
+ */
+export function splitControl(tensors: readonly DecodedTensor[]): {
+  control: Float32Array | undefined;
+  tensors: readonly DecodedTensor[];
+} {
+  const c = tensors.find((t) => t.name === 'control');
+  const control = c?.data instanceof Float32Array ? c.data.slice() : undefined;
+  return { control, tensors: c ? tensors.filter((t) => t !== c) : tensors };
+}

@@ -8,7 +8,9 @@ import {
   type EndpointLog,
   type IncomingMessage,
   type NonFiniteScan,
+  type OutgoingHeader,
   type SharedLane,
+  type TaskHeader,
 } from '@starling/transport';
 import { Piscina } from 'piscina';
 import { ArenaPool } from './arena-pool.js';
@@ -25,8 +27,8 @@ import { NodeStates } from './node-states.js';
 import { refuseWelcome } from './refuse-welcome.js';
 import { RoundAnswers } from './round-answers.js';
 import { ServerWait } from './server-wait.js';
-import { ShmHost } from './shm-host.js';
-import { receiveTaskModel } from './task-model.js';
+import { ShmHost, slotTaskTensors } from './shm-host.js';
+import { receiveTaskModel, splitControl } from './task-model.js';
 import { UpdateEmulation } from './update-emulation.js';
 
 /** The slice of a pino logger the host uses. */
@@ -76,13 +78,14 @@ const TASK_FILE = fileURLToPath(new URL('./train-block.js', import.meta.url));
  * the run's setup in `welcome`, trains the nodes named in each `task` and sends one `update` per node.
  * Each node's optimizer state and uplink compressor state (error-feedback memory, PowerSGD warm start)
  * stay here between rounds; a compressed update travels as a `u8` `delta` with `codec` = the kind.
- * Task models are rebuilt by a `ModelReceiver` (raw, compressed, or deltas against the held copy);
- * a delta that does not fit the held copy is answered with `error` code `stale-model` per node, and a
- * node whose training went NaN/±Inf with `error` code `non-finite` (never an update). When the server goes silent the host says
- * `hello` again until it is welcomed back (re-registration). A round sent again (the server lost this
- * host, or a restart) is trained again from the state before it (`NodeStates`), except for nodes that
- * are training it or answered it since the link last dropped. `finished` settles when the server says
- * `bye`, when the host is closed, or after `serverWaitMs` without the server (then `failure` is set).
+ * Task models are rebuilt by a `ModelReceiver` (raw, compressed, deltas against the held copy) or read
+ * in the round's memfd slot (`processes`); a delta that does not fit the held copy is answered with
+ * `error` `stale-model` per node, a node whose training went NaN/±Inf with `error` `non-finite`.
+ * When the server goes silent the host says `hello` again until it is welcomed back (re-registration).
+ * A round sent again (the server lost this host, or a restart) is trained again from the state before
+ * it (`NodeStates`), except for nodes that are training it or answered it since the link last dropped.
+ * `finished` settles when the server says `bye`, when the host is closed, or after `serverWaitMs`
+ * without the server (then `failure` is set).
  */
 export class WorkerHost {
   readonly hostId: string;
@@ -98,6 +101,8 @@ export class WorkerHost {
   private receiver: ModelReceiver | null = null;
   private readonly arenas: ArenaPool;
   private readonly rounds: HostRound;
+  /** processes: the server's round slots (the memfd this process inherited). */
+  private readonly shm: ShmHost | undefined;
   /** The run this host was welcomed into ('' before its `welcome`). */
   private runId = '';
   private finish!: (reason: string) => void;
@@ -122,8 +127,7 @@ export class WorkerHost {
       concurrentTasksPerWorker: 2,
       idleTimeout: 60_000,
     });
-    // A block still training when the host closes answers a destroyed pool, which piscina reports as an
-    // 'error' event: without a listener that would crash the process (a run that failed or was stopped).
+    // A block training when the host closes answers a destroyed pool: an 'error' event that would crash it.
     this.pool.on('error', (err: unknown) => {
       if (!this.closed) options.log.error({ err }, 'training pool error');
     });
@@ -148,8 +152,8 @@ export class WorkerHost {
       closed: () => this.closed,
       log: options.log,
     };
-    const shm = options.shmFd !== undefined ? new ShmHost(options.shmFd) : undefined;
-    this.rounds = new HostRound(host, new BlockRunner(host), shm);
+    this.shm = options.shmFd !== undefined ? new ShmHost(options.shmFd) : undefined;
+    this.rounds = new HostRound(host, new BlockRunner(host));
     this.endpoint = DealerEndpoint.connect(options.connect, {
       routingId: this.hostId,
       ...(options.security ? { security: options.security } : {}),
@@ -168,6 +172,8 @@ export class WorkerHost {
       peerTimeoutMs: options.peerTimeoutMs ?? 2000,
       // A task's model is copied (ModelReceiver, SharedTaskModel) before onMessage returns.
       reuseJoinBuffers: true,
+      // never stop reading the server (libzmq#3937 aborts a starved host otherwise, docs/runtimes.md)
+      receiveHighWaterMark: 0,
     });
     this.sayHello();
   }
@@ -198,14 +204,8 @@ export class WorkerHost {
   }
 
   private hello(): void {
-    void this.endpoint.send({
-      type: 'hello',
-      round: 0,
-      node: -1,
-      host: this.hostId,
-      caps: { kernels: 'auto', cores: this.pool.maxThreads, version: '0.1.0' },
-      nodes: [],
-    });
+    const caps = { kernels: 'auto', cores: this.pool.maxThreads, version: '0.1.0' } as const;
+    void this.endpoint.send({ type: 'hello', round: 0, node: -1, host: this.hostId, caps, nodes: [] });
   }
 
   private onMessage(m: IncomingMessage): void {
@@ -237,21 +237,7 @@ export class WorkerHost {
       this.useScan(kernels.compress?.firstNonFinite);
       this.options.log.info({ run: h.run, nodes: h.nodes.length }, 'welcomed');
     } else if (h.type === 'task') {
-      // systems.emulate: the clients' downloads are timed from now, on the model message's payload bytes
-      this.emulation?.taskArrived(
-        h.round,
-        m.tensors.reduce((b, t) => b + t.data.byteLength, 0),
-      );
-      // SCAFFOLD's c rides with the model as the tensor `control` (copied: the frame is not ours).
-      const c = m.tensors.find((t) => t.name === 'control');
-      const control = c?.data instanceof Float32Array ? c.data.slice() : undefined;
-      const model = this.taskModel(h.round, h.nodes, h.model, c ? m.tensors.filter((t) => t !== c) : m.tensors);
-      const nodes = this.answers.pending(h.round, h.nodes);
-      if (model && nodes.length > 0) {
-        this.endpoint.setRound(h.round);
-        // a node skipped (already answered) leaves the host's share off the slot's places: by copy then
-        void this.rounds.run(h.round, nodes, model, control, nodes.length === h.nodes.length ? h.config : undefined);
-      }
+      this.onTask(m, h);
     } else if (h.type === 'bye') {
       void this.close(`server said bye: ${h.reason}`);
     } else if (h.type === 'node-state' && this.setup) {
@@ -260,6 +246,32 @@ export class WorkerHost {
         ...{ states: this.states, kind: this.setup?.setup.optimizer.kind, log: this.options.log },
       });
     }
+  }
+
+  /** A `task`: the model (by frames, or by reference into the round's slot), then the round's training. */
+  private onTask(m: IncomingMessage, h: TaskHeader): void {
+    const nodes = this.answers.pending(h.round, h.nodes);
+    // joined before the model is read: the server rewrites a slot's model only once nobody holds it
+    const slot = nodes.length > 0 ? (this.shm?.taskSlot(h.config, h.round, this.setup?.layout?.size) ?? null) : null;
+    const task = slotTaskTensors(slot, m.tensors);
+    if (!task) {
+      // by reference into a slot this host cannot hold (the round closed, or no memfd): each node fails
+      const message = 'task model by reference into a slot this host cannot hold';
+      const fail = { type: 'error', round: h.round, code: 'stale-model', message, ref: -1 } as const;
+      for (const node of nodes) void this.endpoint.send({ ...fail, node });
+      return;
+    }
+    // systems.emulate: the clients' downloads are timed from now, on the model's payload bytes
+    const bytes = task.tensors.reduce((b, t) => b + t.data.byteLength, 0);
+    this.emulation?.taskArrived(h.round, bytes);
+    const { control, tensors } = splitControl(task.tensors);
+    if (task.byReference) this.receiver?.reset(); // trained from the slot's view (copied while held)
+    const data = tensors[0]?.data;
+    const model = task.byReference && data instanceof Float32Array ? data : this.taskModel(h, tensors);
+    if (model && nodes.length > 0) {
+      this.endpoint.setRound(h.round);
+      void this.rounds.run(h.round, nodes, model, control, slot);
+    } else slot?.release();
   }
 
   /** Scans received model frames with `scan` (the native kernels'); keeps the reference if it disagrees. */
@@ -272,15 +284,9 @@ export class WorkerHost {
   }
 
   /** The model a task trains from, or null (see `receiveTaskModel`). */
-  private taskModel(
-    round: number,
-    nodes: readonly number[],
-    kind: 'full' | 'delta',
-    tensors: readonly DecodedTensor[],
-  ): Float32Array | null {
+  private taskModel(h: TaskHeader, tensors: readonly DecodedTensor[]) {
     if (!this.setup) return null;
-    return receiveTaskModel(this.receiver, { round, nodes, kind, tensors }, this.options.log, (h) =>
-      this.endpoint.send(h),
-    );
+    const task = { round: h.round, nodes: h.nodes, kind: h.model, tensors };
+    return receiveTaskModel(this.receiver, task, this.options.log, (e: OutgoingHeader) => this.endpoint.send(e));
   }
 }

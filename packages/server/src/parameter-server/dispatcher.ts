@@ -1,4 +1,4 @@
-import type { RouterEndpoint, SharedLane, ShmTaskConfig } from '@starling/transport';
+import { type RouterEndpoint, SHARED_CODEC, type SharedLane, type ShmTaskConfig } from '@starling/transport';
 import type { Downlink } from '../downlink.js';
 import type { ServerCommand } from '../round-types.js';
 import type { TrafficMeter } from '../traffic.js';
@@ -33,7 +33,10 @@ export class Dispatcher {
   dispatch(cmd: Dispatch, ownerOf: (node: number) => string | undefined, unreachable: (node: number) => void): void {
     this.router.setRound(cmd.round);
     const r = cmd.reduce;
-    const pre = r && this.lane?.openRoundReduction(cmd.round, cmd.nodes, r.weights, cmd.model.length, r.backend);
+    // processes: the round's model goes into the slot too (raw downlink only), read there by the hosts
+    const inSlot = this.downlink ? undefined : cmd.model;
+    const pre =
+      r && this.lane?.openRoundReduction(cmd.round, cmd.nodes, r.weights, cmd.model.length, r.backend, inSlot);
     if (r && pre) r.adopt(pre);
     const byHost = new Map<string, number[]>();
     for (const node of cmd.nodes) {
@@ -68,8 +71,14 @@ export class Dispatcher {
     const tensors = [{ name: 'model', data: cmd.model }, ...extra];
     const targets = [...byHost].map(([peer, nodes]) => ({ peer, header: task(nodes, 'full') }));
     for (const _ of targets) this.meter.down(cmd.round, cmd.model.byteLength + extraBytes);
-    // The in-process host (threads) takes its task by the lane; hosts elsewhere get the encoded broadcast.
+    // The in-process host (threads) takes its task by the lane; hosts elsewhere get the encoded broadcast,
+    // except that a worker process with a place in the round's slot gets a reference to the model there.
     const remote = targets.filter((t) => !this.lane?.deliver(t.peer, t.header, tensors));
-    if (remote.length > 0) void this.router.broadcast(remote, tensors);
+    const ref = this.lane?.modelReference(cmd.round);
+    const bySlot = ref ? remote.filter((t) => 'shm' in t.header.config) : [];
+    const byFrames = remote.filter((t) => !bySlot.includes(t));
+    const refTensors = ref ? [{ name: 'model', data: ref, codec: SHARED_CODEC }, ...extra] : [];
+    if (bySlot.length > 0) void this.router.broadcast(bySlot, refTensors);
+    if (byFrames.length > 0) void this.router.broadcast(byFrames, tensors);
   }
 }

@@ -121,6 +121,8 @@ export class ParameterServer {
       heartbeatMs: this.opts.heartbeatMs ?? 250,
       peerTimeoutMs: this.opts.peerTimeoutMs ?? 2000,
       nonFiniteScan: this.opts.nonFiniteScan,
+      // never stop reading a host: libzmq#3937 (docs/runtimes.md, "Big models over processes")
+      receiveHighWaterMark: 0,
       ...(this.opts.security ? { security: this.opts.security } : {}),
       onMessage: (m) => this.events.onMessage(m),
       onPeer: (e) => this.events.onPeer(e),
