@@ -25,6 +25,8 @@ namespace portable {
 #include "impl/peak.inc"
 #include "impl/table.inc"
 #include "impl/im2col.inc"
+#include "impl/conv-direct.inc"
+#include "impl/conv-direct-grad.inc"
 #include "impl/conv.inc"
 #include "impl/conv-norms.inc"
 #include "impl/pool.inc"
