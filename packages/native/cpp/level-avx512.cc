@@ -30,6 +30,7 @@ namespace avx512 {
 #include "impl/im2col.inc"
 #include "impl/conv-direct.inc"
 #include "impl/conv-direct-grad.inc"
+#include "impl/conv-direct-dx.inc"
 #include "impl/conv.inc"
 #include "impl/conv-norms.inc"
 #include "impl/pool.inc"
