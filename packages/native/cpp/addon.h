@@ -26,6 +26,7 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   Scratch scratch_;
   Scratch conv_cols_;
   Scratch conv_tmp_;
+  Offsets conv_offsets_;
   Scratch bf16_pack_;
   bool bf16_cpu_ = false;
 

@@ -113,7 +113,7 @@ V S::Conv2dForward(const Info& info) {
   void* a[4];
   if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   Bf16Work bf16 = Bf16();
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 5) ? &bf16 : nullptr};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 5) ? &bf16 : nullptr, &conv_offsets_};
   conv_->conv_forward(g, cf(a[0]), cf(a[1]), cf(a[2]), mf(a[3]), work);
   return info.Env().Undefined();
 }
@@ -127,7 +127,7 @@ V S::Conv2dBackward(const Info& info) {
   void* a[6];
   if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   Bf16Work bf16 = Bf16();
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 7) ? &bf16 : nullptr};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 7) ? &bf16 : nullptr, &conv_offsets_};
   conv_->conv_backward(g, cf(a[0]), cf(a[1]), cf(a[2]), mf(a[3]), mf(a[4]), mf(a[5]), work);
   return info.Env().Undefined();
 }
@@ -139,7 +139,7 @@ V S::Conv2dGradSqNorms(const Info& info) {
   ConvGeom g;
   void* a[3];
   if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, nullptr};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, nullptr, &conv_offsets_};
   conv_->conv_grad_sq_norms(g, cf(a[0]), cf(a[1]), static_cast<double*>(a[2]), work);
   return info.Env().Undefined();
 }

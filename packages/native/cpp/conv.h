@@ -6,6 +6,7 @@
 // method) has checked the geometry and every length.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "gemm-bf16.h"
 #include "table.h"
@@ -21,12 +22,22 @@ struct ConvGeom {
 // Work memory of one addon instance: the GEMM's panels, the unfolded input, and a second buffer for
 // the padded image, gathered output gradients and per-example products. `bf16` set: the forward and
 // backward GEMMs round their operands to bfloat16 and accumulate in float32 (gemm-bf16.h).
+// Integer work memory (the direct convolution's offset table).
+struct Offsets {
+  std::vector<long> buf;
+  long* get(size_t n) {
+    if (buf.size() < n) buf.resize(n);
+    return buf.data();
+  }
+};
+
 struct ConvWork {
   Scratch* gemm;
   Scratch* cols;
   Scratch* tmp;
   int threads;
   Bf16Work* bf16;
+  Offsets* offsets;
 };
 
 struct ConvTable {

@@ -98,6 +98,7 @@ const CASES: [string, Conv2dGeometry][] = [
   ['1×1 kernel', geometry(2, 8, 5, 6, 8, 1, 1)],
   ['three image groups (7 images of T·d = 80,000)', geometry(7, 8, 20, 20, 6, 5, 5, [1, 1], [2, 2])],
   ['odd sizes, stride 2 with padding', geometry(3, 3, 11, 13, 7, 4, 3, [2, 2], [2, 1])],
+  ['row stride 2, column stride 1 (direct forward and dw, GEMM dx)', geometry(2, 4, 9, 11, 3, 3, 3, [2, 1], [1, 1])],
 ];
 
 describe.each(binding.simdLevels())('native convolution at SIMD level %s against a float64 brute force', (level) => {
