@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Explanation } from '@starling/runner';
+import { configBaseDir, explainExperiment, loadConfig, runExperiment } from '@starling/runner';
+import { kernelsModeFromEnv } from '@starling/worker';
 import { describe, expect, it } from 'vitest';
 import { repo, starling, tempDir } from './cli-helpers.js';
 
@@ -15,7 +17,7 @@ const experiments = readdirSync(join(repo, 'experiments'))
 function shortRun(file: string): string[] {
   const sets = ['algorithm.rounds=2', ...small(file)];
   if (file.startsWith('dpsgd-') && file.endsWith('-16.yaml')) sets.push('runtime={kind: inline}');
-  return sets.flatMap((s) => ['--set', s]);
+  return sets;
 }
 
 /**
@@ -38,6 +40,34 @@ function dryRun(args: string[]): Explanation {
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout);
+}
+
+/**
+ * The shipped-experiment cases run in this process, on the path `starling run` takes (`loadConfig`, then
+ * `explainExperiment` or `runExperiment` with the CLI's kernel choice and base folder): three CLI
+ * start-ups per experiment were most of this file's time. The CLI's own `--dry-run` and `run` are
+ * checked by the cases after them (placement over processes, threads, explain = run --dry-run).
+ */
+function explainInProcess(path: string, sets: string[]): Explanation {
+  const cfg = loadConfig(path, sets);
+  const written: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = (chunk: string | Uint8Array) => written.push(String(chunk)) > 0;
+  try {
+    return explainExperiment(cfg, { kernels: kernelsModeFromEnv() ?? cfg.kernels, baseDir: configBaseDir(path) });
+  } finally {
+    process.stderr.write = write;
+    expect(written.join('')).toBe(''); // the plan is printed with no warning, as `starling run --dry-run` did
+  }
+}
+
+/** Runs the config as `starling run` does, in this process, and compares the run with the plan `e`. */
+async function runAndCompare(e: Explanation, path: string, sets: string[]): Promise<void> {
+  const out = join(tempDir(), 'run');
+  const cfg = loadConfig(path, sets);
+  const kernels = kernelsModeFromEnv() ?? cfg.kernels;
+  const summary = await runExperiment(cfg, { out, kernels, baseDir: configBaseDir(path) });
+  compare(e, out, JSON.parse(JSON.stringify(summary)));
 }
 
 /** The projection against the run: ε per round and at the end, and every round's bytes in both directions. */
@@ -77,17 +107,13 @@ function compare(e: Explanation, out: string, summary: Record<string, unknown>):
 }
 
 describe('starling run --dry-run (starling explain)', () => {
-  it.each(experiments)('%s: the plan, then a 2-round run spends the projected epsilon and bytes', (file) => {
-    const config = join('experiments', file);
-    const full = dryRun([config, ...small(file).flatMap((s) => ['--set', s])]);
+  it.each(experiments)('%s: the plan, then a 2-round run spends the projected epsilon and bytes', async (file) => {
+    const config = join(repo, 'experiments', file);
+    const full = explainInProcess(config, small(file));
     expect(full.name).toBe(file.replace('.yaml', ''));
-    const args = [config, ...shortRun(file)];
-    const e = dryRun(args);
+    const e = explainInProcess(config, shortRun(file));
     expect(e.rounds).toBe(2);
-    const out = join(tempDir(), 'run');
-    const r = starling(['run', ...args, '--out', out, '--json', '--quiet']);
-    expect(r.code, r.stderr).toBe(0);
-    compare(e, out, JSON.parse(r.stdout));
+    await runAndCompare(e, config, shortRun(file));
   });
 
   it('dpsgd-ring-16 on 2 host processes: the placement, and the gossip bytes the sockets counted', () => {
@@ -107,6 +133,7 @@ describe('starling run --dry-run (starling explain)', () => {
   });
 
   it('federated over threads: the model goes down once per host, compressed updates come up', () => {
+    // Through the CLI: the threads pool loads train-block.js beside its module, which only dist/ has.
     const args = [
       'experiments/fedavg-mnist-iid.yaml',
       ...['--set', 'algorithm.rounds=2', '--set', 'runtime={kind: threads}'],

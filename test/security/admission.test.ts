@@ -185,8 +185,11 @@ describe('refused traffic', () => {
       sent += frames.reduce((a, f) => a + f.byteLength, 0);
     }
     // `send` resolves once the frames are queued, not delivered; refused bytes are counted at each round's
-    // report, so let the fuzz arrive before the host starts the (fast) two rounds.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // report, so the host starts the (fast) two rounds only once the server has refused every fuzz message
+    // (each is counted, then logged): a fixed 1 s wait once let 2 % of them arrive after the last report.
+    const rejected = () =>
+      s.lines.filter((l) => l.msg === 'message rejected' && 'peer' in l.obj && l.obj.peer === 'fuzz');
+    await waitFor(() => rejected().length >= 200, 20_000, 'the server refusing all 200 fuzz messages');
     const host = scriptedHost(s.address(), 'w');
     await s.report;
     const up = s.traffic.reduce((a, t) => a + t.bytesUp, 0);
