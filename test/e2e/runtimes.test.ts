@@ -34,14 +34,15 @@ describe('one protocol, every runtime', () => {
     for (const s of socketed) {
       expect(s.summary.model_sha256, s.name).toBe(inline.summary.model_sha256);
       expect(s.summary.test_accuracy, s.name).toBe(inline.summary.test_accuracy);
-      // Real traffic was counted: each round ships the model down and 10 updates up. A threads host lives
-      // in the server's process, and processes on one machine share a memfd with it: each sends every Δ
-      // as a 12-byte shared-memory reference (docs/protocol.md), so its socket carries 10 small update
-      // messages per round instead of 10 models.
+      // Real traffic was counted: each round ships the model down and 10 updates up. Worker processes on
+      // one machine share a memfd with the server: each sends every Δ as a 12-byte shared-memory reference
+      // (docs/protocol.md), so its socket carries 10 small update messages per round instead of 10 models.
       const params = 784 * 32 + 32 + 32 * 10 + 10;
-      // Its tasks too, once it is welcomed: only round 0's model crosses the socket (it follows the welcome).
+      // A threads host goes further once it is welcomed: its updates (SharedLane.postUpdate) and its tasks
+      // (SharedLane.deliver) skip the socket, so only round 0's model crosses it (it follows the welcome),
+      // and upwards only the hello and the heartbeats, whose number follows the run's length.
       if (s.name.startsWith('threads')) {
-        expect(s.summary.bytes_up, s.name).toBeGreaterThan(3 * 10 * 12);
+        expect(s.summary.bytes_up, s.name).toBeGreaterThan(0);
         expect(s.summary.bytes_up, s.name).toBeLessThan(3 * 10 * 1000);
         expect(s.summary.bytes_down, s.name).toBeGreaterThan(params * 4);
         expect(s.summary.bytes_down, s.name).toBeLessThan(2 * params * 4);
