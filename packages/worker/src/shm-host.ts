@@ -16,19 +16,10 @@ import type { ShmBlock } from './shm-block.js';
 const KEYS = ['arena', 'round', 'bytes', 'base', 'cap', 'p', 'n', 'index', 'count'] as const;
 
 /**
- * The `shm` entry of a task's config as this host may use it for `round`, `nodes` (what it trains, after
- * skipping answered ones) and a model of `p` floats: every field a non-negative integer, the slot inside
- * the region, the host's nodes inside the round; else null (the host then sends its Δs by copy).
- */
-export function shmTaskConfig(config: unknown, round: number, count: number, p: number): ShmTaskConfig | null {
-  const s = shmSlotConfig(config, round, p);
-  return s && s.count === count ? s : null;
-}
-
-/**
  * The `shm` entry of a task's config for `round` and a model of `p` floats (any length when the host
- * does not know it: no layout in its welcome), whatever the host's nodes (it may read the round's model
- * from that slot, {@link ShmHost.join}); null when it does not fit.
+ * does not know it: no layout in its welcome): every field a non-negative integer, the slot inside the
+ * region, the host's share inside the round; null when it does not fit. Whether the host trains its
+ * whole share there is `HostRound`'s check (the share's `count` against the nodes it trains).
  */
 export function shmSlotConfig(config: unknown, round: number, p?: number): ShmTaskConfig | null {
   const c: unknown = config !== null && typeof config === 'object' && 'shm' in config ? config.shm : null;
