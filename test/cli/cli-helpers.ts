@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repo, 'packages/cli/bin/starling.js');
 
-/** Runs the built `starling` command and returns its exit code and output. */
-export function starling(args: string[], env: Record<string, string> = {}) {
+/** Runs the built `starling` command (killed after `timeoutMs`) and returns its exit code and output. */
+export function starling(args: string[], env: Record<string, string> = {}, timeoutMs = 240_000) {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: repo,
     env: { ...process.env, ...env },
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: timeoutMs,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

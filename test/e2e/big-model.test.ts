@@ -1,22 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repo, tempDir } from '../cli/cli-helpers.js';
+import { starling as cli, tempDir } from '../cli/cli-helpers.js';
 
 const P = 51_675_010;
 
-/**
- * The built `starling` command, with up to 12 minutes per run: at load 20-30 on 2 cores one 200 MB run
- * takes minutes (`cli-helpers`' `starling` stops at 240 s).
- */
-function starling(args: string[]) {
-  const r = spawnSync(process.execPath, [join(repo, 'packages/cli/bin/starling.js'), ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-    timeout: 720_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** `starling` with up to 12 minutes per run: at load 20-30 on 2 cores one 200 MB run takes minutes. */
+const starling = (args: string[]) => cli(args, {}, 720_000);
 
 /**
  * Issue 13, big models: a 784-65000-10 MLP (51,675,010 parameters, 206.7 MB of float32, 77% of the
