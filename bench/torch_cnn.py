@@ -12,6 +12,8 @@ import json
 import sys
 import time
 
+from torch_info import blas_library
+
 
 def make_step(torch, batch):
     """A closure running one SGD step of the CNN on fixed random data of `batch` examples."""
@@ -67,6 +69,7 @@ def main():
         "threads": torch.get_num_threads(),
         "version": torch.__version__,
         "mkldnn": bool(torch.backends.mkldnn.is_available()),
+        "blas": blas_library(),
     }
     if "--serve" not in sys.argv:
         step = make_step(torch, 10)

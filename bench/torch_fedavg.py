@@ -11,19 +11,10 @@ Usage: python3 torch_fedavg.py --clients-per-round 100 --examples 8 [--rounds 12
 
 import argparse
 import json
-import os
 import statistics
 import time
 
-
-def blas_library():
-    """The BLAS shared library this process mapped (Debian's torch uses the system libblas.so.3)."""
-    try:
-        with open("/proc/self/maps", encoding="utf8") as maps:
-            names = {line.split()[-1] for line in maps if "blas" in line.lower()}
-        return ", ".join(sorted(os.path.basename(n) for n in names)) or "unknown"
-    except OSError:
-        return "unknown"
+from torch_info import blas_library
 
 
 def main():

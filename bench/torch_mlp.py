@@ -10,20 +10,11 @@ Or: python3 torch_mlp.py --serve
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
 
-
-def blas_library():
-    """The BLAS shared library this process mapped (Debian's torch uses the system libblas.so.3)."""
-    try:
-        with open("/proc/self/maps", encoding="utf8") as maps:
-            names = {line.split()[-1] for line in maps if "blas" in line.lower()}
-        return ", ".join(sorted(os.path.basename(n) for n in names)) or "unknown"
-    except OSError:
-        return "unknown"
+from torch_info import blas_library
 
 
 def make_step(torch, batch):

@@ -11,12 +11,14 @@
 // A `native-bf16` row runs the same step with nativeKernels(binding, { precision: 'bf16' }) (GEMM
 // operands rounded to bfloat16, float32 accumulation) and reports grad_rel_error, ‖g_bf16 − g_fp32‖/‖g_fp32‖
 // of the first step's gradient on the same parameters and data.
+
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadBinding, nativeKernels } from '../../packages/native/dist/index.js';
 import { convCallRates } from '../lib/cnn-conv-calls.mjs';
 import { CONV_FLOPS_PER_EXAMPLE, cnnStep, sequentialStep } from '../lib/cnn-step.mjs';
+import { blasNote } from '../lib/torch-blas.mjs';
 
 const BATCHES = [10, 50];
 const PYTHON = process.env.STARLING_BENCH_PYTHON ?? '/usr/bin/python3';
@@ -179,7 +181,7 @@ export default async function* run(options = {}) {
         const tw = median(rates.torch[t].map((x) => x.wall));
         const tc = median(rates.torch[t].map((x) => x.cpu));
         const blas = t === 0 ? 'env' : 'unset';
-        const { version, threads } = torches[t].info;
+        const { version, threads, blas: blasLibs } = torches[t].info;
         yield {
           ...common,
           backend: 'torch',
@@ -188,7 +190,10 @@ export default async function* run(options = {}) {
           cpu_samples_per_s: tc,
           threads,
           version,
+          blas: blasLibs,
         };
+        const note = t === 0 ? blasNote(blasLibs) : undefined;
+        if (note) yield note;
         if (!best || tc > best.cpu) best = { wall: tw, cpu: tc };
       }
       const convGflops = median(rates.conv);

@@ -13,11 +13,13 @@
 // its ms (> 1: faster than inline; issue 12 asks threads >= 1.5, processes >= 1.4 at 1,000 clients) and
 // the model_sha256 prefix of its last run (equal in every runtime); FEDAVG_ROUND_RUNTIMES=inline,threads
 // picks others.
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { blasNote } from '../lib/torch-blas.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(repo, 'packages/cli/bin/starling.js');
@@ -137,6 +139,8 @@ export default async function* run(options = {}) {
       const keep = tEnv <= tUnset ? 'env' : 'unset';
       const common = { name: shape.name, runtime: 'sequential', backend: 'torch', version, blas };
       yield { ...common, median_round_ms: torchMs, env_ms: tEnv, unset_ms: tUnset, kept: keep, load_1m: load };
+      const note = blasNote(blas);
+      if (note) yield note;
     }
     for (const rt of runtimes) {
       const m = median(ms[rt]);

@@ -2,12 +2,14 @@
 // plain SGD; McMahan et al. 2017) at batch 10, 32 and 128: native and JS kernels through core's
 // DenseNet, and PyTorch on one thread (bench/torch_mlp.py) when /usr/bin/python3 can import torch.
 // Imports the built packages.
+
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { jsKernels, makeModel, Rng } from '../../packages/core/dist/index.js';
 import { loadKernels } from '../../packages/native/dist/index.js';
+import { blasNote } from '../lib/torch-blas.mjs';
 
 const BATCHES = [10, 32, 128];
 const TORCH_SCRIPT = fileURLToPath(new URL('../torch_mlp.py', import.meta.url));
@@ -121,6 +123,8 @@ export default async function* run(options = {}) {
       if (torch) {
         const { version, threads, blas } = torch.info;
         yield { ...common, backend: 'torch', samples_per_s: t, step_us: (batch / t) * 1e6, threads, version, blas };
+        const note = blasNote(blas);
+        if (note) yield note;
       }
       yield { ...common, backend: 'js', samples_per_s: j, step_us: (batch / j) * 1e6, threads: 1 };
       yield {
