@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { starling as cli, tempDir } from '../cli/cli-helpers.js';
+import { bigMlpArgs } from './big-mlp-args.js';
 
 const P = 51_675_010;
 
@@ -13,27 +14,7 @@ const starling = (args: string[]) => cli(args, {}, 720_000);
  * initialises, ships and averages ~200 MB vectors; minimal rounds, clients and data keep it to about
  * 10-20 s per run on an idle 2-core machine (minutes at load 50).
  */
-const bigFedAvg = [
-  'experiments/fedavg-mnist-iid.yaml',
-  '--kernels',
-  'native',
-  '--set',
-  'model.hidden=[65000]',
-  '--set',
-  'model.init=xavier',
-  '--set',
-  'algorithm.rounds=2',
-  '--set',
-  'algorithm.clients=10',
-  '--set',
-  'algorithm.fraction=0.2',
-  '--set',
-  'data.limit=500',
-  '--set',
-  'data.testLimit=100',
-  '--set',
-  'eval.every=100',
-];
+const bigFedAvg = bigMlpArgs(65000);
 
 const runtimes = [
   ['inline', 'runtime={kind: inline}'],

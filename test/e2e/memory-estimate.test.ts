@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { starling, tempDir } from '../cli/cli-helpers.js';
+import { bigMlpArgs } from './big-mlp-args.js';
 
 /**
  * The memory pre-flight is an upper bound (issue 12): a run's measured peak RSS must stay under the
@@ -9,27 +10,7 @@ import { starling, tempDir } from '../cli/cli-helpers.js';
  * fixed costs; over `threads` the estimate used to miss the shared model and float64 sum the host
  * keeps outside the V8 heap (3-4 % under the peak).
  */
-const bigMlp = [
-  'experiments/fedavg-mnist-iid.yaml',
-  '--kernels',
-  'native',
-  '--set',
-  'model.hidden=[30000]',
-  '--set',
-  'model.init=xavier',
-  '--set',
-  'algorithm.rounds=2',
-  '--set',
-  'algorithm.clients=10',
-  '--set',
-  'algorithm.fraction=0.2',
-  '--set',
-  'data.limit=500',
-  '--set',
-  'data.testLimit=100',
-  '--set',
-  'eval.every=100',
-];
+const bigMlp = bigMlpArgs(30000);
 
 describe('the memory pre-flight against the measured peak', () => {
   for (const runtime of ['inline', 'threads']) {
