@@ -84,6 +84,21 @@ describe.each(binding.simdLevels())('small-batch dense GEMMs at SIMD level %s', 
     expectNearReference(false, true, m, k, n, d, w, dx);
   });
 
+  // n = 512 packs δ and writes dW a row tile at a time; n = 500 (no conflicting stride) reads δ in place in
+  // column strips. Same FMA chain per entry, so the shared columns agree bit for bit.
+  it.each([1, 10, 50])('dW = xᵀ·δ at batch %i is bit-identical whichever order its tiles are written in', (m) => {
+    const k = 3136;
+    const [x, d] = [random(m * k), random(m * 512)];
+    const d500 = new Float32Array(m * 500);
+    for (let i = 0; i < m; i++) d500.set(d.subarray(i * 512, i * 512 + 500), i * 500);
+    const [wide, narrow] = [new Float32Array(k * 512), new Float32Array(k * 500)];
+    native.gemm(true, false, k, 512, m, 1, x, d, 0, wide);
+    native.gemm(true, false, k, 500, m, 1, x, d500, 0, narrow);
+    const shared = new Float32Array(k * 500);
+    for (let i = 0; i < k; i++) shared.set(wide.subarray(i * 512, i * 512 + 500), i * 500);
+    expect(bitDifferences(shared, narrow)).toBe(0);
+  });
+
   // Up to 6 rows: one row tile at every level (ST_MR is 6 or 8), whether A is stored m×k or k×m.
   it.each([1, 4, 6])('forward x·W with %i rows is bit-identical to (xᵀ)ᵀ·W', (m) => {
     for (const [k, n] of [
