@@ -219,13 +219,21 @@ export class Sequential implements Model {
     return { f32: v.auxF32[l], i32: v.auxI32[l] };
   }
 
+  /** Layer l's tensors in `flat` (parameters or gradient), made once per array: a step allocates none. */
   private views(flat: Float32Array, l: number): LayerParams | null {
-    const t = this.params[l];
-    if (t === null) return null;
-    const w = this.layout.tensors[t];
-    const b = this.layout.tensors[t + 1];
-    return { weight: flat.subarray(w.offset, w.offset + w.size), bias: flat.subarray(b.offset, b.offset + b.size) };
+    let all = this.viewCache.get(flat);
+    if (!all) {
+      all = this.params.map((t) => {
+        if (t === null) return null;
+        const w = this.layout.tensors[t];
+        const b = this.layout.tensors[t + 1];
+        return { weight: flat.subarray(w.offset, w.offset + w.size), bias: flat.subarray(b.offset, b.offset + b.size) };
+      });
+      this.viewCache.set(flat, all);
+    }
+    return all[l];
   }
+  private readonly viewCache = new WeakMap<Float32Array, (LayerParams | null)[]>();
 
   private scratch: Float32Array | null = null;
   /** A gradient-sized scratch for pass 1 of DP-SGD (a layer's parameter gradients are written, then dropped). */
