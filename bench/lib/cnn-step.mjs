@@ -118,9 +118,9 @@ export function cnnStep(kernels, batch) {
     k.columnSums(batch, 10, d.g4, gr['layer6.bias']);
     k.gemm(false, true, batch, 512, 10, 1, d.g4, p['layer6.weight'], 0, d.a3);
     k.activationBackward('relu', a.z3, a.a3, d.a3, d.z3);
+    k.gemm(false, true, batch, 3136, 512, 1, d.z3, p['layer5.weight'], 0, d.p2); // W still cached: before dW
     k.gemm(true, false, 3136, 512, batch, 1, a.p2, d.z3, 0, gr['layer5.weight']);
     k.columnSums(batch, 512, d.z3, gr['layer5.bias']);
-    k.gemm(false, true, batch, 3136, 512, 1, d.z3, p['layer5.weight'], 0, d.p2);
     k.activationBackward('relu', a.m2, a.p2, d.p2, d.p2);
     cv.maxPool2dBackward(g.pool2, d.p2, a.i2, d.z2);
     cv.conv2dBackward(g.conv2, a.p1, p['layer2.weight'], d.z2, gr['layer2.weight'], gr['layer2.bias'], d.p1);
