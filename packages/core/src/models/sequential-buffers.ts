@@ -1,3 +1,4 @@
+import type { Activation } from '../kernels/kernels.js';
 import type { Layer } from './layers/layer.js';
 
 /** Per-layer views for one batch size: pre-activations z, outputs a, deltas d and the layers' aux scratch. */
@@ -15,8 +16,9 @@ const GROWTH = 1.25;
 /**
  * The work buffers of a `Sequential` network: one allocation per layer sized for the largest batch seen
  * (grown by 1.25× so Poisson lots settle quickly) and views per batch size cached on top, so a step
- * allocates nothing once its batch size has been seen. A layer with the identity activation uses its z
- * as its output; a flatten layer owns no buffers (the network reads its input's).
+ * allocates nothing once its batch size has been seen. A layer whose activation (`acts[l]`, where the
+ * network applies it) is the identity uses its z as its output; a flatten layer owns no buffers (the
+ * network reads its input's).
  */
 export class SequentialBuffers {
   private capacity = 0;
@@ -27,7 +29,10 @@ export class SequentialBuffers {
   private auxF32: Float32Array[] = [];
   private auxI32: Int32Array[] = [];
 
-  constructor(private readonly layers: readonly Layer[]) {}
+  constructor(
+    private readonly layers: readonly Layer[],
+    private readonly acts: readonly Activation[],
+  ) {}
 
   /** Views for `batch` examples; the delta buffers are allocated on the first call `withDeltas`. */
   at(batch: number, withDeltas: boolean): BatchViews {
@@ -65,8 +70,8 @@ export class SequentialBuffers {
     this.capacity = capacity;
     this.views.clear();
     this.z = this.perLayer(capacity);
-    this.a = this.layers.map((layer, l) =>
-      layer.activation === 'identity' ? this.z[l] : new Float32Array(capacity * this.sizeOf(l)),
+    this.a = this.layers.map((_, l) =>
+      this.acts[l] === 'identity' ? this.z[l] : new Float32Array(capacity * this.sizeOf(l)),
     );
     this.d = this.d.length === 0 ? [] : this.perLayer(capacity);
     this.auxF32 = this.layers.map((l) => new Float32Array(capacity * l.auxF32));

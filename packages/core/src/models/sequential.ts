@@ -1,13 +1,14 @@
 import { errors } from '../errors.js';
 import { jsConvKernels } from '../kernels/conv-js.js';
-import type { Kernels } from '../kernels/kernels.js';
+import type { Activation, Kernels } from '../kernels/kernels.js';
 import { type Layout, makeLayout } from '../layout.js';
 import type { Rng } from '../rng/rng.js';
+import { placeActivations } from './activation-placement.js';
 import { kernelsAtPrecision } from './bf16-gemm.js';
 import { Bf16Rounding } from './bf16-rounding.js';
 import { checkClip, clipScales } from './clip-scales.js';
 import type { InitKind } from './init.js';
-import type { FeatureShape, Layer, LayerKernels, LayerParams } from './layers/layer.js';
+import { type FeatureShape, type Layer, type LayerKernels, type LayerParams, shapeSize } from './layers/layer.js';
 import { type LossKind, lossForwardBackward, type Targets } from './losses.js';
 import type { Model, PerExampleClip } from './model.js';
 import { type BatchViews, SequentialBuffers } from './sequential-buffers.js';
@@ -27,6 +28,10 @@ export class Sequential implements Model {
   private readonly buffers: SequentialBuffers;
   /** buf[l]: the layer whose buffers hold layer l's output (a flatten passes on its input's; −1 = the network input). */
   private readonly buf: number[];
+  /** The activation applied after layer l (a ReLU before a max pooling moves after it: placeActivations). */
+  private readonly acts: Activation[];
+  /** Zeros as long as the largest layer output of one example: the bias of the activation pass. */
+  private readonly zeros: Float32Array;
   private readonly firstParam: number;
   private readonly bf16 = new Bf16Rounding();
   private readonly sq = { capacity: 0, sq: new Float64Array(0), scales: new Float32Array(0) };
@@ -54,17 +59,19 @@ export class Sequential implements Model {
     this.firstParam = this.params.findIndex((p) => p !== null);
     if (this.firstParam < 0)
       throw errors.option('model.layers', 'at least one layer with parameters (conv2d, dense, groupnorm)', 'none');
-    this.buffers = new SequentialBuffers(layers);
+    this.acts = placeActivations(layers, precision);
+    this.zeros = new Float32Array(Math.max(...layers.map((layer) => shapeSize(layer.output))));
+    this.buffers = new SequentialBuffers(layers, this.acts);
   }
 
   /** z, a (when the activation is not the identity) and δ per layer, plus the layers' aux scratch, at `batch`. */
   workFloats(batch: number): number {
     let per = 0;
-    for (const layer of this.layers) {
-      if (layer.type === 'flatten') continue;
+    this.layers.forEach((layer, l) => {
+      if (layer.type === 'flatten') return;
       const size = layer.output.c * layer.output.h * layer.output.w;
-      per += size * (layer.activation === 'identity' ? 2 : 3) + layer.auxF32 + layer.auxI32;
-    }
+      per += size * (this.acts[l] === 'identity' ? 2 : 3) + layer.auxF32 + layer.auxI32;
+    });
     return Math.ceil(batch * 1.25) * per;
   }
 
@@ -97,7 +104,8 @@ export class Sequential implements Model {
     const last = this.layers.length - 1;
     const d = this.deltaOf(last, v);
     const total = lossForwardBackward(loss, kernels, batch, this.outputs, this.outputOf(last, x, v), y, 1 / batch, d);
-    grad.fill(0);
+    // Every parameter layer's backward overwrites its gradient; only an empty batch runs no kernel to.
+    if (batch === 0) grad.fill(0);
     this.backward(kern, params, x, batch, v, grad);
     return total;
   }
@@ -158,9 +166,9 @@ export class Sequential implements Model {
       const layer = this.layers[l];
       if (layer.type === 'flatten') continue;
       layer.forward(kern, this.views(params, l), input, batch, v.z[l], this.aux(v, l));
-      if (layer.activation !== 'identity') {
-        kern.k.biasActivation(layer.activation, v.z[l].length, 1, v.z[l], ZERO, v.a[l]);
-      }
+      const act = this.acts[l];
+      // Rows of one example against a zero bias (z + 0 as before; a rows×1 call costs a loop per entry).
+      if (act !== 'identity') kern.k.biasActivation(act, batch, shapeSize(layer.output), v.z[l], this.zeros, v.a[l]);
       if (this.precision === 'bf16' && l < this.layers.length - 1) this.bf16.round(kern.k, v.a[l]);
       input = v.a[l];
     }
@@ -184,7 +192,8 @@ export class Sequential implements Model {
       const layer = this.layers[l];
       if (layer.type === 'flatten') continue;
       const dz = this.deltaOf(l, v);
-      if (layer.activation !== 'identity') kern.k.activationBackward(layer.activation, v.z[l], v.a[l], dz, dz);
+      const act = this.acts[l];
+      if (act !== 'identity') kern.k.activationBackward(act, v.z[l], v.a[l], dz, dz);
       const p = this.views(params, l);
       const input = this.outputOf(l - 1, x, v);
       const dx = l > this.firstParam ? this.deltaOf(l - 1, v) : null;
@@ -210,13 +219,21 @@ export class Sequential implements Model {
     return { f32: v.auxF32[l], i32: v.auxI32[l] };
   }
 
+  /** Layer l's tensors in `flat` (parameters or gradient), made once per array: a step allocates none. */
   private views(flat: Float32Array, l: number): LayerParams | null {
-    const t = this.params[l];
-    if (t === null) return null;
-    const w = this.layout.tensors[t];
-    const b = this.layout.tensors[t + 1];
-    return { weight: flat.subarray(w.offset, w.offset + w.size), bias: flat.subarray(b.offset, b.offset + b.size) };
+    let all = this.viewCache.get(flat);
+    if (!all) {
+      all = this.params.map((t) => {
+        if (t === null) return null;
+        const w = this.layout.tensors[t];
+        const b = this.layout.tensors[t + 1];
+        return { weight: flat.subarray(w.offset, w.offset + w.size), bias: flat.subarray(b.offset, b.offset + b.size) };
+      });
+      this.viewCache.set(flat, all);
+    }
+    return all[l];
   }
+  private readonly viewCache = new WeakMap<Float32Array, (LayerParams | null)[]>();
 
   private scratch: Float32Array | null = null;
   /** A gradient-sized scratch for pass 1 of DP-SGD (a layer's parameter gradients are written, then dropped). */
@@ -246,5 +263,3 @@ export class Sequential implements Model {
   private lastKernels: Kernels | null = null;
   private lastKern: LayerKernels | null = null;
 }
-
-const ZERO = new Float32Array(1);

@@ -49,9 +49,10 @@ export class DenseLayer implements Layer {
     g: LayerParams | null,
   ): void {
     if (!p || !g) return;
+    // dx first: W is still in cache from the forward, which writing dW (as large as W) would evict.
+    if (dx) kern.k.gemm(false, true, batch, this.fanIn, this.units, 1, dz, p.weight, 0, dx);
     kern.k.gemm(true, false, this.fanIn, this.units, batch, 1, x, dz, 0, g.weight);
     kern.k.columnSums(batch, this.units, dz, g.bias);
-    if (dx) kern.k.gemm(false, true, batch, this.fanIn, this.units, 1, dz, p.weight, 0, dx);
   }
 
   addSqNorms(
