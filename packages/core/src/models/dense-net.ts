@@ -26,16 +26,6 @@ interface Buffers {
   /** Gradient with respect to the current layer's output, batch×maxWidth. */
   dA: Float32Array;
   dZ: Float32Array;
-  /** Per layer l: the batch×width_{l+1} heads of dA and dZ, and dA's batch×width_l head (made once). */
-  dAOut: Float32Array[];
-  dZOut: Float32Array[];
-  dAIn: Float32Array[];
-}
-
-/** One layer's weight and bias views of a flat vector. */
-interface LayerViews {
-  readonly w: Float32Array;
-  readonly b: Float32Array;
 }
 
 interface PerExampleBuffers {
@@ -65,11 +55,6 @@ export class DenseNet implements Model {
   private readonly widths: number[];
   private readonly buffers = new Map<number, Buffers>();
   private perExample: PerExampleBuffers | null = null;
-  /**
-   * Per-layer views of the flat vectors seen (parameters, gradients), made on first sight: a training
-   * step then creates no typed-array views (in a pool isolate they were its largest allocation site).
-   */
-  private readonly viewCache = new WeakMap<Float32Array, LayerViews[]>();
 
   constructor(spec: DenseNetSpec) {
     this.spec = spec;
@@ -118,9 +103,8 @@ export class DenseNet implements Model {
     a: Float32Array[],
   ): void {
     let input = x;
-    const views = this.layerViews(params);
     for (let l = 0; l < this.depth; l++) {
-      const { w, b } = views[l];
+      const { w, b } = this.views(params, l);
       const act = l === this.depth - 1 ? 'identity' : this.spec.activation;
       kernels.gemm(false, false, batch, this.widths[l + 1], this.widths[l], 1, input, w, 0, z[l]);
       kernels.biasActivation(act, batch, this.widths[l + 1], z[l], b, a[l]);
@@ -144,19 +128,21 @@ export class DenseNet implements Model {
     const out = this.forward(kernels, params, x, batch);
     const buf = this.buffersFor(batch);
     const last = this.depth - 1;
-    const dOut = buf.dZOut[last];
+    const dOut = buf.dZ.subarray(0, batch * this.spec.outputs);
     const total = lossForwardBackward(loss, kernels, batch, this.spec.outputs, out, y, 1 / batch, dOut);
-    const pv = this.layerViews(params);
-    const gv = this.layerViews(grad);
     for (let l = last; l >= 0; l--) {
       const fanIn = this.widths[l];
       const fanOut = this.widths[l + 1];
-      const dZ = buf.dZOut[l];
-      if (l !== last) kernels.activationBackward(this.spec.activation, buf.z[l], buf.a[l], buf.dAOut[l], dZ);
+      const dZ = buf.dZ.subarray(0, batch * fanOut);
+      if (l !== last) {
+        kernels.activationBackward(this.spec.activation, buf.z[l], buf.a[l], buf.dA.subarray(0, batch * fanOut), dZ);
+      }
       const input = l === 0 ? x : buf.a[l - 1];
-      kernels.gemm(true, false, fanIn, fanOut, batch, 1, input, dZ, 0, gv[l].w);
-      kernels.columnSums(batch, fanOut, dZ, gv[l].b);
-      if (l > 0) kernels.gemm(false, true, batch, fanIn, fanOut, 1, dZ, pv[l].w, 0, buf.dAIn[l]);
+      const { w } = this.views(params, l);
+      const gw = this.views(grad, l);
+      kernels.gemm(true, false, fanIn, fanOut, batch, 1, input, dZ, 0, gw.w);
+      kernels.columnSums(batch, fanOut, dZ, gw.b);
+      if (l > 0) kernels.gemm(false, true, batch, fanIn, fanOut, 1, dZ, w, 0, buf.dA.subarray(0, batch * fanIn));
     }
     return total;
   }
@@ -264,17 +250,7 @@ export class DenseNet implements Model {
     return this.perExample;
   }
 
-  /** Every layer's views of `flat` (cached per vector: see `viewCache`). */
-  private layerViews(flat: Float32Array): LayerViews[] {
-    let v = this.viewCache.get(flat);
-    if (v === undefined) {
-      v = Array.from({ length: this.depth }, (_, l) => this.views(flat, l));
-      this.viewCache.set(flat, v);
-    }
-    return v;
-  }
-
-  private views(flat: Float32Array, l: number): LayerViews {
+  private views(flat: Float32Array, l: number): { w: Float32Array; b: Float32Array } {
     const wt = this.layout.tensors[2 * l];
     const bt = this.layout.tensors[2 * l + 1];
     return {
@@ -287,17 +263,11 @@ export class DenseNet implements Model {
     let buf = this.buffers.get(batch);
     if (!buf) {
       const maxWidth = Math.max(...this.widths);
-      const dA = new Float32Array(batch * maxWidth);
-      const dZ = new Float32Array(batch * maxWidth);
-      const out = this.widths.slice(1);
       buf = {
-        z: out.map((w) => new Float32Array(batch * w)),
-        a: out.map((w) => new Float32Array(batch * w)),
-        dA,
-        dZ,
-        dAOut: out.map((w) => dA.subarray(0, batch * w)),
-        dZOut: out.map((w) => dZ.subarray(0, batch * w)),
-        dAIn: this.widths.slice(0, -1).map((w) => dA.subarray(0, batch * w)),
+        z: this.widths.slice(1).map((w) => new Float32Array(batch * w)),
+        a: this.widths.slice(1).map((w) => new Float32Array(batch * w)),
+        dA: new Float32Array(batch * maxWidth),
+        dZ: new Float32Array(batch * maxWidth),
       };
       // The output layer is linear: its activation buffer is its pre-activation.
       buf.a[this.depth - 1] = buf.z[this.depth - 1];
