@@ -81,6 +81,8 @@ StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("avgPool2dBackward", &S::AvgPool2dBackward),
                            InstanceMethod("groupNormForward", &S::GroupNormForward),
                            InstanceMethod("groupNormBackward", &S::GroupNormBackward),
+                           InstanceMethod("sgdInto", &S::SgdInto),
+                           InstanceMethod("sgdDelta", &S::SgdDelta),
                        });
   table_ = table_portable();
   compress_ = compress_table_portable();

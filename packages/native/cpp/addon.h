@@ -90,6 +90,10 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info);
   Napi::Value GroupNormForward(const Napi::CallbackInfo& info);
   Napi::Value GroupNormBackward(const Napi::CallbackInfo& info);
+
+  // methods.cc: fused passes of local training (impl/fused.inc).
+  Napi::Value SgdInto(const Napi::CallbackInfo& info);
+  Napi::Value SgdDelta(const Napi::CallbackInfo& info);
 };
 
 }  // namespace starling

@@ -23,6 +23,7 @@ namespace avx2 {
 #include "impl/elementwise.inc"
 #include "impl/reductions.inc"
 #include "impl/optimizer.inc"
+#include "impl/fused.inc"
 #include "impl/peak.inc"
 #include "impl/table.inc"
 #include "impl/im2col.inc"

@@ -22,6 +22,7 @@ namespace portable {
 #include "impl/elementwise.inc"
 #include "impl/reductions.inc"
 #include "impl/optimizer.inc"
+#include "impl/fused.inc"
 #include "impl/peak.inc"
 #include "impl/table.inc"
 #include "impl/im2col.inc"

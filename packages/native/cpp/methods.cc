@@ -283,4 +283,37 @@ V S::FmaPeak(const Info& info) {
   return Napi::Number::New(info.Env(), check == check ? flops : -flops);
 }
 
+// (lr, l2, params, grad, out): out ← params − lr·(grad + l2·params), params untouched.
+V S::SgdInto(const Info& info) {
+  bool ok = true;
+  const size_t n = f32_length(info, 2);
+  const float* p = f32_arg(info, 2, n, "params", &ok);
+  RETURN_IF_FAILED;
+  const float* g = f32_arg(info, 3, n, "grad", &ok);
+  RETURN_IF_FAILED;
+  float* out = f32_arg(info, 4, n, "out", &ok);
+  RETURN_IF_FAILED;
+  const float lr = static_cast<float>(num_arg(info, 0));
+  table_->sgd_into(static_cast<long>(n), lr, static_cast<float>(num_arg(info, 1)), p, g, out);
+  return info.Env().Undefined();
+}
+
+// (lr, l2, params, grad, base, delta) → the first non-finite index of delta, or −1;
+// delta ← (params − lr·(grad + l2·params)) − base, params untouched.
+V S::SgdDelta(const Info& info) {
+  bool ok = true;
+  const size_t n = f32_length(info, 2);
+  const float* p = f32_arg(info, 2, n, "params", &ok);
+  RETURN_IF_FAILED;
+  const float* g = f32_arg(info, 3, n, "grad", &ok);
+  RETURN_IF_FAILED;
+  const float* base = f32_arg(info, 4, n, "base", &ok);
+  RETURN_IF_FAILED;
+  float* d = f32_arg(info, 5, n, "delta", &ok);
+  RETURN_IF_FAILED;
+  const float lr = static_cast<float>(num_arg(info, 0));
+  const long bad = table_->sgd_delta(static_cast<long>(n), lr, static_cast<float>(num_arg(info, 1)), p, g, base, d);
+  return Napi::Number::New(info.Env(), static_cast<double>(bad));
+}
+
 }  // namespace starling

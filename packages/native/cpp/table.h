@@ -63,6 +63,10 @@ struct KernelTable {
   void (*sub)(long n, const float* a, const float* b, float* out);
   // acc[i] += w·x[i] in float64: weighted_sum's per-entry operation, one vector at a time.
   void (*accumulate)(long n, double w, const float* x, double* acc);
+  // Plain SGD out of place: out ← p − lr·(g + l2·p) (optimizer_step kind 0's bits; impl/fused.inc).
+  void (*sgd_into)(long n, float lr, float l2, const float* p, const float* g, float* out);
+  // d ← (p − lr·(g + l2·p)) − base and the first non-finite index of d (−1: none); impl/fused.inc.
+  long (*sgd_delta)(long n, float lr, float l2, const float* p, const float* g, const float* base, float* d);
 };
 
 // nullptr where the level was not compiled in (e.g. AVX tables on ARM64).

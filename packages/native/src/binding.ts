@@ -58,6 +58,17 @@ export interface NativeBinding {
   weightedSum(weights: Float64Array, vectors: readonly Float32Array[], out: Float32Array): void;
   /** `acc += weight·x` (acc float64, x's length). */
   accumulate(weight: number, x: Float32Array, acc: Float64Array): void;
+  /** `out ← params − lr·(grad + l2·params)` (cpp/impl/fused.inc). */
+  sgdInto(lr: number, l2: number, params: Float32Array, grad: Float32Array, out: Float32Array): void;
+  /** `delta ← (params − lr·(grad + l2·params)) − base`; the first non-finite index of delta or −1. */
+  sgdDelta(
+    lr: number,
+    l2: number,
+    params: Float32Array,
+    grad: Float32Array,
+    base: Float32Array,
+    delta: Float32Array,
+  ): number;
   /**
    * `kind` indexes sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw. `h` holds up to
    * seven hyper-parameters, complements and bias corrections precomputed in float64 (cpp/table.h):

@@ -200,6 +200,35 @@ export function nativeKernels(binding: NativeBinding, options: NativeKernelsOpti
       binding.accumulate(weight, x, acc);
     },
 
+    sgdInto(lr, l2, params, grad, out) {
+      const fn = 'sgdInto';
+      checkNumber(fn, 'lr', lr);
+      checkNumber(fn, 'l2', l2);
+      checkFusedVectors(fn, [
+        ['params', params],
+        ['grad', grad],
+        ['out', out],
+      ]);
+      binding.sgdInto(lr, l2, params, grad, out);
+    },
+
+    sgdDelta(lr, l2, params, grad, base, delta) {
+      const fn = 'sgdDelta';
+      checkNumber(fn, 'lr', lr);
+      checkNumber(fn, 'l2', l2);
+      // base may be params itself (a one-step round: x_local never leaves x_global).
+      checkFusedVectors(fn, [
+        ['params', params],
+        ['grad', grad],
+        ['delta', delta],
+      ]);
+      checkF32(fn, 'base', base, params.length, 'params.length', true);
+      checkSameOrDisjoint(fn, 'base', base, 'params', params);
+      checkDisjoint(fn, 'base', base, base.length, 'grad', grad, grad.length);
+      checkDisjoint(fn, 'delta', delta, delta.length, 'base', base, base.length);
+      return binding.sgdDelta(lr, l2, params, grad, base, delta);
+    },
+
     optimizerStep(step, params, grad, state) {
       nativeOptimizerStep(binding, step, params, grad, state);
     },
@@ -210,4 +239,13 @@ export function nativeKernels(binding: NativeBinding, options: NativeKernelsOpti
 
     conv: nativeConvKernels(binding, precision),
   };
+}
+
+/** The fused passes' vectors: Float32Arrays of the first one's length, pairwise disjoint. */
+function checkFusedVectors(fn: string, arrays: readonly [string, Float32Array][]): void {
+  const n = arrays[0][1]?.length ?? 0;
+  for (const [i, [name, x]] of arrays.entries()) {
+    checkF32(fn, name, x, i === 0 ? 0 : n, i === 0 ? '0' : `${arrays[0][0]}.length`, i > 0);
+    for (let j = 0; j < i; j++) checkDisjoint(fn, name, x, n, arrays[j][0], arrays[j][1], n);
+  }
 }

@@ -85,7 +85,7 @@ export async function runInline(
           let bytes = delta.byteLength;
           if (encodeUp && decoder) {
             // A diverged node fails here, before its encoder (whose error-feedback memory NaN would poison).
-            const bad = nonFiniteResult(delta, r.trainLoss);
+            const bad = nonFiniteResult(delta, r.trainLoss, r.finite === true ? () => -1 : undefined);
             if (bad !== null) {
               queue.push(
                 ...machine.handle({ type: 'failure', round: cmd.round, node: id, reason: `non-finite: ${bad}` }),
@@ -111,6 +111,8 @@ export async function runInline(
               trainLoss: r.trainLoss,
               steps: r.steps,
               delta: sent,
+              // The trainer's fused last step scanned Δ (LocalResult.finite); a decoded update was not.
+              ...(sent === delta && r.finite === true ? { finite: true } : {}),
               ...(machine.gated ? { bytes } : {}),
             }),
           );

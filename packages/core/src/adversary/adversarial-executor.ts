@@ -50,6 +50,7 @@ export class AdversarialExecutor implements NodeExecutor {
     }
     const inputs = { own: delta, mean: stats?.mean ?? null, std: stats?.std ?? null };
     applyAttack(attack, inputs, z ?? 0, job.rng.fork('attack', round), delta);
-    return r;
+    // The attacked Δ was not scanned: drop the trainer's `finite`.
+    return { trainLoss: r.trainLoss, samples: r.samples, steps: r.steps };
   }
 }

@@ -39,6 +39,21 @@ export const jsKernels: Kernels = {
     for (let i = 0; i < a.length; i++) out[i] = a[i] - b[i];
   },
 
+  sgdInto(lr, l2, params, grad, out) {
+    for (let i = 0; i < params.length; i++) out[i] = params[i] - lr * (grad[i] + l2 * params[i]);
+  },
+
+  sgdDelta(lr, l2, params, grad, base, delta) {
+    let bad = -1;
+    for (let i = 0; i < params.length; i++) {
+      // Rounded to float32 first, as optimizerStep stores it, then one float32 subtraction.
+      const d = Math.fround(Math.fround(params[i] - lr * (grad[i] + l2 * params[i])) - base[i]);
+      delta[i] = d;
+      if (bad < 0 && !Number.isFinite(d)) bad = i;
+    }
+    return bad;
+  },
+
   scale(alpha, x) {
     for (let i = 0; i < x.length; i++) x[i] *= alpha;
   },

@@ -120,6 +120,29 @@ export interface Kernels {
   /** One optimizer update over flat vectors; see {@link OptimizerStep}. */
   optimizerStep(step: OptimizerStep, params: Float32Array, grad: Float32Array, state: readonly Float32Array[]): void;
 
+  /**
+   * Plain SGD out of place: `out ← params − lr·(grad + l2·params)`, `params` untouched: exactly the bits
+   * `out.set(params)` then `optimizerStep({ kind: 'sgd', lr, weightDecay: l2 }, out, grad, [])` give
+   * (local training's first step reads the global model and writes the local one, saving the copy).
+   * Equal lengths; `params`, `grad` and `out` pairwise disjoint. Absent: callers copy and step.
+   */
+  sgdInto?(lr: number, l2: number, params: Float32Array, grad: Float32Array, out: Float32Array): void;
+  /**
+   * Local training's last plain-SGD step fused with the update and its finite scan, in one pass:
+   * `delta ← (params − lr·(grad + l2·params)) − base`, `params` untouched; returns the first index whose
+   * entry of `delta` is NaN or ±Inf, or −1. Exactly the bits of `optimizerStep` (sgd) on `params`, then
+   * `sub(params, base, delta)`, then `firstNonFinite(delta)`. Equal lengths; `base` may be `params` itself
+   * (a one-step round), the arrays are otherwise pairwise disjoint. Absent: callers step, subtract and scan.
+   */
+  sgdDelta?(
+    lr: number,
+    l2: number,
+    params: Float32Array,
+    grad: Float32Array,
+    base: Float32Array,
+    delta: Float32Array,
+  ): number;
+
   /** The compressors' array loops; absent means the TypeScript reference (`jsCompressKernels`). */
   readonly compress?: CompressKernels;
 

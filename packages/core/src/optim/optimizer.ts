@@ -125,6 +125,49 @@ export class Optimizer {
     return { lr, gradNorm, clipped: gradNorm !== null && gradNorm > clipNorm! && Number.isFinite(gradNorm) };
   }
 
+  /**
+   * {@link step} out of place: reads `params`, writes the updated parameters to `out` (`params` untouched;
+   * all three of `size` entries, `out` disjoint from both). The bits (and state, step count, clipping of
+   * `grad`) of `out.set(params)` then `step(out, grad)`; plain SGD does it in one pass (`kernels.sgdInto`).
+   */
+  stepInto(params: Float32Array, grad: Float32Array, out: Float32Array): StepReport {
+    const sgdInto = this.kernels.sgdInto;
+    if (this.options.kind !== 'sgd' || sgdInto === undefined) {
+      out.set(params);
+      return this.step(out, grad);
+    }
+    const p = this.plainSgd(params, grad);
+    sgdInto.call(this.kernels, p.lr, p.l2, params, grad, out);
+    return p.report;
+  }
+
+  /**
+   * Plain SGD only (else null, nothing done): one {@link step} fused with the update it ends,
+   * `delta ← (params − lr·(grad + wd·params)) − base` (`kernels.sgdDelta`), `params` untouched; returns the
+   * first index of a NaN/±Inf entry of `delta`, or −1. The bits of `step(params, grad)` then
+   * `kernels.sub(params, base, delta)`, without writing `params`. All four of `size` entries, disjoint
+   * except that `base` may be `params` itself.
+   */
+  stepDelta(params: Float32Array, grad: Float32Array, base: Float32Array, delta: Float32Array): number | null {
+    const sgdDelta = this.kernels.sgdDelta;
+    if (this.options.kind !== 'sgd' || sgdDelta === undefined) return null;
+    const p = this.plainSgd(params, grad);
+    return sgdDelta.call(this.kernels, p.lr, p.l2, params, grad, base, delta);
+  }
+
+  /** A plain-SGD step done by a fused kernel: checks lengths, clips `grad`, counts the step. */
+  private plainSgd(params: Float32Array, grad: Float32Array): { lr: number; l2: number; report: StepReport } {
+    if (params.length !== this.size) throw errors.shape('optimizer params length', this.size, params.length);
+    if (grad.length !== this.size) throw errors.shape('optimizer grad length', this.size, grad.length);
+    const clipNorm = this.options.clipNorm;
+    const gradNorm = clipNorm === undefined ? null : clipGlobalNorm(this.kernels, grad, clipNorm);
+    const t = this.memory.step;
+    const lr = this.schedule(t);
+    this.memory.step = t + 1;
+    const clipped = gradNorm !== null && gradNorm > clipNorm! && Number.isFinite(gradNorm);
+    return { lr, l2: this.options.step.weightDecay, report: { lr, gradNorm, clipped } };
+  }
+
   /** A checkpoint: the step count and copies of the state vectors. */
   state(): OptimizerState {
     return { kind: this.options.kind, step: this.memory.step, slots: this.slots().map((s) => s.slice()) };

@@ -59,31 +59,47 @@ export class ClientExecutor {
 
   /**
    * Trains `job`'s client from `global` for one round and writes its update into `delta` (both of the
-   * model's length, disjoint).
+   * model's length, disjoint). `finite` in the result is true when the update as written was scanned
+   * and every entry is finite (the fused last step did it; see {@link plainRound}).
    */
   train(job: ClientJob, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
     const n = job.indices.length;
     if (n === 0) throw errors.runtime(`node ${job.id} has no training examples`);
-    this.local.set(global);
     let result: LocalResult;
     if (this.dpSgd) {
       if (plan.proximalMu !== undefined || job.correction !== undefined) {
         throw errors.runtime('DP-SGD local training has no proximal term or drift correction');
       }
+      this.local.set(global);
       const r = this.dpSgd.round(job.indices, job.optimizer, this.local, this.grad, round, plan, job.rng);
       result = { trainLoss: r.seen > 0 ? r.lossSum / r.seen : 0, samples: n, steps: r.steps };
+      this.kernels.sub(this.local, global, delta);
     } else {
-      result = this.plainRound(job, global, round, plan);
+      result = this.plainRound(job, global, round, plan, delta);
     }
-    this.kernels.sub(this.local, global, delta);
+    const post = (plan.normalizeBySteps && result.steps > 0) || this.privacy.update !== undefined;
     // FedNova: d = Δ / τ leaves the node (compressed, clipped and noised as Δ would be).
     if (plan.normalizeBySteps && result.steps > 0) this.kernels.scale(1 / result.steps, delta);
     if (this.privacy.update) privatizeUpdate(delta, this.privacy.update, job.rng.fork('dp-local', round));
-    return result;
+    return post && result.finite ? { trainLoss: result.trainLoss, samples: n, steps: result.steps } : result;
   }
 
-  /** Shuffled minibatch epochs (McMahan et al. 2017's ClientUpdate) on `this.local`. */
-  private plainRound(job: ClientJob, global: Float32Array, round: number, plan: LocalPlan): LocalResult {
+  /**
+   * Shuffled minibatch epochs (McMahan et al. 2017's ClientUpdate) from `global`, then Δ into `delta`.
+   * Bit for bit the copy-step-subtract of the textbook loop (x_local ← x; steps on x_local;
+   * Δ = x_local − x), with fewer passes over the model when the optimizer offers them: the first step
+   * reads `global` and writes `this.local` (`stepInto`, no copy), and the last writes Δ directly and
+   * scans it (`stepDelta`: x_local is not written, Δ not read again). With 8 examples and B = 10 a client
+   * takes one step: forward and backward read `global`, and one pass reads it with the gradient and
+   * writes Δ.
+   */
+  private plainRound(
+    job: ClientJob,
+    global: Float32Array,
+    round: number,
+    plan: LocalPlan,
+    delta: Float32Array,
+  ): LocalResult {
     const n = job.indices.length;
     const b = Math.min(plan.batchSize ?? n, n);
     if (this.batch === null || this.batch.capacity < b) this.batch = makeBatch(this.data, b);
@@ -91,9 +107,14 @@ export class ClientExecutor {
     const order = this.order.subarray(0, n);
     order.set(job.indices);
     const rng = job.rng.fork('order', round);
+    const opt = job.optimizer;
     let steps = 0;
     let lossSum = 0;
     let seen = 0;
+    /** The parameters the next step reads: `global` until the first step wrote `this.local`. */
+    let cur = global;
+    /** The fused last step's scan of Δ, or null: Δ is still to be written. */
+    let bad: number | null = null;
     const maxSteps = plan.maxSteps ?? Number.POSITIVE_INFINITY;
     outer: for (let epoch = 0; epoch < plan.epochs; epoch++) {
       rng.shuffle(order);
@@ -101,22 +122,37 @@ export class ClientExecutor {
         if (steps >= maxSteps) break outer;
         const count = Math.min(b, n - start);
         const { x, y } = gather(this.data, order, start, count, this.batch);
-        lossSum += this.model.lossAndGrad(this.kernels, this.loss, this.local, x, y, count, this.grad);
-        this.adjustGradient(job, global, plan);
-        job.optimizer.step(this.local, this.grad);
+        lossSum += this.model.lossAndGrad(this.kernels, this.loss, cur, x, y, count, this.grad);
+        this.adjustGradient(job, cur, global, plan);
+        const last = steps + 1 >= maxSteps || (start + b >= n && epoch + 1 >= plan.epochs);
+        if (last && opt.stepDelta) bad = opt.stepDelta(cur, this.grad, global, delta);
+        if (bad === null) {
+          if (cur !== global) opt.step(cur, this.grad);
+          else if (opt.stepInto) opt.stepInto(global, this.grad, this.local);
+          else {
+            this.local.set(global);
+            opt.step(this.local, this.grad);
+          }
+          cur = this.local;
+        }
         seen += count;
         steps++;
       }
     }
-    return { trainLoss: seen > 0 ? lossSum / seen : 0, samples: n, steps };
+    if (bad === null) this.kernels.sub(cur, global, delta);
+    const trainLoss = seen > 0 ? lossSum / seen : 0;
+    return { trainLoss, samples: n, steps, ...(bad === -1 ? { finite: true } : {}) };
   }
 
-  /** FedProx's proximal gradient μ(x − x_global) and SCAFFOLD's correction c − c_i, added to `grad`. */
-  private adjustGradient(job: ClientJob, global: Float32Array, plan: LocalPlan): void {
+  /**
+   * FedProx's proximal gradient μ(x − x_global) and SCAFFOLD's correction c − c_i, added to `grad`;
+   * `params` is the x the step reads (`global` itself before the first step).
+   */
+  private adjustGradient(job: ClientJob, params: Float32Array, global: Float32Array, plan: LocalPlan): void {
     const mu = plan.proximalMu;
     if (mu !== undefined) {
       this.proximal ??= new Float32Array(this.local.length);
-      this.kernels.sub(this.local, global, this.proximal);
+      this.kernels.sub(params, global, this.proximal);
       this.kernels.axpy(mu, this.proximal, this.grad);
     }
     if (job.correction) this.kernels.axpy(1, job.correction, this.grad);

@@ -4,6 +4,17 @@ import type { DpSgdOptions } from '../privacy/dp-sgd-options.js';
 /** Anything that turns a gradient into a parameter update and keeps its own state. */
 export interface StepOptimizer {
   step(params: Float32Array, grad: Float32Array): void;
+  /**
+   * Optional: `step` reading `params` and writing the result to `out` (`params` untouched), the bits of
+   * `out.set(params)` then `step(out, grad)`. Lets local training skip copying the global model.
+   */
+  stepInto?(params: Float32Array, grad: Float32Array, out: Float32Array): void;
+  /**
+   * Optional: when it can (else null, having touched nothing), one `step` fused with the update and its
+   * finite scan: `delta ← step(params) − base`, `params` untouched; returns the first index of a NaN/±Inf
+   * entry of `delta`, or −1. The bits of `step(params, grad)`, `sub(params, base, delta)`.
+   */
+  stepDelta?(params: Float32Array, grad: Float32Array, base: Float32Array, delta: Float32Array): number | null;
 }
 
 /** What one node does with the global model in one round. */
@@ -34,6 +45,11 @@ export interface LocalResult {
   readonly samples: number;
   /** τ: local optimizer steps actually taken this round (FedNova's normalizer). */
   readonly steps: number;
+  /**
+   * True when the trainer already scanned the update as written and every entry is finite (a runtime
+   * may then skip its own NaN/Inf scan); absent: not scanned.
+   */
+  readonly finite?: boolean;
 }
 
 /**
