@@ -113,8 +113,8 @@ V S::Conv2dForward(const Info& info) {
   void* a[4];
   if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   Bf16Work bf16 = Bf16();
-  ConvWork work = {&scratch_,           &conv_cols_, &conv_tmp_, threads_, flag(info, 5) ? &bf16 : nullptr,
-                   &conv_offsets_,      flag(info, 6)};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 5) ? &bf16 : nullptr, &conv_offsets_,
+                   flag(info, 6)};
   conv_->conv_forward(g, cf(a[0]), cf(a[1]), cf(a[2]), mf(a[3]), work);
   return info.Env().Undefined();
 }
@@ -128,8 +128,8 @@ V S::Conv2dBackward(const Info& info) {
   void* a[6];
   if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   Bf16Work bf16 = Bf16();
-  ConvWork work = {&scratch_,           &conv_cols_, &conv_tmp_, threads_, flag(info, 7) ? &bf16 : nullptr,
-                   &conv_offsets_,      flag(info, 8)};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 7) ? &bf16 : nullptr, &conv_offsets_,
+                   flag(info, 8)};
   conv_->conv_backward(g, cf(a[0]), cf(a[1]), cf(a[2]), mf(a[3]), mf(a[4]), mf(a[5]), work);
   return info.Env().Undefined();
 }
