@@ -10,7 +10,12 @@
 // fraction of that peak, and each conv call on its own (`conv-call` rows, bench/lib/cnn-conv-calls.mjs).
 // A `native-bf16` row runs the same step with nativeKernels(binding, { precision: 'bf16' }) (GEMM
 // operands rounded to bfloat16, float32 accumulation) and reports grad_rel_error, ‖g_bf16 − g_fp32‖/‖g_fp32‖
-// of the first step's gradient on the same parameters and data.
+// of the first step's gradient on the same parameters and data. The `native` rows use the default
+// convolution algorithm (Winograd F(4×4, 5×5) for layer 2, cpp/impl/conv-winograd.inc); the `native,
+// direct conv` row runs the same step with nativeKernels(binding, { convAlgorithm: 'direct' }) (the direct
+// / im2col path), in the same windows, with its own conv_gflops. conv_gflops always counts the direct
+// convolution's flops (CONV_FLOPS_PER_EXAMPLE), so for Winograd it is an effective rate and may pass the
+// peak; the conv-call rows add the flops Winograd really does (gemm_gflops, gemm_fraction_of_peak).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -137,6 +142,7 @@ export default async function* run(options = {}) {
   const binding = loadBinding();
   const kernels = nativeKernels(binding);
   const bf16 = nativeKernels(binding, { precision: 'bf16' });
+  const direct = nativeKernels(binding, { convAlgorithm: 'direct' });
   const peaks = [];
   for (let r = 0; r < repeats; r++) peaks.push(fp32Peak(binding, 100));
   const peak = median(peaks);
@@ -150,18 +156,24 @@ export default async function* run(options = {}) {
       const { step } = cnnStep(kernels, batch);
       const seq = sequentialStep(kernels, batch).step;
       const low = cnnStep(bf16, batch).step;
+      const old = cnnStep(direct, batch).step;
       const clock = { s: 0 };
       const timed = cnnStep(timedConv(kernels, clock), batch).step;
       const clock16 = { s: 0 };
       const timed16 = cnnStep(timedConv(bf16, clock16), batch).step;
+      const clockOld = { s: 0 };
+      const timedOld = cnnStep(timedConv(direct, clockOld), batch).step;
       for (let i = 0; i < 5; i++) {
         step();
         seq();
         low();
+        old();
       }
-      const rates = { native: [], seq: [], bf16: [], torch: torches.map(() => []), conv: [], conv16: [] };
+      const rates = { native: [], seq: [], bf16: [], direct: [], torch: torches.map(() => []), conv: [], conv16: [] };
+      rates.convOld = [];
       for (let r = 0; r < repeats; r++) {
         rates.native.push(windowRate(step, batch, windowMs));
+        rates.direct.push(windowRate(old, batch, windowMs));
         rates.seq.push(windowRate(seq, batch, windowMs));
         rates.bf16.push(windowRate(low, batch, windowMs));
         for (let t = 0; t < torches.length; t++) rates.torch[t].push(await torches[t].rate(batch, windowMs));
@@ -172,6 +184,9 @@ export default async function* run(options = {}) {
         clock16.s = 0;
         for (let i = 0; i < steps; i++) timed16();
         rates.conv16.push((CONV_FLOPS_PER_EXAMPLE * batch * steps) / clock16.s / 1e9);
+        clockOld.s = 0;
+        for (let i = 0; i < steps; i++) timedOld();
+        rates.convOld.push((CONV_FLOPS_PER_EXAMPLE * batch * steps) / clockOld.s / 1e9);
       }
       const wall = median(rates.native.map((x) => x.wall));
       const cpu = median(rates.native.map((x) => x.cpu));
@@ -210,6 +225,22 @@ export default async function* run(options = {}) {
         conv_gflops: convGflops,
         conv_fraction_of_peak: convGflops / peak,
       };
+      const [oldWall, oldCpu] = [median(rates.direct.map((x) => x.wall)), median(rates.direct.map((x) => x.cpu))];
+      const convOld = median(rates.convOld);
+      yield {
+        ...common,
+        backend: 'native, direct conv',
+        simd: binding.simd(),
+        threads: 1,
+        samples_per_s: oldWall,
+        cpu_samples_per_s: oldCpu,
+        step_us: (batch / oldWall) * 1e6,
+        vs_torch: best ? oldWall / best.wall : undefined,
+        vs_torch_cpu: best ? oldCpu / best.cpu : undefined,
+        conv_gflops: convOld,
+        conv_fraction_of_peak: convOld / peak,
+        winograd_speedup_cpu: cpu / oldCpu,
+      };
       const [seqWall, seqCpu] = [median(rates.seq.map((x) => x.wall)), median(rates.seq.map((x) => x.cpu))];
       yield {
         ...common,
@@ -239,11 +270,15 @@ export default async function* run(options = {}) {
         conv_fraction_of_peak: conv16 / peak,
         grad_rel_error: gradientError(kernels, bf16, batch),
       };
-      for (const r of convCallRates(kernels.conv, batch, peak, repeats)) {
+      const calls = [
+        ['native', convCallRates(kernels.conv, batch, peak, repeats, 'auto')],
+        ['native, direct conv', convCallRates(direct.conv, batch, peak, repeats, 'direct')],
+      ];
+      for (const [backend, r] of calls.flatMap(([b, rs]) => rs.map((x) => [b, x]))) {
         yield {
           name: 'conv-call',
           batch,
-          backend: 'native',
+          backend,
           simd: binding.simd(),
           threads: 1,
           ...r,

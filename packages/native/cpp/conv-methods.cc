@@ -105,7 +105,7 @@ bool flag(const Info& info, size_t i) { return info.Length() > i && info[i].ToBo
 
 }  // namespace
 
-// (geometry, x, w, b, y[, bf16])
+// (geometry, x, w, b, y[, bf16[, direct]])
 V S::Conv2dForward(const Info& info) {
   static constexpr ArraySpec kArgs[] = {f32(Extent::kInputs, "x"), f32(Extent::kWeights, "w"),
                                         f32(Extent::kChannels, "b"), f32(Extent::kOutputs, "y")};
@@ -113,12 +113,13 @@ V S::Conv2dForward(const Info& info) {
   void* a[4];
   if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   Bf16Work bf16 = Bf16();
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 5) ? &bf16 : nullptr, &conv_offsets_};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 5) ? &bf16 : nullptr, &conv_offsets_,
+                   flag(info, 6)};
   conv_->conv_forward(g, cf(a[0]), cf(a[1]), cf(a[2]), mf(a[3]), work);
   return info.Env().Undefined();
 }
 
-// (geometry, x, w, dy, dw, db, dx | null[, bf16])
+// (geometry, x, w, dy, dw, db, dx | null[, bf16[, direct]])
 V S::Conv2dBackward(const Info& info) {
   static constexpr ArraySpec kArgs[] = {f32(Extent::kInputs, "x"),   f32(Extent::kWeights, "w"),
                                         f32(Extent::kOutputs, "dy"), f32(Extent::kWeights, "dw"),
@@ -127,7 +128,8 @@ V S::Conv2dBackward(const Info& info) {
   void* a[6];
   if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
   Bf16Work bf16 = Bf16();
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 7) ? &bf16 : nullptr, &conv_offsets_};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, flag(info, 7) ? &bf16 : nullptr, &conv_offsets_,
+                   flag(info, 8)};
   conv_->conv_backward(g, cf(a[0]), cf(a[1]), cf(a[2]), mf(a[3]), mf(a[4]), mf(a[5]), work);
   return info.Env().Undefined();
 }
@@ -139,7 +141,7 @@ V S::Conv2dGradSqNorms(const Info& info) {
   ConvGeom g;
   void* a[3];
   if (!conv_args(info, false, kArgs, &g, a)) return info.Env().Undefined();
-  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, nullptr, &conv_offsets_};
+  ConvWork work = {&scratch_, &conv_cols_, &conv_tmp_, threads_, nullptr, &conv_offsets_, false};
   conv_->conv_grad_sq_norms(g, cf(a[0]), cf(a[1]), static_cast<double*>(a[2]), work);
   return info.Env().Undefined();
 }

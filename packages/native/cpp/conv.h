@@ -38,6 +38,8 @@ struct ConvWork {
   int threads;
   Bf16Work* bf16;
   Offsets* offsets;
+  // Set: the 5×5 convolutions take the direct/GEMM path, not Winograd (for A/B in one process).
+  bool direct;
 };
 
 struct ConvTable {

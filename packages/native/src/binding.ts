@@ -132,7 +132,10 @@ export interface NativeBinding {
 
   // The convolution loops (cpp/conv-methods.cc, cpp/group-norm-methods.cc); see ConvKernels in
   // @starling/core. `geometry` is [N, C, H, W, K, kh, kw, sH, sW, pH, pW, OH, OW] (a Conv2dGeometry).
-  /** `bf16`: the GEMMs round their operands to bfloat16 and accumulate in float32 (also for the backward). */
+  /**
+   * `bf16`: the GEMMs round their operands to bfloat16 and accumulate in float32 (also for the backward).
+   * `direct`: never the Winograd path (5×5 stride-1 layers take it by default; also for the backward).
+   */
   conv2dForward(
     geometry: Int32Array,
     x: Float32Array,
@@ -140,6 +143,7 @@ export interface NativeBinding {
     b: Float32Array,
     y: Float32Array,
     bf16?: boolean,
+    direct?: boolean,
   ): void;
   conv2dBackward(
     geometry: Int32Array,
@@ -150,6 +154,7 @@ export interface NativeBinding {
     db: Float32Array,
     dx: Float32Array | null,
     bf16?: boolean,
+    direct?: boolean,
   ): void;
   conv2dGradSqNorms(geometry: Int32Array, x: Float32Array, dy: Float32Array, out: Float64Array): void;
   maxPool2dForward(geometry: Int32Array, x: Float32Array, y: Float32Array, argmax: Int32Array): void;

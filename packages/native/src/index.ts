@@ -1,4 +1,5 @@
 export type { NativeBinding, SimdLevel } from './binding.js';
+export type { ConvAlgorithm } from './conv-algorithm.js';
 export type { GemmPrecision } from './gemm-precision.js';
 export type { KernelsMode, LoadedKernels, LoadKernelsOptions } from './load-kernels.js';
 export { INSTALL_LOG, KERNELS_MODES, kernelsModeFromEnv, loadKernels } from './load-kernels.js';

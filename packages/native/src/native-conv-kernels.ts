@@ -1,5 +1,6 @@
 import { type ConvKernels, errors } from '@starling/core';
 import type { NativeBinding } from './binding.js';
+import type { ConvAlgorithm } from './conv-algorithm.js';
 import { inputSize, outputSize, packGeometry, weightSize } from './conv-geometry.js';
 import type { GemmPrecision } from './gemm-precision.js';
 import { checkDim, checkF32, checkNumber, overlaps } from './validate.js';
@@ -43,10 +44,20 @@ function checkGroupNorm(fn: string, batch: number, channels: number, spatial: nu
  * float64 brute force of native-conv-kernels.test.ts within the tolerances stated there, not bit for bit.
  * `precision: 'bf16'` makes the convolutions' forward and backward GEMMs round their operands to bfloat16
  * with float32 accumulation (see {@link GemmPrecision}); the ghost-clipping norms stay FP32.
+ * `algorithm` picks Winograd for 5×5 stride-1 layers (`auto`, by shape) or never (`direct`); see
+ * {@link ConvAlgorithm}.
  */
-export function nativeConvKernels(binding: NativeBinding, precision: GemmPrecision = 'fp32'): ConvKernels {
+export function nativeConvKernels(
+  binding: NativeBinding,
+  precision: GemmPrecision = 'fp32',
+  algorithm: ConvAlgorithm = 'auto',
+): ConvKernels {
+  if (algorithm !== 'auto' && algorithm !== 'direct') {
+    throw errors.shape('nativeConvKernels: algorithm', 'auto or direct', String(algorithm));
+  }
   const geometry = new Int32Array(13);
   const bf16 = precision === 'bf16';
+  const direct = algorithm === 'direct';
   return {
     backend: 'native',
 
@@ -63,7 +74,7 @@ export function nativeConvKernels(binding: NativeBinding, precision: GemmPrecisi
         ['w', w, nw],
         ['b', b, g.outChannels],
       ]);
-      binding.conv2dForward(geometry, x, w, b, y, bf16);
+      binding.conv2dForward(geometry, x, w, b, y, bf16, direct);
     },
 
     conv2dBackward(g, x, w, dy, dw, db, dx) {
@@ -86,7 +97,7 @@ export function nativeConvKernels(binding: NativeBinding, precision: GemmPrecisi
         checkF32(fn, 'dx', dx, nx, 'N·C·H·W');
         disjoint(fn, 'dx', dx, nx, [...inputs, ['dw', dw, nw], ['db', db, k]]);
       }
-      binding.conv2dBackward(geometry, x, w, dy, dw, db, dx, bf16);
+      binding.conv2dBackward(geometry, x, w, dy, dw, db, dx, bf16, direct);
     },
 
     conv2dGradSqNorms(g, x, dy, out) {

@@ -1,5 +1,6 @@
 import { ACTIVATIONS, type Activation, errors, type Kernels } from '@starling/core';
 import type { NativeBinding } from './binding.js';
+import type { ConvAlgorithm } from './conv-algorithm.js';
 import type { GemmPrecision } from './gemm-precision.js';
 import { nativeCompressKernels } from './native-compress-kernels.js';
 import { nativeConvKernels } from './native-conv-kernels.js';
@@ -17,6 +18,8 @@ function activationIndex(fn: string, act: Activation): number {
 export interface NativeKernelsOptions {
   /** GEMM precision for dense layers and convolutions (default fp32); see {@link GemmPrecision}. */
   readonly precision?: GemmPrecision;
+  /** The 5×5 convolutions' algorithm (default auto: Winograd where it applies); see {@link ConvAlgorithm}. */
+  readonly convAlgorithm?: ConvAlgorithm;
 }
 
 /**
@@ -30,13 +33,14 @@ export function nativeKernels(binding: NativeBinding, options: NativeKernelsOpti
     throw errors.shape('nativeKernels: options.precision', 'fp32 or bf16', String(precision));
   }
   const bf16 = precision === 'bf16';
+  const convAlgorithm = options.convAlgorithm ?? 'auto';
   let variant: Kernels | undefined; // the other precision's kernels, made on first use
   return {
     backend: 'native',
 
     atPrecision(p) {
       if (p === precision) return this;
-      variant ??= nativeKernels(binding, { precision: p });
+      variant ??= nativeKernels(binding, { precision: p, convAlgorithm });
       return variant;
     },
 
@@ -237,7 +241,7 @@ export function nativeKernels(binding: NativeBinding, options: NativeKernelsOpti
 
     robust: nativeRobustKernels(binding),
 
-    conv: nativeConvKernels(binding, precision),
+    conv: nativeConvKernels(binding, precision, convAlgorithm),
   };
 }
 
