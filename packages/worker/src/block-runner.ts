@@ -57,6 +57,11 @@ export interface BlockPlace {
     reference(j: number): Uint8Array;
     /** The server takes the block's answers as one `updates` message (the task's `config.shm.batch`). */
     readonly batch?: boolean;
+    /**
+     * Gives the host's hold on the slot back (idempotent): called as soon as the block's pool tasks have
+     * returned, before the answers go out, so the server can reopen the slot as soon as it closed the round.
+     */
+    release?(): void;
   };
 }
 
@@ -156,6 +161,11 @@ export class BlockRunner {
       return r;
     };
     const settled = await Promise.allSettled(copies > 1 ? runs.map((run) => run.then(answerEarly)) : runs);
+    // No pool thread writes into the slot any more: the server holds it until the round closes. Held through
+    // the sends, a single `updates` answer reached the server, closed the round and needed the next slot
+    // before this hold was given back, so every round took another slot (a second 82 MB of the memfd, fresh
+    // pages faulted in by the pool threads).
+    cross?.release?.();
     const done = merged(settled);
     const failed = block.filter((_, j) => !done.positions.includes(j));
     if (failed.length > 0) {
