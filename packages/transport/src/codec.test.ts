@@ -5,7 +5,7 @@ import { EXAMPLE_HEADERS } from './examples.js';
 import type { Header } from './messages.js';
 import { MESSAGE_TYPES, type MessageType } from './protocol.js';
 
-const CARRIES_TENSORS = new Set<MessageType>(['task', 'update', 'gossip', 'node-state', 'peer-state']);
+const CARRIES_TENSORS = new Set<MessageType>(['task', 'update', 'updates', 'gossip', 'node-state', 'peer-state']);
 const raw = new Packr({ useRecords: false });
 
 function full(type: MessageType, extra: Record<string, unknown> = {}): Record<string, unknown> {

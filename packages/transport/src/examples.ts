@@ -48,6 +48,16 @@ export const EXAMPLE_HEADERS: { readonly [T in MessageType]: Extract<OutgoingHea
     weight: 540,
     metrics: { train_loss: 0.4213, steps: 54 },
   },
+  updates: {
+    type: 'updates',
+    run: 'fedavg-mnist-1',
+    round: 3,
+    node: -1,
+    entries: [
+      { node: 1, weight: 8, metrics: { train_loss: 0.4213, steps: 1 } },
+      { node: 4, weight: 8, metrics: { train_loss: 0.3977, steps: 1 } },
+    ],
+  },
   heartbeat: { type: 'heartbeat', run: 'fedavg-mnist-1', round: 3, node: -1 },
   bye: { type: 'bye', run: 'fedavg-mnist-1', round: 10, node: -1, reason: 'run finished' },
   error: {

@@ -47,6 +47,7 @@ export type {
   TaskHeader,
   TensorDescriptor,
   UpdateHeader,
+  UpdatesHeader,
   WelcomeHeader,
 } from './messages.js';
 export { HEADER_SCHEMAS } from './messages.js';
@@ -91,7 +92,7 @@ export { publicKeyOf, sharedSecret } from './security/x25519.js';
 export { isCurveKey, z85Decode, z85Encode } from './security/z85.js';
 export type { ZapRegistration } from './security/zap-handler.js';
 export { registerZapDomain, ZAP_ENDPOINT, zapHandlerOpen } from './security/zap-handler.js';
-export { SHARED_CODEC, SharedLane, sharedReference } from './shared-lane.js';
+export { type LaneUpdate, SHARED_CODEC, SharedLane, sharedReference } from './shared-lane.js';
 export type { ReductionChain } from './shared-reduction.js';
 export { markAndDrain, markAndDrainFlags, SharedReduction } from './shared-reduction.js';
 export type { ShmBinding } from './shm-region.js';

@@ -92,6 +92,20 @@ const update = obj({
   metrics: record(METRIC_PATTERN, num(-Number.MAX_VALUE, Number.MAX_VALUE), 64),
 });
 
+/** One node's entry of an `updates` batch: what an `update` header carries for it. */
+const updateEntry = obj({
+  node: nodeId,
+  weight: num(0, Number.MAX_SAFE_INTEGER),
+  metrics: record(METRIC_PATTERN, num(-Number.MAX_VALUE, Number.MAX_VALUE), 64),
+});
+
+const updates = obj({
+  ...common('updates', MAX_TENSORS, int(NO_NODE, MAX_NODE_ID), 1),
+  entries: refine(arr(updateEntry, MAX_NODES_PER_HOST, 1), (es, p) =>
+    new Set(es.map((e) => e.node)).size === es.length ? null : `${p} must not repeat nodes`,
+  ),
+});
+
 const heartbeat = obj(common('heartbeat', 0));
 
 const bye = obj({ ...common('bye', 0), reason: str(0, 256) });
@@ -148,6 +162,7 @@ export const HEADER_SCHEMAS = {
   welcome,
   task,
   update,
+  updates,
   heartbeat,
   bye,
   error,
@@ -172,6 +187,12 @@ export type WelcomeHeader = Infer<typeof welcome>;
 export type TaskHeader = Infer<typeof task>;
 /** One node's result for a round: `weight` (its sample count), metrics, the update as frames. */
 export type UpdateHeader = Infer<typeof update>;
+/**
+ * Several nodes' results of one round whose Δs lie in the round's shared-memory slot (`processes`, only
+ * when the task's `config.shm.batch` says the server takes it): entry k is what node `entries[k].node`'s
+ * `update` header would carry, and its Δ is the k-th 12-byte `shm` reference of the one `delta` tensor.
+ */
+export type UpdatesHeader = Infer<typeof updates>;
 /** A liveness message; either side sends one every heartbeat interval. */
 export type HeartbeatHeader = Infer<typeof heartbeat>;
 /** A polite goodbye; the peer is forgotten at once instead of at its timeout. */
@@ -220,6 +241,7 @@ export type Header =
   | WelcomeHeader
   | TaskHeader
   | UpdateHeader
+  | UpdatesHeader
   | HeartbeatHeader
   | ByeHeader
   | ErrorHeader

@@ -59,6 +59,7 @@ export const MESSAGE_TYPES = [
   'welcome',
   'task',
   'update',
+  'updates',
   'heartbeat',
   'bye',
   'error',
@@ -79,6 +80,7 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 export const TO_ROUTER: readonly MessageType[] = [
   'hello',
   'update',
+  'updates',
   'heartbeat',
   'bye',
   'error',

@@ -9,6 +9,12 @@ import type { ShmReduction, ShmRounds, ShmTaskConfig } from './shm-rounds.js';
 /** The codec of a `delta` tensor that refers to shared memory instead of carrying the floats. */
 export const SHARED_CODEC = 'shm';
 
+/** One `update` of a batch a host in this process hands over ({@link SharedLane.postUpdates}): its Δ is the shm reference `ref`. */
+export interface LaneUpdate {
+  readonly header: Extract<OutgoingHeader, { type: 'update' }>;
+  readonly ref: Uint8Array;
+}
+
 /** Bytes of a {@link SHARED_CODEC} reference: arena id, float offset, float length (u32 each, LE). */
 const REF_BYTES = 12;
 
@@ -45,8 +51,10 @@ export class SharedLane {
   /** Every round reduction made so far (a free one is reused); `open` is the latest the server opened. */
   private readonly reductions: SharedReduction[] = [];
   private open: SharedReduction | null = null;
-  /** The server's handler of updates handed over in process (see {@link postUpdate}), or null. */
+  /** The server's handler of messages handed over in process (see {@link post}), or null. */
   private inbox: ((m: IncomingMessage) => void) | null = null;
+  /** The server's handler of a batch of updates ({@link postUpdates}), or null: one {@link inbox} call each. */
+  private batchInbox: ((ms: readonly IncomingMessage[]) => void) | null = null;
   /** Per host in this process that takes the server's tasks directly ({@link deliver}): its run and handler. */
   private readonly hosts = new Map<string, { run: string; handler: (m: IncomingMessage) => void }>();
 
@@ -184,9 +192,13 @@ export class SharedLane {
     return this.inbox !== null;
   }
 
-  /** The server takes `update`s that a host in this process hands over directly ({@link postUpdate}). */
-  listen(handler: (m: IncomingMessage) => void): void {
+  /**
+   * The server takes the messages a host in this process hands over directly ({@link post}); `batch`, if
+   * given, takes each batch of {@link postUpdates} in one call (in the batch's order).
+   */
+  listen(handler: (m: IncomingMessage) => void, batch?: (ms: readonly IncomingMessage[]) => void): void {
     this.inbox = handler;
+    this.batchInbox = batch ?? null;
   }
 
   /**
@@ -226,9 +238,17 @@ export class SharedLane {
     return true;
   }
 
-  /** {@link post} of an `update` whose `delta` is the shm reference `ref`. */
-  postUpdate(peer: string, run: string, header: Extract<OutgoingHeader, { type: 'update' }>, ref: Uint8Array): boolean {
-    return this.post(peer, run, header, [{ name: 'delta', data: ref, codec: SHARED_CODEC }]);
+  /**
+   * {@link post} of a batch of `update`s whose `delta`s are shm references (a pool task's nodes, in
+   * order): one call of the server's batch handler instead of one message, intake step and promise per
+   * update (docs/runtimes.md, session 10). False when no server listens (the host then uses its socket).
+   */
+  postUpdates(peer: string, run: string, updates: readonly LaneUpdate[]): boolean {
+    if (!this.inbox) return false;
+    const ms = updates.map((u) => incoming(peer, run, u.header, [{ name: 'delta', data: u.ref, codec: SHARED_CODEC }]));
+    if (this.batchInbox) this.batchInbox(ms);
+    else for (const m of ms) this.inbox(m);
+    return true;
   }
 }
 

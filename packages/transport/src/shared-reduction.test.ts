@@ -106,19 +106,29 @@ describe('SharedLane reductions', () => {
     expect(third.complete()).toBe(false);
   });
 
-  it('hands an update to the listening server as the message it would have received', () => {
+  it('hands a batch of updates to the listening server as the messages it would have received', () => {
     const lane = new SharedLane();
-    const ref = lane.reference(0, 8, 4);
-    expect(lane.postUpdate('h', 'run', { type: 'update', round: 1, node: 3, weight: 8, metrics: {} }, ref)).toBe(false);
-    const got: unknown[] = [];
-    lane.listen((m) => got.push(m));
-    expect(lane.postUpdate('h', 'run', { type: 'update', round: 1, node: 3, weight: 8, metrics: {} }, ref)).toBe(true);
-    expect(got).toMatchObject([
-      {
-        peer: 'h',
-        header: { type: 'update', round: 1, node: 3, weight: 8, run: 'run' },
-        tensors: [{ name: 'delta', codec: 'shm', data: ref }],
-      },
-    ]);
+    const ref = (at: number) => lane.reference(0, at, 4);
+    const batch = [3, 5].map((node) => ({
+      header: { type: 'update' as const, round: 1, node, weight: 8, metrics: {} },
+      ref: ref(node * 4),
+    }));
+    expect(lane.postUpdates('h', 'run', batch)).toBe(false);
+    const one: unknown[] = [];
+    lane.listen((m) => one.push(m));
+    expect(lane.postUpdates('h', 'run', batch)).toBe(true);
+    const expected = [3, 5].map((node) => ({
+      peer: 'h',
+      header: { type: 'update', round: 1, node, weight: 8, run: 'run' },
+      tensors: [{ name: 'delta', codec: 'shm', data: ref(node * 4) }],
+    }));
+    expect(one).toMatchObject(expected); // no batch handler: one message each, in order
+    const batches: unknown[][] = [];
+    lane.listen(
+      () => expect.unreachable('a batch goes to the batch handler'),
+      (ms) => batches.push([...ms]),
+    );
+    expect(lane.postUpdates('h', 'run', batch)).toBe(true);
+    expect(batches).toMatchObject([expected]);
   });
 });

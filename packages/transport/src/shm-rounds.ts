@@ -25,6 +25,11 @@ export type ShmTaskConfig = {
   readonly index: number;
   readonly count: number;
   readonly backend: string;
+  /**
+   * The server takes this share's answers as one `updates` message (docs/protocol.md); absent or false
+   * (a server before it): one `update` per node. A host that does not know the field ignores it.
+   */
+  readonly batch?: boolean;
 };
 
 interface Slot {
@@ -123,7 +128,8 @@ export class ShmRounds {
     for (let j = 0; j < nodes.length; j++) if (o.order[index + j] !== nodes[j]) return null;
     const { base, cap, p } = o.slot;
     const n = o.order.length;
-    return { arena, round, bytes: this.bytes, base, cap, p, n, index, count: nodes.length, backend: o.backend };
+    const count = nodes.length;
+    return { arena, round, bytes: this.bytes, base, cap, p, n, index, count, backend: o.backend, batch: true };
   }
 
   /**

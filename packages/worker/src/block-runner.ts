@@ -1,7 +1,14 @@
-import type { OutgoingHeader, ReductionChain, SendResult, SharedLane, TensorInput } from '@starling/transport';
+import type {
+  LaneUpdate,
+  OutgoingHeader,
+  ReductionChain,
+  SendResult,
+  SharedLane,
+  TensorInput,
+} from '@starling/transport';
 import type { Piscina } from 'piscina';
 import type { Arena, ArenaPool } from './arena-pool.js';
-import { type DeltaRoute, nodeAnswer } from './node-answer.js';
+import { type DeltaRoute, nodeAnswer, updatesMessage } from './node-answer.js';
 import type { HostSetup } from './node-setup.js';
 import type { NodeStates } from './node-states.js';
 import type { RoundAnswers } from './round-answers.js';
@@ -44,7 +51,18 @@ export interface BlockPlace {
    * processes: the block is the host's whole share of a round whose Δs go into the cross-process slot
    * (`ShmHost.join`); each node's update then carries its `reference(j)`.
    */
-  readonly shm?: { readonly block: ShmBlock; readonly copies: number; reference(j: number): Uint8Array };
+  readonly shm?: {
+    readonly block: ShmBlock;
+    readonly copies: number;
+    reference(j: number): Uint8Array;
+    /** The server takes the block's answers as one `updates` message (the task's `config.shm.batch`). */
+    readonly batch?: boolean;
+    /**
+     * Gives the host's hold on the slot back (idempotent): called as soon as the block's pool tasks have
+     * returned, before the answers go out, so the server can reopen the slot as soon as it closed the round.
+     */
+    release?(): void;
+  };
 }
 
 /**
@@ -139,10 +157,15 @@ export class BlockRunner {
     // still train its last node (the round machine takes updates in any order).
     const early: Promise<unknown>[] = [];
     const answerEarly = (r: TrainBlockResult) => {
-      early.push(...this.answer(round, r, starts, arena, base, p, cross?.reference).promises);
+      early.push(...this.answer(round, r, starts, arena, base, p, cross).promises);
       return r;
     };
     const settled = await Promise.allSettled(copies > 1 ? runs.map((run) => run.then(answerEarly)) : runs);
+    // No pool thread writes into the slot any more: the server holds it until the round closes. Held through
+    // the sends, a single `updates` answer reached the server, closed the round and needed the next slot
+    // before this hold was given back, so every round took another slot (a second 82 MB of the memfd, fresh
+    // pages faulted in by the pool threads).
+    cross?.release?.();
     const done = merged(settled);
     const failed = block.filter((_, j) => !done.positions.includes(j));
     if (failed.length > 0) {
@@ -155,9 +178,7 @@ export class BlockRunner {
       if (done.results.length === 0) return h.answers.answer(round, block);
     }
     const sent =
-      copies > 1
-        ? { promises: early, byRef: true }
-        : this.answer(round, done, starts, arena, base, p, cross?.reference);
+      copies > 1 ? { promises: early, byRef: true } : this.answer(round, done, starts, arena, base, p, cross);
     h.answers.answer(round, block);
     // By copy, `send` has copied each Δ into its frame already; by reference the server reads the arena
     // until it closes the round (the round's arena is held by the host for the whole round).
@@ -181,7 +202,7 @@ export class BlockRunner {
     arena: Arena,
     base: number,
     p: number,
-    crossRef?: (j: number) => Uint8Array,
+    cross?: BlockPlace['shm'],
   ): { promises: Promise<unknown>[]; byRef: boolean } {
     const { results, finite, positions } = done;
     const h = this.host;
@@ -189,25 +210,23 @@ export class BlockRunner {
     const emulation = h.emulation();
     // an emulated update waits for its virtual delivery time: by copy, so the arena can go back now
     const byRef = lane !== undefined && emulation === undefined && results.every((r: TrainResult) => !r.payload);
+    // In process (threads), the by-reference updates are handed to the server directly, all at once.
+    const handOver: LaneUpdate[] = [];
     const promises = results.flatMap((r, k) => {
       const j = positions[k];
       h.states.record(r.node, round, starts[j], r.state, r.upState, r.control);
       if (r.nonFinite !== undefined)
         h.log.warn({ node: r.node, round, problem: r.nonFinite }, 'training went non-finite');
       let route: DeltaRoute = { kind: 'copy' };
-      if (crossRef && !r.payload && !r.nonFinite) route = { kind: 'shared', reference: crossRef(j) };
+      if (cross && !r.payload && !r.nonFinite) route = { kind: 'shared', reference: cross.reference(j) };
       else if (byRef && !r.nonFinite) {
         const at = base + j * p;
         if (finite[k]) lane.vouch(arena.id, at, p);
         route = { kind: 'shared', reference: lane.reference(arena.id, at, p) };
       }
       const { header, tensors } = nodeAnswer(r, round, route);
-      // In process (threads), a by-reference update is handed to the server directly, not through the socket.
-      if (
-        route.kind === 'shared' &&
-        header.type === 'update' &&
-        lane?.postUpdate(h.hostId, h.runId(), header, route.reference)
-      ) {
+      if (route.kind === 'shared' && header.type === 'update' && (lane?.listening || (cross?.batch && !emulation))) {
+        handOver.push({ header, ref: route.reference });
         return [];
       }
       if (emulation?.has(r.node)) {
@@ -217,6 +236,11 @@ export class BlockRunner {
       }
       return [h.send(header, tensors)];
     });
+    if (handOver.length > 0 && !lane?.postUpdates(h.hostId, h.runId(), handOver)) {
+      // processes: one `updates` message for the block's nodes in the round's slot (docs/protocol.md)
+      const { header, tensors } = updatesMessage(round, handOver);
+      promises.push(h.send(header, tensors));
+    }
     return { promises, byRef };
   }
 }

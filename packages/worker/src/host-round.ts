@@ -60,7 +60,9 @@ export class HostRound {
     } else if (cross) {
       const copies = Math.min(h.pool.maxThreads, nodes.length);
       try {
-        await this.blocks.run(round, nodes, shared, control, { shm: { ...cross, copies } });
+        await this.blocks.run(round, nodes, shared, control, {
+          shm: { ...cross, copies, batch: cross.config.batch === true },
+        });
       } finally {
         cross.release();
       }

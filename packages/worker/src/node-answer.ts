@@ -1,4 +1,4 @@
-import { type OutgoingHeader, SHARED_CODEC, type TensorInput } from '@starling/transport';
+import { type LaneUpdate, type OutgoingHeader, SHARED_CODEC, type TensorInput } from '@starling/transport';
 import type { TrainResult } from './train-task.js';
 
 /** Where a node's raw Δ goes: copied into the frame, or by reference into shared memory (`threads`). */
@@ -26,4 +26,24 @@ export function nodeAnswer(
       ? { name: 'delta', data: route.reference, codec: SHARED_CODEC, owned: true }
       : { name: 'delta', data: r.delta };
   return { header: { type: 'update', round, node: r.node, weight: r.samples, metrics }, tensors: [tensor] };
+}
+
+/**
+ * One `updates` message for `round` answering every node of `batch` (by-reference updates into the
+ * round's cross-process slot, docs/protocol.md): entry k is node k's `update` header fields, and its Δ is
+ * bytes 12k … 12k + 11 of the one `delta` tensor (codec `shm`).
+ */
+export function updatesMessage(
+  round: number,
+  batch: readonly LaneUpdate[],
+): { header: OutgoingHeader; tensors: TensorInput[] } {
+  const refs = new Uint8Array(batch.reduce((n, u) => n + u.ref.byteLength, 0));
+  let at = 0;
+  for (const u of batch) {
+    refs.set(u.ref, at);
+    at += u.ref.byteLength;
+  }
+  const entries = batch.map(({ header: h }) => ({ node: h.node, weight: h.weight, metrics: h.metrics }));
+  const tensor: TensorInput = { name: 'delta', data: refs, codec: SHARED_CODEC, owned: true };
+  return { header: { type: 'updates', round, node: -1, entries }, tensors: [tensor] };
 }

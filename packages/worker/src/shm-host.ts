@@ -41,6 +41,7 @@ export function shmSlotConfig(config: unknown, round: number, p?: number): ShmTa
     index: n.index,
     count: n.count,
     backend: c.backend,
+    ...('batch' in c && c.batch === true ? { batch: true } : {}),
   };
   const fits = s.cap >= s.n && s.base + slotLayout(s.cap, s.p).bytes <= s.bytes && s.index + s.count <= s.n;
   return fits && s.round === round && (p === undefined || s.p === p) && s.n > 0 ? s : null;

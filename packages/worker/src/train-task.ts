@@ -84,6 +84,17 @@ interface ThreadExecutor {
 }
 const executors = new Map<string, ThreadExecutor>();
 const uplinks = new Map<string, NodeUplink | null>();
+/**
+ * Each setup object's key (its JSON), so a block task's nodes, which share one deserialized setup,
+ * stringify it once per task instead of once per node.
+ */
+const keys = new WeakMap<NodeSetup, string>();
+
+function keyOf(setup: NodeSetup): string {
+  let key = keys.get(setup);
+  if (key === undefined) keys.set(setup, (key = JSON.stringify(setup)));
+  return key;
+}
 
 /** This thread's executor for `setup` (built on the first task of a run, reused for every client). */
 function executorFor(setup: NodeSetup, key: string, kernels: Kernels): ThreadExecutor {
@@ -123,7 +134,7 @@ function uplinkFor(task: TrainTask, key: string, kernels: Kernels): NodeUplink |
  */
 export default function trainTask(task: TrainTask): TrainResult {
   const { kernels } = loadKernels(task.setup.kernels);
-  const key = JSON.stringify(task.setup);
+  const key = keyOf(task.setup);
   const { executor, optimizer } = executorFor(task.setup, key, kernels);
   optimizer.bind(freshOptimizerMemory());
   if (task.state) optimizer.load(task.state);

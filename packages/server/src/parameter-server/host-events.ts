@@ -3,6 +3,7 @@ import type { ServerEvent } from '../round-types.js';
 import type { HelloDesk } from './hello-desk.js';
 import type { HostRecovery } from './host-recovery.js';
 import type { Membership } from './membership.js';
+import { splitUpdates } from './update-batch.js';
 import type { UpdateIntake } from './update-intake.js';
 
 /** The host-facing parts a server shares with its {@link HostEvents}. */
@@ -23,6 +24,8 @@ export interface HostEventActions {
    * there, already counted); `m` is the message it came in.
    */
   update(event: ServerEvent | null, m: IncomingMessage): void;
+  /** A batch of lane updates ({@link HostEvents.onUpdateBatch}) as accepted events, refused ones left out; absent: {@link update} each. */
+  updates?(events: readonly ServerEvent[]): void;
   /** `peer`'s `error` about a node it carries, after the start (`reason`: `<code>: <message>`). */
   failed(peer: string, h: HeaderOf<'error'>, reason: string): void;
   /** A `node-state` message from `peer` (undefined: ignored, as by the asynchronous server). */
@@ -71,6 +74,8 @@ export class HostEvents {
         this.parts.watch.present(m.peer, this.parts.position());
     } else if (h.type === 'update' && started) {
       this.update(m, h);
+    } else if (h.type === 'updates' && started) {
+      this.batch(m, h);
     } else if (h.type === 'node-state') {
       this.act.nodeState?.(m.peer, h, m);
     } else if (h.type === 'error' && started && h.node >= 0 && membership.ownerOf(h.node) === m.peer) {
@@ -86,6 +91,41 @@ export class HostEvents {
     const h = m.header;
     if (h.type === 'node-state') this.act.nodeState?.(m.peer, h, m);
     if (h.type === 'update' && this.parts.membership.started) this.update(m, h);
+  }
+
+  /**
+   * An `updates` message (a worker process's block of by-reference updates): refused whole when
+   * malformed, else each entry accepted as the `update` it stands for ({@link splitUpdates}).
+   */
+  private batch(m: IncomingMessage, h: HeaderOf<'updates'>): void {
+    const split = splitUpdates(m, h);
+    if (typeof split === 'string') {
+      this.parts.intake.refuse(m, split);
+      return;
+    }
+    this.onUpdateBatch(split);
+  }
+
+  /**
+   * A batch of `update`s from one host: a pool task's nodes handed over by the shared lane in this process
+   * (`SharedLane.postUpdates`), or an `updates` message split ({@link splitUpdates}). Each is accepted as
+   * one `update` would be, then the accepted ones go to the server in one step.
+   */
+  onUpdateBatch(ms: readonly IncomingMessage[]): void {
+    const updates = this.act.updates;
+    if (!updates) {
+      for (const m of ms) this.onLane(m);
+      return;
+    }
+    if (!this.parts.membership.started) return;
+    const events: ServerEvent[] = [];
+    for (const m of ms) {
+      const h = m.header;
+      if (h.type !== 'update') continue;
+      const event = this.parts.intake.accept(m, h, this.parts.membership.ownerOf(h.node));
+      if (event) events.push(event);
+    }
+    if (events.length > 0) updates(events);
   }
 
   private update(m: IncomingMessage, h: HeaderOf<'update'>): void {

@@ -100,6 +100,7 @@ export class ParameterServer {
         update: (event) => {
           if (event) this.feed([event]);
         },
+        updates: (events) => this.feed([...events]),
         failed: (peer, h, reason) => {
           if (h.code === 'stale-model') this.opts.downlink?.forget(peer);
           this.feed([{ type: 'failure', round: h.round, node: h.node, reason }]);
@@ -110,7 +111,10 @@ export class ParameterServer {
       },
     );
     // threads: the in-process host hands its by-reference updates and node states over directly (SharedLane.post).
-    opts.lane?.listen((m) => this.events.onLane(m));
+    opts.lane?.listen(
+      (m) => this.events.onLane(m),
+      (ms) => this.events.onUpdateBatch(ms),
+    );
   }
 
   /** Binds, runs every round and says `bye`; resolves with the report once the round machine finishes. */

@@ -56,6 +56,13 @@ export class UpdateIntake {
     this.last.delete(node);
   }
 
+  /** Refuses a whole message of updates from `m.peer` as malformed (`why`), counting it once. */
+  refuse(m: IncomingMessage, why: string): void {
+    this.refused++;
+    this.onRefused(m.peer, m.bytes);
+    this.log.warn({ host: m.peer, round: m.header.round, why }, 'malformed updates message refused');
+  }
+
   /** The event for an update message from a host that `owner` says carries its node, or null to drop it. */
   accept(m: IncomingMessage, h: HeaderOf<'update'>, owner: string | undefined): ServerEvent | null {
     const delta = m.tensors.find((t) => t.name === 'delta');
