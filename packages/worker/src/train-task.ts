@@ -156,7 +156,9 @@ export default function trainTask(task: TrainTask): TrainResult {
     state: optimizer.state(),
     ...(ci ? { control: ci } : {}),
   };
-  const nonFinite = nonFiniteResult(delta, r.trainLoss, compressKernelsOf(kernels).firstNonFinite);
+  // The fused last step already scanned Δ as it wrote it (`r.finite`): no second pass over the model.
+  const scan = r.finite === true ? () => -1 : compressKernelsOf(kernels).firstNonFinite;
+  const nonFinite = nonFiniteResult(delta, r.trainLoss, scan);
   if (nonFinite !== null) return { ...result, nonFinite };
   const uplink = uplinkFor(task, key, kernels);
   if (uplink === null) return result;
