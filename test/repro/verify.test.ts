@@ -66,6 +66,19 @@ describe('starling repro verify', () => {
     expect(stderr).toMatch(/round 2\/2/); // progress on stderr
   });
 
+  it('names another commit than the run recorded as a possible reason, and no commit when they agree', () => {
+    const here = verify(inline).result;
+    expect(here.notes.filter((n: string) => n.startsWith('commit '))).toEqual([]);
+    const copy = copyRun(inline);
+    const metaFile = join(copy, 'meta.json');
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    if (typeof meta.git_commit !== 'string') return; // not run from a checkout: nothing to compare
+    writeFileSync(metaFile, JSON.stringify({ ...meta, git_commit: '0123456789abcdef0123456789abcdef01234567' }));
+    const { code, result } = verify(copy);
+    expect(code).toBe(0); // the bits still match: the note explains, it does not decide
+    expect(result.notes).toContainEqual(expect.stringMatching(/^commit [0-9a-f]{12} here, 0123456789ab in the run/));
+  });
+
   it('verifies a gossip (D-PSGD) run', () => {
     const out = join(tempDir('starling-repro-test-'), 'run');
     const r = starling([

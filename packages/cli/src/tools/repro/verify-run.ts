@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errors } from '@starling/core';
@@ -109,6 +109,12 @@ export async function verifyRun(runDir: string, options: VerifyOptions = {}): Pr
     }
     if (kernels !== recordedKernels)
       notes.push(`kernels ${kernels} here, ${recordedKernels} in the run: other bits are expected`);
+    const commits = [run.meta.git_commit, rerunCommit(out)];
+    if (commits.every((c) => typeof c === 'string') && commits[0] !== commits[1]) {
+      notes.push(
+        `commit ${String(commits[1]).slice(0, 12)} here, ${String(commits[0]).slice(0, 12)} in the run: a kernel may have changed its sums between them (docs/native.md says which changes move bits)`,
+      );
+    }
     return {
       identical: differs.length === 0,
       run: run.path,
@@ -130,5 +136,14 @@ export async function verifyRun(runDir: string, options: VerifyOptions = {}): Pr
     };
   } finally {
     if (!keep) rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** The git commit the re-run recorded in its meta.json, or null. */
+function rerunCommit(out: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')).git_commit ?? null;
+  } catch {
+    return null;
   }
 }
