@@ -119,6 +119,25 @@ function timedConv(kernels, clock) {
   return { ...kernels, conv };
 }
 
+/**
+ * A `cnn-step` row of one native variant: medians of its windows (samples per wall and CPU second)
+ * against the faster torch (`best`, or none), and its convolutions' GFLOP/s when measured.
+ */
+function nativeRow(head, windows, best, convGflops, peak) {
+  const wall = median(windows.map((x) => x.wall));
+  const cpu = median(windows.map((x) => x.cpu));
+  return {
+    ...head,
+    threads: 1,
+    samples_per_s: wall,
+    cpu_samples_per_s: cpu,
+    step_us: (head.batch / wall) * 1e6,
+    vs_torch: best ? wall / best.wall : undefined,
+    vs_torch_cpu: best ? cpu / best.cpu : undefined,
+    ...(convGflops === undefined ? {} : { conv_gflops: convGflops, conv_fraction_of_peak: convGflops / peak }),
+  };
+}
+
 /** GFLOP/s of the FMA probe per CPU second of this process over a ~`ms` window. */
 function fp32Peak(binding, ms) {
   let flops = 0;
@@ -188,8 +207,6 @@ export default async function* run(options = {}) {
         for (let i = 0; i < steps; i++) timedOld();
         rates.convOld.push((CONV_FLOPS_PER_EXAMPLE * batch * steps) / clockOld.s / 1e9);
       }
-      const wall = median(rates.native.map((x) => x.wall));
-      const cpu = median(rates.native.map((x) => x.cpu));
       const common = { name: 'cnn-step', batch, median_of: repeats };
       let best;
       for (let t = 0; t < torches.length; t++) {
@@ -211,63 +228,15 @@ export default async function* run(options = {}) {
         if (note) yield note;
         if (!best || tc > best.cpu) best = { wall: tw, cpu: tc };
       }
-      const convGflops = median(rates.conv);
+      const simd = binding.simd();
+      const row = (backend, windows, conv) => nativeRow({ ...common, backend, simd }, windows, best, conv, peak);
+      const native = row('native', rates.native, median(rates.conv));
+      yield native;
+      const viaDirect = row('native, direct conv', rates.direct, median(rates.convOld));
+      yield { ...viaDirect, winograd_speedup_cpu: native.cpu_samples_per_s / viaDirect.cpu_samples_per_s };
+      yield row('native, Sequential cnn-fedavg', rates.seq);
       yield {
-        ...common,
-        backend: 'native',
-        simd: binding.simd(),
-        threads: 1,
-        samples_per_s: wall,
-        cpu_samples_per_s: cpu,
-        step_us: (batch / wall) * 1e6,
-        vs_torch: best ? wall / best.wall : undefined,
-        vs_torch_cpu: best ? cpu / best.cpu : undefined,
-        conv_gflops: convGflops,
-        conv_fraction_of_peak: convGflops / peak,
-      };
-      const [oldWall, oldCpu] = [median(rates.direct.map((x) => x.wall)), median(rates.direct.map((x) => x.cpu))];
-      const convOld = median(rates.convOld);
-      yield {
-        ...common,
-        backend: 'native, direct conv',
-        simd: binding.simd(),
-        threads: 1,
-        samples_per_s: oldWall,
-        cpu_samples_per_s: oldCpu,
-        step_us: (batch / oldWall) * 1e6,
-        vs_torch: best ? oldWall / best.wall : undefined,
-        vs_torch_cpu: best ? oldCpu / best.cpu : undefined,
-        conv_gflops: convOld,
-        conv_fraction_of_peak: convOld / peak,
-        winograd_speedup_cpu: cpu / oldCpu,
-      };
-      const [seqWall, seqCpu] = [median(rates.seq.map((x) => x.wall)), median(rates.seq.map((x) => x.cpu))];
-      yield {
-        ...common,
-        backend: 'native, Sequential cnn-fedavg',
-        simd: binding.simd(),
-        threads: 1,
-        samples_per_s: seqWall,
-        cpu_samples_per_s: seqCpu,
-        step_us: (batch / seqWall) * 1e6,
-        vs_torch: best ? seqWall / best.wall : undefined,
-        vs_torch_cpu: best ? seqCpu / best.cpu : undefined,
-      };
-      const [wall16, cpu16, conv16] = [rates.bf16, rates.bf16, rates.conv16].map((xs, i) =>
-        median(i === 2 ? xs : xs.map((x) => (i === 0 ? x.wall : x.cpu))),
-      );
-      yield {
-        ...common,
-        backend: 'native-bf16',
-        simd: binding.simd(),
-        threads: 1,
-        samples_per_s: wall16,
-        cpu_samples_per_s: cpu16,
-        step_us: (batch / wall16) * 1e6,
-        vs_torch: best ? wall16 / best.wall : undefined,
-        vs_torch_cpu: best ? cpu16 / best.cpu : undefined,
-        conv_gflops: conv16,
-        conv_fraction_of_peak: conv16 / peak,
+        ...row('native-bf16', rates.bf16, median(rates.conv16)),
         grad_rel_error: gradientError(kernels, bf16, batch),
       };
       const calls = [

@@ -112,17 +112,12 @@ export class Optimizer {
    * Both vectors have `size` entries.
    */
   step(params: Float32Array, grad: Float32Array): StepReport {
-    if (params.length !== this.size) throw errors.shape('optimizer params length', this.size, params.length);
-    if (grad.length !== this.size) throw errors.shape('optimizer grad length', this.size, grad.length);
-    const clipNorm = this.options.clipNorm;
-    const gradNorm = clipNorm === undefined ? null : clipGlobalNorm(this.kernels, grad, clipNorm);
-    const t = this.memory.step;
-    const lr = this.schedule(t);
+    const { t, lr, report } = this.begin(params, grad);
     const step = { ...this.options.step, lr } as OptimizerStep;
     if (step.kind === 'adam' || step.kind === 'adamw') step.t = t + 1;
     this.kernels.optimizerStep(step, params, grad, this.slots());
     this.memory.step = t + 1;
-    return { lr, gradNorm, clipped: gradNorm !== null && gradNorm > clipNorm! && Number.isFinite(gradNorm) };
+    return report;
   }
 
   /**
@@ -157,15 +152,21 @@ export class Optimizer {
 
   /** A plain-SGD step done by a fused kernel: checks lengths, clips `grad`, counts the step. */
   private plainSgd(params: Float32Array, grad: Float32Array): { lr: number; l2: number; report: StepReport } {
+    const { t, lr, report } = this.begin(params, grad);
+    this.memory.step = t + 1;
+    return { lr, l2: this.options.step.weightDecay, report };
+  }
+
+  /** What every step does first: checks lengths, clips `grad` when `clipNorm` is set, reads t and lr(t). */
+  private begin(params: Float32Array, grad: Float32Array): { t: number; lr: number; report: StepReport } {
     if (params.length !== this.size) throw errors.shape('optimizer params length', this.size, params.length);
     if (grad.length !== this.size) throw errors.shape('optimizer grad length', this.size, grad.length);
     const clipNorm = this.options.clipNorm;
     const gradNorm = clipNorm === undefined ? null : clipGlobalNorm(this.kernels, grad, clipNorm);
     const t = this.memory.step;
     const lr = this.schedule(t);
-    this.memory.step = t + 1;
     const clipped = gradNorm !== null && gradNorm > clipNorm! && Number.isFinite(gradNorm);
-    return { lr, l2: this.options.step.weightDecay, report: { lr, gradNorm, clipped } };
+    return { t, lr, report: { lr, gradNorm, clipped } };
   }
 
   /** A checkpoint: the step count and copies of the state vectors. */
