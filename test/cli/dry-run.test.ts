@@ -164,7 +164,10 @@ describe('starling run --dry-run (starling explain)', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/examples per client: min 8, median 8, max 8/);
     expect(text.stdout).toMatch(/epsilon at the end: 3 \(target 3\)/);
-    expect(text.stdout).toMatch(/kernel calls:\n {2}7 per client round/);
+    // One step per client round: the fused last step (sgdDelta) writes Δ and scans it, so neither
+    // optimizerStep nor sub is called (7 calls before session 10).
+    expect(text.stdout).toMatch(/kernel calls:\n {2}6 per client round/);
+    expect(text.stdout).toMatch(/gemm 2, biasActivation 1, columnSums 1, sgdDelta 1, softmaxCrossEntropy 1/);
   });
 
   it('a bad --set is blamed on the flag, exit 2', () => {
