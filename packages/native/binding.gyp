@@ -5,6 +5,7 @@
       "sources": [
         "cpp/addon.cc",
         "cpp/methods.cc",
+        "cpp/optimizer-methods.cc",
         "cpp/level-portable.cc",
         "cpp/level-avx2.cc",
         "cpp/level-avx512.cc",
