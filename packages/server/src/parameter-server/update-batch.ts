@@ -11,24 +11,18 @@ const REF_BYTES = 12;
  * message is malformed as a whole (then none of it is taken).
  */
 export function splitUpdates(m: IncomingMessage, h: HeaderOf<'updates'>): IncomingMessage[] | string {
-  const deltas = m.tensors.filter((t) => t.name === 'delta');
-  const t = deltas[0];
+  const t = m.tensors[0];
   const n = h.entries.length;
-  if (m.tensors.length !== 1 || !t || t.dtype !== 'u8' || t.codec !== SHARED_CODEC)
+  if (m.tensors.length !== 1 || t?.name !== 'delta' || t.dtype !== 'u8' || t.codec !== SHARED_CODEC)
     return `updates: want one u8 tensor 'delta' of codec ${SHARED_CODEC}`;
   if (t.length !== REF_BYTES * n)
     return `updates: 'delta' must hold ${REF_BYTES} bytes per entry (${REF_BYTES * n}), got ${t.length}`;
   const data = t.data as Uint8Array;
   const share = Math.floor(m.bytes / n);
+  // Every entry's one tensor: a reference of REF_BYTES, described the same way in header and body.
+  const ref = { name: 'delta', dtype: 'u8' as const, length: REF_BYTES, codec: SHARED_CODEC };
+  const descriptor = { ...ref, bytes: REF_BYTES };
   return h.entries.map((e, k) => {
-    const ref = data.subarray(k * REF_BYTES, (k + 1) * REF_BYTES);
-    const descriptor = {
-      name: 'delta',
-      dtype: 'u8' as const,
-      length: REF_BYTES,
-      bytes: REF_BYTES,
-      codec: SHARED_CODEC,
-    };
     const header = {
       type: 'update' as const,
       v: h.v,
@@ -40,7 +34,7 @@ export function splitUpdates(m: IncomingMessage, h: HeaderOf<'updates'>): Incomi
       weight: e.weight,
       metrics: e.metrics,
     };
-    const tensors = [{ name: 'delta', dtype: 'u8' as const, length: REF_BYTES, codec: SHARED_CODEC, data: ref }];
+    const tensors = [{ ...ref, data: data.subarray(k * REF_BYTES, (k + 1) * REF_BYTES) }];
     return { peer: m.peer, header, tensors, bytes: k === 0 ? m.bytes - share * (n - 1) : share };
   });
 }
