@@ -11,6 +11,11 @@ import { cappedWeights } from './weights.js';
 export interface PreReducedSum {
   /** Σ_i p_i·Δ_i in float64, added from zero in increasing order index (the stream's order). */
   readonly acc: Float64Array;
+  /**
+   * `acc` rounded to float32 by whoever added the last Δs (optional; valid once {@link complete}): the
+   * close copies it instead of rounding `acc` itself (the same bits: to nearest, ties to even).
+   */
+  readonly mean?: Float32Array;
   /** Whether the update of order index `i` is (or will be, before its round's last update arrives) in `acc`. */
   claimed(i: number): boolean;
   /** Every order index was added, in order. */
@@ -87,7 +92,7 @@ export class RoundStream {
   /** Writes the aggregate into `out`; only when {@link complete}. */
   finish(out: Float32Array): void {
     if (!this.complete) throw errors.runtime('round stream finished before every update was added');
-    if (this.pre) out.set(this.pre.acc);
+    if (this.pre) out.set(this.pre.mean ?? this.pre.acc);
     else this.sink.finish(out);
   }
 

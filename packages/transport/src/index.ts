@@ -73,6 +73,17 @@ export {
   TO_DEALER,
   TO_ROUTER,
 } from './protocol.js';
+export type { HelpOptions, PartAdd, ReductionChain } from './reduction-chain.js';
+export {
+  CHAIN_HEAD,
+  CHAIN_PARTS,
+  chainPart,
+  drainChain,
+  HELP,
+  helpDrain,
+  markAndDrain,
+  markAndDrainFlags,
+} from './reduction-chain.js';
 export type { RouterOptions } from './router-endpoint.js';
 export { peerIdOf, RouterEndpoint } from './router-endpoint.js';
 export type { CurveIdentity, DealerSecurity, RouterSecurity } from './security/identity.js';
@@ -93,8 +104,7 @@ export { isCurveKey, z85Decode, z85Encode } from './security/z85.js';
 export type { ZapRegistration } from './security/zap-handler.js';
 export { registerZapDomain, ZAP_ENDPOINT, zapHandlerOpen } from './security/zap-handler.js';
 export { type LaneUpdate, SHARED_CODEC, SharedLane, sharedReference } from './shared-lane.js';
-export type { ReductionChain } from './shared-reduction.js';
-export { markAndDrain, markAndDrainFlags, SharedReduction } from './shared-reduction.js';
+export { SharedReduction } from './shared-reduction.js';
 export type { ShmBinding } from './shm-region.js';
 export { ShmMapping } from './shm-region.js';
 export type { ShmReduction, ShmTaskConfig } from './shm-rounds.js';

@@ -3,7 +3,8 @@ import type { TensorInput } from './codec.js';
 import type { IncomingMessage } from './endpoint-options.js';
 import type { Header, OutgoingHeader } from './messages.js';
 import { PROTOCOL_VERSION } from './protocol.js';
-import { type ReductionChain, SharedReduction } from './shared-reduction.js';
+import type { ReductionChain } from './reduction-chain.js';
+import { SharedReduction } from './shared-reduction.js';
 import type { ShmReduction, ShmRounds, ShmTaskConfig } from './shm-rounds.js';
 
 /** The codec of a `delta` tensor that refers to shared memory instead of carrying the floats. */

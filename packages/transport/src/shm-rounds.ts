@@ -1,4 +1,4 @@
-import { markAndDrainFlags } from './shared-reduction.js';
+import { markAndDrainFlags } from './reduction-chain.js';
 import { type ShmBinding, ShmMapping } from './shm-region.js';
 import { reopenSlot, SLOT_HOLDERS, SLOT_N, type SlotViews, slotLayout, slotViews } from './shm-slot.js';
 
@@ -41,6 +41,7 @@ interface Slot {
 /** The open round's slot as the round machine sees it (a `PreReducedSum` of @starling/server). */
 export interface ShmReduction {
   readonly acc: Float64Array;
+  readonly mean: Float32Array;
   claimed(i: number): boolean;
   complete(): boolean;
   release(): void;
@@ -109,7 +110,6 @@ export class ShmRounds {
     const views = slotViews(this.mapping.at(this.bytes), slot.base, slot.cap, p, n);
     views.ctrl.fill(0);
     views.weights.set(weights);
-    views.acc.fill(0);
     const inSlot = model?.length === p;
     if (inSlot) views.model.set(model);
     this.open = { slot, views, round, order, backend, model: inSlot };
@@ -157,7 +157,7 @@ export class ShmRounds {
       if (length !== s.p || at < 0 || at >= 4 * s.cap * s.p || at % (4 * s.p) !== 0 || !buffer) continue;
       const v = slotViews(buffer, s.base, s.cap, s.p, Atomics.load(this.words(s), SLOT_N));
       const i = at / (4 * s.p);
-      return i < v.ctrl.length - 2 && markAndDrainFlags.ready(v.ctrl, i);
+      return markAndDrainFlags.ready(v.ctrl, i);
     }
     return false;
   }
@@ -170,6 +170,7 @@ export class ShmRounds {
     let held = true;
     return {
       acc: v.acc,
+      mean: v.mean,
       claimed: (i) => markAndDrainFlags.ready(v.ctrl, i),
       complete: () => markAndDrainFlags.complete(v.ctrl),
       release: () => {

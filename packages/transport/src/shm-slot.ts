@@ -1,7 +1,10 @@
+import { CHAIN_HEAD } from './reduction-chain.js';
+
 /**
  * One round's reduction in memory shared between processes (a memfd mapped by every process of a
  * `processes` run, see `ShmRounds`): slot words, the chain's control words, the weights, the float64
- * accumulator, the round's model (written by the server at the open, read by the hosts) and the Δ arena
+ * accumulator, the round's model (written by the server at the open, read by the hosts), the rounded sum
+ * (written by the pool threads as the chain completes) and the Δ arena
  * of the round's selected nodes. Every process computes the same layout from
  * (base, cap, P), so the server and the hosts' pool threads address the same bytes.
  *
@@ -18,7 +21,7 @@ export const SLOT_N = 3;
 export const SLOT_PIDS = 4;
 /** Hosts that may hold one slot at once (a round with more hosts takes the exact path). */
 export const SLOT_MAX_HOSTS = 8;
-/** Where the chain's control words start (Int32 index): `[next, lock, flag_0 … flag_{cap−1}]` (see `markAndDrain`). */
+/** Where the chain's control words start (Int32 index): `CHAIN_HEAD` words, then `flag_0 … flag_{cap−1}` (reduction-chain.ts). */
 const CTRL_WORD = 16;
 
 /** Byte offsets of a slot's parts, relative to its base. */
@@ -27,6 +30,8 @@ export interface SlotLayout {
   readonly acc: number;
   /** The round's model, P float32 (the server writes it before the tasks go out). */
   readonly model: number;
+  /** The finished sum rounded to float32, P entries (`ReductionChain.mean`: written by the pool threads). */
+  readonly mean: number;
   readonly deltas: number;
   /** The slot's size in bytes (a multiple of 4096). */
   readonly bytes: number;
@@ -36,23 +41,26 @@ const up = (x: number, to: number) => Math.ceil(x / to) * to;
 
 /** The layout of a slot for up to `cap` nodes of a model of `p` floats. */
 export function slotLayout(cap: number, p: number): SlotLayout {
-  const weights = up(4 * (CTRL_WORD + 2 + cap), 64);
+  const weights = up(4 * (CTRL_WORD + CHAIN_HEAD + cap), 64);
   const acc = up(weights + 8 * cap, 64);
   const model = up(acc + 8 * p, 64);
-  const deltas = up(model + 4 * p, 64);
-  return { weights, acc, model, deltas, bytes: up(deltas + 4 * cap * p, 4096) };
+  const mean = up(model + 4 * p, 64);
+  const deltas = up(mean + 4 * p, 64);
+  return { weights, acc, model, mean, deltas, bytes: up(deltas + 4 * cap * p, 4096) };
 }
 
 /** Views of one slot in a mapping of the region. */
 export interface SlotViews {
   /** The slot words (see the file comment). */
   readonly words: Int32Array;
-  /** The chain's control words for a round of `n` nodes: `[next, lock, flag_0 … flag_{n−1}]`. */
+  /** The chain's control words for a round of `n` nodes: `CHAIN_HEAD` words, then `flag_0 … flag_{n−1}`. */
   readonly ctrl: Int32Array;
   readonly weights: Float64Array;
   readonly acc: Float64Array;
   /** The round's model (P floats). */
   readonly model: Float32Array;
+  /** The finished sum rounded to float32 (P floats; valid once the chain is complete). */
+  readonly mean: Float32Array;
   /** The round's Δs, `n × P` floats, node i of the order at `[i·P, (i+1)·P)`. */
   readonly deltas: Float32Array;
 }
@@ -62,10 +70,11 @@ export function slotViews(buffer: ArrayBufferLike, base: number, cap: number, p:
   const l = slotLayout(cap, p);
   return {
     words: new Int32Array(buffer, base, CTRL_WORD),
-    ctrl: new Int32Array(buffer, base + 4 * CTRL_WORD, 2 + n),
+    ctrl: new Int32Array(buffer, base + 4 * CTRL_WORD, CHAIN_HEAD + n),
     weights: new Float64Array(buffer, base + l.weights, n),
     acc: new Float64Array(buffer, base + l.acc, p),
     model: new Float32Array(buffer, base + l.model, p),
+    mean: new Float32Array(buffer, base + l.mean, p),
     deltas: new Float32Array(buffer, base + l.deltas, n * p),
   };
 }

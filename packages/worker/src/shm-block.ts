@@ -32,7 +32,7 @@ export function attachShm(task: TrainBlockTask): TrainBlockTask {
   if (!mapping) mappings.set(block.fd, (mapping = new ShmMapping(addon, block.fd)));
   const c = block.config;
   const v = slotViews(mapping.at(c.bytes), c.base, c.cap, c.p, c.n);
-  const chain = { acc: v.acc, ctrl: v.ctrl, weights: v.weights, backend: c.backend };
+  const chain = { acc: v.acc, mean: v.mean, ctrl: v.ctrl, weights: v.weights, backend: c.backend };
   return {
     ...task,
     out: v.deltas.subarray(c.index * c.p, (c.index + c.count) * c.p),

@@ -6,8 +6,11 @@ import type { RunFootprint } from './footprint.js';
 export const PROCESS_BASE_BYTES = 160 * 2 ** 20;
 /** A piscina pool thread with its own V8 isolate, module graph and data parse (measured: 40-60 MB each). */
 export const THREAD_BASE_BYTES = 60 * 2 ** 20;
-/** Model-sized float32 vectors a host with pool threads keeps in shared memory: the round's model and a float64 sum (two). */
-const SHARED_VECTORS = 3;
+/**
+ * Model-sized float32 vectors a host with pool threads keeps in shared memory: the round's model, a float64
+ * sum (two) and the sum rounded to float32 by the pool threads.
+ */
+const SHARED_VECTORS = 4;
 /** V8 keeps this much headroom over live typed arrays before collecting (young generation, fragmentation). */
 const HEAP_SLACK = 1.25;
 
@@ -38,8 +41,8 @@ export function estimateMemory(f: RunFootprint): MemoryEstimate {
     executors: (vector * f.executorVectors + 4 * (f.executorWorkFloats ?? 0)) * executors * HEAP_SLACK,
     client_state: vector * f.stateVectorsPerClient * f.clientsWithState * HEAP_SLACK,
     // Hosts with pool threads share the round's model with them and reduce into a float64 sum in shared
-    // memory (SharedTaskModel, SharedReduction; for worker processes the memfd slot's model area and
-    // sum): three vectors outside the V8 heap. Without them a threads run's estimate fell 3-4 % under
+    // memory (SharedTaskModel, SharedReduction; for worker processes the memfd slot's model area, sum
+    // and rounded sum): four vectors outside the V8 heap (three before the rounded sum). Without them a threads run's estimate fell 3-4 % under
     // its measured peak RSS (23.8M and 51.7M parameters, docs/runtimes.md "Big models over processes").
     shared: poolThreads > 0 ? vector * SHARED_VECTORS : 0,
   };

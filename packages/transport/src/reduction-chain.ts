@@ -1,0 +1,188 @@
+/**
+ * A round's float64 reduction shared by pool threads (threads runtime) or by the pool threads of several
+ * processes (processes runtime): Σ_i p_i·Δ_i, added in increasing order index i by whichever thread is
+ * free, so the bits are those of one thread calling `accumulate` for i = 0, 1, … from zero.
+ *
+ * The model's coordinates are cut into {@link CHAIN_PARTS} parts (bounds at multiples of
+ * {@link PART_ALIGN} floats, the last part ends at P), and each part keeps its own order counter and
+ * lock: each coordinate is still added in increasing i, but two threads can add the same Δs at once, each
+ * into other coordinates (the tail of a round, when one thread finished its nodes while Δs still wait
+ * behind another's last node).
+ *
+ * Control words (Int32): `[next_0, lock_0, …, next_{K−1}, lock_{K−1}, flag_0 … flag_{n−1}]`.
+ */
+export const CHAIN_PARTS = 4;
+/** Part bounds are multiples of this many floats (the SIMD kernels' tails fall where a whole call's do). */
+export const PART_ALIGN = 64;
+/** Control words before the flags. */
+export const CHAIN_HEAD = 2 * CHAIN_PARTS;
+/** A flag: not trained yet, trained and finite (add it), or not to be added (the reduction is then void). */
+const PENDING = 0;
+const READY = 1;
+const SKIP = 2;
+
+/**
+ * What a pool thread needs to take part in a round's shared reduction (structured-cloneable: every array
+ * is a view of a SharedArrayBuffer, or of the processes runtime's shared mapping, except `weights`, a
+ * copy in the threads runtime): the float64 accumulator, the control words and the weights p_i of the
+ * round's selected nodes in increasing id order.
+ */
+export interface ReductionChain {
+  /**
+   * Σ_i p_i·Δ_i in float64, added in increasing order index, from zero (P entries). Nobody zeroes it at the
+   * open: the thread that adds order index 0 into a part zeroes that part first (the same +0 the adds
+   * started from before), so its contents mean nothing until {@link markAndDrainFlags.complete}.
+   */
+  readonly acc: Float64Array;
+  /**
+   * The finished sum rounded to float32 (P entries; optional): the thread that adds the last order index
+   * into a part rounds that part of `acc` into it (`Float32Array.set`: to nearest, ties to even) before the
+   * part counts as added, so the server's close copies float32s instead of rounding P float64s itself.
+   */
+  readonly mean?: Float32Array;
+  /** `[next_0, lock_0, …, flag_0, flag_1, …]`: {@link CHAIN_HEAD} words, then one flag per order index. */
+  readonly ctrl: Int32Array;
+  /** p_i for order index i (the round machine's capped weights). */
+  readonly weights: Float64Array;
+  /**
+   * The reader's kernel backend: a thread adds with `accumulate` of the same backend only (the native
+   * one contracts to FMA, the JS one does not); with another, it marks its nodes not to be added.
+   */
+  readonly backend: string;
+}
+
+/**
+ * Adds Δ_i with weight p_i into `chain.acc` over coordinates `[lo, hi)` only, e.g.
+ * `kernels.accumulate(p_i, Δ_i.subarray(lo, hi), acc.subarray(lo, hi))`. Never called with lo = hi.
+ */
+export type PartAdd = (i: number, lo: number, hi: number) => void;
+
+/** Coordinates `[lo, hi)` of part `c` of a model of `p` floats (empty parts when p is small). */
+export function chainPart(c: number, p: number): { lo: number; hi: number } {
+  const at = (k: number) =>
+    k >= CHAIN_PARTS ? p : Math.min(p, Math.floor((k * p) / (CHAIN_PARTS * PART_ALIGN)) * PART_ALIGN);
+  return { lo: at(c), hi: at(c + 1) };
+}
+
+/** The number of order indices of a chain. */
+export const chainLength = (ctrl: Int32Array): number => ctrl.length - CHAIN_HEAD;
+
+/**
+ * Node `index` of the chain is trained (`ok`: its Δ is finite and may be added; false: it must not be,
+ * which voids the whole reduction); then drains ({@link drainChain}). Nobody ever waits.
+ */
+export function markAndDrain(chain: ReductionChain, index: number, ok: boolean, add: PartAdd): void {
+  Atomics.store(chain.ctrl, CHAIN_HEAD + index, ok ? READY : SKIP);
+  drainChain(chain, add);
+}
+
+/**
+ * In every part whose lock is free, adds every Δ that is next in that part's order and ready, in
+ * increasing i, then lets go; repeats while a part it let go of has a ready Δ next. A thread that finds a
+ * part's lock taken leaves that part to its holder, who looks again after releasing it, so every ready Δ
+ * is added by someone before the last thread to mark a node returns (Atomics are sequentially
+ * consistent). Each coordinate is added in exactly increasing i, whichever threads add.
+ * @returns true when something was added
+ */
+export function drainChain(chain: ReductionChain, add: PartAdd): boolean {
+  const { ctrl } = chain;
+  const count = chainLength(ctrl);
+  const p = chain.acc.length;
+  let added = false;
+  for (let again = true; again; ) {
+    again = false;
+    for (let c = 0; c < CHAIN_PARTS; c++) {
+      const NEXT = 2 * c;
+      const LOCK = NEXT + 1;
+      if (Atomics.compareExchange(ctrl, LOCK, 0, 1) !== 0) continue;
+      const { lo, hi } = chainPart(c, p);
+      let next = Atomics.load(ctrl, NEXT);
+      let flag = PENDING;
+      try {
+        for (; next < count; Atomics.store(ctrl, NEXT, ++next)) {
+          flag = Atomics.load(ctrl, CHAIN_HEAD + next);
+          if (flag !== READY) break; // PENDING: its marker drains on; SKIP: this part stops here for good
+          if (lo < hi) {
+            if (next === 0) chain.acc.fill(0, lo, hi);
+            add(next, lo, hi);
+            if (next === count - 1) chain.mean?.set(chain.acc.subarray(lo, hi), lo);
+          }
+          added = true;
+        }
+      } finally {
+        Atomics.store(ctrl, LOCK, 0);
+      }
+      if (flag !== SKIP && next < count && Atomics.load(ctrl, CHAIN_HEAD + next) === READY) again = true;
+    }
+  }
+  return added;
+}
+
+/** How a thread with no node left to train helps drain ({@link helpDrain}). */
+export interface HelpOptions {
+  /** Help only when at least this many ready Δs wait behind the chain's first untrained node. */
+  readonly minWaiting: number;
+  /** Stop when no node was marked and nothing added for this long (a node that never comes: ms). */
+  readonly patienceMs: number;
+  /** Sleep between looks (ms). */
+  readonly pollMs: number;
+}
+
+/** Defaults: see {@link HelpOptions}. */
+export const HELP: HelpOptions = { minWaiting: 4, patienceMs: 20, pollMs: 0.05 };
+
+/**
+ * Called by a thread that has trained all it will: when enough ready Δs wait behind an untrained node
+ * (another thread's or process's), it stays and takes free parts as they unblock, so the adds after that
+ * node are shared instead of left to its marker alone. Returns when every part is complete, a part
+ * reached a node not to be added, fewer than `minWaiting` Δs wait, or nothing moved for `patienceMs`
+ * (the node's thread died or was descheduled: its marker still drains everything, as without help).
+ * Changes no bit: it only takes part in {@link drainChain}.
+ */
+export function helpDrain(chain: ReductionChain, add: PartAdd, o: HelpOptions = HELP): void {
+  const { ctrl } = chain;
+  const count = chainLength(ctrl);
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  let seen = -1;
+  let since = performance.now();
+  for (;;) {
+    drainChain(chain, add);
+    let low = count;
+    let done = 0; // Σ next over the parts: grows with every add
+    for (let c = 0; c < CHAIN_PARTS; c++) {
+      const next = Atomics.load(ctrl, 2 * c);
+      low = Math.min(low, next);
+      done += next;
+    }
+    let waiting = 0;
+    for (let i = low; i < count; i++) {
+      const f = Atomics.load(ctrl, CHAIN_HEAD + i);
+      if (f === SKIP) return;
+      if (f === READY) waiting++;
+    }
+    if (low >= count || waiting < o.minWaiting) return;
+    const now = performance.now();
+    const state = done * (count + 1) + waiting;
+    if (state !== seen) {
+      seen = state;
+      since = now;
+    } else if (now - since > o.patienceMs) return;
+    Atomics.wait(nap, 0, 0, o.pollMs);
+  }
+}
+
+/**
+ * Reads of a chain's control words for whoever follows it: whether order index `i` was marked ready
+ * (trained, finite; its Δ is or will be in the accumulator before its marker's `markAndDrain` returns),
+ * and whether every index was added in every part.
+ */
+export const markAndDrainFlags = {
+  ready: (ctrl: Int32Array, i: number): boolean =>
+    i < chainLength(ctrl) && Atomics.load(ctrl, CHAIN_HEAD + i) === READY,
+  complete: (ctrl: Int32Array): boolean => {
+    const n = chainLength(ctrl);
+    if (n <= 0) return false;
+    for (let c = 0; c < CHAIN_PARTS; c++) if (Atomics.load(ctrl, 2 * c) !== n) return false;
+    return true;
+  },
+};
