@@ -32,8 +32,24 @@ export function meanAggregator(): Aggregator {
       const add = kernels.accumulate?.bind(kernels);
       if (!add) return null;
       if (acc?.length !== size) acc = new Float64Array(size);
-      const sum = acc.fill(0);
-      return { add: (delta, weight) => add(weight, delta, sum), finish: (out) => out.set(sum) };
+      const sum = acc;
+      // Zeroed at the first add, not at the open: a round whose sum the pool threads make (a pre-reduced
+      // stream, threads and processes) never adds here, and the open is on the round's serial path.
+      let zeroed = false;
+      const zero = () => {
+        if (!zeroed) sum.fill(0);
+        zeroed = true;
+      };
+      return {
+        add: (delta, weight) => {
+          zero();
+          add(weight, delta, sum);
+        },
+        finish: (out) => {
+          zero();
+          out.set(sum);
+        },
+      };
     },
   };
 }
