@@ -45,7 +45,7 @@ function run(help: boolean) {
   const sab = (bytes: number) => new SharedArrayBuffer(bytes);
   const shared = {
     acc: sab(8 * P),
-    ctrl: sab(4 * (2 * PARTS + N)),
+    ctrl: sab(4 * (1 + 2 * PARTS + N)),
     deltas: sab(4 * N * P),
     weights: sab(8 * N),
     by: sab(4 * 2 * N * PARTS), // per (node, part): adds by thread 0 and by thread 1
@@ -56,6 +56,7 @@ function run(help: boolean) {
   const weights = new Float64Array(shared.weights);
   for (let i = 0; i < N; i++) weights[i] = (i + 1) / ((N * (N + 1)) / 2);
   new Float64Array(shared.acc).fill(Number.NaN); // a stale sum: each part is zeroed by its first add
+  new Int32Array(shared.ctrl)[0] = PARTS; // as ShmRounds opens a processes round (resetChain)
   const half = Array.from({ length: N / 2 }, (_, i) => i);
   const thread = (who: number, nodes: number[], napMs: number) =>
     new Promise<void>((resolve, reject) => {

@@ -78,11 +78,13 @@ export {
   CHAIN_HEAD,
   CHAIN_PARTS,
   chainPart,
+  chainParts,
   drainChain,
   HELP,
   helpDrain,
   markAndDrain,
   markAndDrainFlags,
+  resetChain,
 } from './reduction-chain.js';
 export type { RouterOptions } from './router-endpoint.js';
 export { peerIdOf, RouterEndpoint } from './router-endpoint.js';

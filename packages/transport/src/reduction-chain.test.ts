@@ -9,6 +9,7 @@ import {
   markAndDrainFlags,
   PART_ALIGN,
   type ReductionChain,
+  resetChain,
 } from './reduction-chain.js';
 
 const SIZE = 531;
@@ -28,13 +29,14 @@ function sequential(): Float64Array {
   return acc;
 }
 
-function opened() {
+function opened(parts = CHAIN_PARTS) {
   const chain: ReductionChain = {
     acc: new Float64Array(new SharedArrayBuffer(8 * SIZE)),
     ctrl: new Int32Array(new SharedArrayBuffer(4 * (CHAIN_HEAD + N))),
     weights,
     backend: 'js',
   };
+  resetChain(chain.ctrl, parts);
   /** (i, part) in the order they were added. */
   const added: [number, number][] = [];
   const add = (i: number, lo: number, hi: number) => {
@@ -43,8 +45,8 @@ function opened() {
   };
   /** The order each part's adds came in. */
   const perPart = () =>
-    Array.from({ length: CHAIN_PARTS }, (_, c) =>
-      added.filter(([, lo]) => lo === chainPart(c, SIZE).lo).map(([i]) => i),
+    Array.from({ length: parts }, (_, c) =>
+      added.filter(([, lo]) => lo === chainPart(c, SIZE, parts).lo).map(([i]) => i),
     );
   return { chain, added, add, perPart };
 }
@@ -80,6 +82,21 @@ describe('markAndDrain', () => {
       expect(markAndDrainFlags.complete(chain.ctrl)).toBe(true);
       expect(Array.from(chain.acc)).toEqual(Array.from(sequential()));
     }
+  });
+
+  it('with one part (threads), adds whole Δs in increasing order, with the bits of one thread', () => {
+    for (const marks of [
+      [5, 4, 3, 2, 1, 0],
+      [1, 3, 0, 5, 2, 4],
+    ]) {
+      const { chain, add, added, perPart } = opened(1);
+      for (const i of marks) markAndDrain(chain, i, true, add);
+      expect(perPart()).toEqual([[0, 1, 2, 3, 4, 5]]);
+      expect(added.every(([, lo]) => lo === 0)).toBe(true);
+      expect(markAndDrainFlags.complete(chain.ctrl)).toBe(true);
+      expect(Array.from(chain.acc)).toEqual(Array.from(sequential()));
+    }
+    expect(() => resetChain(new Int32Array(CHAIN_HEAD), CHAIN_PARTS + 1)).toThrow(/chain parts must be an integer/);
   });
 
   it('adds nothing past a node marked not to be added, and the reduction never completes', () => {

@@ -3,19 +3,24 @@
  * processes (processes runtime): Σ_i p_i·Δ_i, added in increasing order index i by whichever thread is
  * free, so the bits are those of one thread calling `accumulate` for i = 0, 1, … from zero.
  *
- * The model's coordinates are cut into {@link CHAIN_PARTS} parts (bounds at multiples of
- * {@link PART_ALIGN} floats, the last part ends at P), and each part keeps its own order counter and
- * lock: each coordinate is still added in increasing i, but two threads can add the same Δs at once, each
- * into other coordinates (the tail of a round, when one thread finished its nodes while Δs still wait
- * behind another's last node).
+ * The model's coordinates are cut into K parts (K ≤ {@link CHAIN_PARTS}, chosen by whoever opens the
+ * chain; bounds at multiples of {@link PART_ALIGN} floats, the last part ends at P), and each part keeps
+ * its own order counter and lock: each coordinate is still added in increasing i, but two threads can add
+ * the same Δs at once, each into other coordinates (the tail of a processes round, when one worker
+ * finished its nodes while its Δs still wait behind the other's last node). The threads runtime opens
+ * its chains with one part: there the two pool threads finish within a node of each other, and splitting
+ * each Δ's add between them only made each core read the other's Δs (pool CPU per round +1-3 ms).
  *
- * Control words (Int32): `[next_0, lock_0, …, next_{K−1}, lock_{K−1}, flag_0 … flag_{n−1}]`.
+ * Control words (Int32): `[K, next_0, lock_0, …, next_{K−1}, lock_{K−1}, (unused parts), flag_0 … flag_{n−1}]`;
+ * K = 0 reads as 1.
  */
 export const CHAIN_PARTS = 4;
 /** Part bounds are multiples of this many floats (the SIMD kernels' tails fall where a whole call's do). */
 export const PART_ALIGN = 64;
 /** Control words before the flags. */
-export const CHAIN_HEAD = 2 * CHAIN_PARTS;
+export const CHAIN_HEAD = 1 + 2 * CHAIN_PARTS;
+const NEXT = (c: number) => 1 + 2 * c;
+const LOCK = (c: number) => 2 + 2 * c;
 /** A flag: not trained yet, trained and finite (add it), or not to be added (the reduction is then void). */
 const PENDING = 0;
 const READY = 1;
@@ -40,7 +45,7 @@ export interface ReductionChain {
    * part counts as added, so the server's close copies float32s instead of rounding P float64s itself.
    */
   readonly mean?: Float32Array;
-  /** `[next_0, lock_0, …, flag_0, flag_1, …]`: {@link CHAIN_HEAD} words, then one flag per order index. */
+  /** `[K, next_0, lock_0, …, flag_0, flag_1, …]`: {@link CHAIN_HEAD} words, then one flag per order index. */
   readonly ctrl: Int32Array;
   /** p_i for order index i (the round machine's capped weights). */
   readonly weights: Float64Array;
@@ -57,15 +62,29 @@ export interface ReductionChain {
  */
 export type PartAdd = (i: number, lo: number, hi: number) => void;
 
-/** Coordinates `[lo, hi)` of part `c` of a model of `p` floats (empty parts when p is small). */
-export function chainPart(c: number, p: number): { lo: number; hi: number } {
-  const at = (k: number) =>
-    k >= CHAIN_PARTS ? p : Math.min(p, Math.floor((k * p) / (CHAIN_PARTS * PART_ALIGN)) * PART_ALIGN);
+/** Coordinates `[lo, hi)` of part `c` of `parts` of a model of `p` floats (empty parts when p is small). */
+export function chainPart(c: number, p: number, parts: number = CHAIN_PARTS): { lo: number; hi: number } {
+  const at = (k: number) => (k >= parts ? p : Math.min(p, Math.floor((k * p) / (parts * PART_ALIGN)) * PART_ALIGN));
   return { lo: at(c), hi: at(c + 1) };
 }
 
 /** The number of order indices of a chain. */
 export const chainLength = (ctrl: Int32Array): number => ctrl.length - CHAIN_HEAD;
+
+/** The number of parts K of a chain (its opener's choice, 1 … {@link CHAIN_PARTS}). */
+export const chainParts = (ctrl: Int32Array): number => Math.min(CHAIN_PARTS, Math.max(1, Atomics.load(ctrl, 0)));
+
+/**
+ * Resets `ctrl` for a new round of `ctrl.length − CHAIN_HEAD` nodes cut into `parts` parts: nothing added,
+ * every node pending. Only while no thread uses the chain (the opener's hold).
+ */
+export function resetChain(ctrl: Int32Array, parts: number): void {
+  if (!Number.isInteger(parts) || parts < 1 || parts > CHAIN_PARTS) {
+    throw new RangeError(`chain parts must be an integer in [1, ${CHAIN_PARTS}], got ${parts}`);
+  }
+  ctrl.fill(0);
+  Atomics.store(ctrl, 0, parts);
+}
 
 /**
  * Node `index` of the chain is trained (`ok`: its Δ is finite and may be added; false: it must not be,
@@ -87,19 +106,18 @@ export function markAndDrain(chain: ReductionChain, index: number, ok: boolean, 
 export function drainChain(chain: ReductionChain, add: PartAdd): boolean {
   const { ctrl } = chain;
   const count = chainLength(ctrl);
+  const parts = chainParts(ctrl);
   const p = chain.acc.length;
   let added = false;
   for (let again = true; again; ) {
     again = false;
-    for (let c = 0; c < CHAIN_PARTS; c++) {
-      const NEXT = 2 * c;
-      const LOCK = NEXT + 1;
-      if (Atomics.compareExchange(ctrl, LOCK, 0, 1) !== 0) continue;
-      const { lo, hi } = chainPart(c, p);
-      let next = Atomics.load(ctrl, NEXT);
+    for (let c = 0; c < parts; c++) {
+      if (Atomics.compareExchange(ctrl, LOCK(c), 0, 1) !== 0) continue;
+      const { lo, hi } = chainPart(c, p, parts);
+      let next = Atomics.load(ctrl, NEXT(c));
       let flag = PENDING;
       try {
-        for (; next < count; Atomics.store(ctrl, NEXT, ++next)) {
+        for (; next < count; Atomics.store(ctrl, NEXT(c), ++next)) {
           flag = Atomics.load(ctrl, CHAIN_HEAD + next);
           if (flag !== READY) break; // PENDING: its marker drains on; SKIP: this part stops here for good
           if (lo < hi) {
@@ -110,7 +128,7 @@ export function drainChain(chain: ReductionChain, add: PartAdd): boolean {
           added = true;
         }
       } finally {
-        Atomics.store(ctrl, LOCK, 0);
+        Atomics.store(ctrl, LOCK(c), 0);
       }
       if (flag !== SKIP && next < count && Atomics.load(ctrl, CHAIN_HEAD + next) === READY) again = true;
     }
@@ -142,6 +160,7 @@ export const HELP: HelpOptions = { minWaiting: 4, patienceMs: 20, pollMs: 0.05 }
 export function helpDrain(chain: ReductionChain, add: PartAdd, o: HelpOptions = HELP): void {
   const { ctrl } = chain;
   const count = chainLength(ctrl);
+  const parts = chainParts(ctrl);
   const nap = new Int32Array(new SharedArrayBuffer(4));
   let seen = -1;
   let since = performance.now();
@@ -149,8 +168,8 @@ export function helpDrain(chain: ReductionChain, add: PartAdd, o: HelpOptions = 
     drainChain(chain, add);
     let low = count;
     let done = 0; // Σ next over the parts: grows with every add
-    for (let c = 0; c < CHAIN_PARTS; c++) {
-      const next = Atomics.load(ctrl, 2 * c);
+    for (let c = 0; c < parts; c++) {
+      const next = Atomics.load(ctrl, NEXT(c));
       low = Math.min(low, next);
       done += next;
     }
@@ -182,7 +201,7 @@ export const markAndDrainFlags = {
   complete: (ctrl: Int32Array): boolean => {
     const n = chainLength(ctrl);
     if (n <= 0) return false;
-    for (let c = 0; c < CHAIN_PARTS; c++) if (Atomics.load(ctrl, 2 * c) !== n) return false;
+    for (let c = 0, parts = chainParts(ctrl); c < parts; c++) if (Atomics.load(ctrl, NEXT(c)) !== n) return false;
     return true;
   },
 };

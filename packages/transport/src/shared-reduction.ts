@@ -1,4 +1,4 @@
-import { CHAIN_HEAD, markAndDrainFlags, type ReductionChain } from './reduction-chain.js';
+import { CHAIN_HEAD, markAndDrainFlags, type ReductionChain, resetChain } from './reduction-chain.js';
 
 /**
  * A round's reduction in shared memory, owned by the in-process parameter server's `SharedLane`: the
@@ -43,7 +43,8 @@ export class SharedReduction {
     this.weights = weights;
     if (this.ctrl.length !== CHAIN_HEAD + order.length) {
       this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (CHAIN_HEAD + order.length)));
-    } else this.ctrl.fill(0);
+    }
+    resetChain(this.ctrl, 1); // one part: see reduction-chain.ts
     this.holders = 1;
   }
 
