@@ -147,15 +147,17 @@ export interface HelpOptions {
 }
 
 /** Defaults: see {@link HelpOptions}. */
-export const HELP: HelpOptions = { minWaiting: 4, patienceMs: 20, pollMs: 0.05 };
+export const HELP: HelpOptions = { minWaiting: 4, patienceMs: 20, pollMs: 0.2 };
 
 /**
  * Called by a thread that has trained all it will: when enough ready Δs wait behind an untrained node
- * (another thread's or process's), it stays and takes free parts as they unblock, so the adds after that
- * node are shared instead of left to its marker alone. Returns when every part is complete, a part
- * reached a node not to be added, fewer than `minWaiting` Δs wait, or nothing moved for `patienceMs`
- * (the node's thread died or was descheduled: its marker still drains everything, as without help).
- * Changes no bit: it only takes part in {@link drainChain}.
+ * (another thread's or process's), it stays, and once at least `minWaiting` of them are ready in a row at
+ * the head of a part (that node was marked), it takes free parts, so the adds after that node are shared
+ * instead of left to its marker alone. It leaves the head's single fresh Δs to their markers (still in
+ * their cores' caches). Returns when every part is complete, a part reached a node not to be added,
+ * fewer than `minWaiting` Δs wait, or nothing moved for `patienceMs` (the node's thread died or was
+ * descheduled: its marker still drains everything, as without help). Changes no bit: it only takes part
+ * in {@link drainChain}.
  */
 export function helpDrain(chain: ReductionChain, add: PartAdd, o: HelpOptions = HELP): void {
   const { ctrl } = chain;
@@ -165,7 +167,6 @@ export function helpDrain(chain: ReductionChain, add: PartAdd, o: HelpOptions = 
   let seen = -1;
   let since = performance.now();
   for (;;) {
-    drainChain(chain, add);
     let low = count;
     let done = 0; // Σ next over the parts: grows with every add
     for (let c = 0; c < parts; c++) {
@@ -174,12 +175,15 @@ export function helpDrain(chain: ReductionChain, add: PartAdd, o: HelpOptions = 
       done += next;
     }
     let waiting = 0;
+    let run = 0; // ready in a row from `low`
     for (let i = low; i < count; i++) {
       const f = Atomics.load(ctrl, CHAIN_HEAD + i);
       if (f === SKIP) return;
+      if (f === READY && run === i - low) run++;
       if (f === READY) waiting++;
     }
     if (low >= count || waiting < o.minWaiting) return;
+    if (run >= o.minWaiting && drainChain(chain, add)) continue;
     const now = performance.now();
     const state = done * (count + 1) + waiting;
     if (state !== seen) {
