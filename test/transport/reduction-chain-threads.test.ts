@@ -89,22 +89,25 @@ function sequential(deltas: Float32Array, weights: Float64Array): Float64Array {
 }
 
 describe('a reduction chain shared by two threads', () => {
-  it.each([true, false])('has the bits of one thread; with help (%s) the late thread shares the adds', async (help) => {
-    expect(fileURLToPath(chainModule)).toMatch(/reduction-chain\.js$/);
-    const { shared, deltas, weights, done } = run(help);
-    await done;
-    expect(Array.from(new Float64Array(shared.acc))).toEqual(Array.from(sequential(deltas, weights)));
-    const by = new Int32Array(shared.by);
-    const adds = (who: number) => Array.from({ length: N * PARTS }, (_, k) => by[2 * k + who]);
-    // every (node, part) added exactly once, by one thread or the other
-    expect(adds(0).map((a, k) => a + adds(1)[k])).toEqual(new Array(N * PARTS).fill(1));
-    const helperShare = adds(1).reduce((a, b) => a + b, 0);
-    if (help) {
-      // host 1 waited for host 0's nodes and took some of the parts
-      expect(helperShare).toBeGreaterThan(0);
-    } else {
-      // without help host 1 returns at once: it cannot add past host 0's first (pending) node
-      expect(helperShare).toBe(0);
-    }
-  });
+  it.each([true, false])(
+    'has the bits of one thread; the late thread adds a share only with help (%s)',
+    async (help) => {
+      expect(fileURLToPath(chainModule)).toMatch(/reduction-chain\.js$/);
+      const { shared, deltas, weights, done } = run(help);
+      await done;
+      expect(Array.from(new Float64Array(shared.acc))).toEqual(Array.from(sequential(deltas, weights)));
+      const by = new Int32Array(shared.by);
+      const adds = (who: number) => Array.from({ length: N * PARTS }, (_, k) => by[2 * k + who]);
+      // every (node, part) added exactly once, by one thread or the other
+      expect(adds(0).map((a, k) => a + adds(1)[k])).toEqual(new Array(N * PARTS).fill(1));
+      const helperShare = adds(1).reduce((a, b) => a + b, 0);
+      if (help) {
+        // host 1 waited for host 0's nodes and took some of the parts
+        expect(helperShare).toBeGreaterThan(0);
+      } else {
+        // without help host 1 returns at once: it cannot add past host 0's first (pending) node
+        expect(helperShare).toBe(0);
+      }
+    },
+  );
 });
