@@ -95,10 +95,10 @@ function run(kernels: Kernels, host: Host) {
     if (r) r.adopt(lane.openReduction(d.round, d.nodes, r.weights, SIZE, r.backend));
     const claim = host.reduce ? lane.claimReduction(d.round, d.nodes) : null;
     const trained = new Map<number, Float32Array>();
-    const add = (i: number, lo: number, hi: number) => {
+    const add = (i: number) => {
       const x = trained.get(d.nodes[i]);
       if (!x || !claim) throw new Error(`node ${d.nodes[i]} added before it was trained`);
-      kernels.accumulate?.(claim.chain.weights[i], x.subarray(lo, hi), claim.chain.acc.subarray(lo, hi));
+      kernels.accumulate?.(claim.chain.weights[i], x, claim.chain.acc);
     };
     cmds = [];
     const order = d.nodes.map((_, i) => i).sort((a, b) => ((a * 5) % 7) - ((b * 5) % 7) || a - b);

@@ -73,19 +73,8 @@ export {
   TO_DEALER,
   TO_ROUTER,
 } from './protocol.js';
-export type { HelpOptions, PartAdd, ReductionChain } from './reduction-chain.js';
-export {
-  CHAIN_HEAD,
-  CHAIN_PARTS,
-  chainPart,
-  chainParts,
-  drainChain,
-  HELP,
-  helpDrain,
-  markAndDrain,
-  markAndDrainFlags,
-  resetChain,
-} from './reduction-chain.js';
+export type { ReductionChain } from './reduction-chain.js';
+export { markAndDrain, markAndDrainFlags } from './reduction-chain.js';
 export type { RouterOptions } from './router-endpoint.js';
 export { peerIdOf, RouterEndpoint } from './router-endpoint.js';
 export type { CurveIdentity, DealerSecurity, RouterSecurity } from './security/identity.js';

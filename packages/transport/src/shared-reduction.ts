@@ -1,4 +1,4 @@
-import { CHAIN_HEAD, markAndDrainFlags, type ReductionChain, resetChain } from './reduction-chain.js';
+import { CHAIN_HEAD, markAndDrainFlags, type ReductionChain } from './reduction-chain.js';
 
 /**
  * A round's reduction in shared memory, owned by the in-process parameter server's `SharedLane`: the
@@ -34,7 +34,7 @@ export class SharedReduction {
 
   /**
    * Opens it for `round` (the server's hold): nothing added, every node pending. The accumulator keeps
-   * the last round's sum: each part is zeroed by the thread that adds order index 0 into it.
+   * the last round's sum: the thread that adds order index 0 zeroes it (`markAndDrain`).
    */
   open(round: number, order: readonly number[], weights: Float64Array<ArrayBufferLike>, backend: string): void {
     this.round = round;
@@ -43,8 +43,7 @@ export class SharedReduction {
     this.weights = weights;
     if (this.ctrl.length !== CHAIN_HEAD + order.length) {
       this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (CHAIN_HEAD + order.length)));
-    }
-    resetChain(this.ctrl, 1); // one part: see reduction-chain.ts
+    } else this.ctrl.fill(0);
     this.holders = 1;
   }
 

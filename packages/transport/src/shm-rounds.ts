@@ -1,4 +1,4 @@
-import { CHAIN_PARTS, markAndDrainFlags, resetChain } from './reduction-chain.js';
+import { markAndDrainFlags } from './reduction-chain.js';
 import { type ShmBinding, ShmMapping } from './shm-region.js';
 import { reopenSlot, SLOT_HOLDERS, SLOT_N, type SlotViews, slotLayout, slotViews } from './shm-slot.js';
 
@@ -108,7 +108,7 @@ export class ShmRounds {
       if (!reopenSlot(this.words(slot), round, n, this.alive)) return null;
     }
     const views = slotViews(this.mapping.at(this.bytes), slot.base, slot.cap, p, n);
-    resetChain(views.ctrl, CHAIN_PARTS); // both workers' pool threads can add at once, in parts
+    views.ctrl.fill(0);
     views.weights.set(weights);
     const inSlot = model?.length === p;
     if (inSlot) views.model.set(model);

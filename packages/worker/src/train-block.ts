@@ -1,5 +1,5 @@
 import type { CompressorState, Kernels, LocalPlan, OptimizerState } from '@starling/core';
-import { helpDrain, markAndDrain, type ReductionChain } from '@starling/transport';
+import { markAndDrain, type ReductionChain } from '@starling/transport';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
 import type { NodeSetup } from './node-setup.js';
@@ -44,8 +44,7 @@ export interface TrainBlockTask {
    * The round's shared reduction (threads runtime): `deltas` is the round's arena (every selected node's
    * Δ, `count × P` floats, in order; `out` is this block's slice of it, from order index `index`). Each
    * finite raw Δ of the block is added into `chain.acc` in order ({@link markAndDrain}) right after it
-   * was trained, by whichever pool threads hold the chain's parts then; a thread with no node left helps
-   * add what still waits behind another thread's node (`helpDrain`).
+   * was trained, by whichever pool thread holds the chain then.
    */
   readonly reduce?: {
     readonly chain: ReductionChain;
@@ -103,37 +102,26 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
       out: task.out.subarray(j * p, (j + 1) * p),
       ...(task.control ? { scaffold: { c: task.control, ci: n.control ?? null } } : {}),
     });
-    chain?.mark(j, !r.payload && r.nonFinite === undefined);
+    chain?.(j, !r.payload && r.nonFinite === undefined);
     results.push(r);
     positions.push(j);
   }
-  // Nothing left to train here: share the adds still waiting behind another thread's (process's) node.
-  chain?.help();
   // trainTask scanned every Δ (a non-finite one comes back with `nonFinite`), so nothing is scanned twice.
   const finite = results.map((r) => task.scan === true && !r.payload && r.nonFinite === undefined);
   return { results, positions, finite };
 }
 
-/**
- * `mark(j, ok)`: block node j is done in the round's chain, then what is next in order is added
- * (`markAndDrain`); `help()`: the thread has no node left and helps add what waits (`helpDrain`).
- */
+/** Marks block node j done in the round's chain and adds what is next in order (see `markAndDrain`). */
 function chainOf(
   reduce: NonNullable<TrainBlockTask['reduce']>,
   p: number,
   kernels: Kernels,
-): { mark(j: number, ok: boolean): void; help(): void } {
+): (j: number, ok: boolean) => void {
   const { chain, deltas, index } = reduce;
   const add = kernels.accumulate?.bind(kernels);
   const usable = add !== undefined && kernels.backend === chain.backend;
-  const addAt = (i: number, lo: number, hi: number) =>
-    add?.(chain.weights[i], deltas.subarray(i * p + lo, i * p + hi), chain.acc.subarray(lo, hi));
-  return {
-    mark: (j, ok) => markAndDrain(chain, index + j, ok && usable, addAt),
-    help: () => {
-      if (usable) helpDrain(chain, addAt);
-    },
-  };
+  const addAt = (i: number) => add?.(chain.weights[i], deltas.subarray(i * p, (i + 1) * p), chain.acc);
+  return (j, ok) => markAndDrain(chain, index + j, ok && usable, addAt);
 }
 
 /** The optimizer state vectors of the results that span their own ArrayBuffer (transferable, each once). */
