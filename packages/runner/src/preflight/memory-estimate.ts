@@ -42,8 +42,9 @@ export function estimateMemory(f: RunFootprint): MemoryEstimate {
     client_state: vector * f.stateVectorsPerClient * f.clientsWithState * HEAP_SLACK,
     // Hosts with pool threads share the round's model with them and reduce into a float64 sum in shared
     // memory (SharedTaskModel, SharedReduction; for worker processes the memfd slot's model area, sum
-    // and rounded sum): four vectors outside the V8 heap (three before the rounded sum). Without them a threads run's estimate fell 3-4 % under
-    // its measured peak RSS (23.8M and 51.7M parameters, docs/runtimes.md "Big models over processes").
+    // and rounded sum): four vectors outside the V8 heap (three before the rounded sum). Without them a
+    // threads run's estimate fell 3-4 % under its measured peak RSS (23.8M and 51.7M parameters,
+    // docs/runtimes.md "Big models over processes").
     shared: poolThreads > 0 ? vector * SHARED_VECTORS : 0,
   };
   const totalBytes = Object.values(parts).reduce((a, b) => a + b, 0);
