@@ -4,8 +4,8 @@ import { CHAIN_HEAD, markAndDrainFlags, type ReductionChain } from './reduction-
  * A round's reduction in shared memory, owned by the in-process parameter server's `SharedLane`: the
  * server opens it when it dispatches a round whose mean streams (weights fixed at the open), the host
  * claims it when its share of the round is exactly the selected nodes in id order, and its pool threads
- * add each finite Δ right after training it (`markAndDrain`, reduction-chain.ts). The round machine then takes the
- * finished accumulator instead of adding the Δs on the main thread; when anything is off (a node failed,
+ * add each finite Δ right after training it (`markAndDrain`, reduction-chain.ts). The round machine then
+ * takes the finished sum instead of adding the Δs on the main thread; when anything is off (a node failed,
  * was not added, reported another count) it aggregates the Δs it holds as before. Reused once both the
  * server (the round closed) and the host (every block of the round returned) released it.
  */
