@@ -8,7 +8,7 @@ import { nativeKernels } from './native-kernels.js';
  * accumulator, against the two kernels it replaces (sgdDelta, then accumulate) on the same backend, bit
  * for bit in Δ and in the accumulator, on every SIMD level this CPU has and in the JS reference. Lengths
  * straddle the vector widths and the kernel's 512-entry chunks; Δ is written both to a vector-aligned
- * buffer (non-temporal stores at the SIMD levels) and to one offset by a float (plain stores).
+ * buffer and to ones offset by 1, 5 and 15 floats (plain stores up to the first aligned entry, non-temporal ones from there at the SIMD levels).
  */
 const binding = loadBinding();
 const native = nativeKernels(binding);
@@ -54,7 +54,7 @@ function checkBackend(k: Kernels) {
         const wantAcc = acc0.slice();
         const wantBad = k.sgdDelta!(lr, l2, p, g, base, wantDelta);
         k.accumulate(w, wantDelta, wantAcc);
-        for (const shift of [0, 1]) {
+        for (const shift of [0, 1, 5, 15]) {
           const delta = placed(n, shift);
           const acc = acc0.slice();
           expect(k.sgdDeltaAcc!(lr, l2, p, g, base, delta, w, acc)).toBe(wantBad);

@@ -1,4 +1,5 @@
 import {
+  type DeltaSink,
   errors,
   freshOptimizerMemory,
   type Kernels,
@@ -38,11 +39,16 @@ export class VirtualClients {
   constructor(
     private readonly setup: NodeSetup,
     private readonly parts: readonly Int32Array[],
-    kernels: Kernels,
+    private readonly kernels: Kernels,
   ) {
     const { data, model } = workspaceFor(setup);
     this.executor = makeNodeExecutor({ ...setup, model, kernels, data: data.train });
     this.optimizer = new Optimizer(setup.optimizer, model.layout.size, kernels);
+  }
+
+  /** The backend of the kernels the clients train with. */
+  get backend(): Kernels['backend'] {
+    return this.kernels.backend;
   }
 
   /** Whether `id` is a registered client. */
@@ -74,7 +80,8 @@ export class VirtualClients {
 
   /**
    * Trains client `id` from `global` for `round` and writes its update Δ into `delta`; `correction`
-   * (SCAFFOLD's c − c_i) is added to every local gradient.
+   * (SCAFFOLD's c − c_i) is added to every local gradient; with `sink`, the trainer may also add the
+   * client's weighted Δ into the round's accumulator as it writes it (`added` in the result).
    */
   train(
     id: number,
@@ -83,6 +90,7 @@ export class VirtualClients {
     plan: LocalPlan,
     delta: Float32Array,
     correction?: Float32Array,
+    sink?: DeltaSink,
   ): LocalResult {
     let record = this.records.get(id);
     if (!record) {
@@ -91,6 +99,6 @@ export class VirtualClients {
     }
     this.optimizer.bind(record.memory);
     const job = { id, indices: this.parts[id], rng: record.rng, optimizer: this.optimizer, correction };
-    return this.executor.train(job, global, round, plan, delta);
+    return this.executor.train(job, global, round, plan, delta, sink);
   }
 }

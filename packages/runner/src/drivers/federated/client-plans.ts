@@ -6,5 +6,5 @@ import type { InlineClients } from '@starling/server';
  * run's: what worker hosts do with `HostSetup.local`.
  */
 export function perClientPlan(clients: InlineClients, plans: readonly LocalPlan[]): InlineClients['train'] {
-  return (id, global, round, plan, delta) => clients.train(id, global, round, plans[id] ?? plan, delta);
+  return (id, global, round, plan, delta, sink) => clients.train(id, global, round, plans[id] ?? plan, delta, sink);
 }

@@ -1,0 +1,63 @@
+import type { DeltaSink, LocalResult } from '@starling/core';
+import type { PreReducedSum } from './round-stream.js';
+import type { StreamOffer } from './round-types.js';
+
+/**
+ * The inline runtime's pre-reduced streaming mean (McMahan et al. 2017's weighted average, summed as the
+ * round's clients train): the client in dispatch slot i, when every slot before it was added, adds
+ * p_i·Δ_i into one float64 accumulator in the same pass that writes Δ_i (`DeltaSink`, the fused
+ * `sgdDeltaAcc`). The additions are the round stream's own (same weights, same increasing order, same
+ * operation), so the machine, having adopted the sum, only rounds it at the close. The chain stops at the
+ * first client that did not add a finite update (a failure, an unknown id, a non-finite Δ, an optimizer
+ * without the fused step): its update then arrives unclaimed, and the stream adds what it has itself,
+ * from the updates it keeps, which every client still writes in full. One accumulator serves every round.
+ */
+export class InlineReduction implements PreReducedSum {
+  acc = new Float64Array(0);
+  private added = 0;
+  private size = 0;
+  private weights: Float64Array = new Float64Array(0);
+  private inUse = false;
+
+  /**
+   * Offers this round's sum to the machine's stream (`offer.adopt`) and returns it, or null when the
+   * dispatch order is not the stream's (strictly increasing ids, one weight per node) or the last round's
+   * sum was not released.
+   * @param nodes the dispatch's nodes, in slot order
+   * @param size the model's length P
+   */
+  open(nodes: readonly number[], offer: StreamOffer, size: number): InlineReduction | null {
+    if (this.inUse || offer.weights.length !== nodes.length) return null;
+    for (let i = 1; i < nodes.length; i++) if (!(nodes[i] > nodes[i - 1])) return null;
+    if (this.acc.length !== size) this.acc = new Float64Array(size);
+    else this.acc.fill(0);
+    this.added = 0;
+    this.size = nodes.length;
+    this.weights = offer.weights;
+    this.inUse = true;
+    offer.adopt(this);
+    return this.inUse ? this : null;
+  }
+
+  /** Slot `slot`'s sink when it is next in the chain, else undefined (it adds nothing). */
+  sinkFor(slot: number): DeltaSink | undefined {
+    return this.inUse && slot === this.added ? { acc: this.acc, weight: this.weights[slot] } : undefined;
+  }
+
+  /** Slot `slot` trained with its sink: it joins the sum only if it added a finite update. */
+  trained(slot: number, r: LocalResult): void {
+    if (slot === this.added && r.added === true && r.finite === true) this.added++;
+  }
+
+  claimed(i: number): boolean {
+    return i < this.added;
+  }
+
+  complete(): boolean {
+    return this.added === this.size;
+  }
+
+  release(): void {
+    this.inUse = false;
+  }
+}
