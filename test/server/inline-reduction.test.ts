@@ -44,7 +44,11 @@ interface Case {
 function counting(k: Kernels, name: 'sgdDeltaAcc' | 'accumulate') {
   const count = { calls: 0 };
   const inner = k[name] as (...a: unknown[]) => unknown;
-  const kernels = { ...k, [name]: (...a: unknown[]) => (count.calls++, inner.apply(k, a)) } as Kernels;
+  const call = (...a: unknown[]) => {
+    count.calls++;
+    return inner.apply(k, a);
+  };
+  const kernels = { ...k, [name]: call } as Kernels;
   return { kernels, count };
 }
 
