@@ -1,5 +1,5 @@
 import {
-  type DeltaSink,
+  type DeltaSinkSource,
   errors,
   freshOptimizerMemory,
   type Kernels,
@@ -90,7 +90,7 @@ export class VirtualClients {
     plan: LocalPlan,
     delta: Float32Array,
     correction?: Float32Array,
-    sink?: DeltaSink,
+    sink?: DeltaSinkSource,
   ): LocalResult {
     let record = this.records.get(id);
     if (!record) {

@@ -1,5 +1,5 @@
 import type { ClientExecutor, ClientJob } from '../train/client-executor.js';
-import type { DeltaSink, LocalPlan, LocalResult } from '../train/local-training.js';
+import type { DeltaSinkSource, LocalPlan, LocalResult } from '../train/local-training.js';
 import { applyAttack, needsReference } from './attacks.js';
 import type { NodeAdversary } from './node-adversary.js';
 import type { ReferenceUpdates } from './reference-updates.js';
@@ -44,7 +44,7 @@ export class AdversarialExecutor implements NodeExecutor {
     round: number,
     plan: LocalPlan,
     delta: Float32Array,
-    sink?: DeltaSink,
+    sink?: DeltaSinkSource,
   ): LocalResult {
     if (!this.byzantine.has(job.id)) return this.p.honest.train(job, global, round, plan, delta, sink);
     const { attack, knowledge, path, z } = this.p.adversary;

@@ -6,7 +6,14 @@ import { privatizeUpdate } from '../privacy/client-dp.js';
 import { DpSgdTrainer } from '../privacy/dp-sgd.js';
 import type { Rng } from '../rng/rng.js';
 import { type Batch, gather, makeBatch, type TrainingData } from './batch.js';
-import type { DeltaSink, LocalPlan, LocalResult, NodePrivacy, StepOptimizer } from './local-training.js';
+import type {
+  DeltaSink,
+  DeltaSinkSource,
+  LocalPlan,
+  LocalResult,
+  NodePrivacy,
+  StepOptimizer,
+} from './local-training.js';
 
 /**
  * One virtual client as an executor trains it: plain data, no buffers. `optimizer` is bound to the
@@ -68,7 +75,7 @@ export class ClientExecutor {
     round: number,
     plan: LocalPlan,
     delta: Float32Array,
-    sink?: DeltaSink,
+    sink?: DeltaSinkSource,
   ): LocalResult {
     const n = job.indices.length;
     if (n === 0) throw errors.runtime(`node ${job.id} has no training examples`);
@@ -102,7 +109,8 @@ export class ClientExecutor {
    * reads `global` and writes `this.local` (`stepInto`, no copy), and the last writes Δ directly and
    * scans it (`stepDelta`: x_local is not written, Δ not read again). With 8 examples and B = 10 a client
    * takes one step: forward and backward read `global`, and one pass reads it with the gradient and
-   * writes Δ. With `sink`, that pass also adds weight·Δ into the sink's accumulator (`added` in the result).
+   * writes Δ. With `sink`, that pass also adds weight·Δ into the sink's accumulator (`added` in the result);
+   * a function is asked for the sink only then, right before the pass (undefined: nothing is added).
    */
   private plainRound(
     job: ClientJob,
@@ -110,7 +118,7 @@ export class ClientExecutor {
     round: number,
     plan: LocalPlan,
     delta: Float32Array,
-    sink: DeltaSink | undefined,
+    sink: DeltaSinkSource | undefined,
   ): LocalResult {
     const n = job.indices.length;
     const b = Math.min(plan.batchSize ?? n, n);
@@ -127,6 +135,8 @@ export class ClientExecutor {
     let cur = global;
     /** The fused last step's scan of Δ, or null: Δ is still to be written. */
     let bad: number | null = null;
+    /** The sink the last step added into, if any. */
+    let used: DeltaSink | undefined;
     const maxSteps = plan.maxSteps ?? Number.POSITIVE_INFINITY;
     outer: for (let epoch = 0; epoch < plan.epochs; epoch++) {
       rng.shuffle(order);
@@ -137,7 +147,10 @@ export class ClientExecutor {
         lossSum += this.model.lossAndGrad(this.kernels, this.loss, cur, x, y, count, this.grad);
         this.adjustGradient(job, cur, global, plan);
         const last = steps + 1 >= maxSteps || (start + b >= n && epoch + 1 >= plan.epochs);
-        if (last && opt.stepDelta) bad = opt.stepDelta(cur, this.grad, global, delta, sink);
+        if (last && opt.stepDelta) {
+          used = typeof sink === 'function' ? sink() : sink;
+          bad = opt.stepDelta(cur, this.grad, global, delta, used);
+        }
         if (bad === null) {
           if (cur !== global) opt.step(cur, this.grad);
           else if (opt.stepInto) opt.stepInto(global, this.grad, this.local);
@@ -153,7 +166,7 @@ export class ClientExecutor {
     }
     if (bad === null) this.kernels.sub(cur, global, delta);
     const trainLoss = seen > 0 ? lossSum / seen : 0;
-    const added = bad !== null && sink !== undefined;
+    const added = bad !== null && used !== undefined;
     return { trainLoss, samples: n, steps, ...(bad === -1 ? { finite: true } : {}), ...(added ? { added } : {}) };
   }
 

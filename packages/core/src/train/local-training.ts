@@ -77,6 +77,12 @@ export interface DeltaSink {
 }
 
 /**
+ * A sink, or a function asked for one right before the pass that writes Δ (a pool thread learns only then
+ * whether its client is the next in order); undefined from it: nothing is added.
+ */
+export type DeltaSinkSource = DeltaSink | (() => DeltaSink | undefined);
+
+/**
  * The privacy a node applies itself: sample-level DP-SGD inside local training, and/or clipping (and,
  * for local DP, noising) of the round's update before it leaves the node. Empty: plain training.
  */
