@@ -38,6 +38,10 @@ interface Case {
   readonly unknown?: number;
   readonly optimizer?: OptimizerSpec;
   readonly local?: Partial<LocalPlan>;
+  /** The clients cannot train again (no `replay`): every Δ is written. */
+  readonly noReplay?: boolean;
+  /** `algorithm.maxUpdateNorm`: the machine reads every Δ. */
+  readonly maxNorm?: number;
 }
 
 /** Counts the calls of one kernel of `k` (a copy of it, the original untouched). */
@@ -63,14 +67,29 @@ async function run(base: Kernels, fuse: boolean, c: Case) {
   const opt = new Optimizer(c.optimizer ?? { kind: 'sgd', lr: 0.05 }, model.layout.size, client.kernels);
   const memories = Array.from({ length: CLIENTS }, () => freshOptimizerMemory());
   const rngs = Array.from({ length: CLIENTS }, (_, i) => Rng.fromSeed(9).fork('node', i));
+  const stepsBefore = new Map<number, number>();
+  let [discarded, replays] = [0, 0];
+  const train: InlineClients['train'] = (id, g, round, plan, delta, sink) => {
+    opt.bind(memories[id]);
+    stepsBefore.set(id, memories[id].step);
+    const indices = Int32Array.from({ length: PER_CLIENT }, (_, j) => id * PER_CLIENT + j);
+    const r = exec.train({ id, indices, rng: rngs[id], optimizer: opt }, g, round, plan, delta, sink);
+    if (r.discarded) discarded++;
+    return r;
+  };
   const clients: InlineClients = {
     has: (id) => id !== c.unknown && id >= 0 && id < CLIENTS,
-    train: (id, g, round, plan, delta, sink) => {
-      opt.bind(memories[id]);
-      const indices = Int32Array.from({ length: PER_CLIENT }, (_, j) => id * PER_CLIENT + j);
-      return exec.train({ id, indices, rng: rngs[id], optimizer: opt }, g, round, plan, delta, sink);
-    },
+    train,
     ...(fuse ? { backend: base.backend } : {}),
+    ...(c.noReplay
+      ? {}
+      : {
+          replay: (id: number, g: Float32Array, round: number, plan: LocalPlan, delta: Float32Array) => {
+            replays++;
+            memories[id].step = stepsBefore.get(id)!;
+            return train(id, g, round, plan, delta);
+          },
+        }),
   };
   const plan = {
     rounds: 3,
@@ -78,6 +97,7 @@ async function run(base: Kernels, fuse: boolean, c: Case) {
     minCompletion: 0.5,
     deadlineMs: null,
     maxClientWeight: 1,
+    ...(c.maxNorm ? { maxUpdateNorm: c.maxNorm } : {}),
   };
   const m = new RoundMachine(
     global,
@@ -96,7 +116,7 @@ async function run(base: Kernels, fuse: boolean, c: Case) {
     rounds.push(new Uint32Array(m.params.buffer.slice(0)));
     failures.push(...s.failures.map((f) => `${s.round}:${f.node}:${f.reason.split(':')[0]}`));
   });
-  return { rounds, failures, fused: client.count.calls, serverAdds: server.count.calls };
+  return { rounds, failures, fused: client.count.calls, serverAdds: server.count.calls, discarded, replays };
 }
 
 const backends: [string, Kernels][] = [
@@ -113,6 +133,18 @@ describe.each(backends)('the inline pre-reduced mean (%s kernels)', (_name, kern
     expect(got.serverAdds).toBe(0);
     expect(want.fused).toBe(0);
     expect(want.serverAdds).toBe(18);
+    // Nothing forces a Δ to be written: on kernels with sgdDeltaAcc every client only adds it.
+    expect(got.discarded).toBe(kernels.sgdDeltaAcc ? 18 : 0);
+    expect(got.replays).toBe(0);
+  });
+
+  it('writes every Δ when the clients cannot train again or the machine reads them (a norm bound)', async () => {
+    for (const c of [{ noReplay: true }, { maxNorm: 1e6 }, { maxNorm: 1e6, poisoned: 4 }] as Case[]) {
+      const got = await run(kernels, true, c);
+      expect(got.rounds).toEqual((await run(kernels, false, c)).rounds);
+      expect(got.discarded).toBe(0);
+      if (c.poisoned === undefined) expect(got.serverAdds).toBe(0);
+    }
   });
 
   it('keeps the bits when a client diverges, an id is unknown, or Δ is not final at the step', async () => {
@@ -129,6 +161,8 @@ describe.each(backends)('the inline pre-reduced mean (%s kernels)', (_name, kern
     }
     const diverged = await run(kernels, true, { poisoned: 4 });
     expect(diverged.failures.some((f) => f.endsWith(':4:non-finite'))).toBe(true);
+    // The clients before the diverging one in its rounds only added their Δ: they were trained again.
+    if (kernels.sgdDeltaAcc) expect(diverged.replays).toBeGreaterThan(0);
     expect((await run(kernels, true, { unknown: 7 })).failures.some((f) => f.endsWith(':7:unknown node'))).toBe(true);
     // FedNova rescales Δ after the step: nothing may be added (the sink is not even used).
     expect((await run(kernels, true, { local: { normalizeBySteps: true } })).fused).toBe(0);

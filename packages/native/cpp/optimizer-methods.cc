@@ -72,8 +72,8 @@ V S::SgdDelta(const Info& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(bad));
 }
 
-// (lr, l2, params, grad, base, delta, weight, acc) → the first non-finite index of delta, or −1;
-// SgdDelta then acc += weight·delta (float64, acc of params' length) in one pass.
+// (lr, l2, params, grad, base, delta | null, weight, acc) → the first non-finite index of delta, or −1;
+// SgdDelta then acc += weight·delta (float64, acc of params' length) in one pass; null: delta not written.
 V S::SgdDeltaAcc(const Info& info) {
   bool ok = true;
   const size_t n = f32_length(info, 2);
@@ -83,8 +83,11 @@ V S::SgdDeltaAcc(const Info& info) {
   RETURN_IF_FAILED;
   const float* base = f32_arg(info, 4, n, "base", &ok);
   RETURN_IF_FAILED;
-  float* d = f32_arg(info, 5, n, "delta", &ok);
-  RETURN_IF_FAILED;
+  float* d = nullptr;
+  if (!info[5].IsNull()) {
+    d = f32_arg(info, 5, n, "delta", &ok);
+    RETURN_IF_FAILED;
+  }
   double* acc = typed_arg<double>(info, 7, napi_float64_array, n, "acc", &ok);
   RETURN_IF_FAILED;
   const float lr = static_cast<float>(num_arg(info, 0));

@@ -76,7 +76,7 @@ export interface NativeBinding {
     params: Float32Array,
     grad: Float32Array,
     base: Float32Array,
-    delta: Float32Array,
+    delta: Float32Array | null,
     weight: number,
     acc: Float64Array,
   ): number;

@@ -8,7 +8,7 @@ import { nativeKernels } from './native-kernels.js';
  * accumulator, against the two kernels it replaces (sgdDelta, then accumulate) on the same backend, bit
  * for bit in Δ and in the accumulator, on every SIMD level this CPU has and in the JS reference. Lengths
  * straddle the vector widths and the kernel's 512-entry chunks; Δ is written both to a vector-aligned
- * buffer and to ones offset by 1, 5 and 15 floats (plain stores up to the first aligned entry, non-temporal ones from there at the SIMD levels).
+ * buffer, to none (Δ only added), and to ones offset by 1, 5 and 15 floats (plain stores up to the first aligned entry, non-temporal ones from there at the SIMD levels).
  */
 const binding = loadBinding();
 const native = nativeKernels(binding);
@@ -61,6 +61,10 @@ function checkBackend(k: Kernels) {
           expect(bits32(delta)).toEqual(bits32(wantDelta));
           expect(bits64(acc)).toEqual(bits64(wantAcc));
         }
+        // No Δ written: the same sum and the same first bad index.
+        const only = acc0.slice();
+        expect(k.sgdDeltaAcc!(lr, l2, p, g, base, null, w, only)).toBe(wantBad);
+        expect(bits64(only)).toEqual(bits64(wantAcc));
         // A one-step round: base is params itself.
         const selfDelta = new Float32Array(n);
         const selfAcc = acc0.slice();
@@ -89,6 +93,9 @@ function checkNonFinite(k: Kernels) {
   expect(firstNonFinite(delta)).toBe(1300);
   g[1300] = 0;
   expect(k.sgdDeltaAcc!(0.1, 0, p, g, p, delta, 0.5, acc)).toBe(1700);
+  expect(k.sgdDeltaAcc!(0.1, 0, p, g, p, null, 0.5, acc)).toBe(1700);
+  g[1700] = 0;
+  expect(k.sgdDeltaAcc!(0.1, 0, p, g, p, null, 0.5, acc)).toBe(-1);
 }
 
 describe.each(binding.simdLevels())('sgdDeltaAcc at SIMD level %s', (level) => {

@@ -235,7 +235,7 @@ export function nativeKernels(binding: NativeBinding, options: NativeKernelsOpti
         ['base', base],
         ['delta', delta],
       ] as const) {
-        checkDisjoint('sgdDeltaAcc', 'acc', acc, 2 * acc.length, name, x, x.length);
+        if (x !== null) checkDisjoint('sgdDeltaAcc', 'acc', acc, 2 * acc.length, name, x, x.length);
       }
       return binding.sgdDeltaAcc(lr, l2, params, grad, base, delta, weight, acc);
     },
@@ -269,18 +269,18 @@ function checkSgdDelta(
   params: Float32Array,
   grad: Float32Array,
   base: Float32Array,
-  delta: Float32Array,
+  delta: Float32Array | null,
 ): void {
   checkNumber(fn, 'lr', lr);
   checkNumber(fn, 'l2', l2);
-  // base may be params itself (a one-step round: x_local never leaves x_global).
+  // base may be params itself (a one-step round: x_local never leaves x_global); delta null: not written.
   checkFusedVectors(fn, [
     ['params', params],
     ['grad', grad],
-    ['delta', delta],
+    ...(delta === null ? [] : [['delta', delta] as [string, Float32Array]]),
   ]);
   checkF32(fn, 'base', base, params.length, 'params.length', true);
   checkSameOrDisjoint(fn, 'base', base, 'params', params);
   checkDisjoint(fn, 'base', base, base.length, 'grad', grad, grad.length);
-  checkDisjoint(fn, 'delta', delta, delta.length, 'base', base, base.length);
+  if (delta !== null) checkDisjoint(fn, 'delta', delta, delta.length, 'base', base, base.length);
 }

@@ -10,7 +10,10 @@ import type { StreamOffer } from './round-types.js';
  * operation), so the machine, having adopted the sum, only rounds it at the close. The chain stops at the
  * first client that did not add a finite update (a failure, an unknown id, a non-finite Δ, an optimizer
  * without the fused step): its update then arrives unclaimed, and the stream adds what it has itself,
- * from the updates it keeps, which every client still writes in full. One accumulator serves every round.
+ * from the updates it keeps. When the machine reads no Δ of a complete round (`StreamOffer.discardable`)
+ * and the clients can train again (`InlineClients.replay`), the clients in the chain only add their Δ
+ * and write nothing; a break first writes those Δs (`restore`), so the stream finds every update it
+ * keeps in full. One accumulator serves every round.
  */
 export class InlineReduction implements PreReducedSum {
   acc = new Float64Array(0);
@@ -18,6 +21,10 @@ export class InlineReduction implements PreReducedSum {
   private size = 0;
   private weights: Float64Array = new Float64Array(0);
   private inUse = false;
+  /** Clients may leave Δ unwritten (only added); `restore` writes those Δs when the chain breaks. */
+  private discard = false;
+  /** Slots whose Δ was only added, not written, in order. */
+  private readonly unwritten: number[] = [];
 
   /**
    * Offers this round's sum to the machine's stream (`offer.adopt`) and returns it, or null when the
@@ -25,9 +32,12 @@ export class InlineReduction implements PreReducedSum {
    * sum was not released.
    * @param nodes the dispatch's nodes, in slot order
    * @param size the model's length P
+   * @param canReplay the clients can rebuild a Δ they only added (`InlineClients.replay`)
    */
-  open(nodes: readonly number[], offer: StreamOffer, size: number): InlineReduction | null {
+  open(nodes: readonly number[], offer: StreamOffer, size: number, canReplay: boolean): InlineReduction | null {
     if (this.inUse || offer.weights.length !== nodes.length) return null;
+    this.discard = canReplay && offer.discardable;
+    this.unwritten.length = 0;
     for (let i = 1; i < nodes.length; i++) if (!(nodes[i] > nodes[i - 1])) return null;
     if (this.acc.length !== size) this.acc = new Float64Array(size);
     else this.acc.fill(0);
@@ -41,12 +51,26 @@ export class InlineReduction implements PreReducedSum {
 
   /** Slot `slot`'s sink when it is next in the chain, else undefined (it adds nothing). */
   sinkFor(slot: number): DeltaSink | undefined {
-    return this.inUse && slot === this.added ? { acc: this.acc, weight: this.weights[slot] } : undefined;
+    if (!this.inUse || slot !== this.added) return undefined;
+    return { acc: this.acc, weight: this.weights[slot], ...(this.discard ? { discard: true } : {}) };
   }
 
   /** Slot `slot` trained with its sink: it joins the sum only if it added a finite update. */
   trained(slot: number, r: LocalResult): void {
+    if (r.discarded === true) this.unwritten.push(slot);
     if (slot === this.added && r.added === true && r.finite === true) this.added++;
+  }
+
+  /**
+   * Before the stream may read the round's Δs (slot `slot` did not join the sum: its update arrives
+   * unclaimed, or it failed): writes every Δ that was only added, in slot order, with `write(slot)`
+   * (training that client again, `InlineClients.replay`), and lets no later client skip writing.
+   */
+  restore(slot: number, write: (slot: number) => void): void {
+    if (slot < this.added) return;
+    this.discard = false;
+    for (const s of this.unwritten) write(s);
+    this.unwritten.length = 0;
   }
 
   claimed(i: number): boolean {

@@ -61,6 +61,12 @@ export interface InlineClients {
   ): LocalResult;
   /** The kernels' backend the clients train with; the runtime hands them sinks only when it is the server's. */
   readonly backend?: Kernels['backend'];
+  /**
+   * Optional: trains client `id` again for `round` exactly as its last `train` with a sink did, writing Δ
+   * into `delta` (rebuilds an update that was only added, `LocalResult.discarded`). Absent: the runtime
+   * never lets a client skip writing Δ.
+   */
+  replay?(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult;
 }
 
 /**
@@ -97,9 +103,13 @@ export async function runInline(
         // Raw updates of clients on the server's backend: each client next in the stream's order adds its own
         // weighted Δ while it writes it, and the machine only rounds the sum at the close.
         const fuse = !encodeUp && !machine.gated && !downlink && nodes.backend === cmd.reduce?.backend;
-        const chain = fuse && cmd.reduce ? reduction.open(cmd.nodes, cmd.reduce, model.length) : null;
+        const chain = fuse && cmd.reduce ? reduction.open(cmd.nodes, cmd.reduce, model.length, !!nodes.replay) : null;
+        // A Δ that was only added is written (the client trained again) before the stream may read it.
+        const restore = (slot: number) =>
+          chain?.restore(slot, (s) => nodes.replay?.(cmd.nodes[s], model, cmd.round, plan, deltas[s]));
         for (const [slot, id] of cmd.nodes.entries()) {
           if (!nodes.has(id)) {
+            restore(slot);
             queue.push(...machine.handle({ type: 'failure', round: cmd.round, node: id, reason: 'unknown node' }));
             continue;
           }
@@ -109,6 +119,7 @@ export async function runInline(
           const sink = chain?.sinkFor(slot);
           const r = nodes.train(id, model, cmd.round, plan, delta, sink);
           if (sink) chain?.trained(slot, r);
+          restore(slot);
           let sent = delta;
           let bytes = delta.byteLength;
           if (encodeUp && decoder) {

@@ -134,6 +134,12 @@ export interface StreamOffer {
   readonly weights: Float64Array;
   /** The machine's kernel backend (the sum must be made with its `accumulate`). */
   readonly backend: 'js' | 'native';
+  /**
+   * The machine reads no Δ of a round whose pre-reduced sum completes with every update vouched finite
+   * (no norm bound): a runtime may then leave those Δs unwritten, provided it writes them before the
+   * stream learns that the sum will not complete (an unclaimed update, a failure).
+   */
+  readonly discardable: boolean;
   adopt(sum: PreReducedSum): void;
 }
 

@@ -31,6 +31,8 @@ export class VirtualClients {
   private readonly executor: NodeExecutor;
   private readonly optimizer: Optimizer;
   private readonly records = new Map<number, ClientRecord>();
+  /** Each client's optimizer step count before its last training with a sink (see {@link replay}). */
+  private readonly stepsBefore = new Map<number, number>();
 
   /**
    * @param setup the run's node setup (data, model, optimizer, privacy)
@@ -98,7 +100,24 @@ export class VirtualClients {
       this.records.set(id, record);
     }
     this.optimizer.bind(record.memory);
+    if (sink !== undefined) this.stepsBefore.set(id, record.memory.step);
     const job = { id, indices: this.parts[id], rng: record.rng, optimizer: this.optimizer, correction };
     return this.executor.train(job, global, round, plan, delta, sink);
+  }
+
+  /**
+   * Trains client `id` again for `round` exactly as its last {@link train} with a sink did (its optimizer
+   * memory set back to its step count before that call), writing Δ into `delta` and adding it nowhere:
+   * rebuilds an update whose Δ was only added (`LocalResult.discarded`). Training is a pure function of
+   * the client's examples, its stream and its memory, so Δ has the bits the first call would have
+   * written. Only for optimizers without state vectors (the only ones that discard).
+   */
+  replay(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
+    const record = this.records.get(id);
+    const step = this.stepsBefore.get(id);
+    if (!record || step === undefined) throw errors.runtime(`client ${id} has no training to replay`);
+    if ((record.memory.slots?.length ?? 0) > 0) throw errors.runtime(`client ${id}'s optimizer state cannot be replayed`);
+    record.memory.step = step;
+    return this.train(id, global, round, plan, delta);
   }
 }

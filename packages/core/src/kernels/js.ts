@@ -59,7 +59,7 @@ export const jsKernels: Kernels = {
     for (let i = 0; i < params.length; i++) {
       // sgdDelta's entry, then accumulate's (the float32 entry as stored, times the weight, in float64).
       const d = Math.fround(Math.fround(params[i] - lr * (grad[i] + l2 * params[i])) - base[i]);
-      delta[i] = d;
+      if (delta !== null) delta[i] = d;
       acc[i] += weight * d;
       if (bad < 0 && !Number.isFinite(d)) bad = i;
     }

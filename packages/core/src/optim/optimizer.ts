@@ -144,21 +144,25 @@ export class Optimizer {
    * `kernels.sub(params, base, delta)`, without writing `params`. All four of `size` entries, disjoint
    * except that `base` may be `params` itself. With `sink`, `kernels.accumulate(sink.weight, delta, sink.acc)`
    * follows, in the same pass where the backend has `sgdDeltaAcc` (same bits either way; a non-finite
-   * `delta` leaves `sink.acc` non-finite too).
+   * `delta` leaves `sink.acc` non-finite too). `delta` null (with a sink, on such kernels): Δ is only added.
    */
   stepDelta(
     params: Float32Array,
     grad: Float32Array,
     base: Float32Array,
-    delta: Float32Array,
+    delta: Float32Array | null,
     sink?: DeltaSink,
   ): number | null {
     const k = this.kernels;
     const sgdDelta = k.sgdDelta;
     if (this.options.kind !== 'sgd' || sgdDelta === undefined) return null;
+    if (delta === null && (sink === undefined || k.sgdDeltaAcc === undefined)) {
+      throw errors.runtime('stepDelta without delta needs a sink and kernels with sgdDeltaAcc');
+    }
     const p = this.plainSgd(params, grad);
+    if (k.sgdDeltaAcc && sink) return k.sgdDeltaAcc(p.lr, p.l2, params, grad, base, delta, sink.weight, sink.acc);
+    if (delta === null) return null; // unreachable: checked above
     if (sink === undefined) return sgdDelta.call(k, p.lr, p.l2, params, grad, base, delta);
-    if (k.sgdDeltaAcc) return k.sgdDeltaAcc(p.lr, p.l2, params, grad, base, delta, sink.weight, sink.acc);
     if (k.accumulate === undefined) throw errors.runtime('a delta sink needs kernels with accumulate');
     const bad = sgdDelta.call(k, p.lr, p.l2, params, grad, base, delta);
     k.accumulate(sink.weight, delta, sink.acc);

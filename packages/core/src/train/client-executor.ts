@@ -135,8 +135,9 @@ export class ClientExecutor {
     let cur = global;
     /** The fused last step's scan of Δ, or null: Δ is still to be written. */
     let bad: number | null = null;
-    /** The sink the last step added into, if any. */
+    /** The sink the last step added into, if any, and whether Δ went only there. */
     let used: DeltaSink | undefined;
+    let discard = false;
     const maxSteps = plan.maxSteps ?? Number.POSITIVE_INFINITY;
     outer: for (let epoch = 0; epoch < plan.epochs; epoch++) {
       rng.shuffle(order);
@@ -149,7 +150,8 @@ export class ClientExecutor {
         const last = steps + 1 >= maxSteps || (start + b >= n && epoch + 1 >= plan.epochs);
         if (last && opt.stepDelta) {
           used = typeof sink === 'function' ? sink() : sink;
-          bad = opt.stepDelta(cur, this.grad, global, delta, used);
+          discard = used?.discard === true && this.kernels.sgdDeltaAcc !== undefined;
+          bad = opt.stepDelta(cur, this.grad, global, discard ? null : delta, used);
         }
         if (bad === null) {
           if (cur !== global) opt.step(cur, this.grad);
@@ -167,7 +169,8 @@ export class ClientExecutor {
     if (bad === null) this.kernels.sub(cur, global, delta);
     const trainLoss = seen > 0 ? lossSum / seen : 0;
     const added = bad !== null && used !== undefined;
-    return { trainLoss, samples: n, steps, ...(bad === -1 ? { finite: true } : {}), ...(added ? { added } : {}) };
+    const flags = { ...(bad === -1 ? { finite: true } : {}), ...(added ? { added } : {}) };
+    return { trainLoss, samples: n, steps, ...flags, ...(added && discard ? { discarded: true } : {}) };
   }
 
   /**

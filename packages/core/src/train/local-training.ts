@@ -19,7 +19,7 @@ export interface StepOptimizer {
     params: Float32Array,
     grad: Float32Array,
     base: Float32Array,
-    delta: Float32Array,
+    delta: Float32Array | null,
     sink?: DeltaSink,
   ): number | null;
 }
@@ -63,6 +63,11 @@ export interface LocalResult {
    * step, DP-SGD, or Δ rewritten after the step: FedNova, update privacy, an attack).
    */
   readonly added?: boolean;
+  /**
+   * True when the update was added into a sink that allowed it (`DeltaSink.discard`) and not written to
+   * `delta`, which then holds stale values: a runtime that needs Δ after all trains the client again.
+   */
+  readonly discarded?: boolean;
 }
 
 /**
@@ -74,6 +79,11 @@ export interface DeltaSink {
   readonly acc: Float64Array;
   /** The client's weight p_i in the round's mean. */
   readonly weight: number;
+  /**
+   * Δ need not be written, only added (the runtime can rebuild it by training the client again): on
+   * kernels with `sgdDeltaAcc` the pass then writes nothing to `delta` (`LocalResult.discarded`).
+   */
+  readonly discard?: boolean;
 }
 
 /**

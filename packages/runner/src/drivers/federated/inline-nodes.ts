@@ -42,6 +42,7 @@ export class InlineNodes {
     return {
       has: (id) => c.has(id),
       train: (id, global, round, plan, delta, sink) => c.train(id, global, round, plan, delta, undefined, sink),
+      replay: (id, global, round, plan, delta) => c.replay(id, global, round, plan, delta),
       backend: c.backend,
     };
   }
