@@ -42,6 +42,10 @@ interface Case {
   readonly noReplay?: boolean;
   /** `algorithm.maxUpdateNorm`: the machine reads every Δ. */
   readonly maxNorm?: number;
+  /** This client reports one sample more than it has (the stream falls back at the close). */
+  readonly miscount?: number;
+  /** This client reports a NaN loss with a finite Δ (it fails). */
+  readonly nanLoss?: number;
 }
 
 /** Counts the calls of one kernel of `k` (a copy of it, the original untouched). */
@@ -75,6 +79,8 @@ async function run(base: Kernels, fuse: boolean, c: Case) {
     const indices = Int32Array.from({ length: PER_CLIENT }, (_, j) => id * PER_CLIENT + j);
     const r = exec.train({ id, indices, rng: rngs[id], optimizer: opt }, g, round, plan, delta, sink);
     if (r.discarded) discarded++;
+    if (id === c.miscount) return { ...r, samples: r.samples + 1 };
+    if (id === c.nanLoss) return { ...r, trainLoss: Number.NaN };
     return r;
   };
   const clients: InlineClients = {
@@ -151,6 +157,8 @@ describe.each(backends)('the inline pre-reduced mean (%s kernels)', (_name, kern
     for (const c of [
       { poisoned: 4 },
       { unknown: 7 },
+      { miscount: 5 },
+      { nanLoss: 5 },
       { local: { normalizeBySteps: true } },
       { optimizer: { kind: 'momentum', lr: 0.05, momentum: 0.9 } } as Case,
     ]) {

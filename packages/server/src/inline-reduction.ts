@@ -20,6 +20,7 @@ export class InlineReduction implements PreReducedSum {
   private added = 0;
   private size = 0;
   private weights: Float64Array = new Float64Array(0);
+  private expected: readonly number[] = [];
   private inUse = false;
   /** Clients may leave Δ unwritten (only added); `restore` writes those Δs when the chain breaks. */
   private discard = false;
@@ -44,6 +45,7 @@ export class InlineReduction implements PreReducedSum {
     this.added = 0;
     this.size = nodes.length;
     this.weights = offer.weights;
+    this.expected = offer.expected;
     this.inUse = true;
     offer.adopt(this);
     return this.inUse ? this : null;
@@ -55,10 +57,14 @@ export class InlineReduction implements PreReducedSum {
     return { acc: this.acc, weight: this.weights[slot], ...(this.discard ? { discard: true } : {}) };
   }
 
-  /** Slot `slot` trained with its sink: it joins the sum only if it added a finite update. */
+  /**
+   * Slot `slot` trained with its sink: it joins the sum only if it added a finite update with a finite
+   * loss and the expected count (anything else fails it or makes the stream fall back at the close).
+   */
   trained(slot: number, r: LocalResult): void {
     if (r.discarded === true) this.unwritten.push(slot);
-    if (slot === this.added && r.added === true && r.finite === true) this.added++;
+    const sound = r.added === true && r.finite === true && Number.isFinite(r.trainLoss);
+    if (slot === this.added && sound && r.samples === this.expected[slot]) this.added++;
   }
 
   /**

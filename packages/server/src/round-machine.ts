@@ -223,7 +223,8 @@ export class RoundMachine {
     const backend = this.kernels.backend;
     const adopt = (sum: PreReducedSum) => stream?.adopt(sum);
     const discardable = !this.screen.readsVouchedDeltas;
-    const reduce = stream ? { reduce: { weights: stream.weights, backend, discardable, adopt } } : {};
+    const offer = stream && { weights: stream.weights, expected: stream.samples, backend, discardable, adopt };
+    const reduce = offer ? { reduce: offer } : {};
     const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: dispatch, model: this.params, ...reduce }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
     return cmds;

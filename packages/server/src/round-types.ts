@@ -132,6 +132,8 @@ export interface RoundSummary {
 export interface StreamOffer {
   /** p_i of `nodes[i]`, the capped weights of the expected counts. */
   readonly weights: Float64Array;
+  /** The sample count `nodes[i]` is expected to report (another count makes the stream fall back). */
+  readonly expected: readonly number[];
   /** The machine's kernel backend (the sum must be made with its `accumulate`). */
   readonly backend: 'js' | 'native';
   /**
