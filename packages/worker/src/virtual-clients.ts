@@ -116,7 +116,9 @@ export class VirtualClients {
     const record = this.records.get(id);
     const step = this.stepsBefore.get(id);
     if (!record || step === undefined) throw errors.runtime(`client ${id} has no training to replay`);
-    if ((record.memory.slots?.length ?? 0) > 0) throw errors.runtime(`client ${id}'s optimizer state cannot be replayed`);
+    if ((record.memory.slots?.length ?? 0) > 0) {
+      throw errors.runtime(`client ${id}'s optimizer state cannot be replayed`);
+    }
     record.memory.step = step;
     return this.train(id, global, round, plan, delta);
   }

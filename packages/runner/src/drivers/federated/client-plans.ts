@@ -12,6 +12,8 @@ export function perClientPlan(
   const replay = clients.replay?.bind(clients);
   return {
     train: (id, global, round, plan, delta, sink) => clients.train(id, global, round, plans[id] ?? plan, delta, sink),
-    ...(replay ? { replay: (id, global, round, plan, delta) => replay(id, global, round, plans[id] ?? plan, delta) } : {}),
+    ...(replay
+      ? { replay: (id, global, round, plan, delta) => replay(id, global, round, plans[id] ?? plan, delta) }
+      : {}),
   };
 }
