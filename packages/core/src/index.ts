@@ -236,6 +236,13 @@ export type { ClientJob } from './train/client-executor.js';
 export { ClientExecutor } from './train/client-executor.js';
 export type { Evaluation } from './train/evaluate.js';
 export { evaluate } from './train/evaluate.js';
-export type { LocalPlan, LocalResult, NodePrivacy, StepOptimizer } from './train/local-training.js';
+export type {
+  DeltaSink,
+  DeltaSinkSource,
+  LocalPlan,
+  LocalResult,
+  NodePrivacy,
+  StepOptimizer,
+} from './train/local-training.js';
 export { NodeTrainer } from './train/node-trainer.js';
 export { nonFiniteResult } from './train/non-finite-result.js';

@@ -83,6 +83,7 @@ StarlingNative::StarlingNative(Napi::Env env, Napi::Object exports) {
                            InstanceMethod("groupNormBackward", &S::GroupNormBackward),
                            InstanceMethod("sgdInto", &S::SgdInto),
                            InstanceMethod("sgdDelta", &S::SgdDelta),
+                           InstanceMethod("sgdDeltaAcc", &S::SgdDeltaAcc),
                        });
   table_ = table_portable();
   compress_ = compress_table_portable();

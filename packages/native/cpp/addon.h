@@ -94,6 +94,7 @@ class StarlingNative : public Napi::Addon<StarlingNative> {
   // methods.cc: fused passes of local training (impl/fused.inc).
   Napi::Value SgdInto(const Napi::CallbackInfo& info);
   Napi::Value SgdDelta(const Napi::CallbackInfo& info);
+  Napi::Value SgdDeltaAcc(const Napi::CallbackInfo& info);
 };
 
 }  // namespace starling

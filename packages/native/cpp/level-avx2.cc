@@ -8,6 +8,7 @@
 #include "table.h"
 
 #if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
 #define ST_TARGET __attribute__((target("avx2,fma")))
 #define ST_NAME "avx2"
 #define ST_W 8

@@ -72,4 +72,28 @@ V S::SgdDelta(const Info& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(bad));
 }
 
+// (lr, l2, params, grad, base, delta | null, weight, acc) → the first non-finite index of delta, or −1;
+// SgdDelta then acc += weight·delta (float64, acc of params' length) in one pass; null: delta not written.
+V S::SgdDeltaAcc(const Info& info) {
+  bool ok = true;
+  const size_t n = f32_length(info, 2);
+  const float* p = f32_arg(info, 2, n, "params", &ok);
+  RETURN_IF_FAILED;
+  const float* g = f32_arg(info, 3, n, "grad", &ok);
+  RETURN_IF_FAILED;
+  const float* base = f32_arg(info, 4, n, "base", &ok);
+  RETURN_IF_FAILED;
+  float* d = nullptr;
+  if (!info[5].IsNull()) {
+    d = f32_arg(info, 5, n, "delta", &ok);
+    RETURN_IF_FAILED;
+  }
+  double* acc = typed_arg<double>(info, 7, napi_float64_array, n, "acc", &ok);
+  RETURN_IF_FAILED;
+  const float lr = static_cast<float>(num_arg(info, 0));
+  const float l2 = static_cast<float>(num_arg(info, 1));
+  const long bad = table_->sgd_delta_acc(static_cast<long>(n), lr, l2, p, g, base, d, num_arg(info, 6), acc);
+  return Napi::Number::New(info.Env(), static_cast<double>(bad));
+}
+
 }  // namespace starling

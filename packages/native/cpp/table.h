@@ -67,6 +67,9 @@ struct KernelTable {
   void (*sgd_into)(long n, float lr, float l2, const float* p, const float* g, float* out);
   // d ← (p − lr·(g + l2·p)) − base and the first non-finite index of d (−1: none); impl/fused.inc.
   long (*sgd_delta)(long n, float lr, float l2, const float* p, const float* g, const float* base, float* d);
+  // sgd_delta then accumulate(w, d, acc) in one pass (same bits); impl/fused.inc.
+  long (*sgd_delta_acc)(long n, float lr, float l2, const float* p, const float* g, const float* base, float* d,
+                        double w, double* acc);
 };
 
 // nullptr where the level was not compiled in (e.g. AVX tables on ARM64).

@@ -69,6 +69,17 @@ export interface NativeBinding {
     base: Float32Array,
     delta: Float32Array,
   ): number;
+  /** `sgdDelta`, then `acc += weight·delta` (float64) in the same pass; the first non-finite index of delta or −1. */
+  sgdDeltaAcc(
+    lr: number,
+    l2: number,
+    params: Float32Array,
+    grad: Float32Array,
+    base: Float32Array,
+    delta: Float32Array | null,
+    weight: number,
+    acc: Float64Array,
+  ): number;
   /**
    * `kind` indexes sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw. `h` holds up to
    * seven hyper-parameters, complements and bias corrections precomputed in float64 (cpp/table.h):

@@ -77,6 +77,46 @@ describe.each<[string, Kernels]>([
     expect(textbook.r.finite).toBeUndefined();
   });
 
+  it('adds weight·Δ into a sink, asked for it once at the last step, with the bits of accumulate', () => {
+    const plan: LocalPlan = { epochs: 2, batchSize: 4 };
+    const run = (sink: 'eager' | 'lazy' | 'refused' | 'none') => {
+      const executor = new ClientExecutor(model, 'softmax_ce', kernels, data);
+      const opt = new Optimizer({ kind: 'sgd', lr: 0.05 }, global.length, kernels);
+      opt.bind(freshOptimizerMemory());
+      const job = { id: 5, indices, rng: Rng.fromSeed(9).fork('node', 5), optimizer: opt };
+      const delta = new Float32Array(global.length);
+      const acc = Float64Array.from(global, (v) => v * 0.25);
+      let asked = 0;
+      const given = { acc, weight: 0.3 };
+      const source =
+        sink === 'eager'
+          ? given
+          : sink === 'none'
+            ? undefined
+            : () => {
+                asked++;
+                return sink === 'lazy' ? given : undefined;
+              };
+      const r = executor.train(job, global, 3, plan, delta, source);
+      return { r, delta, acc, asked };
+    };
+    const plain = run('none');
+    const want = Float64Array.from(global, (v) => v * 0.25);
+    kernels.accumulate!(0.3, plain.delta, want);
+    for (const mode of ['eager', 'lazy'] as const) {
+      const got = run(mode);
+      expect(bitsOf(got.delta)).toEqual(bitsOf(plain.delta));
+      expect(Array.from(got.acc)).toEqual(Array.from(want));
+      expect(got.r.added).toBe(true);
+      expect(got.asked).toBe(mode === 'lazy' ? 1 : 0);
+    }
+    const refused = run('refused');
+    expect(refused.asked).toBe(1);
+    expect(refused.r.added).toBeUndefined();
+    expect(Array.from(refused.acc)).toEqual(Array.from(global, (v) => v * 0.25));
+    expect(plain.r.added).toBeUndefined();
+  });
+
   it('does not call a non-finite update finite, and drops the flag when FedNova rescales Δ', () => {
     const executor = new ClientExecutor(model, 'softmax_ce', kernels, data);
     const opt = new Optimizer({ kind: 'sgd', lr: 0.05 }, global.length, kernels);

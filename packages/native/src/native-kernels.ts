@@ -217,20 +217,27 @@ export function nativeKernels(binding: NativeBinding, options: NativeKernelsOpti
     },
 
     sgdDelta(lr, l2, params, grad, base, delta) {
-      const fn = 'sgdDelta';
-      checkNumber(fn, 'lr', lr);
-      checkNumber(fn, 'l2', l2);
-      // base may be params itself (a one-step round: x_local never leaves x_global).
-      checkFusedVectors(fn, [
+      checkSgdDelta('sgdDelta', lr, l2, params, grad, base, delta);
+      return binding.sgdDelta(lr, l2, params, grad, base, delta);
+    },
+
+    sgdDeltaAcc(lr, l2, params, grad, base, delta, weight, acc) {
+      checkSgdDelta('sgdDeltaAcc', lr, l2, params, grad, base, delta);
+      checkNumber('sgdDeltaAcc', 'weight', weight);
+      if (!(acc instanceof Float64Array)) throw errors.shape('sgdDeltaAcc: acc', 'a Float64Array', typeof acc);
+      if (acc.length !== params.length) {
+        throw errors.shape('sgdDeltaAcc: acc.length', `params.length = ${params.length}`, acc.length);
+      }
+      // overlaps() counts 4-byte entries: acc's n doubles are 2n of them.
+      for (const [name, x] of [
         ['params', params],
         ['grad', grad],
+        ['base', base],
         ['delta', delta],
-      ]);
-      checkF32(fn, 'base', base, params.length, 'params.length', true);
-      checkSameOrDisjoint(fn, 'base', base, 'params', params);
-      checkDisjoint(fn, 'base', base, base.length, 'grad', grad, grad.length);
-      checkDisjoint(fn, 'delta', delta, delta.length, 'base', base, base.length);
-      return binding.sgdDelta(lr, l2, params, grad, base, delta);
+      ] as const) {
+        if (x !== null) checkDisjoint('sgdDeltaAcc', 'acc', acc, 2 * acc.length, name, x, x.length);
+      }
+      return binding.sgdDeltaAcc(lr, l2, params, grad, base, delta, weight, acc);
     },
 
     optimizerStep(step, params, grad, state) {
@@ -252,4 +259,28 @@ function checkFusedVectors(fn: string, arrays: readonly [string, Float32Array][]
     checkF32(fn, name, x, i === 0 ? 0 : n, i === 0 ? '0' : `${arrays[0][0]}.length`, i > 0);
     for (let j = 0; j < i; j++) checkDisjoint(fn, name, x, n, arrays[j][0], arrays[j][1], n);
   }
+}
+
+/** The argument checks of the fused last step (`sgdDelta`, `sgdDeltaAcc`): lengths, numbers, overlaps. */
+function checkSgdDelta(
+  fn: string,
+  lr: number,
+  l2: number,
+  params: Float32Array,
+  grad: Float32Array,
+  base: Float32Array,
+  delta: Float32Array | null,
+): void {
+  checkNumber(fn, 'lr', lr);
+  checkNumber(fn, 'l2', l2);
+  // base may be params itself (a one-step round: x_local never leaves x_global); delta null: not written.
+  checkFusedVectors(fn, [
+    ['params', params],
+    ['grad', grad],
+    ...(delta === null ? [] : [['delta', delta] as [string, Float32Array]]),
+  ]);
+  checkF32(fn, 'base', base, params.length, 'params.length', true);
+  checkSameOrDisjoint(fn, 'base', base, 'params', params);
+  checkDisjoint(fn, 'base', base, base.length, 'grad', grad, grad.length);
+  if (delta !== null) checkDisjoint(fn, 'delta', delta, delta.length, 'base', base, base.length);
 }

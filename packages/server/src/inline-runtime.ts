@@ -1,5 +1,14 @@
-import { type Encoded, errors, type LocalPlan, type LocalResult, nonFiniteResult } from '@starling/core';
+import {
+  type DeltaSink,
+  type Encoded,
+  errors,
+  type Kernels,
+  type LocalPlan,
+  type LocalResult,
+  nonFiniteResult,
+} from '@starling/core';
 import type { Downlink } from './downlink.js';
+import { InlineReduction } from './inline-reduction.js';
 import type { RoundMachine } from './round-machine.js';
 import type { RoundSummary, ServerCommand } from './round-types.js';
 import { type RoundTraffic, TrafficMeter } from './traffic.js';
@@ -38,8 +47,26 @@ export interface InlineRunOptions extends InlineCompression {
 export interface InlineClients {
   /** Whether `id` is a registered client (an unknown id fails its round with reason `unknown node`). */
   has(id: number): boolean;
-  /** Trains client `id` from `global` for `round` and writes its update Δ into `delta` (model length). */
-  train(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult;
+  /**
+   * Trains client `id` from `global` for `round` and writes its update Δ into `delta` (model length); with
+   * `sink`, it may also add weight·Δ into the sink's accumulator as it writes Δ (`added` in the result).
+   */
+  train(
+    id: number,
+    global: Float32Array,
+    round: number,
+    plan: LocalPlan,
+    delta: Float32Array,
+    sink?: DeltaSink,
+  ): LocalResult;
+  /** The kernels' backend the clients train with; the runtime hands them sinks only when it is the server's. */
+  readonly backend?: Kernels['backend'];
+  /**
+   * Optional: trains client `id` again for `round` exactly as its last `train` with a sink did, writing Δ
+   * into `delta` (rebuilds an update that was only added, `LocalResult.discarded`). Absent: the runtime
+   * never lets a client skip writing Δ.
+   */
+  replay?(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult;
 }
 
 /**
@@ -64,6 +91,7 @@ export async function runInline(
   const extra = options.downExtraBytes ?? 0;
   const meter = new TrafficMeter();
   const deltas: Float32Array[] = [];
+  const reduction = new InlineReduction();
   const queue: ServerCommand[] = machine.handle({ type: 'start' });
   let completed = 0;
   while (queue.length > 0) {
@@ -72,15 +100,26 @@ export async function runInline(
       case 'dispatch': {
         // With a virtual clock the round may close mid-loop and step the model: the rest train from this copy.
         const model = downlink ? downlink.advance(cmd.round, cmd.model) : machine.gated ? cmd.model.slice() : cmd.model;
+        // Raw updates of clients on the server's backend: each client next in the stream's order adds its own
+        // weighted Δ while it writes it, and the machine only rounds the sum at the close.
+        const fuse = !encodeUp && !machine.gated && !downlink && nodes.backend === cmd.reduce?.backend;
+        const chain = fuse && cmd.reduce ? reduction.open(cmd.nodes, cmd.reduce, model.length, !!nodes.replay) : null;
+        // A Δ that was only added is written (the client trained again) before the stream may read it.
+        const restore = (slot: number) =>
+          chain?.restore(slot, (s) => nodes.replay?.(cmd.nodes[s], model, cmd.round, plan, deltas[s]));
         for (const [slot, id] of cmd.nodes.entries()) {
           if (!nodes.has(id)) {
+            restore(slot);
             queue.push(...machine.handle({ type: 'failure', round: cmd.round, node: id, reason: 'unknown node' }));
             continue;
           }
           meter.down(cmd.round, extra + (downlink ? downlink.messageFor(`node-${id}`).payloadBytes : model.byteLength));
           if (deltas[slot]?.length !== model.length) deltas[slot] = new Float32Array(model.length);
           const delta = deltas[slot];
-          const r = nodes.train(id, model, cmd.round, plan, delta);
+          const sink = chain?.sinkFor(slot);
+          const r = nodes.train(id, model, cmd.round, plan, delta, sink);
+          if (sink) chain?.trained(slot, r);
+          restore(slot);
           let sent = delta;
           let bytes = delta.byteLength;
           if (encodeUp && decoder) {

@@ -222,7 +222,9 @@ export class RoundMachine {
     this.stream = stream;
     const backend = this.kernels.backend;
     const adopt = (sum: PreReducedSum) => stream?.adopt(sum);
-    const reduce = stream ? { reduce: { weights: stream.weights, backend, adopt } } : {};
+    const discardable = !this.screen.readsVouchedDeltas;
+    const offer = stream && { weights: stream.weights, expected: stream.samples, backend, discardable, adopt };
+    const reduce = offer ? { reduce: offer } : {};
     const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: dispatch, model: this.params, ...reduce }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
     return cmds;

@@ -51,7 +51,7 @@ export class RoundStream {
    */
   constructor(
     private readonly order: readonly number[],
-    private readonly samples: readonly number[],
+    readonly samples: readonly number[],
     readonly weights: Float64Array,
     private readonly sink: AggregateStream,
   ) {

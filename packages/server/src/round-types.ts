@@ -132,8 +132,16 @@ export interface RoundSummary {
 export interface StreamOffer {
   /** p_i of `nodes[i]`, the capped weights of the expected counts. */
   readonly weights: Float64Array;
+  /** The sample count `nodes[i]` is expected to report (another count makes the stream fall back). */
+  readonly expected: readonly number[];
   /** The machine's kernel backend (the sum must be made with its `accumulate`). */
   readonly backend: 'js' | 'native';
+  /**
+   * The machine reads no Δ of a round whose pre-reduced sum completes with every update vouched finite
+   * (no norm bound): a runtime may then leave those Δs unwritten, provided it writes them before the
+   * stream learns that the sum will not complete (an unclaimed update, a failure).
+   */
+  readonly discardable: boolean;
   adopt(sum: PreReducedSum): void;
 }
 

@@ -42,6 +42,11 @@ export class UpdateScreen {
     this.scan = scan;
   }
 
+  /** Whether `check` reads Δ of an update the runtime vouched finite (`finite: true`): with a norm bound. */
+  get readsVouchedDeltas(): boolean {
+    return this.maxNorm !== null;
+  }
+
   /** Why `u` must not be aggregated (a failure reason), or null when it passes. */
   check(u: ScreenedUpdate): string | null {
     if (this.assigned) {

@@ -64,4 +64,31 @@ describe('VirtualClients', () => {
     new VirtualClients(setup, parts, jsKernels).train(1, global, 2, setup.local, b);
     expect(Array.from(b)).not.toEqual(Array.from(a));
   });
+
+  it('replays a client whose Δ was only added: the bits it would have written, its step count as after one training', () => {
+    // Plain SGD with a decaying rate: the replay must start from the step count the first training did.
+    const sgd: NodeSetup = {
+      ...setup,
+      optimizer: { kind: 'sgd', lr: 0.1, schedule: { kind: 'exponential', gamma: 0.7 } },
+    };
+    const [fused, plain] = [new VirtualClients(sgd, parts, jsKernels), new VirtualClients(sgd, parts, jsKernels)];
+    const [a, b] = [new Float32Array(SIZE).fill(7), new Float32Array(SIZE)];
+    expect(() => fused.replay(1, global, 0, sgd.local, a)).toThrow(/no training to replay/);
+    for (const round of [0, 1]) {
+      const acc = new Float64Array(SIZE);
+      const r = fused.train(1, global, round, sgd.local, a, undefined, { acc, weight: 0.5, discard: true });
+      expect(r.discarded).toBe(true);
+      expect(Array.from(a)).toEqual([7, 7, 7, 7, 7]); // not written
+      const again = fused.replay(1, global, round, sgd.local, a);
+      plain.train(1, global, round, sgd.local, b);
+      expect(Array.from(a)).toEqual(Array.from(b));
+      expect(again.trainLoss).toBe(r.trainLoss);
+      expect(Array.from(acc)).toEqual(Array.from(b, (v) => 0.5 * v));
+      a.fill(7);
+    }
+    expect(fused.state().get(1)?.step).toBe(plain.state().get(1)?.step);
+    const adam = new VirtualClients(setup, parts, jsKernels);
+    adam.train(0, global, 0, setup.local, a, undefined, { acc: new Float64Array(SIZE), weight: 1, discard: true });
+    expect(() => adam.replay(0, global, 0, setup.local, a)).toThrow(/cannot be replayed/);
+  });
 });

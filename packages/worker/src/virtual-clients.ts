@@ -1,4 +1,5 @@
 import {
+  type DeltaSinkSource,
   errors,
   freshOptimizerMemory,
   type Kernels,
@@ -30,6 +31,8 @@ export class VirtualClients {
   private readonly executor: NodeExecutor;
   private readonly optimizer: Optimizer;
   private readonly records = new Map<number, ClientRecord>();
+  /** Each client's optimizer step count before its last training with a sink (see {@link replay}). */
+  private readonly stepsBefore = new Map<number, number>();
 
   /**
    * @param setup the run's node setup (data, model, optimizer, privacy)
@@ -38,11 +41,16 @@ export class VirtualClients {
   constructor(
     private readonly setup: NodeSetup,
     private readonly parts: readonly Int32Array[],
-    kernels: Kernels,
+    private readonly kernels: Kernels,
   ) {
     const { data, model } = workspaceFor(setup);
     this.executor = makeNodeExecutor({ ...setup, model, kernels, data: data.train });
     this.optimizer = new Optimizer(setup.optimizer, model.layout.size, kernels);
+  }
+
+  /** The backend of the kernels the clients train with. */
+  get backend(): Kernels['backend'] {
+    return this.kernels.backend;
   }
 
   /** Whether `id` is a registered client. */
@@ -74,7 +82,8 @@ export class VirtualClients {
 
   /**
    * Trains client `id` from `global` for `round` and writes its update Δ into `delta`; `correction`
-   * (SCAFFOLD's c − c_i) is added to every local gradient.
+   * (SCAFFOLD's c − c_i) is added to every local gradient; with `sink`, the trainer may also add the
+   * client's weighted Δ into the round's accumulator as it writes it (`added` in the result).
    */
   train(
     id: number,
@@ -83,6 +92,7 @@ export class VirtualClients {
     plan: LocalPlan,
     delta: Float32Array,
     correction?: Float32Array,
+    sink?: DeltaSinkSource,
   ): LocalResult {
     let record = this.records.get(id);
     if (!record) {
@@ -90,7 +100,26 @@ export class VirtualClients {
       this.records.set(id, record);
     }
     this.optimizer.bind(record.memory);
+    if (sink !== undefined) this.stepsBefore.set(id, record.memory.step);
     const job = { id, indices: this.parts[id], rng: record.rng, optimizer: this.optimizer, correction };
-    return this.executor.train(job, global, round, plan, delta);
+    return this.executor.train(job, global, round, plan, delta, sink);
+  }
+
+  /**
+   * Trains client `id` again for `round` exactly as its last {@link train} with a sink did (its optimizer
+   * memory set back to its step count before that call), writing Δ into `delta` and adding it nowhere:
+   * rebuilds an update whose Δ was only added (`LocalResult.discarded`). Training is a pure function of
+   * the client's examples, its stream and its memory, so Δ has the bits the first call would have
+   * written. Only for optimizers without state vectors (the only ones that discard).
+   */
+  replay(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
+    const record = this.records.get(id);
+    const step = this.stepsBefore.get(id);
+    if (!record || step === undefined) throw errors.runtime(`client ${id} has no training to replay`);
+    if ((record.memory.slots?.length ?? 0) > 0) {
+      throw errors.runtime(`client ${id}'s optimizer state cannot be replayed`);
+    }
+    record.memory.step = step;
+    return this.train(id, global, round, plan, delta);
   }
 }

@@ -1,5 +1,5 @@
 import type { ClientExecutor, ClientJob } from '../train/client-executor.js';
-import type { LocalPlan, LocalResult } from '../train/local-training.js';
+import type { DeltaSinkSource, LocalPlan, LocalResult } from '../train/local-training.js';
 import { applyAttack, needsReference } from './attacks.js';
 import type { NodeAdversary } from './node-adversary.js';
 import type { ReferenceUpdates } from './reference-updates.js';
@@ -37,8 +37,16 @@ export class AdversarialExecutor implements NodeExecutor {
     return this.byzantine.has(id);
   }
 
-  train(job: ClientJob, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
-    if (!this.byzantine.has(job.id)) return this.p.honest.train(job, global, round, plan, delta);
+  /** Trains `job`'s node; only an honest node's update may go into `sink` (an attacked Δ is rewritten later). */
+  train(
+    job: ClientJob,
+    global: Float32Array,
+    round: number,
+    plan: LocalPlan,
+    delta: Float32Array,
+    sink?: DeltaSinkSource,
+  ): LocalResult {
+    if (!this.byzantine.has(job.id)) return this.p.honest.train(job, global, round, plan, delta, sink);
     const { attack, knowledge, path, z } = this.p.adversary;
     const r = (this.p.poisoned ?? this.p.honest).train(job, global, round, plan, delta);
     if (path === 'gossip' || attack.kind === 'label_flip') return r;

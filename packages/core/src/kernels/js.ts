@@ -54,6 +54,18 @@ export const jsKernels: Kernels = {
     return bad;
   },
 
+  sgdDeltaAcc(lr, l2, params, grad, base, delta, weight, acc) {
+    let bad = -1;
+    for (let i = 0; i < params.length; i++) {
+      // sgdDelta's entry, then accumulate's (the float32 entry as stored, times the weight, in float64).
+      const d = Math.fround(Math.fround(params[i] - lr * (grad[i] + l2 * params[i])) - base[i]);
+      if (delta !== null) delta[i] = d;
+      acc[i] += weight * d;
+      if (bad < 0 && !Number.isFinite(d)) bad = i;
+    }
+    return bad;
+  },
+
   scale(alpha, x) {
     for (let i = 0; i < x.length; i++) x[i] *= alpha;
   },

@@ -143,6 +143,24 @@ export interface Kernels {
     delta: Float32Array,
   ): number;
 
+  /**
+   * {@link sgdDelta}, then `accumulate(weight, delta, acc)`, in one pass: the same bits in `delta` and
+   * `acc` (and the same return value) as the two calls. With a NaN/±Inf entry (return ≥ 0) `acc` holds a
+   * non-finite entry too and must be discarded. `acc` is float64 of `params`' length, disjoint from the
+   * rest. `delta` null: Δ is only added (and scanned), not written. Absent: callers make the two calls. The streaming mean's add for a client whose update is the
+   * next in order (McMahan et al. 2017's weighted average), done while Δ is still in registers.
+   */
+  sgdDeltaAcc?(
+    lr: number,
+    l2: number,
+    params: Float32Array,
+    grad: Float32Array,
+    base: Float32Array,
+    delta: Float32Array | null,
+    weight: number,
+    acc: Float64Array,
+  ): number;
+
   /** The compressors' array loops; absent means the TypeScript reference (`jsCompressKernels`). */
   readonly compress?: CompressKernels;
 

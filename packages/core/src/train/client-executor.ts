@@ -6,7 +6,14 @@ import { privatizeUpdate } from '../privacy/client-dp.js';
 import { DpSgdTrainer } from '../privacy/dp-sgd.js';
 import type { Rng } from '../rng/rng.js';
 import { type Batch, gather, makeBatch, type TrainingData } from './batch.js';
-import type { LocalPlan, LocalResult, NodePrivacy, StepOptimizer } from './local-training.js';
+import type {
+  DeltaSink,
+  DeltaSinkSource,
+  LocalPlan,
+  LocalResult,
+  NodePrivacy,
+  StepOptimizer,
+} from './local-training.js';
 
 /**
  * One virtual client as an executor trains it: plain data, no buffers. `optimizer` is bound to the
@@ -62,7 +69,14 @@ export class ClientExecutor {
    * model's length, disjoint). `finite` in the result is true when the update as written was scanned
    * and every entry is finite (the fused last step did it; see {@link plainRound}).
    */
-  train(job: ClientJob, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
+  train(
+    job: ClientJob,
+    global: Float32Array,
+    round: number,
+    plan: LocalPlan,
+    delta: Float32Array,
+    sink?: DeltaSinkSource,
+  ): LocalResult {
     const n = job.indices.length;
     if (n === 0) throw errors.runtime(`node ${job.id} has no training examples`);
     let result: LocalResult;
@@ -75,13 +89,17 @@ export class ClientExecutor {
       result = { trainLoss: r.seen > 0 ? r.lossSum / r.seen : 0, samples: n, steps: r.steps };
       this.kernels.sub(this.local, global, delta);
     } else {
-      result = this.plainRound(job, global, round, plan, delta);
+      // Δ is final as the last step writes it unless FedNova or update privacy rewrite it: only then add it.
+      const final = !plan.normalizeBySteps && this.privacy.update === undefined;
+      result = this.plainRound(job, global, round, plan, delta, final ? sink : undefined);
     }
     const post = (plan.normalizeBySteps && result.steps > 0) || this.privacy.update !== undefined;
     // FedNova: d = Δ / τ leaves the node (compressed, clipped and noised as Δ would be).
     if (plan.normalizeBySteps && result.steps > 0) this.kernels.scale(1 / result.steps, delta);
     if (this.privacy.update) privatizeUpdate(delta, this.privacy.update, job.rng.fork('dp-local', round));
-    return post && result.finite ? { trainLoss: result.trainLoss, samples: n, steps: result.steps } : result;
+    return post && (result.finite || result.added)
+      ? { trainLoss: result.trainLoss, samples: n, steps: result.steps }
+      : result;
   }
 
   /**
@@ -91,7 +109,8 @@ export class ClientExecutor {
    * reads `global` and writes `this.local` (`stepInto`, no copy), and the last writes Δ directly and
    * scans it (`stepDelta`: x_local is not written, Δ not read again). With 8 examples and B = 10 a client
    * takes one step: forward and backward read `global`, and one pass reads it with the gradient and
-   * writes Δ.
+   * writes Δ. With `sink`, that pass also adds weight·Δ into the sink's accumulator (`added` in the result);
+   * a function is asked for the sink only then, right before the pass (undefined: nothing is added).
    */
   private plainRound(
     job: ClientJob,
@@ -99,6 +118,7 @@ export class ClientExecutor {
     round: number,
     plan: LocalPlan,
     delta: Float32Array,
+    sink: DeltaSinkSource | undefined,
   ): LocalResult {
     const n = job.indices.length;
     const b = Math.min(plan.batchSize ?? n, n);
@@ -115,6 +135,9 @@ export class ClientExecutor {
     let cur = global;
     /** The fused last step's scan of Δ, or null: Δ is still to be written. */
     let bad: number | null = null;
+    /** The sink the last step added into, if any, and whether Δ went only there. */
+    let used: DeltaSink | undefined;
+    let discard = false;
     const maxSteps = plan.maxSteps ?? Number.POSITIVE_INFINITY;
     outer: for (let epoch = 0; epoch < plan.epochs; epoch++) {
       rng.shuffle(order);
@@ -125,7 +148,11 @@ export class ClientExecutor {
         lossSum += this.model.lossAndGrad(this.kernels, this.loss, cur, x, y, count, this.grad);
         this.adjustGradient(job, cur, global, plan);
         const last = steps + 1 >= maxSteps || (start + b >= n && epoch + 1 >= plan.epochs);
-        if (last && opt.stepDelta) bad = opt.stepDelta(cur, this.grad, global, delta);
+        if (last && opt.stepDelta) {
+          used = typeof sink === 'function' ? sink() : sink;
+          discard = used?.discard === true && this.kernels.sgdDeltaAcc !== undefined;
+          bad = opt.stepDelta(cur, this.grad, global, discard ? null : delta, used);
+        }
         if (bad === null) {
           if (cur !== global) opt.step(cur, this.grad);
           else if (opt.stepInto) opt.stepInto(global, this.grad, this.local);
@@ -141,7 +168,9 @@ export class ClientExecutor {
     }
     if (bad === null) this.kernels.sub(cur, global, delta);
     const trainLoss = seen > 0 ? lossSum / seen : 0;
-    return { trainLoss, samples: n, steps, ...(bad === -1 ? { finite: true } : {}) };
+    const added = bad !== null && used !== undefined;
+    const flags = { ...(bad === -1 ? { finite: true } : {}), ...(added ? { added } : {}) };
+    return { trainLoss, samples: n, steps, ...flags, ...(added && discard ? { discarded: true } : {}) };
   }
 
   /**

@@ -12,9 +12,16 @@ export interface StepOptimizer {
   /**
    * Optional: when it can (else null, having touched nothing), one `step` fused with the update and its
    * finite scan: `delta ← step(params) − base`, `params` untouched; returns the first index of a NaN/±Inf
-   * entry of `delta`, or −1. The bits of `step(params, grad)`, `sub(params, base, delta)`.
+   * entry of `delta`, or −1. The bits of `step(params, grad)`, `sub(params, base, delta)`; with `sink`, then
+   * `accumulate(sink.weight, delta, sink.acc)`.
    */
-  stepDelta?(params: Float32Array, grad: Float32Array, base: Float32Array, delta: Float32Array): number | null;
+  stepDelta?(
+    params: Float32Array,
+    grad: Float32Array,
+    base: Float32Array,
+    delta: Float32Array | null,
+    sink?: DeltaSink,
+  ): number | null;
 }
 
 /** What one node does with the global model in one round. */
@@ -50,7 +57,40 @@ export interface LocalResult {
    * may then skip its own NaN/Inf scan); absent: not scanned.
    */
   readonly finite?: boolean;
+  /**
+   * True when the update was also added, as written, into the `DeltaSink` the trainer was given
+   * (`acc += weight·Δ`, float64); absent: nothing was added (no sink, an optimizer without the fused
+   * step, DP-SGD, or Δ rewritten after the step: FedNova, update privacy, an attack).
+   */
+  readonly added?: boolean;
+  /**
+   * True when the update was added into a sink that allowed it (`DeltaSink.discard`) and not written to
+   * `delta`, which then holds stale values: a runtime that needs Δ after all trains the client again.
+   */
+  readonly discarded?: boolean;
 }
+
+/**
+ * Where a trainer may add its client's weighted update while it writes it: the round's float64
+ * accumulator of the streaming mean (`acc += weight·Δ`), when this client is the next one in the
+ * stream's order. `acc` has the model's length.
+ */
+export interface DeltaSink {
+  readonly acc: Float64Array;
+  /** The client's weight p_i in the round's mean. */
+  readonly weight: number;
+  /**
+   * Δ need not be written, only added (the runtime can rebuild it by training the client again): on
+   * kernels with `sgdDeltaAcc` the pass then writes nothing to `delta` (`LocalResult.discarded`).
+   */
+  readonly discard?: boolean;
+}
+
+/**
+ * A sink, or a function asked for one right before the pass that writes Δ (a pool thread learns only then
+ * whether its client is the next in order); undefined from it: nothing is added.
+ */
+export type DeltaSinkSource = DeltaSink | (() => DeltaSink | undefined);
 
 /**
  * The privacy a node applies itself: sample-level DP-SGD inside local training, and/or clipping (and,

@@ -58,7 +58,9 @@ export async function executeRounds(
     const plans = prep.systems?.plans;
     // systems.localWork: each client trains its own plan (E_i, or steps capped by its time budget).
     const trainer = nodes.trainer;
-    const clients = plans ? { has: (id: number) => trainer.has(id), train: perClientPlan(trainer, plans) } : trainer;
+    const clients = plans
+      ? { has: (id: number) => trainer.has(id), ...perClientPlan(trainer, plans), backend: trainer.backend }
+      : trainer;
     const rounds = await runInline(prep.machine, clients, prep.setup.local, onRound, {
       decoder,
       downlink: downlink ?? undefined,

@@ -37,7 +37,14 @@ export class InlineNodes {
 
   /** What the inline runtime trains: the clients, through SCAFFOLD's control variates when it runs. */
   get trainer(): InlineClients {
-    return this.scaffold ?? this.clients;
+    if (this.scaffold) return this.scaffold;
+    const c = this.clients;
+    return {
+      has: (id) => c.has(id),
+      train: (id, global, round, plan, delta, sink) => c.train(id, global, round, plan, delta, undefined, sink),
+      replay: (id, global, round, plan, delta) => c.replay(id, global, round, plan, delta),
+      backend: c.backend,
+    };
   }
 
   private uplink(id: number): NodeUplink | null {
