@@ -74,7 +74,7 @@ export {
   TO_ROUTER,
 } from './protocol.js';
 export type { ReductionChain } from './reduction-chain.js';
-export { markAndDrain, markAndDrainFlags } from './reduction-chain.js';
+export { markAndDrain, markAndDrainFlags, markHeld, takeHead } from './reduction-chain.js';
 export type { RouterOptions } from './router-endpoint.js';
 export { peerIdOf, RouterEndpoint } from './router-endpoint.js';
 export type { CurveIdentity, DealerSecurity, RouterSecurity } from './security/identity.js';

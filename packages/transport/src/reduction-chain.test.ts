@@ -1,6 +1,6 @@
 import { jsKernels, Rng } from '@starling/core';
 import { describe, expect, it } from 'vitest';
-import { markAndDrain, markAndDrainFlags, type ReductionChain } from './reduction-chain.js';
+import { markAndDrain, markAndDrainFlags, markHeld, type ReductionChain, takeHead } from './reduction-chain.js';
 import { SharedLane } from './shared-lane.js';
 
 const SIZE = 531;
@@ -93,5 +93,46 @@ describe('the chain zeroes and rounds its own sum', () => {
     expect(Array.from(mean)).toEqual(Array.from(Float32Array.from(want)));
     expect(markAndDrainFlags.complete(chain.ctrl)).toBe(true);
     expect(markAndDrainFlags.ready(chain.ctrl, ORDER.length)).toBe(false); // past the end
+  });
+});
+
+describe('takeHead and markHeld (a node next in order adds its own Δ while writing it)', () => {
+  it('add in order with the marked nodes, to the bits of one thread, and round the mean at the end', () => {
+    const { reduction, claim, added, add } = opened();
+    const chain = claim.chain;
+    chain.acc.fill(9); // garbage: index 0's head zeroes it
+    const whole = (i: number) => jsKernels.accumulate(chain.weights[i], deltas[i], chain.acc);
+    expect(takeHead(chain, 0)).toBe(true);
+    whole(0);
+    markHeld(chain, 0, true, true, add);
+    expect(takeHead(chain, 2)).toBe(false); // 1 is next: not the head, nothing held
+    markAndDrain(chain, 2, true, add);
+    expect(takeHead(chain, 1)).toBe(true);
+    whole(1);
+    markHeld(chain, 1, true, true, add); // drains 2 behind it
+    expect(takeHead(chain, 3)).toBe(true);
+    expect(takeHead(chain, 3)).toBe(false); // the lock is held
+    whole(3);
+    markHeld(chain, 3, true, true, add);
+    expect(takeHead(chain, 4)).toBe(true);
+    markHeld(chain, 4, false, true, add); // the sink went unused: its Δ waits in the arena and is drained
+    expect(reduction.complete()).toBe(false);
+    expect(takeHead(chain, 5)).toBe(true);
+    whole(5);
+    markHeld(chain, 5, true, true, add);
+    expect(reduction.complete()).toBe(true);
+    expect(added).toEqual([2, 4]);
+    expect(Array.from(chain.acc)).toEqual(Array.from(sequential()));
+    if (chain.mean) expect(Array.from(chain.mean)).toEqual(Array.from(Float32Array.from(sequential())));
+  });
+
+  it('leave the chain void when the held node added a non-finite Δ', () => {
+    const { reduction, claim, add } = opened();
+    expect(takeHead(claim.chain, 0)).toBe(true);
+    markHeld(claim.chain, 0, true, false, add);
+    for (let i = 1; i < ORDER.length; i++) markAndDrain(claim.chain, i, true, add);
+    expect(reduction.complete()).toBe(false);
+    expect(takeHead(claim.chain, 1)).toBe(false); // the chain stops at 0 for good
+    expect(markAndDrainFlags.ready(claim.chain.ctrl, 0)).toBe(false);
   });
 });

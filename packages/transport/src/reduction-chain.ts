@@ -59,9 +59,57 @@ export const chainLength = (ctrl: Int32Array): number => ctrl.length - CHAIN_HEA
  * @param add adds Δ_i with weight p_i into `chain.acc` (e.g. `kernels.accumulate(p, delta_i, acc)`)
  */
 export function markAndDrain(chain: ReductionChain, index: number, ok: boolean, add: (i: number) => void): void {
+  Atomics.store(chain.ctrl, CHAIN_HEAD + index, ok ? READY : SKIP);
+  drain(chain, add);
+}
+
+/**
+ * Whether order index `index` is next with the drain lock free. Then (true) the caller holds the lock and
+ * adds Δ_index into `acc` itself, in the pass that writes Δ (the fused last step, `sgdDeltaAcc`: the same
+ * float64 operation `add` would do, in the same place in the order), and must call {@link markHeld} next;
+ * index 0 finds `acc` zeroed here, as the adder of index 0 zeroes it. False: nothing is held, the node is
+ * marked as usual ({@link markAndDrain}).
+ */
+export function takeHead(chain: ReductionChain, index: number): boolean {
+  const { ctrl } = chain;
+  if (Atomics.compareExchange(ctrl, LOCK, 0, 1) !== 0) return false;
+  if (Atomics.load(ctrl, NEXT) !== index) {
+    Atomics.store(ctrl, LOCK, 0);
+    return false;
+  }
+  if (index === 0) chain.acc.fill(0);
+  return true;
+}
+
+/**
+ * After {@link takeHead}: node `index` is done. `added` with `ok` (its finite Δ went into `acc` whole):
+ * it counts as added, and the last index rounds the sum into `mean`, as a drain does. Otherwise it is
+ * marked as {@link markAndDrain} marks (`ok`: its Δ waits to be added; not `ok`: the reduction is void,
+ * so a Δ that was added non-finite is never used). Lets go of the lock, then drains what is ready next.
+ */
+export function markHeld(
+  chain: ReductionChain,
+  index: number,
+  added: boolean,
+  ok: boolean,
+  add: (i: number) => void,
+): void {
+  const { ctrl } = chain;
+  if (added && ok) {
+    if (index === chainLength(ctrl) - 1) chain.mean?.set(chain.acc);
+    Atomics.store(ctrl, CHAIN_HEAD + index, READY);
+    Atomics.store(ctrl, NEXT, index + 1);
+  } else {
+    Atomics.store(ctrl, CHAIN_HEAD + index, ok && !added ? READY : SKIP);
+  }
+  Atomics.store(ctrl, LOCK, 0);
+  drain(chain, add);
+}
+
+/** The drain of {@link markAndDrain}: adds every ready Δ next in order while the lock is free. */
+function drain(chain: ReductionChain, add: (i: number) => void): void {
   const { ctrl } = chain;
   const count = chainLength(ctrl);
-  Atomics.store(ctrl, CHAIN_HEAD + index, ok ? READY : SKIP);
   for (;;) {
     if (Atomics.compareExchange(ctrl, LOCK, 0, 1) !== 0) return;
     let next = Atomics.load(ctrl, NEXT);

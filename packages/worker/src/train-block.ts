@@ -1,5 +1,5 @@
-import type { CompressorState, Kernels, LocalPlan, OptimizerState } from '@starling/core';
-import { markAndDrain, type ReductionChain } from '@starling/transport';
+import type { CompressorState, DeltaSink, Kernels, LocalPlan, OptimizerState } from '@starling/core';
+import { markAndDrain, markHeld, type ReductionChain, takeHead } from '@starling/transport';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadKernels } from './kernel-choice.js';
 import type { NodeSetup } from './node-setup.js';
@@ -90,19 +90,23 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
     j = claim ? Atomics.add(claim, 0, 1) : j + 1
   ) {
     const n = task.nodes[j];
-    const r = trainTask({
-      setup: task.setup,
-      node: n.node,
-      indices: n.indices,
-      round: task.round,
-      global: task.global,
-      state: n.state,
-      upState: n.upState,
-      local: n.local,
-      out: task.out.subarray(j * p, (j + 1) * p),
-      ...(task.control ? { scaffold: { c: task.control, ci: n.control ?? null } } : {}),
-    });
-    chain?.(j, !r.payload && r.nonFinite === undefined);
+    const r = trainHeld(chain, j, (sink) =>
+      trainTask(
+        {
+          setup: task.setup,
+          node: n.node,
+          indices: n.indices,
+          round: task.round,
+          global: task.global,
+          state: n.state,
+          upState: n.upState,
+          local: n.local,
+          out: task.out.subarray(j * p, (j + 1) * p),
+          ...(task.control ? { scaffold: { c: task.control, ci: n.control ?? null } } : {}),
+        },
+        sink,
+      ),
+    );
     results.push(r);
     positions.push(j);
   }
@@ -111,17 +115,63 @@ export function trainBlock(task: TrainBlockTask): TrainBlockResult {
   return { results, positions, finite };
 }
 
-/** Marks block node j done in the round's chain and adds what is next in order (see `markAndDrain`). */
-function chainOf(
-  reduce: NonNullable<TrainBlockTask['reduce']>,
-  p: number,
-  kernels: Kernels,
-): (j: number, ok: boolean) => void {
+/** A block's part in the round's chain (see {@link chainOf}). */
+interface BlockChain {
+  /** Block node j is done: it is marked in the chain, then what is next in order is added (`markAndDrain`). */
+  mark(j: number, ok: boolean): void;
+  /**
+   * The sink for block node j, asked right before its last step's pass: when it is next in order and the
+   * chain's lock is free (`takeHead`), it adds its own Δ while writing it, holding the chain until `held`.
+   */
+  sink(j: number): () => DeltaSink | undefined;
+  /** After a node whose `sink` gave one: marks it (`markHeld`: `added`, `ok`) and lets the chain go. */
+  held(j: number, added: boolean, ok: boolean): void;
+}
+
+/**
+ * Trains block node j with `train`, offering the chain's sink when there is a chain, and marks the node:
+ * ok when its raw Δ is finite. A node that threw while holding the chain lets it go, void.
+ */
+function trainHeld(
+  chain: BlockChain | null,
+  j: number,
+  train: (sink?: () => DeltaSink | undefined) => TrainResult,
+): TrainResult {
+  if (chain === null) return train();
+  const offer = chain.sink(j);
+  let holding = false;
+  let r: TrainResult;
+  try {
+    r = train(() => {
+      const s = offer();
+      holding = s !== undefined;
+      return s;
+    });
+  } catch (e) {
+    if (holding) chain.held(j, false, false);
+    throw e;
+  }
+  const ok = !r.payload && r.nonFinite === undefined;
+  if (holding) chain.held(j, r.added === true, ok);
+  else chain.mark(j, ok);
+  return r;
+}
+
+/**
+ * The block's view of the round's chain: marks, and the sink of a node that is next in order when its last
+ * step runs (so it adds its own Δ in the pass that writes it, instead of a drain reading it back).
+ */
+function chainOf(reduce: NonNullable<TrainBlockTask['reduce']>, p: number, kernels: Kernels): BlockChain {
   const { chain, deltas, index } = reduce;
   const add = kernels.accumulate?.bind(kernels);
   const usable = add !== undefined && kernels.backend === chain.backend;
   const addAt = (i: number) => add?.(chain.weights[i], deltas.subarray(i * p, (i + 1) * p), chain.acc);
-  return (j, ok) => markAndDrain(chain, index + j, ok && usable, addAt);
+  return {
+    mark: (j, ok) => markAndDrain(chain, index + j, ok && usable, addAt),
+    sink: (j) => () =>
+      usable && takeHead(chain, index + j) ? { acc: chain.acc, weight: chain.weights[index + j] } : undefined,
+    held: (j, added, ok) => markHeld(chain, index + j, added, ok && usable, addAt),
+  };
 }
 
 /** The optimizer state vectors of the results that span their own ArrayBuffer (transferable, each once). */

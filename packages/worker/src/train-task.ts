@@ -1,6 +1,7 @@
 import {
   type CompressorState,
   compressKernelsOf,
+  type DeltaSinkSource,
   freshOptimizerMemory,
   type Kernels,
   type LocalPlan,
@@ -75,6 +76,8 @@ export interface TrainResult {
   readonly nonFinite?: string;
   /** SCAFFOLD: the node's new control variate c_i (a fresh buffer of this task). */
   readonly control?: Float32Array;
+  /** True when the fused last step also added the raw Δ into the sink {@link trainTask} was given. */
+  readonly added?: boolean;
 }
 
 /** A pool thread's executor for one setup: working buffers and one optimizer, shared by every client. */
@@ -132,7 +135,7 @@ function uplinkFor(task: TrainTask, key: string, kernels: Kernels): NodeUplink |
  * from `upState`, and returns the payload and the new compressor state. Pure function of the task, so a
  * node's result does not depend on which thread ran it.
  */
-export default function trainTask(task: TrainTask): TrainResult {
+export default function trainTask(task: TrainTask, sink?: DeltaSinkSource): TrainResult {
   const { kernels } = loadKernels(task.setup.kernels);
   const key = keyOf(task.setup);
   const { executor, optimizer } = executorFor(task.setup, key, kernels);
@@ -145,7 +148,9 @@ export default function trainTask(task: TrainTask): TrainResult {
   let correction: Float32Array | undefined;
   if (sc && ci) kernels.sub(sc.c, ci, (correction = new Float32Array(ci.length)));
   const job = { id: task.node, indices: task.indices, rng, optimizer, correction };
-  const r = executor.train(job, task.global, task.round, task.local ?? task.setup.local, delta);
+  // A sink only for a raw update: a compressed one is not what the round adds.
+  const raw = sink !== undefined && !compressesUplink(task.setup);
+  const r = executor.train(job, task.global, task.round, task.local ?? task.setup.local, delta, raw ? sink : undefined);
   if (sc && ci) updateControlVariate(kernels, sc.c, ci, delta, r.steps, task.setup.optimizer.lr ?? Number.NaN);
   const result = {
     node: task.node,
@@ -155,6 +160,7 @@ export default function trainTask(task: TrainTask): TrainResult {
     steps: r.steps,
     state: optimizer.state(),
     ...(ci ? { control: ci } : {}),
+    ...(r.added ? { added: true } : {}),
   };
   // The fused last step already scanned Δ as it wrote it (`r.finite`): no second pass over the model.
   const scan = r.finite === true ? () => -1 : compressKernelsOf(kernels).firstNonFinite;

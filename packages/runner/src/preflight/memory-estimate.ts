@@ -46,8 +46,6 @@ export function estimateMemory(f: RunFootprint): MemoryEstimate {
     // threads run's estimate fell 3-4 % under its measured peak RSS (23.8M and 51.7M parameters,
     // docs/runtimes.md "Big models over processes").
     shared: poolThreads > 0 ? vector * SHARED_VECTORS : 0,
-    // Inline, the clients add into the inline runtime's own float64 sum (InlineReduction): two vectors.
-    inline_sum: poolThreads === 0 && processes === 0 ? vector * 2 : 0,
   };
   const totalBytes = Object.values(parts).reduce((a, b) => a + b, 0);
   return { totalBytes, parts };
