@@ -4,7 +4,7 @@ import { meanAggregator } from './aggregators/mean.js';
 import { FailedRounds } from './round-failures.js';
 import { type AcceptedUpdate, roundOutcome, updateMisfit } from './round-outcome.js';
 import { checkRoundPlan } from './round-plan-check.js';
-import { openRoundStream, type PreReducedSum, type RoundStream } from './round-stream.js';
+import { openRoundStream, type RoundStream } from './round-stream.js';
 import type {
   RoundHooks,
   RoundMachineOptions,
@@ -220,11 +220,9 @@ export class RoundMachine {
     const cap = this.plan.maxClientWeight;
     const stream = openRoundStream(this.selected, expected, this.aggregator, this.kernels, this.params.length, cap);
     this.stream = stream;
-    const backend = this.kernels.backend;
-    const adopt = (sum: PreReducedSum) => stream?.adopt(sum);
-    const discardable = !this.screen.readsVouchedDeltas;
-    const offer = stream && { weights: stream.weights, expected: stream.samples, backend, discardable, adopt };
-    const reduce = offer ? { reduce: offer } : {};
+    const reduce = stream
+      ? { reduce: stream.dispatchOffer(this.kernels.backend, !this.screen.readsVouchedDeltas) }
+      : {};
     const cmds: ServerCommand[] = [{ type: 'dispatch', round, nodes: dispatch, model: this.params, ...reduce }];
     if (this.plan.deadlineMs !== null) cmds.push({ type: 'arm-deadline', round, ms: this.plan.deadlineMs });
     return cmds;

@@ -1,5 +1,6 @@
 import { errors, type Kernels } from '@starling/core';
 import type { AggregateStream, Aggregator } from './aggregators/aggregator.js';
+import type { StreamOffer } from './round-types.js';
 import { cappedWeights } from './weights.js';
 
 /**
@@ -61,6 +62,16 @@ export class RoundStream {
   /** True once every selected node's update was added with its expected count. */
   get complete(): boolean {
     return this.valid && this.next === this.order.length && (this.pre === null || this.pre.complete());
+  }
+
+  /**
+   * What the dispatch offers the runtime (`dispatch.reduce`): the weights and expected counts, whether a
+   * complete round's Δs may go unwritten, and {@link adopt}.
+   * @param backend the machine's kernel backend
+   * @param discardable the machine reads no Δ it was vouched finite (no norm bound)
+   */
+  dispatchOffer(backend: Kernels['backend'], discardable: boolean): StreamOffer {
+    return { weights: this.weights, expected: this.samples, backend, discardable, adopt: (sum) => this.adopt(sum) };
   }
 
   /** Takes `sum` as this round's additions; only before the first reply (otherwise `sum` is released unused). */
