@@ -37,9 +37,9 @@ export class InlineReduction implements PreReducedSum {
    */
   open(nodes: readonly number[], offer: StreamOffer, size: number, canReplay: boolean): InlineReduction | null {
     if (this.inUse || offer.weights.length !== nodes.length) return null;
+    for (let i = 1; i < nodes.length; i++) if (!(nodes[i] > nodes[i - 1])) return null;
     this.discard = canReplay && offer.discardable;
     this.unwritten.length = 0;
-    for (let i = 1; i < nodes.length; i++) if (!(nodes[i] > nodes[i - 1])) return null;
     if (this.acc.length !== size) this.acc = new Float64Array(size);
     else this.acc.fill(0);
     this.added = 0;

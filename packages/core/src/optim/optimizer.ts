@@ -142,9 +142,9 @@ export class Optimizer {
    * `delta ← (params − lr·(grad + wd·params)) − base` (`kernels.sgdDelta`), `params` untouched; returns the
    * first index of a NaN/±Inf entry of `delta`, or −1. The bits of `step(params, grad)` then
    * `kernels.sub(params, base, delta)`, without writing `params`. All four of `size` entries, disjoint
-   * except that `base` may be `params` itself. With `sink`, `kernels.accumulate(sink.weight, delta, sink.acc)`
-   * follows, in the same pass where the backend has `sgdDeltaAcc` (same bits either way; a non-finite
-   * `delta` leaves `sink.acc` non-finite too). `delta` null (with a sink, on such kernels): Δ is only added.
+   * except that `base` may be `params` itself. With `sink` (kernels with `sgdDeltaAcc` only), the same pass
+   * also does `accumulate(sink.weight, delta, sink.acc)` (same bits; a non-finite `delta` leaves `sink.acc`
+   * non-finite too); `delta` null (with a sink): Δ is only added.
    */
   stepDelta(
     params: Float32Array,
@@ -156,17 +156,11 @@ export class Optimizer {
     const k = this.kernels;
     const sgdDelta = k.sgdDelta;
     if (this.options.kind !== 'sgd' || sgdDelta === undefined) return null;
-    if (delta === null && (sink === undefined || k.sgdDeltaAcc === undefined)) {
-      throw errors.runtime('stepDelta without delta needs a sink and kernels with sgdDeltaAcc');
-    }
+    if (sink !== undefined && k.sgdDeltaAcc === undefined) throw errors.runtime('a delta sink needs sgdDeltaAcc');
+    if (sink === undefined && delta === null) throw errors.runtime('stepDelta without delta needs a sink');
     const p = this.plainSgd(params, grad);
-    if (k.sgdDeltaAcc && sink) return k.sgdDeltaAcc(p.lr, p.l2, params, grad, base, delta, sink.weight, sink.acc);
-    if (delta === null) return null; // unreachable: checked above
-    if (sink === undefined) return sgdDelta.call(k, p.lr, p.l2, params, grad, base, delta);
-    if (k.accumulate === undefined) throw errors.runtime('a delta sink needs kernels with accumulate');
-    const bad = sgdDelta.call(k, p.lr, p.l2, params, grad, base, delta);
-    k.accumulate(sink.weight, delta, sink.acc);
-    return bad;
+    if (sink === undefined) return sgdDelta.call(k, p.lr, p.l2, params, grad, base, delta!);
+    return k.sgdDeltaAcc!(p.lr, p.l2, params, grad, base, delta, sink.weight, sink.acc);
   }
 
   /** A plain-SGD step done by a fused kernel: checks lengths, clips `grad`, counts the step. */

@@ -97,9 +97,8 @@ export class ClientExecutor {
     // FedNova: d = Δ / τ leaves the node (compressed, clipped and noised as Δ would be).
     if (plan.normalizeBySteps && result.steps > 0) this.kernels.scale(1 / result.steps, delta);
     if (this.privacy.update) privatizeUpdate(delta, this.privacy.update, job.rng.fork('dp-local', round));
-    return post && (result.finite || result.added)
-      ? { trainLoss: result.trainLoss, samples: n, steps: result.steps }
-      : result;
+    // Δ rewritten: its scan no longer holds (nothing was added: the sink was withheld above).
+    return post && result.finite ? { trainLoss: result.trainLoss, samples: n, steps: result.steps } : result;
   }
 
   /**
@@ -135,9 +134,8 @@ export class ClientExecutor {
     let cur = global;
     /** The fused last step's scan of Δ, or null: Δ is still to be written. */
     let bad: number | null = null;
-    /** The sink the last step added into, if any, and whether Δ went only there. */
+    /** The sink the last step added into, if any. */
     let used: DeltaSink | undefined;
-    let discard = false;
     const maxSteps = plan.maxSteps ?? Number.POSITIVE_INFINITY;
     outer: for (let epoch = 0; epoch < plan.epochs; epoch++) {
       rng.shuffle(order);
@@ -149,9 +147,9 @@ export class ClientExecutor {
         this.adjustGradient(job, cur, global, plan);
         const last = steps + 1 >= maxSteps || (start + b >= n && epoch + 1 >= plan.epochs);
         if (last && opt.stepDelta) {
-          used = typeof sink === 'function' ? sink() : sink;
-          discard = used?.discard === true && this.kernels.sgdDeltaAcc !== undefined;
-          bad = opt.stepDelta(cur, this.grad, global, discard ? null : delta, used);
+          // A sink is asked for only where the kernels can add in the pass (a pool thread's takes a lock).
+          if (this.kernels.sgdDeltaAcc) used = typeof sink === 'function' ? sink() : sink;
+          bad = opt.stepDelta(cur, this.grad, global, used?.discard ? null : delta, used);
         }
         if (bad === null) {
           if (cur !== global) opt.step(cur, this.grad);
@@ -170,7 +168,7 @@ export class ClientExecutor {
     const trainLoss = seen > 0 ? lossSum / seen : 0;
     const added = bad !== null && used !== undefined;
     const flags = { ...(bad === -1 ? { finite: true } : {}), ...(added ? { added } : {}) };
-    return { trainLoss, samples: n, steps, ...flags, ...(added && discard ? { discarded: true } : {}) };
+    return { trainLoss, samples: n, steps, ...flags, ...(added && used?.discard ? { discarded: true } : {}) };
   }
 
   /**
