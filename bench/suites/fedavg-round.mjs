@@ -2,8 +2,9 @@
 // a plain sequential PyTorch simulation of the same round (bench/torch_fedavg.py, one thread), in two
 // shapes: 1,000 registered clients with 100 per round and 8 examples each (`--set algorithm.clients=1000`
 // on experiments/fedavg-mnist-iid.yaml), and the shipped 100 clients with 10 per round and 80 examples
-// each. Starling runs through the real CLI; round time = difference of consecutive `time_s` in
-// metrics.jsonl (first round and the evaluated last round excluded). PyTorch is timed with the
+// each. Starling runs through the real CLI, 40 rounds a run; round time = difference of consecutive `time_s`
+// in metrics.jsonl (the first 10 rounds, JIT warm-up, and the evaluated last round excluded; PyTorch gets the
+// same 10 warm-up rounds). PyTorch is timed with the
 // environment's OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE and with both unset; the faster counts. Starling and
 // torch alternate within each repeat so that load from other processes falls on both; the 1-minute load
 // average is reported. Rows: median round ms, vs_torch = torch ms / starling ms (> 1: Starling faster),
@@ -46,7 +47,14 @@ function starling(sets) {
   return { summary: JSON.parse(r.stdout), rows };
 }
 
-function starlingRound(shape, runtime, rounds) {
+/**
+ * Round times left out at the start of every run, Starling's and PyTorch's alike: the JIT is still warming
+ * the main thread and each pool thread (the threads runtime's rounds settle only after 10-25 rounds), and a
+ * run of hundreds of rounds is what the figure is for.
+ */
+const warmRounds = (quick) => (quick ? 1 : 10);
+
+function starlingRound(shape, runtime, rounds, warm) {
   const { summary, rows } = starling([
     `algorithm.clients=${shape.clients}`,
     `algorithm.fraction=${shape.perRound / shape.clients}`,
@@ -55,7 +63,9 @@ function starlingRound(shape, runtime, rounds) {
     runtime === 'processes' ? 'runtime={kind: processes, workers: 2}' : `runtime.kind=${runtime}`,
   ]);
   const t = rows.map((r) => r.time_s);
-  return { times: t.slice(1, -1).map((x, i) => (x - t[i]) * 1000), summary };
+  // round k's time is t[k] − t[k − 1]; the first `warm` and the evaluated last round are left out
+  const times = t.slice(warm + 1, -1).map((x, i) => (x - t[warm + i]) * 1000);
+  return { times, summary };
 }
 
 function torchAvailable() {
@@ -64,14 +74,14 @@ function torchAvailable() {
 }
 
 /** One torch_fedavg.py run; `unsetBlasHints` drops OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE from its env. */
-function torchRound(shape, rounds, unsetBlasHints) {
+function torchRound(shape, rounds, warm, unsetBlasHints) {
   const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   if (unsetBlasHints) {
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
   }
   const args = [torchScript, '--clients-per-round', String(shape.perRound), '--examples', String(shape.examples)];
-  args.push('--rounds', String(rounds));
+  args.push('--rounds', String(rounds - warm - 1), '--warmup', String(warm));
   const r = spawnSync(python, args, { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`torch_fedavg.py failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
@@ -105,7 +115,8 @@ function* scaleRows(quick) {
 }
 
 export default async function* run(options = {}) {
-  const rounds = options.quick ? 6 : 14;
+  const rounds = options.quick ? 6 : 40;
+  const warm = warmRounds(options.quick);
   const repeats = options.repeats ?? (options.quick ? 1 : 3);
   const runtimes = (process.env.FEDAVG_ROUND_RUNTIMES ?? 'inline,threads,processes').split(',');
   const noTorch = torchAvailable();
@@ -120,14 +131,14 @@ export default async function* run(options = {}) {
     let torchInfo = null;
     for (let rep = 0; rep < repeats; rep++) {
       for (const rt of runtimes) {
-        const r = starlingRound(shape, rt, rounds);
+        const r = starlingRound(shape, rt, rounds, warm);
         ms[rt].push(...r.times);
         sha[rt] = r.summary.model_sha256.slice(0, 12);
         if (rt === 'inline' || summary === null) summary = r.summary;
       }
       if (noTorch) continue;
       for (const variant of rep % 2 === 0 ? ['env', 'unset'] : ['unset', 'env']) {
-        torchInfo = torchRound(shape, rounds, variant === 'unset');
+        torchInfo = torchRound(shape, rounds, warm, variant === 'unset');
         torch[variant].push(torchInfo.median_round_ms);
       }
     }
