@@ -17,6 +17,8 @@ import { type NodeSetup, workspaceFor } from './node-setup.js';
 interface ClientRecord {
   readonly rng: Rng;
   readonly memory: OptimizerMemory;
+  /** The optimizer step count before the client's last training with a sink, or −1 (see `replay`). */
+  stepBeforeSink: number;
 }
 
 /**
@@ -31,8 +33,6 @@ export class VirtualClients {
   private readonly executor: NodeExecutor;
   private readonly optimizer: Optimizer;
   private readonly records = new Map<number, ClientRecord>();
-  /** Each client's optimizer step count before its last training with a sink (see {@link replay}). */
-  private readonly stepsBefore = new Map<number, number>();
 
   /**
    * @param setup the run's node setup (data, model, optimizer, privacy)
@@ -76,7 +76,7 @@ export class VirtualClients {
     for (const [id, m] of states) {
       if (!this.has(id)) throw errors.data('checkpoint', `client ${id} is not a client of this run`);
       const memory = { step: m.step, slots: m.slots?.map((v) => v.slice()) ?? null };
-      this.records.set(id, { rng: Rng.fromSeed(this.setup.seed).fork('node', id), memory });
+      this.records.set(id, { rng: Rng.fromSeed(this.setup.seed).fork('node', id), memory, stepBeforeSink: -1 });
     }
   }
 
@@ -96,11 +96,12 @@ export class VirtualClients {
   ): LocalResult {
     let record = this.records.get(id);
     if (!record) {
-      record = { rng: Rng.fromSeed(this.setup.seed).fork('node', id), memory: freshOptimizerMemory() };
+      const rng = Rng.fromSeed(this.setup.seed).fork('node', id);
+      record = { rng, memory: freshOptimizerMemory(), stepBeforeSink: -1 };
       this.records.set(id, record);
     }
     this.optimizer.bind(record.memory);
-    if (sink !== undefined) this.stepsBefore.set(id, record.memory.step);
+    if (sink !== undefined) record.stepBeforeSink = record.memory.step;
     const job = { id, indices: this.parts[id], rng: record.rng, optimizer: this.optimizer, correction };
     return this.executor.train(job, global, round, plan, delta, sink);
   }
@@ -114,12 +115,11 @@ export class VirtualClients {
    */
   replay(id: number, global: Float32Array, round: number, plan: LocalPlan, delta: Float32Array): LocalResult {
     const record = this.records.get(id);
-    const step = this.stepsBefore.get(id);
-    if (!record || step === undefined) throw errors.runtime(`client ${id} has no training to replay`);
+    if (!record || record.stepBeforeSink < 0) throw errors.runtime(`client ${id} has no training to replay`);
     if ((record.memory.slots?.length ?? 0) > 0) {
       throw errors.runtime(`client ${id}'s optimizer state cannot be replayed`);
     }
-    record.memory.step = step;
+    record.memory.step = record.stepBeforeSink;
     return this.train(id, global, round, plan, delta);
   }
 }
