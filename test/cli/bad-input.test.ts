@@ -71,6 +71,14 @@ describe('bad input gets a clear error and exit code 2', () => {
     expect(r.code).toBe(2);
   });
 
+  it('a bad STARLING_V8_INTERRUPT_BUDGET, before any command runs', () => {
+    const out = join(dir, 'bad-budget');
+    const r = starling(['run', write('budget.yaml', valid), '--out', out], { STARLING_V8_INTERRUPT_BUDGET: 'fast' });
+    expect(r.stderr).toMatch(/STARLING_V8_INTERRUPT_BUDGET must be a positive integer or "default", got "fast"/);
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a run refused before its first round leaves no run folder behind', () => {
     const out = join(dir, 'refused-run');
     const r = starling(['run', write('lr2.yaml', valid.replace('lr: 0.1', 'lr: -1')), '--out', out]);

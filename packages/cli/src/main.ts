@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { errors } from '@starling/core';
-import { exitCodeFor } from '@starling/runner';
+import { exitCodeFor, tuneV8 } from '@starling/runner';
 import yargs from 'yargs';
 import { deployCommand } from './commands/deploy.js';
 import { explainCommand } from './commands/explain.js';
@@ -39,6 +39,13 @@ function cliVersion(): string {
 
 /** Runs the `starling` command line and sets `process.exitCode`. */
 export async function main(argv: string[]): Promise<void> {
+  try {
+    tuneV8(); // before any training code runs (docs/runtimes.md, "V8's tier-up budget")
+  } catch (err) {
+    reportError(err);
+    process.exitCode = exitCodeFor(err);
+    return;
+  }
   const cli = yargs(argv)
     .scriptName('starling')
     .command(runCommand)

@@ -1,0 +1,47 @@
+import { setFlagsFromString } from 'node:v8';
+import { errors } from '@starling/core';
+
+/**
+ * V8's tier-up budget for Starling's processes (the `starling` command, its pool threads, and the host
+ * processes the `processes` runtime spawns): how many bytes of bytecode a function runs, in V8's interpreter
+ * and baseline tiers, before V8 considers optimizing it. V8's default (67,584 in Node 20) kept a `threads`
+ * round's pool threads in slow tiers for its first 20-40 rounds; at 16,384 they settle about 4× sooner (see
+ * docs/runtimes.md, "V8's tier-up budget"). Only when code is optimized changes, never what it computes: the
+ * same model bits either way.
+ */
+export const INTERRUPT_BUDGET = 16_384;
+
+/** The environment variable that overrides {@link INTERRUPT_BUDGET}: a positive integer, or `default` (V8's own). */
+export const INTERRUPT_BUDGET_ENV = 'STARLING_V8_INTERRUPT_BUDGET';
+
+/**
+ * The budget to set from the environment's value (undefined: {@link INTERRUPT_BUDGET}); null for `default`
+ * (leave V8's). Throws a usage error naming the variable for anything else.
+ */
+export function interruptBudget(value: string | undefined): number | null {
+  if (value === undefined || value === '') return INTERRUPT_BUDGET;
+  if (value === 'default') return null;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw errors.usage(`${INTERRUPT_BUDGET_ENV} must be a positive integer or "default", got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/**
+ * The V8 command-line flags a spawned Node process needs to tier up like this one (for `spawn`'s arguments,
+ * before the script), per {@link interruptBudget} of `env`.
+ */
+export function v8Flags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const budget = interruptBudget(env[INTERRUPT_BUDGET_ENV]);
+  return budget === null ? [] : [`--interrupt-budget=${budget}`];
+}
+
+/**
+ * Sets the flags of {@link v8Flags} in this process. Call it first thing, before the training code runs: it
+ * acts on functions whose budgets V8 sets from then on, and on every worker thread started later (V8's flags
+ * are the process's).
+ */
+export function tuneV8(env: NodeJS.ProcessEnv = process.env): void {
+  for (const flag of v8Flags(env)) setFlagsFromString(flag);
+}
