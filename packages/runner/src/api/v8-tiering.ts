@@ -2,24 +2,23 @@ import { setFlagsFromString } from 'node:v8';
 import { errors } from '@starling/core';
 
 /**
- * V8's tier-up budget for Starling's processes (the `starling` command, its pool threads, and the host
- * processes the `processes` runtime spawns): how many bytes of bytecode a function runs, in V8's interpreter
- * and baseline tiers, before V8 considers optimizing it. V8's default (67,584 in Node 20) kept a `threads`
- * round's pool threads in slow tiers for its first 20-40 rounds; at 16,384 they settle about 4× sooner (see
- * docs/runtimes.md, "V8's tier-up budget"). Only when code is optimized changes, never what it computes: the
- * same model bits either way.
+ * The tier-up budget measured best for a `threads` round (docs/runtimes.md, "V8's tier-up budget"): how many
+ * bytes of bytecode a function runs, in V8's interpreter and baseline tiers, before V8 considers optimizing
+ * it. V8's default (67,584 in Node 20) keeps a `threads` round's pool threads in slow tiers for the first
+ * 20-40 rounds; at 16,384 they settle sooner. Opt-in ({@link INTERRUPT_BUDGET_ENV}): only when code is
+ * optimized changes, never what it computes, but it shifts the timing of everything concurrent.
  */
 export const INTERRUPT_BUDGET = 16_384;
 
-/** The environment variable that overrides {@link INTERRUPT_BUDGET}: a positive integer, or `default` (V8's own). */
+/** The environment variable that sets V8's tier-up budget: a positive integer (e.g. {@link INTERRUPT_BUDGET}), or `default`. */
 export const INTERRUPT_BUDGET_ENV = 'STARLING_V8_INTERRUPT_BUDGET';
 
 /**
- * The budget to set from the environment's value (undefined: {@link INTERRUPT_BUDGET}); null for `default`
- * (leave V8's). Throws a usage error naming the variable for anything else.
+ * The budget to set from the environment's value; null (leave V8's own) when unset, empty or `default`.
+ * Throws a usage error naming the variable for anything else.
  */
 export function interruptBudget(value: string | undefined): number | null {
-  if (value === undefined || value === '') return INTERRUPT_BUDGET;
+  if (value === undefined || value === '') return null;
   if (value === 'default') return null;
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
