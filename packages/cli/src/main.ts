@@ -39,13 +39,6 @@ function cliVersion(): string {
 
 /** Runs the `starling` command line and sets `process.exitCode`. */
 export async function main(argv: string[]): Promise<void> {
-  try {
-    tuneV8(); // before any training code runs (docs/runtimes.md, "V8's tier-up budget")
-  } catch (err) {
-    reportError(err);
-    process.exitCode = exitCodeFor(err);
-    return;
-  }
   const cli = yargs(argv)
     .scriptName('starling')
     .command(runCommand)
@@ -73,6 +66,7 @@ export async function main(argv: string[]): Promise<void> {
       throw err ?? errors.usage(`${msg}\nRun 'starling --help' for usage.`);
     });
   try {
+    tuneV8(); // before any command runs training code (docs/runtimes.md, "V8's tier-up budget")
     await cli.parseAsync();
   } catch (err) {
     reportError(err);

@@ -5,7 +5,7 @@ export type { RunOptions } from './api/run-experiment.js';
 export { configBaseDir, runExperiment } from './api/run-experiment.js';
 export type { RunSummary } from './api/run-summary.js';
 export type { TelemetryEvent, TelemetrySink } from './api/telemetry-event.js';
-export { INTERRUPT_BUDGET, INTERRUPT_BUDGET_ENV, interruptBudget, tuneV8, v8Flags } from './api/v8-tiering.js';
+export { tuneV8 } from './api/v8-tiering.js';
 export type { ConsoleLevel } from './artifacts/console.js';
 export { consoleLine, consoleShows, setConsole } from './artifacts/console.js';
 export type { MetricsLine } from './artifacts/metrics-line.js';

@@ -18,8 +18,7 @@ export const INTERRUPT_BUDGET_ENV = 'STARLING_V8_INTERRUPT_BUDGET';
  * Throws a usage error naming the variable for anything else.
  */
 export function interruptBudget(value: string | undefined): number | null {
-  if (value === undefined || value === '') return null;
-  if (value === 'default') return null;
+  if (value === undefined || value === '' || value === 'default') return null;
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
     throw errors.usage(`${INTERRUPT_BUDGET_ENV} must be a positive integer or "default", got ${JSON.stringify(value)}`);
