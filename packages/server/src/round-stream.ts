@@ -21,7 +21,10 @@ export interface PreReducedSum {
   claimed(i: number): boolean;
   /** Every order index was added, in order. */
   complete(): boolean;
-  /** The round is over for the machine: it reads `acc` no more. */
+  /**
+   * The round closed: the machine reads `acc` no more, and whatever else the sum's memory holds for the
+   * round (the processes runtime's slot: the round's model) may be reused once the hosts let go too.
+   */
   release(): void;
 }
 
@@ -43,7 +46,10 @@ export class RoundStream {
   private next = 0;
   private valid = true;
   private readonly index = new Map<number, number>();
+  /** The pre-reduced sum the stream follows, or null (none, or dropped). */
   private pre: PreReducedSum | null = null;
+  /** The sum offered to this round ({@link adopt}), held until {@link close} even when unused or dropped. */
+  private adopted: PreReducedSum | null = null;
 
   /**
    * @param order the selected nodes, increasing id order
@@ -74,10 +80,19 @@ export class RoundStream {
     return { weights: this.weights, expected: this.samples, backend, discardable, adopt: (sum) => this.adopt(sum) };
   }
 
-  /** Takes `sum` as this round's additions; only before the first reply (otherwise `sum` is released unused). */
+  /**
+   * Takes `sum` as this round's additions; only before the first reply (otherwise it goes unused). Either
+   * way `sum` is held until {@link close}, never released earlier: in the processes runtime its slot also
+   * carries the round's model, which a host that has not read its task yet still needs (a hold dropped
+   * mid-round let the slot look closed to that host, whose nodes then failed with `stale-model`).
+   */
   adopt(sum: PreReducedSum): void {
-    if (this.next > 0 || this.pre !== null || !this.valid) sum.release();
-    else this.pre = sum;
+    if (this.adopted !== null) {
+      sum.release(); // a second offer for one round: the first stays
+      return;
+    }
+    this.adopted = sum;
+    if (this.next === 0 && this.valid) this.pre = sum;
   }
 
   /**
@@ -109,14 +124,17 @@ export class RoundStream {
 
   /** The round closed: a pre-reduced sum is released (its accumulator may be reused). */
   close(): void {
-    this.pre?.release();
+    this.adopted?.release();
+    this.adopted = null;
     this.pre = null;
     this.valid = false;
   }
 
-  /** The pre-reduced sum will not have every update: the updates followed so far are added here now. */
+  /**
+   * The pre-reduced sum will not have every update: the updates followed so far are added here now. The
+   * sum stays held until {@link close} (see {@link adopt}).
+   */
   private dropPreReduced(deltaOf: (node: number) => Float32Array | undefined): void {
-    this.pre?.release();
     this.pre = null;
     for (let j = 0; j < this.next; j++) {
       const d = deltaOf(this.order[j]);

@@ -257,6 +257,7 @@ export class WorkerHost {
     if (!task) {
       // by reference into a slot this host cannot hold (the round closed, or no memfd): each node fails
       const message = 'task model by reference into a slot this host cannot hold';
+      this.options.log.warn({ round: h.round, nodes: nodes.length }, message);
       const fail = { type: 'error', round: h.round, code: 'stale-model', message, ref: -1 } as const;
       for (const node of nodes) void this.endpoint.send({ ...fail, node });
       return;
