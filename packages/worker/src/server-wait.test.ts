@@ -29,4 +29,14 @@ describe('ServerWait', () => {
     expect(expired).toBe(1);
     w.stop();
   });
+
+  it('once closed, a start (a loss heard while the host closes) does not start the clock again', async () => {
+    let expired = 0;
+    const w = new ServerWait(100, () => expired++);
+    w.start();
+    w.close();
+    w.start();
+    await sleep(200);
+    expect(expired).toBe(0);
+  });
 });

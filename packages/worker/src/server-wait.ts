@@ -6,6 +6,7 @@
  */
 export class ServerWait {
   private timer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   /**
    * @param ms how long to go on without the server, in milliseconds
@@ -16,17 +17,27 @@ export class ServerWait {
     private readonly expire: () => void,
   ) {}
 
-  /** The server is unreachable: starts the clock (a running clock keeps running). */
+  /** The server is unreachable: starts the clock (a running clock keeps running; a closed one stays stopped). */
   start(): void {
+    if (this.closed) return;
     this.timer ??= setTimeout(() => {
       this.timer = null;
       this.expire();
     }, this.ms);
   }
 
-  /** The server was heard from (or the host closes): stops the clock. */
+  /** The server was heard from: stops the clock. */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * The host closes: stops the clock for good. A loss heard while the host closes (its server went away
+   * first) must not start it again: the timer would keep a finished process alive for the whole wait.
+   */
+  close(): void {
+    this.closed = true;
+    this.stop();
   }
 }

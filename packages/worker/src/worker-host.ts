@@ -190,7 +190,7 @@ export class WorkerHost {
     this.closed = true;
     this.options.lane?.serve(this.hostId, '', null);
     this.hellos.stop();
-    this.serverWait.stop();
+    this.serverWait.close();
     this.emulation?.close();
     await this.endpoint.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
     await this.endpoint.close({ lingerMs: 100 });

@@ -144,7 +144,7 @@ export class GossipHost {
     this.failure = failure;
     this.closed = true;
     this.hellos.stop();
-    this.coordinatorWait.stop();
+    this.coordinatorWait.close();
     this.executor.close();
     await Promise.race([this.monitor.settled(), new Promise((r) => setTimeout(r, 2000).unref())]);
     await this.coordinator.send({ type: 'bye', round: 0, node: -1, reason }).catch(() => undefined);
