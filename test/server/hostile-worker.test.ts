@@ -1,11 +1,17 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { repo, tempDir } from '../cli/cli-helpers.js';
 import { metrics, startStarling, testPort, waitFor } from '../e2e/e2e-helpers.js';
 
 const hostileScript = join(repo, 'test/server/fixtures/hostile-worker.mjs');
+
+/** Every process a test started: killed after it, so a test that timed out leaves none running. */
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
 
 /**
  * `starling server` (10 clients, all every round, 3 rounds) with 3 hosts: two honest `starling worker`s
@@ -22,11 +28,13 @@ async function attackedRun(port: number, aggregator: string) {
     ...['--set', 'model.hidden=[32]', '--set', 'data.limit=3000', '--set', `algorithm.aggregator=${aggregator}`],
     ...['--bind', address, '--hosts', '3', '--out', out, '--json'],
   ]);
+  started.push(server.child);
   await waitFor(() => server.err().includes('listening on'), 90_000, 'server to listen');
   const honest = ['a-honest', 'b-honest'].map((id) =>
     startStarling(['worker', '--connect', address, '--host-id', id, '--threads', '1']),
   );
   const hostile = spawn(process.execPath, [hostileScript, address, 'z-hostile'], { cwd: repo });
+  started.push(...honest.map((w) => w.child), hostile);
   let hostileOut = '';
   hostile.stdout.on('data', (d) => (hostileOut += d));
   const hostileExit = new Promise<number | null>((resolve) => hostile.once('exit', resolve));
