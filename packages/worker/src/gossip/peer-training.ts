@@ -4,7 +4,8 @@ import { Piscina } from 'piscina';
 import type { NodeSetup } from '../node-setup.js';
 import type { TrainResult, TrainTask } from '../train-task.js';
 
-const TASK_FILE = fileURLToPath(new URL('../train-task.js', import.meta.url));
+// CommonJS, loading dist/train-task.js with import(): see pool/train-block.cjs
+const TASK_FILE = fileURLToPath(new URL('../../pool/train-task.cjs', import.meta.url));
 
 /**
  * Local training of a gossip host's peers in a piscina pool (`train-task.ts`, the same entry as the
@@ -42,7 +43,7 @@ export class PeerTraining {
       global: from,
       state: this.states.get(node) ?? null,
     };
-    const r: TrainResult = await this.pool.run(task);
+    const r: TrainResult = await this.pool.run(task, { name: 'trainTask' });
     this.states.set(node, r.state);
     return r;
   }
