@@ -6,8 +6,12 @@ import { errors, type StarlingError } from '@starling/core';
  * `cannot write /runs/x/metrics.jsonl: disk full (ENOSPC)`.
  */
 export function writeFailure(file: string, err: unknown): StarlingError {
+  return errors.runtime(`cannot write ${file}: ${writeProblem(err)}`, err);
+}
+
+/** What went wrong in a failed write, for a message: `disk full (ENOSPC)` (or EDQUOT), else the error's own. */
+export function writeProblem(err: unknown): string {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : null;
-  const what =
-    code === 'ENOSPC' || code === 'EDQUOT' ? `disk full (${code})` : err instanceof Error ? err.message : String(err);
-  return errors.runtime(`cannot write ${file}: ${what}`, err);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `disk full (${code})`;
+  return err instanceof Error ? err.message : String(err);
 }

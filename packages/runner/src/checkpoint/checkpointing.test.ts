@@ -73,7 +73,7 @@ describe('Checkpointing', () => {
     await ck.boundary(0, capture(0));
     symlinkSync('/dev/full', join(dir, `.${checkpointName(1)}.tmp`));
     await expect(ck.boundary(1, capture(1))).rejects.toThrow(
-      /could not write the checkpoint of round 1 in .*ENOSPC.*earlier checkpoints are intact/,
+      /could not write the checkpoint of round 1 in \S+: disk full \(ENOSPC\); earlier checkpoints are intact/,
     );
     expect(ck.store.latest()!.body.round).toBe(0);
   });

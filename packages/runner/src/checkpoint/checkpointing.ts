@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, StarlingError } from '@starling/core';
 import type { Logger } from 'pino';
+import { writeProblem } from '../artifacts/write-failure.js';
 import type { ExperimentConfig } from '../config/schema.js';
 import type { CheckpointValue } from './checkpoint-codec.js';
 import { CheckpointStore, type LoadedCheckpoint } from './checkpoint-store.js';
@@ -133,9 +134,8 @@ export class Checkpointing {
     try {
       path = this.store.write(body);
     } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
       throw errors.runtime(
-        `could not write the checkpoint of round ${round} in ${this.store.dir} (${why}); earlier checkpoints are intact`,
+        `could not write the checkpoint of round ${round} in ${this.store.dir}: ${writeProblem(err)}; earlier checkpoints are intact`,
         err,
       );
     }
