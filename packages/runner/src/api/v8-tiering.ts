@@ -5,20 +5,21 @@ import { errors } from '@starling/core';
  * The tier-up budget measured best for a `threads` round (docs/runtimes.md, "V8's tier-up budget"): how many
  * bytes of bytecode a function runs, in V8's interpreter and baseline tiers, before V8 considers optimizing
  * it. V8's default (67,584 in Node 20) keeps a `threads` round's pool threads in slow tiers for the first
- * 20-40 rounds; at 16,384 they settle sooner. Opt-in ({@link INTERRUPT_BUDGET_ENV}): only when code is
- * optimized changes, never what it computes, but it shifts the timing of everything concurrent.
+ * 20-40 rounds; at 16,384 they settle sooner. The default of Starling's processes unless
+ * {@link INTERRUPT_BUDGET_ENV} says otherwise: only when code is optimized changes, never what it computes.
  */
 export const INTERRUPT_BUDGET = 16_384;
 
-/** The environment variable that sets V8's tier-up budget: a positive integer (e.g. {@link INTERRUPT_BUDGET}), or `default`. */
+/** The environment variable that overrides {@link INTERRUPT_BUDGET}: a positive integer, or `default` (V8's own). */
 export const INTERRUPT_BUDGET_ENV = 'STARLING_V8_INTERRUPT_BUDGET';
 
 /**
- * The budget to set from the environment's value; null (leave V8's own) when unset, empty or `default`.
- * Throws a usage error naming the variable for anything else.
+ * The budget to set from the environment's value: {@link INTERRUPT_BUDGET} when unset or empty, null (leave
+ * V8's own) for `default`. Throws a usage error naming the variable for anything else.
  */
 export function interruptBudget(value: string | undefined): number | null {
-  if (value === undefined || value === '' || value === 'default') return null;
+  if (value === undefined || value === '') return INTERRUPT_BUDGET;
+  if (value === 'default') return null;
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
     throw errors.usage(`${INTERRUPT_BUDGET_ENV} must be a positive integer or "default", got ${JSON.stringify(value)}`);
