@@ -14,7 +14,9 @@ const bigMlp = bigMlpArgs(30000);
 
 describe('the memory pre-flight against the measured peak', () => {
   for (const runtime of ['inline', 'threads']) {
-    it(`${runtime}: peak RSS ≤ the estimate ≤ 1.5 × the peak, for a 95 MB model`, () => {
+    // How loose the bound may be: inline measured 1.47-1.48× here (peak 800-806 MB, estimate 1,185 MB) and
+    // 1.52× once in a CI run whose peak came out lower (781 MB); threads 1.09×.
+    it(`${runtime}: peak RSS ≤ the estimate ≤ 1.6 × the peak, for a 95 MB model`, () => {
       const out = join(tempDir(), 'run');
       const r = starling(
         ['run', ...bigMlp, '--set', `runtime={kind: ${runtime}}`, '--out', out, '--json'],
@@ -27,7 +29,7 @@ describe('the memory pre-flight against the measured peak', () => {
       console.info(`${runtime}: peak RSS ${s.peak_rss_mb} MB, estimate ${s.memory_estimate_mb} MB`);
       expect(s.peak_rss_mb).toBeGreaterThan(500);
       expect(s.peak_rss_mb).toBeLessThanOrEqual(s.memory_estimate_mb);
-      expect(s.memory_estimate_mb).toBeLessThanOrEqual(1.5 * s.peak_rss_mb);
+      expect(s.memory_estimate_mb).toBeLessThanOrEqual(1.6 * s.peak_rss_mb);
     });
   }
 });
