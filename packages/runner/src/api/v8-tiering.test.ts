@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INTERRUPT_BUDGET, INTERRUPT_BUDGET_ENV, interruptBudget, v8Flags } from './v8-tiering.js';
+import { hostV8Flags, INTERRUPT_BUDGET, INTERRUPT_BUDGET_ENV, interruptBudget, v8Flags } from './v8-tiering.js';
 
 describe('V8 tier-up budget', () => {
   it('is 16,384 unless the environment says otherwise', () => {
@@ -7,6 +7,14 @@ describe('V8 tier-up budget', () => {
     expect(interruptBudget(undefined)).toBe(16_384);
     expect(interruptBudget('')).toBe(16_384);
     expect(v8Flags({})).toEqual(['--interrupt-budget=16384']);
+  });
+
+  it("gives the processes runtime's host processes a budget only when the environment sets one", () => {
+    expect(hostV8Flags({})).toEqual([]);
+    expect(hostV8Flags({ [INTERRUPT_BUDGET_ENV]: '' })).toEqual([]);
+    expect(hostV8Flags({ [INTERRUPT_BUDGET_ENV]: '16384' })).toEqual(['--interrupt-budget=16384']);
+    expect(hostV8Flags({ [INTERRUPT_BUDGET_ENV]: 'default' })).toEqual([]);
+    expect(() => hostV8Flags({ [INTERRUPT_BUDGET_ENV]: 'fast' })).toThrow(/STARLING_V8_INTERRUPT_BUDGET/);
   });
 
   it('takes a positive integer, or "default" for V8 own budget', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SharedLane } from '@starling/transport';
 import { GossipHost, type HostLog, WorkerHost } from '@starling/worker';
-import { v8Flags } from '../api/v8-tiering.js';
+import { hostV8Flags } from '../api/v8-tiering.js';
 import { consoleLine } from '../artifacts/console.js';
 import type { RuntimeConfig } from '../config/schema-algorithm.js';
 import type { HostKind, HostProcessOptions } from './host-main.js';
@@ -75,8 +75,8 @@ const SHM_CHILD_FD = 3;
  */
 function spawnHost(kind: HostKind, options: HostProcessOptions, log: HostLog, shmFd?: number): ChildProcess {
   const shared = shmFd !== undefined ? { shmFd: SHM_CHILD_FD } : {};
-  // V8's tier-up budget on the command line, so it holds from the child's first line (docs/runtimes.md)
-  const child = spawn(process.execPath, [...v8Flags(), ENTRY, kind, JSON.stringify({ ...options, ...shared })], {
+  // V8's tier-up budget on the command line when the user set one, so it holds from the child's first line
+  const child = spawn(process.execPath, [...hostV8Flags(), ENTRY, kind, JSON.stringify({ ...options, ...shared })], {
     stdio: ['ignore', 'ignore', 'pipe', ...(shmFd !== undefined ? [shmFd] : [])],
   });
   child.stderr?.on('data', (chunk: Buffer) =>
