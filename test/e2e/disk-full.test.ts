@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../cli/cli-helpers.js';
-import { metrics, smallFedAvg, startStarling, waitFor } from './e2e-helpers.js';
+import { childPids, metrics, smallFedAvg, startStarling, waitFor } from './e2e-helpers.js';
 
 /** A small tmpfs: a real full disk. Mounting needs root; without it these tests are skipped. */
 function mountTmpfs(kb: number): string | null {
@@ -37,17 +37,6 @@ function fill(dir: string): void {
   }
 }
 
-function pidsOf(parent: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(parent)], { encoding: 'utf8' })
-      .split('\n')
-      .map((s) => Number(s.trim()))
-      .filter((n) => n > 0);
-  } catch {
-    return [];
-  }
-}
-
 describe.skipIf(probe === null)('a full disk stops the run with a clear error', () => {
   it('processes: the disk fills mid-run; exit 1 naming the file, the hosts are told bye and exit', async () => {
     const disk = mountTmpfs(1024) as string;
@@ -67,7 +56,7 @@ describe.skipIf(probe === null)('a full disk stops the run with a clear error', 
       'error',
     ]);
     await waitFor(() => metrics(out).length >= 2, 90_000, 'two rounds');
-    const hosts = pidsOf(run.child.pid as number);
+    const hosts = childPids(run.child.pid as number);
     expect(hosts).toHaveLength(2);
     fill(disk);
     const t0 = performance.now();

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo } from '../cli/cli-helpers.js';
@@ -88,4 +88,27 @@ export async function startCluster(
     hostIds.map((id) => [id, startStarling(['worker', '--connect', address, '--host-id', id, '--threads', '1'])]),
   );
   return { server, workers, address };
+}
+
+/** The pids of process `pid`'s children (e.g. the host processes of a `processes` run), ascending. */
+export function childPids(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0)
+      .sort((a, b) => a - b);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+}
+
+/** Whether process `pid` exists (one that is not ours to signal counts too). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

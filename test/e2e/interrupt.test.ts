@@ -1,32 +1,20 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repo, tempDir } from '../cli/cli-helpers.js';
-import { metrics, smallFedAvg, startCluster, startStarling, testPort, waitFor } from './e2e-helpers.js';
+import {
+  alive,
+  childPids,
+  metrics,
+  smallFedAvg,
+  startCluster,
+  startStarling,
+  testPort,
+  waitFor,
+} from './e2e-helpers.js';
 
 const bin = join(repo, 'packages/cli/bin/starling.js');
-
-/** The pids of `pid`'s children (the host processes of a `processes` run). */
-function childPids(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((s) => Number(s.trim()))
-      .filter((n) => n > 0);
-  } catch {
-    return []; // ps exits 1 when there are none
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const longRun = (runtime: string, out: string) => [
   'run',

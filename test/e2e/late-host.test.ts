@@ -4,12 +4,12 @@
 // uplink (updates arrive as payloads, outside the round's shared slot) the server once let go of the slot
 // at the first such update; the late host then found the round's model gone, its nodes failed with
 // `stale-model`, and the run ended on another model. The run must match an undisturbed one bit for bit.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repo, starling, tempDir } from '../cli/cli-helpers.js';
-import { metrics } from './e2e-helpers.js';
+import { childPids, metrics } from './e2e-helpers.js';
 
 const bin = join(repo, 'packages/cli/bin/starling.js');
 const ROUNDS = 12;
@@ -28,19 +28,6 @@ const args = [
   '--set',
   'eval.every=100',
 ];
-
-/** The pids of `pid`'s children (the run's host processes), ascending. */
-function childPids(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((s) => Number(s.trim()))
-      .filter((n) => n > 0)
-      .sort((a, b) => a - b);
-  } catch {
-    return []; // ps exits 1 when there are none
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,6 +9,7 @@ import { loadShm } from '@starling/native';
 import { meanAggregator, RoundMachine, type RoundPlan, type ServerCommand, ServerOptimizer } from '@starling/server';
 import { joinSlot, leaveSlot, SharedLane, ShmRounds, slotViews } from '@starling/transport';
 import { describe, expect, it } from 'vitest';
+import { alive } from '../e2e/e2e-helpers.js';
 
 const shm = loadShm().addon;
 const P = 7;
@@ -18,15 +19,6 @@ const plan: RoundPlan = {
   minCompletion: 1,
   deadlineMs: null,
   maxClientWeight: 1,
-};
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 };
 
 describe.skipIf(shm === null)("the server holds a round's slot until the round closes", () => {

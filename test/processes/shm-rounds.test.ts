@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadShm } from '@starling/native';
 import { joinSlot, leaveSlot, markAndDrain, SharedLane, ShmRounds, slotViews } from '@starling/transport';
 import { describe, expect, it } from 'vitest';
+import { alive } from '../e2e/e2e-helpers.js';
 
 const shm = loadShm().addon;
 const P = 5;
@@ -25,15 +26,6 @@ async function joinAndDie(fd: number, base: number, round: number, bytes: number
   child.stdout.on('data', (c) => (out += c));
   await new Promise((r) => child.on('exit', r));
   return Number(out);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe.skipIf(shm === null)('ShmRounds: the processes runtime slots in a memfd', () => {

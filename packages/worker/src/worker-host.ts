@@ -70,8 +70,8 @@ export interface WorkerHostOptions {
   readonly dataDir?: string;
 }
 
-// CommonJS, loading dist/train-block.js with import(): see pool/train-block.cjs
-const TASK_FILE = fileURLToPath(new URL('../pool/train-block.cjs', import.meta.url));
+// CommonJS, loading dist/train-block.js with import(): see pool/entry.cjs
+const TASK_FILE = fileURLToPath(new URL('../pool/entry.cjs', import.meta.url));
 
 /**
  * A worker host: ZeroMQ I/O and heartbeats on the main thread, local training of its virtual nodes in a

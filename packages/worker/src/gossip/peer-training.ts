@@ -4,8 +4,8 @@ import { Piscina } from 'piscina';
 import type { NodeSetup } from '../node-setup.js';
 import type { TrainResult, TrainTask } from '../train-task.js';
 
-// CommonJS, loading dist/train-task.js with import(): see pool/train-block.cjs
-const TASK_FILE = fileURLToPath(new URL('../../pool/train-task.cjs', import.meta.url));
+// CommonJS, loading dist/train-task.js with import(): see pool/entry.cjs
+const TASK_FILE = fileURLToPath(new URL('../../pool/entry.cjs', import.meta.url));
 
 /**
  * Local training of a gossip host's peers in a piscina pool (`train-task.ts`, the same entry as the
