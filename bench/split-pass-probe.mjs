@@ -7,7 +7,9 @@
 //
 //   node bench/split-pass-probe.mjs [nodes=4000] [repeats=2]      (after `tsc -b` and the native build)
 //
-// Env: DELTA=1 also writes Δ (as the runtime must, for its fallback); PHASES=1 prints each thread's GEMM,
+// Env: MODE=independent measures the ideal instead: each thread trains whole nodes into its own sum (no
+// order between the threads, nothing shared but the model; the bits of a sum by groups, not of one chain).
+// DELTA=1 also writes Δ (as the runtime must, for its fallback); PHASES=1 prints each thread's GEMM,
 // half-pass and waiting time. Prints µs per node, one thread against two. The work is the real native
 // kernels on constant data (no activations, no batch gather, no runtime around them).
 import { Worker } from 'node:worker_threads';
@@ -58,7 +60,16 @@ import(w.native).then(({ loadKernels }) => {
   Atomics.add(ctrl, 0, 1);
   while (Atomics.load(ctrl, 0) < w.threads);
   const t0 = performance.now();
-  if (w.threads === 1) {
+  if (w.independent) {
+    // the ideal: this thread trains every w.threads-th node whole, into its own gradient, local model and sum
+    const g = gradOf(w.who, 0);
+    const mine = new Float64Array(w.accs, w.who * P * 8, P);
+    const local = new Float32Array(w.locals, w.who * P * 4, P);
+    for (let n = w.who; n < NODES; n += w.threads) {
+      timed('gemm', () => train(g));
+      timed('pass', () => k.sgdDeltaAcc(0.05, 0, local, g, global, slot(n, 0, P), 0.01, mine));
+    }
+  } else if (w.threads === 1) {
     const g = gradOf(0, 0);
     for (let n = 0; n < NODES; n++) {
       timed('gemm', () => train(g));
@@ -87,15 +98,16 @@ import(w.native).then(({ loadKernels }) => {
   parentPort.postMessage(us);
 });`;
 
-async function once(threads, delta) {
+async function once(threads, delta, independent = false) {
   const sab = (bytes) => new SharedArrayBuffer(bytes);
   const shared = { global: sab(4 * P), acc: sab(8 * P), grads: sab(16 * P), ctrl: sab(4 * (FLAGS + 2 * NODES)) };
+  if (independent) Object.assign(shared, { accs: sab(8 * P * threads), locals: sab(4 * P * threads) });
   if (delta) shared.arena = sab(4 * 64 * P);
   new Float32Array(shared.global).fill(0.01);
   const shape = { P, NODES, FLAGS, HALF, W1, W2, W3 };
   const phases = process.env.PHASES === '1';
   const runs = Array.from({ length: threads }, (_, who) => {
-    const workerData = { ...shared, native, who, threads, delta, shape, phases };
+    const workerData = { ...shared, native, who, threads, delta, shape, phases, independent };
     return new Promise((resolve, reject) => {
       const t = new Worker(THREAD, { eval: true, workerData });
       t.on('message', (us) => {
@@ -110,6 +122,15 @@ async function once(threads, delta) {
 
 const delta = process.env.DELTA === '1';
 for (let r = 0; r < REPEATS; r++) {
+  if (process.env.MODE === 'independent') {
+    const one = await once(1, delta, true);
+    const two = await once(2, delta, true);
+    const what = delta ? 'Δ written' : 'Δ not written';
+    console.log(
+      `${what}: one thread ${one.toFixed(1)} µs/node, two (whole nodes, own sums) ${two.toFixed(1)} µs/node, ${(one / two).toFixed(2)}×`,
+    );
+    continue;
+  }
   const one = await once(1, delta);
   const two = await once(2, delta);
   const what = delta ? 'Δ written' : 'Δ not written';
