@@ -1,4 +1,4 @@
-// A probe for the next design of the threads and processes runtimes (docs/runtimes.md, "Session 12"): can
+// A probe for the next design of the threads and processes runtimes (docs/engine-journal.md, "Session 12"): can
 // two threads beat one on the 1,000-client FedAvg node (2NN 784-200-200-10 at batch 8) when nodes are still
 // trained alternately, GEMMs and all, but the fused last pass (`sgdDeltaAcc`: step, Δ and the float64 add)
 // of every node is cut in two halves of the model's coordinates, thread 0 running the first half of every

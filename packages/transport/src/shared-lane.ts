@@ -242,7 +242,7 @@ export class SharedLane {
   /**
    * {@link post} of a batch of `update`s whose `delta`s are shm references (a pool task's nodes, in
    * order): one call of the server's batch handler instead of one message, intake step and promise per
-   * update (docs/runtimes.md, session 10). False when no server listens (the host then uses its socket).
+   * update (docs/engine-journal.md, session 10). False when no server listens (the host then uses its socket).
    */
   postUpdates(peer: string, run: string, updates: readonly LaneUpdate[]): boolean {
     if (!this.inbox) return false;
