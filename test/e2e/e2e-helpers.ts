@@ -60,6 +60,25 @@ export const smallFedAvg = [
 ];
 
 /**
+ * `compression-fedavg.yaml` made small (1,000 digits, one hidden layer of 32) with error-feedback top-k
+ * uplinks, over 2 worker processes, for `rounds` rounds: the shape whose host-held state (EF memory) and
+ * payload updates (outside the round's shared slot) the processes tests exercise.
+ */
+export const efTopkOverProcesses = (rounds: number) => [
+  'experiments/compression-fedavg.yaml',
+  '--set',
+  `algorithm.rounds=${rounds}`,
+  '--set',
+  'data.limit=1000',
+  '--set',
+  'model.hidden=[32]',
+  '--set',
+  'compression.up={kind: topk, ratio: 0.05, errorFeedback: true}',
+  '--set',
+  'runtime={kind: processes, workers: 2}',
+];
+
+/**
  * `starling server` on a test port with the small FedAvg run plus `set` overrides, waiting for one
  * `starling worker` per host id, and those workers (one training thread each).
  */

@@ -9,25 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repo, starling, tempDir } from '../cli/cli-helpers.js';
-import { childPids, metrics } from './e2e-helpers.js';
+import { childPids, efTopkOverProcesses, metrics } from './e2e-helpers.js';
 
 const bin = join(repo, 'packages/cli/bin/starling.js');
 const ROUNDS = 12;
-const args = [
-  'experiments/compression-fedavg.yaml',
-  '--set',
-  `algorithm.rounds=${ROUNDS}`,
-  '--set',
-  'data.limit=1000',
-  '--set',
-  'model.hidden=[32]',
-  '--set',
-  'compression.up={kind: topk, ratio: 0.05, errorFeedback: true}',
-  '--set',
-  'runtime={kind: processes, workers: 2}',
-  '--set',
-  'eval.every=100',
-];
+const args = [...efTopkOverProcesses(ROUNDS), '--set', 'eval.every=100'];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

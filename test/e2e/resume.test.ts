@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { efTopkOverProcesses } from './e2e-helpers.js';
 import { type KillResumeOutcome, killAndResume, metricsWithoutTime as lines } from './kill-resume.js';
 
 /** The resumed run ended on the uninterrupted run's bits, ε, totals and metrics. */
@@ -105,21 +106,7 @@ describe('kill -9 and starling resume give the uninterrupted run', () => {
     async () => {
       const rounds = 16;
       const o = await killAndResume({
-        args: [
-          'experiments/compression-fedavg.yaml',
-          '--set',
-          `algorithm.rounds=${rounds}`,
-          '--set',
-          'data.limit=1000',
-          '--set',
-          'model.hidden=[32]',
-          '--set',
-          'compression.up={kind: topk, ratio: 0.05, errorFeedback: true}',
-          '--set',
-          'optimizer={kind: momentum, lr: 0.05}',
-          '--set',
-          'runtime={kind: processes, workers: 2}',
-        ],
+        args: [...efTopkOverProcesses(rounds), '--set', 'optimizer={kind: momentum, lr: 0.05}'],
         rounds,
         every: 4,
         seed: 15,
