@@ -8,12 +8,13 @@ import type {
 } from '@starling/transport';
 import type { Piscina } from 'piscina';
 import type { Arena, ArenaPool } from './arena-pool.js';
+import { type PackedResults, packNodes, unpackResults } from './block-wire.js';
 import { type DeltaRoute, nodeAnswer, updatesMessage } from './node-answer.js';
 import type { HostSetup } from './node-setup.js';
 import type { NodeStates } from './node-states.js';
 import type { RoundAnswers } from './round-answers.js';
-import type { ShmBlock } from './shm-block.js';
-import type { TrainBlockResult, TrainBlockTask } from './train-block.js';
+import { NO_DELTA, type ShmBlock } from './shm-block.js';
+import type { BlockNode, TrainBlockResult, TrainBlockTask } from './train-block.js';
 import type { TrainResult } from './train-task.js';
 import type { UpdateEmulation } from './update-emulation.js';
 
@@ -78,7 +79,7 @@ export class BlockRunner {
    * built once per run, so a task's structured clone copies no indices and allocates no ArrayBuffer per
    * node (hundreds of small buffers per round made the pool threads' heaps collect for external memory).
    */
-  private readonly indices = new WeakMap<HostSetup, ReadonlyMap<number, Int32Array>>();
+  private readonly indices = new WeakMap<HostSetup, SharedIndices>();
 
   constructor(private readonly host: BlockRunnerHost) {}
 
@@ -124,8 +125,15 @@ export class BlockRunner {
     const starts = block.map((node) => h.states.startOf(node, round));
     const copies = shared?.copies ?? cross?.copies ?? 1;
     const claim = copies > 1 ? { claim: new Int32Array(new SharedArrayBuffer(4)) } : {};
-    const task: TrainBlockTask = {
-      out: cross ? NO_ARENA.view : arena.view.subarray(base, base + block.length * p),
+    const out = cross ? NO_ARENA.view : arena.view.subarray(base, base + block.length * p);
+    const nodes: BlockNode[] = block.map((node, j) => ({
+      node,
+      indices: this.indicesOf(setup, node),
+      local: setup.local?.[String(node)],
+      ...starts[j],
+    }));
+    const task: Omit<TrainBlockTask, 'nodes'> = {
+      out,
       ...(cross ? { shm: { ...cross.block, ...claim } } : {}),
       scan: h.lane !== undefined, // in process: the server skips the scan the pool made
       setup: setup.setup,
@@ -142,16 +150,11 @@ export class BlockRunner {
             },
           }
         : {}),
-      nodes: block.map((node, j) => ({
-        node,
-        indices: this.indicesOf(setup, node),
-        local: setup.local?.[String(node)],
-        ...starts[j],
-      })),
     };
-    const runs = Array.from(
-      { length: copies },
-      () => h.pool.run(task, { name: 'pooledTrainBlock' }) as Promise<TrainBlockResult>,
+    const wire = { ...task, nodes: packNodes(nodes, this.sharedIndicesOf(setup).all) };
+    const deltaOf = (j: number) => (cross ? NO_DELTA : out.subarray(j * p, (j + 1) * p));
+    const runs = Array.from({ length: copies }, () =>
+      (h.pool.run(wire, { name: 'pooledTrainBlock' }) as Promise<PackedResults>).then((r) => unpackResults(r, deltaOf)),
     );
     // Copies that claim nodes: each copy's nodes are answered as soon as it returns, while another may
     // still train its last node (the round machine takes updates in any order).
@@ -189,9 +192,13 @@ export class BlockRunner {
 
   /** Node `node`'s example indices in `setup` (read only, by every pool thread: shared memory). */
   private indicesOf(setup: HostSetup, node: number): Int32Array {
-    let byNode = this.indices.get(setup);
-    if (!byNode) this.indices.set(setup, (byNode = sharedIndices(setup.partition)));
-    return byNode.get(node) ?? new Int32Array(0);
+    return this.sharedIndicesOf(setup).byNode.get(node) ?? new Int32Array(0);
+  }
+
+  private sharedIndicesOf(setup: HostSetup): SharedIndices {
+    let shared = this.indices.get(setup);
+    if (!shared) this.indices.set(setup, (shared = sharedIndices(setup.partition)));
+    return shared;
   }
 
   /** Records each node's state and sends its answer; by reference into `arena` when the lane allows. */
@@ -245,8 +252,14 @@ export class BlockRunner {
   }
 }
 
-/** Every node's example indices as views of one SharedArrayBuffer, keyed by node id. */
-function sharedIndices(partition: HostSetup['partition']): Map<number, Int32Array> {
+/** Every node's example indices (`byNode`) as views of one SharedArrayBuffer (`all`). */
+interface SharedIndices {
+  readonly all: Int32Array;
+  readonly byNode: ReadonlyMap<number, Int32Array>;
+}
+
+/** {@link SharedIndices} of a partition, keyed by node id. */
+function sharedIndices(partition: HostSetup['partition']): SharedIndices {
   const entries = Object.entries(partition);
   const all = new Int32Array(new SharedArrayBuffer(4 * entries.reduce((n, [, ix]) => n + ix.length, 0)));
   const out = new Map<number, Int32Array>();
@@ -256,7 +269,7 @@ function sharedIndices(partition: HostSetup['partition']): Map<number, Int32Arra
     out.set(Number(node), all.subarray(at, at + ix.length));
     at += ix.length;
   }
-  return out;
+  return { all, byNode: out };
 }
 
 /** No arena: a cross-process block's Δs live in the round's slot, mapped by the pool thread. */

@@ -41,7 +41,7 @@ export function attachShm(task: TrainBlockTask): TrainBlockTask {
 }
 
 /** An empty Δ: results of a cross-process block leave their Δs in the slot. */
-const NO_DELTA = new Float32Array(0);
+export const NO_DELTA = new Float32Array(0);
 
 /**
  * `result` as the pool thread posts it back: for a `task.shm` block without the Δ views, which live in an

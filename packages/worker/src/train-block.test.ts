@@ -2,6 +2,7 @@ import { jsKernels } from '@starling/core';
 import { SharedLane } from '@starling/transport';
 import { transferableSymbol, valueSymbol } from 'piscina';
 import { describe, expect, it } from 'vitest';
+import { type PackedResults, packNodes, unpackResults } from './block-wire.js';
 import type { NodeSetup } from './node-setup.js';
 import { pooledTrainBlock, type TrainBlockResult, type TrainBlockTask, trainBlock } from './train-block.js';
 import trainTask from './train-task.js';
@@ -85,13 +86,17 @@ describe('trainBlock', () => {
     expect(() => trainBlock({ ...block(), out: new Float32Array(SIZE) })).toThrow(/block out has 7 floats/);
   });
 
-  it('pooled: transfers the optimizer state vectors, never the shared out', async () => {
-    const moved: object = await pooledTrainBlock(block());
+  it('pooled: takes packed nodes, transfers the optimizer state vectors, never the shared out', async () => {
+    const t = block();
+    const moved: object = await pooledTrainBlock({ ...t, nodes: packNodes(t.nodes, new Int32Array(0)) });
     const transferred: ArrayBuffer[] = Reflect.get(moved, transferableSymbol);
-    const value: TrainBlockResult = Reflect.get(moved, valueSymbol);
+    const packed: PackedResults = Reflect.get(moved, valueSymbol);
     expect(transferred.length).toBe(3); // one momentum buffer per node
     expect(transferred.every((b) => b instanceof ArrayBuffer)).toBe(true);
+    const value: TrainBlockResult = unpackResults(packed, (j) => t.out.subarray(j * SIZE, (j + 1) * SIZE));
     expect(value.results.length).toBe(3);
     expect(value.results.every((r) => r.delta.buffer instanceof SharedArrayBuffer)).toBe(true);
+    const direct = trainBlock(block());
+    expect(value.results.map((r) => Array.from(r.delta))).toEqual(direct.results.map((r) => Array.from(r.delta)));
   });
 });

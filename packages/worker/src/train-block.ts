@@ -1,6 +1,7 @@
 import type { CompressorState, DeltaSink, Kernels, LocalPlan, OptimizerState } from '@starling/core';
 import { markAndDrain, markHeld, type ReductionChain, takeHead } from '@starling/transport';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { type BlockTaskWire, packResults, unpackNodes } from './block-wire.js';
 import { loadKernels } from './kernel-choice.js';
 import type { NodeSetup } from './node-setup.js';
 import { attachShm, detachShm, type ShmBlock } from './shm-block.js';
@@ -175,7 +176,7 @@ function chainOf(reduce: NonNullable<TrainBlockTask['reduce']>, p: number, kerne
 }
 
 /** The optimizer state vectors of the results that span their own ArrayBuffer (transferable, each once). */
-function stateBuffers(results: readonly TrainResult[]): ArrayBuffer[] {
+function stateBuffers(results: Iterable<TrainResult>): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const r of results) {
     for (const v of [...r.state.slots, ...(r.control ? [r.control] : [])]) {
@@ -187,14 +188,16 @@ function stateBuffers(results: readonly TrainResult[]): ArrayBuffer[] {
 }
 
 /**
- * The piscina entry of a worker host's pool for blocks (`name: 'pooledTrainBlock'`): {@link trainBlock},
- * resolving on the host to a {@link TrainBlockResult}; the optimizer state vectors moved instead of copied; Δ stays in the shared `out`. Unless the
- * task claims its nodes (one task per thread and round), it starts from a macrotask so that piscina posts
- * the previous block's result before this one trains (see `pooledTrainTask`).
+ * The piscina entry of a worker host's pool for blocks (`name: 'pooledTrainBlock'`): {@link trainBlock} of
+ * the task with its nodes packed (`BlockTaskWire`), resolving on the host to the packed results
+ * (`PackedResults`, `unpackResults` of block-wire.ts); the optimizer state vectors moved instead of copied; Δ
+ * stays in the shared `out`. Unless the task claims its nodes (one task per thread and round), it starts from
+ * a macrotask so that piscina posts the previous block's result before this one trains (see `pooledTrainTask`).
  */
-export async function pooledTrainBlock(task: TrainBlockTask): Promise<ReturnType<typeof move>> {
+export async function pooledTrainBlock(wire: BlockTaskWire): Promise<ReturnType<typeof move>> {
   // With claims this is the thread's one task of the round: no earlier result of it waits to be posted.
-  if (!task.reduce?.claim) await new Promise<void>((resolve) => setImmediate(resolve));
-  const result = detachShm(task, trainBlock(attachShm(task)));
-  return move({ [transferableSymbol]: stateBuffers(result.results), [valueSymbol]: result });
+  if (!wire.reduce?.claim) await new Promise<void>((resolve) => setImmediate(resolve));
+  const task: TrainBlockTask = { ...wire, nodes: unpackNodes(wire.nodes) };
+  const packed = packResults(detachShm(task, trainBlock(attachShm(task))));
+  return move({ [transferableSymbol]: stateBuffers(Object.values(packed.other)), [valueSymbol]: packed });
 }
