@@ -7,8 +7,14 @@ export interface ServerMoments {
   v: Float32Array | null;
 }
 
-/** One server update: applies the pseudo-gradient `delta` to `params` in place, updating `moments`. */
-export type ServerStep = (params: Float32Array, delta: Float32Array, moments: ServerMoments) => void;
+/** `y ← alpha·x + y` of the run's kernels (`Kernels.axpy`). */
+export type Axpy = (alpha: number, x: Float32Array, y: Float32Array) => void;
+
+/**
+ * One server update: applies the pseudo-gradient `delta` to `params` in place, updating `moments`. A rule
+ * may hand an entrywise pass to `axpy` (when given) only where every backend's bits equal its own loop's.
+ */
+export type ServerStep = (params: Float32Array, delta: Float32Array, moments: ServerMoments, axpy?: Axpy) => void;
 
 /** A server optimizer kind: its spec schema (defaults live here only) and its update rule. */
 export interface ServerOptimizerKind<S extends z.ZodType = z.ZodType> {
