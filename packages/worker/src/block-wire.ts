@@ -44,6 +44,8 @@ export interface PackedResults {
   readonly other: Readonly<Record<number, TrainResult>>;
 }
 
+const ADDED = { added: true } as const;
+
 /** `nodes` packed; `examples` is the buffer every plain node's indices must view (else it goes whole). */
 export function packNodes(nodes: readonly BlockNode[], examples: Int32Array): PackedNodes {
   const n = nodes.length;
@@ -127,9 +129,15 @@ export function unpackResults(p: PackedResults, deltaOf: (position: number) => F
     if (whole) return whole;
     const kind = p.stateKind;
     if (kind === null) throw new RangeError('packed results: a plain result without the state kind');
-    const state = { kind, step: p.stateStep[k], slots: [] };
-    const r = { node, delta: deltaOf(p.positions[k]), trainLoss: p.loss[k], samples: p.samples[k], steps: p.steps[k] };
-    return (p.flags[k] & 2) !== 0 ? { ...r, state, added: true } : { ...r, state };
+    return {
+      node,
+      delta: deltaOf(p.positions[k]),
+      trainLoss: p.loss[k],
+      samples: p.samples[k],
+      steps: p.steps[k],
+      state: { kind, step: p.stateStep[k], slots: [] },
+      ...((p.flags[k] & 2) !== 0 ? ADDED : {}),
+    };
   });
   return { results, positions: Array.from(p.positions), finite: Array.from(p.flags, (f) => (f & 1) !== 0) };
 }

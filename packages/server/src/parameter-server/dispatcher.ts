@@ -39,10 +39,16 @@ export class Dispatcher {
       r && this.lane?.openRoundReduction(cmd.round, cmd.nodes, r.weights, cmd.model.length, r.backend, inSlot);
     if (r && pre) r.adopt(pre);
     const byHost = new Map<string, number[]>();
+    const connected = new Set(this.router.peers());
     for (const node of cmd.nodes) {
       const host = ownerOf(node);
-      if (host && this.router.peers().includes(host)) byHost.set(host, [...(byHost.get(host) ?? []), node]);
-      else unreachable(node);
+      if (host === undefined || !connected.has(host)) {
+        unreachable(node);
+        continue;
+      }
+      const nodes = byHost.get(host);
+      if (nodes) nodes.push(node);
+      else byHost.set(host, [node]);
     }
     const task = (nodes: number[], model: 'full' | 'delta') => ({
       type: 'task' as const,
