@@ -13,7 +13,8 @@
 // Runtimes: inline, threads and processes (2 workers) by default, each row with vs_inline = inline ms /
 // its ms (> 1: faster than inline; issue 12 asks threads >= 1.5, processes >= 1.4 at 1,000 clients) and
 // the model_sha256 prefix of its last run (equal in every runtime); FEDAVG_ROUND_RUNTIMES=inline,threads
-// picks others.
+// picks others. The 1,000-client runs go on to 200 rounds and add steady-state rows (rounds 50-198, the
+// median of each run's median), since the parallel runtimes are still warming up in rounds 11-38.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -54,7 +55,14 @@ function starling(sets) {
  */
 const warmRounds = (quick) => (quick ? 1 : 10);
 
-function starlingRound(shape, runtime, rounds, warm) {
+/**
+ * The 1,000-client runs go on to this many rounds, for a second window of round times once every thread of
+ * every runtime has settled (rounds 50-198; the processes runtime's rounds still shrink until about round 30).
+ * The first window (rounds 11-38, as in every earlier figure) comes from the same runs.
+ */
+const STEADY = { rounds: 200, from: 50 };
+
+function starlingRound(shape, runtime, rounds, warm, steadyFrom) {
   const { summary, rows } = starling([
     `algorithm.clients=${shape.clients}`,
     `algorithm.fraction=${shape.perRound / shape.clients}`,
@@ -64,8 +72,10 @@ function starlingRound(shape, runtime, rounds, warm) {
   ]);
   const t = rows.map((r) => r.time_s);
   // round k's time is t[k] − t[k − 1]; the first `warm` and the evaluated last round are left out
-  const times = t.slice(warm + 1, -1).map((x, i) => (x - t[warm + i]) * 1000);
-  return { times, summary };
+  const diffs = t.slice(1, -1).map((x, i) => (x - t[i]) * 1000); // diffs[k − 1]: round k
+  const times = diffs.slice(warm, steadyFrom === undefined ? undefined : 38);
+  const steady = steadyFrom === undefined ? [] : diffs.slice(steadyFrom - 1);
+  return { times, steady, summary };
 }
 
 function torchAvailable() {
@@ -125,14 +135,19 @@ export default async function* run(options = {}) {
   const loadBefore = loadavg()[0];
   for (const shape of SHAPES) {
     const ms = Object.fromEntries(runtimes.map((r) => [r, []]));
+    const steadyMs = Object.fromEntries(runtimes.map((r) => [r, []]));
+    const long = !options.quick && shape.clients === 1000;
     const torch = { env: [], unset: [] };
     let summary = null;
     const sha = {};
     let torchInfo = null;
     for (let rep = 0; rep < repeats; rep++) {
       for (const rt of runtimes) {
-        const r = starlingRound(shape, rt, rounds, warm);
+        const r = long
+          ? starlingRound(shape, rt, STEADY.rounds, warm, STEADY.from)
+          : starlingRound(shape, rt, rounds, warm);
         ms[rt].push(...r.times);
+        steadyMs[rt].push(median(r.steady.length > 0 ? r.steady : [Number.NaN]));
         sha[rt] = r.summary.model_sha256.slice(0, 12);
         if (rt === 'inline' || summary === null) summary = r.summary;
       }
@@ -168,6 +183,21 @@ export default async function* run(options = {}) {
         median_of: ms[rt].length,
         load_1m: load,
       };
+    }
+    if (long) {
+      // one median per run, then the median of the runs' medians: the runs alternate, so slow minutes fall on all
+      for (const rt of runtimes) {
+        const m = median(steadyMs[rt]);
+        yield {
+          name: `${shape.name}, steady state (rounds ${STEADY.from}-${STEADY.rounds - 2})`,
+          runtime: rt,
+          backend: summary?.backend,
+          median_round_ms: m,
+          vs_inline: rt === 'inline' ? undefined : median(steadyMs.inline ?? [Number.NaN]) / m,
+          run_medians: steadyMs[rt].map((x) => Number(x.toFixed(2))).join(' '),
+          load_1m: load,
+        };
+      }
     }
   }
   yield* scaleRows(options.quick);
