@@ -193,6 +193,8 @@ export default async function* run(options = {}) {
           runtime: rt,
           backend: summary?.backend,
           median_round_ms: m,
+          // PyTorch has no JIT to warm: its rounds 11-38 are its steady state
+          vs_torch: torchMs === undefined ? undefined : torchMs / m,
           vs_inline: rt === 'inline' ? undefined : median(steadyMs.inline ?? [Number.NaN]) / m,
           run_medians: steadyMs[rt].map((x) => Number(x.toFixed(2))).join(' '),
           load_1m: load,
