@@ -78,6 +78,14 @@ function starlingRound(shape, runtime, rounds, warm, steadyFrom) {
   return { times, steady, summary };
 }
 
+/** Per repeat k, `inline[k] / other[k]`: their median (`vs_inline_paired`) and range (`paired_range`). */
+function pairedRatios(inline, other) {
+  const r = other.map((x, k) => inline[k] / x).filter(Number.isFinite);
+  if (r.length === 0) return {};
+  const fmt = (x) => x.toFixed(2);
+  return { vs_inline_paired: median(r), paired_range: `${fmt(Math.min(...r))}-${fmt(Math.max(...r))}` };
+}
+
 function torchAvailable() {
   const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
   return r.status === 0 ? null : `${python} cannot import torch`;
@@ -196,6 +204,9 @@ export default async function* run(options = {}) {
           // PyTorch has no JIT to warm: its rounds 11-38 are its steady state
           vs_torch: torchMs === undefined ? undefined : torchMs / m,
           vs_inline: rt === 'inline' ? undefined : median(steadyMs.inline ?? [Number.NaN]) / m,
+          // inline's run of the same repeat over this run, per repeat (runs a minute apart share the machine's
+          // mood; this VM's speed moves 10-30 % between minutes), then the median and the range
+          ...(rt === 'inline' || !steadyMs.inline ? {} : pairedRatios(steadyMs.inline, steadyMs[rt])),
           run_medians: steadyMs[rt].map((x) => Number(x.toFixed(2))).join(' '),
           load_1m: load,
         };
