@@ -101,7 +101,7 @@ size_t first_outside(const int32_t* idx, size_t n, int64_t limit) {
 
 const float* cf(void* p) { return static_cast<const float*>(p); }
 float* mf(void* p) { return static_cast<float*>(p); }
-bool flag(const Info& info, size_t i) { return info.Length() > i && info[i].ToBoolean().Value(); }
+bool flag(const Info& info, size_t i) { return bool_arg(info, i); }
 
 }  // namespace
 

@@ -17,8 +17,8 @@ static size_t sz(long a, long b) { return static_cast<size_t>(a) * static_cast<s
 V S::Gemm(const Info& info) {
   bool ok = true;
   GemmArgs g;
-  g.ta = info[0].ToBoolean().Value();
-  g.tb = info[1].ToBoolean().Value();
+  g.ta = bool_arg(info, 0);
+  g.tb = bool_arg(info, 1);
   g.m = dim_arg(info, 2, "m", &ok);
   g.n = dim_arg(info, 3, "n", &ok);
   g.k = dim_arg(info, 4, "k", &ok);
@@ -31,7 +31,7 @@ V S::Gemm(const Info& info) {
   RETURN_IF_FAILED;
   g.c = f32_arg(info, 9, sz(g.m, g.n), "c", &ok);
   RETURN_IF_FAILED;
-  if (info.Length() > 10 && info[10].ToBoolean().Value()) {
+  if (bool_arg(info, 10)) {
     Bf16Work work = Bf16();
     gemm_bf16(g, work);
   } else {
