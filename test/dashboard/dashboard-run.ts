@@ -44,7 +44,10 @@ export function startRun(args: readonly string[]): Promise<DashboardRun> {
 /** The events of a dashboard's `/events` stream as a plain HTTP client reads them. */
 export interface EventLog {
   readonly events: Record<string, unknown>[];
-  /** Resolves when the server ended the stream. */
+  /**
+   * Resolves when the stream ended, or its connection closed without an end (the CLI died): a test then
+   * fails on the exit code and stderr at once instead of waiting out its timeout.
+   */
   readonly ended: Promise<void>;
 }
 
@@ -63,7 +66,11 @@ export function followEvents(url: string): Promise<EventLog> {
           if (data) events.push(JSON.parse(data[1]));
         }
       });
-      resolve({ events, ended: new Promise((done) => res.on('end', () => done())) });
+      const ended = new Promise<void>((done) => {
+        res.on('end', () => done());
+        res.on('close', () => done());
+      });
+      resolve({ events, ended });
     });
     req.on('error', reject);
   });
