@@ -24,6 +24,20 @@ inline bool bool_arg(const Napi::CallbackInfo& info, size_t i) {
   return v;
 }
 
+// Argument i's elements when it is a JS array: their count, read with the C calls (see throw_type); false,
+// with nothing thrown, when it is not an array or cannot be read.
+inline bool array_arg(const Napi::CallbackInfo& info, size_t i, uint32_t* length) {
+  bool is_array = false;
+  if (i >= info.Length() || napi_is_array(info.Env(), info[i], &is_array) != napi_ok || !is_array) return false;
+  return napi_get_array_length(info.Env(), info[i], length) == napi_ok;
+}
+
+// Element k of array argument i (after array_arg), or nullptr when it cannot be read.
+inline napi_value array_element(const Napi::CallbackInfo& info, size_t i, uint32_t k) {
+  napi_value v = nullptr;
+  return napi_get_element(info.Env(), info[i], k, &v) == napi_ok ? v : nullptr;
+}
+
 // A typed array argument of the given element type with at least `need` elements, or nullptr after
 // throwing. An empty array may yield a null data pointer; callers then touch no elements.
 template <typename T>

@@ -207,12 +207,12 @@ V S::ScaleRows(const Info& info) {
 
 V S::WeightedSum(const Info& info) {
   bool ok = true;
-  if (!info[1].IsArray()) {
+  uint32_t listed = 0;
+  if (!array_arg(info, 1, &listed)) {
     throw_type(info.Env(), "vectors must be an array");
     return info.Env().Undefined();
   }
-  Napi::Array list = info[1].As<Napi::Array>();
-  const long count = list.Length();
+  const long count = listed;
   const double* w = typed_arg<double>(info, 0, napi_float64_array, static_cast<size_t>(count), "weights", &ok);
   RETURN_IF_FAILED;
   const size_t n = f32_length(info, 2);
@@ -223,8 +223,9 @@ V S::WeightedSum(const Info& info) {
     napi_typedarray_type type;
     size_t length = 0;
     void* data = nullptr;
-    if (napi_get_typedarray_info(info.Env(), list.Get(static_cast<uint32_t>(v)), &type, &length, &data, nullptr,
-                                 nullptr) != napi_ok ||
+    napi_value item = array_element(info, 1, static_cast<uint32_t>(v));
+    if (item == nullptr ||
+        napi_get_typedarray_info(info.Env(), item, &type, &length, &data, nullptr, nullptr) != napi_ok ||
         type != napi_float32_array || length != n) {
       throw_type(info.Env(), "vectors must be Float32Arrays of out.length entries");
       return info.Env().Undefined();

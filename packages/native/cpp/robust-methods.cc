@@ -18,18 +18,18 @@ namespace {
 // Argument i as n >= 1 Float32Arrays of one length (`want`, or the first one's when want < 0); fills
 // `ptrs` and `d`, or throws and returns false.
 bool vector_list(const Info& info, size_t i, long want, std::vector<const float*>* ptrs, long* d) {
-  if (!info[i].IsArray() || info[i].As<Napi::Array>().Length() == 0) {
+  uint32_t n = 0;
+  if (!array_arg(info, i, &n) || n == 0) {
     throw_type(info.Env(), "vectors must be a non-empty array of Float32Arrays");
     return false;
   }
-  Napi::Array list = info[i].As<Napi::Array>();
-  const uint32_t n = list.Length();
   ptrs->resize(n);
   for (uint32_t k = 0; k < n; k++) {
     napi_typedarray_type type;
     size_t length = 0;
     void* data = nullptr;
-    if (napi_get_typedarray_info(info.Env(), list.Get(k), &type, &length, &data, nullptr, nullptr) != napi_ok ||
+    napi_value item = array_element(info, i, k);
+    if (item == nullptr || napi_get_typedarray_info(info.Env(), item, &type, &length, &data, nullptr, nullptr) != napi_ok ||
         type != napi_float32_array) {
       throw_type(info.Env(), "vectors must be Float32Arrays");
       return false;
