@@ -37,10 +37,13 @@ describe.each(backends)('plain step, lr 1, %s axpy', (_name, kernels) => {
       const fast = x.slice();
       let used = 0;
       const scan = (v: Float32Array) => v.findIndex((e) => !Number.isFinite(e));
-      const bad = new ServerOptimizer({ kind: 'plain' }).applyFinite(fast, d, scan, (a, u, v) => {
-        used++;
-        kernels.axpy(a, u, v);
-      });
+      const counting = {
+        axpy: (a: number, u: Float32Array, v: Float32Array) => {
+          used++;
+          kernels.axpy(a, u, v);
+        },
+      };
+      const bad = new ServerOptimizer({ kind: 'plain' }).applyFinite(fast, d, scan, counting);
       expect(bad ?? '').not.toMatch(/^aggregate/);
       expect(used).toBe(1);
       const finite = loop.every((e) => Number.isFinite(e));
@@ -60,12 +63,9 @@ describe.each(backends)('plain step, lr 1, %s axpy', (_name, kernels) => {
     if (!kernels) return;
     const x = Float32Array.from([1, 2, 3]);
     let used = 0;
-    new ServerOptimizer({ kind: 'plain', lr: 0.5 }).applyFinite(
-      x,
-      Float32Array.from([2, 2, 2]),
-      () => -1,
-      () => used++,
-    );
+    new ServerOptimizer({ kind: 'plain', lr: 0.5 }).applyFinite(x, Float32Array.from([2, 2, 2]), () => -1, {
+      axpy: () => used++,
+    });
     expect(used).toBe(0);
     expect(Array.from(x)).toEqual([2, 3, 4]);
   });

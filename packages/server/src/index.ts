@@ -76,12 +76,7 @@ export type {
 } from './round-types.js';
 export { ServerOptimizer } from './server-optimizer.js';
 export { adaptiveSchema, adaptiveStep } from './server-optimizers/adaptive.js';
-export type {
-  Axpy,
-  ServerMoments,
-  ServerOptimizerKind,
-  ServerStep,
-} from './server-optimizers/server-optimizer-kind.js';
+export type { ServerMoments, ServerOptimizerKind, ServerStep } from './server-optimizers/server-optimizer-kind.js';
 export { serverOptimizerKind } from './server-optimizers/server-optimizer-kind.js';
 export type { ServerOptimizerInput, ServerOptimizerSpec } from './server-optimizers/server-optimizer-table.js';
 export { serverOptimizerSchema, serverOptimizers } from './server-optimizers/server-optimizer-table.js';

@@ -291,10 +291,8 @@ export class RoundMachine {
     // A finite aggregate can still carry a non-finite entry (weights × huge finite updates overflow
     // float32) or produce one in the step (x + lr·Δ beyond float32): such a round is refused and the
     // model and optimizer state stay as they were; the round counts as failed (maxFailedRounds).
-    const k = this.kernels;
-    const bad = this.optimizer.applyFinite(this.params, this.delta, compressKernelsOf(k).firstNonFinite, (a, x, y) =>
-      k.axpy(a, x, y),
-    );
+    const scan = compressKernelsOf(this.kernels).firstNonFinite;
+    const bad = this.optimizer.applyFinite(this.params, this.delta, scan, this.kernels);
     if (bad === null) return true;
     this.refusal = `non-finite-aggregate: ${bad}`;
     return false;

@@ -1,4 +1,5 @@
-import type { Axpy, ServerMoments, ServerStep } from './server-optimizers/server-optimizer-kind.js';
+import type { Kernels } from '@starling/core';
+import type { ServerMoments, ServerStep } from './server-optimizers/server-optimizer-kind.js';
 import {
   type ServerOptimizerInput,
   type ServerOptimizerSpec,
@@ -47,18 +48,18 @@ export class ServerOptimizer {
    * bit for bit (from buffers kept for that, one model-sized vector per state vector plus one) and the
    * reason is returned (`aggregate[i] is Infinity`, `model[i] would be NaN`); null when applied.
    * @param scan the index of the first non-finite entry, or −1 (`CompressKernels.firstNonFinite`)
-   * @param axpy the run's `Kernels.axpy`, for the rules that can use it (`ServerStep`)
+   * @param kernels the run's kernels, for the rules that can use them (`ServerStep`)
    */
   applyFinite(
     params: Float32Array,
     delta: Float32Array,
     scan: (x: Float32Array) => number,
-    axpy?: Axpy,
+    kernels?: Pick<Kernels, 'axpy'>,
   ): string | null {
     const d = scan(delta);
     if (d >= 0) return `aggregate[${d}] is ${delta[d]}`;
     const saved = this.save(params);
-    this.step(params, delta, this.moments, axpy);
+    this.step(params, delta, this.moments, kernels);
     const p = scan(params);
     if (p < 0) return null;
     const value = params[p];

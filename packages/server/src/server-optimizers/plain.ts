@@ -7,10 +7,10 @@ export const plainServerOptimizer = serverOptimizerKind({
   schema: z.strictObject({ kind: z.literal('plain'), lr: z.number().positive().default(1) }),
   step:
     ({ lr }) =>
-    (params, delta, _moments, axpy) => {
+    (params, delta, _moments, kernels) => {
       // lr = 1: the loop's x + Δ (a double sum of two floats, rounded once to float32) is the correctly rounded
       // float32 sum, which is what every kernel's axpy gives for α = 1 (α·Δ exact): the same bits, 5-10× faster.
-      if (lr === 1 && axpy) return axpy(1, delta, params);
+      if (lr === 1 && kernels) return kernels.axpy(1, delta, params);
       for (let i = 0; i < params.length; i++) params[i] += lr * delta[i];
     },
 });

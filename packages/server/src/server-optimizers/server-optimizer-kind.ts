@@ -1,4 +1,4 @@
-import { parseSpec } from '@starling/core';
+import { type Kernels, parseSpec } from '@starling/core';
 import type { z } from 'zod';
 
 /** The state a server optimizer keeps between rounds: first and second moments, allocated on first use. */
@@ -7,14 +7,17 @@ export interface ServerMoments {
   v: Float32Array | null;
 }
 
-/** `y ← alpha·x + y` of the run's kernels (`Kernels.axpy`). */
-export type Axpy = (alpha: number, x: Float32Array, y: Float32Array) => void;
-
 /**
  * One server update: applies the pseudo-gradient `delta` to `params` in place, updating `moments`. A rule
- * may hand an entrywise pass to `axpy` (when given) only where every backend's bits equal its own loop's.
+ * may hand an entrywise pass to the run's `kernels` (when given) only where every backend's bits equal its
+ * own loop's.
  */
-export type ServerStep = (params: Float32Array, delta: Float32Array, moments: ServerMoments, axpy?: Axpy) => void;
+export type ServerStep = (
+  params: Float32Array,
+  delta: Float32Array,
+  moments: ServerMoments,
+  kernels?: Pick<Kernels, 'axpy'>,
+) => void;
 
 /** A server optimizer kind: its spec schema (defaults live here only) and its update rule. */
 export interface ServerOptimizerKind<S extends z.ZodType = z.ZodType> {
