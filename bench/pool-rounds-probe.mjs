@@ -15,6 +15,8 @@
 // sets for itself and its pool threads; without it the pool threads warm up for longer). Prints the median
 // round (the first quarter of the rounds left out) of each, and the ratios; DECADES=1 also prints the median
 // of every 20 rounds. The model bits are not compared: the clients are drawn by this probe.
+// POOL_ROUNDS_JSON=two,grouped (any of one, two, grouped) prints instead one JSON line per variant named,
+// { variant, round_ms } with every round's time (index k − 1: round k): what `pnpm bench fedavg-round` reads.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,7 +137,7 @@ async function worker() {
   parentPort.postMessage(null);
 }
 
-async function poolRounds(threads, rounds, grouped = false) {
+async function poolRounds(threads, rounds, grouped = false, raw = false) {
   const sab = (bytes) => new SharedArrayBuffer(bytes);
   const shared = {
     global: sab(4 * P),
@@ -173,7 +175,7 @@ async function poolRounds(threads, rounds, grouped = false) {
     );
     console.log(`  ${threads} thread(s), median of each 20 rounds: ${tens.join(' ')}`);
   }
-  return medianRound(all, rounds);
+  return raw ? all : medianRound(all, rounds);
 }
 
 function medianRound(stamps, rounds) {
@@ -210,8 +212,24 @@ function inlineRuntime(rounds) {
   return medianRound(t, rounds);
 }
 
+/** Round r's time (ms) for r = 1 … rounds − 1, from the stamps of round ends: index r − 1 holds round r. */
+function roundTimes(stamps) {
+  return stamps.slice(1).map((t, i) => t - stamps[i]);
+}
+
 if (!isMainThread) await worker();
-else {
+else if (process.env.POOL_ROUNDS_JSON) {
+  // For `pnpm bench fedavg-round`: one JSON line per variant named (`two`: two threads, today's order;
+  // `grouped`: two threads, the sum in two groups; `one`: one thread), with every round's time.
+  const rounds = Number(process.argv[2] ?? 200);
+  const variants = { one: [1, false], two: [2, false], grouped: [2, true] };
+  for (const v of process.env.POOL_ROUNDS_JSON.split(',')) {
+    if (!(v in variants)) throw new Error(`POOL_ROUNDS_JSON: unknown variant ${v} (one, two, grouped)`);
+    const [threads, grouped] = variants[v];
+    const stamps = await poolRounds(threads, rounds, grouped, true);
+    console.log(JSON.stringify({ variant: v, round_ms: roundTimes(stamps) }));
+  }
+} else {
   const rounds = Number(process.argv[2] ?? 200);
   const repeats = Number(process.argv[3] ?? 2);
   for (let k = 0; k < repeats; k++) {

@@ -15,6 +15,10 @@
 // the model_sha256 prefix of its last run (equal in every runtime); FEDAVG_ROUND_RUNTIMES=inline,threads
 // picks others. The 1,000-client runs go on to 200 rounds and add steady-state rows (rounds 50-198, the
 // median of each run's median), since the parallel runtimes are still warming up in rounds 11-38.
+// Beside those, the ceiling of this machine for the 1,000-client shape: bench/pool-rounds-probe.mjs's bare pool
+// loop (two pool threads running the real pool code and meeting at a barrier, no main thread, no messages, no
+// round machine), in today's sum order and with the sum in two groups (another order, so other bits), each
+// repeat in the same minutes as the runtimes' runs, with vs_inline against inline's steady rounds.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -77,6 +81,31 @@ function starlingRound(shape, runtime, rounds, warm, steadyFrom) {
   const steady = steadyFrom === undefined ? [] : diffs.slice(steadyFrom - 1);
   return { times, steady, summary };
 }
+
+const probe = join(repo, 'bench/pool-rounds-probe.mjs');
+
+/**
+ * The bare pool loop of bench/pool-rounds-probe.mjs, `rounds` rounds of the 1,000-client shape, in today's sum
+ * order (`two`) and in two fixed groups (`grouped`): the median round of rounds `from` to `rounds` − 2, the
+ * runtimes' steady window. With the V8 tier-up budget `starling` sets for itself (packages/runner's
+ * v8-tiering.ts). What two pool threads reach when nothing else runs: issue 12's ceiling on this machine.
+ */
+function bareRounds(rounds, from) {
+  const env = { ...process.env, POOL_ROUNDS_JSON: 'two,grouped' };
+  const r = spawnSync(process.execPath, ['--interrupt-budget=16384', probe, String(rounds)], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`pool-rounds-probe.mjs failed: ${r.stderr}`);
+  const out = {};
+  for (const line of r.stdout.trim().split('\n')) {
+    const { variant, round_ms } = JSON.parse(line);
+    out[variant] = median(round_ms.slice(from - 1, rounds - 2)); // round_ms[k − 1]: round k
+  }
+  return out;
+}
+
+const BARE = [
+  { key: 'two', runtime: 'bare pool, same order', note: 'no engine: the ceiling for the same bits' },
+  { key: 'grouped', runtime: 'bare pool, grouped sum', note: 'no engine, the sum in two groups: other bits' },
+];
 
 /** Per repeat k, `inline[k] / other[k]`: their median (`vs_inline_paired`) and range (`paired_range`). */
 function pairedRatios(inline, other) {
@@ -144,6 +173,7 @@ export default async function* run(options = {}) {
   for (const shape of SHAPES) {
     const ms = Object.fromEntries(runtimes.map((r) => [r, []]));
     const steadyMs = Object.fromEntries(runtimes.map((r) => [r, []]));
+    const bareMs = { two: [], grouped: [] };
     const long = !options.quick && shape.clients === 1000;
     const torch = { env: [], unset: [] };
     let summary = null;
@@ -158,6 +188,10 @@ export default async function* run(options = {}) {
         steadyMs[rt].push(median(r.steady.length > 0 ? r.steady : [Number.NaN]));
         sha[rt] = r.summary.model_sha256.slice(0, 12);
         if (rt === 'inline' || summary === null) summary = r.summary;
+      }
+      if (long) {
+        const bare = bareRounds(STEADY.rounds, STEADY.from);
+        for (const b of BARE) bareMs[b.key].push(bare[b.key]);
       }
       if (noTorch) continue;
       for (const variant of rep % 2 === 0 ? ['env', 'unset'] : ['unset', 'env']) {
@@ -209,6 +243,19 @@ export default async function* run(options = {}) {
           ...(rt === 'inline' || !steadyMs.inline ? {} : pairedRatios(steadyMs.inline, steadyMs[rt])),
           run_medians: steadyMs[rt].map((x) => Number(x.toFixed(2))).join(' '),
           load_1m: load,
+        };
+      }
+      for (const b of BARE) {
+        yield {
+          name: `${shape.name}, steady state (rounds ${STEADY.from}-${STEADY.rounds - 2})`,
+          runtime: b.runtime,
+          backend: summary?.backend,
+          median_round_ms: median(bareMs[b.key]),
+          vs_inline: median(steadyMs.inline ?? [Number.NaN]) / median(bareMs[b.key]),
+          ...(steadyMs.inline ? pairedRatios(steadyMs.inline, bareMs[b.key]) : {}),
+          run_medians: bareMs[b.key].map((x) => Number(x.toFixed(2))).join(' '),
+          load_1m: load,
+          note: b.note,
         };
       }
     }
