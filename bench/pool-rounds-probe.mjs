@@ -16,8 +16,10 @@
 // round (the first quarter of the rounds left out) of each, and the ratios; DECADES=1 also prints the median
 // of every 20 rounds. The model bits are not compared: the clients are drawn by this probe.
 // POOL_ROUNDS_JSON=two,grouped (any of one, two, grouped) prints instead one JSON line per variant named,
-// { variant, round_ms } with every round's time (index k − 1: round k): what `pnpm bench fedavg-round` reads.
+// { variant, round_ms, model_sha256 } with every round's time (index k − 1: round k) and the final model's
+// hash (one and two threads end on the same bits, the grouped sum on others): what `pnpm bench fedavg-round` reads.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,7 +177,8 @@ async function poolRounds(threads, rounds, grouped = false, raw = false) {
     );
     console.log(`  ${threads} thread(s), median of each 20 rounds: ${tens.join(' ')}`);
   }
-  return raw ? all : medianRound(all, rounds);
+  const sha = createHash('sha256').update(new Uint8Array(shared.global)).digest('hex');
+  return raw ? { stamps: all, sha } : medianRound(all, rounds);
 }
 
 function medianRound(stamps, rounds) {
@@ -223,11 +226,20 @@ else if (process.env.POOL_ROUNDS_JSON) {
   // `grouped`: two threads, the sum in two groups; `one`: one thread), with every round's time.
   const rounds = Number(process.argv[2] ?? 200);
   const variants = { one: [1, false], two: [2, false], grouped: [2, true] };
-  for (const v of process.env.POOL_ROUNDS_JSON.split(',')) {
-    if (!(v in variants)) throw new Error(`POOL_ROUNDS_JSON: unknown variant ${v} (one, two, grouped)`);
+  const asked = process.env.POOL_ROUNDS_JSON.split(',');
+  const unknown = asked.filter((v) => !(v in variants));
+  if (unknown.length > 0 || !(Number.isInteger(rounds) && rounds >= 2)) {
+    console.error(
+      unknown.length > 0
+        ? `POOL_ROUNDS_JSON: unknown variant ${unknown.join(', ')} (use one, two, grouped)`
+        : `rounds must be an integer >= 2, got ${process.argv[2]}`,
+    );
+    process.exit(2);
+  }
+  for (const v of asked) {
     const [threads, grouped] = variants[v];
-    const stamps = await poolRounds(threads, rounds, grouped, true);
-    console.log(JSON.stringify({ variant: v, round_ms: roundTimes(stamps) }));
+    const { stamps, sha } = await poolRounds(threads, rounds, grouped, true);
+    console.log(JSON.stringify({ variant: v, round_ms: roundTimes(stamps), model_sha256: sha }));
   }
 } else {
   const rounds = Number(process.argv[2] ?? 200);
