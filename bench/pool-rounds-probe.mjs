@@ -3,7 +3,8 @@
 // (`trainBlock` from packages/worker, the 1,000-client FedAvg setup: MNIST, the 2NN, 8 examples per client,
 // 100 clients per round claimed from one counter, each Δ added into the round's shared float64 sum in order
 // by the real reduction chain), and between rounds they only meet at a barrier: the thread that arrives last
-// applies the plain server step (x ← x + mean, the JS loop of `plain.ts`), resets the chain and draws the next
+// applies the plain server step (x ← x + mean, `kernels.axpy` as the runtime does for lr = 1; POOL_STEP=loop: the
+// JS loop of `plain.ts`, as before session 17), resets the chain and draws the next
 // round's clients. No main thread, no piscina, no round machine, no messages. Measured in the same run: the
 // same loop on one thread; two threads with the sum in two fixed groups instead of one chain (each thread
 // trains its half of the order with the real `trainTask` into its own float64 sum, Δ not written: another
@@ -53,6 +54,9 @@ async function worker() {
   const { trainBlock } = await import(join(root, 'packages/worker/dist/train-block.js'));
   const trainTask = (await import(join(root, 'packages/worker/dist/train-task.js'))).default;
   const { Rng } = await import(join(root, 'packages/core/dist/index.js'));
+  const { loadKernels } = await import(join(root, 'packages/worker/dist/kernel-choice.js'));
+  const { kernels } = loadKernels('native');
+  const loopStep = process.env.POOL_STEP === 'loop';
   const w = workerData;
   const global = new Float32Array(w.global);
   const acc = new Float64Array(w.acc);
@@ -129,7 +133,9 @@ async function worker() {
     });
     barrier(() => {
       if (Atomics.load(ctrl, 0) !== PER_ROUND) throw new Error(`round ${r}: the chain did not complete`);
-      for (let i = 0; i < P; i++) global[i] += 1 * mean[i]; // plain.ts, lr = 1
+      // the runtime's plain step with lr = 1 (`kernels.axpy`, the bits of plain.ts's loop); POOL_STEP=loop: that loop
+      if (loopStep) for (let i = 0; i < P; i++) global[i] += 1 * mean[i];
+      else kernels.axpy(1, mean, global);
       ctrl.fill(0);
       claim[0] = 0;
       stamps[r] = performance.timeOrigin + performance.now();
