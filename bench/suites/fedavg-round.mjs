@@ -87,12 +87,12 @@ const probe = join(repo, 'bench/pool-rounds-probe.mjs');
 /**
  * The bare pool loop of bench/pool-rounds-probe.mjs, `rounds` rounds of the 1,000-client shape, in today's sum
  * order (`two`) and in two fixed groups (`grouped`): the median round of rounds `from` to `rounds` − 2, the
- * runtimes' steady window. With the V8 tier-up budget `starling` sets for itself (packages/runner's
- * v8-tiering.ts). What two pool threads reach when nothing else runs: issue 12's ceiling on this machine.
+ * runtimes' steady window. The probe sets the V8 tier-up budget `starling` sets for itself (packages/runner's
+ * `tuneV8`). What two pool threads reach when nothing else runs: issue 12's ceiling on this machine.
  */
 function bareRounds(rounds, from) {
   const env = { ...process.env, POOL_ROUNDS_JSON: 'two,grouped' };
-  const r = spawnSync(process.execPath, ['--interrupt-budget=16384', probe, String(rounds)], { env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [probe, String(rounds)], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`pool-rounds-probe.mjs failed: ${r.stderr}`);
   const out = {};
   for (const line of r.stdout.trim().split('\n')) {
